@@ -1,0 +1,79 @@
+// swift-tools-version:6.0
+//
+// SchedLab: a deterministic discrete-event GPU-cluster simulator and scheduler testbed.
+//
+// Modules follow the architecture, each depending only on the ones above it:
+//   SimKernel → SimRandom → ClusterModel → Workload → Scheduling → Engine → Recording → Scenario → schedlab
+import PackageDescription
+
+// Invariant checks after every event (no GPU held twice, GPU-time conserved, every job accounted for)
+// are compiled into debug builds, which is what `swift test` uses, and compiled out of release builds,
+// where the benchmark and long runs live.
+let internalChecks: [SwiftSetting] = [.define("SIM_INTERNAL_CHECKS", .when(configuration: .debug))]
+
+let package = Package(
+    name: "SchedLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "schedlab", targets: ["schedlab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    ],
+    targets: [
+        // Core
+        .target(name: "SimKernel", swiftSettings: internalChecks),
+        // GSL through pkg-config (Debian: libgsl-dev). The shim re-exports the headers we use and wraps the
+        // C globals (generator types) in inline functions so Swift 6 sees no shared mutable state.
+        .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
+        .target(name: "SimRandom", dependencies: ["CGSL", "SimKernel"], swiftSettings: internalChecks),
+        .target(name: "ClusterModel", dependencies: ["SimKernel"], swiftSettings: internalChecks),
+        .target(name: "Workload", dependencies: ["SimKernel", "SimRandom", "ClusterModel"], swiftSettings: internalChecks),
+        .target(name: "Scheduling", dependencies: ["SimKernel", "ClusterModel", "Workload"], swiftSettings: internalChecks),
+        .target(
+            name: "Engine",
+            dependencies: ["SimKernel", "ClusterModel", "Workload", "Scheduling"],
+            swiftSettings: internalChecks
+        ),
+        .target(
+            name: "Recording",
+            dependencies: ["Engine", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: internalChecks
+        ),
+        .target(
+            name: "Scenario",
+            dependencies: [
+                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: internalChecks
+        ),
+        // Tools
+        .executableTarget(
+            name: "schedlab",
+            dependencies: [
+                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "Recording", "Scenario",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Tests
+        .target(
+            name: "SimTestSupport",
+            dependencies: ["SimKernel", "ClusterModel", "Workload", "Scheduling", "Engine"],
+            path: "Tests/SimTestSupport"
+        ),
+        .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
+        .testTarget(name: "SimRandomTests", dependencies: ["SimRandom"]),
+        .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "SimTestSupport"]),
+        .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimRandom", "SimTestSupport"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimTestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "SimTestSupport"]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "SimTestSupport"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimTestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["schedlab"]),
+    ]
+)

@@ -1,0 +1,50 @@
+/// The node templates SchedLab ships, by catalog name.
+///
+/// Bandwidths are *achievable* NCCL figures, not line rates (shared/notes/models-and-hardware.md §2.2–2.3).
+/// Per-step latencies α are defaults to be calibrated by the hardware backend: the notes give all-reduce
+/// small-message floors of ~10–20 µs inside an NVLink node and ~20–40 µs across IB [unverified], which a
+/// ring of 8 spends over 2(n−1) = 14 steps, hence ≈1 µs and ≈2.5 µs per step here [derived].
+public enum NodeTemplateCatalog {
+    private static let gb = 1e9
+
+    /// Every template, in listing order.
+    public static let all: [NodeTemplate] = [
+        NodeTemplate(
+            name: "dgx-a100", summary: "8x A100-80 on NVSwitch (NVLink3), 8x 200 Gb/s HDR NICs",
+            gpuType: GPUCatalog.named("a100-80")!, gpuCount: 8, intraNodeClass: .nvswitch,
+            // 8x A100 all-reduce busbw ~232 GB/s (NVIDIA/nccl-tests#175).
+            intraNode: LinkParameters(bandwidthBytesPerSecond: 232 * gb, latencySeconds: 1e-6),
+            // HDR 200 Gb/s = 25 GB/s line, ~24 GB/s achievable per NIC (NVIDIA/nccl#1048).
+            nicCount: 8, nic: LinkParameters(bandwidthBytesPerSecond: 24 * gb, latencySeconds: 2.5e-6),
+            source: "nccl-tests#175 (NVLink3 busbw), nccl#1048 (HDR per-NIC)"),
+        NodeTemplate(
+            name: "dgx-h100", summary: "8x H100 on NVSwitch (NVLink4), 8x 400 Gb/s NDR NICs",
+            gpuType: GPUCatalog.named("h100")!, gpuCount: 8, intraNodeClass: .nvswitch,
+            // NCCL reaches ~370 GB/s of NVLink4's 450 GB/s per direction (sjeaugey, NVIDIA/nccl-tests#212).
+            intraNode: LinkParameters(bandwidthBytesPerSecond: 370 * gb, latencySeconds: 1e-6),
+            // NDR 400 Gb/s = 50 GB/s line, 46–48 GB/s per NIC in NCCL (NVIDIA/nccl-tests#290).
+            nicCount: 8, nic: LinkParameters(bandwidthBytesPerSecond: 47 * gb, latencySeconds: 2.5e-6),
+            source: "nccl-tests#212 (NVLink4), nccl-tests#290 (NDR per-NIC)"),
+        NodeTemplate(
+            name: "pcie-4gpu", summary: "4 PCIe GPUs (default T4) on a PCIe Gen3 switch, 1x 100 Gb/s NIC",
+            gpuType: GPUCatalog.named("t4")!, gpuCount: 4, intraNodeClass: .pcie,
+            // PCIe Gen3 x16: 15.75 GB/s line, ~12 GB/s achievable [derived]; PCIe switch hop latency ~2 µs.
+            intraNode: LinkParameters(bandwidthBytesPerSecond: 12 * gb, latencySeconds: 2e-6),
+            // EDR/100 GbE: 12.5 GB/s line, 12.2 GB/s in NCCL (sjeaugey, NVIDIA/nccl-tests#29).
+            nicCount: 1, nic: LinkParameters(bandwidthBytesPerSecond: 12.2 * gb, latencySeconds: 5e-6),
+            source: "PCIe Gen3 arithmetic [derived]; nccl-tests#29 (100 Gb/s per-NIC)"),
+        NodeTemplate(
+            name: "pcie-8gpu", summary: "8 PCIe GPUs (default L4) on PCIe Gen4 switches, 2x 100 Gb/s NICs",
+            gpuType: GPUCatalog.named("l4")!, gpuCount: 8, intraNodeClass: .pcie,
+            // PCIe Gen4 x16: 31.5 GB/s line, ~25 GB/s achievable [derived].
+            intraNode: LinkParameters(bandwidthBytesPerSecond: 25 * gb, latencySeconds: 2e-6),
+            nicCount: 2, nic: LinkParameters(bandwidthBytesPerSecond: 12.2 * gb, latencySeconds: 5e-6),
+            source: "PCIe Gen4 arithmetic [derived]; nccl-tests#29 (100 Gb/s per-NIC)"),
+    ]
+
+    /// The template called `name`, or nil.
+    public static func named(_ name: String) -> NodeTemplate? { all.first { $0.name == name } }
+
+    /// All template names, for error messages.
+    public static var names: [String] { all.map(\.name) }
+}

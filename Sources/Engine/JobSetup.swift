@@ -1,0 +1,63 @@
+import ClusterModel
+import Scheduling
+import SimKernel
+import Workload
+
+/// What the engine derives about each job from the cluster before the run: where it may run, what
+/// "packed at its requested size" means for it, and how long that would take.
+public enum JobSetup {
+    /// GPU types of `topology` the job may use: its type constraint, and enough memory for its model.
+    public static func eligibleTypes(for job: JobSpec, in topology: Topology) -> GPUTypeMask {
+        var bits: UInt64 = 0
+        for (t, type) in topology.gpuTypes.enumerated() {
+            if let wanted = job.gpuType, wanted != type.name { continue }
+            if let model = job.zooModel, model.memoryGB > type.memoryGB { continue }
+            bits |= UInt64(1) << UInt64(t)
+        }
+        return GPUTypeMask(bits: bits)
+    }
+
+    /// The first node template whose GPUs the job may use; it defines the job's reference placement.
+    public static func referenceTemplate(for mask: GPUTypeMask, in topology: Topology) -> Int? {
+        topology.nodeTemplates.indices.first { mask.contains(topology.typeIndex(of: NodeID($0))) }
+    }
+
+    /// Run time at the requested size, packed on the reference template (what SJF and backfill call the
+    /// job's known duration).
+    public static func estimatedDuration(for job: JobSpec, template: NodeTemplate) -> SimTime {
+        switch job.work {
+        case .duration(let d):
+            return d
+        case .iterations(let k):
+            guard let model = job.zooModel else { return .seconds(k) }
+            let step = SpeedModel.stepTime(
+                model: model, gpu: template.gpuType, shape: SpeedModel.packedShape(job.gpuCount, on: template))
+            return .seconds(k * step.total)
+        }
+    }
+
+    /// Every job that can never run on `topology`, with the reason (no eligible GPU type, or more GPUs than
+    /// the eligible types have in total).
+    public static func problems(jobs: [JobSpec], topology: Topology) -> [JobSetupProblem] {
+        var capacityByType = Array(repeating: 0, count: topology.gpuTypes.count)
+        for t in topology.gpuTypeIndex { capacityByType[Int(t)] += 1 }
+        var problems: [JobSetupProblem] = []
+        for job in jobs {
+            let mask = eligibleTypes(for: job, in: topology)
+            if mask.isEmpty {
+                var why = "no GPU in the cluster can run it"
+                if let t = job.gpuType { why += " (it requires GPU type '\(t)'" } else { why += " (" }
+                if let m = job.zooModel { why += (job.gpuType == nil ? "" : ", ") + "model '\(m.name)' needs \(m.memoryGB) GB" }
+                why += "; cluster has \(topology.gpuTypes.map { "\($0.name) (\($0.memoryGB) GB)" }.joined(separator: ", ")))"
+                problems.append(JobSetupProblem(job: job.id, name: job.name, message: why))
+                continue
+            }
+            let capacity = capacityByType.indices.filter { mask.contains($0) }.reduce(0) { $0 + capacityByType[$1] }
+            if job.gpuCount > capacity {
+                problems.append(JobSetupProblem(job: job.id, name: job.name, message:
+                    "needs \(job.gpuCount) GPUs but the cluster has only \(capacity) it can use"))
+            }
+        }
+        return problems
+    }
+}

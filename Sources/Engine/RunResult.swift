@@ -1,0 +1,83 @@
+import ClusterModel
+import SimKernel
+
+/// What happened to one job, for the `jobs` table.
+public struct JobOutcome: Sendable, Equatable {
+    /// Dense job ID (submission order).
+    public var id: JobID
+    /// The job's name in its source.
+    public var name: String
+    /// Submission time.
+    public var submit: SimTime
+    /// First start, if it ever started.
+    public var firstStart: SimTime?
+    /// Completion, if it finished.
+    public var finish: SimTime?
+    /// GPUs requested.
+    public var gpus: Int
+    /// GPU type it ran on (of its first placement), or its constraint if it never ran; nil if neither.
+    public var gpuType: String?
+    /// Zoo model name, if known.
+    public var model: String?
+    /// Seconds spent running (sum of run intervals).
+    public var runSeconds: Double
+    /// Times it was preempted.
+    public var preemptions: Int
+
+    /// first start − submit, seconds; nil if it never started.
+    public var queueingDelaySeconds: Double? { firstStart.map { ($0 - submit).seconds } }
+    /// finish − submit, seconds; nil if unfinished.
+    public var jctSeconds: Double? { finish.map { ($0 - submit).seconds } }
+}
+
+/// One contiguous interval during which a job held some GPUs of one node.
+public struct AllocationInterval: Sendable, Equatable {
+    /// The job.
+    public var job: JobID
+    /// Interval start.
+    public var start: SimTime
+    /// Interval end.
+    public var end: SimTime
+    /// The node.
+    public var node: NodeID
+    /// The GPUs held, as indices local to the node (0..<GPUs per node), ascending.
+    public var localGPUs: [Int]
+}
+
+/// Cluster occupancy from `time` until the next sample.
+public struct UtilizationSample: Sendable, Equatable {
+    /// When this state began.
+    public var time: SimTime
+    /// GPUs held by jobs.
+    public var busyGPUs: Int
+    /// Jobs waiting (queued or preempted).
+    public var queuedJobs: Int
+    /// Jobs running.
+    public var runningJobs: Int
+}
+
+/// A named summary number of a run.
+public struct SummaryMetric: Sendable, Equatable {
+    /// Metric name, e.g. "jct_p95_s".
+    public var name: String
+    /// Its value.
+    public var value: Double
+}
+
+/// Everything a finished simulation produced.
+public struct RunResult: Sendable {
+    /// One outcome per job, by JobID.
+    public var jobs: [JobOutcome]
+    /// GPU holdings, in the order the intervals closed.
+    public var allocations: [AllocationInterval]
+    /// Occupancy at every change (consecutive identical states are merged).
+    public var samples: [UtilizationSample]
+    /// Summary metrics (see `RunMetrics`).
+    public var summary: [SummaryMetric]
+    /// Events taken off the queue.
+    public var eventsProcessed: Int
+    /// Simulated time of the last event.
+    public var simulatedEnd: SimTime
+    /// Jobs that never finished (the policy left them waiting when events ran out).
+    public var unfinishedJobs: [JobID]
+}

@@ -1,0 +1,333 @@
+import ClusterModel
+import Scheduling
+import SimKernel
+import Workload
+
+/// Settings of one simulation that are not part of the scenario's cluster, jobs or policy.
+public struct SimulationOptions {
+    /// Check invariants after every event. Defaults to on in builds compiled with `SIM_INTERNAL_CHECKS`
+    /// (debug builds, hence `swift test`) and off in release builds.
+    public var checkInvariants: Bool
+    /// Called every `progressInterval` events (e.g. to print a progress line); nil for none.
+    public var progress: ((ProgressReport) -> Void)?
+    /// Events between progress callbacks.
+    public var progressInterval: Int = 1 << 15
+
+    /// Default options.
+    public init(checkInvariants: Bool? = nil, progress: ((ProgressReport) -> Void)? = nil) {
+        #if SIM_INTERNAL_CHECKS
+        self.checkInvariants = checkInvariants ?? true
+        #else
+        self.checkInvariants = checkInvariants ?? false
+        #endif
+        self.progress = progress
+    }
+}
+
+/// The discrete-event driver: owns the clock, the event queue, the cluster and every job's state, calls the
+/// policy, applies its decisions, and collects the run's outputs.
+///
+/// A class because it is the one object with identity in a run; everything it holds is value types in
+/// arrays indexed by typed IDs, so the hot loop does no reference counting per job.
+public final class Simulation {
+    // MARK: - Configuration
+    /// The cluster's shape.
+    public let topology: Topology
+    /// The policy's catalog name.
+    public let policyName: String
+    private var policy: any SchedulingPolicy
+    private let placement: any PlacementStrategy
+    private let options: SimulationOptions
+    /// Observers called after every event.
+    public var observers: [any SimulationObserver] = []
+
+    // MARK: - State
+    /// Current simulated time.
+    public var now: SimTime { clock.now }
+    /// GPU ownership.
+    public private(set) var cluster: ClusterState
+    /// Every job, by JobID.
+    public private(set) var jobs: [JobStatus]
+    /// Waiting jobs in submission (JobID) order.
+    public private(set) var queue: [JobID] = []
+    /// Running jobs in start order.
+    public private(set) var running: [JobID] = []
+    private var clock = SimClock()
+    private var events = EventQueue<SimEvent>()
+    private var roundPendingAt: SimTime?
+    private var finishedCount = 0
+
+    // Hot per-job progress, struct-of-arrays by JobID.
+    private var remainingWork: [Double]
+    private var workRate: [Double]
+    private var epoch: [UInt32]
+    private let referenceTemplate: [Int32]
+
+    // MARK: - Outputs
+    private var firstGPUType: [String?]
+    private var allocations: [AllocationInterval] = []
+    private var samples: [UtilizationSample] = []
+    /// Events processed so far.
+    public private(set) var eventsProcessed = 0
+    /// Busy GPU-seconds integrated over simulated time (for utilization and the conservation check).
+    public private(set) var busyGPUSeconds = 0.0
+    private var lastAccounting = SimTime.zero
+
+    /// Prepares a run. `jobs` must be in submission order with IDs 0..<count, and every job must be able to
+    /// run on `topology` (see `JobSetup.problems`); violating either is a programming error.
+    public init(
+        topology: Topology, jobs specs: [JobSpec], policy: any SchedulingPolicy, placement: any PlacementStrategy,
+        options: SimulationOptions = SimulationOptions()
+    ) {
+        precondition(specs.enumerated().allSatisfy { $0.offset == $0.element.id.index }, "job IDs must be 0..<count in order")
+        precondition(JobSetup.problems(jobs: specs, topology: topology).isEmpty, "jobs that cannot run were not rejected")
+        self.topology = topology
+        self.policyName = policy.name
+        self.policy = policy
+        self.placement = placement
+        self.options = options
+        self.cluster = ClusterState(topology: topology)
+        var statuses: [JobStatus] = []
+        var refs: [Int32] = []
+        statuses.reserveCapacity(specs.count)
+        for spec in specs {
+            let mask = JobSetup.eligibleTypes(for: spec, in: topology)
+            let ref = JobSetup.referenceTemplate(for: mask, in: topology)!
+            refs.append(Int32(ref))
+            statuses.append(JobStatus(
+                spec: spec, eligibleTypes: mask,
+                estimatedDuration: JobSetup.estimatedDuration(for: spec, template: topology.nodeTemplates[ref])))
+        }
+        self.jobs = statuses
+        self.referenceTemplate = refs
+        self.remainingWork = specs.map(SpeedModel.workUnits)
+        self.workRate = Array(repeating: 0, count: specs.count)
+        self.epoch = Array(repeating: 0, count: specs.count)
+        self.firstGPUType = specs.map(\.gpuType)
+        for spec in specs { events.push(.arrival(spec.id), at: spec.submitTime, phase: EventPhase.arrival.rawValue) }
+        samples.append(UtilizationSample(time: .zero, busyGPUs: 0, queuedJobs: 0, runningJobs: 0))
+    }
+
+    // MARK: - Run loop
+
+    /// Runs until no events remain (or every job has finished) and returns the outputs.
+    public func run() throws(SimulationError) -> RunResult {
+        while finishedCount < jobs.count, let event = events.pop() {
+            try process(event)
+        }
+        closeAccounting()
+        return result()
+    }
+
+    /// Processes every event due at or before `time`, then moves the clock to `time` (for tests that drive
+    /// the simulation by hand).
+    public func advance(to time: SimTime) throws(SimulationError) {
+        while let next = events.first, next.time <= time, let event = events.pop() {
+            try process(event)
+        }
+        if time > clock.now { account(to: time) }
+    }
+
+    private func process(_ event: ScheduledEvent<SimEvent>) throws(SimulationError) {
+        account(to: event.time)
+        eventsProcessed += 1
+        switch event.payload {
+        case .arrival(let id):
+            transition(id, to: .queued)
+            queue.append(id)  // arrivals pop in JobID order, so the queue stays sorted
+            requestRound()
+        case .completion(let id, let e):
+            // A preemption since this event was scheduled bumped the epoch: the event is stale.
+            guard e == epoch[id.index], jobs[id.index].state == .running else { break }
+            finish(id)
+            requestRound()
+        case .schedulingRound:
+            if roundPendingAt == clock.now { roundPendingAt = nil }
+            try schedulingRound()
+        }
+        recordSample()
+        if options.checkInvariants, let problem = invariantViolation() {
+            throw .invariantViolated(time: clock.now, event: event.payload, message: problem)
+        }
+        for o in observers { o.didProcess(event, in: self) }
+        if let progress = options.progress, eventsProcessed % options.progressInterval == 0 {
+            progress(ProgressReport(now: clock.now, events: eventsProcessed, finishedJobs: finishedCount, totalJobs: jobs.count))
+        }
+    }
+
+    /// Advances the clock and integrates busy GPU-seconds up to `time`.
+    private func account(to time: SimTime) {
+        clock.advance(to: time)
+        if time > lastAccounting {
+            busyGPUSeconds += Double(cluster.busyGPUs) * (time - lastAccounting).seconds
+            lastAccounting = time
+        }
+    }
+
+    private func closeAccounting() { account(to: clock.now) }
+
+    /// Schedules one policy round at the current instant, after every other event of this instant.
+    private func requestRound() {
+        guard roundPendingAt != clock.now else { return }
+        roundPendingAt = clock.now
+        events.push(.schedulingRound, at: clock.now, phase: EventPhase.schedulingRound.rawValue)
+    }
+
+    // MARK: - Policy rounds
+
+    private func schedulingRound() throws(SimulationError) {
+        guard !queue.isEmpty || !running.isEmpty else { return }
+        // NOTE: the snapshot shares the engine's arrays (copy-on-write). It must be gone before the decisions
+        // are applied, or the first mutation would copy every job; hence the separate function.
+        let decisions = askPolicy()
+        var started = false
+        for decision in decisions {
+            try apply(decision)
+            if case .start = decision { started = true }
+        }
+        if started { queue.removeAll { jobs[$0.index].state == .running } }
+    }
+
+    private func askPolicy() -> [SchedulingDecision] {
+        let snapshot = ClusterSnapshot(now: clock.now, jobs: jobs, queue: queue, running: running, cluster: cluster)
+        var planner = PlacementPlanner(cluster: cluster, strategy: placement)
+        return policy.schedule(snapshot, planner: &planner)
+    }
+
+    private func apply(_ decision: SchedulingDecision) throws(SimulationError) {
+        func reject(_ reason: String) -> SimulationError {
+            .invalidDecision(policy: policyName, time: clock.now, decision: decision, reason: reason)
+        }
+        switch decision {
+        case .start(let id, let gpus):
+            guard id.index >= 0 && id.index < jobs.count else { throw reject("\(id) does not exist") }
+            let job = jobs[id.index]
+            guard job.state.isWaiting else { throw reject("\(id) is \(job.state), not waiting") }
+            guard gpus.count == job.gpuCount else {
+                throw reject("\(id) needs \(job.gpuCount) GPUs, the decision gives \(gpus.count)")
+            }
+            for g in gpus where g.index >= 0 && g.index < topology.gpuCount
+                && !job.eligibleTypes.contains(Int(topology.gpuTypeIndex[g.index])) {
+                throw reject("\(g) is a \(topology.gpuTypes[Int(topology.gpuTypeIndex[g.index])].name), which \(id) cannot use")
+            }
+            do { try cluster.allocate(gpus, to: id) } catch { throw reject(error.description) }
+            start(id, on: gpus)
+        case .preempt(let id):
+            guard id.index >= 0 && id.index < jobs.count else { throw reject("\(id) does not exist") }
+            guard jobs[id.index].state == .running else { throw reject("\(id) is \(jobs[id.index].state), not running") }
+            preempt(id)
+        case .wakeUp(let time):
+            guard time > clock.now else { throw reject("wake-up time \(time.seconds) s is not in the future") }
+            events.push(.schedulingRound, at: time, phase: EventPhase.schedulingRound.rawValue)
+        }
+    }
+
+    // MARK: - Job lifecycle
+
+    private func transition(_ id: JobID, to next: JobState) {
+        let current = jobs[id.index].state
+        precondition(current.canMove(to: next), "illegal job transition \(current) → \(next) for \(id)")
+        jobs[id.index].state = next
+    }
+
+    private func start(_ id: JobID, on gpus: [GPUID]) {
+        transition(id, to: .running)
+        let i = id.index
+        let spec = jobs[i].spec
+        let shape = SpeedModel.shape(of: gpus, in: topology)
+        let reference = SpeedModel.packedShape(spec.gpuCount, on: topology.nodeTemplates[Int(referenceTemplate[i])])
+        let rate = SpeedModel.workRate(job: spec, shape: shape, reference: reference)
+        workRate[i] = rate
+        epoch[i] &+= 1
+        let end = clock.now + SimTime.seconds(remainingWork[i] / rate)
+        if jobs[i].firstStart == nil {
+            jobs[i].firstStart = clock.now
+            firstGPUType[i] = topology.gpuTypes[Int(topology.gpuTypeIndex[gpus[0].index])].name
+        }
+        jobs[i].gpus = gpus
+        jobs[i].runningSince = clock.now
+        jobs[i].expectedEnd = end
+        running.append(id)
+        events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
+    }
+
+    /// Ends the current run interval of a running job: frees its GPUs and records where it ran.
+    private func stopRunning(_ id: JobID) {
+        let i = id.index
+        let since = jobs[i].runningSince!
+        let gpus = jobs[i].gpus
+        do { try cluster.release(gpus, from: id) } catch { preconditionFailure("engine lost track of \(id)'s GPUs: \(error)") }
+        recordAllocation(id, gpus: gpus, from: since, to: clock.now)
+        jobs[i].runSeconds += (clock.now - since).seconds
+        jobs[i].gpus = []
+        jobs[i].runningSince = nil
+        jobs[i].expectedEnd = nil
+        if let k = running.firstIndex(of: id) { running.remove(at: k) }
+    }
+
+    private func finish(_ id: JobID) {
+        stopRunning(id)
+        remainingWork[id.index] = 0
+        transition(id, to: .finished)
+        jobs[id.index].finish = clock.now
+        finishedCount += 1
+    }
+
+    private func preempt(_ id: JobID) {
+        let i = id.index
+        let done = workRate[i] * (clock.now - jobs[i].runningSince!).seconds
+        remainingWork[i] = max(0, remainingWork[i] - done)
+        stopRunning(id)
+        epoch[i] &+= 1  // cancels the pending completion
+        transition(id, to: .preempted)
+        jobs[i].preemptions += 1
+        // Back into the queue at its submission position.
+        var lo = 0
+        var hi = queue.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if queue[mid] < id { lo = mid + 1 } else { hi = mid }
+        }
+        queue.insert(id, at: lo)
+    }
+
+    // MARK: - Outputs
+
+    private func recordAllocation(_ id: JobID, gpus: [GPUID], from start: SimTime, to end: SimTime) {
+        // One row per node, GPUs as node-local indices, nodes in ascending order.
+        let sorted = gpus.sorted()
+        var k = 0
+        while k < sorted.count {
+            let node = topology.gpuNode[sorted[k].index]
+            let first = Int(topology.nodeFirstGPU[node.index])
+            var local: [Int] = []
+            while k < sorted.count && topology.gpuNode[sorted[k].index] == node {
+                local.append(sorted[k].index - first)
+                k += 1
+            }
+            allocations.append(AllocationInterval(job: id, start: start, end: end, node: node, localGPUs: local))
+        }
+    }
+
+    private func recordSample() {
+        let s = UtilizationSample(time: clock.now, busyGPUs: cluster.busyGPUs, queuedJobs: queue.count, runningJobs: running.count)
+        let last = samples[samples.count - 1]
+        if last.busyGPUs == s.busyGPUs && last.queuedJobs == s.queuedJobs && last.runningJobs == s.runningJobs { return }
+        if last.time == s.time { samples[samples.count - 1] = s } else { samples.append(s) }
+    }
+
+    private func result() -> RunResult {
+        let outcomes = jobs.indices.map { i -> JobOutcome in
+            let j = jobs[i]
+            return JobOutcome(
+                id: j.id, name: j.spec.name, submit: j.spec.submitTime, firstStart: j.firstStart, finish: j.finish,
+                gpus: j.gpuCount, gpuType: firstGPUType[i], model: j.spec.zooModel?.name, runSeconds: j.runSeconds,
+                preemptions: j.preemptions)
+        }
+        let unfinished = jobs.filter { $0.state != .finished }.map(\.id)
+        return RunResult(
+            jobs: outcomes, allocations: allocations, samples: samples,
+            summary: RunMetrics.summary(jobs: outcomes, busyGPUSeconds: busyGPUSeconds, clusterGPUs: topology.gpuCount),
+            eventsProcessed: eventsProcessed, simulatedEnd: clock.now, unfinishedJobs: unfinished)
+    }
+}

@@ -1,0 +1,32 @@
+import ClusterModel
+import Scheduling
+import SimKernel
+
+/// Why a simulation stopped before its events ran out.
+public enum SimulationError: Error, Sendable, CustomStringConvertible {
+    /// The policy asked for something the state does not allow; nothing of that decision was applied.
+    case invalidDecision(policy: String, time: SimTime, decision: SchedulingDecision, reason: String)
+    /// An internal consistency check failed after an event (an engine bug; only in checked builds).
+    case invariantViolated(time: SimTime, event: SimEvent, message: String)
+
+    public var description: String {
+        switch self {
+        case .invalidDecision(let policy, let time, let decision, let reason):
+            return "policy '\(policy)' at t=\(time.seconds) s made an invalid decision (\(decision)): \(reason)"
+        case .invariantViolated(let time, let event, let message):
+            return "invariant violated at t=\(time.seconds) s after \(event): \(message)"
+        }
+    }
+}
+
+/// Why a set of jobs cannot be simulated on a cluster at all.
+public struct JobSetupProblem: Sendable, Equatable, CustomStringConvertible {
+    /// The job at fault.
+    public var job: JobID
+    /// Its name in its source.
+    public var name: String
+    /// What is wrong.
+    public var message: String
+
+    public var description: String { "job '\(name)': \(message)" }
+}

@@ -1,0 +1,39 @@
+import ClusterModel
+
+/// A policy's scratch copy of the cluster for one round: places jobs with the run's strategy and
+/// remembers what it handed out, so that several starts in one round never pick the same GPU.
+public struct PlacementPlanner {
+    /// The cluster as it will be once this round's starts so far are applied.
+    public private(set) var cluster: ClusterState
+    /// The run's placement strategy.
+    public let strategy: any PlacementStrategy
+
+    /// Creates a planner over `cluster`.
+    public init(cluster: ClusterState, strategy: any PlacementStrategy) {
+        self.cluster = cluster
+        self.strategy = strategy
+    }
+
+    /// Free GPUs (in the plan) whose type is in `mask`.
+    public func freeGPUs(in mask: GPUTypeMask) -> Int {
+        var n = 0
+        for t in 0..<cluster.freeOfType.count where mask.contains(t) { n += Int(cluster.freeOfType[t]) }
+        return n
+    }
+
+    /// Chooses GPUs for `job` and reserves them in the plan; nil (and no change) when it does not fit.
+    public mutating func place(_ job: JobStatus) -> [GPUID]? {
+        guard freeGPUs(in: job.eligibleTypes) >= job.gpuCount,
+            let gpus = strategy.choose(count: job.gpuCount, types: job.eligibleTypes, in: cluster)
+        else { return nil }
+        // A strategy that returns taken or duplicate GPUs has a bug. The GPUs are handed back unreserved so
+        // that the engine's check rejects the start with a message naming them, instead of hiding the bug.
+        try? cluster.allocate(gpus, to: job.id)
+        return gpus
+    }
+
+    /// Returns `job`'s GPUs to the plan (for a policy that preempts in the same round).
+    public mutating func release(_ gpus: [GPUID], of job: JobID) {
+        try? cluster.release(gpus, from: job)
+    }
+}

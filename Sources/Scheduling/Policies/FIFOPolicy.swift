@@ -1,0 +1,22 @@
+import ClusterModel
+import Workload
+
+/// First in, first out: start waiting jobs in submission order; the first that does not fit blocks the rest.
+///
+/// The classic batch-farm baseline (head-of-line blocking is the point of comparison for backfilling).
+/// - Complexity: O(started jobs × placement) per round.
+public struct FIFOPolicy: SchedulingPolicy {
+    public static let name = "fifo"
+
+    /// Creates the policy; it has no parameters.
+    public init(_ parameters: NoParameters = NoParameters()) {}
+
+    public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
+        var decisions: [SchedulingDecision] = []
+        for id in s.queue {
+            guard let gpus = planner.place(s[id]) else { break }
+            decisions.append(.start(id, gpus: gpus))
+        }
+        return decisions
+    }
+}

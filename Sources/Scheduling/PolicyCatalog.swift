@@ -1,0 +1,33 @@
+/// The scheduling policies SchedLab ships. Adding a policy is one file in Policies/ plus one line here.
+public enum PolicyCatalog {
+    /// One catalog entry: name, one-line summary, documented parameters, and a factory that decodes them.
+    public struct Entry: Sendable {
+        /// Catalog name.
+        public let name: String
+        /// One-line description.
+        public let summary: String
+        /// Parameters as `name: meaning (default)`, for `schedlab info policies`.
+        public let parameters: [String]
+        /// Builds the policy from its scenario parameters (nil decoder: all defaults).
+        public let make: @Sendable (Decoder?) throws -> any SchedulingPolicy
+    }
+
+    /// Every policy, in listing order.
+    public static let all: [Entry] = [
+        Entry(name: FIFOPolicy.name, summary: "first come, first served; the head of the queue blocks the rest",
+              parameters: [], make: { d in FIFOPolicy(try d.map(NoParameters.init(from:)) ?? NoParameters()) }),
+        Entry(name: SJFPolicy.name, summary: "shortest known duration first, non-preemptive",
+              parameters: SJFPolicy.Parameters.documentation,
+              make: { d in SJFPolicy(try d.map(SJFPolicy.Parameters.init(from:)) ?? .init()) }),
+        Entry(name: EASYBackfillPolicy.name,
+              summary: "FIFO with EASY backfilling: reserve for the head job, backfill jobs that do not delay it",
+              parameters: EASYBackfillPolicy.Parameters.documentation,
+              make: { d in EASYBackfillPolicy(try d.map(EASYBackfillPolicy.Parameters.init(from:)) ?? .init()) }),
+    ]
+
+    /// The entry called `name`, or nil.
+    public static func entry(_ name: String) -> Entry? { all.first { $0.name == name } }
+
+    /// All names, for error messages.
+    public static var names: [String] { all.map(\.name) }
+}

@@ -1,0 +1,27 @@
+import Workload
+import ClusterModel
+import SimKernel
+
+/// A scheduling policy: looks at a snapshot and returns typed decisions.
+///
+/// The engine calls `schedule` after arrivals, completions and the policy's own wake-ups (at most once per
+/// simulated instant, after all events of that instant). A policy never mutates engine state; it plans on
+/// the `PlacementPlanner`, which also applies the run's placement strategy.
+public protocol SchedulingPolicy {
+    /// Catalog name, used in scenarios, on the command line and in the results database.
+    static var name: String { get }
+    /// Decisions for this round, applied by the engine in order.
+    mutating func schedule(_ snapshot: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision]
+}
+
+extension SchedulingPolicy {
+    /// The policy's catalog name.
+    public var name: String { Self.name }
+}
+
+/// The parameters of a policy that has none; rejects any field.
+public struct NoParameters: Decodable, Sendable, Equatable {
+    /// Creates the empty parameter set.
+    public init() {}
+    public init(from decoder: Decoder) throws { try decoder.rejectUnknownKeys(allowed: []) }
+}

@@ -1,0 +1,51 @@
+import ClusterModel
+import SimKernel
+
+/// How much a job has to do.
+public enum JobWork: Sendable, Equatable {
+    /// A number of training iterations; run time follows from the speed model and the placement.
+    case iterations(Double)
+    /// A measured run time (from a trace) that holds at the requested size and GPU type.
+    case duration(SimTime)
+}
+
+/// Everything known about a job when it is submitted.
+public struct JobSpec: Sendable, Equatable {
+    /// Dense ID, in submission order.
+    public var id: JobID
+    /// The job's name in its source (trace job_id, or "job-<n>" for synthetic jobs).
+    public var name: String
+    /// When the job arrives.
+    public var submitTime: SimTime
+    /// GPUs it needs, all at once (gang scheduled).
+    public var gpuCount: Int
+    /// Index into `ModelZoo.all`, or nil when the source does not say (a trace without model info).
+    public var model: Int?
+    /// The work to do.
+    public var work: JobWork
+    /// Required GPU type name, or nil for any type.
+    public var gpuType: String?
+    /// Submitting user, when known.
+    public var user: String?
+    /// Priority; higher is more important (policies may ignore it).
+    public var priority: Int
+
+    /// Creates a job spec.
+    public init(
+        id: JobID, name: String, submitTime: SimTime, gpuCount: Int, model: Int?, work: JobWork,
+        gpuType: String? = nil, user: String? = nil, priority: Int = 0
+    ) {
+        self.id = id
+        self.name = name
+        self.submitTime = submitTime
+        self.gpuCount = gpuCount
+        self.model = model
+        self.work = work
+        self.gpuType = gpuType
+        self.user = user
+        self.priority = priority
+    }
+
+    /// The zoo model, if known.
+    public var zooModel: ZooModel? { model.map { ModelZoo.all[$0] } }
+}

@@ -1,0 +1,112 @@
+import ClusterModel
+import SimKernel
+
+/// The modeled duration of one training iteration, with its parts.
+public struct StepTime: Sendable, Equatable {
+    /// Compute seconds (forward, backward, optimizer) per iteration.
+    public var compute: Double
+    /// Gradient all-reduce seconds per iteration.
+    public var communication: Double
+    /// The slowest link class the all-reduce crosses, or nil for one GPU.
+    public var bottleneck: LinkClass?
+    /// Seconds per iteration: compute + communication (no overlap in this first model).
+    public var total: Double { compute + communication }
+}
+
+/// First-version job speed: compute from the zoo plus an α–β ring all-reduce over the slowest link class.
+///
+/// iteration = compute(model, GPU type) × local batch / reference batch
+///           + 2(n−1)·α + 2(n−1)/n · S/B
+/// with S the gradient bytes and (B, α) those of the slowest link class the placement crosses: the node's
+/// NVSwitch/PCIe fabric inside one node; across nodes, each GPU's share of its node's NICs (bounded by its
+/// PCIe host link) and the NIC latency. This is the function the interconnect model replaces.
+public enum SpeedModel {
+    /// Ring all-reduce time of `bytes` per rank over `n` ranks on a link with `link`'s bandwidth and latency.
+    @inlinable public static func ringAllReduceSeconds(ranks n: Int, bytes: Double, link: LinkParameters) -> Double {
+        guard n > 1 else { return 0 }
+        let steps = Double(2 * (n - 1))
+        return steps * link.latencySeconds + steps / Double(n) * bytes / link.bandwidthBytesPerSecond
+    }
+
+    /// The effective (B, α) and class a ring over `shape` is limited by; nil for a single GPU.
+    /// `shape` lists, for each node used, its template and how many of the job's GPUs sit there.
+    public static func bottleneckLink(shape: [(template: NodeTemplate, gpus: Int)]) -> (LinkParameters, LinkClass)? {
+        let n = shape.reduce(0) { $0 + $1.gpus }
+        guard n > 1 else { return nil }
+        if shape.count == 1 { return (shape[0].template.intraNode, shape[0].template.intraNodeClass) }
+        var bandwidth = Double.infinity
+        var latency = 0.0
+        var cls = LinkClass.nic
+        for (t, k) in shape {
+            // Each of the k GPUs gets an equal share of the node's NICs, but no more than its own PCIe link.
+            let share = min(Double(t.nicCount) * t.nic.bandwidthBytesPerSecond / Double(k), t.gpuType.hostLinkGBps * 1e9)
+            if share < bandwidth { bandwidth = share }
+            latency = max(latency, t.nic.latencySeconds)
+            if k > 1 && t.intraNode.bandwidthBytesPerSecond < bandwidth {
+                bandwidth = t.intraNode.bandwidthBytesPerSecond
+                cls = t.intraNodeClass
+            }
+        }
+        return (LinkParameters(bandwidthBytesPerSecond: bandwidth, latencySeconds: latency), cls)
+    }
+
+    /// Iteration time of `model` on `gpu` spread as `shape`, at `localBatch` per GPU (nil: the reference).
+    public static func stepTime(
+        model: ZooModel, gpu: GPUType, shape: [(template: NodeTemplate, gpus: Int)], localBatch: Int? = nil
+    ) -> StepTime {
+        let batchScale = Double(localBatch ?? model.referenceBatchPerGPU) / Double(model.referenceBatchPerGPU)
+        let compute = model.computeSeconds(on: gpu) * batchScale
+        let n = shape.reduce(0) { $0 + $1.gpus }
+        guard let (link, cls) = bottleneckLink(shape: shape) else {
+            return StepTime(compute: compute, communication: 0, bottleneck: nil)
+        }
+        let comm = ringAllReduceSeconds(ranks: n, bytes: model.gradientBytes, link: link)
+        return StepTime(compute: compute, communication: comm, bottleneck: cls)
+    }
+
+    /// The placement shape of `gpus`: one entry per node used, in order of first appearance.
+    public static func shape(of gpus: [GPUID], in topology: Topology) -> [(template: NodeTemplate, gpus: Int)] {
+        var nodes: [NodeID] = []
+        var counts: [Int] = []
+        for g in gpus {
+            let node = topology.gpuNode[g.index]
+            if let i = nodes.lastIndex(of: node) { counts[i] += 1 } else { nodes.append(node); counts.append(1) }
+        }
+        return zip(nodes, counts).map { (topology.nodeTemplates[$0.0.index], $0.1) }
+    }
+
+    /// The packed reference placement of `n` GPUs on nodes built like `template`: full nodes, then the rest.
+    public static func packedShape(_ n: Int, on template: NodeTemplate) -> [(template: NodeTemplate, gpus: Int)] {
+        var left = n
+        var shape: [(template: NodeTemplate, gpus: Int)] = []
+        while left > 0 {
+            let k = min(left, template.gpuCount)
+            shape.append((template, k))
+            left -= k
+        }
+        return shape
+    }
+
+    /// Work units per second for `job` on `shape`: iterations/s for iteration jobs; for duration jobs,
+    /// reference-seconds per second (1 at the reference placement, so a trace job runs as long as recorded).
+    public static func workRate(
+        job: JobSpec, shape: [(template: NodeTemplate, gpus: Int)], reference: [(template: NodeTemplate, gpus: Int)]
+    ) -> Double {
+        guard let model = job.zooModel else { return 1 }
+        let actual = stepTime(model: model, gpu: shape[0].template.gpuType, shape: shape).total
+        switch job.work {
+        case .iterations: return 1 / actual
+        case .duration:
+            let ref = stepTime(model: model, gpu: reference[0].template.gpuType, shape: reference).total
+            return ref / actual
+        }
+    }
+
+    /// The job's total work in units (iterations, or reference seconds).
+    public static func workUnits(_ job: JobSpec) -> Double {
+        switch job.work {
+        case .iterations(let k): return k
+        case .duration(let d): return d.seconds
+        }
+    }
+}

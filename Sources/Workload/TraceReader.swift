@@ -1,0 +1,135 @@
+import ClusterModel
+import Foundation
+import SimKernel
+
+/// Reads SchedLab's canonical job trace CSV.
+///
+/// Columns: `job_id,submit_time_s,num_gpus,duration_s[,gpu_type,model,user,status]`, with a header line
+/// (shared/traces/*/README.md describes how each public trace was converted). Empty optional fields mean
+/// "unknown". Rows are returned sorted by submit time (stable, so file order breaks ties) and numbered
+/// as `JobID`s in that order.
+public enum TraceReader {
+    /// The required header prefix.
+    public static let requiredColumns = ["job_id", "submit_time_s", "num_gpus", "duration_s"]
+    /// The optional columns, in order.
+    public static let optionalColumns = ["gpu_type", "model", "user", "status"]
+
+    /// Parses trace text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(InputError) -> [JobSpec] {
+        var rows: [(line: Int, spec: JobSpec)] = []
+        var header: [String]?
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var line = Substring(rawLine)
+            if line.last == "\r" { line = line.dropLast() }
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+            let fields = try splitCSV(line, file: file, line: lineNumber)
+            guard let columns = header else {
+                guard Array(fields.prefix(4)) == requiredColumns else {
+                    throw InputError(file: file, line: lineNumber, message:
+                        "expected the header '\((requiredColumns + optionalColumns).joined(separator: ","))', got '\(line)'")
+                }
+                for (i, c) in fields.dropFirst(4).enumerated() where i >= optionalColumns.count || optionalColumns[i] != c {
+                    throw InputError(file: file, line: lineNumber, message:
+                        "unexpected column '\(c)'; optional columns are \(optionalColumns.joined(separator: ",")) in that order")
+                }
+                header = fields
+                continue
+            }
+            guard fields.count == columns.count else {
+                throw InputError(file: file, line: lineNumber, message:
+                    "expected \(columns.count) fields (\(columns.joined(separator: ","))), got \(fields.count)")
+            }
+            rows.append((lineNumber, try parseRow(fields, index: rows.count, file: file, line: lineNumber)))
+        }
+        guard header != nil else { throw InputError(file: file, message: "the trace is empty (no header line)") }
+        // Stable sort by submit time.
+        let sorted = rows.enumerated().sorted {
+            ($0.element.spec.submitTime, $0.offset) < ($1.element.spec.submitTime, $1.offset)
+        }
+        return sorted.enumerated().map { i, row in
+            var spec = row.element.spec
+            spec.id = JobID(i)
+            return spec
+        }
+    }
+
+    /// Reads and parses the trace at `path`.
+    public static func read(path: String) throws(InputError) -> [JobSpec] {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw InputError(file: path, message: "cannot read the trace file (\(error.localizedDescription))")
+        }
+        return try parse(text, file: path)
+    }
+
+    static func parseRow(_ f: [String], index: Int, file: String, line: Int) throws(InputError) -> JobSpec {
+        func fail(_ column: String, _ expected: String, _ got: String) -> InputError {
+            InputError(file: file, line: line, field: column, message: "expected \(expected), got '\(got)'")
+        }
+        let name = f[0]
+        guard !name.isEmpty else { throw fail("job_id", "a non-empty job id", name) }
+        guard let submit = Double(f[1]), submit.isFinite, submit >= 0 else {
+            throw fail("submit_time_s", "a number of seconds >= 0", f[1])
+        }
+        guard let gpus = Int(f[2]), gpus >= 1 else { throw fail("num_gpus", "an integer >= 1", f[2]) }
+        guard let duration = Double(f[3]), duration.isFinite, duration > 0 else {
+            throw fail("duration_s", "a number of seconds > 0", f[3])
+        }
+        var gpuType: String?
+        var model: Int?
+        var user: String?
+        if f.count > 4, !f[4].isEmpty {
+            guard GPUCatalog.named(f[4]) != nil else {
+                throw fail("gpu_type", "one of \(GPUCatalog.names.joined(separator: ", ")) or empty", f[4])
+            }
+            gpuType = f[4]
+        }
+        if f.count > 5, !f[5].isEmpty {
+            guard let m = ModelZoo.index(named: f[5]) else {
+                throw fail("model", "one of \(ModelZoo.names.joined(separator: ", ")) or empty", f[5])
+            }
+            model = m
+        }
+        if f.count > 6, !f[6].isEmpty { user = f[6] }
+        return JobSpec(
+            id: JobID(index), name: name, submitTime: .seconds(submit), gpuCount: gpus, model: model,
+            work: .duration(.seconds(duration)), gpuType: gpuType, user: user)
+    }
+
+    /// Splits one CSV line (RFC 4180 quoting: "a,b" and "" escapes).
+    static func splitCSV(_ line: Substring, file: String, line number: Int) throws(InputError) -> [String] {
+        var fields: [String] = []
+        var current = ""
+        var inQuotes = false
+        var iterator = line.makeIterator()
+        var pending: Character? = nil
+        while let c = pending ?? iterator.next() {
+            pending = nil
+            if inQuotes {
+                if c == "\"" {
+                    if let next = iterator.next() {
+                        if next == "\"" { current.append("\"") } else { inQuotes = false; pending = next }
+                    } else {
+                        inQuotes = false
+                    }
+                } else {
+                    current.append(c)
+                }
+            } else if c == "," {
+                fields.append(current)
+                current = ""
+            } else if c == "\"" && current.isEmpty {
+                inQuotes = true
+            } else {
+                current.append(c)
+            }
+        }
+        guard !inQuotes else { throw InputError(file: file, line: number, message: "unterminated quoted field") }
+        fields.append(current.trimmingCharacters(in: .whitespaces))
+        return fields.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+}
