@@ -58,7 +58,8 @@ let package = Package(
             dependencies: [
                 "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "Recording", "Scenario",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: internalChecks
         ),
         // Tests
         .target(

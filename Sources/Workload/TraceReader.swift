@@ -16,6 +16,11 @@ public enum TraceReader {
 
     /// Parses trace text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(InputError) -> [JobSpec] {
+        try parseWithLines(text, file: file).jobs
+    }
+
+    /// Parses trace text and also returns, for each job (by JobID), the 1-based line it came from.
+    public static func parseWithLines(_ text: String, file: String) throws(InputError) -> (jobs: [JobSpec], lines: [Int]) {
         var rows: [(line: Int, spec: JobSpec)] = []
         var header: [String]?
         var lineNumber = 0
@@ -48,22 +53,28 @@ public enum TraceReader {
         let sorted = rows.enumerated().sorted {
             ($0.element.spec.submitTime, $0.offset) < ($1.element.spec.submitTime, $1.offset)
         }
-        return sorted.enumerated().map { i, row in
+        let jobs = sorted.enumerated().map { i, row in
             var spec = row.element.spec
             spec.id = JobID(i)
             return spec
         }
+        return (jobs, sorted.map(\.element.line))
     }
 
     /// Reads and parses the trace at `path`.
     public static func read(path: String) throws(InputError) -> [JobSpec] {
+        try parseWithLines(readText(path: path), file: path).jobs
+    }
+
+    /// Reads a trace file's text, with a clear error when it cannot be read.
+    public static func readText(path: String) throws(InputError) -> String {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw InputError(file: path, message: "cannot read the trace file (\(error.localizedDescription))")
         }
-        return try parse(text, file: path)
+        return text
     }
 
     static func parseRow(_ f: [String], index: Int, file: String, line: Int) throws(InputError) -> JobSpec {

@@ -1,0 +1,20 @@
+/// Errors raised by result sinks beyond those of the database itself.
+public enum RecordingError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The run ID does not exist.
+    case unknownRun(id: Int64)
+    /// The run has already left `running` (was completed or failed), so it cannot be finished again.
+    case runNotRunning(id: Int64, status: String)
+    /// A stored value could not be read back (e.g. a malformed timestamp written by another tool).
+    case malformedValue(column: String, value: String)
+
+    public var description: String {
+        switch self {
+        case .unknownRun(let id):
+            return "run \(id) does not exist"
+        case .runNotRunning(let id, let status):
+            return "run \(id) is '\(status)', not 'running'"
+        case .malformedValue(let column, let value):
+            return "malformed value in \(column): \(value)"
+        }
+    }
+}

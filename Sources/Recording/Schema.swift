@@ -1,0 +1,117 @@
+import GRDB
+
+/// The results database: one SQLite file, many runs, every result row keyed by `run` (= `runs.id`).
+///
+/// Conventions: simulated times are seconds as REAL (`SimTime.seconds`, converted from integer nanoseconds,
+/// so exact to well under a microsecond for any realistic run); wall-clock times are ISO-8601 UTC TEXT with
+/// milliseconds (`2025-11-26T15:39:00.123Z`); job IDs are the simulator's dense IDs (0-based, submission order);
+/// nullable columns are NULL exactly when the quantity does not exist (a job that never started has no start).
+/// Rows of `allocations` and `samples` are inserted in `RunResult` order, so `ORDER BY rowid` restores it.
+///
+/// `runs` — one row per run attempt.
+/// - `id` INTEGER PK AUTOINCREMENT: run ID (never reused, even after deletes).
+/// - `scenario` TEXT: scenario name. `scenario_hash` TEXT: hex digest of the canonical scenario.
+/// - `seed` INTEGER: master seed as `Int64(bitPattern:)` of the UInt64 seed (seeds ≥ 2^63 read negative; add 2^64).
+/// - `policy` TEXT, `placement` TEXT: scheduling policy and placement strategy names.
+/// - `parameters` TEXT: policy parameters as JSON/YAML text, '' when none.
+/// - `code_version` TEXT: simulator version that produced the run.
+/// - `wall_start` TEXT, `wall_end` TEXT NULL: wall-clock start and end (end NULL while running).
+/// - `status` TEXT: 'running' | 'complete' | 'failed'. `error` TEXT NULL: failure message when 'failed'.
+/// - `sim_end_s` REAL NULL: simulated time of the last event, s (set when complete).
+/// - `events` INTEGER NULL: events processed (set when complete).
+///
+/// `jobs` — one row per job of a complete run; PK (`run`, `job`).
+/// - `run` INTEGER → runs.id. `job` INTEGER: job ID. `name` TEXT: the job's name in its trace or generator.
+/// - `submit_s` REAL: submission time, s. `first_start_s` REAL NULL: first start, s (NULL: never started).
+/// - `finish_s` REAL NULL: completion time, s (NULL: unfinished when the run ended).
+/// - `gpus` INTEGER: GPUs requested. `gpu_type` TEXT NULL: GPU type of its first placement, else its
+///   constraint, else NULL. `model` TEXT NULL: model-zoo name, if known.
+/// - `queue_delay_s` REAL NULL: first start − submit, s. `jct_s` REAL NULL: finish − submit (job completion
+///   time), s. `run_time_s` REAL: total seconds spent running (sum of allocation intervals).
+/// - `preemptions` INTEGER: times the job was preempted.
+///
+/// `allocations` — one row per contiguous interval a job held GPUs of one node.
+/// - `run` INTEGER → runs.id. `job` INTEGER: job ID. `start_s` REAL, `end_s` REAL: interval, s.
+/// - `node` INTEGER: node ID (0-based, cluster-file order).
+/// - `gpus` TEXT: node-local GPU indices held, ascending, comma-separated (e.g. '0,1,2,3').
+///
+/// `samples` — cluster occupancy step function: each row holds from `time_s` until the next row's `time_s`.
+/// - `run` INTEGER → runs.id. `time_s` REAL: when this state began, s.
+/// - `busy_gpus` INTEGER: GPUs held by jobs. `queued_jobs` INTEGER: jobs waiting (queued or preempted).
+/// - `running_jobs` INTEGER: jobs running.
+///
+/// `summary` — named summary metrics of a complete run; PK (`run`, `metric`).
+/// - `run` INTEGER → runs.id. `metric` TEXT: metric name (unit in the suffix, e.g. 'jct_p95_s').
+/// - `value` REAL NULL: the value; NULL when it is undefined (NaN, e.g. a mean over zero finished jobs).
+///
+/// Result tables reference `runs` with ON DELETE CASCADE (GRDB enables foreign keys), so deleting a run row
+/// deletes its results. Migrations are append-only: never edit "v1"; add "v2" etc.
+enum Schema {
+    /// Tables created by the migrations, in creation order.
+    static let tableNames = ["runs", "jobs", "allocations", "samples", "summary"]
+
+    /// The migrator that brings any results database up to the current schema.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    scenario TEXT NOT NULL,
+                    scenario_hash TEXT NOT NULL,
+                    seed INTEGER NOT NULL,
+                    policy TEXT NOT NULL,
+                    placement TEXT NOT NULL,
+                    parameters TEXT NOT NULL DEFAULT '',
+                    code_version TEXT NOT NULL,
+                    wall_start TEXT NOT NULL,
+                    wall_end TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed')),
+                    error TEXT,
+                    sim_end_s REAL,
+                    events INTEGER
+                );
+                CREATE TABLE jobs (
+                    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    job INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    submit_s REAL NOT NULL,
+                    first_start_s REAL,
+                    finish_s REAL,
+                    gpus INTEGER NOT NULL,
+                    gpu_type TEXT,
+                    model TEXT,
+                    queue_delay_s REAL,
+                    jct_s REAL,
+                    run_time_s REAL NOT NULL,
+                    preemptions INTEGER NOT NULL,
+                    PRIMARY KEY (run, job)
+                );
+                CREATE TABLE allocations (
+                    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    job INTEGER NOT NULL,
+                    start_s REAL NOT NULL,
+                    end_s REAL NOT NULL,
+                    node INTEGER NOT NULL,
+                    gpus TEXT NOT NULL
+                );
+                CREATE INDEX allocations_run ON allocations(run);
+                CREATE TABLE samples (
+                    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    time_s REAL NOT NULL,
+                    busy_gpus INTEGER NOT NULL,
+                    queued_jobs INTEGER NOT NULL,
+                    running_jobs INTEGER NOT NULL
+                );
+                CREATE INDEX samples_run ON samples(run);
+                CREATE TABLE summary (
+                    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    metric TEXT NOT NULL,
+                    value REAL,
+                    PRIMARY KEY (run, metric)
+                );
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,35 @@
+import ClusterModel
+import Engine
+import Scheduling
+import Workload
+
+/// A validated scenario, ready to simulate: cluster, jobs, policy and placement, plus provenance.
+public struct Scenario {
+    /// Path of the scenario file as given.
+    public let path: String
+    /// Scenario name (the file's `name:`, or its file name without extension).
+    public let name: String
+    /// Free-text description from the file.
+    public let description: String?
+    /// The master seed the jobs were generated with.
+    public let seed: UInt64
+    /// SHA-256 (hex) of the scenario file's bytes followed by the trace file's bytes, if any.
+    public let hash: String
+    /// The cluster.
+    public let topology: Topology
+    /// The jobs, in submission order.
+    public let jobs: [JobSpec]
+    /// The policy's catalog name.
+    public let policyName: String
+    /// The policy, configured with its scenario parameters.
+    public let policy: any SchedulingPolicy
+    /// The placement strategy's catalog name.
+    public let placementName: String
+
+    /// A simulation of this scenario.
+    public func makeSimulation(options: SimulationOptions = SimulationOptions()) -> Simulation {
+        Simulation(
+            topology: topology, jobs: jobs, policy: policy, placement: PlacementCatalog.make(placementName)!,
+            options: options)
+    }
+}

@@ -1,0 +1,98 @@
+import ClusterModel
+import Crypto
+import Engine
+import Foundation
+import Scheduling
+import SimRandom
+import Workload
+import Yams
+
+/// Reads a scenario file, validates everything in it, and builds the cluster and jobs.
+///
+/// Every problem becomes an `InputError` naming the file, the line and field path (or the trace's
+/// file:line and column), and what was expected. Nothing is simulated or written before this succeeds.
+public enum ScenarioLoader {
+    /// Loads the scenario at `path`.
+    /// - Parameters:
+    ///   - seed: overrides the file's `seed:`.
+    ///   - policy: overrides the file's policy (with default parameters).
+    ///   - fallbackSeed: called when neither the file nor `seed` gives a seed.
+    public static func load(
+        path: String, seed: UInt64? = nil, policy policyOverride: String? = nil,
+        fallbackSeed: () -> UInt64 = { 1 }
+    ) throws(InputError) -> Scenario {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw InputError(file: path, message: "cannot read the scenario file (\(error.localizedDescription))")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw InputError(file: path, message: "the scenario file is not UTF-8 text")
+        }
+        var root: Node?
+        let config: ScenarioConfig
+        do {
+            root = try Yams.compose(yaml: text)
+            guard let root else { throw InputError(file: path, message: "the scenario file is empty") }
+            config = try YAMLDecoder().decode(ScenarioConfig.self, from: root)
+        } catch {
+            throw DecodingErrorMapping.inputError(error, file: path, root: root)
+        }
+        func fail(_ field: String, _ message: String) -> InputError {
+            let keys = field.split(separator: ".").map { AnyCodingKey(stringValue: String($0)) as CodingKey }
+            return InputError(file: path, line: DecodingErrorMapping.line(of: keys, in: root), field: field, message: message)
+        }
+
+        // Cluster.
+        let racks = config.cluster.racks.enumerated().map { r, rack in
+            (name: rack.name ?? "rack\(r)", nodes: rack.nodes.flatMap { Array(repeating: $0.template, count: $0.count) })
+        }
+        let topology = Topology(racks: racks)
+
+        // Jobs.
+        let masterSeed = seed ?? config.seed ?? fallbackSeed()
+        var hasher = SHA256()
+        hasher.update(data: data)
+        let jobs: [JobSpec]
+        switch config.workload {
+        case .synthetic(let synthetic):
+            if let t = synthetic.spec.gpuType, topology.typeIndex(named: t) == nil {
+                throw fail("workload.synthetic.gpu_type", "the cluster has no '\(t)' GPUs (it has \(topology.gpuTypes.map(\.name).joined(separator: ", ")))")
+            }
+            jobs = synthetic.spec.generate(streams: RandomStreams(master: masterSeed), topology: topology)
+            if let problem = JobSetup.problems(jobs: jobs, topology: topology).first {
+                throw fail("workload.synthetic.gpus", "\(problem); bound the GPU-count distribution by what the cluster can hold")
+            }
+        case .trace(let trace):
+            let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let tracePath = trace.file.hasPrefix("/") ? trace.file : base.appendingPathComponent(trace.file).path
+            let traceText = try TraceReader.readText(path: tracePath)
+            hasher.update(data: Data(traceText.utf8))
+            let parsed = try TraceReader.parseWithLines(traceText, file: tracePath)
+            if let problem = JobSetup.problems(jobs: parsed.jobs, topology: topology).first {
+                throw InputError(file: tracePath, line: parsed.lines[problem.job.index], field: "num_gpus",
+                                 message: "\(problem) (cluster from \(path))")
+            }
+            guard !parsed.jobs.isEmpty else { throw InputError(file: tracePath, message: "the trace has no jobs") }
+            jobs = parsed.jobs
+        }
+
+        // Policy.
+        var policy = config.policy.policy
+        var policyName = config.policy.name
+        if let override = policyOverride, override != policyName {
+            guard let entry = PolicyCatalog.entry(override) else {
+                throw InputError(file: "--policy", message: "unknown policy '\(override)'; expected one of: \(PolicyCatalog.names.joined(separator: ", "))")
+            }
+            do { policy = try entry.make(nil) } catch { throw InputError(file: "--policy", message: "\(error)") }
+            policyName = override
+        }
+
+        let name = config.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Scenario(
+            path: path, name: name, description: config.description, seed: masterSeed, hash: hash, topology: topology,
+            jobs: jobs, policyName: policyName, policy: policy, placementName: config.policy.placement)
+    }
+}

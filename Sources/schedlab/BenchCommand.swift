@@ -1,0 +1,84 @@
+import ArgumentParser
+import ClusterModel
+import Engine
+import Foundation
+import Recording
+import Scheduling
+import SimRandom
+import Workload
+
+/// `schedlab bench`: the project's speed benchmark (build with `-c release`).
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the engine: 100,000 jobs on 1,024 GPUs with FIFO and backfill, with and without SQLite writes.",
+        discussion: "Targets (README): at least 1 M events/s, and under 5 s for the FIFO run including writes on 2 cores."
+    )
+
+    @Option(help: "Jobs to generate.")
+    var jobs = 100_000
+
+    @Option(help: "Offered load (1.0 = the cluster's GPU capacity).")
+    var load = 0.9
+
+    @Option(help: "Master seed of the generated workload.")
+    var seed: UInt64 = 1
+
+    func run() throws {
+        // 1,024 GPUs: 128 DGX-A100-like nodes in 8 racks of 16.
+        let template = NodeTemplateCatalog.named("dgx-a100")!
+        let topology = Topology(racks: (0..<8).map { (name: "rack\($0)", nodes: Array(repeating: template, count: 16)) })
+        let workload = try SyntheticWorkload(
+            jobCount: jobs, arrivals: .targetLoad(load),
+            gpus: .categorical(CategoricalTable(values: [1, 2, 4, 8, 16, 32], weights: [60, 10, 10, 12, 5, 3])),
+            durationSeconds: .lognormal(mu: 7.5, sigma: 1.3),
+            models: ModelZoo.all.indices.map { ($0, 1.0) })
+        let genStart = Date()
+        let specs = workload.generate(streams: RandomStreams(master: seed), topology: topology)
+        print(String(format: "generated %d jobs on %d GPUs in %.2f s (load %.2f, seed %llu)",
+                     specs.count, topology.gpuCount, Date().timeIntervalSince(genStart), load, seed))
+        #if SIM_INTERNAL_CHECKS
+        print("warning: debug build with per-event invariant checks; build with -c release for real figures")
+        #endif
+
+        var table = TextTable(header: ["variant", "events", "wall s", "events/s", "write s", "peak RSS MB"],
+                              rightAligned: [1, 2, 3, 4, 5])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("schedlab-bench-\(getpid())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (policyName, makePolicy) in [("fifo", { FIFOPolicy() as any SchedulingPolicy }),
+                                         ("backfill", { EASYBackfillPolicy() as any SchedulingPolicy })] {
+            for withDB in [false, true] {
+                let t0 = Date()
+                let sim = Simulation(topology: topology, jobs: specs, policy: makePolicy(), placement: PackedPlacement(),
+                                     options: SimulationOptions(checkInvariants: false))
+                let result = try sim.run()
+                let simSeconds = Date().timeIntervalSince(t0)
+                var writeSeconds = 0.0
+                if withDB {
+                    let w0 = Date()
+                    let sink = try SQLiteSink(path: dir.appendingPathComponent("\(policyName).sqlite").path)
+                    let id = try sink.beginRun(RunMetadata(
+                        scenarioName: "bench", scenarioHash: "", seed: seed, policy: policyName, placement: "packed",
+                        codeVersion: CodeVersion.release, wallStart: t0))
+                    try sink.completeRun(id: id, result: result, wallEnd: Date())
+                    writeSeconds = Date().timeIntervalSince(w0)
+                }
+                let wall = simSeconds + writeSeconds
+                table.rows.append([
+                    "\(policyName)\(withDB ? " + sqlite" : "")", "\(result.eventsProcessed)", String(format: "%.3f", wall),
+                    String(format: "%.2fM", Double(result.eventsProcessed) / simSeconds / 1e6),
+                    withDB ? String(format: "%.3f", writeSeconds) : "-", String(format: "%.0f", peakRSSMegabytes()),
+                ])
+            }
+        }
+        print(table.render())
+        print("events/s counts simulation time only; wall s includes the SQLite transaction for '+ sqlite' rows.")
+    }
+
+    /// Peak resident set size of this process so far, MB (getrusage; Linux reports KiB).
+    private func peakRSSMegabytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

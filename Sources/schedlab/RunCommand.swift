@@ -1,0 +1,105 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Recording
+import Scenario
+import Workload
+
+/// `schedlab run`: simulate a scenario, record it in SQLite and print its summary.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Simulate a scenario, record it in the results database and print its summary.",
+        discussion: """
+            Exit status: 0 on success, 2 on bad input (nothing is simulated or written), 1 when the simulation \
+            fails (the run is recorded with status 'failed').
+            """
+    )
+
+    @Argument(help: "Scenario YAML file (see Scenarios/).")
+    var scenario: String
+
+    @Option(help: "Results database.")
+    var db: String = "Results/schedlab.sqlite"
+
+    @Option(help: "Master seed, overriding the scenario's 'seed'.")
+    var seed: UInt64?
+
+    @Option(help: "Policy, overriding the scenario's (with default parameters). See 'schedlab info policies'.")
+    var policy: String?
+
+    @Flag(help: "Do not record the run in the database.")
+    var noDb = false
+
+    @Flag(help: "No progress or provenance lines on stderr; only the summary table on stdout.")
+    var quiet = false
+
+    func run() throws {
+        var chosenSeed: UInt64?
+        let scenario: Scenario
+        do {
+            scenario = try ScenarioLoader.load(path: self.scenario, seed: seed, policy: policy, fallbackSeed: {
+                // The one place SchedLab draws an unseeded number: no seed anywhere. It is printed and recorded.
+                var g = SystemRandomNumberGenerator()
+                let s = UInt64.random(in: 0..<(1 << 53), using: &g)
+                chosenSeed = s
+                return s
+            })
+        } catch {
+            throw reportInputError(error)
+        }
+        if let chosenSeed { printError("note: the scenario has no seed; using --seed \(chosenSeed)") }
+        let outcome = try Self.simulate(scenario, db: noDb ? nil : db, quiet: quiet)
+        print(SummaryFormatter.render(scenario: scenario, result: outcome.result, runID: outcome.runID,
+                                      db: noDb ? nil : db, wallSeconds: outcome.wallSeconds))
+    }
+
+    /// Simulates `scenario`, recording into `db` when given; prints progress unless `quiet`.
+    static func simulate(_ scenario: Scenario, db: String?, quiet: Bool) throws -> (result: RunResult, runID: Int64?, wallSeconds: Double) {
+        let sink: SQLiteSink?
+        var runID: Int64?
+        let wallStart = Date()
+        if let db {
+            do {
+                let s = try SQLiteSink(path: db)
+                runID = try s.beginRun(RunMetadata(
+                    scenarioName: scenario.name, scenarioHash: scenario.hash, seed: scenario.seed,
+                    policy: scenario.policyName, placement: scenario.placementName, codeVersion: CodeVersion.current,
+                    wallStart: wallStart))
+                sink = s
+            } catch {
+                printError("error: \(db): cannot record the run: \(error)")
+                throw ExitCode.failure
+            }
+        } else {
+            sink = nil
+        }
+        let progress = quiet ? nil : ProgressPrinter(totalJobs: scenario.jobs.count)
+        var options = SimulationOptions(checkInvariants: nil)
+        if let progress { options.progress = { progress.report($0) } }
+        let simulation = scenario.makeSimulation(options: options)
+        let result: RunResult
+        do {
+            result = try simulation.run()
+        } catch {
+            progress?.finish()
+            printError("error: \(scenario.path): \(error)")
+            if let sink, let runID { try? sink.failRun(id: runID, message: error.description, wallEnd: Date()) }
+            throw CLIExit.simulationFailed
+        }
+        progress?.finish()
+        if let sink, let runID {
+            do {
+                try sink.completeRun(id: runID, result: result, wallEnd: Date())
+            } catch {
+                printError("error: \(db!): could not write the results of run \(runID): \(error)")
+                try? sink.failRun(id: runID, message: "recording failed: \(error)", wallEnd: Date())
+                throw ExitCode.failure
+            }
+        }
+        if !result.unfinishedJobs.isEmpty {
+            printError("warning: \(result.unfinishedJobs.count) job(s) never finished (recorded with no finish time)")
+        }
+        return (result, runID, Date().timeIntervalSince(wallStart))
+    }
+}

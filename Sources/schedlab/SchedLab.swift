@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The `schedlab` command: simulate GPU-cluster scheduling scenarios and record the results.
+@main
+struct SchedLab: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedlab",
+        abstract: "A deterministic discrete-event GPU-cluster simulator and scheduler testbed.",
+        version: CodeVersion.release,
+        subcommands: [RunCommand.self, CheckCommand.self, InfoCommand.self, BenchCommand.self]
+    )
+}

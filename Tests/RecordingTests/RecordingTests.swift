@@ -1,0 +1,291 @@
+import ClusterModel
+@testable import Engine  // Engine's result structs have internal memberwise inits; tests build them by hand.
+import Foundation
+@testable import Recording
+import SimKernel
+import XCTest
+
+final class RecordingTests: XCTestCase {
+    // MARK: - Fixtures
+
+    /// 2025-11-26T15:39:00.250Z; a binary-exact fraction so the millisecond text is predictable.
+    private let wallStart = Date(timeIntervalSince1970: 1_764_171_540.25)
+    private let wallEnd = Date(timeIntervalSince1970: 1_764_171_600.5)
+
+    private func meta(seed: UInt64 = 42, parameters: String = "{\"quantum_s\": 60}") -> RunMetadata {
+        RunMetadata(
+            scenarioName: "tiny", scenarioHash: "ab12cd34", seed: seed, policy: "fifo", placement: "pack",
+            parameters: parameters, codeVersion: "v0.1-test", wallStart: wallStart)
+    }
+
+    private func s(_ seconds: Double) -> SimTime { .seconds(seconds) }
+
+    /// Two jobs: job 0 finished; job 1 started, was preempted once, and never finished.
+    private func smallResult() -> RunResult {
+        RunResult(
+            jobs: [
+                JobOutcome(
+                    id: JobID(0), name: "resnet-a", submit: s(1.5), firstStart: s(2), finish: s(12.25), gpus: 4,
+                    gpuType: "A100", model: "resnet50", runSeconds: 10.25, preemptions: 0),
+                JobOutcome(
+                    id: JobID(1), name: "bert-b", submit: s(3), firstStart: s(5), finish: nil, gpus: 8,
+                    gpuType: "V100", model: nil, runSeconds: 4.5, preemptions: 1),
+            ],
+            allocations: [
+                AllocationInterval(job: JobID(1), start: s(5), end: s(9.5), node: NodeID(0), localGPUs: Array(0..<8)),
+                AllocationInterval(job: JobID(0), start: s(2), end: s(12.25), node: NodeID(3), localGPUs: [0, 1, 2, 3]),
+            ],
+            samples: [
+                UtilizationSample(time: s(0), busyGPUs: 0, queuedJobs: 0, runningJobs: 0),
+                UtilizationSample(time: s(1.5), busyGPUs: 0, queuedJobs: 1, runningJobs: 0),
+                UtilizationSample(time: s(2), busyGPUs: 4, queuedJobs: 0, runningJobs: 1),
+            ],
+            summary: [
+                SummaryMetric(name: "jobs_total", value: 2),
+                SummaryMetric(name: "jct_mean_s", value: 10.75),
+                SummaryMetric(name: "undefined_metric", value: .nan),
+            ],
+            eventsProcessed: 17,
+            simulatedEnd: s(12.25),
+            unfinishedJobs: [JobID(1)])
+    }
+
+    private func count(_ sink: SQLiteSink, _ table: String, run: Int64) throws -> Int64 {
+        guard case .integer(let n) = try sink.rawRows("SELECT count(*) FROM \(table) WHERE run = \(run)")[0][0] else {
+            XCTFail("count(*) did not return an integer")
+            return -1
+        }
+        return n
+    }
+
+    private func resultCounts(_ sink: SQLiteSink, run: Int64) throws -> [Int64] {
+        try ["jobs", "allocations", "samples", "summary"].map { try count(sink, $0, run: run) }
+    }
+
+    // MARK: - Schema
+
+    func testMigrationCreatesAllTablesAndIndexes() throws {
+        let sink = try SQLiteSink.inMemory()
+        let tables = try sink.rawRows(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('runs','jobs','allocations','samples','summary') ORDER BY name")
+        XCTAssertEqual(tables, [[.text("allocations")], [.text("jobs")], [.text("runs")], [.text("samples")], [.text("summary")]])
+        let indexes = try sink.rawRows(
+            "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        XCTAssertEqual(indexes, [[.text("allocations_run"), .text("allocations")], [.text("samples_run"), .text("samples")]])
+        let migrations = try sink.rawRows("SELECT identifier FROM grdb_migrations")
+        XCTAssertEqual(migrations, [[.text("v1")]])
+        let jobColumns = try sink.rawRows("SELECT name FROM pragma_table_info('jobs') ORDER BY cid").map { $0[0] }
+        XCTAssertEqual(jobColumns, [
+            "run", "job", "name", "submit_s", "first_start_s", "finish_s", "gpus", "gpu_type", "model",
+            "queue_delay_s", "jct_s", "run_time_s", "preemptions",
+        ].map(SQLCell.text))
+    }
+
+    func testStatusCheckConstraintRejectsUnknownStatus() throws {
+        let sink = try SQLiteSink.inMemory()
+        let id = try sink.beginRun(meta())
+        XCTAssertThrowsError(try sink.writer.write { db in
+            try db.execute(sql: "UPDATE runs SET status = 'paused' WHERE id = ?", arguments: [id])
+        })
+        XCTAssertEqual(try sink.fetchRun(id: id)?.status, .running)
+    }
+
+    // MARK: - Lifecycle and round trip
+
+    func testBeginRunInsertsRunningRow() throws {
+        let sink = try SQLiteSink.inMemory()
+        let first = try sink.beginRun(meta())
+        let second = try sink.beginRun(meta(seed: 7, parameters: ""))
+        XCTAssertEqual(second, first + 1)
+        let rows = try sink.rawRows("""
+            SELECT id, scenario, scenario_hash, seed, policy, placement, parameters, code_version, wall_start,
+                   wall_end, status, error, sim_end_s, events
+            FROM runs ORDER BY id
+            """)
+        XCTAssertEqual(rows[0], [
+            .integer(first), .text("tiny"), .text("ab12cd34"), .integer(42), .text("fifo"), .text("pack"),
+            .text("{\"quantum_s\": 60}"), .text("v0.1-test"), .text("2025-11-26T15:39:00.250Z"),
+            .null, .text("running"), .null, .null, .null,
+        ])
+        XCTAssertEqual(rows[1][3], .integer(7))
+        XCTAssertEqual(rows[1][6], .text(""))
+    }
+
+    func testCompleteRunRoundTripsExactValues() throws {
+        let sink = try SQLiteSink.inMemory()
+        let id = try sink.beginRun(meta())
+        try sink.completeRun(id: id, result: smallResult(), wallEnd: wallEnd)
+
+        let jobs = try sink.rawRows("SELECT * FROM jobs ORDER BY job")
+        XCTAssertEqual(jobs, [
+            [.integer(id), .integer(0), .text("resnet-a"), .real(1.5), .real(2), .real(12.25), .integer(4),
+             .text("A100"), .text("resnet50"), .real(0.5), .real(10.75), .real(10.25), .integer(0)],
+            [.integer(id), .integer(1), .text("bert-b"), .real(3), .real(5), .null, .integer(8),
+             .text("V100"), .null, .real(2), .null, .real(4.5), .integer(1)],
+        ])
+        // Insertion order is the RunResult order (job 1's interval closed first), not sorted by job.
+        let allocations = try sink.rawRows("SELECT * FROM allocations ORDER BY rowid")
+        XCTAssertEqual(allocations, [
+            [.integer(id), .integer(1), .real(5), .real(9.5), .integer(0), .text("0,1,2,3,4,5,6,7")],
+            [.integer(id), .integer(0), .real(2), .real(12.25), .integer(3), .text("0,1,2,3")],
+        ])
+        let samples = try sink.rawRows("SELECT * FROM samples ORDER BY rowid")
+        XCTAssertEqual(samples, [
+            [.integer(id), .real(0), .integer(0), .integer(0), .integer(0)],
+            [.integer(id), .real(1.5), .integer(0), .integer(1), .integer(0)],
+            [.integer(id), .real(2), .integer(4), .integer(0), .integer(1)],
+        ])
+        let summary = try sink.rawRows("SELECT * FROM summary ORDER BY rowid")
+        XCTAssertEqual(summary, [
+            [.integer(id), .text("jobs_total"), .real(2)],
+            [.integer(id), .text("jct_mean_s"), .real(10.75)],
+            [.integer(id), .text("undefined_metric"), .null],
+        ])
+        let run = try sink.rawRows("SELECT status, error, sim_end_s, events, wall_end FROM runs WHERE id = \(id)")
+        XCTAssertEqual(run, [[.text("complete"), .null, .real(12.25), .integer(17), .text("2025-11-26T15:40:00.500Z")]])
+    }
+
+    func testReadBackHelpers() throws {
+        let sink = try SQLiteSink.inMemory()
+        let id = try sink.beginRun(meta(seed: .max))
+        try sink.completeRun(id: id, result: smallResult(), wallEnd: wallEnd)
+
+        let summary = try sink.fetchSummary(run: id)
+        XCTAssertEqual(summary.map(\.name), ["jobs_total", "jct_mean_s", "undefined_metric"])
+        XCTAssertEqual(summary[0].value, 2)
+        XCTAssertEqual(summary[1].value, 10.75)
+        XCTAssertTrue(summary[2].value.isNaN, "NULL reads back as NaN")
+        XCTAssertEqual(try sink.fetchSummary(run: id + 1), [])
+
+        // UInt64.max is stored as its Int64 bit pattern and converted back on read.
+        XCTAssertEqual(try sink.rawRows("SELECT seed FROM runs"), [[.integer(-1)]])
+        let runs = try sink.fetchRuns()
+        XCTAssertEqual(runs, [
+            RunRow(
+                id: id, scenario: "tiny", scenarioHash: "ab12cd34", seed: .max, policy: "fifo", placement: "pack",
+                parameters: "{\"quantum_s\": 60}", codeVersion: "v0.1-test", wallStart: wallStart, wallEnd: wallEnd,
+                status: .complete, error: nil, simulatedEndSeconds: 12.25, eventsProcessed: 17),
+        ])
+        XCTAssertNil(try sink.fetchRun(id: id + 1))
+    }
+
+    func testFailRunSetsStatusAndMessage() throws {
+        let sink = try SQLiteSink.inMemory()
+        let id = try sink.beginRun(meta())
+        try sink.failRun(id: id, message: "policy crashed: index out of range", wallEnd: wallEnd)
+        let run = try XCTUnwrap(try sink.fetchRun(id: id))
+        XCTAssertEqual(run.status, .failed)
+        XCTAssertEqual(run.error, "policy crashed: index out of range")
+        XCTAssertEqual(run.wallEnd, wallEnd)
+        XCTAssertNil(run.simulatedEndSeconds)
+        XCTAssertNil(run.eventsProcessed)
+        XCTAssertEqual(try resultCounts(sink, run: id), [0, 0, 0, 0])
+    }
+
+    func testFinishedRunsCannotBeFinishedAgain() throws {
+        let sink = try SQLiteSink.inMemory()
+        let done = try sink.beginRun(meta())
+        try sink.completeRun(id: done, result: smallResult(), wallEnd: wallEnd)
+        XCTAssertThrowsError(try sink.completeRun(id: done, result: smallResult(), wallEnd: wallEnd)) {
+            XCTAssertEqual($0 as? RecordingError, .runNotRunning(id: done, status: "complete"))
+        }
+        XCTAssertThrowsError(try sink.failRun(id: done, message: "late", wallEnd: wallEnd)) {
+            XCTAssertEqual($0 as? RecordingError, .runNotRunning(id: done, status: "complete"))
+        }
+        XCTAssertThrowsError(try sink.failRun(id: 999, message: "x", wallEnd: wallEnd)) {
+            XCTAssertEqual($0 as? RecordingError, .unknownRun(id: 999))
+        }
+        XCTAssertEqual(try sink.fetchRun(id: done)?.status, .complete)
+        XCTAssertEqual(try resultCounts(sink, run: done), [2, 2, 3, 3])
+    }
+
+    // MARK: - Atomicity
+
+    /// A failure in the first table (duplicate job ID) and one in the last (duplicate metric, after jobs,
+    /// allocations and samples were inserted) must both leave no trace and leave other runs untouched.
+    func testCompleteRunIsAtomic() throws {
+        let sink = try SQLiteSink.inMemory()
+        let good = try sink.beginRun(meta())
+        try sink.completeRun(id: good, result: smallResult(), wallEnd: wallEnd)
+        let goodRowsBefore = try sink.rawRows("SELECT * FROM jobs WHERE run = \(good) ORDER BY job")
+
+        var duplicateJob = smallResult()
+        duplicateJob.jobs[1].id = JobID(0)
+        var duplicateMetric = smallResult()
+        duplicateMetric.summary.append(SummaryMetric(name: "jobs_total", value: 3))
+
+        for broken in [duplicateJob, duplicateMetric] {
+            let id = try sink.beginRun(meta())
+            XCTAssertThrowsError(try sink.completeRun(id: id, result: broken, wallEnd: wallEnd))
+            XCTAssertEqual(try resultCounts(sink, run: id), [0, 0, 0, 0], "rolled back")
+            let run = try XCTUnwrap(try sink.fetchRun(id: id))
+            XCTAssertEqual(run.status, .running)
+            XCTAssertNil(run.wallEnd)
+            XCTAssertNil(run.eventsProcessed)
+            // The caller can still record the failure afterwards.
+            try sink.failRun(id: id, message: "recording failed", wallEnd: wallEnd)
+            XCTAssertEqual(try sink.fetchRun(id: id)?.status, .failed)
+        }
+
+        XCTAssertEqual(try resultCounts(sink, run: good), [2, 2, 3, 3])
+        XCTAssertEqual(try sink.rawRows("SELECT * FROM jobs WHERE run = \(good) ORDER BY job"), goodRowsBefore)
+        XCTAssertEqual(try sink.fetchRun(id: good)?.status, .complete)
+    }
+
+    // MARK: - Files
+
+    func testFileDatabaseIsWALAndPersists() throws {
+        let dir = FileManager.default.temporaryDirectory
+            .appendingPathComponent("RecordingTests-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("nested/deeper/results.sqlite").path
+
+        let id: Int64
+        do {
+            let sink = try SQLiteSink(path: path)  // creates the missing parent directories
+            XCTAssertEqual(try sink.rawRows("PRAGMA journal_mode"), [[.text("wal")]])
+            id = try sink.beginRun(meta())
+            try sink.completeRun(id: id, result: smallResult(), wallEnd: wallEnd)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+
+        // Reopening runs the migrator again (a no-op) and sees the committed run.
+        let reopened = try SQLiteSink(path: path)
+        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")]])
+        XCTAssertEqual(try reopened.fetchRuns().map(\.status), [.complete])
+        XCTAssertEqual(try reopened.fetchSummary(run: id).first?.value, 2)
+    }
+
+    // MARK: - Bulk
+
+    func testBulkWriteKeepsEveryRowInOrder() throws {
+        let n = 5_000
+        var result = smallResult()
+        result.jobs = (0..<n).map { i in
+            JobOutcome(
+                id: JobID(i), name: "j\(i)", submit: s(Double(i)), firstStart: s(Double(i) + 1),
+                finish: i.isMultiple(of: 2) ? s(Double(i) + 3) : nil, gpus: 1 + i % 8, gpuType: "A100",
+                model: nil, runSeconds: 2, preemptions: i % 3)
+        }
+        result.allocations = (0..<n).map { i in
+            AllocationInterval(
+                job: JobID(n - 1 - i), start: s(Double(i)), end: s(Double(i) + 2), node: NodeID(i % 16),
+                localGPUs: [i % 8])
+        }
+        result.samples = (0..<2 * n).map { i in
+            UtilizationSample(time: s(Double(i) / 2), busyGPUs: i % 64, queuedJobs: i % 7, runningJobs: i % 5)
+        }
+        let sink = try SQLiteSink.inMemory()
+        let id = try sink.beginRun(meta())
+        try sink.completeRun(id: id, result: result, wallEnd: wallEnd)
+
+        XCTAssertEqual(try resultCounts(sink, run: id), [Int64(n), Int64(n), Int64(2 * n), 3])
+        let unfinished = try sink.rawRows("SELECT count(*) FROM jobs WHERE finish_s IS NULL AND jct_s IS NULL")
+        XCTAssertEqual(unfinished, [[.integer(Int64(n / 2))]])
+        let allocationJobs = try sink.rawRows("SELECT job FROM allocations WHERE run = \(id) ORDER BY rowid")
+        XCTAssertEqual(allocationJobs, (0..<n).map { [.integer(Int64(n - 1 - $0))] })
+        let lastSample = try sink.rawRows("SELECT * FROM samples ORDER BY rowid DESC LIMIT 1")
+        XCTAssertEqual(lastSample, [[.integer(id), .real(Double(2 * n - 1) / 2), .integer(Int64((2 * n - 1) % 64)),
+                                     .integer(Int64((2 * n - 1) % 7)), .integer(Int64((2 * n - 1) % 5))]])
+    }
+}
