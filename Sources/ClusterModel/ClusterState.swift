@@ -52,11 +52,12 @@ public struct ClusterState: Sendable {
     /// Takes `gpus` back from `job`. Throws, changing nothing, if `job` does not hold all of them.
     /// - Complexity: O(k) for k GPUs.
     public mutating func release(_ gpus: [GPUID], from job: JobID) throws(AllocationError) {
-        for g in gpus {
+        for (i, g) in gpus.enumerated() {
             guard g.index >= 0 && g.index < owner.count else { throw .unknownGPU(g) }
             guard owner[g.index] == job.raw else {
                 throw .notHeld(g, by: job, heldBy: owner[g.index] < 0 ? nil : JobID(Int(owner[g.index])))
             }
+            for j in 0..<i where gpus[j] == g { throw .duplicate(g, job) }
         }
         for g in gpus {
             owner[g.index] = -1

@@ -45,17 +45,22 @@ public enum JobSetup {
         for job in jobs {
             let mask = eligibleTypes(for: job, in: topology)
             if mask.isEmpty {
-                var why = "no GPU in the cluster can run it"
-                if let t = job.gpuType { why += " (it requires GPU type '\(t)'" } else { why += " (" }
-                if let m = job.zooModel { why += (job.gpuType == nil ? "" : ", ") + "model '\(m.name)' needs \(m.memoryGB) GB" }
-                why += "; cluster has \(topology.gpuTypes.map { "\($0.name) (\($0.memoryGB) GB)" }.joined(separator: ", ")))"
-                problems.append(JobSetupProblem(job: job.id, name: job.name, message: why))
+                let available = topology.gpuTypes.map { "\($0.name) (\(Int($0.memoryGB)) GB)" }.joined(separator: ", ")
+                if let t = job.gpuType, !topology.gpuTypes.contains(where: { $0.name == t }) {
+                    problems.append(JobSetupProblem(job: job.id, name: job.name, message:
+                        "no GPU in the cluster can run it: it requires GPU type '\(t)' (cluster: \(available))", cause: .gpuType))
+                } else {
+                    let m = job.zooModel!
+                    problems.append(JobSetupProblem(job: job.id, name: job.name, message:
+                        "no GPU in the cluster can run it: model '\(m.name)' needs \(Int(m.memoryGB)) GB per GPU (cluster: \(available))",
+                        cause: .model))
+                }
                 continue
             }
             let capacity = capacityByType.indices.filter { mask.contains($0) }.reduce(0) { $0 + capacityByType[$1] }
             if job.gpuCount > capacity {
                 problems.append(JobSetupProblem(job: job.id, name: job.name, message:
-                    "needs \(job.gpuCount) GPUs but the cluster has only \(capacity) it can use"))
+                    "needs \(job.gpuCount) GPUs but the cluster has only \(capacity) it can use", cause: .gpuCount))
             }
         }
         return problems

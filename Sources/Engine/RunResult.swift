@@ -28,6 +28,23 @@ public struct JobOutcome: Sendable, Equatable {
     public var queueingDelaySeconds: Double? { firstStart.map { ($0 - submit).seconds } }
     /// finish − submit, seconds; nil if unfinished.
     public var jctSeconds: Double? { finish.map { ($0 - submit).seconds } }
+
+    /// Creates an outcome.
+    public init(
+        id: JobID, name: String, submit: SimTime, firstStart: SimTime?, finish: SimTime?, gpus: Int, gpuType: String?,
+        model: String?, runSeconds: Double, preemptions: Int
+    ) {
+        self.id = id
+        self.name = name
+        self.submit = submit
+        self.firstStart = firstStart
+        self.finish = finish
+        self.gpus = gpus
+        self.gpuType = gpuType
+        self.model = model
+        self.runSeconds = runSeconds
+        self.preemptions = preemptions
+    }
 }
 
 /// One contiguous interval during which a job held some GPUs of one node.
@@ -42,6 +59,15 @@ public struct AllocationInterval: Sendable, Equatable {
     public var node: NodeID
     /// The GPUs held, as indices local to the node (0..<GPUs per node), ascending.
     public var localGPUs: [Int]
+
+    /// Creates an interval.
+    public init(job: JobID, start: SimTime, end: SimTime, node: NodeID, localGPUs: [Int]) {
+        self.job = job
+        self.start = start
+        self.end = end
+        self.node = node
+        self.localGPUs = localGPUs
+    }
 }
 
 /// Cluster occupancy from `time` until the next sample.
@@ -54,6 +80,14 @@ public struct UtilizationSample: Sendable, Equatable {
     public var queuedJobs: Int
     /// Jobs running.
     public var runningJobs: Int
+
+    /// Creates a sample.
+    public init(time: SimTime, busyGPUs: Int, queuedJobs: Int, runningJobs: Int) {
+        self.time = time
+        self.busyGPUs = busyGPUs
+        self.queuedJobs = queuedJobs
+        self.runningJobs = runningJobs
+    }
 }
 
 /// A named summary number of a run.
@@ -62,6 +96,12 @@ public struct SummaryMetric: Sendable, Equatable {
     public var name: String
     /// Its value.
     public var value: Double
+
+    /// Creates a metric.
+    public init(name: String, value: Double) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// Everything a finished simulation produced.
@@ -80,4 +120,18 @@ public struct RunResult: Sendable {
     public var simulatedEnd: SimTime
     /// Jobs that never finished (the policy left them waiting when events ran out).
     public var unfinishedJobs: [JobID]
+
+    /// Creates a result.
+    public init(
+        jobs: [JobOutcome], allocations: [AllocationInterval], samples: [UtilizationSample], summary: [SummaryMetric],
+        eventsProcessed: Int, simulatedEnd: SimTime, unfinishedJobs: [JobID]
+    ) {
+        self.jobs = jobs
+        self.allocations = allocations
+        self.samples = samples
+        self.summary = summary
+        self.eventsProcessed = eventsProcessed
+        self.simulatedEnd = simulatedEnd
+        self.unfinishedJobs = unfinishedJobs
+    }
 }

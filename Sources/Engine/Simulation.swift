@@ -181,11 +181,13 @@ public final class Simulation {
         // are applied, or the first mutation would copy every job; hence the separate function.
         let decisions = askPolicy()
         var started = false
+        // Started jobs leave the queue in one pass at the end of the round (not one O(Q) removal per start),
+        // also when a later decision of the round is rejected.
+        defer { if started { queue.removeAll { jobs[$0.index].state == .running } } }
         for decision in decisions {
-            try apply(decision)
             if case .start = decision { started = true }
+            try apply(decision)
         }
-        if started { queue.removeAll { jobs[$0.index].state == .running } }
     }
 
     private func askPolicy() -> [SchedulingDecision] {
@@ -288,6 +290,8 @@ public final class Simulation {
             let mid = (lo + hi) / 2
             if queue[mid] < id { lo = mid + 1 } else { hi = mid }
         }
+        // A job started earlier in this same round is still listed (the queue is compacted at the round's end).
+        if lo < queue.count && queue[lo] == id { return }
         queue.insert(id, at: lo)
     }
 
@@ -311,9 +315,18 @@ public final class Simulation {
 
     private func recordSample() {
         let s = UtilizationSample(time: clock.now, busyGPUs: cluster.busyGPUs, queuedJobs: queue.count, runningJobs: running.count)
+        func same(_ a: UtilizationSample, _ b: UtilizationSample) -> Bool {
+            a.busyGPUs == b.busyGPUs && a.queuedJobs == b.queuedJobs && a.runningJobs == b.runningJobs
+        }
         let last = samples[samples.count - 1]
-        if last.busyGPUs == s.busyGPUs && last.queuedJobs == s.queuedJobs && last.runningJobs == s.runningJobs { return }
-        if last.time == s.time { samples[samples.count - 1] = s } else { samples.append(s) }
+        if same(last, s) { return }
+        if last.time == s.time {
+            // Several events at one instant: only the state after the last counts; and if that state equals
+            // the one before the instant, the instant leaves no sample at all.
+            if samples.count >= 2 && same(samples[samples.count - 2], s) { samples.removeLast() } else { samples[samples.count - 1] = s }
+        } else {
+            samples.append(s)
+        }
     }
 
     private func result() -> RunResult {

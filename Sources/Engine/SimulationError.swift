@@ -27,6 +27,18 @@ public struct JobSetupProblem: Sendable, Equatable, CustomStringConvertible {
     public var name: String
     /// What is wrong.
     public var message: String
+    /// Which property of the job is at fault.
+    public var cause: Cause
+
+    /// The property of a job that makes it impossible to run.
+    public enum Cause: Sendable, Equatable {
+        /// Its required GPU type is not in the cluster.
+        case gpuType
+        /// Its model needs more memory than every GPU it may use has.
+        case model
+        /// It needs more GPUs than the cluster has of the types it may use.
+        case gpuCount
+    }
 
     public var description: String { "job '\(name)': \(message)" }
 }

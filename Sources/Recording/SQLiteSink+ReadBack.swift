@@ -24,25 +24,13 @@ extension SQLiteSink {
             try Row.fetchAll(
                 db, sql: "SELECT metric, value FROM summary WHERE run = ? ORDER BY rowid", arguments: [run]
             ).map { row in
-                makeSummaryMetric(name: row["metric"], value: (row["value"] as Double?) ?? .nan)
+                SummaryMetric(name: row["metric"], value: (row["value"] as Double?) ?? .nan)
             }
         }
     }
 
     /// Builds a `SummaryMetric` from outside Engine.
     ///
-    /// WORKAROUND: Engine's `SummaryMetric` has only its implicit *internal* memberwise init, so this copies a
-    /// metric Engine made and overwrites its public properties. Replace the body with
-    /// `SummaryMetric(name: name, value: value)` once Engine declares `public init(name:value:)`.
-    private func makeSummaryMetric(name: String, value: Double) -> SummaryMetric {
-        guard var metric = RunMetrics.summary(jobs: [], busyGPUSeconds: 0, clusterGPUs: 1).first else {
-            preconditionFailure("RunMetrics.summary returned no metrics")
-        }
-        metric.name = name
-        metric.value = value
-        return metric
-    }
-
     private static func decodeRun(_ row: Row) throws -> RunRow {
         let statusText: String = row["status"]
         guard let status = RunStatus(rawValue: statusText) else {

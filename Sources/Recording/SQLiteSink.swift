@@ -98,52 +98,69 @@ public final class SQLiteSink: ResultSink {
         }
     }
 
-    // The bulk inserts below prepare one statement per table and rebind it per row: this avoids re-parsing SQL
-    // and the per-record overhead of Codable records, which matters at 10^5–10^6 rows per run.
+    // The bulk inserts below prepare one statement per table and bind each row's values directly (see
+    // `BulkInsert`): per-row GRDB arguments or Codable records cost more than SQLite's own work at 10^5–10^6 rows.
 
     private static func insertJobs(_ jobs: [JobOutcome], run: Int64, _ db: Database) throws {
-        let statement = try db.makeStatement(sql: """
+        let insert = try BulkInsert(db, sql: """
             INSERT INTO jobs (run, job, name, submit_s, first_start_s, finish_s, gpus, gpu_type, model,
                               queue_delay_s, jct_s, run_time_s, preemptions)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for job in jobs {
-            try statement.execute(arguments: [
-                run, Int64(job.id.raw), job.name, job.submit.seconds, job.firstStart?.seconds,
-                job.finish?.seconds, job.gpus, job.gpuType, job.model, job.queueingDelaySeconds,
-                job.jctSeconds, job.runSeconds, job.preemptions,
-            ])
+            insert.bind(1, run)
+            insert.bind(2, Int64(job.id.raw))
+            insert.bind(3, job.name)
+            insert.bind(4, job.submit.seconds)
+            insert.bind(5, job.firstStart?.seconds)
+            insert.bind(6, job.finish?.seconds)
+            insert.bind(7, job.gpus)
+            insert.bind(8, job.gpuType)
+            insert.bind(9, job.model)
+            insert.bind(10, job.queueingDelaySeconds)
+            insert.bind(11, job.jctSeconds)
+            insert.bind(12, job.runSeconds)
+            insert.bind(13, job.preemptions)
+            try insert.step()
         }
     }
 
     private static func insertAllocations(_ allocations: [AllocationInterval], run: Int64, _ db: Database) throws {
-        let statement = try db.makeStatement(sql: """
+        let insert = try BulkInsert(db, sql: """
             INSERT INTO allocations (run, job, start_s, end_s, node, gpus) VALUES (?, ?, ?, ?, ?, ?)
             """)
         for allocation in allocations {
-            try statement.execute(arguments: [
-                run, Int64(allocation.job.raw), allocation.start.seconds, allocation.end.seconds,
-                Int64(allocation.node.raw), gpuList(allocation.localGPUs),
-            ])
+            insert.bind(1, run)
+            insert.bind(2, Int64(allocation.job.raw))
+            insert.bind(3, allocation.start.seconds)
+            insert.bind(4, allocation.end.seconds)
+            insert.bind(5, Int64(allocation.node.raw))
+            insert.bind(6, gpuList(allocation.localGPUs))
+            try insert.step()
         }
     }
 
     private static func insertSamples(_ samples: [UtilizationSample], run: Int64, _ db: Database) throws {
-        let statement = try db.makeStatement(sql: """
+        let insert = try BulkInsert(db, sql: """
             INSERT INTO samples (run, time_s, busy_gpus, queued_jobs, running_jobs) VALUES (?, ?, ?, ?, ?)
             """)
         for sample in samples {
-            try statement.execute(arguments: [
-                run, sample.time.seconds, sample.busyGPUs, sample.queuedJobs, sample.runningJobs,
-            ])
+            insert.bind(1, run)
+            insert.bind(2, sample.time.seconds)
+            insert.bind(3, sample.busyGPUs)
+            insert.bind(4, sample.queuedJobs)
+            insert.bind(5, sample.runningJobs)
+            try insert.step()
         }
     }
 
     private static func insertSummary(_ metrics: [SummaryMetric], run: Int64, _ db: Database) throws {
-        let statement = try db.makeStatement(sql: "INSERT INTO summary (run, metric, value) VALUES (?, ?, ?)")
+        let insert = try BulkInsert(db, sql: "INSERT INTO summary (run, metric, value) VALUES (?, ?, ?)")
         for metric in metrics {
-            // SQLite would turn NaN into NULL anyway; doing it explicitly documents that NULL means "undefined".
-            try statement.execute(arguments: [run, metric.name, metric.value.isNaN ? nil : metric.value])
+            insert.bind(1, run)
+            insert.bind(2, metric.name)
+            insert.bind(3, metric.value)  // NaN → NULL: "undefined"
+            try insert.step()
         }
     }
 

@@ -46,7 +46,10 @@ enum DecodingErrorMapping {
         case is Bool.Type: return "true or false"
         default:
             let name = String(describing: type)
-            if name.hasPrefix("Array") { return "a list" }
+            // Yams reports the YAML node kind it needed when the document has another kind there.
+            if name.hasPrefix("Array") || name.hasSuffix("Sequence") { return "a list" }
+            if name.hasSuffix("Mapping") { return "a mapping" }
+            if name.hasSuffix("Scalar") { return "a single value (number or string), not a list or mapping" }
             if name.hasPrefix("Dictionary") || name.hasSuffix("Config") { return "a mapping" }
             return name
         }
@@ -74,9 +77,18 @@ enum DecodingErrorMapping {
             }
         case let e as YamlError:
             switch e {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-                .composer(_, let problem, let mark, _):
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                .composer(let context, let problem, let mark, _):
+                // libyaml notices an unclosed bracket or quote only where the text stops making sense; its
+                // context says where the construct began, which is usually the line to fix.
+                if let context {
+                    return InputError(file: file, line: context.mark.line, message:
+                        "malformed YAML: \(context.text) started here, then at line \(mark.line): \(problem)")
+                }
                 return InputError(file: file, line: mark.line, message: "malformed YAML: \(problem)")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                return InputError(file: file, line: context.mark.line, message:
+                    "duplicate key(s) \(duplicates.sorted().joined(separator: ", ")) in one mapping")
             default:
                 return InputError(file: file, message: "malformed YAML: \(e)")
             }

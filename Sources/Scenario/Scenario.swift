@@ -23,6 +23,8 @@ public struct Scenario {
     public let policyName: String
     /// The policy, configured with its scenario parameters.
     public let policy: any SchedulingPolicy
+    /// The policy's parameters as written in the scenario (canonical YAML), empty for defaults.
+    public let policyParameters: String
     /// The placement strategy's catalog name.
     public let placementName: String
 

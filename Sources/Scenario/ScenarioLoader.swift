@@ -60,6 +60,7 @@ public enum ScenarioLoader {
             if let t = synthetic.spec.gpuType, topology.typeIndex(named: t) == nil {
                 throw fail("workload.synthetic.gpu_type", "the cluster has no '\(t)' GPUs (it has \(topology.gpuTypes.map(\.name).joined(separator: ", ")))")
             }
+            try checkSynthetic(synthetic.spec, topology: topology, fail: fail)
             jobs = synthetic.spec.generate(streams: RandomStreams(master: masterSeed), topology: topology)
             if let problem = JobSetup.problems(jobs: jobs, topology: topology).first {
                 throw fail("workload.synthetic.gpus", "\(problem); bound the GPU-count distribution by what the cluster can hold")
@@ -71,7 +72,13 @@ public enum ScenarioLoader {
             hasher.update(data: Data(traceText.utf8))
             let parsed = try TraceReader.parseWithLines(traceText, file: tracePath)
             if let problem = JobSetup.problems(jobs: parsed.jobs, topology: topology).first {
-                throw InputError(file: tracePath, line: parsed.lines[problem.job.index], field: "num_gpus",
+                let column: String
+                switch problem.cause {
+                case .gpuType: column = "gpu_type"
+                case .model: column = "model"
+                case .gpuCount: column = "num_gpus"
+                }
+                throw InputError(file: tracePath, line: parsed.lines[problem.job.index], field: column,
                                  message: "\(problem) (cluster from \(path))")
             }
             guard !parsed.jobs.isEmpty else { throw InputError(file: tracePath, message: "the trace has no jobs") }
@@ -89,10 +96,46 @@ public enum ScenarioLoader {
             policyName = override
         }
 
+        // The policy's parameters as the file wrote them (canonical YAML), recorded with each run.
+        var parameters = ""
+        if policyName == config.policy.name, let node = root?["policy"]?["params"] {
+            parameters = (try? Yams.serialize(node: node, sortKeys: true).trimmingCharacters(in: .whitespacesAndNewlines)) ?? ""
+        }
+
         let name = config.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return Scenario(
             path: path, name: name, description: config.description, seed: masterSeed, hash: hash, topology: topology,
-            jobs: jobs, policyName: policyName, policy: policy, placementName: config.policy.placement)
+            jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
+            placementName: config.policy.placement)
+    }
+
+    /// Rejects synthetic recipes that could draw an impossible job, whatever the seed: a categorical GPU count
+    /// larger than the cluster, or a model no GPU (of the required type) has the memory for.
+    static func checkSynthetic(
+        _ spec: SyntheticWorkload, topology: Topology, fail: (String, String) -> InputError
+    ) throws(InputError) {
+        let eligible = topology.gpuTypes.indices.filter { spec.gpuType == nil || topology.gpuTypes[$0].name == spec.gpuType }
+        for (index, weight) in spec.models where weight > 0 {
+            let model = ModelZoo.all[index]
+            if !eligible.contains(where: { topology.gpuTypes[$0].memoryGB >= model.memoryGB }) {
+                throw fail("workload.synthetic.models",
+                    "no GPU in the cluster can run it: model '\(model.name)' needs \(Int(model.memoryGB)) GB per GPU "
+                    + "(\(topology.gpuTypes.map { "\($0.name) \(Int($0.memoryGB)) GB" }.joined(separator: ", ")))")
+            }
+        }
+        // The largest GPU count the distribution can yield, where it has one.
+        var largest: Double?
+        switch spec.gpus {
+        case .categorical(let table): largest = zip(table.values, table.weights).filter { $0.1 > 0 }.map(\.0).max()
+        case .constant(let v): largest = v
+        case .uniform(_, let high): largest = high
+        default: largest = nil
+        }
+        let capacity = eligible.reduce(0) { $0 + topology.gpuCount(ofType: $1) }
+        if let largest, Int(largest.rounded()) > capacity {
+            throw fail("workload.synthetic.gpus",
+                "jobs of \(Int(largest.rounded())) GPUs can be drawn but the cluster has only \(capacity) GPUs they can use")
+        }
     }
 }

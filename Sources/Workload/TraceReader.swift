@@ -24,7 +24,8 @@ public enum TraceReader {
         var rows: [(line: Int, spec: JobSpec)] = []
         var header: [String]?
         var lineNumber = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so it must be named as a separator of its own (CRLF files).
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.last == "\r" { line = line.dropLast() }

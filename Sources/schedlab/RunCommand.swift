@@ -64,7 +64,8 @@ struct RunCommand: ParsableCommand {
                 let s = try SQLiteSink(path: db)
                 runID = try s.beginRun(RunMetadata(
                     scenarioName: scenario.name, scenarioHash: scenario.hash, seed: scenario.seed,
-                    policy: scenario.policyName, placement: scenario.placementName, codeVersion: CodeVersion.current,
+                    policy: scenario.policyName, placement: scenario.placementName,
+                    parameters: scenario.policyParameters, codeVersion: CodeVersion.current,
                     wallStart: wallStart))
                 sink = s
             } catch {

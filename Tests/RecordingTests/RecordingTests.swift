@@ -1,5 +1,5 @@
 import ClusterModel
-@testable import Engine  // Engine's result structs have internal memberwise inits; tests build them by hand.
+import Engine
 import Foundation
 @testable import Recording
 import SimKernel

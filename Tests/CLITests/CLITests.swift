@@ -1,0 +1,423 @@
+import Foundation
+import XCTest
+
+/// End-to-end tests of the `schedlab` binary, run as a subprocess.
+final class CLITests: XCTestCase {
+    // MARK: - Locating things
+
+    /// The repository root: this file is Tests/CLITests/CLITests.swift.
+    static let repoRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let snapshotsDir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
+
+    /// The built `schedlab` executable: $SCHEDLAB_BIN, else next to the test bundle (the products directory
+    /// is the parent of the .xctest bundle, whatever --scratch-path was), else the newest
+    /// `<repo>/.build*/{debug,<triple>/debug}/schedlab`.
+    static let binary: URL? = {
+        let fm = FileManager.default
+        func executable(_ url: URL) -> URL? {
+            var isDir: ObjCBool = false
+            return fm.fileExists(atPath: url.path, isDirectory: &isDir) && !isDir.boolValue && fm.isExecutableFile(atPath: url.path)
+                ? url : nil
+        }
+        if let env = ProcessInfo.processInfo.environment["SCHEDLAB_BIN"], !env.isEmpty {
+            return executable(URL(fileURLWithPath: env))
+        }
+        // Next to the test bundle. On Linux the .xctest is an executable (argv[0], Bundle.main); on macOS a
+        // bundle directory among Bundle.allBundles (Contents/MacOS/... inside it).
+        var bundles: [URL] = Bundle.allBundles.map(\.bundleURL) + [Bundle.main.bundleURL, Bundle.main.executableURL].compactMap { $0 }
+        bundles.append(URL(fileURLWithPath: CommandLine.arguments[0]))
+        for url in bundles {
+            var u = url.standardizedFileURL
+            while u.path != "/" && u.pathExtension != "xctest" { u = u.deletingLastPathComponent() }
+            let dir = u.pathExtension == "xctest" ? u.deletingLastPathComponent() : url.standardizedFileURL.deletingLastPathComponent()
+            if let found = executable(dir.appendingPathComponent("schedlab")) { return found }
+        }
+        // Fallback: search the scratch directories under the repository root, newest binary first.
+        var candidates: [URL] = []
+        let roots = (try? fm.contentsOfDirectory(atPath: repoRoot.path))?.filter { $0.hasPrefix(".build") } ?? []
+        for root in roots {
+            let r = repoRoot.appendingPathComponent(root)
+            candidates.append(r.appendingPathComponent("debug/schedlab"))
+            for sub in (try? fm.contentsOfDirectory(atPath: r.path)) ?? [] {
+                candidates.append(r.appendingPathComponent(sub).appendingPathComponent("debug/schedlab"))
+            }
+        }
+        func mtime(_ u: URL) -> Date {
+            (try? fm.attributesOfItem(atPath: u.path)[.modificationDate] as? Date) ?? .distantPast
+        }
+        return candidates.compactMap(executable).max { mtime($0) < mtime($1) }
+    }()
+
+    // MARK: - Running it
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// A per-test temporary directory (also the subprocess's working directory), removed after the test.
+    private var dir: URL!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("schedlab-cli-tests-\(getpid())-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        if let dir { try? FileManager.default.removeItem(at: dir) }
+    }
+
+    /// Runs `schedlab args...` in the test's directory; output goes through files so no pipe can fill up.
+    func schedlab(_ args: [String], environment: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws -> Output {
+        guard let binary = Self.binary else {
+            XCTFail("cannot find the schedlab executable (build it, or set SCHEDLAB_BIN)", file: file, line: line)
+            throw XCTSkip("no schedlab binary")
+        }
+        let id = UUID().uuidString
+        let outURL = dir.appendingPathComponent(".stdout-\(id)")
+        let errURL = dir.appendingPathComponent(".stderr-\(id)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["COLUMNS"] = "80"
+        env.removeValue(forKey: "LINES")
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        p.waitUntilExit()
+        try out.close()
+        try err.close()
+        let result = Output(
+            status: p.terminationStatus,
+            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
+            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+        try? FileManager.default.removeItem(at: outURL)
+        try? FileManager.default.removeItem(at: errURL)
+        return result
+    }
+
+    func schedlab(_ args: String..., file: StaticString = #filePath, line: UInt = #line) throws -> Output {
+        try schedlab(args, file: file, line: line)
+    }
+
+    /// Writes `text` to `name` in the test's directory and returns its path.
+    @discardableResult
+    func write(_ text: String, to name: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url.path
+    }
+
+    /// One DGX-A100 node (8 GPUs), 20 synthetic jobs: simulates in well under a second.
+    static let tiny = """
+        name: tiny
+        seed: 11
+        cluster:
+          racks:
+            - name: rack0
+              nodes:
+                - template: dgx-a100
+                  count: 1
+        workload:
+          synthetic:
+            jobs: 20
+            arrivals:
+              rate_per_hour: 30
+            gpus:
+              categorical:
+                values: [1, 2, 4, 8]
+                weights: [4, 3, 2, 1]
+            duration_s:
+              lognormal: {mu: 6.5, sigma: 0.8}
+            models:
+              resnet50: 1
+              bert-base: 1
+        policy:
+          name: fifo
+          placement: packed
+
+        """
+
+    static let metrics = [
+        "jobs_completed", "jct_mean_s", "jct_p50_s", "jct_p95_s", "jct_p99_s", "queue_mean_s", "queue_p95_s",
+        "makespan_s", "gpu_util", "gpu_hours",
+    ]
+
+    // MARK: - SQLite, read through Python's sqlite3 module (or the sqlite3 CLI)
+
+    /// Rows of `sql` on the database at `path`, as lists of strings ('' for NULL).
+    func query(_ path: String, _ sql: String, file: StaticString = #filePath, line: UInt = #line) throws -> [[String]] {
+        let script = """
+            import sqlite3, sys
+            c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+            for row in c.execute(sys.argv[2]):
+                print("\\t".join("" if v is None else str(v) for v in row))
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, path, sql]
+        let outURL = dir.appendingPathComponent(".query-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { throw XCTSkip("python3 is not available to read the database") }
+        p.waitUntilExit()
+        try out.close()
+        let text = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
+        try? FileManager.default.removeItem(at: outURL)
+        if p.terminationStatus == 127 { throw XCTSkip("python3 is not available to read the database") }
+        guard p.terminationStatus == 0 else {
+            XCTFail("python3 sqlite3 query failed (status \(p.terminationStatus)): \(sql)", file: file, line: line)
+            return []
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: true).map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    // MARK: - run
+
+    func testRunTinyScenarioRecordsACompleteRun() throws {
+        let scenario = try write(Self.tiny, to: "tiny.yaml")
+        let db = dir.appendingPathComponent("results/runs.sqlite").path
+        let r = try schedlab("run", scenario, "--db", db)
+        XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
+        for m in Self.metrics {
+            XCTAssertTrue(r.stdout.contains(m), "summary lacks \(m):\n\(r.stdout)")
+        }
+        XCTAssertTrue(r.stdout.contains("scenario   tiny"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("seed 11"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("recorded   run 1 in \(db)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("jobs_completed") && r.stdout.range(of: #"jobs_completed\s+20\n"#, options: .regularExpression) != nil,
+                      "all 20 jobs should complete:\n\(r.stdout)")
+        XCTAssertFalse(r.stderr.contains("error"), r.stderr)
+
+        XCTAssertTrue(FileManager.default.fileExists(atPath: db))
+        let runs = try query(db, "SELECT id, status, scenario, seed, policy, placement FROM runs")
+        XCTAssertEqual(runs, [["1", "complete", "tiny", "11", "fifo", "packed"]])
+        XCTAssertEqual(try query(db, "SELECT count(*) FROM jobs WHERE run = 1"), [["20"]])
+        let recorded = Set(try query(db, "SELECT metric FROM summary WHERE run = 1").map { $0[0] })
+        for m in Self.metrics { XCTAssertTrue(recorded.contains(m), "summary table lacks \(m)") }
+    }
+
+    func testBadScenarioExitsTwoWithOneLineAndWritesNothing() throws {
+        let good = try write(Self.tiny, to: "tiny.yaml")
+        let bad = try write(Self.tiny.replacingOccurrences(of: "rate_per_hour: 30", with: "rate_per_hour: -3"), to: "bad.yaml")
+        let db = dir.appendingPathComponent("runs.sqlite").path
+        let first = try schedlab("run", good, "--db", db, "--quiet")
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertEqual(try query(db, "SELECT count(*) FROM runs"), [["1"]])
+
+        let r = try schedlab("run", bad, "--db", db)
+        XCTAssertEqual(r.status, 2, "stdout: \(r.stdout)\nstderr: \(r.stderr)")
+        XCTAssertEqual(r.stdout, "", "nothing is simulated for bad input")
+        let lines = r.stderr.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.count, 2, "exactly one line (plus its newline) on stderr:\n\(r.stderr)")
+        XCTAssertEqual(lines.last, "", "stderr ends with a newline")
+        let message = String(lines.first ?? "")
+        XCTAssertTrue(message.hasPrefix("error: \(bad):"), message)
+        XCTAssertTrue(message.contains("workload.synthetic.arrivals.rate_per_hour"), message)
+        XCTAssertEqual(try query(db, "SELECT count(*) FROM runs"), [["1"]], "the bad run must not be recorded")
+        XCTAssertEqual(try query(db, "SELECT status FROM runs"), [["complete"]])
+    }
+
+    func testBadScenarioErrorNamesFileAndLine() throws {
+        let bad = try write(Self.tiny.replacingOccurrences(of: "template: dgx-a100", with: "template: dgx-a100\n          gpu: a200"),
+                            to: "bad.yaml")
+        for command in ["run", "check"] {
+            let r = try schedlab([command, bad, "--no-db", "--quiet"].filter { command == "run" || !$0.hasPrefix("--") })
+            XCTAssertEqual(r.status, 2, "\(command): \(r.stderr)")
+            XCTAssertEqual(r.stderr, "error: \(bad):8: cluster.racks[0].nodes[0].gpu: unknown GPU type 'a200'; expected one of: "
+                + "v100-16, v100-32, a100-40, a100-80, h100, h200, l4, t4, a10\n", command)
+            XCTAssertEqual(r.stdout, "", command)
+        }
+    }
+
+    func testBadPolicyOverrideExitsTwoAndWritesNothing() throws {
+        let scenario = try write(Self.tiny, to: "tiny.yaml")
+        let db = dir.appendingPathComponent("runs.sqlite").path
+        let r = try schedlab("run", scenario, "--db", db, "--policy", "lifo")
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("error: --policy: unknown policy 'lifo'"), r.stderr)
+        XCTAssertEqual(r.stderr.filter { $0 == "\n" }.count, 1, r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db), "no database is created for bad input")
+    }
+
+    func testMissingScenarioExitsTwo() throws {
+        let missing = dir.appendingPathComponent("nope.yaml").path
+        let db = dir.appendingPathComponent("runs.sqlite").path
+        let r = try schedlab("run", missing, "--db", db)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("error: \(missing): "), r.stderr)
+        XCTAssertEqual(r.stderr.filter { $0 == "\n" }.count, 1, r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: db))
+    }
+
+    func testSeedAndPolicyOverridesAreRecorded() throws {
+        let scenario = try write(Self.tiny, to: "tiny.yaml")
+        let db = dir.appendingPathComponent("runs.sqlite").path
+        let r = try schedlab("run", scenario, "--db", db, "--seed", "42", "--policy", "backfill", "--quiet")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("policy     backfill, placement packed, seed 42"), r.stdout)
+        XCTAssertEqual(try query(db, "SELECT seed, policy, status FROM runs"), [["42", "backfill", "complete"]])
+    }
+
+    func testNoDbWritesNoDatabase() throws {
+        let scenario = try write(Self.tiny, to: "tiny.yaml")
+        let r = try schedlab("run", scenario, "--no-db", "--quiet")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertFalse(r.stdout.contains("recorded"), r.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("Results").path),
+                       "--no-db must not create the default database")
+        XCTAssertEqual(r.stderr, "", "--quiet prints nothing on stderr for a clean run")
+    }
+
+    func testRunIsDeterministic() throws {
+        let scenario = try write(Self.tiny, to: "tiny.yaml")
+        func table() throws -> String {
+            let r = try schedlab("run", scenario, "--no-db", "--quiet")
+            XCTAssertEqual(r.status, 0, r.stderr)
+            return r.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.contains("wall") }.joined(separator: "\n")
+        }
+        let a = try table()
+        let b = try table()
+        XCTAssertTrue(a.contains("jct_mean_s"), a)
+        XCTAssertEqual(a, b)
+
+        // A different seed gives a different table (the comparison above is not vacuous).
+        let c = try schedlab("run", scenario, "--no-db", "--quiet", "--seed", "12")
+        XCTAssertEqual(c.status, 0, c.stderr)
+        let cTable = c.stdout.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("wall") }.joined(separator: "\n")
+        XCTAssertNotEqual(a, cTable)
+    }
+
+    func testRunTraceScenarioRelativeToItsDirectory() throws {
+        try write("job_id,submit_time_s,num_gpus,duration_s\na,0,8,600\nb,10,4,300\nc,20,4,300\n", to: "sub/traces/t.csv")
+        let scenario = try write("""
+            seed: 1
+            cluster:
+              racks:
+                - nodes:
+                    - template: dgx-a100
+            workload:
+              trace:
+                file: traces/t.csv
+            policy:
+              name: fifo
+
+            """, to: "sub/trace.yaml")
+        // The working directory is the test directory, not sub/.
+        let r = try schedlab("run", scenario, "--no-db", "--quiet")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertNotNil(r.stdout.range(of: #"jobs_completed\s+3\n"#, options: .regularExpression), r.stdout)
+        XCTAssertNotNil(r.stdout.range(of: #"makespan_s\s+900\.0\n"#, options: .regularExpression), r.stdout)
+    }
+
+    // MARK: - check
+
+    func testCheckGoodScenario() throws {
+        let scenario = try write(Self.tiny, to: "tiny.yaml")
+        let r = try schedlab("check", scenario)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("ok: tiny: 8 GPUs in 1 nodes / 1 rack(s); 20 jobs"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("policy fifo"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("seed 11"), r.stdout)
+        XCTAssertEqual(r.stderr, "")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("Results").path))
+    }
+
+    func testCheckRepositoryScenarios() throws {
+        let scenarios = Self.repoRoot.appendingPathComponent("Scenarios")
+        let files = try FileManager.default.contentsOfDirectory(atPath: scenarios.path).filter { $0.hasSuffix(".yaml") }.sorted()
+        XCTAssertFalse(files.isEmpty)
+        for f in files {
+            let r = try schedlab("check", scenarios.appendingPathComponent(f).path)
+            XCTAssertEqual(r.status, 0, "\(f): \(r.stderr)")
+            XCTAssertTrue(r.stdout.hasPrefix("ok: "), "\(f): \(r.stdout)")
+        }
+    }
+
+    func testCheckBadTraceNamesTraceFileAndLine() throws {
+        let trace = try write("job_id,submit_time_s,num_gpus,duration_s\na,0,1,60\nb,5,1,abc\n", to: "trace.csv")
+        let scenario = try write("""
+            cluster:
+              racks:
+                - nodes:
+                    - template: dgx-a100
+            workload:
+              trace:
+                file: trace.csv
+            policy:
+              name: fifo
+
+            """, to: "s.yaml")
+        let r = try schedlab("check", scenario)
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertEqual(r.stderr, "error: \(trace):3: duration_s: expected a number of seconds > 0, got 'abc'\n")
+    }
+
+    // MARK: - info
+
+    func testInfoGPUs() throws {
+        let r = try schedlab("info", "gpus")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let names = Set(r.stdout.split(separator: "\n").dropFirst(2).compactMap { $0.split(separator: " ").first.map(String.init) })
+        for g in ["v100-16", "v100-32", "a100-40", "a100-80", "h100", "h200", "l4", "t4", "a10"] {
+            XCTAssertTrue(names.contains(g), "info gpus lacks \(g):\n\(r.stdout)")
+        }
+    }
+
+    func testInfoPolicies() throws {
+        let r = try schedlab("info", "policies")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let names = Set(r.stdout.split(separator: "\n").dropFirst(2).compactMap { $0.split(separator: " ").first.map(String.init) })
+        for p in ["fifo", "sjf", "backfill"] { XCTAssertTrue(names.contains(p), "info policies lacks \(p):\n\(r.stdout)") }
+    }
+
+    func testInfoOtherTopics() throws {
+        for (topic, expected) in [("models", ["resnet50", "bert-base", "gpt-1.3b"]), ("placements", ["packed", "first-fit"]),
+                                  ("templates", ["dgx-a100", "dgx-h100", "pcie-4gpu", "pcie-8gpu"])] {
+            let r = try schedlab("info", topic)
+            XCTAssertEqual(r.status, 0, "\(topic): \(r.stderr)")
+            for e in expected { XCTAssertTrue(r.stdout.contains(e), "info \(topic) lacks \(e):\n\(r.stdout)") }
+        }
+        let bad = try schedlab("info", "nothing")
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("Error"), bad.stderr)
+    }
+
+    // MARK: - Help snapshot
+
+    /// `schedlab run --help` against Tests/CLITests/Snapshots/run-help.txt. A missing snapshot, or
+    /// RECORD_SNAPSHOTS=1, writes it and fails, so that a re-recording is always a visible change.
+    func testRunHelpSnapshot() throws {
+        let r = try schedlab("run", "--help")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let snapshot = Self.snapshotsDir.appendingPathComponent("run-help.txt")
+        let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
+        if record || !FileManager.default.fileExists(atPath: snapshot.path) {
+            try FileManager.default.createDirectory(at: Self.snapshotsDir, withIntermediateDirectories: true)
+            try r.stdout.write(to: snapshot, atomically: true, encoding: .utf8)
+            XCTFail("recorded \(snapshot.path)\(record ? " (RECORD_SNAPSHOTS=1)" : ""); review it and run again without RECORD_SNAPSHOTS")
+            return
+        }
+        let expected = try String(contentsOf: snapshot, encoding: .utf8)
+        XCTAssertEqual(r.stdout, expected, "run --help changed; if intended, re-record with RECORD_SNAPSHOTS=1")
+        XCTAssertTrue(r.stdout.contains("--no-db") && r.stdout.contains("--seed") && r.stdout.contains("--policy"))
+    }
+}

@@ -1,0 +1,105 @@
+import ClusterModel
+import Engine
+import Scheduling
+import SimKernel
+import SimTestSupport
+import Workload
+import XCTest
+
+/// Seeded random small clusters and duration jobs, run under every policy × placement with invariants
+/// checked after every event.
+final class RandomPropertyTests: XCTestCase {
+    private static let policies: [@Sendable () -> any SchedulingPolicy] = [
+        { FIFOPolicy() }, { SJFPolicy() }, { EASYBackfillPolicy() },
+    ]
+    private static let placements: [any PlacementStrategy] = [FirstFitPlacement(), PackedPlacement()]
+
+    /// 1–2 racks of 1–2 nodes with 1, 2, 4 or 8 GPUs of t4 or a100-80; 3–12 duration jobs (1–20 s) arriving
+    /// over 0–30 s, some pinned to a GPU type; every job can run on the cluster.
+    static func scenario(seed: Int) -> (Topology, [JobSpec]) {
+        var rng = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 1)
+        var racks: [[NodeTemplate]] = []
+        for _ in 0..<rng.int(1...2) {
+            racks.append((0..<rng.int(1...2)).map { _ in
+                ClusterFixtures.micro(gpus: [1, 2, 4, 8][rng.int(0...3)], gpuType: rng.int(0...1) == 0 ? "t4" : "a100-80")
+            })
+        }
+        let topo = ClusterFixtures.topology(nodesPerRack: racks)
+        var jobs: [JobSpec] = []
+        let n = rng.int(3...12)
+        while jobs.count < n {
+            let type: String? = rng.int(0...3) == 0 ? topo.gpuTypes[rng.int(0...(topo.gpuTypes.count - 1))].name : nil
+            let capacity = type.map { t in topo.gpuCount(ofType: topo.typeIndex(named: t)!) } ?? topo.gpuCount
+            let j = job(jobs.count, submit: Double(rng.int(0...30)), gpus: rng.int(1...min(capacity, 8)),
+                        duration: Double(rng.int(1...20)), gpuType: type)
+            jobs.append(j)
+        }
+        return (topo, inSubmissionOrder(jobs))
+    }
+
+    // For 100 seeds × 3 policies × 2 placements: invariants hold after every event, every job finishes, each
+    // runs exactly its duration once started, no GPU is held by two jobs at once in the recorded allocations,
+    // and busy GPU-seconds (gpu_hours·3600) equal Σ gpus × duration.
+    func testInvariantsAndConservationOnRandomScenarios() {
+        withEvery("random scenario", in: 0..<100) { seed in
+            let (topo, jobs) = Self.scenario(seed: seed)
+            XCTAssertEqual(JobSetup.problems(jobs: jobs, topology: topo), [])
+            for makePolicy in Self.policies {
+                for placement in Self.placements {
+                    let policy = makePolicy()
+                    let label = "seed \(seed) \(policy.name)/\(placement.name)"
+                    let check = InvariantObserver()
+                    let r = try simulate(jobs: jobs, topology: topo, policy: policy, placement: placement, observers: [check])
+                    XCTAssertNil(check.firstViolation, label)
+                    XCTAssertEqual(check.eventsChecked, r.eventsProcessed, label)
+                    XCTAssertEqual(r.unfinishedJobs, [], label)
+                    XCTAssertEqual(r.metric("jobs_completed"), Double(jobs.count), label)
+                    XCTAssertEqual(r.metric("gpu_hours") * 3600, gpuSecondsDemand(jobs), accuracy: 1e-6, label)
+                    for (o, spec) in zip(r.jobs, jobs) {
+                        guard case .duration(let d) = spec.work, let s = o.firstStart, let f = o.finish else {
+                            XCTFail("\(label): \(spec.id) did not run"); continue
+                        }
+                        XCTAssertGreaterThanOrEqual(s, spec.submitTime, label)
+                        XCTAssertEqual(f - s, d, label)
+                        XCTAssertEqual(o.runSeconds, d.seconds, accuracy: 1e-9, label)
+                        XCTAssertEqual(o.preemptions, 0, label)
+                        if let t = spec.gpuType { XCTAssertEqual(o.gpuType, t, label) }
+                    }
+                    assertNoDoubleBooking(r, jobs: jobs, label: label)
+                    if policy.name == "fifo" {
+                        // FIFO starts jobs in submission order.
+                        let starts = r.jobs.compactMap(\.firstStart)
+                        XCTAssertEqual(starts, starts.sorted(), label)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every job's allocation rows cover exactly its GPU count, and rows on one node that overlap in time
+    /// use disjoint GPUs.
+    private func assertNoDoubleBooking(_ r: RunResult, jobs: [JobSpec], label: String) {
+        for spec in jobs {
+            let rows = r.allocations.filter { $0.job == spec.id }
+            XCTAssertEqual(rows.reduce(0) { $0 + $1.localGPUs.count }, spec.gpuCount, label)
+        }
+        for (i, a) in r.allocations.enumerated() {
+            for b in r.allocations[(i + 1)...] where a.node == b.node && a.start < b.end && b.start < a.end {
+                XCTAssertTrue(Set(a.localGPUs).isDisjoint(with: b.localGPUs), "\(label): \(a) overlaps \(b)")
+            }
+        }
+    }
+
+    // Samples integrate to the same busy GPU-seconds as the summary (the utilisation timeline is consistent).
+    func testSamplesIntegrateToBusyGPUSeconds() {
+        withEvery("samples", in: 0..<30) { seed in
+            let (topo, jobs) = Self.scenario(seed: seed)
+            let r = try simulate(jobs: jobs, topology: topo, policy: EASYBackfillPolicy(), placement: PackedPlacement())
+            var area = 0.0
+            for (a, b) in zip(r.samples, r.samples.dropFirst()) { area += Double(a.busyGPUs) * (b.time - a.time).seconds }
+            XCTAssertEqual(area, r.metric("gpu_hours") * 3600, accuracy: 1e-6)
+            XCTAssertEqual(r.samples.last?.busyGPUs, 0)
+            XCTAssertEqual(r.samples.map(\.time), r.samples.map(\.time).sorted())
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import ClusterModel
+import Engine
+import SimKernel
+import XCTest
+
+final class RunMetricsTests: XCTestCase {
+    // Linear interpolation between order statistics (numpy's "linear"): rank = p/100 · (n−1).
+    func testPercentileByHand() {
+        XCTAssertEqual(RunMetrics.percentile([1, 2, 3, 4], 50), 2.5)            // rank 1.5
+        XCTAssertEqual(RunMetrics.percentile([1, 2, 3, 4], 95), 3.85, accuracy: 1e-12)  // rank 2.85
+        XCTAssertEqual(RunMetrics.percentile([1, 2, 3, 4], 0), 1)
+        XCTAssertEqual(RunMetrics.percentile([1, 2, 3, 4], 100), 4)
+        XCTAssertEqual(RunMetrics.percentile([10, 20, 30, 40, 50], 99), 49.6, accuracy: 1e-12)  // rank 3.96
+        XCTAssertEqual(RunMetrics.percentile([10, 20, 30, 40, 50], 50), 30)
+        XCTAssertEqual(RunMetrics.percentile([7], 95), 7)
+        XCTAssertEqual(RunMetrics.percentile([], 50), 0)
+        XCTAssertEqual(RunMetrics.mean([1, 2, 6]), 3)
+        XCTAssertEqual(RunMetrics.mean([]), 0)
+    }
+
+    // Summary over 2 finished jobs and 1 unfinished one: JCT/queue stats over finished only, makespan from the
+    // first submit (2) to the last finish (30), util = busy / (GPUs × makespan).
+    func testSummaryByHand() {
+        func outcome(_ i: Int, submit: Int64, start: Int64?, finish: Int64?) -> JobOutcome {
+            JobOutcome(id: JobID(i), name: "j\(i)", submit: .seconds(submit), firstStart: start.map { .seconds($0) },
+                       finish: finish.map { .seconds($0) }, gpus: 1, gpuType: nil, model: nil, runSeconds: 0, preemptions: 0)
+        }
+        let s = RunMetrics.summary(
+            jobs: [outcome(0, submit: 2, start: 4, finish: 12), outcome(1, submit: 5, start: 10, finish: 30),
+                   outcome(2, submit: 6, start: nil, finish: nil)],
+            busyGPUSeconds: 56, clusterGPUs: 4)
+        let v = Dictionary(uniqueKeysWithValues: s.map { ($0.name, $0.value) })
+        XCTAssertEqual(s.map(\.name), RunMetrics.names)
+        XCTAssertEqual(v["jobs_total"], 3)
+        XCTAssertEqual(v["jobs_completed"], 2)
+        XCTAssertEqual(v["jobs_unfinished"], 1)
+        XCTAssertEqual(v["jct_mean_s"], 17.5)          // JCTs 10, 25
+        XCTAssertEqual(v["jct_p50_s"], 17.5)
+        XCTAssertEqual(v["jct_p95_s"]!, 24.25, accuracy: 1e-12)  // 10 + 0.95·15
+        XCTAssertEqual(v["jct_p99_s"]!, 24.85, accuracy: 1e-12)
+        XCTAssertEqual(v["queue_mean_s"], 3.5)         // delays 2, 5
+        XCTAssertEqual(v["queue_p95_s"]!, 4.85, accuracy: 1e-12)
+        XCTAssertEqual(v["makespan_s"], 28)
+        XCTAssertEqual(v["gpu_util"]!, 0.5, accuracy: 1e-12)  // 56 / (4 · 28)
+        XCTAssertEqual(v["gpu_hours"]!, 56.0 / 3600, accuracy: 1e-15)
+    }
+}

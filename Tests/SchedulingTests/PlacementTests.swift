@@ -1,0 +1,103 @@
+import ClusterModel
+import Scheduling
+import SimTestSupport
+import XCTest
+
+final class PlacementTests: XCTestCase {
+    private func cluster(_ topo: Topology, busy: [Int]) -> ClusterState {
+        var c = ClusterState(topology: topo)
+        if !busy.isEmpty { try! c.allocate(busy.map(GPUID.init), to: JobID(99)) }
+        return c
+    }
+    private func raw(_ g: [GPUID]?) -> [Int]? { g?.map(\.index) }
+
+    // First fit takes the lowest-numbered free GPUs, across nodes.
+    func testFirstFitPicksLowestFree() {
+        let topo = ClusterFixtures.microCluster(nodesPerRack: 2)
+        let c = cluster(topo, busy: [0, 2, 5])
+        let all = GPUTypeMask.all(topo)
+        XCTAssertEqual(raw(FirstFitPlacement().choose(count: 3, types: all, in: c)), [1, 3, 4])
+        XCTAssertEqual(raw(FirstFitPlacement().choose(count: 5, types: all, in: c)), [1, 3, 4, 6, 7])
+        XCTAssertNil(FirstFitPlacement().choose(count: 6, types: all, in: c))
+    }
+
+    // First fit skips nodes of types outside the mask.
+    func testFirstFitRespectsTypes() {
+        let topo = ClusterFixtures.topology(nodesPerRack: [[ClusterFixtures.micro4, ClusterFixtures.micro(gpuType: "a100-80")]])
+        let c = cluster(topo, busy: [])
+        XCTAssertEqual(raw(FirstFitPlacement().choose(count: 3, types: GPUTypeMask(bits: 0b10), in: c)), [4, 5, 6])
+        XCTAssertNil(FirstFitPlacement().choose(count: 5, types: GPUTypeMask(bits: 0b10), in: c))
+    }
+
+    // Packed puts a small job on the node with the fewest free GPUs that still holds it (best fit).
+    func testPackedBestFitSingleNode() {
+        let topo = ClusterFixtures.microCluster(nodesPerRack: 3)
+        // free: node0 4, node1 2 (gpus 6,7), node2 3 (gpus 9,10,11)
+        let c = cluster(topo, busy: [4, 5, 8])
+        let all = GPUTypeMask.all(topo)
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 1, types: all, in: c)), [6])
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 2, types: all, in: c)), [6, 7])
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 3, types: all, in: c)), [9, 10, 11])
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 4, types: all, in: c)), [0, 1, 2, 3])
+    }
+
+    // Packed spreads a large job over the fewest nodes (fullest-free first), unlike first fit.
+    func testPackedFewestNodes() {
+        let topo = ClusterFixtures.microCluster(nodesPerRack: 4)
+        // free: node0 1 (gpu3), node1 4, node2 2 (gpus 10,11), node3 4
+        let c = cluster(topo, busy: [0, 1, 2, 8, 9])
+        let all = GPUTypeMask.all(topo)
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 8, types: all, in: c)), [4, 5, 6, 7, 12, 13, 14, 15])
+        XCTAssertEqual(raw(FirstFitPlacement().choose(count: 8, types: all, in: c)), [3, 4, 5, 6, 7, 10, 11, 12])
+        // 6 GPUs: node1 (4) then node3 (lowest index among the 4-free nodes after it) gives 2.
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 6, types: all, in: c)), [4, 5, 6, 7, 12, 13])
+    }
+
+    // Packed keeps a multi-node job inside one rack when a rack can hold it, even if a cross-rack choice
+    // would use fuller nodes; otherwise it spans racks, fullest nodes first.
+    func testPackedPrefersOneRack() {
+        let topo = ClusterFixtures.microCluster(racks: 2, nodesPerRack: 2)
+        // rack0: node0 free 2 (gpus 2,3), node1 free 3 (5,6,7); rack1: node2 free 4 (8–11), node3 free 2 (14,15)
+        let c = cluster(topo, busy: [0, 1, 4, 12, 13])
+        let all = GPUTypeMask.all(topo)
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 6, types: all, in: c)), [8, 9, 10, 11, 14, 15])
+        // 9 GPUs fit in no rack (5 and 6 free): node2 (4), node1 (3), then node0 (2).
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 9, types: all, in: c)), [8, 9, 10, 11, 5, 6, 7, 2, 3])
+        XCTAssertNil(PackedPlacement().choose(count: 12, types: all, in: c))
+    }
+
+    // Ties go to the lowest rack and node index.
+    func testPackedTieBreaks() {
+        let topo = ClusterFixtures.microCluster(racks: 2, nodesPerRack: 2)
+        let c = cluster(topo, busy: [])
+        let all = GPUTypeMask.all(topo)
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 2, types: all, in: c)), [0, 1])
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 6, types: all, in: c)), [0, 1, 2, 3, 4, 5])
+    }
+
+    // The planner never hands out the same GPU twice in one round and can take GPUs back.
+    func testPlannerReservesAndReleases() {
+        let topo = ClusterFixtures.microCluster(nodesPerRack: 1)
+        let snap = makeSnapshot(topology: topo, now: 0, jobs: [
+            .queued(job(0, submit: 0, gpus: 2, duration: 1)), .queued(job(1, submit: 0, gpus: 2, duration: 1)),
+            .queued(job(2, submit: 0, gpus: 1, duration: 1)),
+        ])
+        var planner = PlacementPlanner(cluster: snap.cluster, strategy: FirstFitPlacement())
+        XCTAssertEqual(raw(planner.place(snap[JobID(0)])), [0, 1])
+        XCTAssertEqual(raw(planner.place(snap[JobID(1)])), [2, 3])
+        XCTAssertNil(planner.place(snap[JobID(2)]))
+        planner.release([GPUID(0), GPUID(1)], of: JobID(0))
+        XCTAssertEqual(planner.freeGPUs(in: .all(topo)), 2)
+        XCTAssertEqual(raw(planner.place(snap[JobID(2)])), [0])
+        XCTAssertEqual(snap.cluster.freeGPUs, 4, "the snapshot's cluster is untouched")
+    }
+
+    // The catalogs list the shipped strategies and policies by name.
+    func testCatalogs() {
+        XCTAssertEqual(PlacementCatalog.names, ["first-fit", "packed"])
+        XCTAssertEqual(PlacementCatalog.make("packed")?.name, "packed")
+        XCTAssertNil(PlacementCatalog.make("random"))
+        XCTAssertEqual(PolicyCatalog.names, ["fifo", "sjf", "backfill"])
+        XCTAssertEqual(try PolicyCatalog.entry("sjf")?.make(nil).name, "sjf")
+    }
+}
