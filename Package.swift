@@ -33,10 +33,16 @@ let package = Package(
         .target(name: "SimRandom", dependencies: ["CGSL", "SimKernel"], swiftSettings: internalChecks),
         .target(name: "ClusterModel", dependencies: ["SimKernel"], swiftSettings: internalChecks),
         .target(name: "Workload", dependencies: ["SimKernel", "SimRandom", "ClusterModel"], swiftSettings: internalChecks),
-        .target(name: "Scheduling", dependencies: ["SimKernel", "ClusterModel", "Workload"], swiftSettings: internalChecks),
+        .target(
+            name: "Scheduling",
+            dependencies: ["SimKernel", "ClusterModel", "Workload", .product(name: "DequeModule", package: "swift-collections")],
+            swiftSettings: internalChecks
+        ),
         .target(
             name: "Engine",
-            dependencies: ["SimKernel", "ClusterModel", "Workload", "Scheduling"],
+            dependencies: [
+                "SimKernel", "ClusterModel", "Workload", "Scheduling", .product(name: "DequeModule", package: "swift-collections"),
+            ],
             swiftSettings: internalChecks
         ),
         .target(

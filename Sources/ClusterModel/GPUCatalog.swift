@@ -31,6 +31,17 @@ public enum GPUCatalog {
         // A10: 125 dense FP16 tensor, 24 GB GDDR6 at 600 GB/s, PCIe Gen4 x16. [unverified here]
         GPUType(name: "a10", fp16TFLOPS: 125, memoryGB: 24, memoryBandwidthGBps: 600, hostLinkGBps: 25,
                 source: "NVIDIA A10 datasheet"),
+        // P100 PCIe: 18.7 TFLOP/s FP16 (no tensor cores), 16 GB HBM2 at 732 GB/s, PCIe Gen3 x16. Needed by the
+        // Alibaba openb and PAI 2020 traces. [NVIDIA Tesla P100 datasheet; unverified here]
+        GPUType(name: "p100", fp16TFLOPS: 18.7, memoryGB: 16, memoryBandwidthGBps: 732, hostLinkGBps: 12,
+                source: "NVIDIA Tesla P100 PCIe datasheet"),
+        // Alibaba's openb node list names two GPU models only as "G2" and "G3" (anonymised; 4,392 and 312 GPUs).
+        // Their real numbers are unknown: SchedLab gives them T4-class figures [assumption] so that trace jobs,
+        // which carry no model and run their recorded durations, can be placed on them. Do not compare speeds.
+        GPUType(name: "g2", fp16TFLOPS: 65, memoryGB: 16, memoryBandwidthGBps: 320, hostLinkGBps: 12,
+                source: "Alibaba openb anonymised model; T4-class figures assumed"),
+        GPUType(name: "g3", fp16TFLOPS: 65, memoryGB: 16, memoryBandwidthGBps: 320, hostLinkGBps: 12,
+                source: "Alibaba openb anonymised model; T4-class figures assumed"),
     ]
 
     /// The type called `name`, or nil.

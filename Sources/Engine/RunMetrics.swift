@@ -1,5 +1,6 @@
 import ClusterModel
 import SimKernel
+import Workload
 
 /// The summary metrics of a run, computed from its job outcomes.
 ///
@@ -38,11 +39,5 @@ public enum RunMetrics {
     public static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
 
     /// The p-th percentile (0–100) of sorted values with linear interpolation; 0 for no values.
-    public static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let rank = p / 100 * Double(sorted.count - 1)
-        let lo = Int(rank.rounded(.down))
-        let hi = min(lo + 1, sorted.count - 1)
-        return sorted[lo] + (rank - Double(lo)) * (sorted[hi] - sorted[lo])
-    }
+    public static func percentile(_ sorted: [Double], _ p: Double) -> Double { linearPercentile(sorted, p) }
 }

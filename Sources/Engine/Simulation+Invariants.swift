@@ -43,6 +43,9 @@ extension Simulation {
         for k in queue.indices.dropFirst() where !(queue[k - 1] < queue[k]) {
             return "queue is not in submission order at position \(k)"
         }
+        for k in running.indices.dropFirst() where !ClusterSnapshot.endsBefore(running[k - 1], running[k], jobs) {
+            return "running list is not sorted by expected end at position \(k)"
+        }
         if running.count != counts[Int(JobState.running.rawValue)] || !running.allSatisfy({ jobs[$0.index].state == .running }) {
             return "running list has \(running.count) entries but \(counts[Int(JobState.running.rawValue)]) jobs run"
         }

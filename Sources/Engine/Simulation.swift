@@ -1,4 +1,5 @@
 import ClusterModel
+import DequeModule
 import Scheduling
 import SimKernel
 import Workload
@@ -48,9 +49,9 @@ public final class Simulation {
     public private(set) var cluster: ClusterState
     /// Every job, by JobID.
     public private(set) var jobs: [JobStatus]
-    /// Waiting jobs in submission (JobID) order.
-    public private(set) var queue: [JobID] = []
-    /// Running jobs in start order.
+    /// Waiting jobs in submission (JobID) order. A deque: FIFO-like policies start jobs at its front.
+    public private(set) var queue: Deque<JobID> = []
+    /// Running jobs by (expected end, JobID), the order policies such as backfilling need.
     public private(set) var running: [JobID] = []
     private var clock = SimClock()
     private var events = EventQueue<SimEvent>()
@@ -180,18 +181,12 @@ public final class Simulation {
         // NOTE: the snapshot shares the engine's arrays (copy-on-write). It must be gone before the decisions
         // are applied, or the first mutation would copy every job; hence the separate function.
         let decisions = askPolicy()
-        var started = false
-        // Started jobs leave the queue in one pass at the end of the round (not one O(Q) removal per start),
-        // also when a later decision of the round is rejected.
-        defer { if started { queue.removeAll { jobs[$0.index].state == .running } } }
-        for decision in decisions {
-            if case .start = decision { started = true }
-            try apply(decision)
-        }
+        for decision in decisions { try apply(decision) }
     }
 
     private func askPolicy() -> [SchedulingDecision] {
-        let snapshot = ClusterSnapshot(now: clock.now, jobs: jobs, queue: queue, running: running, cluster: cluster)
+        let snapshot = ClusterSnapshot(
+            now: clock.now, jobs: jobs, queue: queue, runningByExpectedEnd: running, cluster: cluster)
         var planner = PlacementPlanner(cluster: cluster, strategy: placement)
         return policy.schedule(snapshot, planner: &planner)
     }
@@ -249,7 +244,8 @@ public final class Simulation {
         jobs[i].gpus = gpus
         jobs[i].runningSince = clock.now
         jobs[i].expectedEnd = end
-        running.append(id)
+        queue.remove(at: queuePosition(of: id))
+        running.insert(id, at: runningPosition(of: id))
         events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
     }
 
@@ -261,10 +257,10 @@ public final class Simulation {
         do { try cluster.release(gpus, from: id) } catch { preconditionFailure("engine lost track of \(id)'s GPUs: \(error)") }
         recordAllocation(id, gpus: gpus, from: since, to: clock.now)
         jobs[i].runSeconds += (clock.now - since).seconds
+        running.remove(at: runningPosition(of: id))  // before expectedEnd, its sort key, is cleared
         jobs[i].gpus = []
         jobs[i].runningSince = nil
         jobs[i].expectedEnd = nil
-        if let k = running.firstIndex(of: id) { running.remove(at: k) }
     }
 
     private func finish(_ id: JobID) {
@@ -283,16 +279,29 @@ public final class Simulation {
         epoch[i] &+= 1  // cancels the pending completion
         transition(id, to: .preempted)
         jobs[i].preemptions += 1
-        // Back into the queue at its submission position.
+        queue.insert(id, at: queuePosition(of: id))  // back at its submission position
+    }
+
+    /// Where `id` is, or belongs, in the queue (sorted by JobID). O(log Q).
+    private func queuePosition(of id: JobID) -> Int {
         var lo = 0
         var hi = queue.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if queue[mid] < id { lo = mid + 1 } else { hi = mid }
         }
-        // A job started earlier in this same round is still listed (the queue is compacted at the round's end).
-        if lo < queue.count && queue[lo] == id { return }
-        queue.insert(id, at: lo)
+        return lo
+    }
+
+    /// Where `id` is, or belongs, in `running` (sorted by expected end, then JobID). O(log R).
+    private func runningPosition(of id: JobID) -> Int {
+        var lo = 0
+        var hi = running.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ClusterSnapshot.endsBefore(running[mid], id, jobs) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     // MARK: - Outputs

@@ -22,13 +22,18 @@ public struct PlacementPlanner {
     }
 
     /// Chooses GPUs for `job` and reserves them in the plan; nil (and no change) when it does not fit.
-    public mutating func place(_ job: JobStatus) -> [GPUID]? {
-        guard freeGPUs(in: job.eligibleTypes) >= job.gpuCount,
-            let gpus = strategy.choose(count: job.gpuCount, types: job.eligibleTypes, in: cluster)
-        else { return nil }
+    public mutating func place(_ job: borrowing JobStatus) -> [GPUID]? {
+        place(job.id, count: job.gpuCount, types: job.eligibleTypes)
+    }
+
+    /// Chooses `count` GPUs of `types` for job `id` and reserves them in the plan; nil when they do not fit.
+    public mutating func place(_ id: JobID, count: Int, types: GPUTypeMask) -> [GPUID]? {
+        guard freeGPUs(in: types) >= count, let gpus = strategy.choose(count: count, types: types, in: cluster) else {
+            return nil
+        }
         // A strategy that returns taken or duplicate GPUs has a bug. The GPUs are handed back unreserved so
         // that the engine's check rejects the start with a message naming them, instead of hiding the bug.
-        try? cluster.allocate(gpus, to: job.id)
+        try? cluster.allocate(gpus, to: id)
         return gpus
     }
 

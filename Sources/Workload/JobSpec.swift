@@ -29,6 +29,11 @@ public struct JobSpec: Sendable, Equatable {
     public var user: String?
     /// Priority; higher is more important (policies may ignore it).
     public var priority: Int
+    /// The job's final status in its source trace (e.g. Pass, Failed, Killed), when known.
+    public var status: String?
+    /// Share of one GPU requested, in thousandths, for fractional 1-GPU requests (Alibaba openb); nil = whole
+    /// GPUs. Recorded only: SchedLab allocates whole GPUs.
+    public var gpuMilli: Int?
 
     /// Creates a job spec.
     public init(

@@ -4,15 +4,26 @@ import SimKernel
 
 /// Reads SchedLab's canonical job trace CSV.
 ///
-/// Columns: `job_id,submit_time_s,num_gpus,duration_s[,gpu_type,model,user,status]`, with a header line
+/// Columns: `job_id,submit_time_s,num_gpus,duration_s[,gpu_type,model,user,status,gpu_milli]`, with a header line
 /// (shared/traces/*/README.md describes how each public trace was converted). Empty optional fields mean
 /// "unknown". Rows are returned sorted by submit time (stable, so file order breaks ties) and numbered
-/// as `JobID`s in that order.
+/// as `JobID`s in that order. `gpu_milli` (SchedLab's extension, from Alibaba openb) is the share of one GPU a
+/// 1-GPU job asked for, in thousandths; the simulator records it but allocates whole GPUs.
 public enum TraceReader {
+    /// A parsed trace.
+    public struct Parsed: Sendable {
+        /// Jobs in submission order, IDs 0..<count.
+        public var jobs: [JobSpec]
+        /// The 1-based line each job came from, by JobID.
+        public var lines: [Int]
+        /// Rows that were skipped (only with `skipBadRows`), each with its error.
+        public var skipped: [InputError]
+    }
+
     /// The required header prefix.
     public static let requiredColumns = ["job_id", "submit_time_s", "num_gpus", "duration_s"]
     /// The optional columns, in order.
-    public static let optionalColumns = ["gpu_type", "model", "user", "status"]
+    public static let optionalColumns = ["gpu_type", "model", "user", "status", "gpu_milli"]
 
     /// Parses trace text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(InputError) -> [JobSpec] {
@@ -21,6 +32,14 @@ public enum TraceReader {
 
     /// Parses trace text and also returns, for each job (by JobID), the 1-based line it came from.
     public static func parseWithLines(_ text: String, file: String) throws(InputError) -> (jobs: [JobSpec], lines: [Int]) {
+        let parsed = try parse(text, file: file, skipBadRows: false)
+        return (parsed.jobs, parsed.lines)
+    }
+
+    /// Parses trace text. With `skipBadRows`, a row with bad fields is left out and reported in `skipped`
+    /// instead of failing the whole trace; a bad header or an unreadable file always fails.
+    public static func parse(_ text: String, file: String, skipBadRows: Bool) throws(InputError) -> Parsed {
+        var skipped: [InputError] = []
         var rows: [(line: Int, spec: JobSpec)] = []
         var header: [String]?
         var lineNumber = 0
@@ -43,11 +62,16 @@ public enum TraceReader {
                 header = fields
                 continue
             }
-            guard fields.count == columns.count else {
-                throw InputError(file: file, line: lineNumber, message:
-                    "expected \(columns.count) fields (\(columns.joined(separator: ","))), got \(fields.count)")
+            do throws(InputError) {
+                guard fields.count == columns.count else {
+                    throw InputError(file: file, line: lineNumber, message:
+                        "expected \(columns.count) fields (\(columns.joined(separator: ","))), got \(fields.count)")
+                }
+                rows.append((lineNumber, try parseRow(fields, index: rows.count, file: file, line: lineNumber)))
+            } catch {
+                guard skipBadRows else { throw error }
+                skipped.append(error)
             }
-            rows.append((lineNumber, try parseRow(fields, index: rows.count, file: file, line: lineNumber)))
         }
         guard header != nil else { throw InputError(file: file, message: "the trace is empty (no header line)") }
         // Stable sort by submit time.
@@ -59,7 +83,7 @@ public enum TraceReader {
             spec.id = JobID(i)
             return spec
         }
-        return (jobs, sorted.map(\.element.line))
+        return Parsed(jobs: jobs, lines: sorted.map(\.element.line), skipped: skipped)
     }
 
     /// Reads and parses the trace at `path`.
@@ -107,9 +131,18 @@ public enum TraceReader {
             model = m
         }
         if f.count > 6, !f[6].isEmpty { user = f[6] }
-        return JobSpec(
+        let status = f.count > 7 && !f[7].isEmpty ? f[7] : nil
+        var gpuMilli: Int?
+        if f.count > 8, !f[8].isEmpty {
+            guard let m = Int(f[8]), m >= 1, m <= 1000 else { throw fail("gpu_milli", "an integer in 1...1000 or empty", f[8]) }
+            gpuMilli = m
+        }
+        var spec = JobSpec(
             id: JobID(index), name: name, submitTime: .seconds(submit), gpuCount: gpus, model: model,
             work: .duration(.seconds(duration)), gpuType: gpuType, user: user)
+        spec.status = status
+        spec.gpuMilli = gpuMilli
+        return spec
     }
 
     /// Splits one CSV line (RFC 4180 quoting: "a,b" and "" escapes).

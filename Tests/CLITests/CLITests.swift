@@ -242,7 +242,7 @@ final class CLITests: XCTestCase {
             let r = try schedlab([command, bad, "--no-db", "--quiet"].filter { command == "run" || !$0.hasPrefix("--") })
             XCTAssertEqual(r.status, 2, "\(command): \(r.stderr)")
             XCTAssertEqual(r.stderr, "error: \(bad):8: cluster.racks[0].nodes[0].gpu: unknown GPU type 'a200'; expected one of: "
-                + "v100-16, v100-32, a100-40, a100-80, h100, h200, l4, t4, a10\n", command)
+                + "v100-16, v100-32, a100-40, a100-80, h100, h200, l4, t4, a10, p100, g2, g3\n", command)
             XCTAssertEqual(r.stdout, "", command)
         }
     }

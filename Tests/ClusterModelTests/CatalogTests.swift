@@ -4,7 +4,7 @@ import XCTest
 final class CatalogTests: XCTestCase {
     // The GPU catalog has exactly the GPU names the project lists, in listing order, and lookups work.
     func testGPUCatalogNames() {
-        let expected = ["v100-16", "v100-32", "a100-40", "a100-80", "h100", "h200", "l4", "t4", "a10"]
+        let expected = ["v100-16", "v100-32", "a100-40", "a100-80", "h100", "h200", "l4", "t4", "a10", "p100", "g2", "g3"]
         XCTAssertEqual(GPUCatalog.names, expected)
         for name in expected { XCTAssertEqual(GPUCatalog.named(name)?.name, name) }
         XCTAssertNil(GPUCatalog.named("a100"))

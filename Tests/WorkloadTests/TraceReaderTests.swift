@@ -62,9 +62,9 @@ final class TraceReaderTests: XCTestCase {
         let e = parseError("id,submit,gpus,dur\nx,1,1,1\n")
         XCTAssertEqual(e?.line, 1)
         XCTAssertEqual(e?.description,
-            "t.csv:1: expected the header 'job_id,submit_time_s,num_gpus,duration_s,gpu_type,model,user,status', got 'id,submit,gpus,dur'")
+            "t.csv:1: expected the header 'job_id,submit_time_s,num_gpus,duration_s,gpu_type,model,user,status,gpu_milli', got 'id,submit,gpus,dur'")
         XCTAssertEqual(parseError("\(TraceReader.requiredColumns.joined(separator: ",")),model\n")?.description,
-            "t.csv:1: unexpected column 'model'; optional columns are gpu_type,model,user,status in that order")
+            "t.csv:1: unexpected column 'model'; optional columns are gpu_type,model,user,status,gpu_milli in that order")
         XCTAssertEqual(parseError("")?.description, "t.csv: the trace is empty (no header line)")
     }
 
@@ -89,7 +89,7 @@ final class TraceReaderTests: XCTestCase {
         XCTAssertEqual(gpu?.line, 2)
         XCTAssertEqual(gpu?.field, "gpu_type")
         XCTAssertTrue(gpu?.description.hasPrefix("t.csv:2: gpu_type: expected one of v100-16, v100-32, a100-40") ?? false)
-        XCTAssertTrue(gpu?.description.hasSuffix("a10 or empty, got 'x100'") ?? false)
+        XCTAssertTrue(gpu?.description.hasSuffix("g3 or empty, got 'x100'") ?? false)
         let model = parseError(h + "a,1,1,1,,gpt-9\n")
         XCTAssertEqual(model?.field, "model")
         XCTAssertEqual(model?.description, "t.csv:2: model: expected one of \(ModelZoo.names.joined(separator: ", ")) or empty, got 'gpt-9'")

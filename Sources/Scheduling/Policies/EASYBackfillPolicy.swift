@@ -41,37 +41,52 @@ public struct EASYBackfillPolicy: SchedulingPolicy {
 
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
         var decisions: [SchedulingDecision] = []
-        var startedNow: [(end: SimTime, gpus: [GPUID], id: JobID)] = []
+        var startedNow: [(end: SimTime, id: JobID, gpus: [GPUID])] = []
         var i = 0
-        while i < s.queue.count, let gpus = planner.place(s[s.queue[i]]) {
-            let job = s[s.queue[i]]
-            decisions.append(.start(job.id, gpus: gpus))
-            startedNow.append((s.now + job.estimatedDuration, gpus, job.id))
+        while i < s.queue.count {
+            let id = s.queue[i]
+            guard let gpus = planner.place(id, count: s[id].gpuCount, types: s[id].eligibleTypes) else { break }
+            decisions.append(.start(id, gpus: gpus))
+            startedNow.append((s.now + s[id].estimatedDuration, id, gpus))
             i += 1
         }
-        guard i < s.queue.count else { return decisions }
+        // Nothing to backfill into, or nobody waiting.
+        guard i < s.queue.count, planner.cluster.freeGPUs > 0 else { return decisions }
 
-        // Reservation for the head job.
-        let head = s[s.queue[i]]
+        // Reservation for the head job: walk releases in time order (running jobs come sorted by expected
+        // end; merge in the few started this round) until enough GPUs of its types are free.
+        let headID = s.queue[i]
+        let need = s[headID].gpuCount
+        let headTypes = s[headID].eligibleTypes
         let topo = s.topology
+        let headUsesAnyType = headTypes.bits & GPUTypeMask.all(topo).bits == GPUTypeMask.all(topo).bits
         func usable(_ gpus: [GPUID]) -> Int {
-            gpus.reduce(0) { $0 + (head.eligibleTypes.contains(Int(topo.gpuTypeIndex[$1.index])) ? 1 : 0) }
+            if headUsesAnyType { return gpus.count }
+            return gpus.reduce(0) { $0 + (headTypes.contains(Int(topo.gpuTypeIndex[$1.index])) ? 1 : 0) }
         }
-        var releases: [(end: SimTime, id: JobID, gpus: Int)] = s.running.map { id in
-            let r = s[id]
-            return (r.expectedEnd ?? .never, id, usable(r.gpus))
-        }
-        releases += startedNow.map { ($0.end, $0.id, usable($0.gpus)) }
-        releases.sort { ($0.end, $0.id) < ($1.end, $1.id) }
-        var free = planner.freeGPUs(in: head.eligibleTypes)
-        var shadow = SimTime.never
-        var extra = 0
-        for r in releases {
-            free += r.gpus
-            if free >= head.gpuCount {
-                shadow = r.end
-                extra = free - head.gpuCount
-                break
+        startedNow.sort { ($0.end, $0.id) < ($1.end, $1.id) }
+        var free = planner.freeGPUs(in: headTypes)
+        // Enough GPUs are free but the placement strategy could not use them: reserve them now.
+        var shadow = free >= need ? s.now : SimTime.never
+        var extra = max(0, free - need)
+        var r = 0
+        var n = 0
+        while free < need && (r < s.running.count || n < startedNow.count) {
+            let runningEnd = r < s.running.count ? (s[s.running[r]].expectedEnd ?? .never, s.running[r]) : (.never, JobID(Int(Int32.max)))
+            let startedEnd = n < startedNow.count ? (startedNow[n].end, startedNow[n].id) : (.never, JobID(Int(Int32.max)))
+            let end: SimTime
+            if runningEnd < startedEnd {
+                end = runningEnd.0
+                free += usable(s[s.running[r]].gpus)
+                r += 1
+            } else {
+                end = startedEnd.0
+                free += usable(startedNow[n].gpus)
+                n += 1
+            }
+            if free >= need {
+                shadow = end
+                extra = free - need
             }
         }
 
@@ -79,14 +94,14 @@ public struct EASYBackfillPolicy: SchedulingPolicy {
         let limit = parameters.depth == 0 ? s.queue.count : min(s.queue.count, i + 1 + parameters.depth)
         var j = i + 1
         while j < limit, planner.cluster.freeGPUs > 0 {
-            let job = s[s.queue[j]]
+            let id = s.queue[j]
             j += 1
-            let endsInTime = s.now + job.estimatedDuration <= shadow
-            guard endsInTime || job.gpuCount <= extra || job.eligibleTypes.bits & head.eligibleTypes.bits == 0 else {
-                continue
-            }
-            guard let gpus = planner.place(job) else { continue }
-            decisions.append(.start(job.id, gpus: gpus))
+            let count = s[id].gpuCount
+            let types = s[id].eligibleTypes
+            let endsInTime = s.now + s[id].estimatedDuration <= shadow
+            guard endsInTime || count <= extra || types.bits & headTypes.bits == 0 else { continue }
+            guard let gpus = planner.place(id, count: count, types: types) else { continue }
+            decisions.append(.start(id, gpus: gpus))
             if !endsInTime { extra -= usable(gpus) }
         }
         return decisions

@@ -14,7 +14,7 @@ public struct FIFOPolicy: SchedulingPolicy {
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
         var decisions: [SchedulingDecision] = []
         for id in s.queue {
-            guard let gpus = planner.place(s[id]) else { break }
+            guard let gpus = planner.place(id, count: s[id].gpuCount, types: s[id].eligibleTypes) else { break }
             decisions.append(.start(id, gpus: gpus))
         }
         return decisions

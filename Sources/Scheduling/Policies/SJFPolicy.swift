@@ -40,7 +40,7 @@ public struct SJFPolicy: SchedulingPolicy {
         var decisions: [SchedulingDecision] = []
         for id in order {
             if planner.cluster.freeGPUs == 0 { break }
-            if let gpus = planner.place(s[id]) {
+            if let gpus = planner.place(id, count: s[id].gpuCount, types: s[id].eligibleTypes) {
                 decisions.append(.start(id, gpus: gpus))
             } else if parameters.blocking {
                 break
