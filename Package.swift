@@ -62,11 +62,16 @@ let package = Package(
             ],
             swiftSettings: internalChecks
         ),
+        .target(
+            name: "Regression",
+            dependencies: ["Engine", "Scenario", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: internalChecks
+        ),
         // Tools
         .executableTarget(
             name: "schedlab",
             dependencies: [
-                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "Recording", "Scenario",
+                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "Recording", "Scenario", "Regression",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: internalChecks
@@ -86,6 +91,7 @@ let package = Package(
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "SimTestSupport"]),
         // Snapshots are read through #filePath, not bundled as resources.
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimTestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab"], exclude: ["Snapshots"]),
     ]
 )

@@ -62,7 +62,8 @@ public final class Simulation {
     private var remainingWork: [Double]
     private var workRate: [Double]
     private var epoch: [UInt32]
-    private let referenceTemplate: [Int32]
+    private let speed: SpeedCache
+    private var nextArrival = 0
 
     // MARK: - Outputs
     private var firstGPUType: [String?]
@@ -81,7 +82,7 @@ public final class Simulation {
         options: SimulationOptions = SimulationOptions()
     ) {
         precondition(specs.enumerated().allSatisfy { $0.offset == $0.element.id.index }, "job IDs must be 0..<count in order")
-        precondition(JobSetup.problems(jobs: specs, topology: topology).isEmpty, "jobs that cannot run were not rejected")
+        assert(JobSetup.problems(jobs: specs, topology: topology).isEmpty, "jobs that cannot run were not rejected")
         self.topology = topology
         self.policyName = policy.name
         self.policy = policy
@@ -100,12 +101,12 @@ public final class Simulation {
                 estimatedDuration: JobSetup.estimatedDuration(for: spec, template: topology.nodeTemplates[ref])))
         }
         self.jobs = statuses
-        self.referenceTemplate = refs
+        self.speed = SpeedCache(topology: topology, jobs: specs, referenceTemplate: refs)
         self.remainingWork = specs.map(SpeedModel.workUnits)
         self.workRate = Array(repeating: 0, count: specs.count)
         self.epoch = Array(repeating: 0, count: specs.count)
         self.firstGPUType = specs.map(\.gpuType)
-        for spec in specs { events.push(.arrival(spec.id), at: spec.submitTime, phase: EventPhase.arrival.rawValue) }
+        pushNextArrival()
         samples.append(UtilizationSample(time: .zero, busyGPUs: 0, queuedJobs: 0, runningJobs: 0))
     }
 
@@ -134,6 +135,7 @@ public final class Simulation {
         eventsProcessed += 1
         switch event.payload {
         case .arrival(let id):
+            pushNextArrival()
             transition(id, to: .queued)
             queue.append(id)  // arrivals pop in JobID order, so the queue stays sorted
             requestRound()
@@ -166,6 +168,19 @@ public final class Simulation {
     }
 
     private func closeAccounting() { account(to: clock.now) }
+
+    /// Puts the next job's arrival in the event queue.
+    ///
+    /// NOTE: arrivals are fed one at a time (jobs are sorted by submit time) instead of all at start, which keeps
+    /// the heap as small as the number of running jobs: with 100k jobs that is several times faster.
+    /// Same-instant arrivals still fire in JobID order: each is pushed, with a later sequence number, while the
+    /// previous one is processed.
+    private func pushNextArrival() {
+        guard nextArrival < jobs.count else { return }
+        let spec = jobs[nextArrival].spec
+        events.push(.arrival(spec.id), at: spec.submitTime, phase: EventPhase.arrival.rawValue)
+        nextArrival += 1
+    }
 
     /// Schedules one policy round at the current instant, after every other event of this instant.
     private func requestRound() {
@@ -231,9 +246,7 @@ public final class Simulation {
         transition(id, to: .running)
         let i = id.index
         let spec = jobs[i].spec
-        let shape = SpeedModel.shape(of: gpus, in: topology)
-        let reference = SpeedModel.packedShape(spec.gpuCount, on: topology.nodeTemplates[Int(referenceTemplate[i])])
-        let rate = SpeedModel.workRate(job: spec, shape: shape, reference: reference)
+        let rate = speed.workRate(of: spec, on: gpus, in: topology)
         workRate[i] = rate
         epoch[i] &+= 1
         let end = clock.now + SimTime.seconds(remainingWork[i] / rate)

@@ -24,6 +24,8 @@ public struct RunMetadata: Sendable, Equatable {
     public var codeVersion: String
     /// Wall-clock time the run started.
     public var wallStart: Date
+    /// Input (trace) rows skipped as bad when the scenario allows it; 0 when none were.
+    public var skippedInputRows: Int
 
     /// Creates run metadata.
     public init(
@@ -34,8 +36,10 @@ public struct RunMetadata: Sendable, Equatable {
         placement: String,
         parameters: String = "",
         codeVersion: String,
-        wallStart: Date
+        wallStart: Date,
+        skippedInputRows: Int = 0
     ) {
+        self.skippedInputRows = skippedInputRows
         self.scenarioName = scenarioName
         self.scenarioHash = scenarioHash
         self.seed = seed

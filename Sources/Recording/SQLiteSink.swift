@@ -47,12 +47,13 @@ public final class SQLiteSink: ResultSink {
             try db.execute(
                 sql: """
                     INSERT INTO runs (scenario, scenario_hash, seed, policy, placement, parameters,
-                                      code_version, wall_start, status)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running')
+                                      code_version, wall_start, status, skipped_input_rows)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)
                     """,
                 arguments: [
                     meta.scenarioName, meta.scenarioHash, Int64(bitPattern: meta.seed), meta.policy,
                     meta.placement, meta.parameters, meta.codeVersion, WallClock.format(meta.wallStart),
+                    meta.skippedInputRows,
                 ])
             return db.lastInsertedRowID
         }

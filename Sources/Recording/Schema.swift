@@ -19,6 +19,7 @@ import GRDB
 /// - `status` TEXT: 'running' | 'complete' | 'failed'. `error` TEXT NULL: failure message when 'failed'.
 /// - `sim_end_s` REAL NULL: simulated time of the last event, s (set when complete).
 /// - `events` INTEGER NULL: events processed (set when complete).
+/// - `skipped_input_rows` INTEGER: trace rows skipped as bad (scenario `on_bad_row: skip`), 0 otherwise (v2).
 ///
 /// `jobs` — one row per job of a complete run; PK (`run`, `job`).
 /// - `run` INTEGER → runs.id. `job` INTEGER: job ID. `name` TEXT: the job's name in its trace or generator.
@@ -111,6 +112,10 @@ enum Schema {
                     PRIMARY KEY (run, metric)
                 );
                 """)
+        }
+        // v2: traces may be replayed with bad rows skipped; the count belongs to the run's provenance.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN skipped_input_rows INTEGER NOT NULL DEFAULT 0")
         }
         return migrator
     }

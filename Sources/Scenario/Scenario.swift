@@ -27,6 +27,8 @@ public struct Scenario {
     public let policyParameters: String
     /// The placement strategy's catalog name.
     public let placementName: String
+    /// Trace rows skipped as bad (`on_bad_row: skip`), each with its located error; empty otherwise.
+    public let skippedRows: [InputError]
 
     /// A simulation of this scenario.
     public func makeSimulation(options: SimulationOptions = SimulationOptions()) -> Simulation {

@@ -29,17 +29,47 @@ struct ScenarioConfig: Decodable {
     }
 }
 
-/// `cluster:` racks of node groups.
+/// `cluster:` racks of node groups, or a cluster sized from the trace (`from_trace`).
 struct ClusterConfig: Decodable {
-    var racks: [RackConfig]
+    var racks: [RackConfig]?
+    var fromTrace: FromTraceConfig?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case racks }
+    enum CodingKeys: String, CodingKey, CaseIterable { case racks, from_trace }
 
     init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        racks = try c.decode([RackConfig].self, forKey: .racks)
-        guard !racks.isEmpty else { throw c.invalid(.racks, "expected at least one rack") }
+        racks = try c.decodeIfPresent([RackConfig].self, forKey: .racks)
+        fromTrace = try c.decodeIfPresent(FromTraceConfig.self, forKey: .from_trace)
+        switch (racks, fromTrace) {
+        case (let r?, nil): guard !r.isEmpty else { throw c.invalid(.racks, "expected at least one rack") }
+        case (nil, _?): break
+        default:
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
+                "expected exactly one of 'racks' or 'from_trace'"))
+        }
+    }
+}
+
+/// `cluster.from_trace:` as many nodes of one template as the trace needs.
+///
+/// nodes = ceil(max(peak concurrent GPU demand with zero queueing × capacity, largest job) / GPUs per node),
+/// in racks of `nodes_per_rack`. capacity < 1 makes jobs queue; > 1 leaves headroom.
+struct FromTraceConfig: Decodable {
+    var template: NodeTemplate
+    var capacity: Double
+    var nodesPerRack: Int
+
+    enum CodingKeys: String, CodingKey, CaseIterable { case template, gpu, gpus, capacity, nodes_per_rack }
+
+    init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        template = try NodeGroupConfig.template(in: c, template: .template, gpu: .gpu, gpus: .gpus)
+        capacity = try c.decodeIfPresent(Double.self, forKey: .capacity) ?? 1
+        guard capacity.isFinite && capacity > 0 else { throw c.invalid(.capacity, "expected a number > 0, got \(capacity)") }
+        nodesPerRack = try c.decodeIfPresent(Int.self, forKey: .nodes_per_rack) ?? 16
+        guard nodesPerRack >= 1 else { throw c.invalid(.nodes_per_rack, "expected an integer >= 1, got \(nodesPerRack)") }
     }
 }
 
@@ -59,29 +89,40 @@ struct RackConfig: Decodable {
     }
 }
 
-/// `count` nodes built from a template, optionally with another GPU type fitted.
+/// `count` nodes built from a template, optionally with another GPU type or GPU count fitted.
 struct NodeGroupConfig: Decodable {
     var template: NodeTemplate
     var count: Int
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case template, count, gpu }
+    enum CodingKeys: String, CodingKey, CaseIterable { case template, count, gpu, gpus }
 
     init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        let name = try c.decode(String.self, forKey: .template)
+        template = try Self.template(in: c, template: .template, gpu: .gpu, gpus: .gpus)
+        count = try c.decodeIfPresent(Int.self, forKey: .count) ?? 1
+        guard count >= 1 else { throw c.invalid(.count, "expected an integer >= 1, got \(count)") }
+    }
+
+    /// Decodes a template name with its optional `gpu` (type) and `gpus` (count per node) overrides.
+    static func template<K: CodingKey>(
+        in c: KeyedDecodingContainer<K>, template key: K, gpu gpuKey: K, gpus gpusKey: K
+    ) throws -> NodeTemplate {
+        let name = try c.decode(String.self, forKey: key)
         guard var t = NodeTemplateCatalog.named(name) else {
-            throw c.invalid(.template, "unknown node template '\(name)'; expected one of: \(NodeTemplateCatalog.names.joined(separator: ", "))")
+            throw c.invalid(key, "unknown node template '\(name)'; expected one of: \(NodeTemplateCatalog.names.joined(separator: ", "))")
         }
-        if let gpu = try c.decodeIfPresent(String.self, forKey: .gpu) {
+        if let gpu = try c.decodeIfPresent(String.self, forKey: gpuKey) {
             guard let type = GPUCatalog.named(gpu) else {
-                throw c.invalid(.gpu, "unknown GPU type '\(gpu)'; expected one of: \(GPUCatalog.names.joined(separator: ", "))")
+                throw c.invalid(gpuKey, "unknown GPU type '\(gpu)'; expected one of: \(GPUCatalog.names.joined(separator: ", "))")
             }
             t = t.with(gpuType: type)
         }
-        template = t
-        count = try c.decodeIfPresent(Int.self, forKey: .count) ?? 1
-        guard count >= 1 else { throw c.invalid(.count, "expected an integer >= 1, got \(count)") }
+        if let gpus = try c.decodeIfPresent(Int.self, forKey: gpusKey) {
+            guard gpus >= 1 && gpus <= 64 else { throw c.invalid(gpusKey, "expected GPUs per node in 1...64, got \(gpus)") }
+            t.gpuCount = gpus
+        }
+        return t
     }
 }
 
@@ -119,20 +160,9 @@ struct SyntheticConfig: Decodable {
         let arrivals = try c.decode(ArrivalConfig.self, forKey: .arrivals).spec
         let gpus = try c.decode(DistributionConfig.self, forKey: .gpus).distribution
         let duration = try c.decode(DistributionConfig.self, forKey: .duration_s).distribution
-        var models: [(index: Int, weight: Double)] = []
-        if c.contains(.models) {
-            let m = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .models)
-            // Sorted by name: YAML mappings are unordered, and the draw must not depend on a library's order.
-            for key in m.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
-                guard let index = ModelZoo.index(named: key.stringValue) else {
-                    throw m.invalid(key, "unknown model '\(key.stringValue)'; expected one of: \(ModelZoo.names.joined(separator: ", "))")
-                }
-                let w = try m.decode(Double.self, forKey: key)
-                guard w.isFinite && w >= 0 else { throw m.invalid(key, "expected a weight >= 0, got \(w)") }
-                models.append((index, w))
-            }
-            guard models.contains(where: { $0.weight > 0 }) else { throw c.invalid(.models, "expected at least one weight > 0") }
-        }
+        let models = c.contains(.models)
+            ? try ModelWeights.decode(c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .models), in: c, key: .models)
+            : []
         let gpuType = try c.decodeIfPresent(String.self, forKey: .gpu_type)
         if let gpuType, GPUCatalog.named(gpuType) == nil {
             throw c.invalid(.gpu_type, "unknown GPU type '\(gpuType)'; expected one of: \(GPUCatalog.names.joined(separator: ", "))")
@@ -166,16 +196,72 @@ struct ArrivalConfig: Decodable {
     }
 }
 
-/// `workload.trace:` a canonical CSV, path relative to the scenario file.
+/// `workload.trace:` a canonical CSV (path relative to the scenario file) and what to replay of it.
 struct TraceConfig: Decodable {
     var file: String
+    var selection: TraceSelection
+    var models: [(index: Int, weight: Double)]
+    var skipBadRows: Bool
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case file }
+    enum CodingKeys: String, CodingKey, CaseIterable { case file, window, filter, time_scale, assign_models, on_bad_row }
+    enum WindowKeys: String, CodingKey, CaseIterable { case start_s, end_s }
+    enum FilterKeys: String, CodingKey, CaseIterable { case job_id_prefix, min_gpus, max_gpus }
 
     init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
         file = try c.decode(String.self, forKey: .file)
+        selection = TraceSelection()
+        if c.contains(.window) {
+            try c.superDecoder(forKey: .window).rejectUnknownKeys(allowed: WindowKeys.allCases.map(\.rawValue))
+            let w = try c.nestedContainer(keyedBy: WindowKeys.self, forKey: .window)
+            selection.windowStart = try w.decodeIfPresent(Double.self, forKey: .start_s)
+            selection.windowEnd = try w.decodeIfPresent(Double.self, forKey: .end_s)
+            if let a = selection.windowStart, !(a.isFinite && a >= 0) { throw w.invalid(.start_s, "expected seconds >= 0, got \(a)") }
+            if let b = selection.windowEnd, !(b.isFinite && b > (selection.windowStart ?? 0)) {
+                throw w.invalid(.end_s, "expected seconds > start_s, got \(b)")
+            }
+        }
+        if c.contains(.filter) {
+            try c.superDecoder(forKey: .filter).rejectUnknownKeys(allowed: FilterKeys.allCases.map(\.rawValue))
+            let f = try c.nestedContainer(keyedBy: FilterKeys.self, forKey: .filter)
+            selection.jobIDPrefix = try f.decodeIfPresent(String.self, forKey: .job_id_prefix)
+            selection.minGPUs = try f.decodeIfPresent(Int.self, forKey: .min_gpus)
+            selection.maxGPUs = try f.decodeIfPresent(Int.self, forKey: .max_gpus)
+            if let m = selection.minGPUs, m < 1 { throw f.invalid(.min_gpus, "expected an integer >= 1, got \(m)") }
+            if let m = selection.maxGPUs, m < (selection.minGPUs ?? 1) {
+                throw f.invalid(.max_gpus, "expected an integer >= min_gpus, got \(m)")
+            }
+        }
+        selection.timeScale = try c.decodeIfPresent(Double.self, forKey: .time_scale) ?? 1
+        guard selection.timeScale.isFinite && selection.timeScale > 0 else {
+            throw c.invalid(.time_scale, "expected a number > 0 (0.5 = arrivals twice as dense), got \(selection.timeScale)")
+        }
+        models = c.contains(.assign_models)
+            ? try ModelWeights.decode(c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .assign_models), in: c, key: .assign_models)
+            : []
+        let onBad = try c.decodeIfPresent(String.self, forKey: .on_bad_row) ?? "fail"
+        guard onBad == "fail" || onBad == "skip" else { throw c.invalid(.on_bad_row, "expected 'fail' or 'skip', got '\(onBad)'") }
+        skipBadRows = onBad == "skip"
+    }
+}
+
+/// A `{model: weight}` mapping of zoo models, decoded in name order (YAML mappings are unordered).
+enum ModelWeights {
+    static func decode<K: CodingKey>(
+        _ m: KeyedDecodingContainer<AnyCodingKey>, in parent: KeyedDecodingContainer<K>, key: K
+    ) throws -> [(index: Int, weight: Double)] {
+        var models: [(index: Int, weight: Double)] = []
+        for k in m.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+            guard let index = ModelZoo.index(named: k.stringValue) else {
+                throw m.invalid(k, "unknown model '\(k.stringValue)'; expected one of: \(ModelZoo.names.joined(separator: ", "))")
+            }
+            let w = try m.decode(Double.self, forKey: k)
+            guard w.isFinite && w >= 0 else { throw m.invalid(k, "expected a weight >= 0, got \(w)") }
+            models.append((index, w))
+        }
+        guard models.contains(where: { $0.weight > 0 }) else { throw parent.invalid(key, "expected at least one weight > 0") }
+        return models
     }
 }
 

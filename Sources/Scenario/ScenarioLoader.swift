@@ -44,19 +44,18 @@ public enum ScenarioLoader {
             return InputError(file: path, line: DecodingErrorMapping.line(of: keys, in: root), field: field, message: message)
         }
 
-        // Cluster.
-        let racks = config.cluster.racks.enumerated().map { r, rack in
-            (name: rack.name ?? "rack\(r)", nodes: rack.nodes.flatMap { Array(repeating: $0.template, count: $0.count) })
-        }
-        let topology = Topology(racks: racks)
-
-        // Jobs.
         let masterSeed = seed ?? config.seed ?? fallbackSeed()
         var hasher = SHA256()
         hasher.update(data: data)
+        let topology: Topology
         let jobs: [JobSpec]
+        var skipped: [InputError] = []
         switch config.workload {
         case .synthetic(let synthetic):
+            guard let racks = config.cluster.racks else {
+                throw fail("cluster.from_trace", "a cluster can be sized from a trace only for a trace workload; give 'racks'")
+            }
+            topology = buildTopology(racks)
             if let t = synthetic.spec.gpuType, topology.typeIndex(named: t) == nil {
                 throw fail("workload.synthetic.gpu_type", "the cluster has no '\(t)' GPUs (it has \(topology.gpuTypes.map(\.name).joined(separator: ", ")))")
             }
@@ -70,19 +69,38 @@ public enum ScenarioLoader {
             let tracePath = trace.file.hasPrefix("/") ? trace.file : base.appendingPathComponent(trace.file).path
             let traceText = try TraceReader.readText(path: tracePath)
             hasher.update(data: Data(traceText.utf8))
-            let parsed = try TraceReader.parseWithLines(traceText, file: tracePath)
-            if let problem = JobSetup.problems(jobs: parsed.jobs, topology: topology).first {
+            let parsed = try TraceReader.parse(traceText, file: tracePath, skipBadRows: trace.skipBadRows)
+            skipped = parsed.skipped
+            let selected = trace.selection.apply(to: parsed.jobs)
+            guard !selected.jobs.isEmpty else {
+                throw InputError(file: tracePath, message: parsed.jobs.isEmpty
+                    ? "the trace has no jobs" : "no job of the trace is selected by workload.trace's window and filter (\(path))")
+            }
+            let selectedJobs = trace.models.isEmpty
+                ? selected.jobs
+                : TraceModelAssignment(models: trace.models).apply(to: selected.jobs, streams: RandomStreams(master: masterSeed))
+            if let racks = config.cluster.racks {
+                topology = buildTopology(racks)
+            } else {
+                let sizing = config.cluster.fromTrace!
+                let stats = TraceStats(jobs: selectedJobs)
+                let needed = max(Double(stats.peakConcurrentGPUs) * sizing.capacity, Double(stats.maxGPUs))
+                let nodes = max(1, Int((needed / Double(sizing.template.gpuCount)).rounded(.up)))
+                topology = Topology(racks: stride(from: 0, to: nodes, by: sizing.nodesPerRack).enumerated().map { r, first in
+                    (name: "rack\(r)", nodes: Array(repeating: sizing.template, count: min(sizing.nodesPerRack, nodes - first)))
+                })
+            }
+            if let problem = JobSetup.problems(jobs: selectedJobs, topology: topology).first {
                 let column: String
                 switch problem.cause {
                 case .gpuType: column = "gpu_type"
-                case .model: column = "model"
+                case .model: column = trace.models.isEmpty ? "model" : "model (assigned by workload.trace.assign_models)"
                 case .gpuCount: column = "num_gpus"
                 }
-                throw InputError(file: tracePath, line: parsed.lines[problem.job.index], field: column,
+                throw InputError(file: tracePath, line: parsed.lines[selected.sourceIndex[problem.job.index]], field: column,
                                  message: "\(problem) (cluster from \(path))")
             }
-            guard !parsed.jobs.isEmpty else { throw InputError(file: tracePath, message: "the trace has no jobs") }
-            jobs = parsed.jobs
+            jobs = selectedJobs
         }
 
         // Policy.
@@ -107,7 +125,14 @@ public enum ScenarioLoader {
         return Scenario(
             path: path, name: name, description: config.description, seed: masterSeed, hash: hash, topology: topology,
             jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
-            placementName: config.policy.placement)
+            placementName: config.policy.placement, skippedRows: skipped)
+    }
+
+    /// The topology of explicitly listed racks.
+    static func buildTopology(_ racks: [RackConfig]) -> Topology {
+        Topology(racks: racks.enumerated().map { r, rack in
+            (name: rack.name ?? "rack\(r)", nodes: rack.nodes.flatMap { Array(repeating: $0.template, count: $0.count) })
+        })
     }
 
     /// Rejects synthetic recipes that could draw an impossible job, whatever the seed: a categorical GPU count

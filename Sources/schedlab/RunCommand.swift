@@ -49,6 +49,9 @@ struct RunCommand: ParsableCommand {
             throw reportInputError(error)
         }
         if let chosenSeed { printError("note: the scenario has no seed; using --seed \(chosenSeed)") }
+        if !scenario.skippedRows.isEmpty {
+            printError("warning: skipped \(scenario.skippedRows.count) bad trace row(s) (on_bad_row: skip); first: \(scenario.skippedRows[0])")
+        }
         let outcome = try Self.simulate(scenario, db: noDb ? nil : db, quiet: quiet)
         print(SummaryFormatter.render(scenario: scenario, result: outcome.result, runID: outcome.runID,
                                       db: noDb ? nil : db, wallSeconds: outcome.wallSeconds))
@@ -66,7 +69,7 @@ struct RunCommand: ParsableCommand {
                     scenarioName: scenario.name, scenarioHash: scenario.hash, seed: scenario.seed,
                     policy: scenario.policyName, placement: scenario.placementName,
                     parameters: scenario.policyParameters, codeVersion: CodeVersion.current,
-                    wallStart: wallStart))
+                    wallStart: wallStart, skippedInputRows: scenario.skippedRows.count))
                 sink = s
             } catch {
                 printError("error: \(db): cannot record the run: \(error)")

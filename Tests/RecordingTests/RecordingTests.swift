@@ -73,7 +73,7 @@ final class RecordingTests: XCTestCase {
             "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         XCTAssertEqual(indexes, [[.text("allocations_run"), .text("allocations")], [.text("samples_run"), .text("samples")]])
         let migrations = try sink.rawRows("SELECT identifier FROM grdb_migrations")
-        XCTAssertEqual(migrations, [[.text("v1")]])
+        XCTAssertEqual(migrations, [[.text("v1")], [.text("v2")]])
         let jobColumns = try sink.rawRows("SELECT name FROM pragma_table_info('jobs') ORDER BY cid").map { $0[0] }
         XCTAssertEqual(jobColumns, [
             "run", "job", "name", "submit_s", "first_start_s", "finish_s", "gpus", "gpu_type", "model",
@@ -251,7 +251,7 @@ final class RecordingTests: XCTestCase {
 
         // Reopening runs the migrator again (a no-op) and sees the committed run.
         let reopened = try SQLiteSink(path: path)
-        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")]])
+        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")]])
         XCTAssertEqual(try reopened.fetchRuns().map(\.status), [.complete])
         XCTAssertEqual(try reopened.fetchSummary(run: id).first?.value, 2)
     }

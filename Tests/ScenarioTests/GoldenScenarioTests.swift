@@ -37,23 +37,8 @@ final class GoldenScenarioTests: XCTestCase {
         return try scenario.makeSimulation().run()
     }
 
-    /// The digest: summary metrics and one line per job, floats at fixed precision so libm differences in the
-    /// last bits cannot flip it, plus the allocation count.
-    static func digest(_ r: RunResult) -> String {
-        func f(_ x: Double?) -> String { x.map { String(format: "%.6f", $0) } ?? "-" }
-        var lines = ["events \(r.eventsProcessed)", "simulated_end_s \(f(r.simulatedEnd.seconds))",
-                     "allocations \(r.allocations.count)", "samples \(r.samples.count)"]
-        lines += r.summary.map { "\($0.name) \(f($0.value))" }
-        lines.append("# job submit first_start finish gpus gpu_type model run_s preemptions")
-        lines += r.jobs.map {
-            "\($0.id.raw) \(f($0.submit.seconds)) \(f($0.firstStart?.seconds)) \(f($0.finish?.seconds)) \($0.gpus) "
-                + "\($0.gpuType ?? "-") \($0.model ?? "-") \(f($0.runSeconds)) \($0.preemptions)"
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
     private func assertGolden(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let actual = Self.digest(try run(name))
+        let actual = RunDigest.text(try run(name))
         let url = Self.snapshots.appendingPathComponent("\(name).txt")
         let record = ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1"
         guard !record, let expected = try? String(contentsOf: url, encoding: .utf8) else {

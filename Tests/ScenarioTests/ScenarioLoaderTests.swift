@@ -220,9 +220,9 @@ final class ScenarioLoaderTests: XCTestCase {
     }
 
     func testUnknownFieldInsideAListElement() throws {
-        let text = edit("count: 1", "count: 1", "gpus: 8")
-        try assertError(text, line: line(of: "gpus: 8", in: text), field: "cluster.racks[0].nodes[0].gpus",
-                        contains: ["unknown field 'gpus'", "template", "count", "gpu"])
+        let text = edit("count: 1", "count: 1", "nics: 8")
+        try assertError(text, line: line(of: "nics: 8", in: text), field: "cluster.racks[0].nodes[0].nics",
+                        contains: ["unknown field 'nics'", "template", "count", "gpu", "gpus"])
     }
 
     func testUnknownDistributionParameter() throws {

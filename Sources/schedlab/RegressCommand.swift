@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import Regression
+import Scenario
+import Workload
+
+/// `schedlab regress`: replay scenarios and compare them with their committed baselines.
+struct RegressCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regress",
+        abstract: "Run scenarios and compare each with its baseline in Scenarios/baselines/ (exit 1 on any difference).",
+        discussion: """
+            Without arguments, runs every Scenarios/*.yaml that has a baseline. A run must reproduce its baseline \
+            exactly (the jobs digest and every summary metric): SchedLab is deterministic, so any difference is a \
+            change in behaviour. Review intended changes with --update, which rewrites the baselines for git.
+            Build with -c release: debug builds check invariants after every event and are much slower.
+            """
+    )
+
+    @Argument(help: "Scenario files (default: every .yaml in --scenarios).")
+    var scenarios: [String] = []
+
+    @Option(help: "Directory searched when no scenario is given.")
+    var scenarioDir = "Scenarios"
+
+    @Option(help: "Directory of baseline JSON files.")
+    var baselines = "Scenarios/baselines"
+
+    @Flag(help: "Rewrite the baselines from the current code instead of comparing.")
+    var update = false
+
+    func run() throws {
+        let explicit = !scenarios.isEmpty
+        let paths: [String]
+        if explicit {
+            paths = scenarios
+        } else {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: scenarioDir)) ?? []
+            paths = names.filter { $0.hasSuffix(".yaml") }.sorted().map { "\(scenarioDir)/\($0)" }
+            guard !paths.isEmpty else {
+                printError("error: \(scenarioDir): no scenario files (*.yaml)")
+                throw CLIExit.badInput
+            }
+        }
+        let suite = RegressionSuite(baselineDirectory: URL(fileURLWithPath: baselines))
+        var failures = 0
+        var checked = 0
+        for path in paths {
+            let start = Date()
+            let outcome: RegressionSuite.Outcome
+            do {
+                outcome = try suite.check(scenarioAt: path, update: update)
+            } catch let error as InputError {
+                throw reportInputError(error)
+            } catch {
+                printError("FAIL     \(path): \(error)")
+                failures += 1
+                continue
+            }
+            let took = String(format: "%.2f s", Date().timeIntervalSince(start))
+            switch outcome {
+            case .matched:
+                checked += 1
+                print("ok       \(path) (\(took))")
+            case .differed(let comparison):
+                checked += 1
+                failures += 1
+                print("FAIL     \(path) (\(took)): differs from \(suite.baselineURL(forScenario: path).path)")
+                print(Self.table(comparison))
+            case .noBaseline:
+                if explicit {
+                    failures += 1
+                    print("FAIL     \(path): no baseline at \(suite.baselineURL(forScenario: path).path); create it with --update")
+                } else {
+                    print("skipped  \(path): no baseline")
+                }
+            case .updated(let changed):
+                print("\(changed ? "updated" : "same   ")  \(suite.baselineURL(forScenario: path).path) (\(took))")
+            }
+        }
+        if !update { print("\(checked - failures < 0 ? 0 : checked - failures) of \(checked) scenario(s) match their baselines") }
+        if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// The metric-by-metric table, differing rows marked.
+    static func table(_ c: BaselineComparison) -> String {
+        var t = TextTable(header: ["", "item", "baseline", "current", "change"], rightAligned: [2, 3, 4])
+        for row in c.rows {
+            t.rows.append([row.differs ? "*" : "", row.name, row.baseline, row.current,
+                           row.changePercent.map { String(format: "%+.2f%%", $0) } ?? ""])
+        }
+        return t.render()
+    }
+}
