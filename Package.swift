@@ -73,11 +73,19 @@ let package = Package(
             dependencies: ["Engine", "Scenario", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: internalChecks
         ),
+        // Hardware backend: CUDA is loaded with dlopen at run time from our own minimal prototypes, so the package
+        // builds and tests on machines without CUDA headers, toolkit or GPU.
+        .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
+        .target(
+            name: "CUDABackend",
+            dependencies: ["CCUDA", "ClusterModel", "Workload"],
+            swiftSettings: internalChecks
+        ),
         // Tools
         .executableTarget(
             name: "schedlab",
             dependencies: [
-                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "Recording", "Scenario", "Regression",
+                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "Recording", "Scenario", "Regression", "CUDABackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: internalChecks
@@ -85,7 +93,7 @@ let package = Package(
         // Tests
         .target(
             name: "SimTestSupport",
-            dependencies: ["SimKernel", "ClusterModel", "Workload", "Scheduling", "Engine"],
+            dependencies: ["SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine"],
             path: "Tests/SimTestSupport"
         ),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
@@ -97,6 +105,7 @@ let package = Package(
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "SimTestSupport"]),
         // Snapshots are read through #filePath, not bundled as resources.
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimTestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab"], exclude: ["Snapshots"]),
     ]

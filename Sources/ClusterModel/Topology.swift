@@ -2,7 +2,11 @@
 ///
 /// Built once from a `ClusterSpec`; never changes during a run. GPUs of a node are numbered contiguously,
 /// so "the GPUs of node n" is the range `firstGPU[n] ..< firstGPU[n] + gpuCount[n]`.
-public struct Topology: Sendable {
+///
+/// An immutable final class rather than a struct: every `ClusterState`, snapshot and planner refers to the one
+/// topology of the run, and a class makes that one reference instead of eight array references to retain and
+/// release each time a snapshot is handed to a policy (measured: about 10% of a FIFO round).
+public final class Topology: Sendable {
     /// Rack names, by `RackID`.
     public let rackNames: [String]
     /// The template of each node (with its fitted GPU type).

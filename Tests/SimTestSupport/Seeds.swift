@@ -1,18 +1,10 @@
+import SimRandom
 import XCTest
 
-/// SplitMix64, for test-side randomness that does not depend on SimRandom or the Swift runtime's seeding.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-    /// Creates a generator; the same seed always gives the same numbers.
-    public init(seed: UInt64) { state = seed }
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Test-side randomness: SimRandom's SplitMix64, which never depends on the Swift runtime's seeding.
+public typealias SeededGenerator = SplitMix64
+
+extension SplitMix64 {
     /// A uniform integer in `range`.
     public mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
 }
