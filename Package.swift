@@ -44,6 +44,8 @@ let package = Package(
             dependencies: ["SimKernel", "ClusterModel", "Workload", .product(name: "DequeModule", package: "swift-collections")],
             swiftSettings: internalChecks
         ),
+        // Interconnect: link graph, max-min fair sharing of links between flows, collectives as flows.
+        .target(name: "Network", dependencies: ["ClusterModel", "Workload"], swiftSettings: internalChecks),
         .target(
             name: "Engine",
             dependencies: [
@@ -106,6 +108,7 @@ let package = Package(
         // Snapshots are read through #filePath, not bundled as resources.
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimTestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab"], exclude: ["Snapshots"]),
     ]

@@ -23,6 +23,8 @@ public final class Topology: Sendable {
     public let gpuTypeIndex: [Int32]
     /// The distinct GPU types present, in order of first appearance.
     public let gpuTypes: [GPUType]
+    /// The GPU-type index of each node's GPUs (all GPUs of a node share one type).
+    public let nodeTypeIndex: [Int32]
 
     /// Builds a topology from racks of node templates.
     public init(racks: [(name: String, nodes: [NodeTemplate])]) {
@@ -61,6 +63,7 @@ public final class Topology: Sendable {
         self.gpuNode = gpuNode
         self.gpuTypeIndex = gpuType
         self.gpuTypes = types
+        self.nodeTypeIndex = firstGPU.map { gpuType[Int($0)] }
     }
 
     /// Number of GPUs in the cluster.
@@ -80,7 +83,7 @@ public final class Topology: Sendable {
     public func typeIndex(named name: String) -> Int? { gpuTypes.firstIndex { $0.name == name } }
 
     /// The GPU-type index of every GPU on `node` (all GPUs of a node share one type).
-    @inlinable public func typeIndex(of node: NodeID) -> Int { Int(gpuTypeIndex[Int(nodeFirstGPU[node.index])]) }
+    @inlinable public func typeIndex(of node: NodeID) -> Int { Int(nodeTypeIndex[node.index]) }
 
     /// Number of GPUs of type index `t` in the whole cluster.
     public func gpuCount(ofType t: Int) -> Int { gpuTypeIndex.lazy.filter { $0 == t }.count }

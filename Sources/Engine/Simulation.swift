@@ -38,6 +38,7 @@ public final class Simulation {
     public let policyName: String
     private var policy: any SchedulingPolicy
     private let placement: any PlacementStrategy
+    private let skipsIdleRounds: Bool
     private let options: SimulationOptions
     /// Observers called after every event.
     public var observers: [any SimulationObserver] = []
@@ -87,21 +88,34 @@ public final class Simulation {
         self.policyName = policy.name
         self.policy = policy
         self.placement = placement
+        self.skipsIdleRounds = type(of: policy).onlyStartsWaitingJobs
         self.options = options
         self.cluster = ClusterState(topology: topology)
-        var statuses: [JobStatus] = []
-        var refs: [Int32] = []
-        statuses.reserveCapacity(specs.count)
-        for spec in specs {
-            let mask = JobSetup.eligibleTypes(for: spec, in: topology)
-            let ref = JobSetup.referenceTemplate(for: mask, in: topology)!
-            refs.append(Int32(ref))
-            statuses.append(JobStatus(
-                spec: spec, eligibleTypes: mask,
-                estimatedDuration: JobSetup.estimatedDuration(for: spec, template: topology.nodeTemplates[ref])))
+        // Eligibility and the reference template depend only on (GPU-type constraint, model): computed once per
+        // distinct pair, not once per job (100k jobs, a handful of pairs).
+        struct EligibilityKey: Hashable {
+            var gpuType: String?
+            var model: Int?
         }
-        self.jobs = statuses
-        self.speed = SpeedCache(topology: topology, jobs: specs, referenceTemplate: refs)
+        var eligibility: [EligibilityKey: (mask: GPUTypeMask, reference: Int32)] = [:]
+        var masks: [GPUTypeMask] = []
+        var refs: [Int32] = []
+        masks.reserveCapacity(specs.count)
+        refs.reserveCapacity(specs.count)
+        for spec in specs {
+            let key = EligibilityKey(gpuType: spec.gpuType, model: spec.model)
+            if eligibility[key] == nil {
+                let mask = JobSetup.eligibleTypes(for: spec, in: topology)
+                eligibility[key] = (mask, Int32(JobSetup.referenceTemplate(for: mask, in: topology)!))
+            }
+            masks.append(eligibility[key]!.mask)
+            refs.append(eligibility[key]!.reference)
+        }
+        let speed = SpeedCache(topology: topology, jobs: specs, referenceTemplate: refs)
+        self.speed = speed
+        self.jobs = specs.indices.map { i in
+            JobStatus(spec: specs[i], eligibleTypes: masks[i], estimatedDuration: speed.estimatedDuration(of: specs[i]))
+        }
         self.remainingWork = specs.map(SpeedModel.workUnits)
         self.workRate = Array(repeating: 0, count: specs.count)
         self.epoch = Array(repeating: 0, count: specs.count)
@@ -193,6 +207,8 @@ public final class Simulation {
 
     private func schedulingRound() throws(SimulationError) {
         guard !queue.isEmpty || !running.isEmpty else { return }
+        // NOTE: a round of a start-only policy with nobody waiting or nothing free cannot decide anything.
+        if skipsIdleRounds && (queue.isEmpty || cluster.freeGPUs == 0) { return }
         // NOTE: the snapshot shares the engine's arrays (copy-on-write). It must be gone before the decisions
         // are applied, or the first mutation would copy every job; hence the separate function.
         let decisions = askPolicy()

@@ -1,4 +1,5 @@
 import ClusterModel
+import SimKernel
 import Workload
 
 /// The speed model's per-run constants, precomputed so that starting a job does no string lookups and
@@ -10,12 +11,33 @@ struct SpeedCache {
     private let referenceStep: [Double]
 
     init(topology: Topology, jobs: [JobSpec], referenceTemplate: [Int32]) {
-        computeSeconds = ModelZoo.all.map { model in topology.gpuTypes.map { model.computeSeconds(on: $0) } }
+        let compute = ModelZoo.all.map { model in topology.gpuTypes.map { model.computeSeconds(on: $0) } }
+        computeSeconds = compute
+        // The reference step depends on (model, GPU count, reference template) only: memoised.
+        struct Key: Hashable {
+            var model: Int
+            var gpus: Int
+            var template: Int32
+        }
+        var memo: [Key: Double] = [:]
         referenceStep = jobs.indices.map { i in
-            guard let model = jobs[i].zooModel else { return 0 }
+            guard let m = jobs[i].model else { return 0 }
+            let key = Key(model: m, gpus: jobs[i].gpuCount, template: referenceTemplate[i])
+            if let step = memo[key] { return step }
             let template = topology.nodeTemplates[Int(referenceTemplate[i])]
-            return SpeedModel.stepTime(
-                model: model, gpu: template.gpuType, shape: SpeedModel.packedShape(jobs[i].gpuCount, on: template)).total
+            let step = SpeedModel.stepTime(
+                model: ModelZoo.all[m], gpu: template.gpuType, shape: SpeedModel.packedShape(jobs[i].gpuCount, on: template)
+            ).total
+            memo[key] = step
+            return step
+        }
+    }
+
+    /// Run time at the requested size on the packed reference placement (the job's "known duration").
+    func estimatedDuration(of job: JobSpec) -> SimTime {
+        switch job.work {
+        case .duration(let d): return d
+        case .iterations(let k): return job.model == nil ? .seconds(k) : .seconds(k * referenceStep[job.id.index])
         }
     }
 

@@ -12,9 +12,15 @@ public protocol SchedulingPolicy {
     static var name: String { get }
     /// Decisions for this round, applied by the engine in order.
     mutating func schedule(_ snapshot: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision]
+    /// True for policies whose only decisions are starting waiting jobs (no preemption, no timers): the engine
+    /// then skips rounds in which no job waits or no GPU is free, since they cannot decide anything.
+    /// Defaults to false (every round is run).
+    static var onlyStartsWaitingJobs: Bool { get }
 }
 
 extension SchedulingPolicy {
+    public static var onlyStartsWaitingJobs: Bool { false }
+
     /// The policy's catalog name.
     public var name: String { Self.name }
 }

@@ -15,8 +15,11 @@ public struct PackedPlacement: PlacementStrategy {
 
     public func choose(count: Int, types: GPUTypeMask, in cluster: ClusterState) -> [GPUID]? {
         let topo = cluster.topology
+        let anyType = types.bits & GPUTypeMask.all(topo).bits == GPUTypeMask.all(topo).bits
+        let freeOnNode = cluster.freeOnNode
+        let nodeType = topo.nodeTypeIndex
         func free(_ node: Int) -> Int {
-            types.contains(topo.typeIndex(of: NodeID(node))) ? Int(cluster.freeOnNode[node]) : 0
+            anyType || types.contains(Int(nodeType[node])) ? Int(freeOnNode[node]) : 0
         }
         // One node, best fit.
         var best = -1

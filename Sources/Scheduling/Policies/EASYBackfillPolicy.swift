@@ -12,6 +12,7 @@ import Workload
 /// - Complexity: O(R log R + Q × placement) per round for R running and Q waiting jobs.
 public struct EASYBackfillPolicy: SchedulingPolicy {
     public static let name = "backfill"
+    public static let onlyStartsWaitingJobs = true
 
     /// Scenario parameters of `backfill`.
     public struct Parameters: Decodable, Sendable, Equatable {

@@ -7,6 +7,7 @@ import Workload
 /// - Complexity: O(started jobs × placement) per round.
 public struct FIFOPolicy: SchedulingPolicy {
     public static let name = "fifo"
+    public static let onlyStartsWaitingJobs = true
 
     /// Creates the policy; it has no parameters.
     public init(_ parameters: NoParameters = NoParameters()) {}

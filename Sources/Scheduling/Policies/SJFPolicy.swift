@@ -9,6 +9,7 @@ import Workload
 /// - Complexity: O(Q log Q) per round for Q waiting jobs.
 public struct SJFPolicy: SchedulingPolicy {
     public static let name = "sjf"
+    public static let onlyStartsWaitingJobs = true
 
     /// Scenario parameters of `sjf`.
     public struct Parameters: Decodable, Sendable, Equatable {
