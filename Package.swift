@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "SimTestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "SimTestSupport"]),
         // Snapshots are read through #filePath, not bundled as resources.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimTestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "SimTestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),

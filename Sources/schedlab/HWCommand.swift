@@ -95,6 +95,10 @@ struct HWCommand: ParsableCommand {
             }
             var loaded: HardwareProfile?
             if let path = profile {
+                guard FileManager.default.fileExists(atPath: path) else {
+                    printError("error: \(path): no such file")
+                    throw CLIExit.badInput
+                }
                 do { loaded = try HardwareProfile.read(from: URL(fileURLWithPath: path)) } catch {
                     printError("error: \(path): not a hardware profile: \(error)")
                     throw CLIExit.badInput

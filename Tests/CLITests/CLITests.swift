@@ -304,4 +304,55 @@ final class CLITests: SchedLabProcessTestCase {
         XCTAssertEqual(r.stdout, expected, "run --help changed; if intended, re-record with RECORD_SNAPSHOTS=1")
         XCTAssertTrue(r.stdout.contains("--no-db") && r.stdout.contains("--seed") && r.stdout.contains("--policy"))
     }
+
+    // MARK: - regress
+
+    /// `regress` passes on a fresh baseline, then fails with exit 1 and a marked diff table once the baseline is
+    /// perturbed; `--update` restores it.
+    func testRegressDetectsAPerturbedBaseline() throws {
+        let scenario = try write(Self.tiny, to: "scen/tiny.yaml")
+        let baselines = dir.appendingPathComponent("baselines").path
+        XCTAssertEqual(try schedlab(["regress", scenario, "--baselines", baselines, "--update"]).status, 0)
+        let ok = try schedlab(["regress", scenario, "--baselines", baselines])
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertTrue(ok.stdout.contains("1 of 1 scenario(s) match"), ok.stdout)
+        let url = URL(fileURLWithPath: baselines).appendingPathComponent("tiny.json")
+        let json = try String(contentsOf: url, encoding: .utf8)
+        try json.replacingOccurrences(of: "\"jct_mean_s\",\n      \"value\" : ", with: "\"jct_mean_s\",\n      \"value\" : 1")
+            .write(to: url, atomically: true, encoding: .utf8)
+        let failed = try schedlab(["regress", scenario, "--baselines", baselines])
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.stdout.contains("FAIL"), failed.stdout)
+        let marked = failed.stdout.split(separator: "\n").filter { $0.hasPrefix("*") }
+        XCTAssertEqual(marked.count, 1, failed.stdout)
+        XCTAssertTrue(marked.first?.contains("jct_mean_s") ?? false, failed.stdout)
+    }
+
+    /// `regress` on a scenario without a baseline fails when the scenario is named explicitly.
+    func testRegressWithoutBaselineFailsWhenNamed() throws {
+        let scenario = try write(Self.tiny, to: "tiny.yaml")
+        let r = try schedlab(["regress", scenario, "--baselines", dir.appendingPathComponent("none").path])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("no baseline"), r.stdout)
+    }
+
+    /// A trace row skipped with `on_bad_row: skip` is counted in the run's record (runs.skipped_input_rows).
+    func testSkippedTraceRowsAreRecorded() throws {
+        try write("job_id,submit_time_s,num_gpus,duration_s\na,0,1,50\nb,oops,1,10\nc,5,2,10\n", to: "t.csv")
+        let scenario = try write("""
+            seed: 1
+            cluster:
+              racks:
+                - nodes: [{template: dgx-a100}]
+            workload:
+              trace: {file: t.csv, on_bad_row: skip}
+            policy: {name: fifo}
+            """, to: "skip.yaml")
+        let db = dir.appendingPathComponent("r.sqlite").path
+        let r = try schedlab(["run", scenario, "--db", db, "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("skipped 1 bad trace row"), r.stderr)
+        XCTAssertTrue(r.stderr.contains(":3: submit_time_s"), r.stderr)
+        XCTAssertEqual(try query(db, "SELECT skipped_input_rows, status FROM runs"), [["1", "complete"]])
+    }
 }

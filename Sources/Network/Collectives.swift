@@ -1,0 +1,203 @@
+import ClusterModel
+
+// MARK: - Plan types
+
+/// Which all-reduce algorithm a plan uses (see `AllReducePlan.init` for the rule).
+public enum AllReduceAlgorithm: String, Sendable, CaseIterable {
+    /// One rank: nothing to reduce.
+    case none
+    /// One ring over every rank (reduce-scatter then all-gather): 2(n−1) steps.
+    case ring
+    /// Intra-node reduce-scatter, inter-node all-reduce of the 1/g shard over g parallel rings, intra-node all-gather.
+    case hierarchical
+    /// Small messages: recursive halving-doubling / tree, 2⌈log₂ n⌉ latency steps.
+    case halvingDoubling
+}
+
+/// A point-to-point transfer of a collective: from one rank's GPU to the next one's, over a fixed path.
+public struct CollectiveFlow: Sendable, Equatable {
+    /// Sending GPU.
+    public var source: GPUID
+    /// Receiving GPU.
+    public var destination: GPUID
+    /// The links the transfer crosses (`LinkGraph.path(fromGPU:toGPU:)`).
+    public var path: [LinkID]
+}
+
+/// One phase of a collective: a set of long-lived flows that run together, then a barrier.
+///
+/// A ring phase over k ranks is k flows (rank i → rank i+1), each carrying the whole phase's per-rank traffic,
+/// e.g. (k−1)/k·bytes for a reduce-scatter, rather than one message per chunk and step: the fluid aggregation of
+/// ASTRA-sim/SimAI's per-step flows (shared/notes §0 item 2). Its time is `steps`·α plus the bytes over the
+/// slowest flow's rate.
+public struct CollectivePhase: Sendable, Equatable {
+    /// What a phase does.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// Full ring all-reduce over all ranks.
+        case ring
+        /// Reduce-scatter inside each node (one ring per node).
+        case intraReduceScatter
+        /// All-reduce of the 1/g shard across nodes (one ring per local rank, through that GPU's NIC).
+        case interAllReduce
+        /// All-gather inside each node (one ring per node).
+        case intraAllGather
+        /// Halving-doubling / tree all-reduce of a small message.
+        case halvingDoubling
+    }
+
+    /// What the phase does.
+    public var kind: Kind
+    /// Indices into `AllReducePlan.flows` of the flows that run during this phase, ascending.
+    public var flowIndices: [Int]
+    /// Bytes each of those flows carries during the phase.
+    public var bytesPerFlow: Double
+    /// Number of latency-bound steps (α is paid once per step).
+    public var steps: Int
+    /// α: the largest per-step latency of the phase's flows' paths (`LinkGraph.stepLatency`).
+    public var stepLatency: Double
+
+    /// The phase's latency term: steps × α.
+    @inlinable public var latency: Double { Double(steps) * stepLatency }
+}
+
+/// Tunables of the algorithm choice.
+public struct CollectiveOptions: Sendable, Equatable {
+    /// Messages strictly below this many bytes use halving-doubling (default 64 KiB, where NCCL's LL protocols
+    /// and trees win; collectives below ~100 kB are latency-bound, shared/notes §1.4).
+    public var smallMessageBytes: Double
+
+    /// Creates options.
+    public init(smallMessageBytes: Double = 64 * 1024) { self.smallMessageBytes = smallMessageBytes }
+}
+
+// MARK: - The plan
+
+/// How one data-parallel all-reduce of `bytes` per rank runs over a job's GPUs: its algorithm, flows and phases.
+///
+/// The algorithm is chosen "as NCCL would" (shared/notes §1.3, §2.3 and §6), in this order:
+/// 1. one rank → `.none` (no phases);
+/// 2. `bytes` < `options.smallMessageBytes` → `.halvingDoubling`: one phase whose latency is 2⌈log₂ n⌉·α
+///    (Rabenseifner; NCCL's tree/LL path for small sizes) and whose traffic is carried by the ring-neighbour flows
+///    at the ring's 2(n−1)/n·S per rank (nccl-tests PERFORMANCE.md: the bus-bandwidth volume is the same for
+///    every algorithm);
+/// 3. all GPUs in one node → `.ring`: one phase, n flows of 2(n−1)/n·S bytes, 2(n−1) steps;
+/// 4. N ≥ 2 nodes with the same g GPUs on each → `.hierarchical`: intra-node reduce-scatter (N rings of g,
+///    (g−1)/g·S per flow, g−1 steps), inter-node all-reduce of the S/g shard over g parallel rings (local rank r
+///    of every node, through each GPU's own NIC; 2(N−1)/N·S/g per flow, 2(N−1) steps), intra-node all-gather (as
+///    the reduce-scatter). With g = 1 only the inter-node phase remains;
+/// 5. otherwise (nodes holding different counts) → `.ring` over all n ranks, hops between nodes going through
+///    the NICs; its speed is that of its slowest hop.
+///
+/// Ring order is the given GPU order grouped by node: nodes in order of first appearance, each node's GPUs in
+/// the order given. Flows are unique per (source, destination) pair: the reduce-scatter and all-gather phases
+/// share theirs, so registering `flows` once in a `FlowNetwork` models the job's steady-state traffic.
+public struct AllReducePlan: Sendable, Equatable {
+    /// The chosen algorithm.
+    public var algorithm: AllReduceAlgorithm
+    /// Bytes all-reduced per rank (S).
+    public var bytes: Double
+    /// The ranks' GPUs in ring order (grouped by node).
+    public var ranks: [GPUID]
+    /// Number of distinct nodes the ranks sit on.
+    public var nodeCount: Int
+    /// GPUs per node when every node holds the same number, else nil.
+    public var gpusPerNode: Int?
+    /// Every distinct transfer of the collective.
+    public var flows: [CollectiveFlow]
+    /// The phases, in the order they run (one after another).
+    public var phases: [CollectivePhase]
+
+    /// Plans the all-reduce of `bytes` per rank over `gpus` on `graph` (rule in the type's documentation).
+    /// - Complexity: O(n) flows and paths for n ranks.
+    public init(gpus: [GPUID], bytes: Double, graph: LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
+        precondition(bytes >= 0, "bytes must be non-negative")
+        precondition(Set(gpus).count == gpus.count, "a GPU appears twice in the job")
+        // Group by node, nodes in order of first appearance.
+        var nodes: [NodeID] = []
+        var groups: [[GPUID]] = []
+        for g in gpus {
+            let node = graph.topology.gpuNode[g.index]
+            if let i = nodes.firstIndex(of: node) { groups[i].append(g) } else {
+                nodes.append(node)
+                groups.append([g])
+            }
+        }
+        let ordered = groups.flatMap { $0 }
+        let n = ordered.count
+        let uniform = groups.allSatisfy { $0.count == groups.first?.count } ? groups.first?.count : nil
+        self.bytes = bytes
+        self.ranks = ordered
+        self.nodeCount = nodes.count
+        self.gpusPerNode = uniform
+        self.flows = []
+        self.phases = []
+        guard n > 1 else {
+            algorithm = .none
+            return
+        }
+        var builder = FlowTable(graph: graph)
+        let ringPairs = (0..<n).map { (ordered[$0], ordered[($0 + 1) % n]) }
+        if bytes < options.smallMessageBytes {
+            algorithm = .halvingDoubling
+            let idx = ringPairs.map { builder.index($0.0, $0.1) }
+            let steps = 2 * Self.ceilLog2(n)
+            phases = [builder.phase(.halvingDoubling, idx, bytes: 2 * Double(n - 1) / Double(n) * bytes, steps: steps)]
+        } else if nodes.count == 1 || uniform == nil {
+            algorithm = .ring
+            let idx = ringPairs.map { builder.index($0.0, $0.1) }
+            phases = [builder.phase(.ring, idx, bytes: 2 * Double(n - 1) / Double(n) * bytes, steps: 2 * (n - 1))]
+        } else {
+            algorithm = .hierarchical
+            let g = uniform!
+            let big = nodes.count
+            var intra: [Int] = []
+            if g > 1 {
+                for group in groups {
+                    for i in 0..<g { intra.append(builder.index(group[i], group[(i + 1) % g])) }
+                }
+            }
+            var inter: [Int] = []
+            for r in 0..<g {
+                for k in 0..<big { inter.append(builder.index(groups[k][r], groups[(k + 1) % big][r])) }
+            }
+            let intraBytes = Double(g - 1) / Double(g) * bytes
+            if g > 1 { phases.append(builder.phase(.intraReduceScatter, intra, bytes: intraBytes, steps: g - 1)) }
+            let shard = bytes / Double(g)
+            phases.append(builder.phase(
+                .interAllReduce, inter, bytes: 2 * Double(big - 1) / Double(big) * shard, steps: 2 * (big - 1)))
+            if g > 1 { phases.append(builder.phase(.intraAllGather, intra, bytes: intraBytes, steps: g - 1)) }
+        }
+        flows = builder.flows
+    }
+
+    /// ⌈log₂ n⌉ for n ≥ 1.
+    static func ceilLog2(_ n: Int) -> Int {
+        var k = 0
+        while (1 << k) < n { k += 1 }
+        return k
+    }
+}
+
+/// Collects the unique (source, destination) flows of a plan while phases are built.
+private struct FlowTable {
+    let graph: LinkGraph
+    var flows: [CollectiveFlow] = []
+    // Lookup only (never iterated), so hashing order cannot leak into results.
+    var byPair: [Int64: Int] = [:]
+
+    init(graph: LinkGraph) { self.graph = graph }
+
+    mutating func index(_ a: GPUID, _ b: GPUID) -> Int {
+        let key = Int64(a.raw) << 32 | Int64(UInt32(bitPattern: b.raw))
+        if let i = byPair[key] { return i }
+        flows.append(CollectiveFlow(source: a, destination: b, path: graph.path(fromGPU: a, toGPU: b)))
+        byPair[key] = flows.count - 1
+        return flows.count - 1
+    }
+
+    func phase(_ kind: CollectivePhase.Kind, _ indices: [Int], bytes: Double, steps: Int) -> CollectivePhase {
+        let alpha = indices.reduce(0.0) { max($0, graph.stepLatency(of: flows[$1].path)) }
+        return CollectivePhase(
+            kind: kind, flowIndices: Array(Set(indices)).sorted(), bytesPerFlow: bytes, steps: steps, stepLatency: alpha)
+    }
+}
