@@ -43,7 +43,8 @@ final class FlowNetworkTests: XCTestCase {
         XCTAssertEqual(net.load(on: graph.rackUpLink[0]), 5e9)
         XCTAssertEqual(net.flows(on: graph.rackUpLink[0]), [a.added[0], b.added[0]])
         XCTAssertEqual(net.bottleneck(of: a.added[0]), graph.rackUpLink[0])
-        XCTAssertEqual(net.bottleneck(of: a.added[1]), graph.rackUpLink[1])
+        // The return flow saturates rack 1's uplink and rack 0's downlink; the lower ID (rack 0's downlink) is named.
+        XCTAssertEqual(net.bottleneck(of: a.added[1]), graph.rackDownLink[0])
         let sharedTime = planA.time(rates: a.added.map { net.rate(of: $0) }).total
         XCTAssertEqual(sharedTime, 2 * 10e-6 + s / 2.5e9, accuracy: 1e-15)
         XCTAssertEqual(sharedTime, 0.04002, accuracy: 1e-12)
