@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "Yams",
+                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "CUDABackend", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: internalChecks
@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "SimTestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "SimTestSupport"]),
         // Snapshots are read through #filePath, not bundled as resources.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "SimTestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "CUDABackend", "SimTestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),

@@ -158,7 +158,7 @@ public struct MaxMinSolver: Sendable {
                     rate = cap
                     freeze = true
                 } else {
-                    for l in paths[f] where saturated[l.index] && f % 3 != 0 {
+                    for l in paths[f] where saturated[l.index] {
                         freeze = true
                         break
                     }

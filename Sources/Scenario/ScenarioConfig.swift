@@ -33,12 +33,15 @@ struct ScenarioConfig: Decodable {
 struct ClusterConfig: Decodable {
     var racks: [RackConfig]?
     var fromTrace: FromTraceConfig?
+    /// A `schedlab hw calibrate` profile whose measured figures replace the catalog's for its GPU type.
+    var hardwareProfile: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case racks, from_trace }
+    enum CodingKeys: String, CodingKey, CaseIterable { case racks, from_trace, hardware_profile }
 
     init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        hardwareProfile = try c.decodeIfPresent(String.self, forKey: .hardware_profile)
         racks = try c.decodeIfPresent([RackConfig].self, forKey: .racks)
         fromTrace = try c.decodeIfPresent(FromTraceConfig.self, forKey: .from_trace)
         switch (racks, fromTrace) {

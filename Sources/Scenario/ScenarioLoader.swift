@@ -1,4 +1,5 @@
 import ClusterModel
+import CUDABackend
 import Crypto
 import Engine
 import Foundation
@@ -47,6 +48,26 @@ public enum ScenarioLoader {
         let masterSeed = seed ?? config.seed ?? fallbackSeed()
         var hasher = SHA256()
         hasher.update(data: data)
+        var profile: HardwareProfile?
+        if let file = config.cluster.hardwareProfile {
+            let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : base.appendingPathComponent(file)
+            do {
+                hasher.update(data: try Data(contentsOf: url))
+                profile = try HardwareProfile.read(from: url)
+            } catch {
+                throw fail("cluster.hardware_profile", "cannot read the hardware profile \(url.path) (\(error)); "
+                    + "expected the JSON written by `schedlab hw calibrate -o`")
+            }
+            guard profile?.catalogMatch != nil else {
+                throw fail("cluster.hardware_profile", "the profile of '\(profile!.gpuName)' matches no catalog GPU type, so it overrides nothing")
+            }
+        }
+        /// A template with the profiled GPU type's catalog figures replaced by the measured ones.
+        func profiled(_ t: NodeTemplate) -> NodeTemplate {
+            guard let profile, t.gpuType.name == profile.catalogMatch else { return t }
+            return t.with(gpuType: profile.applied(to: t.gpuType))
+        }
         let topology: Topology
         let jobs: [JobSpec]
         var skipped: [InputError] = []
@@ -55,7 +76,7 @@ public enum ScenarioLoader {
             guard let racks = config.cluster.racks else {
                 throw fail("cluster.from_trace", "a cluster can be sized from a trace only for a trace workload; give 'racks'")
             }
-            topology = buildTopology(racks)
+            topology = buildTopology(racks, adjust: profiled)
             if let t = synthetic.spec.gpuType, topology.typeIndex(named: t) == nil {
                 throw fail("workload.synthetic.gpu_type", "the cluster has no '\(t)' GPUs (it has \(topology.gpuTypes.map(\.name).joined(separator: ", ")))")
             }
@@ -80,9 +101,10 @@ public enum ScenarioLoader {
                 ? selected.jobs
                 : TraceModelAssignment(models: trace.models).apply(to: selected.jobs, streams: RandomStreams(master: masterSeed))
             if let racks = config.cluster.racks {
-                topology = buildTopology(racks)
+                topology = buildTopology(racks, adjust: profiled)
             } else {
-                let sizing = config.cluster.fromTrace!
+                var sizing = config.cluster.fromTrace!
+                sizing.template = profiled(sizing.template)
                 let stats = TraceStats(jobs: selectedJobs)
                 let needed = max(Double(stats.peakConcurrentGPUs) * sizing.capacity, Double(stats.maxGPUs))
                 let nodes = max(1, Int((needed / Double(sizing.template.gpuCount)).rounded(.up)))
@@ -129,9 +151,9 @@ public enum ScenarioLoader {
     }
 
     /// The topology of explicitly listed racks.
-    static func buildTopology(_ racks: [RackConfig]) -> Topology {
+    static func buildTopology(_ racks: [RackConfig], adjust: (NodeTemplate) -> NodeTemplate) -> Topology {
         Topology(racks: racks.enumerated().map { r, rack in
-            (name: rack.name ?? "rack\(r)", nodes: rack.nodes.flatMap { Array(repeating: $0.template, count: $0.count) })
+            (name: rack.name ?? "rack\(r)", nodes: rack.nodes.flatMap { Array(repeating: adjust($0.template), count: $0.count) })
         })
     }
 
