@@ -49,7 +49,8 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "SimKernel", "ClusterModel", "Workload", "Scheduling", .product(name: "DequeModule", package: "swift-collections"),
+                "SimKernel", "ClusterModel", "Workload", "Scheduling", "Network",
+                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: internalChecks
         ),
@@ -65,7 +66,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "CUDABackend", "Yams",
+                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Network", "Engine", "CUDABackend", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: internalChecks

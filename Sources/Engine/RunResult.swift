@@ -23,6 +23,10 @@ public struct JobOutcome: Sendable, Equatable {
     public var runSeconds: Double
     /// Times it was preempted.
     public var preemptions: Int
+    /// Mean seconds per iteration over its running time (time-weighted); nil without a zoo model or if it never ran.
+    public var meanIterationSeconds: Double?
+    /// Mean share of an iteration spent on communication not hidden by compute (time-weighted); nil as above.
+    public var communicationFraction: Double?
 
     /// first start − submit, seconds; nil if it never started.
     public var queueingDelaySeconds: Double? { firstStart.map { ($0 - submit).seconds } }
@@ -32,8 +36,11 @@ public struct JobOutcome: Sendable, Equatable {
     /// Creates an outcome.
     public init(
         id: JobID, name: String, submit: SimTime, firstStart: SimTime?, finish: SimTime?, gpus: Int, gpuType: String?,
-        model: String?, runSeconds: Double, preemptions: Int
+        model: String?, runSeconds: Double, preemptions: Int, meanIterationSeconds: Double? = nil,
+        communicationFraction: Double? = nil
     ) {
+        self.meanIterationSeconds = meanIterationSeconds
+        self.communicationFraction = communicationFraction
         self.id = id
         self.name = name
         self.submit = submit
@@ -90,6 +97,26 @@ public struct UtilizationSample: Sendable, Equatable {
     }
 }
 
+/// Utilization of one fabric link at one sample time (interconnect model only).
+public struct LinkUtilizationSample: Sendable, Equatable {
+    /// Sample time.
+    public var time: SimTime
+    /// Dense link index in the run's link graph.
+    public var link: Int32
+    /// Human-readable link name (e.g. "rack0 ToR up").
+    public var name: String
+    /// Load over capacity, 0...1.
+    public var utilization: Double
+
+    /// Creates a sample.
+    public init(time: SimTime, link: Int32, name: String, utilization: Double) {
+        self.time = time
+        self.link = link
+        self.name = name
+        self.utilization = utilization
+    }
+}
+
 /// A named summary number of a run.
 public struct SummaryMetric: Sendable, Equatable {
     /// Metric name, e.g. "jct_p95_s".
@@ -120,12 +147,15 @@ public struct RunResult: Sendable {
     public var simulatedEnd: SimTime
     /// Jobs that never finished (the policy left them waiting when events ran out).
     public var unfinishedJobs: [JobID]
+    /// The busiest links at each sample time (empty without the interconnect model).
+    public var links: [LinkUtilizationSample]
 
     /// Creates a result.
     public init(
         jobs: [JobOutcome], allocations: [AllocationInterval], samples: [UtilizationSample], summary: [SummaryMetric],
-        eventsProcessed: Int, simulatedEnd: SimTime, unfinishedJobs: [JobID]
+        eventsProcessed: Int, simulatedEnd: SimTime, unfinishedJobs: [JobID], links: [LinkUtilizationSample] = []
     ) {
+        self.links = links
         self.jobs = jobs
         self.allocations = allocations
         self.samples = samples

@@ -1,5 +1,6 @@
 import ClusterModel
 import DequeModule
+import Network
 import Scheduling
 import SimKernel
 import Workload
@@ -65,6 +66,19 @@ public final class Simulation {
     private var epoch: [UInt32]
     private let speed: SpeedCache
     private var nextArrival = 0
+    /// The flow-level fabric, when the simulation uses the interconnect model (nil: α–β speed model).
+    private var network: NetworkState?
+    private var networkReferenceStep: [ReferenceKey: Double] = [:]
+    /// When each running job's progress was last brought up to date (start, or its last rate change).
+    private var progressSince: [SimTime]
+    /// Seconds per iteration and exposed-communication share at the job's current speed (0 without a model).
+    private var currentStep: [Double]
+    private var currentCommFraction: [Double]
+    /// Σ dt × step and Σ dt × communication share over the job's running time, for its mean iteration time.
+    private var stepIntegral: [Double]
+    private var commIntegral: [Double]
+    private var linkSamples: [LinkUtilizationSample] = []
+    private var nextLinkSample = SimTime.zero
 
     // MARK: - Outputs
     private var firstGPUType: [String?]
@@ -80,7 +94,7 @@ public final class Simulation {
     /// run on `topology` (see `JobSetup.problems`); violating either is a programming error.
     public init(
         topology: Topology, jobs specs: [JobSpec], policy: any SchedulingPolicy, placement: any PlacementStrategy,
-        options: SimulationOptions = SimulationOptions()
+        interconnect: Interconnect? = nil, options: SimulationOptions = SimulationOptions()
     ) {
         precondition(specs.enumerated().allSatisfy { $0.offset == $0.element.id.index }, "job IDs must be 0..<count in order")
         assert(JobSetup.problems(jobs: specs, topology: topology).isEmpty, "jobs that cannot run were not rejected")
@@ -119,6 +133,15 @@ public final class Simulation {
         self.remainingWork = specs.map(SpeedModel.workUnits)
         self.workRate = Array(repeating: 0, count: specs.count)
         self.epoch = Array(repeating: 0, count: specs.count)
+        self.progressSince = Array(repeating: .zero, count: specs.count)
+        self.currentStep = Array(repeating: 0, count: specs.count)
+        self.currentCommFraction = Array(repeating: 0, count: specs.count)
+        self.stepIntegral = Array(repeating: 0, count: specs.count)
+        self.commIntegral = Array(repeating: 0, count: specs.count)
+        if let interconnect {
+            precondition(interconnect.graph.topology === topology, "the interconnect's link graph is of another topology")
+            self.network = NetworkState(model: interconnect, jobCount: specs.count)
+        }
         self.firstGPUType = specs.map(\.gpuType)
         pushNextArrival()
         samples.append(UtilizationSample(time: .zero, busyGPUs: 0, queuedJobs: 0, runningJobs: 0))
@@ -145,6 +168,7 @@ public final class Simulation {
     }
 
     private func process(_ event: ScheduledEvent<SimEvent>) throws(SimulationError) {
+        if network != nil && event.time >= nextLinkSample { sampleLinks(until: event.time) }
         account(to: event.time)
         eventsProcessed += 1
         switch event.payload {
@@ -169,6 +193,27 @@ public final class Simulation {
         for o in observers { o.didProcess(event, in: self) }
         if let progress = options.progress, eventsProcessed % options.progressInterval == 0 {
             progress(ProgressReport(now: clock.now, events: eventsProcessed, finishedJobs: finishedCount, totalJobs: jobs.count))
+        }
+    }
+
+    /// Records the busiest links at every sample time up to `time`; the fabric's state is constant until the
+    /// event at `time`, so each sample shows the state in force then. Idle stretches record nothing.
+    private func sampleLinks(until time: SimTime) {
+        let interval = SimTime.seconds(network!.model.linkSampleInterval)
+        guard interval > .zero else { return }
+        let busiest = network!.busiestLinks(network!.model.linksPerSample)
+        while nextLinkSample <= time {
+            for (link, u) in busiest {
+                linkSamples.append(LinkUtilizationSample(
+                    time: nextLinkSample, link: link.raw, name: network!.model.graph.name(of: link), utilization: u))
+            }
+            if busiest.isEmpty {
+                // Skip the idle stretch in one step.
+                let skipped = (time - nextLinkSample).nanoseconds / interval.nanoseconds
+                nextLinkSample = nextLinkSample + SimTime(nanoseconds: (skipped + 1) * interval.nanoseconds)
+            } else {
+                nextLinkSample = nextLinkSample + interval
+            }
         }
     }
 
@@ -262,10 +307,14 @@ public final class Simulation {
         transition(id, to: .running)
         let i = id.index
         let spec = jobs[i].spec
-        let rate = speed.workRate(of: spec, on: gpus, in: topology)
-        workRate[i] = rate
+        var others: [JobID] = []
+        if network != nil, let m = spec.model {
+            others = network!.start(id, on: gpus, bytes: ModelZoo.all[m].gradientBytes)
+        }
+        setSpeed(i, spec: spec, gpus: gpus)
+        progressSince[i] = clock.now
         epoch[i] &+= 1
-        let end = clock.now + SimTime.seconds(remainingWork[i] / rate)
+        let end = clock.now + SimTime.seconds(remainingWork[i] / workRate[i])
         if jobs[i].firstStart == nil {
             jobs[i].firstStart = clock.now
             firstGPUType[i] = topology.gpuTypes[Int(topology.gpuTypeIndex[gpus[0].index])].name
@@ -274,6 +323,75 @@ public final class Simulation {
         jobs[i].runningSince = clock.now
         jobs[i].expectedEnd = end
         queue.remove(at: queuePosition(of: id))
+        running.insert(id, at: runningPosition(of: id))
+        events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
+        for other in others { rerate(other) }
+    }
+
+    /// Sets a running job's speed from its placement: the α–β speed model, or the shared fabric's current rates.
+    private func setSpeed(_ i: Int, spec: JobSpec, gpus: [GPUID]) {
+        guard let network, let m = spec.model else {
+            let parts = speed.stepParts(of: spec, on: gpus, in: topology)
+            workRate[i] = speed.workRate(of: spec, on: gpus, in: topology)
+            currentStep[i] = parts.map { $0.compute + $0.communication } ?? 0
+            currentCommFraction[i] = parts.map { $0.compute + $0.communication > 0 ? $0.communication / ($0.compute + $0.communication) : 0 } ?? 0
+            return
+        }
+        let compute = speed.computeSeconds(model: m, typeIndex: Int(topology.gpuTypeIndex[gpus[0].index]))
+        let comm = network.collectiveTime(of: spec.id).total
+        let step = StepTimeModel.overlap(compute: compute, communication: comm, gamma: network.model.gamma)
+        currentStep[i] = step
+        currentCommFraction[i] = step > 0 ? (step - compute) / step : 0
+        switch spec.work {
+        case .iterations: workRate[i] = 1 / step
+        case .duration: workRate[i] = networkReferenceStepSeconds(i, spec: spec, model: m, compute: compute) / step
+        }
+    }
+
+    /// Key of a reference (packed, uncontended) step under the interconnect model.
+    struct ReferenceKey: Hashable {
+        var model: Int
+        var gpus: Int
+        var template: Int32
+    }
+
+    /// The uncontended step of a duration job's model at its requested size, packed on the first nodes of its
+    /// reference template: the placement at which it runs exactly its recorded duration.
+    private func networkReferenceStepSeconds(_ i: Int, spec: JobSpec, model m: Int, compute: Double) -> Double {
+        let template = speed.referenceTemplate(of: i)
+        let key = ReferenceKey(model: m, gpus: spec.gpuCount, template: template)
+        if let step = networkReferenceStep[key] { return step }
+        var gpus: [GPUID] = []
+        for node in 0..<topology.nodeCount where topology.nodeTemplates[node] == topology.nodeTemplates[Int(template)] {
+            for g in topology.gpus(of: NodeID(node)) where gpus.count < spec.gpuCount { gpus.append(GPUID(g)) }
+            if gpus.count == spec.gpuCount { break }
+        }
+        let comm = network!.uncontendedTime(on: gpus, bytes: ModelZoo.all[m].gradientBytes).total
+        let refCompute = speed.computeSeconds(model: m, typeIndex: topology.typeIndex(of: NodeID(Int(template))))
+        let step = StepTimeModel.overlap(compute: refCompute, communication: comm, gamma: network!.model.gamma)
+        networkReferenceStep[key] = step
+        return step
+    }
+
+    /// Brings a running job's remaining work and iteration statistics up to now (before its rate changes).
+    private func settleProgress(_ i: Int) {
+        let dt = (clock.now - progressSince[i]).seconds
+        remainingWork[i] = max(0, remainingWork[i] - workRate[i] * dt)
+        stepIntegral[i] += dt * currentStep[i]
+        commIntegral[i] += dt * currentCommFraction[i]
+        progressSince[i] = clock.now
+    }
+
+    /// Re-derives a running job's speed after the flows on its links changed, and moves its completion.
+    private func rerate(_ id: JobID) {
+        let i = id.index
+        guard jobs[i].state == .running else { return }
+        settleProgress(i)
+        setSpeed(i, spec: jobs[i].spec, gpus: jobs[i].gpus)
+        running.remove(at: runningPosition(of: id))  // keyed by the old expected end
+        epoch[i] &+= 1  // the completion scheduled at the old speed is now stale
+        let end = clock.now + SimTime.seconds(remainingWork[i] / workRate[i])
+        jobs[i].expectedEnd = end
         running.insert(id, at: runningPosition(of: id))
         events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
     }
@@ -290,9 +408,13 @@ public final class Simulation {
         jobs[i].gpus = []
         jobs[i].runningSince = nil
         jobs[i].expectedEnd = nil
+        if network != nil {
+            for other in network!.stop(id) { rerate(other) }
+        }
     }
 
     private func finish(_ id: JobID) {
+        settleProgress(id.index)
         stopRunning(id)
         remainingWork[id.index] = 0
         transition(id, to: .finished)
@@ -302,8 +424,7 @@ public final class Simulation {
 
     private func preempt(_ id: JobID) {
         let i = id.index
-        let done = workRate[i] * (clock.now - jobs[i].runningSince!).seconds
-        remainingWork[i] = max(0, remainingWork[i] - done)
+        settleProgress(i)
         stopRunning(id)
         epoch[i] &+= 1  // cancels the pending completion
         transition(id, to: .preempted)
@@ -373,12 +494,14 @@ public final class Simulation {
             return JobOutcome(
                 id: j.id, name: j.spec.name, submit: j.spec.submitTime, firstStart: j.firstStart, finish: j.finish,
                 gpus: j.gpuCount, gpuType: firstGPUType[i], model: j.spec.zooModel?.name, runSeconds: j.runSeconds,
-                preemptions: j.preemptions)
+                preemptions: j.preemptions,
+                meanIterationSeconds: j.spec.model != nil && j.runSeconds > 0 ? stepIntegral[i] / j.runSeconds : nil,
+                communicationFraction: j.spec.model != nil && j.runSeconds > 0 ? commIntegral[i] / j.runSeconds : nil)
         }
         let unfinished = jobs.filter { $0.state != .finished }.map(\.id)
         return RunResult(
             jobs: outcomes, allocations: allocations, samples: samples,
             summary: RunMetrics.summary(jobs: outcomes, busyGPUSeconds: busyGPUSeconds, clusterGPUs: topology.gpuCount),
-            eventsProcessed: eventsProcessed, simulatedEnd: clock.now, unfinishedJobs: unfinished)
+            eventsProcessed: eventsProcessed, simulatedEnd: clock.now, unfinishedJobs: unfinished, links: linkSamples)
     }
 }

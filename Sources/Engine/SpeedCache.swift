@@ -9,10 +9,13 @@ struct SpeedCache {
     private let computeSeconds: [[Double]]
     /// Seconds per iteration of each job at its packed reference placement (0 for jobs without a model).
     private let referenceStep: [Double]
+    /// Each job's reference node template (index of a node built from it).
+    private let referenceTemplates: [Int32]
 
     init(topology: Topology, jobs: [JobSpec], referenceTemplate: [Int32]) {
         let compute = ModelZoo.all.map { model in topology.gpuTypes.map { model.computeSeconds(on: $0) } }
         computeSeconds = compute
+        referenceTemplates = referenceTemplate
         // The reference step depends on (model, GPU count, reference template) only: memoised.
         struct Key: Hashable {
             var model: Int
@@ -41,9 +44,16 @@ struct SpeedCache {
         }
     }
 
-    /// Work units per second of `job` on `gpus` (see `SpeedModel.workRate`; this is the same formula).
-    func workRate(of job: JobSpec, on gpus: [GPUID], in topology: Topology) -> Double {
-        guard let m = job.model else { return 1 }
+    /// Compute seconds per iteration of zoo model `model` on GPU type index `typeIndex` (reference batch).
+    func computeSeconds(model: Int, typeIndex: Int) -> Double { computeSeconds[model][typeIndex] }
+
+    /// The reference node template of job `i` (the index of a node built from it).
+    func referenceTemplate(of i: Int) -> Int32 { referenceTemplates[i] }
+
+    /// Compute and all-reduce seconds of one iteration of `job` on `gpus` (α–β ring over the slowest link class);
+    /// nil for a job without a model.
+    func stepParts(of job: JobSpec, on gpus: [GPUID], in topology: Topology) -> (compute: Double, communication: Double)? {
+        guard let m = job.model else { return nil }
         let compute = computeSeconds[m][Int(topology.gpuTypeIndex[gpus[0].index])]
         var comm = 0.0
         if gpus.count > 1 {
@@ -56,6 +66,12 @@ struct SpeedCache {
                 comm = SpeedModel.ringAllReduceSeconds(ranks: gpus.count, bytes: bytes, link: link)
             }
         }
+        return (compute, comm)
+    }
+
+    /// Work units per second of `job` on `gpus` (see `SpeedModel.workRate`; this is the same formula).
+    func workRate(of job: JobSpec, on gpus: [GPUID], in topology: Topology) -> Double {
+        guard let (compute, comm) = stepParts(of: job, on: gpus, in: topology) else { return 1 }
         let step = compute + comm
         switch job.work {
         case .iterations: return 1 / step

@@ -13,6 +13,15 @@ public struct PhaseTime: Sendable, Equatable {
     /// The link limiting the slowest flow, if known.
     public var bottleneck: LinkID?
 
+    /// Creates a phase time.
+    public init(kind: CollectivePhase.Kind, latency: Double, transfer: Double, rate: Double, bottleneck: LinkID? = nil) {
+        self.kind = kind
+        self.latency = latency
+        self.transfer = transfer
+        self.rate = rate
+        self.bottleneck = bottleneck
+    }
+
     /// latency + transfer, seconds.
     @inlinable public var total: Double { latency + transfer }
 }
@@ -21,6 +30,9 @@ public struct PhaseTime: Sendable, Equatable {
 public struct CollectiveTime: Sendable, Equatable {
     /// Each phase, in order.
     public var phases: [PhaseTime]
+
+    /// Creates a collective time from its phases (none for a one-rank job).
+    public init(phases: [PhaseTime]) { self.phases = phases }
 
     /// Σ phase totals, seconds (0 for a one-rank job).
     public var total: Double { phases.reduce(0) { $0 + $1.total } }

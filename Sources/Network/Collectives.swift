@@ -22,6 +22,13 @@ public struct CollectiveFlow: Sendable, Equatable {
     public var destination: GPUID
     /// The links the transfer crosses (`LinkGraph.path(fromGPU:toGPU:)`).
     public var path: [LinkID]
+
+    /// Creates a flow.
+    public init(source: GPUID, destination: GPUID, path: [LinkID]) {
+        self.source = source
+        self.destination = destination
+        self.path = path
+    }
 }
 
 /// One phase of a collective: a set of long-lived flows that run together, then a barrier.
@@ -55,6 +62,15 @@ public struct CollectivePhase: Sendable, Equatable {
     public var steps: Int
     /// α: the largest per-step latency of the phase's flows' paths (`LinkGraph.stepLatency`).
     public var stepLatency: Double
+
+    /// Creates a phase.
+    public init(kind: Kind, flowIndices: [Int], bytesPerFlow: Double, steps: Int, stepLatency: Double) {
+        self.kind = kind
+        self.flowIndices = flowIndices
+        self.bytesPerFlow = bytesPerFlow
+        self.steps = steps
+        self.stepLatency = stepLatency
+    }
 
     /// The phase's latency term: steps × α.
     @inlinable public var latency: Double { Double(steps) * stepLatency }

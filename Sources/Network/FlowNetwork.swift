@@ -23,6 +23,14 @@ public struct FlowUpdate: Sendable, Equatable {
     public var resolvedFlows: Int
     /// How many connected components were re-solved.
     public var resolvedComponents: Int
+
+    /// Creates an update record.
+    public init(added: [FlowID], changed: [FlowID], resolvedFlows: Int, resolvedComponents: Int) {
+        self.added = added
+        self.changed = changed
+        self.resolvedFlows = resolvedFlows
+        self.resolvedComponents = resolvedComponents
+    }
 }
 
 // MARK: - Incremental max-min network
@@ -101,16 +109,21 @@ public struct FlowNetwork: Sendable {
     /// - Complexity: O(k log k) for k flows on the link.
     public func flows(on link: LinkID) -> [FlowID] { linkFlows[link.index].sorted().map { FlowID(Int($0)) } }
 
-    /// The bytes per second in use on `link`: Σ rate × multiplicity of the flows crossing it.
+    /// The bytes per second in use on `link`: Σ rate of the flows crossing it (once per appearance in a path).
     /// - Complexity: O(k) for k flows on the link.
     public func load(on link: LinkID) -> Double {
         var sum = 0.0
-        for f in linkFlows[link.index].sorted() { sum += rates[Int(f)] * weightOne(f, on: link) }
+        // A flow is listed once per appearance of the link in its path, so multiplicity is counted.
+        for f in linkFlows[link.index] { sum += rates[Int(f)] }
         return sum
     }
 
-    private func weightOne(_ f: Int32, on link: LinkID) -> Double {
-        Double(paths[Int(f)].reduce(0) { $0 + ($1 == link ? 1 : 0) })
+    /// The load of every link (as `load(on:)`), by `LinkID`, in one pass: for utilization samples.
+    /// - Complexity: O(links + Σ|P| over active flows).
+    public func loads() -> [Double] {
+        var out = [Double](repeating: 0, count: capacities.count)
+        for l in 0..<capacities.count { for f in linkFlows[l] { out[l] += rates[Int(f)] } }
+        return out
     }
 
     /// The link that limits flow `id`: a saturated link on its path where its rate/weight is the largest, or nil

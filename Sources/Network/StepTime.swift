@@ -30,6 +30,20 @@ public struct StepBreakdown: Sendable, Equatable {
     public var exposedCommunication: Double { total - compute }
     /// Share of the iteration spent waiting on communication: exposed communication / total (0 when total is 0).
     public var communicationFraction: Double { total > 0 ? exposedCommunication / total : 0 }
+
+    /// Creates a breakdown.
+    public init(
+        compute: Double, phases: [PhaseTime], communication: Double, gamma: Double, total: Double,
+        bottleneck: LinkID?, bottleneckKind: LinkKind?
+    ) {
+        self.compute = compute
+        self.phases = phases
+        self.communication = communication
+        self.gamma = gamma
+        self.total = total
+        self.bottleneck = bottleneck
+        self.bottleneckKind = bottleneckKind
+    }
 }
 
 /// Combines compute and communication into an iteration time with Pollux's overlap model.

@@ -1,5 +1,6 @@
 import ClusterModel
 import Engine
+import Network
 import Scheduling
 import Workload
 
@@ -27,6 +28,8 @@ public struct Scenario {
     public let policyParameters: String
     /// The placement strategy's catalog name.
     public let placementName: String
+    /// The flow-level interconnect model, or nil for the first-version α–β speed model.
+    public let interconnect: Interconnect?
     /// Trace rows skipped as bad (`on_bad_row: skip`), each with its located error; empty otherwise.
     public let skippedRows: [InputError]
 
@@ -34,6 +37,6 @@ public struct Scenario {
     public func makeSimulation(options: SimulationOptions = SimulationOptions()) -> Simulation {
         Simulation(
             topology: topology, jobs: jobs, policy: policy, placement: PlacementCatalog.make(placementName)!,
-            options: options)
+            interconnect: interconnect, options: options)
     }
 }

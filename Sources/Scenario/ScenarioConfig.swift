@@ -1,4 +1,5 @@
 import ClusterModel
+import Network
 import Scheduling
 import SimRandom
 import Workload
@@ -14,8 +15,9 @@ struct ScenarioConfig: Decodable {
     var cluster: ClusterConfig
     var workload: WorkloadConfig
     var policy: PolicyConfig
+    var network: NetworkConfig?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, description, seed, cluster, workload, policy }
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, description, seed, cluster, workload, policy, network }
 
     init(from decoder: Decoder) throws {
         try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
@@ -26,6 +28,52 @@ struct ScenarioConfig: Decodable {
         cluster = try c.decode(ClusterConfig.self, forKey: .cluster)
         workload = try c.decode(WorkloadConfig.self, forKey: .workload)
         policy = try c.decode(PolicyConfig.self, forKey: .policy)
+        network = try c.decodeIfPresent(NetworkConfig.self, forKey: .network)
+    }
+}
+
+/// `network:` which speed model to use and the fabric's parameters.
+///
+/// `model: flow` (the default once the section is present) shares links between jobs by max-min fairness over an
+/// explicit link graph; `model: alpha-beta`, also the behaviour without the section, is the first-version per-job
+/// α–β model.
+struct NetworkConfig: Decodable {
+    var flow: Bool
+    var fabric: FabricSpec
+    var gamma: Double
+    var smallMessageBytes: Double
+    var linkSampleSeconds: Double
+    var busiestLinks: Int
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case model, oversubscription, gamma, small_message_bytes, link_sample_s, busiest_links, nic_efficiency,
+            intra_node_efficiency, spine_efficiency, spine_latency_s
+    }
+
+    init(from decoder: Decoder) throws {
+        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let model = try c.decodeIfPresent(String.self, forKey: .model) ?? "flow"
+        guard model == "flow" || model == "alpha-beta" else {
+            throw c.invalid(.model, "expected 'flow' or 'alpha-beta', got '\(model)'")
+        }
+        flow = model == "flow"
+        func positive(_ key: CodingKeys, _ fallback: Double) throws -> Double {
+            let v = try c.decodeIfPresent(Double.self, forKey: key) ?? fallback
+            guard v.isFinite && v > 0 else { throw c.invalid(key, "expected a number > 0, got \(v)") }
+            return v
+        }
+        fabric = FabricSpec(
+            oversubscription: try positive(.oversubscription, 1),
+            spineLatencySeconds: try c.decodeIfPresent(Double.self, forKey: .spine_latency_s) ?? 0,
+            intraNodeEfficiency: try positive(.intra_node_efficiency, 1), nicEfficiency: try positive(.nic_efficiency, 1),
+            spineEfficiency: try positive(.spine_efficiency, 1))
+        gamma = try positive(.gamma, StepTimeModel.defaultGamma)
+        guard gamma >= 1 else { throw c.invalid(.gamma, "expected an overlap exponent >= 1, got \(gamma)") }
+        smallMessageBytes = try c.decodeIfPresent(Double.self, forKey: .small_message_bytes) ?? CollectiveOptions().smallMessageBytes
+        linkSampleSeconds = try positive(.link_sample_s, 3600)
+        busiestLinks = try c.decodeIfPresent(Int.self, forKey: .busiest_links) ?? 16
+        guard busiestLinks >= 0 else { throw c.invalid(.busiest_links, "expected an integer >= 0, got \(busiestLinks)") }
     }
 }
 

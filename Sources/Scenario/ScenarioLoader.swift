@@ -1,5 +1,6 @@
 import ClusterModel
 import CUDABackend
+import Network
 import Crypto
 import Engine
 import Foundation
@@ -142,12 +143,20 @@ public enum ScenarioLoader {
             parameters = (try? Yams.serialize(node: node, sortKeys: true).trimmingCharacters(in: .whitespacesAndNewlines)) ?? ""
         }
 
+        var interconnect: Interconnect?
+        if let net = config.network, net.flow {
+            interconnect = Interconnect(
+                graph: LinkGraph(topology: topology, spec: net.fabric), gamma: net.gamma,
+                collectives: CollectiveOptions(smallMessageBytes: net.smallMessageBytes),
+                linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks)
+        }
+
         let name = config.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return Scenario(
             path: path, name: name, description: config.description, seed: masterSeed, hash: hash, topology: topology,
             jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
-            placementName: config.policy.placement, skippedRows: skipped)
+            placementName: config.policy.placement, interconnect: interconnect, skippedRows: skipped)
     }
 
     /// The topology of explicitly listed racks.

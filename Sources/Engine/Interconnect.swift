@@ -1,0 +1,31 @@
+import Network
+
+/// The flow-level interconnect model a simulation may use instead of the first-version α–β speed model.
+///
+/// With it, every running multi-GPU job with a zoo model keeps its all-reduce flows (`AllReducePlan`) in a
+/// shared `FlowNetwork`; max-min fair rates set each job's communication time, and a job's iteration time is
+/// Pollux's overlap of compute and communication. Jobs are re-rated only when the flows on their links change.
+public struct Interconnect: Sendable {
+    /// The cluster's link graph.
+    public var graph: LinkGraph
+    /// Overlap exponent γ of (T_c^γ + T_n^γ)^(1/γ).
+    public var gamma: Double
+    /// Collective algorithm tunables.
+    public var collectives: CollectiveOptions
+    /// Simulated seconds between link-utilization samples (the busiest links are recorded at each).
+    public var linkSampleInterval: Double
+    /// How many of the busiest links each sample records.
+    public var linksPerSample: Int
+
+    /// Creates an interconnect model.
+    public init(
+        graph: LinkGraph, gamma: Double = StepTimeModel.defaultGamma, collectives: CollectiveOptions = CollectiveOptions(),
+        linkSampleInterval: Double = 3600, linksPerSample: Int = 16
+    ) {
+        self.graph = graph
+        self.gamma = gamma
+        self.collectives = collectives
+        self.linkSampleInterval = linkSampleInterval
+        self.linksPerSample = linksPerSample
+    }
+}

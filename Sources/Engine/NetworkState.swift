@@ -1,0 +1,77 @@
+import ClusterModel
+import Network
+import SimKernel
+
+/// The engine's view of the shared fabric: which flows belong to which running job, and their current rates.
+struct NetworkState {
+    let model: Interconnect
+    private(set) var flows: FlowNetwork
+    private var plans: [AllReducePlan?]
+    private var jobFlows: [[FlowID]]
+    private var flowOwner: [Int32] = []
+
+    init(model: Interconnect, jobCount: Int) {
+        self.model = model
+        self.flows = FlowNetwork(graph: model.graph)
+        self.plans = Array(repeating: nil, count: jobCount)
+        self.jobFlows = Array(repeating: [], count: jobCount)
+    }
+
+    /// Registers `job`'s all-reduce on `gpus`; returns the other running jobs whose rates changed.
+    /// - Complexity: the size of the connected components the new flows join.
+    mutating func start(_ job: JobID, on gpus: [GPUID], bytes: Double) -> [JobID] {
+        let plan = AllReducePlan(gpus: gpus, bytes: bytes, graph: model.graph, options: model.collectives)
+        plans[job.index] = plan
+        guard !plan.flows.isEmpty else { return [] }
+        let update = flows.add(plan.flows.map { FlowDemand(path: $0.path) })
+        jobFlows[job.index] = update.added
+        for f in update.added {
+            if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
+            flowOwner[f.index] = job.raw
+        }
+        return owners(of: update.changed, except: job)
+    }
+
+    /// Removes `job`'s flows; returns the running jobs whose rates changed.
+    mutating func stop(_ job: JobID) -> [JobID] {
+        plans[job.index] = nil
+        let ids = jobFlows[job.index]
+        jobFlows[job.index] = []
+        guard !ids.isEmpty else { return [] }
+        for f in ids { flowOwner[f.index] = -1 }
+        return owners(of: flows.remove(ids).changed, except: job)
+    }
+
+    /// The all-reduce time of a running job at the current rates.
+    func collectiveTime(of job: JobID) -> CollectiveTime {
+        guard let plan = plans[job.index] else { return CollectiveTime(phases: []) }
+        let ids = jobFlows[job.index]
+        return plan.time(rates: ids.map { flows.rate(of: $0) }, bottlenecks: ids.map { flows.bottleneck(of: $0) })
+    }
+
+    /// The all-reduce time of `gpus` if the job ran alone on the fabric (its reference speed).
+    func uncontendedTime(on gpus: [GPUID], bytes: Double) -> CollectiveTime {
+        AllReducePlan(gpus: gpus, bytes: bytes, graph: model.graph, options: model.collectives)
+            .uncontendedTime(on: model.graph)
+    }
+
+    /// The `count` most utilised links (load / capacity), busiest first, ties by link ID; links without load left out.
+    func busiestLinks(_ count: Int) -> [(link: LinkID, utilization: Double)] {
+        var all: [(link: LinkID, utilization: Double)] = []
+        for l in 0..<flows.linkCount where flows.capacities[l] > 0 {
+            let u = flows.load(on: LinkID(l)) / flows.capacities[l]
+            if u > 0 { all.append((LinkID(l), u)) }
+        }
+        all.sort { $0.utilization != $1.utilization ? $0.utilization > $1.utilization : $0.link < $1.link }
+        return Array(all.prefix(count))
+    }
+
+    private func owners(of changed: [FlowID], except job: JobID) -> [JobID] {
+        var owners: [Int32] = []
+        for f in changed where flowOwner[f.index] >= 0 && flowOwner[f.index] != job.raw { owners.append(flowOwner[f.index]) }
+        owners.sort()
+        var out: [JobID] = []
+        for o in owners where out.last?.raw != o { out.append(JobID(Int(o))) }
+        return out
+    }
+}
