@@ -88,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "schedlab",
             dependencies: [
-                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine", "Recording", "Scenario", "Regression", "CUDABackend",
+                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Network", "Engine", "Recording", "Scenario", "Regression", "CUDABackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: internalChecks
@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "SimTestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimRandom", "SimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimTestSupport"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "SimTestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Network", "SimTestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "SimTestSupport"]),
         // Snapshots are read through #filePath, not bundled as resources.
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "CUDABackend", "SimTestSupport"], exclude: ["Snapshots"]),

@@ -40,6 +40,18 @@ public enum NodeTemplateCatalog {
             intraNode: LinkParameters(bandwidthBytesPerSecond: 25 * gb, latencySeconds: 2e-6),
             nicCount: 2, nic: LinkParameters(bandwidthBytesPerSecond: 12.2 * gb, latencySeconds: 5e-6),
             source: "PCIe Gen4 arithmetic [derived]; nccl-tests#29 (100 Gb/s per-NIC)"),
+        // The Pollux testbed (Qiao et al., OSDI'21): AWS g4dn.12xlarge, 4x T4 on PCIe Gen3, 50 Gb/s ENA Ethernet.
+        // Intra-node: ~8 GB/s all-reduce bus bandwidth, about half of PCIe Gen3 x16's 15.75 GB/s line rate, as NCCL
+        // reaches on PCIe Gen3 hosts without NVLink [derived; unverified on g4dn]. Inter-node: NCCL over TCP
+        // sockets; EC2 caps one TCP flow at 10 Gb/s inside a cluster placement group (5 Gb/s outside) [EC2
+        // instance network bandwidth documentation; unverified here], and a ring hop is one flow, so 1.25 GB/s
+        // line × 0.8 TCP/NCCL efficiency [assumption] = 1.0 GB/s per NIC flow. 25 µs per TCP step [assumption].
+        NodeTemplate(
+            name: "pollux-g4dn", summary: "Pollux testbed: 4x T4 on PCIe Gen3, 50 Gb/s ENA (10 Gb/s per TCP flow)",
+            gpuType: GPUCatalog.named("t4")!, gpuCount: 4, intraNodeClass: .pcie,
+            intraNode: LinkParameters(bandwidthBytesPerSecond: 8 * gb, latencySeconds: 5e-6),
+            nicCount: 1, nic: LinkParameters(bandwidthBytesPerSecond: 1.0 * gb, latencySeconds: 25e-6),
+            source: "Pollux OSDI'21 testbed (g4dn.12xlarge); EC2 per-flow bandwidth limit; PCIe Gen3 arithmetic [derived]"),
     ]
 
     /// The template called `name`, or nil.

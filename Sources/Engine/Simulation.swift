@@ -168,7 +168,7 @@ public final class Simulation {
     }
 
     private func process(_ event: ScheduledEvent<SimEvent>) throws(SimulationError) {
-        if network != nil && event.time >= nextLinkSample { sampleLinks(until: event.time) }
+        if network != nil && event.time > nextLinkSample { sampleLinks(before: event.time) }
         account(to: event.time)
         eventsProcessed += 1
         switch event.payload {
@@ -196,24 +196,25 @@ public final class Simulation {
         }
     }
 
-    /// Records the busiest links at every sample time up to `time`; the fabric's state is constant until the
-    /// event at `time`, so each sample shows the state in force then. Idle stretches record nothing.
-    private func sampleLinks(until time: SimTime) {
+    /// Records the busiest links at every sample time before `time`. The fabric does not change between events,
+    /// so a sample at t shows the state after every event at or before t. Idle stretches record nothing.
+    private func sampleLinks(before time: SimTime) {
         let interval = SimTime.seconds(network!.model.linkSampleInterval)
         guard interval > .zero else { return }
         let busiest = network!.busiestLinks(network!.model.linksPerSample)
-        while nextLinkSample <= time {
+        guard !busiest.isEmpty else {
+            // Jump to the first sample time at or after `time`.
+            let periods = (time - nextLinkSample).nanoseconds / interval.nanoseconds
+            let rest = (time - nextLinkSample).nanoseconds % interval.nanoseconds
+            nextLinkSample = nextLinkSample + SimTime(nanoseconds: (periods + (rest > 0 ? 1 : 0)) * interval.nanoseconds)
+            return
+        }
+        while nextLinkSample < time {
             for (link, u) in busiest {
                 linkSamples.append(LinkUtilizationSample(
                     time: nextLinkSample, link: link.raw, name: network!.model.graph.name(of: link), utilization: u))
             }
-            if busiest.isEmpty {
-                // Skip the idle stretch in one step.
-                let skipped = (time - nextLinkSample).nanoseconds / interval.nanoseconds
-                nextLinkSample = nextLinkSample + SimTime(nanoseconds: (skipped + 1) * interval.nanoseconds)
-            } else {
-                nextLinkSample = nextLinkSample + interval
-            }
+            nextLinkSample = nextLinkSample + interval
         }
     }
 
@@ -339,7 +340,8 @@ public final class Simulation {
         }
         let compute = speed.computeSeconds(model: m, typeIndex: Int(topology.gpuTypeIndex[gpus[0].index]))
         let comm = network.collectiveTime(of: spec.id).total
-        let step = StepTimeModel.overlap(compute: compute, communication: comm, gamma: network.model.gamma)
+        let step = StepTimeModel.overlap(
+            compute: compute, communication: comm, gamma: ModelZoo.all[m].overlapGamma ?? network.model.gamma)
         currentStep[i] = step
         currentCommFraction[i] = step > 0 ? (step - compute) / step : 0
         switch spec.work {
@@ -368,7 +370,8 @@ public final class Simulation {
         }
         let comm = network!.uncontendedTime(on: gpus, bytes: ModelZoo.all[m].gradientBytes).total
         let refCompute = speed.computeSeconds(model: m, typeIndex: topology.typeIndex(of: NodeID(Int(template))))
-        let step = StepTimeModel.overlap(compute: refCompute, communication: comm, gamma: network!.model.gamma)
+        let step = StepTimeModel.overlap(
+            compute: refCompute, communication: comm, gamma: ModelZoo.all[m].overlapGamma ?? network!.model.gamma)
         networkReferenceStep[key] = step
         return step
     }

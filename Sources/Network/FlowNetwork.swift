@@ -43,15 +43,16 @@ public struct FlowUpdate: Sendable, Equatable {
 /// other components cannot change rate, because max-min rates depend only on the flow's own component.
 ///
 /// Rates that move by no more than `changeTolerance` (relative) keep their old value and are not reported, so a
-/// caller that reschedules only the reported flows stays consistent with `rate(of:)`; such differences come from
-/// summing the same levels in another order when a component grows, not from the model.
+/// caller that reschedules only the reported flows stays consistent with `rate(of:)`; such differences are
+/// floating-point rounding (frozen loads summed in another order when a component's other flows change), not the
+/// model.
 ///
 /// Remaining bytes are not tracked here: the caller keeps, per flow, the bytes left and the time of its last rate
 /// change, and brings them up to date only for the flows listed in `changed` (SimGrid's lazy action update).
 ///
-/// Storage is struct-of-arrays indexed by `FlowID` and `LinkID`. Determinism: components are found from touched
-/// links in ascending ID order and solved with their flows and links sorted, so results never depend on the
-/// order of `linkFlows` or on hashing.
+/// Storage is struct-of-arrays indexed by `FlowID` and `LinkID`; each link's flow list is kept in ascending ID order.
+/// Determinism: a component's rates depend only on its flows, links and capacities (see `MaxMinSolver`), never on
+/// the order components are found in or on hashing; `changed` is sorted.
 public struct FlowNetwork: Sendable {
     /// Relative rate change below which a re-solved flow keeps its old rate and is not reported (1e-12).
     public static let changeTolerance = 1e-12
@@ -68,7 +69,7 @@ public struct FlowNetwork: Sendable {
     public private(set) var rates: [Double] = []
     /// Whether each flow slot holds an active flow, by `FlowID`.
     public private(set) var isActive: [Bool] = []
-    // The active flows on each link, in no particular order (solves sort what they gather).
+    // The active flows on each link, ascending (a flow appears once per appearance of the link in its path).
     private var linkFlows: [[Int32]]
     private var freeSlots: [Int32] = []
     private var active = 0
@@ -106,8 +107,8 @@ public struct FlowNetwork: Sendable {
     @inlinable public func rate(of id: FlowID) -> Double { rates[id.index] }
 
     /// The active flows crossing `link`, ascending.
-    /// - Complexity: O(k log k) for k flows on the link.
-    public func flows(on link: LinkID) -> [FlowID] { linkFlows[link.index].sorted().map { FlowID(Int($0)) } }
+    /// - Complexity: O(k) for k flows on the link.
+    public func flows(on link: LinkID) -> [FlowID] { linkFlows[link.index].map { FlowID(Int($0)) } }
 
     /// The bytes per second in use on `link`: Σ rate of the flows crossing it (once per appearance in a path).
     /// - Complexity: O(k) for k flows on the link.
@@ -172,7 +173,10 @@ public struct FlowNetwork: Sendable {
             }
             active += 1
             for l in d.path {
-                linkFlows[l.index].append(f)
+                // NOTE: new IDs are usually the largest, so this is an append; a reused slot shifts the tail.
+                let list = linkFlows[l.index]
+                let at = list.last.map { $0 <= f } ?? true ? list.count : Self.lowerBound(list, f)
+                linkFlows[l.index].insert(f, at: at)
                 touched.append(l.raw)
             }
             if d.path.isEmpty { rates[Int(f)] = d.rateCap }
@@ -198,11 +202,7 @@ public struct FlowNetwork: Sendable {
             let f = id.raw
             precondition(id.index < isActive.count && isActive[id.index], "\(id) is not active")
             for l in paths[id.index] {
-                let list = linkFlows[l.index]
-                if let k = list.firstIndex(of: f) {
-                    linkFlows[l.index].swapAt(k, list.count - 1)
-                    linkFlows[l.index].removeLast()
-                }
+                linkFlows[l.index].remove(at: Self.lowerBound(linkFlows[l.index], f))
                 touched.append(l.raw)
             }
             paths[id.index] = []
@@ -226,12 +226,22 @@ public struct FlowNetwork: Sendable {
         resolve(touched: (0..<Int32(capacities.count)).map { $0 })
     }
 
+    /// The first index of `list` (ascending) whose element is not below `x`.
+    private static func lowerBound(_ list: [Int32], _ x: Int32) -> Int {
+        var lo = 0
+        var hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
     // MARK: Selective re-solve
 
     /// Re-solves the connected components containing any of `touched` (link indices, any order, repeats allowed).
     private mutating func resolve(touched: [Int32]) -> FlowUpdate {
-        var seeds = touched
-        seeds.sort()
+        let seeds = touched  // any order: components are disjoint and each solve is order-independent
         generation &+= 1
         if generation == 0 {  // wrapped: clear stamps so old generations cannot collide
             for i in linkStamp.indices { linkStamp[i] = 0 }
@@ -265,10 +275,8 @@ public struct FlowNetwork: Sendable {
                     }
                 }
             }
-            componentFlows.sort()
-            componentLinks.sort()
             solver.solveComponent(
-                flows: componentFlows, links: componentLinks, capacities: capacities, paths: paths,
+                flows: componentFlows, links: componentLinks, linkFlows: linkFlows, capacities: capacities, paths: paths,
                 weights: weights, caps: caps, rates: &componentRates)
             components += 1
             resolvedFlows += componentFlows.count

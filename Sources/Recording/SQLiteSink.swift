@@ -69,6 +69,7 @@ public final class SQLiteSink: ResultSink {
             try Self.insertAllocations(result.allocations, run: id, db)
             try Self.insertSamples(result.samples, run: id, db)
             try Self.insertSummary(result.summary, run: id, db)
+            try Self.insertLinks(result.links, run: id, db)
             try db.execute(
                 sql: """
                     UPDATE runs SET status = 'complete', sim_end_s = ?, events = ?, wall_end = ?
@@ -105,8 +106,8 @@ public final class SQLiteSink: ResultSink {
     private static func insertJobs(_ jobs: [JobOutcome], run: Int64, _ db: Database) throws {
         let insert = try BulkInsert(db, sql: """
             INSERT INTO jobs (run, job, name, submit_s, first_start_s, finish_s, gpus, gpu_type, model,
-                              queue_delay_s, jct_s, run_time_s, preemptions)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              queue_delay_s, jct_s, run_time_s, preemptions, mean_iteration_s, comm_fraction)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for job in jobs {
             insert.bind(1, run)
@@ -122,6 +123,8 @@ public final class SQLiteSink: ResultSink {
             insert.bind(11, job.jctSeconds)
             insert.bind(12, job.runSeconds)
             insert.bind(13, job.preemptions)
+            insert.bind(14, job.meanIterationSeconds)
+            insert.bind(15, job.communicationFraction)
             try insert.step()
         }
     }
@@ -151,6 +154,19 @@ public final class SQLiteSink: ResultSink {
             insert.bind(3, sample.busyGPUs)
             insert.bind(4, sample.queuedJobs)
             insert.bind(5, sample.runningJobs)
+            try insert.step()
+        }
+    }
+
+    private static func insertLinks(_ links: [LinkUtilizationSample], run: Int64, _ db: Database) throws {
+        guard !links.isEmpty else { return }
+        let insert = try BulkInsert(db, sql: "INSERT INTO links (run, time_s, link, name, utilization) VALUES (?, ?, ?, ?, ?)")
+        for l in links {
+            insert.bind(1, run)
+            insert.bind(2, l.time.seconds)
+            insert.bind(3, Int64(l.link))
+            insert.bind(4, l.name)
+            insert.bind(5, l.utilization)
             try insert.step()
         }
     }

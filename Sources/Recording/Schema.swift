@@ -31,6 +31,14 @@ import GRDB
 ///   time), s. `run_time_s` REAL: total seconds spent running (sum of allocation intervals).
 /// - `preemptions` INTEGER: times the job was preempted.
 ///
+/// - `mean_iteration_s` REAL NULL (v3): mean seconds per iteration over its running time, time-weighted; NULL
+///   for jobs without a zoo model or that never ran. `comm_fraction` REAL NULL (v3): mean share of an iteration
+///   spent on communication not hidden by compute (α–β model: communication / (compute + communication)).
+///
+/// `links` (v3) — with `network: {model: flow}` only: at every `link_sample_s` of simulated time, the
+/// `busiest_links` most utilised fabric links. `run`, `time_s` REAL, `link` INTEGER (dense link ID of the run's
+/// link graph), `name` TEXT (e.g. 'nic12.up', 'rack0.up'), `utilization` REAL (load / capacity, 0–1).
+///
 /// `allocations` — one row per contiguous interval a job held GPUs of one node.
 /// - `run` INTEGER → runs.id. `job` INTEGER: job ID. `start_s` REAL, `end_s` REAL: interval, s.
 /// - `node` INTEGER: node ID (0-based, cluster-file order).
@@ -49,7 +57,7 @@ import GRDB
 /// deletes its results. Migrations are append-only: never edit "v1"; add "v2" etc.
 enum Schema {
     /// Tables created by the migrations, in creation order.
-    static let tableNames = ["runs", "jobs", "allocations", "samples", "summary"]
+    static let tableNames = ["runs", "jobs", "allocations", "samples", "summary", "links"]
 
     /// The migrator that brings any results database up to the current schema.
     static var migrator: DatabaseMigrator {
@@ -116,6 +124,22 @@ enum Schema {
         // v2: traces may be replayed with bad rows skipped; the count belongs to the run's provenance.
         migrator.registerMigration("v2") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN skipped_input_rows INTEGER NOT NULL DEFAULT 0")
+        }
+        // v3: the interconnect model. Jobs gain their mean iteration time and exposed-communication share;
+        // `links` holds the busiest fabric links' utilization at each sample time.
+        migrator.registerMigration("v3") { db in
+            try db.execute(sql: """
+                ALTER TABLE jobs ADD COLUMN mean_iteration_s REAL;
+                ALTER TABLE jobs ADD COLUMN comm_fraction REAL;
+                CREATE TABLE links (
+                    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    time_s REAL NOT NULL,
+                    link INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    utilization REAL NOT NULL
+                );
+                CREATE INDEX links_run ON links(run);
+                """)
         }
         return migrator
     }

@@ -18,9 +18,10 @@ public enum ScenarioLoader {
     /// - Parameters:
     ///   - seed: overrides the file's `seed:`.
     ///   - policy: overrides the file's policy (with default parameters).
+    ///   - placement: overrides the file's placement strategy.
     ///   - fallbackSeed: called when neither the file nor `seed` gives a seed.
     public static func load(
-        path: String, seed: UInt64? = nil, policy policyOverride: String? = nil,
+        path: String, seed: UInt64? = nil, policy policyOverride: String? = nil, placement placementOverride: String? = nil,
         fallbackSeed: () -> UInt64 = { 1 }
     ) throws(InputError) -> Scenario {
         let data: Data
@@ -137,6 +138,14 @@ public enum ScenarioLoader {
             policyName = override
         }
 
+        var placementName = config.policy.placement
+        if let override = placementOverride {
+            guard PlacementCatalog.make(override) != nil else {
+                throw InputError(file: "--placement", message: "unknown placement '\(override)'; expected one of: \(PlacementCatalog.names.joined(separator: ", "))")
+            }
+            placementName = override
+        }
+
         // The policy's parameters as the file wrote them (canonical YAML), recorded with each run.
         var parameters = ""
         if policyName == config.policy.name, let node = root?["policy"]?["params"] {
@@ -156,7 +165,7 @@ public enum ScenarioLoader {
         return Scenario(
             path: path, name: name, description: config.description, seed: masterSeed, hash: hash, topology: topology,
             jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
-            placementName: config.policy.placement, interconnect: interconnect, skippedRows: skipped)
+            placementName: placementName, interconnect: interconnect, skippedRows: skipped)
     }
 
     /// The topology of explicitly listed racks.

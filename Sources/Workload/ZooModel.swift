@@ -14,12 +14,16 @@ public struct ZooModel: Sendable, Equatable {
     public var memoryGB: Double
     /// Where the numbers come from.
     public var source: String
+    /// Pollux's compute/communication overlap exponent γ for this model, when measured (nil: the interconnect's
+    /// default). The iteration takes (T_c^γ + T_n^γ)^(1/γ).
+    public var overlapGamma: Double?
 
     /// Creates a zoo model.
     public init(
         name: String, referenceBatchPerGPU: Int, measuredComputeSeconds: [(gpu: String, seconds: Double)],
-        gradientBytes: Double, memoryGB: Double, source: String
+        gradientBytes: Double, memoryGB: Double, source: String, overlapGamma: Double? = nil
     ) {
+        self.overlapGamma = overlapGamma
         precondition(!measuredComputeSeconds.isEmpty, "a zoo model needs at least one measured compute time")
         self.name = name
         self.referenceBatchPerGPU = referenceBatchPerGPU
@@ -45,6 +49,6 @@ public struct ZooModel: Sendable, Equatable {
         a.name == b.name && a.referenceBatchPerGPU == b.referenceBatchPerGPU
             && a.measuredComputeSeconds.map(\.gpu) == b.measuredComputeSeconds.map(\.gpu)
             && a.measuredComputeSeconds.map(\.seconds) == b.measuredComputeSeconds.map(\.seconds)
-            && a.gradientBytes == b.gradientBytes && a.memoryGB == b.memoryGB
+            && a.gradientBytes == b.gradientBytes && a.memoryGB == b.memoryGB && a.overlapGamma == b.overlapGamma
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterModel
 import Engine
 import Foundation
+import Network
 import Recording
 import Scheduling
 import SimRandom
@@ -11,7 +12,7 @@ import Workload
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the engine: 100,000 jobs on 1,024 GPUs with FIFO and backfill, with and without SQLite writes.",
+        abstract: "Time the engine: 100,000 jobs on 1,024 GPUs with FIFO and backfill, with and without SQLite writes and the network model.",
         discussion: "Targets (README): at least 1 M events/s, and under 5 s for the FIFO run including writes on 2 cores."
     )
 
@@ -41,38 +42,47 @@ struct BenchCommand: ParsableCommand {
         print("warning: debug build with per-event invariant checks; build with -c release for real figures")
         #endif
 
-        var table = TextTable(header: ["variant", "events", "wall s", "events/s", "write s", "peak RSS MB"],
-                              rightAligned: [1, 2, 3, 4, 5])
+        var table = TextTable(header: ["variant", "events", "wall s", "events/s", "write s", "vs network-off", "peak RSS MB"],
+                              rightAligned: [1, 2, 3, 4, 5, 6])
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("schedlab-bench-\(getpid())")
         defer { try? FileManager.default.removeItem(at: dir) }
-        for (policyName, makePolicy) in [("fifo", { FIFOPolicy() as any SchedulingPolicy }),
-                                         ("backfill", { EASYBackfillPolicy() as any SchedulingPolicy })] {
-            for withDB in [false, true] {
-                let t0 = Date()
-                let sim = Simulation(topology: topology, jobs: specs, policy: makePolicy(), placement: PackedPlacement(),
-                                     options: SimulationOptions(checkInvariants: false))
-                let result = try sim.run()
-                let simSeconds = Date().timeIntervalSince(t0)
-                var writeSeconds = 0.0
-                if withDB {
-                    let w0 = Date()
-                    let sink = try SQLiteSink(path: dir.appendingPathComponent("\(policyName).sqlite").path)
-                    let id = try sink.beginRun(RunMetadata(
-                        scenarioName: "bench", scenarioHash: "", seed: seed, policy: policyName, placement: "packed",
-                        codeVersion: CodeVersion.release, wallStart: t0))
-                    try sink.completeRun(id: id, result: result, wallEnd: Date())
-                    writeSeconds = Date().timeIntervalSince(w0)
-                }
-                let wall = simSeconds + writeSeconds
-                table.rows.append([
-                    "\(policyName)\(withDB ? " + sqlite" : "")", "\(result.eventsProcessed)", String(format: "%.3f", wall),
-                    String(format: "%.2fM", Double(result.eventsProcessed) / simSeconds / 1e6),
-                    withDB ? String(format: "%.3f", writeSeconds) : "-", String(format: "%.0f", peakRSSMegabytes()),
-                ])
+        // The two-tier fabric of the network-on variant: 8 racks under a spine, ToR uplinks 2:1 oversubscribed.
+        let interconnect = Interconnect(graph: LinkGraph(topology: topology, spec: FabricSpec(oversubscription: 2)))
+        var offSeconds: [String: Double] = [:]
+        let variants: [(policy: String, db: Bool, network: Bool)] = [
+            ("fifo", false, false), ("fifo", true, false), ("backfill", false, false), ("backfill", true, false),
+            ("fifo", false, true), ("backfill", false, true),
+        ]
+        for v in variants {
+            let policy: any SchedulingPolicy = v.policy == "fifo" ? FIFOPolicy() : EASYBackfillPolicy()
+            let t0 = Date()
+            let sim = Simulation(topology: topology, jobs: specs, policy: policy, placement: PackedPlacement(),
+                                 interconnect: v.network ? interconnect : nil,
+                                 options: SimulationOptions(checkInvariants: false))
+            let result = try sim.run()
+            let simSeconds = Date().timeIntervalSince(t0)
+            var writeSeconds = 0.0
+            if v.db {
+                let w0 = Date()
+                let sink = try SQLiteSink(path: dir.appendingPathComponent("\(v.policy).sqlite").path)
+                let id = try sink.beginRun(RunMetadata(
+                    scenarioName: "bench", scenarioHash: "", seed: seed, policy: v.policy, placement: "packed",
+                    codeVersion: CodeVersion.release, wallStart: t0))
+                try sink.completeRun(id: id, result: result, wallEnd: Date())
+                writeSeconds = Date().timeIntervalSince(w0)
             }
+            if !v.db && !v.network { offSeconds[v.policy] = simSeconds }
+            let slowdown = v.network ? String(format: "%.2fx", simSeconds / (offSeconds[v.policy] ?? simSeconds)) : "-"
+            let name = v.policy + (v.db ? " + sqlite" : "") + (v.network ? " + network" : "")
+            table.rows.append([
+                name, "\(result.eventsProcessed)", String(format: "%.3f", simSeconds + writeSeconds),
+                String(format: "%.2fM", Double(result.eventsProcessed) / simSeconds / 1e6),
+                v.db ? String(format: "%.3f", writeSeconds) : "-", slowdown, String(format: "%.0f", peakRSSMegabytes()),
+            ])
         }
         print(table.render())
-        print("events/s counts simulation time only; wall s includes the SQLite transaction for '+ sqlite' rows.")
+        print("events/s counts simulation time only; wall s includes the SQLite transaction for '+ sqlite' rows;")
+        print("'+ network' runs the flow-level interconnect (8 racks, 2:1 oversubscribed ToR uplinks).")
     }
 
     /// Peak resident set size of this process so far, MB (getrusage; Linux reports KiB).

@@ -28,6 +28,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Policy, overriding the scenario's (with default parameters). See 'schedlab info policies'.")
     var policy: String?
 
+    @Option(help: "Placement strategy, overriding the scenario's. See 'schedlab info placements'.")
+    var placement: String?
+
     @Flag(help: "Do not record the run in the database.")
     var noDb = false
 
@@ -38,7 +41,7 @@ struct RunCommand: ParsableCommand {
         var chosenSeed: UInt64?
         let scenario: Scenario
         do {
-            scenario = try ScenarioLoader.load(path: self.scenario, seed: seed, policy: policy, fallbackSeed: {
+            scenario = try ScenarioLoader.load(path: self.scenario, seed: seed, policy: policy, placement: placement, fallbackSeed: {
                 // The one place SchedLab draws an unseeded number: no seed anywhere. It is printed and recorded.
                 var g = SystemRandomNumberGenerator()
                 let s = UInt64.random(in: 0..<(1 << 53), using: &g)

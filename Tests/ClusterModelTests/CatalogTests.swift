@@ -26,7 +26,7 @@ final class CatalogTests: XCTestCase {
 
     // The node templates the docs name exist with their GPU counts, GPU types and NIC figures.
     func testNodeTemplateCatalog() {
-        XCTAssertEqual(NodeTemplateCatalog.names, ["dgx-a100", "dgx-h100", "pcie-4gpu", "pcie-8gpu"])
+        XCTAssertEqual(NodeTemplateCatalog.names, ["dgx-a100", "dgx-h100", "pcie-4gpu", "pcie-8gpu", "pollux-g4dn"])
         let dgx = NodeTemplateCatalog.named("dgx-a100")!
         XCTAssertEqual(dgx.gpuCount, 8)
         XCTAssertEqual(dgx.gpuType.name, "a100-80")

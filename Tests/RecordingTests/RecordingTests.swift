@@ -26,7 +26,8 @@ final class RecordingTests: XCTestCase {
             jobs: [
                 JobOutcome(
                     id: JobID(0), name: "resnet-a", submit: s(1.5), firstStart: s(2), finish: s(12.25), gpus: 4,
-                    gpuType: "A100", model: "resnet50", runSeconds: 10.25, preemptions: 0),
+                    gpuType: "A100", model: "resnet50", runSeconds: 10.25, preemptions: 0, meanIterationSeconds: 0.125,
+                    communicationFraction: 0.25),
                 JobOutcome(
                     id: JobID(1), name: "bert-b", submit: s(3), firstStart: s(5), finish: nil, gpus: 8,
                     gpuType: "V100", model: nil, runSeconds: 4.5, preemptions: 1),
@@ -67,17 +68,20 @@ final class RecordingTests: XCTestCase {
     func testMigrationCreatesAllTablesAndIndexes() throws {
         let sink = try SQLiteSink.inMemory()
         let tables = try sink.rawRows(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('runs','jobs','allocations','samples','summary') ORDER BY name")
-        XCTAssertEqual(tables, [[.text("allocations")], [.text("jobs")], [.text("runs")], [.text("samples")], [.text("summary")]])
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('runs','jobs','allocations','samples','summary','links') ORDER BY name")
+        XCTAssertEqual(tables, [[.text("allocations")], [.text("jobs")], [.text("links")], [.text("runs")], [.text("samples")], [.text("summary")]])
         let indexes = try sink.rawRows(
             "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-        XCTAssertEqual(indexes, [[.text("allocations_run"), .text("allocations")], [.text("samples_run"), .text("samples")]])
+        XCTAssertEqual(indexes, [
+            [.text("allocations_run"), .text("allocations")], [.text("links_run"), .text("links")],
+            [.text("samples_run"), .text("samples")],
+        ])
         let migrations = try sink.rawRows("SELECT identifier FROM grdb_migrations")
-        XCTAssertEqual(migrations, [[.text("v1")], [.text("v2")]])
+        XCTAssertEqual(migrations, [[.text("v1")], [.text("v2")], [.text("v3")]])
         let jobColumns = try sink.rawRows("SELECT name FROM pragma_table_info('jobs') ORDER BY cid").map { $0[0] }
         XCTAssertEqual(jobColumns, [
             "run", "job", "name", "submit_s", "first_start_s", "finish_s", "gpus", "gpu_type", "model",
-            "queue_delay_s", "jct_s", "run_time_s", "preemptions",
+            "queue_delay_s", "jct_s", "run_time_s", "preemptions", "mean_iteration_s", "comm_fraction",
         ].map(SQLCell.text))
     }
 
@@ -119,9 +123,9 @@ final class RecordingTests: XCTestCase {
         let jobs = try sink.rawRows("SELECT * FROM jobs ORDER BY job")
         XCTAssertEqual(jobs, [
             [.integer(id), .integer(0), .text("resnet-a"), .real(1.5), .real(2), .real(12.25), .integer(4),
-             .text("A100"), .text("resnet50"), .real(0.5), .real(10.75), .real(10.25), .integer(0)],
+             .text("A100"), .text("resnet50"), .real(0.5), .real(10.75), .real(10.25), .integer(0), .real(0.125), .real(0.25)],
             [.integer(id), .integer(1), .text("bert-b"), .real(3), .real(5), .null, .integer(8),
-             .text("V100"), .null, .real(2), .null, .real(4.5), .integer(1)],
+             .text("V100"), .null, .real(2), .null, .real(4.5), .integer(1), .null, .null],
         ])
         // Insertion order is the RunResult order (job 1's interval closed first), not sorted by job.
         let allocations = try sink.rawRows("SELECT * FROM allocations ORDER BY rowid")
@@ -251,7 +255,7 @@ final class RecordingTests: XCTestCase {
 
         // Reopening runs the migrator again (a no-op) and sees the committed run.
         let reopened = try SQLiteSink(path: path)
-        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")]])
+        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")]])
         XCTAssertEqual(try reopened.fetchRuns().map(\.status), [.complete])
         XCTAssertEqual(try reopened.fetchSummary(run: id).first?.value, 2)
     }

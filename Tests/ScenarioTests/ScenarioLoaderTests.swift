@@ -326,9 +326,9 @@ final class ScenarioLoaderTests: XCTestCase {
     }
 
     func testUnknownPlacement() throws {
-        let text = edit("placement: packed", "placement: spread")
+        let text = edit("placement: packed", "placement: scatter")
         try assertError(text, line: line(of: "placement:", in: text), field: "policy.placement",
-                        contains: ["unknown placement 'spread'", "packed", "first-fit"])
+                        contains: ["unknown placement 'scatter'", "packed", "first-fit", "spread", "topology-aware"])
     }
 
     func testUnknownTemplate() throws {

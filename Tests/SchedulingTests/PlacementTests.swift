@@ -94,7 +94,7 @@ final class PlacementTests: XCTestCase {
 
     // The catalogs list the shipped strategies and policies by name.
     func testCatalogs() {
-        XCTAssertEqual(PlacementCatalog.names, ["first-fit", "packed"])
+        XCTAssertEqual(PlacementCatalog.names, ["first-fit", "packed", "spread", "topology-aware"])
         XCTAssertEqual(PlacementCatalog.make("packed")?.name, "packed")
         XCTAssertNil(PlacementCatalog.make("random"))
         XCTAssertEqual(PolicyCatalog.names, ["fifo", "sjf", "backfill"])

@@ -19,6 +19,9 @@ public enum PlacementCatalog {
     public static let all: [(name: String, summary: String, make: @Sendable () -> any PlacementStrategy)] = [
         (FirstFitPlacement.name, "lowest-numbered free GPUs, wherever they are", { FirstFitPlacement() }),
         (PackedPlacement.name, "fewest nodes (best-fit node for small jobs), then fewest racks", { PackedPlacement() }),
+        (SpreadPlacement.name, "one GPU per node across as many nodes as possible", { SpreadPlacement() }),
+        (TopologyAwarePlacement.name, "one node, else one rack with equal GPUs per node, else fewest racks",
+         { TopologyAwarePlacement() }),
     ]
 
     /// The strategy called `name`, or nil.
