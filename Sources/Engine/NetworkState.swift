@@ -39,7 +39,10 @@ struct NetworkState {
         jobFlows[job.index] = []
         guard !ids.isEmpty else { return [] }
         for f in ids { flowOwner[f.index] = -1 }
-        return owners(of: flows.remove(ids).changed, except: job)
+        // NOTE: the removal is its own statement: as an argument of `owners` (a method on self) it would run while
+        // a copy of self is held, and copy every flow array of the fabric.
+        let update = flows.remove(ids)
+        return owners(of: update.changed, except: job)
     }
 
     /// The all-reduce time of a running job at the current rates.

@@ -174,8 +174,7 @@ public struct FlowNetwork: Sendable {
             active += 1
             for l in d.path {
                 // NOTE: new IDs are usually the largest, so this is an append; a reused slot shifts the tail.
-                let list = linkFlows[l.index]
-                let at = list.last.map { $0 <= f } ?? true ? list.count : Self.lowerBound(list, f)
+                let at = Self.insertionPoint(linkFlows[l.index], f)  // computed before the mutation: no second reference
                 linkFlows[l.index].insert(f, at: at)
                 touched.append(l.raw)
             }
@@ -196,13 +195,22 @@ public struct FlowNetwork: Sendable {
 
     /// Removes active flows and re-solves the components they leave; returns every remaining rate that changed.
     /// - Complexity: O(Σ k) over the flows k on the removed flows' links, plus the re-solves.
+    /// Where `f` goes in an ascending flow list: the end when it is the largest (the usual case), else a binary search.
+    private static func insertionPoint(_ list: [Int32], _ f: Int32) -> Int {
+        if let last = list.last, last > f { return lowerBound(list, f) }
+        return list.count
+    }
+
     public mutating func remove(_ ids: [FlowID]) -> FlowUpdate {
         var touched: [Int32] = []
         for id in ids {
             let f = id.raw
             precondition(id.index < isActive.count && isActive[id.index], "\(id) is not active")
             for l in paths[id.index] {
-                linkFlows[l.index].remove(at: Self.lowerBound(linkFlows[l.index], f))
+                // NOTE: the position is computed first: reading `linkFlows` inside the mutating call's arguments
+                // would keep a second reference to the outer array and copy all of it (every link) per removal.
+                let at = Self.lowerBound(linkFlows[l.index], f)
+                linkFlows[l.index].remove(at: at)
                 touched.append(l.raw)
             }
             paths[id.index] = []
