@@ -1,0 +1,41 @@
+import Foundation
+import XCTest
+
+/// `schedlab steptime`, including the interconnect issue's acceptance 4: the Pollux testbed template and the
+/// BERT zoo entry reproduce the measured 741 ms (4 GPUs in one node) vs 1308 ms (1+1+1+1 over four nodes)
+/// within ±20% on their ratio.
+final class StepTimeCommandTests: SchedLabProcessTestCase {
+    private func iterationMilliseconds(_ placement: String) throws -> Double {
+        let r = try schedlab(["steptime", "--model", "bert-base", "--node-template", "pollux-g4dn", "--placement", placement, "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        return try XCTUnwrap(json?["iterationSeconds"] as? Double) * 1000
+    }
+
+    func testPolluxBERTPlacementPenaltyWithin20Percent() throws {
+        let packed = try iterationMilliseconds("4")
+        let spread = try iterationMilliseconds("1,1,1,1")
+        let measured = 1308.0 / 741.0
+        XCTAssertEqual(spread / packed, measured, accuracy: 0.2 * measured, "modeled \(packed) ms vs \(spread) ms")
+        // Each absolute time is also within 20% of its measurement.
+        XCTAssertEqual(packed, 741, accuracy: 0.2 * 741)
+        XCTAssertEqual(spread, 1308, accuracy: 0.2 * 1308)
+    }
+
+    func testTextBreakdownNamesPhasesAndBottleneck() throws {
+        let r = try schedlab(["steptime", "--model", "resnet50", "--placement", "8,8"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for phrase in ["all-reduce   hierarchical", "intraReduceScatter", "interAllReduce", "intraAllGather", "bottleneck", "iteration"] {
+            XCTAssertTrue(r.stdout.contains(phrase), "missing '\(phrase)' in:\n\(r.stdout)")
+        }
+    }
+
+    func testBadPlacementIsExit2() throws {
+        let r = try schedlab(["steptime", "--model", "resnet50", "--placement", "9"])
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.hasPrefix("error: --placement: 9 GPUs on one node"), r.stderr)
+        let bad = try schedlab(["steptime", "--model", "nope", "--placement", "1"])
+        XCTAssertEqual(bad.status, 2)
+        XCTAssertTrue(bad.stderr.contains("unknown model 'nope'"), bad.stderr)
+    }
+}
