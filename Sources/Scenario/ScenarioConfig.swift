@@ -47,7 +47,10 @@ struct NetworkConfig: Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case model, oversubscription, gamma, small_message_bytes, link_sample_s, busiest_links, nic_efficiency,
-            intra_node_efficiency, spine_efficiency, spine_latency_s
+            intra_node_efficiency, spine_efficiency, spine_latency_s, templates
+    }
+    enum OverrideKeys: String, CodingKey, CaseIterable {
+        case intra_node_gbps, intra_node_latency_us, nic_count, nic_gbps, nic_latency_us
     }
 
     init(from decoder: Decoder) throws {
@@ -68,6 +71,38 @@ struct NetworkConfig: Decodable {
             spineLatencySeconds: try c.decodeIfPresent(Double.self, forKey: .spine_latency_s) ?? 0,
             intraNodeEfficiency: try positive(.intra_node_efficiency, 1), nicEfficiency: try positive(.nic_efficiency, 1),
             spineEfficiency: try positive(.spine_efficiency, 1))
+        if c.contains(.templates) {
+            // Per-template link parameters, e.g. templates: {dgx-a100: {nic_count: 4, nic_gbps: 24}} (GB/s, µs).
+            let t = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .templates)
+            for key in t.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+                guard let template = NodeTemplateCatalog.named(key.stringValue) else {
+                    throw t.invalid(key, "unknown node template '\(key.stringValue)'; expected one of: \(NodeTemplateCatalog.names.joined(separator: ", "))")
+                }
+                try t.superDecoder(forKey: key).rejectUnknownKeys(allowed: OverrideKeys.allCases.map(\.rawValue))
+                let o = try t.nestedContainer(keyedBy: OverrideKeys.self, forKey: key)
+                func value(_ k: OverrideKeys) throws -> Double? {
+                    guard let v = try o.decodeIfPresent(Double.self, forKey: k) else { return nil }
+                    guard v.isFinite && v >= 0 else { throw o.invalid(k, "expected a number >= 0, got \(v)") }
+                    return v
+                }
+                var override = NodeFabricOverride(templateName: template.name)
+                if try value(.intra_node_gbps) != nil || value(.intra_node_latency_us) != nil {
+                    override.intraNode = LinkParameters(
+                        bandwidthBytesPerSecond: try value(.intra_node_gbps).map { $0 * 1e9 } ?? template.intraNode.bandwidthBytesPerSecond,
+                        latencySeconds: try value(.intra_node_latency_us).map { $0 * 1e-6 } ?? template.intraNode.latencySeconds)
+                }
+                if try value(.nic_gbps) != nil || value(.nic_latency_us) != nil {
+                    override.nic = LinkParameters(
+                        bandwidthBytesPerSecond: try value(.nic_gbps).map { $0 * 1e9 } ?? template.nic.bandwidthBytesPerSecond,
+                        latencySeconds: try value(.nic_latency_us).map { $0 * 1e-6 } ?? template.nic.latencySeconds)
+                }
+                if let k = try o.decodeIfPresent(Int.self, forKey: .nic_count) {
+                    guard k >= 1 else { throw o.invalid(.nic_count, "expected an integer >= 1, got \(k)") }
+                    override.nicCount = k
+                }
+                fabric.nodeOverrides.append(override)
+            }
+        }
         gamma = try positive(.gamma, StepTimeModel.defaultGamma)
         guard gamma >= 1 else { throw c.invalid(.gamma, "expected an overlap exponent >= 1, got \(gamma)") }
         smallMessageBytes = try c.decodeIfPresent(Double.self, forKey: .small_message_bytes) ?? CollectiveOptions().smallMessageBytes
