@@ -109,9 +109,9 @@ let package = Package(
         // Snapshots are read through #filePath, not bundled as resources.
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "CUDABackend", "Network", "SimTestSupport"],
             exclude: ["Snapshots"]),
-        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend"]),
+        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "SimTestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["schedlab"], exclude: ["Snapshots"]),
+        .testTarget(name: "CLITests", dependencies: ["schedlab", "SimTestSupport"], exclude: ["Snapshots"]),
     ]
 )

@@ -461,7 +461,8 @@ public final class Simulation {
 
     private func recordAllocation(_ id: JobID, gpus: [GPUID], from start: SimTime, to end: SimTime) {
         // One row per node, GPUs as node-local indices, nodes in ascending order.
-        let sorted = gpus.sorted()
+        // Placements usually come sorted already; sort (allocating) only when they do not.
+        let sorted = zip(gpus, gpus.dropFirst()).allSatisfy({ $0.0 < $0.1 }) ? gpus : gpus.sorted()
         var k = 0
         while k < sorted.count {
             let node = topology.gpuNode[sorted[k].index]
@@ -496,7 +497,7 @@ public final class Simulation {
             let j = jobs[i]
             return JobOutcome(
                 id: j.id, name: j.spec.name, submit: j.spec.submitTime, firstStart: j.firstStart, finish: j.finish,
-                gpus: j.gpuCount, gpuType: firstGPUType[i], model: j.spec.zooModel?.name, runSeconds: j.runSeconds,
+                gpus: j.gpuCount, gpuType: firstGPUType[i], model: j.spec.model.map { ModelZoo.all[$0].name }, runSeconds: j.runSeconds,
                 preemptions: j.preemptions,
                 meanIterationSeconds: j.spec.model != nil && j.runSeconds > 0 ? stepIntegral[i] / j.runSeconds : nil,
                 communicationFraction: j.spec.model != nil && j.runSeconds > 0 ? commIntegral[i] / j.runSeconds : nil)

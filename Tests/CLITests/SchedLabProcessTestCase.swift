@@ -1,4 +1,5 @@
 import Foundation
+import SimTestSupport
 import XCTest
 
 /// Base class of the end-to-end tests: finds the built `schedlab` binary, gives each test a temporary
@@ -8,52 +9,12 @@ class SchedLabProcessTestCase: XCTestCase {
     static let repoRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// The built `schedlab` executable: $SCHEDLAB_BIN, else next to the test bundle (the products directory
-    /// is the parent of the .xctest bundle, whatever --scratch-path was), else the newest
-    /// `<repo>/.build*/{debug,<triple>/debug}/schedlab`.
-    static let binary: URL? = {
-        let fm = FileManager.default
-        func executable(_ url: URL) -> URL? {
-            var isDir: ObjCBool = false
-            return fm.fileExists(atPath: url.path, isDirectory: &isDir) && !isDir.boolValue && fm.isExecutableFile(atPath: url.path)
-                ? url : nil
-        }
-        if let env = ProcessInfo.processInfo.environment["SCHEDLAB_BIN"], !env.isEmpty {
-            return executable(URL(fileURLWithPath: env))
-        }
-        // Next to the test bundle. On Linux the .xctest is an executable (argv[0], Bundle.main); on macOS a
-        // bundle directory among Bundle.allBundles (Contents/MacOS/... inside it).
-        var bundles: [URL] = Bundle.allBundles.map(\.bundleURL) + [Bundle.main.bundleURL, Bundle.main.executableURL].compactMap { $0 }
-        bundles.append(URL(fileURLWithPath: CommandLine.arguments[0]))
-        for url in bundles {
-            var u = url.standardizedFileURL
-            while u.path != "/" && u.pathExtension != "xctest" { u = u.deletingLastPathComponent() }
-            let dir = u.pathExtension == "xctest" ? u.deletingLastPathComponent() : url.standardizedFileURL.deletingLastPathComponent()
-            if let found = executable(dir.appendingPathComponent("schedlab")) { return found }
-        }
-        // Fallback: search the scratch directories under the repository root, newest binary first.
-        var candidates: [URL] = []
-        let roots = (try? fm.contentsOfDirectory(atPath: repoRoot.path))?.filter { $0.hasPrefix(".build") } ?? []
-        for root in roots {
-            let r = repoRoot.appendingPathComponent(root)
-            candidates.append(r.appendingPathComponent("debug/schedlab"))
-            for sub in (try? fm.contentsOfDirectory(atPath: r.path)) ?? [] {
-                candidates.append(r.appendingPathComponent(sub).appendingPathComponent("debug/schedlab"))
-            }
-        }
-        func mtime(_ u: URL) -> Date {
-            (try? fm.attributesOfItem(atPath: u.path)[.modificationDate] as? Date) ?? .distantPast
-        }
-        return candidates.compactMap(executable).max { mtime($0) < mtime($1) }
-    }()
+    /// The built `schedlab` executable (see `SchedLabBinary.url`).
+    static var binary: URL? { SchedLabBinary.url }
 
     // MARK: - Running it
 
-    struct Output {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Output = SchedLabBinary.Output
 
     /// A per-test temporary directory (also the subprocess's working directory), removed after the test.
     var dir: URL!
@@ -73,36 +34,7 @@ class SchedLabProcessTestCase: XCTestCase {
             XCTFail("cannot find the schedlab executable (build it, or set SCHEDLAB_BIN)", file: file, line: line)
             throw XCTSkip("no schedlab binary")
         }
-        let id = UUID().uuidString
-        let outURL = dir.appendingPathComponent(".stdout-\(id)")
-        let errURL = dir.appendingPathComponent(".stderr-\(id)")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        let out = try FileHandle(forWritingTo: outURL)
-        let err = try FileHandle(forWritingTo: errURL)
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        var env = ProcessInfo.processInfo.environment
-        env["COLUMNS"] = "80"
-        env.removeValue(forKey: "LINES")
-        for (k, v) in environment { env[k] = v }
-        p.environment = env
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        p.waitUntilExit()
-        try out.close()
-        try err.close()
-        let result = Output(
-            status: p.terminationStatus,
-            stdout: String(decoding: try Data(contentsOf: outURL), as: UTF8.self),
-            stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
-        try? FileManager.default.removeItem(at: outURL)
-        try? FileManager.default.removeItem(at: errURL)
-        return result
+        return try SchedLabBinary.run(binary, args, in: dir, environment: environment)
     }
 
     func schedlab(_ args: String..., file: StaticString = #filePath, line: UInt = #line) throws -> Output {

@@ -1,5 +1,6 @@
 import CUDABackend
 import Foundation
+import SimTestSupport
 import XCTest
 
 /// `schedlab hw` on this machine, which has no CUDA: exit 3 with the reason; bad input still exits 2 first.

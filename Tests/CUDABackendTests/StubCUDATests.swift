@@ -1,5 +1,6 @@
 import CUDABackend
 import Foundation
+import SimTestSupport
 import XCTest
 
 /// `schedlab hw` end to end against stand-in CUDA libraries (`StubCUDASource`) loaded through LD_LIBRARY_PATH:
