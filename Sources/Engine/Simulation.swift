@@ -40,6 +40,11 @@ public final class Simulation {
     private var policy: any SchedulingPolicy
     private let placement: any PlacementStrategy
     private let skipsIdleRounds: Bool
+    private let skipsBlockedHeadRounds: Bool
+    /// The queue's first job when the last round ended with it still waiting (strict-order policies only).
+    private var blockedHead: JobID?
+    /// Whether any GPU was released since the last policy round.
+    private var releasedSinceRound = false
     private let options: SimulationOptions
     /// Observers called after every event.
     public var observers: [any SimulationObserver] = []
@@ -103,6 +108,7 @@ public final class Simulation {
         self.policy = policy
         self.placement = placement
         self.skipsIdleRounds = type(of: policy).onlyStartsWaitingJobs
+        self.skipsBlockedHeadRounds = type(of: policy).onlyStartsWaitingJobs && type(of: policy).startsStrictlyInQueueOrder
         self.options = options
         self.cluster = ClusterState(topology: topology)
         // Eligibility and the reference template depend only on (GPU-type constraint, model): computed once per
@@ -255,10 +261,15 @@ public final class Simulation {
         guard !queue.isEmpty || !running.isEmpty else { return }
         // NOTE: a round of a start-only policy with nobody waiting or nothing free cannot decide anything.
         if skipsIdleRounds && (queue.isEmpty || cluster.freeGPUs == 0) { return }
+        // NOTE: a strict-order policy whose head job could not start, with no GPU released since, cannot start it
+        // now either; arrivals behind the head change nothing.
+        if skipsBlockedHeadRounds && !releasedSinceRound && blockedHead != nil && queue.first == blockedHead { return }
+        releasedSinceRound = false
         // NOTE: the snapshot shares the engine's arrays (copy-on-write). It must be gone before the decisions
         // are applied, or the first mutation would copy every job; hence the separate function.
         let decisions = askPolicy()
         for decision in decisions { try apply(decision) }
+        blockedHead = queue.first
     }
 
     private func askPolicy() -> [SchedulingDecision] {
@@ -405,6 +416,7 @@ public final class Simulation {
         let since = jobs[i].runningSince!
         let gpus = jobs[i].gpus
         do { try cluster.release(gpus, from: id) } catch { preconditionFailure("engine lost track of \(id)'s GPUs: \(error)") }
+        releasedSinceRound = true
         recordAllocation(id, gpus: gpus, from: since, to: clock.now)
         jobs[i].runSeconds += (clock.now - since).seconds
         running.remove(at: runningPosition(of: id))  // before expectedEnd, its sort key, is cleared

@@ -16,10 +16,17 @@ public protocol SchedulingPolicy {
     /// then skips rounds in which no job waits or no GPU is free, since they cannot decide anything.
     /// Defaults to false (every round is run).
     static var onlyStartsWaitingJobs: Bool { get }
+    /// True for start-only policies that start jobs strictly in queue order, stopping at the first that does not
+    /// fit (FIFO): the engine then also skips a round when the queue's first job is the one that could not start
+    /// in the previous round and no GPU has been released since, since it still cannot start. This relies on
+    /// placement strategies finding GPUs whenever enough free ones exist, as every shipped strategy does.
+    /// Defaults to false.
+    static var startsStrictlyInQueueOrder: Bool { get }
 }
 
 extension SchedulingPolicy {
     public static var onlyStartsWaitingJobs: Bool { false }
+    public static var startsStrictlyInQueueOrder: Bool { false }
 
     /// The policy's catalog name.
     public var name: String { Self.name }

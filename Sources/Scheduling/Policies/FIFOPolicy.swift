@@ -8,6 +8,7 @@ import Workload
 public struct FIFOPolicy: SchedulingPolicy {
     public static let name = "fifo"
     public static let onlyStartsWaitingJobs = true
+    public static let startsStrictlyInQueueOrder = true
 
     /// Creates the policy; it has no parameters.
     public init(_ parameters: NoParameters = NoParameters()) {}
