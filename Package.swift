@@ -3,7 +3,8 @@
 // SchedLab: a deterministic discrete-event GPU-cluster simulator and scheduler testbed.
 //
 // Modules follow the architecture, each depending only on the ones above it:
-//   SimKernel → SimRandom → ClusterModel → Workload → Scheduling → Engine → Recording → Scenario → schedlab
+//   SimKernel → SimRandom → ClusterModel → Models → Workload → Network → Performance → Scheduling → Engine
+//   → Recording → Scenario → Regression → schedlab       (CCUDA → CUDABackend stand apart: the hardware backend)
 import PackageDescription
 
 // Invariant checks after every event (no GPU held twice, GPU-time conserved, every job accounted for)
@@ -38,18 +39,29 @@ let package = Package(
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
         .target(name: "SimRandom", dependencies: ["CGSL", "SimKernel"], swiftSettings: internalChecks),
         .target(name: "ClusterModel", dependencies: ["SimKernel"], swiftSettings: internalChecks),
-        .target(name: "Workload", dependencies: ["SimKernel", "SimRandom", "ClusterModel"], swiftSettings: internalChecks),
+        // The model zoo and the closed-form speed formulas (α–β all-reduce), below the workloads that name models.
+        .target(name: "Models", dependencies: ["ClusterModel"], swiftSettings: internalChecks),
+        .target(name: "Workload", dependencies: ["SimKernel", "SimRandom", "ClusterModel", "Models"], swiftSettings: internalChecks),
+        // Interconnect: link graph, max-min fair sharing of links between flows, collectives as flows.
+        .target(name: "Network", dependencies: ["ClusterModel"], swiftSettings: internalChecks),
+        // One throughput model (α–β or flow-level) that the engine and, through the oracle, policies ask.
         .target(
-            name: "Scheduling",
-            dependencies: ["SimKernel", "ClusterModel", "Workload", .product(name: "DequeModule", package: "swift-collections")],
+            name: "Performance",
+            dependencies: ["SimKernel", "ClusterModel", "Models", "Workload", "Network"],
             swiftSettings: internalChecks
         ),
-        // Interconnect: link graph, max-min fair sharing of links between flows, collectives as flows.
-        .target(name: "Network", dependencies: ["ClusterModel", "Workload"], swiftSettings: internalChecks),
+        .target(
+            name: "Scheduling",
+            dependencies: [
+                "SimKernel", "ClusterModel", "Workload", "Performance",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: internalChecks
+        ),
         .target(
             name: "Engine",
             dependencies: [
-                "SimKernel", "ClusterModel", "Workload", "Scheduling", "Network",
+                "SimKernel", "ClusterModel", "Models", "Workload", "Performance", "Scheduling", "Network",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: internalChecks
@@ -66,7 +78,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Network", "Engine", "CUDABackend", "Yams",
+                "SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Network", "Performance", "Scheduling", "Engine", "CUDABackend", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: internalChecks
@@ -81,14 +93,14 @@ let package = Package(
         .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
         .target(
             name: "CUDABackend",
-            dependencies: ["CCUDA", "ClusterModel", "Workload"],
+            dependencies: ["CCUDA", "ClusterModel", "Models"],
             swiftSettings: internalChecks
         ),
         // Tools
         .executableTarget(
             name: "schedlab",
             dependencies: [
-                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Network", "Engine", "Recording", "Scenario", "Regression", "CUDABackend",
+                "SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Network", "Performance", "Scheduling", "Engine", "Recording", "Scenario", "Regression", "CUDABackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: internalChecks
@@ -96,20 +108,22 @@ let package = Package(
         // Tests
         .target(
             name: "SimTestSupport",
-            dependencies: ["SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Engine"],
+            dependencies: ["SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Performance", "Scheduling", "Engine"],
             path: "Tests/SimTestSupport"
         ),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "SimRandomTests", dependencies: ["SimRandom"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "SimTestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "SimTestSupport"]),
+        .testTarget(name: "PerformanceTests", dependencies: ["Performance", "Network", "SimTestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimRandom", "SimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimTestSupport"]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine", "Network", "SimTestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Network", "Performance", "Models", "SimTestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "SimTestSupport"]),
         // Snapshots are read through #filePath, not bundled as resources.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "CUDABackend", "Network", "SimTestSupport"],
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Models", "Workload", "ClusterModel", "CUDABackend", "Network", "Performance", "SimTestSupport"],
             exclude: ["Snapshots"]),
-        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "SimTestSupport"]),
+        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "Models", "SimTestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab", "SimTestSupport"], exclude: ["Snapshots"]),

@@ -1,4 +1,4 @@
-import Workload
+import Models
 
 /// A synthetic training iteration standing in for a zoo model on real hardware: `gemmCount` square GEMMs of
 /// `gemmSize` whose FLOPs match the model's per-iteration FLOPs, then (data parallel over `gpus` > 1 GPUs) an

@@ -1,5 +1,5 @@
 import Foundation
-import Workload
+import Models
 
 /// Runs a zoo model's synthetic step on a backend and compares it with the speed model's prediction.
 public struct Validator {

@@ -1,4 +1,5 @@
 import ClusterModel
+import Models
 import Scheduling
 import SimKernel
 import Workload
@@ -6,6 +7,40 @@ import Workload
 /// What the engine derives about each job from the cluster before the run: where it may run, what
 /// "packed at its requested size" means for it, and how long that would take.
 public enum JobSetup {
+    /// Per-job eligibility and reference node for one run, in JobID order.
+    public struct Prepared: Sendable {
+        /// GPU types each job may use.
+        public let eligibleTypes: [GPUTypeMask]
+        /// The first node built from each job's reference template (see `referenceTemplate(for:in:)`).
+        public let referenceNodes: [Int32]
+
+        /// Derives both for `jobs`, each of which must be able to run on `topology`.
+        public init(jobs: [JobSpec], topology: Topology) {
+            // Eligibility and the reference node depend only on (GPU-type constraint, model): computed once per
+            // distinct pair, not once per job (100k jobs, a handful of pairs).
+            struct Key: Hashable {
+                var gpuType: String?
+                var model: Int?
+            }
+            var memo: [Key: (mask: GPUTypeMask, reference: Int32)] = [:]
+            var masks: [GPUTypeMask] = []
+            var refs: [Int32] = []
+            masks.reserveCapacity(jobs.count)
+            refs.reserveCapacity(jobs.count)
+            for spec in jobs {
+                let key = Key(gpuType: spec.gpuType, model: spec.model)
+                if memo[key] == nil {
+                    let mask = JobSetup.eligibleTypes(for: spec, in: topology)
+                    memo[key] = (mask, Int32(JobSetup.referenceTemplate(for: mask, in: topology) ?? 0))
+                }
+                masks.append(memo[key]!.mask)
+                refs.append(memo[key]!.reference)
+            }
+            eligibleTypes = masks
+            referenceNodes = refs
+        }
+    }
+
     /// GPU types of `topology` the job may use: its type constraint, and enough memory for its model.
     public static func eligibleTypes(for job: JobSpec, in topology: Topology) -> GPUTypeMask {
         var bits: UInt64 = 0

@@ -5,19 +5,23 @@ import ClusterModel
 public enum SimEvent: Sendable, Equatable {
     /// A job is submitted.
     case arrival(JobID)
-    /// A running job reaches the end of its work, if its run epoch still matches (a preemption or
+    /// A running job reaches the end of its work, if its run epoch still matches (a preemption, a resize or a
     /// speed change bumps the epoch and so cancels this event lazily).
     case completion(JobID, epoch: UInt32)
-    /// The policy runs (after arrivals/completions at this instant, or at a time it asked for).
+    /// A job's timed transition (restoring, checkpointing, resizing) ends, if its epoch still matches.
+    case transitionEnd(JobID, epoch: UInt32)
+    /// The policy's wake-up, if no later wake-up request replaced it (`generation` still current).
+    case policyTimer(generation: UInt32)
+    /// The policy runs (once per instant, after every arrival, completion and timer of that instant).
     case schedulingRound
 }
 
 /// Order of different events at the same instant.
 public enum EventPhase: UInt8, Sendable {
-    /// Completions first: GPUs freed at t are free for jobs arriving at t.
+    /// Completions and transition ends first: GPUs freed at t are free for jobs arriving at t.
     case completion = 0
     /// Then arrivals, so a round at t sees every job submitted at t.
     case arrival = 1
-    /// Then one scheduling round that sees everything that happened at t.
+    /// Then policy timers and the one scheduling round that sees everything that happened at t.
     case schedulingRound = 2
 }

@@ -6,37 +6,53 @@ extension Simulation {
     /// Checks the run's invariants and returns the first violation, or nil.
     ///
     /// - the cluster's derived counts agree with GPU ownership;
-    /// - every running job holds exactly its requested GPUs and the cluster says it holds them (so no GPU is
-    ///   held by two jobs), and no other job holds any;
-    /// - GPU-time is conserved: busy GPU-seconds integrated over time equal the sum over jobs of
-    ///   GPUs × time run (closed intervals plus the open ones up to now);
-    /// - every job is accounted for: the queue holds exactly the waiting jobs, `running` exactly the running
-    ///   ones, and pending + waiting + running + finished = all jobs.
+    /// - no GPU over its share: every job that holds GPUs (running or in a timed transition) holds them whole,
+    ///   as many as its GPU range allows, and the cluster gives each of them to it; no other job lists any
+    ///   (so no GPU is held by two jobs);
+    /// - GPU-time is conserved: busy GPU-seconds integrated over time equal the sum over jobs of GPU-seconds held
+    ///   (closed intervals plus the open ones up to now);
+    /// - every job is accounted for, in exactly one state: the queue holds exactly the waiting jobs in
+    ///   submission order, `running` exactly the running ones by expected end, the transition count the jobs in
+    ///   timed transitions, and the finished count the finished ones; running jobs have an expected end and
+    ///   transitioning ones a transition end, and nobody else has either.
     /// - Complexity: O(GPUs + jobs); called after every event in checked builds only.
     public func invariantViolation() -> String? {
         if let problem = cluster.invariantViolation() { return problem }
         var held = 0
         var gpuSeconds = 0.0
-        var counts = [0, 0, 0, 0, 0]
+        var counts = Array(repeating: 0, count: JobState.allCases.count)
         for job in jobs {
             counts[Int(job.state.rawValue)] += 1
-            gpuSeconds += Double(job.gpuCount) * job.runSeconds
-            guard job.state == .running else {
-                if !job.gpus.isEmpty { return "\(job.id) is \(job.state) but lists GPUs \(job.gpus)" }
+            gpuSeconds += job.gpuSeconds
+            if (job.expectedEnd != nil) != (job.state == .running) {
+                return "\(job.id) is \(job.state) with expected end \(job.expectedEnd.map { "\($0.seconds) s" } ?? "none")"
+            }
+            if (job.transitionEnd != nil) != job.state.isTransition {
+                return "\(job.id) is \(job.state) with transition end \(job.transitionEnd.map { "\($0.seconds) s" } ?? "none")"
+            }
+            guard job.state.holdsGPUs else {
+                if !job.gpus.isEmpty || job.heldSince != nil { return "\(job.id) is \(job.state) but lists GPUs \(job.gpus)" }
                 continue
             }
-            if job.gpus.count != job.gpuCount { return "\(job.id) runs on \(job.gpus.count) GPUs, requested \(job.gpuCount)" }
+            guard let since = job.heldSince else { return "\(job.id) is \(job.state) without an allocation start" }
+            guard job.allocation.isExclusive else {
+                return "\(job.id) holds \(job.allocation.shareMilli)/1000 of its GPUs; only whole GPUs are supported"
+            }
+            if !job.spec.allowedGPUCounts.contains(job.gpus.count) {
+                return "\(job.id) runs on \(job.gpus.count) GPUs, outside its allowed \(job.spec.allowedGPUCounts)"
+            }
             for g in job.gpus where cluster.owner[g.index] != job.id.raw {
                 return "\(job.id) believes it holds \(g), which the cluster gives to \(cluster.owner[g.index])"
             }
-            held += job.gpuCount
-            gpuSeconds += Double(job.gpuCount) * (now - job.runningSince!).seconds
+            held += job.gpus.count
+            gpuSeconds += Double(job.gpus.count) * (now - since).seconds
         }
-        if held != cluster.busyGPUs { return "running jobs hold \(held) GPUs but \(cluster.busyGPUs) are busy" }
+        if held != cluster.busyGPUs { return "jobs hold \(held) GPUs but \(cluster.busyGPUs) are busy" }
         if abs(gpuSeconds - busyGPUSeconds) > 1e-9 * max(1, busyGPUSeconds) {
             return "GPU-time not conserved: cluster integral \(busyGPUSeconds) GPU·s vs jobs' sum \(gpuSeconds) GPU·s"
         }
-        let waiting = counts[Int(JobState.queued.rawValue)] + counts[Int(JobState.preempted.rawValue)]
+        func count(_ s: JobState) -> Int { counts[Int(s.rawValue)] }
+        let waiting = count(.queued) + count(.preempted)
         if queue.count != waiting || !queue.allSatisfy({ jobs[$0.index].state.isWaiting }) {
             return "queue holds \(queue.count) entries but \(waiting) jobs are waiting"
         }
@@ -46,10 +62,14 @@ extension Simulation {
         for k in running.indices.dropFirst() where !ClusterSnapshot.endsBefore(running[k - 1], running[k], jobs) {
             return "running list is not sorted by expected end at position \(k)"
         }
-        if running.count != counts[Int(JobState.running.rawValue)] || !running.allSatisfy({ jobs[$0.index].state == .running }) {
-            return "running list has \(running.count) entries but \(counts[Int(JobState.running.rawValue)]) jobs run"
+        if running.count != count(.running) || !running.allSatisfy({ jobs[$0.index].state == .running }) {
+            return "running list has \(running.count) entries but \(count(.running)) jobs run"
         }
-        if counts.reduce(0, +) != jobs.count { return "job states do not add up to the number of jobs" }
+        let transitioning = count(.restoring) + count(.checkpointing) + count(.resizing)
+        if transitioningCount != transitioning {
+            return "\(transitioningCount) jobs counted in transition but \(transitioning) are"
+        }
+        if finishedCount != count(.finished) { return "\(finishedCount) jobs counted finished but \(count(.finished)) are" }
         return nil
     }
 }

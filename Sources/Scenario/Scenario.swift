@@ -1,6 +1,7 @@
 import ClusterModel
 import Engine
 import Network
+import Performance
 import Scheduling
 import Workload
 

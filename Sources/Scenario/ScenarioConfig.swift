@@ -1,5 +1,7 @@
 import ClusterModel
+import Models
 import Network
+import Performance
 import Scheduling
 import SimRandom
 import Workload

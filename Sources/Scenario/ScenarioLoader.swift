@@ -1,9 +1,11 @@
 import ClusterModel
 import CUDABackend
+import Models
 import Network
 import Crypto
 import Engine
 import Foundation
+import Performance
 import Scheduling
 import SimRandom
 import Workload

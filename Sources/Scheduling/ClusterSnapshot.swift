@@ -1,12 +1,14 @@
 import ClusterModel
 import DequeModule
+import Performance
 import SimKernel
 
 /// The read-only view of the simulation a policy decides from.
 ///
 /// A struct of copy-on-write arrays: handing it to a policy copies nothing, and because it is a value the
-/// policy cannot change the engine's state through it.
-public struct ClusterSnapshot: Sendable {
+/// policy cannot change the engine's state through it. The throughput oracle is the one shared object: it
+/// answers what-if questions about speed and caches the answers for later rounds.
+public struct ClusterSnapshot {
     /// Current simulated time.
     public let now: SimTime
     /// Every job of the run, indexed by `JobID` (includes pending and finished ones).
@@ -17,22 +19,37 @@ public struct ClusterSnapshot: Sendable {
     public let running: [JobID]
     /// GPU ownership and free counts.
     public let cluster: ClusterState
+    /// Every job's remaining work and current rate.
+    public let progress: JobProgress
+    /// Isolated speed of any job on any GPU set or GPU type; nil when the snapshot was built without one.
+    public let oracle: ThroughputOracle?
 
-    /// Creates a snapshot; `running` may be in any order (it is sorted here).
-    public init<Q: Sequence>(now: SimTime, jobs: [JobStatus], queue: Q, running: [JobID], cluster: ClusterState)
-    where Q.Element == JobID {
+    /// Creates a snapshot; `running` may be in any order (it is sorted here). Without `progress`, every job's
+    /// remaining work is read as its whole work at one unit per second (for tests of policies that ignore it).
+    public init<Q: Sequence>(
+        now: SimTime, jobs: [JobStatus], queue: Q, running: [JobID], cluster: ClusterState,
+        progress: JobProgress? = nil, oracle: ThroughputOracle? = nil
+    ) where Q.Element == JobID {
         self.init(
             now: now, jobs: jobs, queue: Deque(queue),
-            runningByExpectedEnd: running.sorted { Self.endsBefore($0, $1, jobs) }, cluster: cluster)
+            runningByExpectedEnd: running.sorted { Self.endsBefore($0, $1, jobs) }, cluster: cluster,
+            progress: progress ?? JobProgress(
+                work: jobs.map { $0.estimatedDuration.seconds }, referenceRate: Array(repeating: 1, count: jobs.count)),
+            oracle: oracle)
     }
 
     /// Creates a snapshot from a running list already sorted by (expected end, JobID), as the engine keeps it.
-    public init(now: SimTime, jobs: [JobStatus], queue: Deque<JobID>, runningByExpectedEnd: [JobID], cluster: ClusterState) {
+    public init(
+        now: SimTime, jobs: [JobStatus], queue: Deque<JobID>, runningByExpectedEnd: [JobID], cluster: ClusterState,
+        progress: JobProgress, oracle: ThroughputOracle?
+    ) {
         self.now = now
         self.jobs = jobs
         self.queue = queue
         self.running = runningByExpectedEnd
         self.cluster = cluster
+        self.progress = progress
+        self.oracle = oracle
     }
 
     /// The order of `running`: expected end, then JobID.
@@ -55,5 +72,44 @@ public struct ClusterSnapshot: Sendable {
         var n = 0
         for t in 0..<cluster.freeOfType.count where mask.contains(t) { n += Int(cluster.freeOfType[t]) }
         return n
+    }
+
+    /// Work units `job` has left now (iterations, or reference seconds).
+    @inlinable public func remainingWork(of job: JobID) -> Double { progress.remaining(job.index, at: now) }
+
+    /// Seconds `job` needs to finish: at its current speed while it runs; otherwise at its reference speed
+    /// (its requested size, packed), plus what is left of a timed transition it is in.
+    public func estimatedRemainingTime(of job: JobID) -> Double {
+        let i = job.index
+        let left = progress.remaining(i, at: now)
+        if jobs[i].state == .running && progress.workRate[i] > 0 { return left / progress.workRate[i] }
+        let transition = jobs[i].transitionEnd.map { max(0, ($0 - now).seconds) } ?? 0
+        return transition + left / progress.referenceRate[i]
+    }
+
+    /// Service `job` has received so far: time and GPU-time holding GPUs, including the open interval.
+    public func attainedService(of job: JobID) -> AttainedService {
+        let j = jobs[job.index]
+        var s = AttainedService(seconds: j.runSeconds, gpuSeconds: j.gpuSeconds)
+        if let since = j.heldSince {
+            let dt = (now - since).seconds
+            s.seconds += dt
+            s.gpuSeconds += dt * Double(j.allocation.count)
+        }
+        return s
+    }
+}
+
+/// How much of the cluster a job has consumed: the quantity least-attained-service policies order by.
+public struct AttainedService: Sendable, Equatable {
+    /// Seconds holding GPUs.
+    public var seconds: Double
+    /// GPU-seconds held (seconds × GPUs, summed over allocation intervals).
+    public var gpuSeconds: Double
+
+    /// Creates a value.
+    public init(seconds: Double, gpuSeconds: Double) {
+        self.seconds = seconds
+        self.gpuSeconds = gpuSeconds
     }
 }

@@ -1,4 +1,5 @@
 import ClusterModel
+import Models
 import SimKernel
 
 /// How much a job has to do.
@@ -17,8 +18,10 @@ public struct JobSpec: Sendable, Equatable {
     public var name: String
     /// When the job arrives.
     public var submitTime: SimTime
-    /// GPUs it needs, all at once (gang scheduled).
+    /// GPUs it needs, all at once (gang scheduled); its work is defined at this size.
     public var gpuCount: Int
+    /// GPU counts it can run at, for a job that can be resized; nil for a rigid job (exactly `gpuCount`).
+    public var gpuRange: ClosedRange<Int>?
     /// Index into `ModelZoo.all`, or nil when the source does not say (a trace without model info).
     public var model: Int?
     /// The work to do.
@@ -50,6 +53,9 @@ public struct JobSpec: Sendable, Equatable {
         self.user = user
         self.priority = priority
     }
+
+    /// GPU counts a start or resize may give it.
+    @inlinable public var allowedGPUCounts: ClosedRange<Int> { gpuRange ?? gpuCount...gpuCount }
 
     /// The zoo model, if known.
     public var zooModel: ZooModel? { model.map { ModelZoo.all[$0] } }

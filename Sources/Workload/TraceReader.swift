@@ -1,5 +1,6 @@
 import ClusterModel
 import Foundation
+import Models
 import SimKernel
 
 /// Reads SchedLab's canonical job trace CSV.

@@ -2,7 +2,9 @@ import ArgumentParser
 import ClusterModel
 import Engine
 import Foundation
+import Models
 import Network
+import Performance
 import Recording
 import Scheduling
 import SimRandom

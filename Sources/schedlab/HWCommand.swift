@@ -1,6 +1,7 @@
 import ArgumentParser
 import CUDABackend
 import Foundation
+import Models
 import Workload
 
 /// `schedlab hw`: measure a real GPU (CUDA loaded at run time) and validate the speed model against it.

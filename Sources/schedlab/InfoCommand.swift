@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterModel
+import Models
 import Scheduling
 import Workload
 

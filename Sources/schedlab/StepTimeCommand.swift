@@ -1,7 +1,9 @@
 import ArgumentParser
 import ClusterModel
 import Foundation
+import Models
 import Network
+import Performance
 import Workload
 
 /// `schedlab steptime`: the modeled iteration time of one job on one placement, with its breakdown.

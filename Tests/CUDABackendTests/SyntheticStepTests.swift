@@ -1,4 +1,5 @@
 import CUDABackend
+import Models
 import Workload
 import XCTest
 

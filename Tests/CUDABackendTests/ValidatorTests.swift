@@ -1,5 +1,6 @@
 @testable import CUDABackend
 import Foundation
+import Models
 import Workload
 import XCTest
 

@@ -1,7 +1,9 @@
 import ClusterModel
 import Engine
 import Foundation
+import Models
 import Network
+import Performance
 import Scheduling
 import SimKernel
 import SimTestSupport

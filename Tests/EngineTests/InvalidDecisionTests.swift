@@ -118,18 +118,20 @@ final class InvalidDecisionTests: XCTestCase {
         XCTAssertEqual(e.description, "policy 'p' at t=1.5 s made an invalid decision (start job3 on [0,2]): why")
     }
 
-    // A round whose first start is valid and whose second is not: after the throw, the engine state must still
-    // be consistent (J0 running on gpu0 and out of the queue, J1 waiting).
-    func testValidStartThenInvalidStartInSameRound() throws {
+    // A round whose first start is valid and whose second is not applies nothing: the decisions are validated
+    // as a whole (the second against what the first would leave) before any is applied, so after the throw both
+    // jobs still wait and every GPU is free.
+    func testValidStartThenInvalidStartInSameRoundAppliesNothing() throws {
         let sim = makeSimulation(
             jobs: [job(0, submit: 0, gpus: 1, duration: 10), job(1, submit: 0, gpus: 1, duration: 10)], topology: four,
             policy: ScriptedPolicy { _, _ in [start(0, [0]), start(1, [0])] })
         let e = try XCTUnwrap(expectInvalid(sim))
         XCTAssertEqual(e.reason, "gpu0 is already held by job0, cannot give it to job1")
-        XCTAssertEqual(sim.jobs[0].state, .running)
+        XCTAssertEqual(sim.jobs[0].state, .queued)
         XCTAssertEqual(sim.jobs[1].state, .queued)
         XCTAssertNil(sim.invariantViolation())
-        XCTAssertEqual(sim.queue, [JobID(1)])
+        XCTAssertEqual(sim.queue, [JobID(0), JobID(1)])
+        XCTAssertEqual(Array(sim.cluster.owner), [-1, -1, -1, -1])
     }
 
     // A policy that starts and then preempts the same job in one round makes legal moves one by one (queued →

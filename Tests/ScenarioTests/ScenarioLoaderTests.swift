@@ -1,5 +1,6 @@
 import ClusterModel
 import Foundation
+import Models
 import Scenario
 import Scheduling
 import Workload

@@ -41,7 +41,7 @@ public func makeSnapshot(topology: Topology, now: Double, jobs: [SnapshotJob]) -
             try! cluster.allocate(gpus, to: j.spec.id)
             s.gpus = gpus
             s.firstStart = .zero
-            s.runningSince = .zero
+            s.heldSince = .zero
             s.expectedEnd = j.expectedEnd.map { SimTime.seconds($0) }
             running.append(j.spec.id)
         } else if j.state.isWaiting {

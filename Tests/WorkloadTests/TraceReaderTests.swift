@@ -1,4 +1,5 @@
 import ClusterModel
+import Models
 import SimKernel
 import Workload
 import XCTest

@@ -1,5 +1,6 @@
 import ClusterModel
-import Workload
+import Models
+import Network
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
 import ClusterModel
 import SimKernel
 import SimTestSupport
-import Workload
+import Models
 import XCTest
 
 final class SpeedModelTests: XCTestCase {
@@ -88,21 +88,5 @@ final class SpeedModelTests: XCTestCase {
         XCTAssertEqual(SpeedModel.shape(of: [9, 0, 8].map(GPUID.init), in: topo).map(\.gpus), [2, 1])
         XCTAssertEqual(SpeedModel.packedShape(20, on: dgx).map(\.gpus), [8, 8, 4])
         XCTAssertEqual(SpeedModel.packedShape(8, on: dgx).map(\.gpus), [8])
-    }
-
-    // A duration job on its packed reference placement runs at rate exactly 1; a model-less job always does;
-    // spread over 2 nodes it runs at ref/actual = 0.10443013848945971 / 0.11084672469635626.
-    func testWorkRates() {
-        let packed = SpeedModel.packedShape(8, on: dgx)
-        var j = JobSpec(id: JobID(0), name: "x", submitTime: .zero, gpuCount: 8, model: ModelZoo.index(named: "resnet50"),
-                        work: .duration(.seconds(Int64(100))))
-        XCTAssertEqual(SpeedModel.workRate(job: j, shape: packed, reference: packed), 1)
-        XCTAssertEqual(SpeedModel.workRate(job: j, shape: [(dgx, 4), (dgx, 4)], reference: packed), 0.9421129832706057, accuracy: 1e-12)
-        j.model = nil
-        XCTAssertEqual(SpeedModel.workRate(job: j, shape: [(dgx, 4), (dgx, 4)], reference: packed), 1)
-        let it = JobSpec(id: JobID(0), name: "x", submitTime: .zero, gpuCount: 8, model: 0, work: .iterations(500))
-        XCTAssertEqual(SpeedModel.workRate(job: it, shape: packed, reference: packed), 1 / 0.10443013848945971, accuracy: 1e-9)
-        XCTAssertEqual(SpeedModel.workUnits(it), 500)
-        XCTAssertEqual(SpeedModel.workUnits(j), 100)
     }
 }

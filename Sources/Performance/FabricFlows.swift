@@ -2,8 +2,8 @@ import ClusterModel
 import Network
 import SimKernel
 
-/// The engine's view of the shared fabric: which flows belong to which running job, and their current rates.
-struct NetworkState {
+/// The shared fabric's flows: which belong to which attached job, and their current rates.
+struct FabricFlows {
     let model: Interconnect
     private(set) var flows: FlowNetwork
     private var plans: [AllReducePlan?]

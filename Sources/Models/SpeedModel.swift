@@ -1,5 +1,4 @@
 import ClusterModel
-import SimKernel
 
 /// The modeled duration of one training iteration, with its parts.
 public struct StepTime: Sendable, Equatable {
@@ -85,28 +84,5 @@ public enum SpeedModel {
             left -= k
         }
         return shape
-    }
-
-    /// Work units per second for `job` on `shape`: iterations/s for iteration jobs; for duration jobs,
-    /// reference-seconds per second (1 at the reference placement, so a trace job runs as long as recorded).
-    public static func workRate(
-        job: JobSpec, shape: [(template: NodeTemplate, gpus: Int)], reference: [(template: NodeTemplate, gpus: Int)]
-    ) -> Double {
-        guard let model = job.zooModel else { return 1 }
-        let actual = stepTime(model: model, gpu: shape[0].template.gpuType, shape: shape).total
-        switch job.work {
-        case .iterations: return 1 / actual
-        case .duration:
-            let ref = stepTime(model: model, gpu: reference[0].template.gpuType, shape: reference).total
-            return ref / actual
-        }
-    }
-
-    /// The job's total work in units (iterations, or reference seconds).
-    public static func workUnits(_ job: JobSpec) -> Double {
-        switch job.work {
-        case .iterations(let k): return k
-        case .duration(let d): return d.seconds
-        }
     }
 }

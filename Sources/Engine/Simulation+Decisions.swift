@@ -1,0 +1,159 @@
+import ClusterModel
+import Scheduling
+import SimKernel
+
+/// A decision checked against the state, with the costs it will incur: applying it cannot fail.
+enum ValidatedDecision {
+    case start(JobID, gpus: [GPUID], restoreSeconds: Double)
+    case preempt(JobID, checkpointSeconds: Double)
+    case reallocate(JobID, gpus: [GPUID], kind: TransitionKind, seconds: Double)
+    case wakeUp(SimTime)
+}
+
+extension Simulation {
+    // MARK: - Policy rounds
+
+    func schedulingRound() throws(SimulationError) {
+        guard !queue.isEmpty || !running.isEmpty else { return }
+        // NOTE: a round of a start-only policy with nobody waiting or nothing free cannot decide anything.
+        if skipsIdleRounds && (queue.isEmpty || cluster.freeGPUs == 0) { return }
+        // NOTE: a strict-order policy whose head job could not start, with no GPU released since, cannot start it
+        // now either; arrivals behind the head change nothing.
+        if skipsBlockedHeadRounds && !releasedSinceRound && blockedHead != nil && queue.first == blockedHead { return }
+        releasedSinceRound = false
+        // NOTE: the snapshot shares the engine's arrays (copy-on-write). It must be gone before the decisions
+        // are applied, or the first mutation would copy every job; hence the separate function.
+        let decisions = askPolicy()
+        // All or nothing: every decision is validated (each against what the earlier ones leave) before any is
+        // applied, so a round with an invalid decision leaves the state exactly as the policy saw it.
+        let plan = try validate(decisions)
+        for step in plan { apply(step) }
+        blockedHead = queue.first
+    }
+
+    private func askPolicy() -> [SchedulingDecision] {
+        let snapshot = ClusterSnapshot(
+            now: clock.now, jobs: jobs, queue: queue, runningByExpectedEnd: running, cluster: cluster,
+            progress: progress, oracle: oracle)
+        var planner = PlacementPlanner(cluster: cluster, strategy: placement)
+        return policy.schedule(snapshot, planner: &planner)
+    }
+
+    // MARK: - Validation
+
+    /// Checks every decision of a round in order against the state the earlier ones leave.
+    func validate(_ decisions: [SchedulingDecision]) throws(SimulationError) -> [ValidatedDecision] {
+        overlay.beginRound()
+        var plan: [ValidatedDecision] = []
+        plan.reserveCapacity(decisions.count)
+        for d in decisions { plan.append(try validate(d)) }
+        return plan
+    }
+
+    private func validate(_ decision: SchedulingDecision) throws(SimulationError) -> ValidatedDecision {
+        func reject(_ reason: String) -> SimulationError {
+            .invalidDecision(policy: policyName, time: clock.now, decision: decision, reason: reason)
+        }
+        func existing(_ id: JobID) throws(SimulationError) -> Int {
+            guard id.index >= 0 && id.index < jobs.count else { throw reject("\(id) does not exist") }
+            return id.index
+        }
+        /// Checks a GPU list's count, types, existence and duplicates; `mayHold` GPUs may already be the job's.
+        func checkGPUs(_ gpus: [GPUID], of id: JobID, count allowed: ClosedRange<Int>, mayHold: Bool) throws(SimulationError) {
+            let job = jobs[id.index]
+            guard allowed.contains(gpus.count) else {
+                throw reject(allowed.count == 1
+                    ? "\(id) needs \(allowed.lowerBound) GPUs, the decision gives \(gpus.count)"
+                    : "\(id) runs on \(allowed.lowerBound) to \(allowed.upperBound) GPUs, the decision gives \(gpus.count)")
+            }
+            for g in gpus where g.index >= 0 && g.index < topology.gpuCount
+                && !job.eligibleTypes.contains(Int(topology.gpuTypeIndex[g.index])) {
+                throw reject("\(g) is a \(topology.gpuTypes[Int(topology.gpuTypeIndex[g.index])].name), which \(id) cannot use")
+            }
+            overlay.beginDecision()
+            for g in gpus {
+                guard g.index >= 0 && g.index < topology.gpuCount else { throw reject(AllocationError.unknownGPU(g).description) }
+                guard overlay.list(g) else { throw reject(AllocationError.duplicate(g, id).description) }
+                let holder = overlay.owner(of: g, in: cluster)
+                if holder >= 0 && !(mayHold && holder == id.raw) {
+                    throw reject(holder == id.raw
+                        ? AllocationError.duplicate(g, id).description
+                        : AllocationError.busy(g, heldBy: JobID(Int(holder)), wanted: id).description)
+                }
+            }
+        }
+
+        switch decision {
+        case .start(let id, let gpus):
+            let i = try existing(id)
+            let state = overlay.state(of: i, in: jobs)
+            guard state.isWaiting else { throw reject("\(id) is \(state), not waiting") }
+            try checkGPUs(gpus, of: id, count: jobs[i].spec.allowedGPUCounts, mayHold: false)
+            let seconds = try cost(.restore(firstStart: jobs[i].firstStart == nil), i, from: [], to: gpus, reject)
+            for g in gpus { overlay.setOwner(of: g, to: id.raw) }
+            overlay.set(job: i, state: seconds > 0 ? .restoring : .running, gpus: gpus)
+            return .start(id, gpus: gpus, restoreSeconds: seconds)
+
+        case .preempt(let id):
+            let i = try existing(id)
+            let state = overlay.state(of: i, in: jobs)
+            guard state == .running else { throw reject("\(id) is \(state), not running") }
+            let held = overlay.gpus(of: i, in: jobs)
+            let seconds = try cost(.checkpoint, i, from: held, to: [], reject)
+            if seconds > 0 {
+                overlay.set(job: i, state: .checkpointing, gpus: held)  // the GPUs stay held until the checkpoint ends
+            } else {
+                for g in held { overlay.setOwner(of: g, to: -1) }
+                overlay.set(job: i, state: .preempted, gpus: [])
+            }
+            return .preempt(id, checkpointSeconds: seconds)
+
+        case .resize(let id, let gpus), .migrate(let id, let gpus):
+            let i = try existing(id)
+            let state = overlay.state(of: i, in: jobs)
+            guard state == .running else { throw reject("\(id) is \(state), not running") }
+            let held = overlay.gpus(of: i, in: jobs)
+            let kind: TransitionKind
+            if case .migrate = decision {
+                kind = .migrate
+                try checkGPUs(gpus, of: id, count: held.count...held.count, mayHold: true)
+            } else {
+                kind = .resize
+                try checkGPUs(gpus, of: id, count: jobs[i].spec.allowedGPUCounts, mayHold: true)
+            }
+            guard gpus.sorted() != held.sorted() else { throw reject("\(id) already holds exactly these GPUs") }
+            let seconds = try cost(kind, i, from: held, to: gpus, reject)
+            for g in held { overlay.setOwner(of: g, to: -1) }
+            for g in gpus { overlay.setOwner(of: g, to: id.raw) }
+            overlay.set(job: i, state: seconds > 0 ? .resizing : .running, gpus: gpus)
+            return .reallocate(id, gpus: gpus, kind: kind, seconds: seconds)
+
+        case .wakeUp(let time):
+            guard time > clock.now else { throw reject("wake-up time \(time.seconds) s is not in the future") }
+            return .wakeUp(time)
+        }
+    }
+
+    /// The cost model's seconds for a transition, checked: a cost that is negative, not finite, or beyond
+    /// what the clock can hold is the cost model's error, reported against the decision.
+    private func cost(
+        _ kind: TransitionKind, _ i: Int, from: [GPUID], to: [GPUID], _ reject: (String) -> SimulationError
+    ) throws(SimulationError) -> Double {
+        let s = costs.seconds(kind, job: jobs[i], from: from, to: to)
+        guard s.isFinite && s >= 0 && s < SimTime.never.seconds - clock.now.seconds else {
+            throw reject("the transition cost model gave \(s) s for a \(kind) of \(jobs[i].id); expected a finite number >= 0")
+        }
+        return s
+    }
+
+    // MARK: - Applying
+
+    func apply(_ step: ValidatedDecision) {
+        switch step {
+        case .start(let id, let gpus, let seconds): start(id, on: gpus, restoreSeconds: seconds)
+        case .preempt(let id, let seconds): preempt(id, checkpointSeconds: seconds)
+        case .reallocate(let id, let gpus, let kind, let seconds): reallocate(id, to: gpus, kind: kind, seconds: seconds)
+        case .wakeUp(let time): setTimer(at: time)
+        }
+    }
+}

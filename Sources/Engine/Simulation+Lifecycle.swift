@@ -1,0 +1,182 @@
+import ClusterModel
+import Scheduling
+import SimKernel
+
+/// Job lifecycle: every state change goes through here, and so does every change of who holds which GPU.
+extension Simulation {
+    func transition(_ id: JobID, to next: JobState) {
+        let current = jobs[id.index].state
+        precondition(current.canMove(to: next), "illegal job transition \(current) → \(next) for \(id)")
+        jobs[id.index].state = next
+    }
+
+    /// Gives a waiting job its GPUs; it runs at once, or after restoring for `restoreSeconds`.
+    func start(_ id: JobID, on gpus: [GPUID], restoreSeconds: Double) {
+        let i = id.index
+        do { try cluster.allocate(gpus, to: id) } catch { preconditionFailure("validated start of \(id) failed: \(error)") }
+        if jobs[i].firstStart == nil {
+            jobs[i].firstStart = clock.now
+            firstGPUType[i] = topology.gpuTypes[Int(topology.gpuTypeIndex[gpus[0].index])].name
+        }
+        jobs[i].allocation = Allocation(gpus: gpus)
+        jobs[i].heldSince = clock.now
+        queue.remove(at: queuePosition(of: id))
+        if restoreSeconds > 0 {
+            beginTransition(id, to: .restoring, seconds: restoreSeconds)
+        } else {
+            beginRunning(id)
+        }
+    }
+
+    /// Makes a job that holds its GPUs run: registers it with the speed model, sets its speed and schedules
+    /// its completion; re-rates the jobs whose speed its communication changed.
+    func beginRunning(_ id: JobID) {
+        let i = id.index
+        transition(id, to: .running)
+        let others = throughput.attach(jobs[i].spec, on: jobs[i].gpus)
+        setSpeed(i)
+        progress.since[i] = clock.now
+        epoch[i] &+= 1
+        let end = clock.now + SimTime.seconds(progress.remainingWork[i] / progress.workRate[i])
+        jobs[i].expectedEnd = end
+        running.insert(id, at: runningPosition(of: id))
+        events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
+        for other in others { rerate(other) }
+    }
+
+    /// Stops a running job's progress: brings its work up to date, takes it off the running list and out of the
+    /// speed model (re-rating the jobs that shared links with it), and cancels its completion.
+    private func stopProgress(_ id: JobID) {
+        let i = id.index
+        settleProgress(i)
+        running.remove(at: runningPosition(of: id))  // before expectedEnd, its sort key, is cleared
+        jobs[i].expectedEnd = nil
+        epoch[i] &+= 1  // cancels the pending completion
+        progress.workRate[i] = 0
+        currentStep[i] = 0
+        currentCommFraction[i] = 0
+        for other in throughput.detach(id) { rerate(other) }
+    }
+
+    /// Enters a timed transition: the job holds its GPUs and makes no progress until it ends.
+    private func beginTransition(_ id: JobID, to state: JobState, seconds: Double) {
+        let i = id.index
+        transition(id, to: state)
+        epoch[i] &+= 1
+        let end = clock.now + SimTime.seconds(seconds)
+        jobs[i].transitionEnd = end
+        transitionSince[i] = clock.now
+        transitioningCount += 1
+        events.push(.transitionEnd(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
+    }
+
+    /// Ends a job's timed transition: a restore or resize starts it running, a checkpoint completes its preemption.
+    func endTransition(_ id: JobID) {
+        let i = id.index
+        jobs[i].overheadSeconds += (clock.now - transitionSince[i]).seconds
+        jobs[i].transitionEnd = nil
+        transitioningCount -= 1
+        switch jobs[i].state {
+        case .restoring, .resizing:
+            beginRunning(id)
+        case .checkpointing:
+            releaseAll(id)
+            transition(id, to: .preempted)
+            queue.insert(id, at: queuePosition(of: id))  // back at its submission position
+        default:
+            preconditionFailure("\(id) ended a transition while \(jobs[i].state)")
+        }
+    }
+
+    /// Closes the job's current allocation interval at now: records where it was and adds its time and GPU-time.
+    private func closeInterval(_ id: JobID) {
+        let i = id.index
+        let since = jobs[i].heldSince!
+        let dt = (clock.now - since).seconds
+        recorder.allocation(id, gpus: jobs[i].gpus, from: since, to: clock.now, in: topology)
+        jobs[i].runSeconds += dt
+        jobs[i].gpuSeconds += dt * Double(jobs[i].allocation.count)
+    }
+
+    /// Gives every GPU of the job back and closes its allocation interval.
+    private func releaseAll(_ id: JobID) {
+        let i = id.index
+        do { try cluster.release(jobs[i].gpus, from: id) } catch { preconditionFailure("engine lost track of \(id)'s GPUs: \(error)") }
+        releasedSinceRound = true
+        closeInterval(id)
+        jobs[i].allocation = .none
+        jobs[i].heldSince = nil
+    }
+
+    func finish(_ id: JobID) {
+        stopProgress(id)
+        releaseAll(id)
+        progress.remainingWork[id.index] = 0
+        transition(id, to: .finished)
+        jobs[id.index].finish = clock.now
+        finishedCount += 1
+    }
+
+    /// Preempts a running job: at once, or after a checkpoint of `checkpointSeconds` during which it keeps its GPUs.
+    func preempt(_ id: JobID, checkpointSeconds: Double) {
+        stopProgress(id)
+        jobs[id.index].preemptions += 1
+        if checkpointSeconds > 0 {
+            beginTransition(id, to: .checkpointing, seconds: checkpointSeconds)
+        } else {
+            releaseAll(id)
+            transition(id, to: .preempted)
+            queue.insert(id, at: queuePosition(of: id))  // back at its submission position
+        }
+    }
+
+    /// Moves a running job to `gpus` (a resize or a migration): GPUs in both sets stay held throughout, the
+    /// others are released or claimed now; it runs on the new set at once or after `seconds` of transition.
+    func reallocate(_ id: JobID, to gpus: [GPUID], kind: TransitionKind, seconds: Double) {
+        let i = id.index
+        stopProgress(id)
+        closeInterval(id)
+        let old = jobs[i].gpus
+        let leaving = old.filter { !gpus.contains($0) }
+        let joining = gpus.filter { !old.contains($0) }
+        do {
+            if !leaving.isEmpty { try cluster.release(leaving, from: id) }
+            if !joining.isEmpty { try cluster.allocate(joining, to: id) }
+        } catch {
+            preconditionFailure("validated \(kind) of \(id) failed: \(error)")
+        }
+        if !leaving.isEmpty { releasedSinceRound = true }
+        jobs[i].allocation = Allocation(gpus: gpus)
+        jobs[i].heldSince = clock.now
+        if kind == .migrate { jobs[i].migrations += 1 } else { jobs[i].resizes += 1 }
+        if seconds > 0 {
+            beginTransition(id, to: .resizing, seconds: seconds)
+        } else {
+            beginRunning(id)
+        }
+    }
+
+    // MARK: - Ordered lists
+
+    /// Where `id` is, or belongs, in the queue (sorted by JobID). O(log Q).
+    func queuePosition(of id: JobID) -> Int {
+        var lo = 0
+        var hi = queue.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if queue[mid] < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// Where `id` is, or belongs, in `running` (sorted by expected end, then JobID). O(log R).
+    func runningPosition(of id: JobID) -> Int {
+        var lo = 0
+        var hi = running.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if ClusterSnapshot.endsBefore(running[mid], id, jobs) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}

@@ -1,0 +1,38 @@
+import ClusterModel
+import Scheduling
+import SimKernel
+
+/// Work done and speed: progress is brought up to date lazily, only when a job's rate is about to change.
+extension Simulation {
+    /// Sets a running job's speed from the speed model (its placement, and under the flow model the fabric's
+    /// current rates).
+    func setSpeed(_ i: Int) {
+        let step = throughput.currentStep(of: jobs[i].spec, on: jobs[i].gpus)
+        progress.workRate[i] = step.workRate
+        currentStep[i] = step.seconds
+        currentCommFraction[i] = step.communicationFraction
+    }
+
+    /// Brings a job's remaining work and iteration statistics up to now (before its rate changes).
+    func settleProgress(_ i: Int) {
+        let dt = (clock.now - progress.since[i]).seconds
+        progress.remainingWork[i] = max(0, progress.remainingWork[i] - progress.workRate[i] * dt)
+        stepIntegral[i] += dt * currentStep[i]
+        commIntegral[i] += dt * currentCommFraction[i]
+        progress.since[i] = clock.now
+    }
+
+    /// Re-derives a running job's speed after the flows on its links changed, and moves its completion.
+    func rerate(_ id: JobID) {
+        let i = id.index
+        guard jobs[i].state == .running else { return }
+        settleProgress(i)
+        setSpeed(i)
+        running.remove(at: runningPosition(of: id))  // keyed by the old expected end
+        epoch[i] &+= 1  // the completion scheduled at the old speed is now stale
+        let end = clock.now + SimTime.seconds(progress.remainingWork[i] / progress.workRate[i])
+        jobs[i].expectedEnd = end
+        running.insert(id, at: runningPosition(of: id))
+        events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
+    }
+}

@@ -1,0 +1,25 @@
+import Models
+import Scheduling
+
+extension Simulation {
+    /// The run's outputs: one outcome per job, the recorder's rows, and the summary metrics.
+    func result() -> RunResult {
+        let outcomes = jobs.indices.map { i -> JobOutcome in
+            let j = jobs[i]
+            // Iteration statistics average over the time the job made progress (holding time minus transitions).
+            let progressSeconds = j.runSeconds - j.overheadSeconds
+            let hasStats = j.spec.model != nil && progressSeconds > 0
+            return JobOutcome(
+                id: j.id, name: j.spec.name, submit: j.spec.submitTime, firstStart: j.firstStart, finish: j.finish,
+                gpus: j.gpuCount, gpuType: firstGPUType[i], model: j.spec.model.map { ModelZoo.all[$0].name },
+                runSeconds: j.runSeconds, preemptions: j.preemptions,
+                meanIterationSeconds: hasStats ? stepIntegral[i] / progressSeconds : nil,
+                communicationFraction: hasStats ? commIntegral[i] / progressSeconds : nil)
+        }
+        let unfinished = jobs.filter { $0.state != .finished }.map(\.id)
+        return RunResult(
+            jobs: outcomes, allocations: recorder.allocations, samples: recorder.samples,
+            summary: RunMetrics.summary(jobs: outcomes, busyGPUSeconds: busyGPUSeconds, clusterGPUs: topology.gpuCount),
+            eventsProcessed: eventsProcessed, simulatedEnd: clock.now, unfinishedJobs: unfinished, links: recorder.links)
+    }
+}

@@ -1,0 +1,96 @@
+import ClusterModel
+import Models
+import Network
+import SimKernel
+import Workload
+
+/// The flow-level speed model: every attached multi-GPU job with a zoo model keeps its all-reduce flows in
+/// one shared max-min fair `FlowNetwork`; its communication time follows from its flows' current rates, and
+/// its iteration is Pollux's overlap of compute and communication, (T_c^γ + T_n^γ)^(1/γ).
+///
+/// Attaching or detaching a job re-solves only the connected component its flows touch, and returns the
+/// jobs whose flows' rates changed, so the engine re-rates exactly those.
+public final class FlowThroughput: ThroughputModel {
+    public let name = "flow"
+    /// The fabric and its tunables.
+    public let interconnect: Interconnect
+    private let topology: Topology
+    private let compute: ComputeTable
+    private var fabric: FabricFlows
+    /// Each job's reference node (a node built like its reference template), by JobID.
+    private let referenceNodes: [Int32]
+    private var referenceMemo: [ReferenceKey: Double] = [:]
+
+    /// The memo key of a reference step: model, GPU count and reference template node.
+    private struct ReferenceKey: Hashable {
+        var model: Int
+        var gpus: Int
+        var node: Int32
+    }
+
+    /// Prepares the model for `jobs` (in JobID order) with reference placements on nodes like `referenceNodes[i]`.
+    public init(interconnect: Interconnect, jobs: [JobSpec], referenceNodes: [Int32]) {
+        self.interconnect = interconnect
+        self.topology = interconnect.graph.topology
+        self.compute = ComputeTable(topology: topology)
+        self.fabric = FabricFlows(model: interconnect, jobCount: jobs.count)
+        self.referenceNodes = referenceNodes
+    }
+
+    private func gamma(_ model: Int) -> Double { ModelZoo.all[model].overlapGamma ?? interconnect.gamma }
+
+    /// The uncontended step of a job's model at its requested size, packed on the first nodes built like its
+    /// reference node: the placement at which a duration job runs exactly its recorded duration.
+    public func referenceStep(of job: JobSpec) -> Double {
+        guard let m = job.model else { return 0 }
+        let node = referenceNodes[job.id.index]
+        let key = ReferenceKey(model: m, gpus: job.gpuCount, node: node)
+        if let step = referenceMemo[key] { return step }
+        let template = topology.nodeTemplates[Int(node)]
+        var gpus: [GPUID] = []
+        for n in 0..<topology.nodeCount where topology.nodeTemplates[n] == template {
+            for g in topology.gpus(of: NodeID(n)) where gpus.count < job.gpuCount { gpus.append(GPUID(g)) }
+            if gpus.count == job.gpuCount { break }
+        }
+        let comm = fabric.uncontendedTime(on: gpus, bytes: ModelZoo.all[m].gradientBytes).total
+        let refCompute = compute.seconds(model: m, type: topology.typeIndex(of: NodeID(Int(node))))
+        let step = StepTimeModel.overlap(compute: refCompute, communication: comm, gamma: gamma(m))
+        referenceMemo[key] = step
+        return step
+    }
+
+    public func isolatedStep(of job: JobSpec, on gpus: [GPUID]) -> StepEstimate {
+        guard let m = job.model else { return estimate(of: job, gpuCount: gpus.count, compute: 0, communication: 0, step: 0) }
+        let c = compute.seconds(model: m, on: gpus, topology: topology)
+        let comm = fabric.uncontendedTime(on: gpus, bytes: ModelZoo.all[m].gradientBytes).total
+        return estimate(of: job, gpuCount: gpus.count, compute: c, communication: comm,
+                        step: StepTimeModel.overlap(compute: c, communication: comm, gamma: gamma(m)))
+    }
+
+    public func attach(_ job: JobSpec, on gpus: [GPUID]) -> [JobID] {
+        guard let m = job.model else { return [] }
+        return fabric.start(job.id, on: gpus, bytes: ModelZoo.all[m].gradientBytes)
+    }
+
+    public func detach(_ job: JobID) -> [JobID] { fabric.stop(job) }
+
+    public func currentStep(of job: JobSpec, on gpus: [GPUID]) -> StepEstimate {
+        guard let m = job.model else { return estimate(of: job, gpuCount: gpus.count, compute: 0, communication: 0, step: 0) }
+        let c = compute.seconds(model: m, on: gpus, topology: topology)
+        let comm = fabric.collectiveTime(of: job.id).total
+        return estimate(of: job, gpuCount: gpus.count, compute: c, communication: comm,
+                        step: StepTimeModel.overlap(compute: c, communication: comm, gamma: gamma(m)))
+    }
+
+    public var linkSampleInterval: SimTime? {
+        let s = interconnect.linkSampleInterval
+        guard s > 0 else { return nil }
+        return .seconds(s)
+    }
+
+    public func busiestLinks() -> [LinkUtilization] {
+        fabric.busiestLinks(interconnect.linksPerSample).map {
+            LinkUtilization(link: $0.link.raw, name: interconnect.graph.name(of: $0.link), utilization: $0.utilization)
+        }
+    }
+}
