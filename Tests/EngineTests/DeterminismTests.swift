@@ -27,12 +27,11 @@ final class DeterminismTests: XCTestCase {
     }
 
     // Running the same inputs twice gives identical jobs, allocations, samples, summary and event count,
-    // for every policy × placement.
+    // for every policy × placement of the catalogs.
     func testSameInputsSameResult() throws {
         let (topo, jobs) = workload()
-        let policies: [() -> any SchedulingPolicy] = [{ FIFOPolicy() }, { SJFPolicy() }, { EASYBackfillPolicy() }]
-        for make in policies {
-            for placement: any PlacementStrategy in [FirstFitPlacement(), PackedPlacement()] {
+        for (_, make) in everyCatalogPolicy {
+            for placement in everyPlacement {
                 let a = try simulate(jobs: jobs, topology: topo, policy: make(), placement: placement)
                 let b = try simulate(jobs: jobs, topology: topo, policy: make(), placement: placement)
                 let label = "\(make().name)/\(placement.name)"

@@ -9,10 +9,6 @@ import XCTest
 /// Seeded random small clusters and duration jobs, run under every policy × placement with invariants
 /// checked after every event.
 final class RandomPropertyTests: XCTestCase {
-    private static let policies: [@Sendable () -> any SchedulingPolicy] = [
-        { FIFOPolicy() }, { SJFPolicy() }, { EASYBackfillPolicy() },
-    ]
-    private static let placements: [any PlacementStrategy] = [FirstFitPlacement(), PackedPlacement()]
 
     /// 1–2 racks of 1–2 nodes with 1, 2, 4 or 8 GPUs of t4 or a100-80; 3–12 duration jobs (1–20 s) arriving
     /// over 0–30 s, some pinned to a GPU type; every job can run on the cluster.
@@ -37,15 +33,15 @@ final class RandomPropertyTests: XCTestCase {
         return (topo, inSubmissionOrder(jobs))
     }
 
-    // For 100 seeds × 3 policies × 2 placements: invariants hold after every event, every job finishes, each
+    // For 100 seeds × every catalog policy × every placement: invariants hold after every event, every job finishes, each
     // runs exactly its duration once started, no GPU is held by two jobs at once in the recorded allocations,
     // and busy GPU-seconds (gpu_hours·3600) equal Σ gpus × duration.
     func testInvariantsAndConservationOnRandomScenarios() {
         withEvery("random scenario", in: 0..<100) { seed in
             let (topo, jobs) = Self.scenario(seed: seed)
             XCTAssertEqual(JobSetup.problems(jobs: jobs, topology: topo), [])
-            for makePolicy in Self.policies {
-                for placement in Self.placements {
+            for (_, makePolicy) in everyCatalogPolicy {
+                for placement in everyPlacement {
                     let policy = makePolicy()
                     let label = "seed \(seed) \(policy.name)/\(placement.name)"
                     let check = InvariantObserver()

@@ -1,4 +1,5 @@
 import ClusterModel
+import Performance
 import Engine
 import Scheduling
 import SimKernel
@@ -7,10 +8,11 @@ import Workload
 /// Builds a simulation with invariant checks on and the given observers attached.
 public func makeSimulation(
     jobs: [JobSpec], topology: Topology, policy: any SchedulingPolicy = FIFOPolicy(),
-    placement: any PlacementStrategy = FirstFitPlacement(), observers: [any SimulationObserver] = []
+    placement: any PlacementStrategy = FirstFitPlacement(), observers: [any SimulationObserver] = [],
+    interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions()
 ) -> Simulation {
     let sim = Simulation(
-        topology: topology, jobs: jobs, policy: policy, placement: placement,
+        topology: topology, jobs: jobs, policy: policy, placement: placement, interconnect: interconnect, costs: costs,
         options: SimulationOptions(checkInvariants: true))
     sim.observers = observers
     return sim
@@ -19,10 +21,20 @@ public func makeSimulation(
 /// Runs a simulation to the end (invariants checked after every event) and returns its result.
 public func simulate(
     jobs: [JobSpec], topology: Topology, policy: any SchedulingPolicy = FIFOPolicy(),
-    placement: any PlacementStrategy = FirstFitPlacement(), observers: [any SimulationObserver] = []
+    placement: any PlacementStrategy = FirstFitPlacement(), observers: [any SimulationObserver] = [],
+    interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions()
 ) throws -> RunResult {
-    try makeSimulation(jobs: jobs, topology: topology, policy: policy, placement: placement, observers: observers).run()
+    try makeSimulation(jobs: jobs, topology: topology, policy: policy, placement: placement, observers: observers,
+                       interconnect: interconnect, costs: costs).run()
 }
+
+/// Every policy of the catalog with default parameters, by name (what property and determinism tests iterate).
+public var everyCatalogPolicy: [(name: String, make: () -> any SchedulingPolicy)] {
+    PolicyCatalog.all.map { entry in (entry.name, { try! entry.make(nil) }) }
+}
+
+/// Every placement strategy of the catalog.
+public var everyPlacement: [any PlacementStrategy] { PlacementCatalog.all.map { $0.make() } }
 
 extension RunResult {
     /// The summary metric called `name` (traps if absent).
