@@ -14,7 +14,7 @@ extension Simulation {
     // MARK: - Policy rounds
 
     func schedulingRound() throws(SimulationError) {
-        guard !queue.isEmpty || !running.isEmpty else { return }
+        guard !queue.isEmpty || !running.isEmpty || transitioningCount > 0 else { return }
         // NOTE: a round of a start-only policy with nobody waiting or nothing free cannot decide anything.
         if skipsIdleRounds && (queue.isEmpty || cluster.freeGPUs == 0) { return }
         // NOTE: a strict-order policy whose head job could not start, with no GPU released since, cannot start it
