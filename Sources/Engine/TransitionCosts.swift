@@ -30,7 +30,7 @@ public struct FreeTransitions: TransitionCostModel {
 
 /// The same fixed cost for every job: a restart penalty (Pollux's simulator charges 30 s on every
 /// (re)allocation), or hand-computed tests.
-public struct FixedTransitionCosts: TransitionCostModel {
+public struct FixedTransitionCosts: TransitionCostModel, Equatable {
     /// Seconds of the first start's restore.
     public var firstStart: Double
     /// Seconds of a resume's restore.

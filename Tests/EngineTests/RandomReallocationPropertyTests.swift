@@ -1,0 +1,147 @@
+import ClusterModel
+import Engine
+import Models
+import Scheduling
+import SimKernel
+import SimTestSupport
+import Workload
+import XCTest
+
+/// A seeded policy that, until `calmAfter`, preempts, migrates and resizes running jobs at random and starts
+/// waiting jobs on random valid GPU sets of random valid sizes, waking up every few seconds; afterwards it only starts
+/// jobs, so every run ends. It keeps its own plan of GPU ownership, so every decision it makes is valid.
+struct ChaosPolicy: SchedulingPolicy {
+    static let name = "test-chaos"
+    var rng: SeededGenerator
+    let calmAfter: SimTime
+    /// Whether preemptions release GPUs at once (no checkpoint cost); otherwise they stay held this round.
+    let preemptionFreesAtOnce: Bool
+
+    private mutating func shuffled(_ xs: [GPUID]) -> [GPUID] {
+        var xs = xs
+        if xs.count > 1 { for i in stride(from: xs.count - 1, to: 0, by: -1) { xs.swapAt(i, rng.int(0...i)) } }
+        return xs
+    }
+
+    mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
+        var owner = s.cluster.owner
+        let topo = s.topology
+        func free(for j: JobStatus) -> [GPUID] {
+            (0..<owner.count).filter { owner[$0] < 0 && j.eligibleTypes.contains(Int(topo.gpuTypeIndex[$0])) }.map(GPUID.init)
+        }
+        var out: [SchedulingDecision] = []
+        let chaos = s.now < calmAfter
+        if chaos {
+            for id in s.running {
+                let j = s[id]
+                let roll = rng.int(0...19)
+                if roll < 3 {
+                    if preemptionFreesAtOnce { for g in j.gpus { owner[g.index] = -1 } }
+                    out.append(.preempt(id))
+                } else if roll < 7 {
+                    let migrate = roll < 5
+                    let pool = j.gpus + shuffled(free(for: j))
+                    let range = j.spec.allowedGPUCounts
+                    guard pool.count >= range.lowerBound else { continue }
+                    let n = migrate ? j.gpus.count : rng.int(range.lowerBound...min(range.upperBound, pool.count))
+                    let chosen = Array(shuffled(pool).prefix(n))
+                    guard chosen.count == n, chosen.sorted() != j.gpus.sorted() else { continue }
+                    for g in j.gpus { owner[g.index] = -1 }
+                    for g in chosen { owner[g.index] = id.raw }
+                    out.append(migrate ? .migrate(id, gpus: chosen) : .resize(id, gpus: chosen))
+                }
+            }
+        }
+        for id in s.queue {
+            let j = s[id]
+            let f = free(for: j)
+            let range = j.spec.allowedGPUCounts
+            guard f.count >= range.lowerBound else { continue }
+            let n = chaos ? rng.int(range.lowerBound...min(range.upperBound, f.count)) : min(range.upperBound, f.count)
+            let chosen = Array((chaos ? shuffled(f) : f).prefix(n))
+            for g in chosen { owner[g.index] = id.raw }
+            out.append(.start(id, gpus: chosen))
+        }
+        // Always a wake-up while in chaos: a job preempted in this round has nobody else to restart it.
+        if chaos { out.append(.wakeUp(at: s.now + .seconds(Int64(rng.int(1...5))))) }
+        return out
+    }
+}
+
+/// Random preemptions, migrations and resizes, with and without transition costs, on random small clusters:
+/// the invariants hold after every event and the recorded allocations are consistent.
+final class RandomReallocationPropertyTests: XCTestCase {
+    /// The random scenarios of `RandomPropertyTests`, with a third of the jobs elastic (any size from 1 to what
+    /// their GPU types offer) and a third turned into resnet50 iteration jobs.
+    private func scenario(seed: Int) -> (Topology, [JobSpec]) {
+        var (topo, jobs) = RandomPropertyTests.scenario(seed: seed)
+        var rng = SeededGenerator(seed: UInt64(seed) &* 104_729 &+ 3)
+        for i in jobs.indices {
+            let capacity = jobs[i].gpuType.map { topo.gpuCount(ofType: topo.typeIndex(named: $0)!) } ?? topo.gpuCount
+            switch rng.int(0...2) {
+            case 0: jobs[i].gpuRange = 1...capacity
+            case 1:
+                jobs[i].model = ModelZoo.index(named: "resnet50")
+                jobs[i].work = .iterations(Double(rng.int(20...200)))
+            default: break
+            }
+        }
+        return (topo, jobs)
+    }
+
+    func testInvariantsUnderRandomReallocations() {
+        withEvery("random reallocations", in: 0..<60) { seed in
+            let (topo, jobs) = scenario(seed: seed)
+            var rng = SeededGenerator(seed: UInt64(seed) &+ 77)
+            let costs: [FixedTransitionCosts] = [
+                FixedTransitionCosts(),
+                FixedTransitionCosts(firstStart: Double(rng.int(0...3)), restore: Double(rng.int(0...3)),
+                                     checkpoint: Double(rng.int(1...3)), resize: Double(rng.int(0...2)), migrate: Double(rng.int(0...2))),
+            ]
+            for cost in costs {
+                let free = cost.checkpoint == 0
+                func once() throws -> RunResult {
+                    let check = InvariantObserver()
+                    let policy = ChaosPolicy(rng: SeededGenerator(seed: UInt64(seed)), calmAfter: .seconds(Int64(300)),
+                                             preemptionFreesAtOnce: free)
+                    let r = try simulate(jobs: jobs, topology: topo, policy: policy, observers: [check], costs: cost)
+                    XCTAssertNil(check.firstViolation, "seed \(seed) \(cost)")
+                    return r
+                }
+                let r = try once()
+                let label = "seed \(seed) checkpoint \(cost.checkpoint)"
+                XCTAssertEqual(r.unfinishedJobs, [], label)
+                // No GPU held twice in the recorded allocations, and they add up to the busy GPU-time.
+                var byGPU: [Int: [(Double, Double)]] = [:]
+                var gpuSeconds = 0.0
+                var perJob = Array(repeating: 0.0, count: jobs.count)
+                for a in r.allocations {
+                    let first = Int(topo.nodeFirstGPU[a.node.index])
+                    for g in a.localGPUs { byGPU[first + g, default: []].append((a.start.seconds, a.end.seconds)) }
+                    gpuSeconds += Double(a.localGPUs.count) * (a.end - a.start).seconds
+                    perJob[a.job.index] += Double(a.localGPUs.count) * (a.end - a.start).seconds
+                }
+                for (g, intervals) in byGPU.sorted(by: { $0.key < $1.key }) {
+                    let sorted = intervals.sorted { $0 < $1 }
+                    for k in sorted.indices.dropFirst() where sorted[k].0 < sorted[k - 1].1 - 1e-9 {
+                        XCTFail("\(label): gpu\(g) held twice: \(sorted[k - 1]) and \(sorted[k])")
+                    }
+                }
+                XCTAssertEqual(gpuSeconds, r.metric("gpu_hours") * 3600, accuracy: 1e-6, label)
+                // Without transition costs a model-less job progresses at n/requested on n GPUs, so its GPU-time
+                // divided by its requested GPUs is exactly its duration.
+                if cost == FixedTransitionCosts() {
+                    for (spec, held) in zip(jobs, perJob) where spec.model == nil {
+                        guard case .duration(let d) = spec.work else { continue }
+                        XCTAssertEqual(held / Double(spec.gpuCount), d.seconds, accuracy: 1e-6, "\(label) \(spec.id)")
+                    }
+                }
+                // Same inputs, same outputs.
+                let again = try once()
+                XCTAssertEqual(again.jobs, r.jobs, label)
+                XCTAssertEqual(again.allocations, r.allocations, label)
+                XCTAssertEqual(again.eventsProcessed, r.eventsProcessed, label)
+            }
+        }
+    }
+}
