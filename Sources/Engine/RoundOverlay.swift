@@ -16,7 +16,9 @@ struct RoundOverlay {
     private var decision: UInt32 = 0
     private var jobStamp: [UInt32]
     private var jobState: [JobState]
-    private var jobGPUs: [[GPUID]]
+    /// GPU lists of the jobs this round changed, newest last. A short list searched from the end instead of an
+    /// array of one list per job: only preemptions and reallocations read it, and a run has 100k jobs.
+    private var jobGPUs: [(job: Int32, gpus: [GPUID])] = []
 
     init(gpuCount: Int, jobCount: Int) {
         gpuStamp = Array(repeating: 0, count: gpuCount)
@@ -24,11 +26,13 @@ struct RoundOverlay {
         listedBy = Array(repeating: 0, count: gpuCount)
         jobStamp = Array(repeating: 0, count: jobCount)
         jobState = Array(repeating: .pending, count: jobCount)
-        jobGPUs = Array(repeating: [], count: jobCount)
     }
 
     /// Forgets every entry of the previous round.
-    mutating func beginRound() { round &+= 1 }
+    mutating func beginRound() {
+        round &+= 1
+        jobGPUs.removeAll(keepingCapacity: true)
+    }
 
     /// Starts checking a new decision's GPU list for duplicates.
     mutating func beginDecision() { decision &+= 1 }
@@ -55,12 +59,15 @@ struct RoundOverlay {
     func state(of i: Int, in jobs: [JobStatus]) -> JobState { jobStamp[i] == round ? jobState[i] : jobs[i].state }
 
     /// The GPUs of job `i` once this round's decisions so far are applied.
-    func gpus(of i: Int, in jobs: [JobStatus]) -> [GPUID] { jobStamp[i] == round ? jobGPUs[i] : jobs[i].gpus }
+    func gpus(of i: Int, in jobs: [JobStatus]) -> [GPUID] {
+        guard jobStamp[i] == round else { return jobs[i].gpus }
+        return jobGPUs.last { $0.job == Int32(i) }!.gpus
+    }
 
     /// Records job `i`'s state and GPUs after a decision.
     mutating func set(job i: Int, state: JobState, gpus: [GPUID]) {
         jobStamp[i] = round
         jobState[i] = state
-        jobGPUs[i] = gpus
+        jobGPUs.append((Int32(i), gpus))
     }
 }

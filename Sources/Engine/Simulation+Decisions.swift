@@ -26,7 +26,7 @@ extension Simulation {
         let decisions = askPolicy()
         // All or nothing: every decision is validated (each against what the earlier ones leave) before any is
         // applied, so a round with an invalid decision leaves the state exactly as the policy saw it.
-        let plan = try validate(decisions)
+        try validate(decisions, into: &plan)
         for step in plan { apply(step) }
         blockedHead = queue.first
     }
@@ -41,13 +41,12 @@ extension Simulation {
 
     // MARK: - Validation
 
-    /// Checks every decision of a round in order against the state the earlier ones leave.
-    func validate(_ decisions: [SchedulingDecision]) throws(SimulationError) -> [ValidatedDecision] {
+    /// Checks every decision of a round in order against the state the earlier ones leave; `plan` (a buffer
+    /// reused across rounds) receives the checked decisions.
+    func validate(_ decisions: [SchedulingDecision], into plan: inout [ValidatedDecision]) throws(SimulationError) {
         overlay.beginRound()
-        var plan: [ValidatedDecision] = []
-        plan.reserveCapacity(decisions.count)
+        plan.removeAll(keepingCapacity: true)
         for d in decisions { plan.append(try validate(d)) }
-        return plan
     }
 
     private func validate(_ decision: SchedulingDecision) throws(SimulationError) -> ValidatedDecision {

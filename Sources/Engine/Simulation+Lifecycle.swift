@@ -169,13 +169,19 @@ extension Simulation {
         return lo
     }
 
-    /// Where `id` is, or belongs, in `running` (sorted by expected end, then JobID). O(log R).
+    /// Where `id` is, or belongs, in `running` (sorted by expected end, then JobID; `ClusterSnapshot.endsBefore`).
+    /// O(log R).
     func runningPosition(of id: JobID) -> Int {
+        // NOTE: the comparison is inlined with the key read once, instead of calling `endsBefore` with the jobs
+        // array, which retained and released the array at every step of the search.
+        let end = jobs[id.index].expectedEnd ?? .never
         var lo = 0
         var hi = running.count
         while lo < hi {
             let mid = (lo + hi) / 2
-            if ClusterSnapshot.endsBefore(running[mid], id, jobs) { lo = mid + 1 } else { hi = mid }
+            let other = running[mid]
+            let e = jobs[other.index].expectedEnd ?? .never
+            if e < end || (e == end && other < id) { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }

@@ -88,6 +88,8 @@ public final class Simulation {
     var timerGeneration: UInt32 = 0
     /// Decision validation scratch: see `RoundOverlay`.
     var overlay: RoundOverlay
+    /// The current round's validated decisions (a buffer reused across rounds).
+    var plan: [ValidatedDecision] = []
 
     // Iteration statistics, by JobID.
     /// Seconds per iteration and exposed-communication share at the job's current speed (0 without a model).
