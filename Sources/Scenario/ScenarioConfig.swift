@@ -6,32 +6,27 @@ import Scheduling
 import SimRandom
 import Workload
 
-// The scenario file's schema, as strict Decodable types: every mapping rejects unknown keys, and every
-// value is checked where it is decoded so that errors carry the field path (see ScenarioLoader).
+// The scenario file's schema. Each mapping is a `DecodableMapping`: every field is declared once, on its
+// property, with its key, default, check and meaning; unknown keys are rejected before anything else, and every
+// value is checked where it is decoded, so errors carry the field path (see ScenarioLoader). Checks that involve
+// several fields live in `finishDecoding`; values derived from several fields are computed properties.
 
 /// The whole scenario file.
-struct ScenarioConfig: Decodable {
+struct ScenarioConfig: DecodableMapping {
+    @OptionalField("name", meaning: "scenario name (default: the file name)")
     var name: String?
+    @OptionalField("description", meaning: "free text")
     var description: String?
+    @OptionalField("seed", meaning: "master seed of every random stream")
     var seed: UInt64?
+    @Field("cluster", meaning: "racks of nodes, or a cluster sized from the trace")
     var cluster: ClusterConfig
+    @Field("workload", meaning: "synthetic jobs or a trace")
     var workload: WorkloadConfig
+    @Field("policy", meaning: "scheduling policy, its parameters and the placement strategy")
     var policy: PolicyConfig
+    @OptionalField("network", meaning: "speed model and fabric parameters")
     var network: NetworkConfig?
-
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, description, seed, cluster, workload, policy, network }
-
-    init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decodeIfPresent(String.self, forKey: .name)
-        description = try c.decodeIfPresent(String.self, forKey: .description)
-        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed)
-        cluster = try c.decode(ClusterConfig.self, forKey: .cluster)
-        workload = try c.decode(WorkloadConfig.self, forKey: .workload)
-        policy = try c.decode(PolicyConfig.self, forKey: .policy)
-        network = try c.decodeIfPresent(NetworkConfig.self, forKey: .network)
-    }
 }
 
 /// `network:` which speed model to use and the fabric's parameters.
@@ -39,102 +34,105 @@ struct ScenarioConfig: Decodable {
 /// `model: flow` (the default once the section is present) shares links between jobs by max-min fairness over an
 /// explicit link graph; `model: alpha-beta`, also the behaviour without the section, is the first-version per-job
 /// α–β model.
-struct NetworkConfig: Decodable {
-    var flow: Bool
-    var fabric: FabricSpec
+struct NetworkConfig: DecodableMapping {
+    @Field("model", default: "flow", .oneOf(["flow", "alpha-beta"]), meaning: "speed model")
+    var model: String
+    @Field("oversubscription", default: 1.0, .positive, meaning: "ToR uplink = Σ NIC bandwidth of the rack / this")
+    var oversubscription: Double
+    @Field("gamma", default: StepTimeModel.defaultGamma, FieldCheck { g in
+        !(g.isFinite && g > 0) ? "expected a number > 0, got \(g)" : g < 1 ? "expected an overlap exponent >= 1, got \(g)" : nil
+    }, meaning: "overlap exponent γ of (T_c^γ + T_n^γ)^(1/γ) for zoo models without their own")
     var gamma: Double
+    @Field("small_message_bytes", default: CollectiveOptions().smallMessageBytes, .nonNegative,
+           meaning: "below this, halving-doubling (latency-bound) all-reduce")
     var smallMessageBytes: Double
+    @Field("link_sample_s", default: 3600.0, .positive, meaning: "simulated seconds between busiest-link samples")
     var linkSampleSeconds: Double
+    @Field("busiest_links", default: 16, .atLeast(0), meaning: "links recorded per sample")
     var busiestLinks: Int
+    @Field("nic_efficiency", default: 1.0, .positive, meaning: "achievable share of NIC bandwidth")
+    var nicEfficiency: Double
+    @Field("intra_node_efficiency", default: 1.0, .positive, meaning: "achievable share of intra-node bandwidth")
+    var intraNodeEfficiency: Double
+    @Field("spine_efficiency", default: 1.0, .positive, meaning: "achievable share of ToR uplink bandwidth")
+    var spineEfficiency: Double
+    @Field("spine_latency_s", default: 0.0, .nonNegative, meaning: "latency added per ToR↔spine hop, seconds")
+    var spineLatencySeconds: Double
+    @Field("templates", default: TemplateLinkOverrides(), meaning: "per-template link parameters (GB/s, µs)")
+    var templates: TemplateLinkOverrides
 
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case model, oversubscription, gamma, small_message_bytes, link_sample_s, busiest_links, nic_efficiency,
-            intra_node_efficiency, spine_efficiency, spine_latency_s, templates
-    }
-    enum OverrideKeys: String, CodingKey, CaseIterable {
-        case intra_node_gbps, intra_node_latency_us, nic_count, nic_gbps, nic_latency_us
-    }
+    /// Whether the flow-level model is chosen.
+    var flow: Bool { model == "flow" }
 
-    init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let model = try c.decodeIfPresent(String.self, forKey: .model) ?? "flow"
-        guard model == "flow" || model == "alpha-beta" else {
-            throw c.invalid(.model, "expected 'flow' or 'alpha-beta', got '\(model)'")
-        }
-        flow = model == "flow"
-        func positive(_ key: CodingKeys, _ fallback: Double) throws -> Double {
-            let v = try c.decodeIfPresent(Double.self, forKey: key) ?? fallback
-            guard v.isFinite && v > 0 else { throw c.invalid(key, "expected a number > 0, got \(v)") }
-            return v
-        }
-        fabric = FabricSpec(
-            oversubscription: try positive(.oversubscription, 1),
-            spineLatencySeconds: try c.decodeIfPresent(Double.self, forKey: .spine_latency_s) ?? 0,
-            intraNodeEfficiency: try positive(.intra_node_efficiency, 1), nicEfficiency: try positive(.nic_efficiency, 1),
-            spineEfficiency: try positive(.spine_efficiency, 1))
-        if c.contains(.templates) {
-            // Per-template link parameters, e.g. templates: {dgx-a100: {nic_count: 4, nic_gbps: 24}} (GB/s, µs).
-            let t = try c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .templates)
-            for key in t.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
-                guard let template = NodeTemplateCatalog.named(key.stringValue) else {
-                    throw t.invalid(key, "unknown node template '\(key.stringValue)'; expected one of: \(NodeTemplateCatalog.names.joined(separator: ", "))")
-                }
-                try t.superDecoder(forKey: key).rejectUnknownKeys(allowed: OverrideKeys.allCases.map(\.rawValue))
-                let o = try t.nestedContainer(keyedBy: OverrideKeys.self, forKey: key)
-                func value(_ k: OverrideKeys) throws -> Double? {
-                    guard let v = try o.decodeIfPresent(Double.self, forKey: k) else { return nil }
-                    guard v.isFinite && v >= 0 else { throw o.invalid(k, "expected a number >= 0, got \(v)") }
-                    return v
-                }
-                var override = NodeFabricOverride(templateName: template.name)
-                if try value(.intra_node_gbps) != nil || value(.intra_node_latency_us) != nil {
-                    override.intraNode = LinkParameters(
-                        bandwidthBytesPerSecond: try value(.intra_node_gbps).map { $0 * 1e9 } ?? template.intraNode.bandwidthBytesPerSecond,
-                        latencySeconds: try value(.intra_node_latency_us).map { $0 * 1e-6 } ?? template.intraNode.latencySeconds)
-                }
-                if try value(.nic_gbps) != nil || value(.nic_latency_us) != nil {
-                    override.nic = LinkParameters(
-                        bandwidthBytesPerSecond: try value(.nic_gbps).map { $0 * 1e9 } ?? template.nic.bandwidthBytesPerSecond,
-                        latencySeconds: try value(.nic_latency_us).map { $0 * 1e-6 } ?? template.nic.latencySeconds)
-                }
-                if let k = try o.decodeIfPresent(Int.self, forKey: .nic_count) {
-                    guard k >= 1 else { throw o.invalid(.nic_count, "expected an integer >= 1, got \(k)") }
-                    override.nicCount = k
-                }
-                fabric.nodeOverrides.append(override)
-            }
-        }
-        gamma = try positive(.gamma, StepTimeModel.defaultGamma)
-        guard gamma >= 1 else { throw c.invalid(.gamma, "expected an overlap exponent >= 1, got \(gamma)") }
-        smallMessageBytes = try c.decodeIfPresent(Double.self, forKey: .small_message_bytes) ?? CollectiveOptions().smallMessageBytes
-        linkSampleSeconds = try positive(.link_sample_s, 3600)
-        busiestLinks = try c.decodeIfPresent(Int.self, forKey: .busiest_links) ?? 16
-        guard busiestLinks >= 0 else { throw c.invalid(.busiest_links, "expected an integer >= 0, got \(busiestLinks)") }
+    /// The fabric these fields describe.
+    var fabric: FabricSpec {
+        FabricSpec(
+            oversubscription: oversubscription, spineLatencySeconds: spineLatencySeconds,
+            intraNodeEfficiency: intraNodeEfficiency, nicEfficiency: nicEfficiency, spineEfficiency: spineEfficiency,
+            nodeOverrides: templates.overrides)
     }
 }
 
-/// `cluster:` racks of node groups, or a cluster sized from the trace (`from_trace`).
-struct ClusterConfig: Decodable {
-    var racks: [RackConfig]?
-    var fromTrace: FromTraceConfig?
-    /// A `schedlab hw calibrate` profile whose measured figures replace the catalog's for its GPU type.
-    var hardwareProfile: String?
+/// `network.templates:` link parameters per node template, e.g. `{dgx-a100: {nic_count: 4, nic_gbps: 24}}`.
+struct TemplateLinkOverrides: Decodable, CustomStringConvertible {
+    var overrides: [NodeFabricOverride] = []
+    var description: String { overrides.isEmpty ? "none" : "\(overrides.count) template(s)" }
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case racks, from_trace, hardware_profile }
+    init() {}
 
     init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        hardwareProfile = try c.decodeIfPresent(String.self, forKey: .hardware_profile)
-        racks = try c.decodeIfPresent([RackConfig].self, forKey: .racks)
-        fromTrace = try c.decodeIfPresent(FromTraceConfig.self, forKey: .from_trace)
+        let t = try decoder.container(keyedBy: AnyCodingKey.self)
+        // Template names in sorted order: YAML mappings are unordered, the fabric must not be.
+        for key in t.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+            guard let template = NodeTemplateCatalog.named(key.stringValue) else {
+                throw t.invalid(key, "unknown node template '\(key.stringValue)'; expected one of: \(NodeTemplateCatalog.names.joined(separator: ", "))")
+            }
+            let o = try t.decode(TemplateLinkOverride.self, forKey: key)
+            var override = NodeFabricOverride(templateName: template.name)
+            if o.intraNodeGBps != nil || o.intraNodeLatencyMicroseconds != nil {
+                override.intraNode = LinkParameters(
+                    bandwidthBytesPerSecond: o.intraNodeGBps.map { $0 * 1e9 } ?? template.intraNode.bandwidthBytesPerSecond,
+                    latencySeconds: o.intraNodeLatencyMicroseconds.map { $0 * 1e-6 } ?? template.intraNode.latencySeconds)
+            }
+            if o.nicGBps != nil || o.nicLatencyMicroseconds != nil {
+                override.nic = LinkParameters(
+                    bandwidthBytesPerSecond: o.nicGBps.map { $0 * 1e9 } ?? template.nic.bandwidthBytesPerSecond,
+                    latencySeconds: o.nicLatencyMicroseconds.map { $0 * 1e-6 } ?? template.nic.latencySeconds)
+            }
+            override.nicCount = o.nicCount
+            overrides.append(override)
+        }
+    }
+}
+
+/// One template's link overrides.
+struct TemplateLinkOverride: DecodableMapping {
+    @OptionalField("intra_node_gbps", .nonNegative, meaning: "intra-node bandwidth per GPU, GB/s")
+    var intraNodeGBps: Double?
+    @OptionalField("intra_node_latency_us", .nonNegative, meaning: "intra-node latency, µs")
+    var intraNodeLatencyMicroseconds: Double?
+    @OptionalField("nic_count", .atLeast(1), meaning: "NICs per node")
+    var nicCount: Int?
+    @OptionalField("nic_gbps", .nonNegative, meaning: "bandwidth per NIC, GB/s")
+    var nicGBps: Double?
+    @OptionalField("nic_latency_us", .nonNegative, meaning: "NIC latency, µs")
+    var nicLatencyMicroseconds: Double?
+}
+
+/// `cluster:` racks of node groups, or a cluster sized from the trace (`from_trace`).
+struct ClusterConfig: DecodableMapping {
+    @OptionalField("racks", meaning: "racks (one ToR switch each) of node groups")
+    var racks: [RackConfig]?
+    @OptionalField("from_trace", meaning: "as many nodes of one template as the trace needs")
+    var fromTrace: FromTraceConfig?
+    @OptionalField("hardware_profile", meaning: "a `schedlab hw calibrate` profile replacing its GPU type's catalog figures")
+    var hardwareProfile: String?
+
+    func finishDecoding(_ decoder: Decoder) throws {
         switch (racks, fromTrace) {
-        case (let r?, nil): guard !r.isEmpty else { throw c.invalid(.racks, "expected at least one rack") }
+        case (let r?, nil): guard !r.isEmpty else { throw decoder.invalid("racks", "expected at least one rack") }
         case (nil, _?): break
-        default:
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
-                "expected exactly one of 'racks' or 'from_trace'"))
+        default: throw decoder.invalid("expected exactly one of 'racks' or 'from_trace'")
         }
     }
 }
@@ -143,73 +141,67 @@ struct ClusterConfig: Decodable {
 ///
 /// nodes = ceil(max(peak concurrent GPU demand with zero queueing × capacity, largest job) / GPUs per node),
 /// in racks of `nodes_per_rack`. capacity < 1 makes jobs queue; > 1 leaves headroom.
-struct FromTraceConfig: Decodable {
-    var template: NodeTemplate
+struct FromTraceConfig: DecodableMapping {
+    @Field("template", NodeGroupConfig.knownTemplate, meaning: "node template (`schedlab info templates`)")
+    var templateName: String
+    @OptionalField("gpu", NodeGroupConfig.knownGPU, meaning: "another GPU type in the same chassis")
+    var gpu: String?
+    @OptionalField("gpus", .within(1...64, "GPUs per node"), meaning: "GPUs per node instead of the template's")
+    var gpus: Int?
+    @Field("capacity", default: 1.0, .positive, meaning: "cluster size as a share of the trace's no-queueing peak")
     var capacity: Double
+    @Field("nodes_per_rack", default: 16, .atLeast(1), meaning: "nodes per rack")
     var nodesPerRack: Int
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case template, gpu, gpus, capacity, nodes_per_rack }
-
-    init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        template = try NodeGroupConfig.template(in: c, template: .template, gpu: .gpu, gpus: .gpus)
-        capacity = try c.decodeIfPresent(Double.self, forKey: .capacity) ?? 1
-        guard capacity.isFinite && capacity > 0 else { throw c.invalid(.capacity, "expected a number > 0, got \(capacity)") }
-        nodesPerRack = try c.decodeIfPresent(Int.self, forKey: .nodes_per_rack) ?? 16
-        guard nodesPerRack >= 1 else { throw c.invalid(.nodes_per_rack, "expected an integer >= 1, got \(nodesPerRack)") }
-    }
+    /// The node template with its GPU type and count fitted.
+    var template: NodeTemplate { NodeGroupConfig.fitted(templateName, gpu: gpu, gpus: gpus)! }
 }
 
 /// One rack (one ToR switch) and its nodes.
-struct RackConfig: Decodable {
+struct RackConfig: DecodableMapping {
+    @OptionalField("name", meaning: "rack name (default: rackN)")
     var name: String?
+    @Field("nodes", meaning: "node groups")
     var nodes: [NodeGroupConfig]
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, nodes }
-
-    init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decodeIfPresent(String.self, forKey: .name)
-        nodes = try c.decode([NodeGroupConfig].self, forKey: .nodes)
-        guard !nodes.isEmpty else { throw c.invalid(.nodes, "expected at least one node group") }
+    func finishDecoding(_ decoder: Decoder) throws {
+        guard !nodes.isEmpty else { throw decoder.invalid("nodes", "expected at least one node group") }
     }
 }
 
 /// `count` nodes built from a template, optionally with another GPU type or GPU count fitted.
-struct NodeGroupConfig: Decodable {
-    var template: NodeTemplate
+struct NodeGroupConfig: DecodableMapping {
+    @Field("template", NodeGroupConfig.knownTemplate, meaning: "node template (`schedlab info templates`)")
+    var templateName: String
+    @Field("count", default: 1, .atLeast(1), meaning: "nodes in the group")
     var count: Int
+    @OptionalField("gpu", NodeGroupConfig.knownGPU, meaning: "another GPU type in the same chassis")
+    var gpu: String?
+    @OptionalField("gpus", .within(1...64, "GPUs per node"), meaning: "GPUs per node instead of the template's")
+    var gpus: Int?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case template, count, gpu, gpus }
+    /// The node template with its GPU type and count fitted.
+    var template: NodeTemplate { Self.fitted(templateName, gpu: gpu, gpus: gpus)! }
 
-    init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        template = try Self.template(in: c, template: .template, gpu: .gpu, gpus: .gpus)
-        count = try c.decodeIfPresent(Int.self, forKey: .count) ?? 1
-        guard count >= 1 else { throw c.invalid(.count, "expected an integer >= 1, got \(count)") }
+    /// A template name of the catalog.
+    static let knownTemplate = FieldCheck<String> { name in
+        NodeTemplateCatalog.named(name) != nil ? nil
+            : "unknown node template '\(name)'; expected one of: \(NodeTemplateCatalog.names.joined(separator: ", "))"
     }
 
-    /// Decodes a template name with its optional `gpu` (type) and `gpus` (count per node) overrides.
-    static func template<K: CodingKey>(
-        in c: KeyedDecodingContainer<K>, template key: K, gpu gpuKey: K, gpus gpusKey: K
-    ) throws -> NodeTemplate {
-        let name = try c.decode(String.self, forKey: key)
-        guard var t = NodeTemplateCatalog.named(name) else {
-            throw c.invalid(key, "unknown node template '\(name)'; expected one of: \(NodeTemplateCatalog.names.joined(separator: ", "))")
-        }
-        if let gpu = try c.decodeIfPresent(String.self, forKey: gpuKey) {
-            guard let type = GPUCatalog.named(gpu) else {
-                throw c.invalid(gpuKey, "unknown GPU type '\(gpu)'; expected one of: \(GPUCatalog.names.joined(separator: ", "))")
-            }
+    /// A GPU type name of the catalog.
+    static let knownGPU = FieldCheck<String> { gpu in
+        GPUCatalog.named(gpu) != nil ? nil : "unknown GPU type '\(gpu)'; expected one of: \(GPUCatalog.names.joined(separator: ", "))"
+    }
+
+    /// The catalog template `name` with GPU type `gpu` and `gpus` per node fitted; nil for unknown names.
+    static func fitted(_ name: String, gpu: String?, gpus: Int?) -> NodeTemplate? {
+        guard var t = NodeTemplateCatalog.named(name) else { return nil }
+        if let gpu {
+            guard let type = GPUCatalog.named(gpu) else { return nil }
             t = t.with(gpuType: type)
         }
-        if let gpus = try c.decodeIfPresent(Int.self, forKey: gpusKey) {
-            guard gpus >= 1 && gpus <= 64 else { throw c.invalid(gpusKey, "expected GPUs per node in 1...64, got \(gpus)") }
-            t.gpuCount = gpus
-        }
+        if let gpus { t.gpuCount = gpus }
         return t
     }
 }
@@ -219,161 +211,180 @@ enum WorkloadConfig: Decodable {
     case synthetic(SyntheticConfig)
     case trace(TraceConfig)
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case synthetic, trace }
+    private struct Sections: DecodableMapping {
+        @OptionalField("synthetic", meaning: "jobs generated from distributions")
+        var synthetic: SyntheticConfig?
+        @OptionalField("trace", meaning: "jobs replayed from a canonical CSV trace")
+        var trace: TraceConfig?
+    }
 
     init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        switch (c.contains(.synthetic), c.contains(.trace)) {
-        case (true, false): self = .synthetic(try c.decode(SyntheticConfig.self, forKey: .synthetic))
-        case (false, true): self = .trace(try c.decode(TraceConfig.self, forKey: .trace))
-        default:
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
-                "expected exactly one of 'synthetic' or 'trace'"))
+        let s = try Sections(from: decoder)
+        switch (s.synthetic, s.trace) {
+        case (let synthetic?, nil): self = .synthetic(synthetic)
+        case (nil, let trace?): self = .trace(trace)
+        default: throw decoder.invalid("expected exactly one of 'synthetic' or 'trace'")
         }
     }
 }
 
 /// `workload.synthetic:` generated jobs.
-struct SyntheticConfig: Decodable {
-    var spec: SyntheticWorkload
+struct SyntheticConfig: DecodableMapping {
+    @Field("jobs", .atLeast(1), meaning: "jobs to generate")
+    var jobs: Int
+    @Field("arrivals", meaning: "arrival process")
+    var arrivals: ArrivalConfig
+    @Field("gpus", meaning: "distribution of GPUs per job")
+    var gpus: DistributionConfig
+    @Field("duration_s", meaning: "distribution of run time at the requested size, packed, seconds")
+    var durationSeconds: DistributionConfig
+    @Field("models", default: ModelWeights(), meaning: "zoo models and their weights; omit for plain durations")
+    var models: ModelWeights
+    @OptionalField("gpu_type", NodeGroupConfig.knownGPU, meaning: "GPU type every job requires")
+    var gpuType: String?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case jobs, arrivals, gpus, duration_s, models, gpu_type }
-
-    init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let jobs = try c.decode(Int.self, forKey: .jobs)
-        guard jobs >= 1 else { throw c.invalid(.jobs, "expected an integer >= 1, got \(jobs)") }
-        let arrivals = try c.decode(ArrivalConfig.self, forKey: .arrivals).spec
-        let gpus = try c.decode(DistributionConfig.self, forKey: .gpus).distribution
-        let duration = try c.decode(DistributionConfig.self, forKey: .duration_s).distribution
-        let models = c.contains(.models)
-            ? try ModelWeights.decode(c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .models), in: c, key: .models)
-            : []
-        let gpuType = try c.decodeIfPresent(String.self, forKey: .gpu_type)
-        if let gpuType, GPUCatalog.named(gpuType) == nil {
-            throw c.invalid(.gpu_type, "unknown GPU type '\(gpuType)'; expected one of: \(GPUCatalog.names.joined(separator: ", "))")
-        }
-        spec = SyntheticWorkload(jobCount: jobs, arrivals: arrivals, gpus: gpus, durationSeconds: duration, models: models, gpuType: gpuType)
+    /// The generator these fields describe.
+    var spec: SyntheticWorkload {
+        SyntheticWorkload(jobCount: jobs, arrivals: arrivals.spec, gpus: gpus.distribution,
+                          durationSeconds: durationSeconds.distribution, models: models.weights, gpuType: gpuType)
     }
 }
 
 /// `workload.synthetic.arrivals:` Poisson at `rate_per_hour` or at a target `load`.
-struct ArrivalConfig: Decodable {
-    var spec: ArrivalSpec
+struct ArrivalConfig: DecodableMapping {
+    @Field("process", default: "poisson", FieldCheck { p in p == "poisson" ? nil : "unknown arrival process '\(p)'; expected: poisson" },
+           meaning: "arrival process")
+    var process: String
+    @OptionalField("rate_per_hour", FieldCheck { r in r.isFinite && r > 0 ? nil : "expected jobs per hour > 0, got \(r)" },
+                   meaning: "mean arrivals per hour")
+    var ratePerHour: Double?
+    @OptionalField("load", FieldCheck { l in l.isFinite && l > 0 ? nil : "expected a load > 0 (1.0 = cluster fully offered), got \(l)" },
+                   meaning: "offered load: rate = load × GPUs / (E[GPUs per job] × E[duration])")
+    var load: Double?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case process, rate_per_hour, load }
+    /// The arrival process these fields describe.
+    var spec: ArrivalSpec {
+        if let ratePerHour { return .poisson(ratePerHour: ratePerHour) }
+        return .targetLoad(load!)
+    }
 
-    init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let process = try c.decodeIfPresent(String.self, forKey: .process) ?? "poisson"
-        guard process == "poisson" else { throw c.invalid(.process, "unknown arrival process '\(process)'; expected: poisson") }
-        switch (try c.decodeIfPresent(Double.self, forKey: .rate_per_hour), try c.decodeIfPresent(Double.self, forKey: .load)) {
-        case (let rate?, nil):
-            guard rate.isFinite && rate > 0 else { throw c.invalid(.rate_per_hour, "expected jobs per hour > 0, got \(rate)") }
-            spec = .poisson(ratePerHour: rate)
-        case (nil, let load?):
-            guard load.isFinite && load > 0 else { throw c.invalid(.load, "expected a load > 0 (1.0 = cluster fully offered), got \(load)") }
-            spec = .targetLoad(load)
-        default:
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription:
-                "expected exactly one of 'rate_per_hour' or 'load'"))
-        }
+    func finishDecoding(_ decoder: Decoder) throws {
+        guard (ratePerHour == nil) != (load == nil) else { throw decoder.invalid("expected exactly one of 'rate_per_hour' or 'load'") }
     }
 }
 
 /// `workload.trace:` a canonical CSV (path relative to the scenario file) and what to replay of it.
-struct TraceConfig: Decodable {
+struct TraceConfig: DecodableMapping {
+    @Field("file", meaning: "canonical CSV, relative to the scenario file")
     var file: String
-    var selection: TraceSelection
-    var models: [(index: Int, weight: Double)]
-    var skipBadRows: Bool
+    @Field("window", default: WindowConfig(), meaning: "submit times in [start_s, end_s) on the trace clock, rebased to 0")
+    var window: WindowConfig
+    @Field("filter", default: FilterConfig(), meaning: "which jobs to keep")
+    var filter: FilterConfig
+    @Field("time_scale", default: 1.0, FieldCheck { s in
+        s.isFinite && s > 0 ? nil : "expected a number > 0 (0.5 = arrivals twice as dense), got \(s)"
+    }, meaning: "submit times are multiplied by this")
+    var timeScale: Double
+    @Field("assign_models", default: ModelWeights(), meaning: "seeded zoo model for jobs without one")
+    var assignModels: ModelWeights
+    @Field("on_bad_row", default: "fail", .oneOf(["fail", "skip"]), meaning: "stop at a bad row, or skip and count it")
+    var onBadRow: String
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case file, window, filter, time_scale, assign_models, on_bad_row }
-    enum WindowKeys: String, CodingKey, CaseIterable { case start_s, end_s }
-    enum FilterKeys: String, CodingKey, CaseIterable { case job_id_prefix, min_gpus, max_gpus }
+    /// The replayed selection these fields describe.
+    var selection: TraceSelection {
+        var s = TraceSelection()
+        s.windowStart = window.start
+        s.windowEnd = window.end
+        s.jobIDPrefix = filter.jobIDPrefix
+        s.minGPUs = filter.minGPUs
+        s.maxGPUs = filter.maxGPUs
+        s.timeScale = timeScale
+        return s
+    }
+    /// Zoo models to assign, with weights.
+    var models: [(index: Int, weight: Double)] { assignModels.weights }
+    /// Whether bad rows are skipped.
+    var skipBadRows: Bool { onBadRow == "skip" }
+}
 
-    init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        file = try c.decode(String.self, forKey: .file)
-        selection = TraceSelection()
-        if c.contains(.window) {
-            try c.superDecoder(forKey: .window).rejectUnknownKeys(allowed: WindowKeys.allCases.map(\.rawValue))
-            let w = try c.nestedContainer(keyedBy: WindowKeys.self, forKey: .window)
-            selection.windowStart = try w.decodeIfPresent(Double.self, forKey: .start_s)
-            selection.windowEnd = try w.decodeIfPresent(Double.self, forKey: .end_s)
-            if let a = selection.windowStart, !(a.isFinite && a >= 0) { throw w.invalid(.start_s, "expected seconds >= 0, got \(a)") }
-            if let b = selection.windowEnd, !(b.isFinite && b > (selection.windowStart ?? 0)) {
-                throw w.invalid(.end_s, "expected seconds > start_s, got \(b)")
-            }
-        }
-        if c.contains(.filter) {
-            try c.superDecoder(forKey: .filter).rejectUnknownKeys(allowed: FilterKeys.allCases.map(\.rawValue))
-            let f = try c.nestedContainer(keyedBy: FilterKeys.self, forKey: .filter)
-            selection.jobIDPrefix = try f.decodeIfPresent(String.self, forKey: .job_id_prefix)
-            selection.minGPUs = try f.decodeIfPresent(Int.self, forKey: .min_gpus)
-            selection.maxGPUs = try f.decodeIfPresent(Int.self, forKey: .max_gpus)
-            if let m = selection.minGPUs, m < 1 { throw f.invalid(.min_gpus, "expected an integer >= 1, got \(m)") }
-            if let m = selection.maxGPUs, m < (selection.minGPUs ?? 1) {
-                throw f.invalid(.max_gpus, "expected an integer >= min_gpus, got \(m)")
-            }
-        }
-        selection.timeScale = try c.decodeIfPresent(Double.self, forKey: .time_scale) ?? 1
-        guard selection.timeScale.isFinite && selection.timeScale > 0 else {
-            throw c.invalid(.time_scale, "expected a number > 0 (0.5 = arrivals twice as dense), got \(selection.timeScale)")
-        }
-        models = c.contains(.assign_models)
-            ? try ModelWeights.decode(c.nestedContainer(keyedBy: AnyCodingKey.self, forKey: .assign_models), in: c, key: .assign_models)
-            : []
-        let onBad = try c.decodeIfPresent(String.self, forKey: .on_bad_row) ?? "fail"
-        guard onBad == "fail" || onBad == "skip" else { throw c.invalid(.on_bad_row, "expected 'fail' or 'skip', got '\(onBad)'") }
-        skipBadRows = onBad == "skip"
+/// `workload.trace.window:`.
+struct WindowConfig: DecodableMapping, CustomStringConvertible {
+    @OptionalField("start_s", FieldCheck { a in a.isFinite && a >= 0 ? nil : "expected seconds >= 0, got \(a)" },
+                   meaning: "first submit time kept, trace clock")
+    var start: Double?
+    @OptionalField("end_s", meaning: "submit times before this are kept, trace clock")
+    var end: Double?
+    var description: String { "the whole trace" }
+
+    func finishDecoding(_ decoder: Decoder) throws {
+        if let b = end, !(b.isFinite && b > (start ?? 0)) { throw decoder.invalid("end_s", "expected seconds > start_s, got \(b)") }
     }
 }
 
-/// A `{model: weight}` mapping of zoo models, decoded in name order (YAML mappings are unordered).
-enum ModelWeights {
-    static func decode<K: CodingKey>(
-        _ m: KeyedDecodingContainer<AnyCodingKey>, in parent: KeyedDecodingContainer<K>, key: K
-    ) throws -> [(index: Int, weight: Double)] {
-        var models: [(index: Int, weight: Double)] = []
+/// `workload.trace.filter:`.
+struct FilterConfig: DecodableMapping, CustomStringConvertible {
+    @OptionalField("job_id_prefix", meaning: "keep jobs whose id starts with this")
+    var jobIDPrefix: String?
+    @OptionalField("min_gpus", .atLeast(1), meaning: "keep jobs with at least this many GPUs")
+    var minGPUs: Int?
+    @OptionalField("max_gpus", meaning: "keep jobs with at most this many GPUs")
+    var maxGPUs: Int?
+    var description: String { "every job" }
+
+    func finishDecoding(_ decoder: Decoder) throws {
+        if let m = maxGPUs, m < (minGPUs ?? 1) { throw decoder.invalid("max_gpus", "expected an integer >= min_gpus, got \(m)") }
+    }
+}
+
+/// A `{model: weight}` mapping of zoo models, in name order (YAML mappings are unordered).
+struct ModelWeights: Decodable, CustomStringConvertible {
+    var weights: [(index: Int, weight: Double)] = []
+    var description: String { "none" }
+
+    init() {}
+
+    init(from decoder: Decoder) throws {
+        let m = try decoder.container(keyedBy: AnyCodingKey.self)
         for k in m.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
             guard let index = ModelZoo.index(named: k.stringValue) else {
                 throw m.invalid(k, "unknown model '\(k.stringValue)'; expected one of: \(ModelZoo.names.joined(separator: ", "))")
             }
             let w = try m.decode(Double.self, forKey: k)
             guard w.isFinite && w >= 0 else { throw m.invalid(k, "expected a weight >= 0, got \(w)") }
-            models.append((index, w))
+            weights.append((index, w))
         }
-        guard models.contains(where: { $0.weight > 0 }) else { throw parent.invalid(key, "expected at least one weight > 0") }
-        return models
+        guard weights.contains(where: { $0.weight > 0 }) else { throw decoder.invalid("expected at least one weight > 0") }
     }
 }
 
 /// `policy:` the scheduling policy, its parameters and the placement strategy.
-struct PolicyConfig: Decodable {
+struct PolicyConfig: DecodableMapping {
+    @Field("name", FieldCheck { n in
+        PolicyCatalog.entry(n) == nil ? "unknown policy '\(n)'; expected one of: \(PolicyCatalog.names.joined(separator: ", "))" : nil
+    }, meaning: "policy (`schedlab info policies`)")
     var name: String
+    @Field("placement", default: PackedPlacement.name, FieldCheck { p in
+        PlacementCatalog.make(p) == nil ? "unknown placement '\(p)'; expected one of: \(PlacementCatalog.names.joined(separator: ", "))" : nil
+    }, meaning: "placement strategy (`schedlab info placements`)")
     var placement: String
-    var policy: any SchedulingPolicy
-    var hasParameters: Bool
+    @OptionalField("params", meaning: "the policy's parameters (`schedlab info policies`)")
+    var params: NestedDecoder?
+    /// The policy built from `name` and `params` once both are decoded.
+    private var made: (any SchedulingPolicy)?
 
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, placement, params }
+    /// The policy, configured with its parameters (defaults when absent).
+    var policy: any SchedulingPolicy { made! }
+    /// Whether the file gives parameters.
+    var hasParameters: Bool { params != nil }
 
-    init(from decoder: Decoder) throws {
-        try decoder.rejectUnknownKeys(allowed: CodingKeys.allCases.map(\.rawValue))
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
-        guard let entry = PolicyCatalog.entry(name) else {
-            throw c.invalid(.name, "unknown policy '\(name)'; expected one of: \(PolicyCatalog.names.joined(separator: ", "))")
-        }
-        placement = try c.decodeIfPresent(String.self, forKey: .placement) ?? PackedPlacement.name
-        guard PlacementCatalog.make(placement) != nil else {
-            throw c.invalid(.placement, "unknown placement '\(placement)'; expected one of: \(PlacementCatalog.names.joined(separator: ", "))")
-        }
-        hasParameters = c.contains(.params)
-        policy = try entry.make(hasParameters ? try c.superDecoder(forKey: .params) : nil)
+    // The parameters' type depends on the sibling `name`, so they are decoded here, after both fields.
+    mutating func finishDecoding(_ decoder: Decoder) throws {
+        made = try PolicyCatalog.entry(name)!.make(params?.decoder)
     }
+}
+
+/// A mapping whose decoding waits for a sibling field: its decoder, kept for `finishDecoding`.
+struct NestedDecoder: Decodable {
+    let decoder: Decoder
+    init(from decoder: Decoder) throws { self.decoder = decoder }
 }

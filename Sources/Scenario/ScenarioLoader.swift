@@ -107,13 +107,13 @@ public enum ScenarioLoader {
             if let racks = config.cluster.racks {
                 topology = buildTopology(racks, adjust: profiled)
             } else {
-                var sizing = config.cluster.fromTrace!
-                sizing.template = profiled(sizing.template)
+                let sizing = config.cluster.fromTrace!
+                let template = profiled(sizing.template)
                 let stats = TraceStats(jobs: selectedJobs)
                 let needed = max(Double(stats.peakConcurrentGPUs) * sizing.capacity, Double(stats.maxGPUs))
-                let nodes = max(1, Int((needed / Double(sizing.template.gpuCount)).rounded(.up)))
+                let nodes = max(1, Int((needed / Double(template.gpuCount)).rounded(.up)))
                 topology = Topology(racks: stride(from: 0, to: nodes, by: sizing.nodesPerRack).enumerated().map { r, first in
-                    (name: "rack\(r)", nodes: Array(repeating: sizing.template, count: min(sizing.nodesPerRack, nodes - first)))
+                    (name: "rack\(r)", nodes: Array(repeating: template, count: min(sizing.nodesPerRack, nodes - first)))
                 })
             }
             if let problem = JobSetup.problems(jobs: selectedJobs, topology: topology).first {
