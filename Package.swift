@@ -2,8 +2,20 @@
 //
 // SchedLab: a deterministic discrete-event GPU-cluster simulator and scheduler testbed.
 //
-// Modules follow the architecture, each depending only on the ones above it:
-//   SimKernel → SimRandom → ClusterModel → Workload → Scheduling → Engine → Recording → Scenario → schedlab
+// Modules, each depending only on modules listed above it (add a new one as a line where its dependencies allow):
+//   SimKernel     simulated time (integer ns), the event queue
+//   SimRandom     seeded GSL random streams and distributions, one named stream per purpose
+//   ClusterModel  GPU types, node templates, topology, allocation state, measured hardware profiles (plain data)
+//   Workload      jobs, the model zoo, the speed model, synthetic arrivals, trace reading and import
+//   Scheduling    the policy protocol, policies and placement strategies
+//   Network       the interconnect: link graph, max-min fair flows, collectives as flows
+//   Engine        the simulation loop, job lifecycle, run results and summary metrics
+//   Recording     the SQLite results database and its schema migrations
+//   Scenario      scenario YAML: decoding, validation, overrides, building cluster and jobs
+//   Regression    committed baselines and comparing fresh runs with them
+//   CCUDA         C shim that loads the CUDA runtime, cuBLAS and NCCL with dlopen
+//   CUDABackend   hardware calibration and validation on real GPUs (produces HardwareProfile)
+//   schedlab      the command-line tool
 import PackageDescription
 
 // Invariant checks after every event (no GPU held twice, GPU-time conserved, every job accounted for)
@@ -66,7 +78,7 @@ let package = Package(
         .target(
             name: "Scenario",
             dependencies: [
-                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Network", "Engine", "CUDABackend", "Yams",
+                "SimKernel", "SimRandom", "ClusterModel", "Workload", "Scheduling", "Network", "Engine", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: internalChecks
@@ -107,9 +119,9 @@ let package = Package(
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Network", "SimTestSupport"]),
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "SimTestSupport"]),
         // Snapshots are read through #filePath, not bundled as resources.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "CUDABackend", "Network", "SimTestSupport"],
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "Network", "SimTestSupport"],
             exclude: ["Snapshots"]),
-        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "SimTestSupport"]),
+        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "ClusterModel", "SimTestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab", "SimTestSupport"], exclude: ["Snapshots"]),

@@ -1,5 +1,4 @@
 import ClusterModel
-import CUDABackend
 import Network
 import Crypto
 import Engine
