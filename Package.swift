@@ -71,7 +71,8 @@ let package = Package(
             // GRDBSQLite is GRDB's own sqlite3 module: the bulk inserts bind through the C API (about 1.7x faster
             // than GRDB's argument arrays) without declaring a second module for the same C types.
             dependencies: [
-                "Engine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "ClusterModel", "Engine", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: internalChecks
         ),
@@ -117,7 +118,8 @@ let package = Package(
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimRandom", "SimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Network", "SimTestSupport"]),
-        .testTarget(name: "RecordingTests", dependencies: ["Recording", "SimTestSupport"]),
+        // GRDB directly: the migration tests build a database at an older schema version.
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "ClusterModel", "SimTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Snapshots are read through #filePath, not bundled as resources.
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "Network", "SimTestSupport"],
             exclude: ["Snapshots"]),
