@@ -121,7 +121,8 @@ let package = Package(
         // GRDB directly: the migration tests build a database at an older schema version.
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "ClusterModel", "SimTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Snapshots are read through #filePath, not bundled as resources.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "Network", "SimTestSupport"],
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Workload", "ClusterModel", "Network", "SimTestSupport",
+                                                   .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Snapshots"]),
         .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "ClusterModel", "SimTestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
