@@ -45,8 +45,9 @@ public enum ScenarioLoader {
         policy policyOverride: String? = nil, placement placementOverride: String? = nil,
         fallbackSeed: () -> UInt64 = { 1 }
     ) throws(InputError) -> Scenario {
-        /// An error at a field an override set is the override's, not the file's; one at a field above an
-        /// override is still the file's, but the override may be why.
+        var fileTree: Node?
+        /// An error at a field an override set, or created on its way, is the override's, not the file's; one at
+        /// a field of the file above an override is still the file's, but the override may be why.
         func attributed(_ e: InputError) -> InputError {
             guard e.file == path, let field = e.field else { return e }
             if let o = overrides.last(where: { $0.covers(field: field) }) {
@@ -54,6 +55,9 @@ public enum ScenarioLoader {
             }
             let inside = overrides.filter { $0.isInside(field: field) }
             guard !inside.isEmpty else { return e }
+            if let fileTree, !ScenarioOverride.exists(field: field, in: fileTree) {
+                return InputError(file: "--set \(inside.last!.text)", field: field, message: e.message)
+            }
             var located = e
             located.message += " (with \(inside.map { "--set \($0.text)" }.joined(separator: ", ")))"
             return located
@@ -63,6 +67,7 @@ public enum ScenarioLoader {
         let config: ScenarioConfig
         do {
             root = try Yams.compose(yaml: text)
+            fileTree = root
             guard var tree = root else { throw InputError(file: path, message: "the scenario file is empty") }
             if !overrides.isEmpty {
                 for o in overrides { tree = try o.applied(to: tree) }

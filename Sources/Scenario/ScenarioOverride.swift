@@ -61,6 +61,24 @@ public struct ScenarioOverride: Sendable, Equatable {
         field.isEmpty || path.hasPrefix(field + ".") || path.hasPrefix(field + "[")
     }
 
+    /// Whether the dotted field path `field` (as decoding errors report it) names a node of `root`.
+    static func exists(field: String, in root: Node) -> Bool {
+        guard let steps = try? ScenarioOverride(field + "=").steps else { return false }
+        var node = root
+        for step in steps {
+            switch (step, node) {
+            case (.key(let key), .mapping(let mapping)):
+                guard let child = mapping[key] else { return false }
+                node = child
+            case (.index(let i), .sequence(let sequence)) where i < sequence.count:
+                node = sequence[i]
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
     /// `root` with the value set at the path.
     func applied(to root: Node) throws(InputError) -> Node {
         let source = "--set \(text)"

@@ -162,6 +162,15 @@ final class ScenarioOverrideTests: XCTestCase {
         XCTAssertTrue(error("policy.params={depth: 10")?.message.hasPrefix("malformed YAML value: ") ?? false)
     }
 
+    /// A misspelt field created by the override's path is the override's error, though reported at the new key.
+    func testUnknownFieldOnTheWayIsTheOverrides() throws {
+        let e = try XCTUnwrap(error("workload.synthetic.arival.load=0.5"))
+        XCTAssertEqual(e.file, "--set workload.synthetic.arival.load=0.5")
+        XCTAssertNil(e.line)
+        XCTAssertEqual(e.field, "workload.synthetic.arival")
+        XCTAssertTrue(e.message.hasPrefix("unknown field 'arival'"), "\(e)")
+    }
+
     /// An error at a field above the override stays located in the file and mentions the override.
     func testConflictWithTheFileNamesBoth() throws {
         let text = Self.base.replacingOccurrences(of: "{process: poisson, load: 0.9}", with: "{process: poisson, rate_per_hour: 60}")
