@@ -2,9 +2,22 @@
 //
 // SchedLab: a deterministic discrete-event GPU-cluster simulator and scheduler testbed.
 //
-// Modules follow the architecture, each depending only on the ones above it:
-//   SimKernel → SimRandom → ClusterModel → Models → Workload → Network → Performance → Scheduling → Engine
-//   → Recording → Scenario → Regression → schedlab       (CCUDA → CUDABackend stand apart: the hardware backend)
+// Modules, each depending only on modules listed above it (add a new one as a line where its dependencies allow):
+//   SimKernel     simulated time (integer ns), the event queue
+//   SimRandom     seeded GSL random streams and distributions, one named stream per purpose
+//   ClusterModel  GPU types, node templates, topology, allocation state, measured hardware profiles (plain data)
+//   Models        the model zoo and the closed-form α–β step formulas
+//   Workload      jobs, synthetic arrivals, trace reading and import, strictly decoded mappings
+//   Network       the interconnect: link graph, max-min fair flows, collectives as flows
+//   Performance   one throughput model (α–β or flow-level) and the oracle policies ask
+//   Scheduling    the policy protocol, snapshot, decisions, policies and placement strategies
+//   Engine        the simulation loop, job lifecycle and transitions, run results and summary metrics
+//   Recording     the SQLite results database and its schema migrations
+//   Scenario      scenario YAML: decoding, validation, overrides, building cluster and jobs
+//   Regression    committed baselines and comparing fresh runs with them
+//   CCUDA         C shim that loads the CUDA runtime, cuBLAS and NCCL with dlopen
+//   CUDABackend   hardware calibration and validation on real GPUs (produces HardwareProfile)
+//   schedlab      the command-line tool
 import PackageDescription
 
 // Invariant checks after every event (no GPU held twice, GPU-time conserved, every job accounted for)
@@ -71,14 +84,15 @@ let package = Package(
             // GRDBSQLite is GRDB's own sqlite3 module: the bulk inserts bind through the C API (about 1.7x faster
             // than GRDB's argument arrays) without declaring a second module for the same C types.
             dependencies: [
-                "Engine", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "ClusterModel", "Engine", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: internalChecks
         ),
         .target(
             name: "Scenario",
             dependencies: [
-                "SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Network", "Performance", "Scheduling", "Engine", "CUDABackend", "Yams",
+                "SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Network", "Performance", "Scheduling", "Engine", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: internalChecks
@@ -119,11 +133,13 @@ let package = Package(
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimRandom", "SimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Network", "Performance", "Models", "SimTestSupport"]),
-        .testTarget(name: "RecordingTests", dependencies: ["Recording", "SimTestSupport"]),
+        // GRDB directly: the migration tests build a database at an older schema version.
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "ClusterModel", "SimTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Snapshots are read through #filePath, not bundled as resources.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Models", "Workload", "ClusterModel", "CUDABackend", "Network", "Performance", "SimTestSupport"],
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Models", "Workload", "ClusterModel", "Network", "Performance", "SimTestSupport",
+                                                   .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Snapshots"]),
-        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "Models", "SimTestSupport"]),
+        .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "ClusterModel", "Models", "SimTestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab", "SimTestSupport"], exclude: ["Snapshots"]),

@@ -1,4 +1,5 @@
 import CCUDA
+import ClusterModel
 
 /// `GPUBackend` on real GPUs through CCUDA (CUDA runtime, cuBLAS, NCCL loaded with dlopen).
 ///

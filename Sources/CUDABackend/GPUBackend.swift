@@ -1,3 +1,5 @@
+import ClusterModel
+
 /// The timing primitives the calibration and validation need, implemented by CUDA on a GPU and by a fake in tests.
 ///
 /// Every timing method does its own warm-up and returns one sample per repetition, in seconds per operation,

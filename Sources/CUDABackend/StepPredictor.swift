@@ -1,3 +1,5 @@
+import ClusterModel
+
 /// The speed model's prediction of a synthetic step from a hardware profile.
 ///
 /// predicted = gemmCount · 2n³ / (calibrated TFLOP/s at n and the step's precision)

@@ -1,3 +1,4 @@
+import ClusterModel
 import Models
 
 /// A synthetic training iteration standing in for a zoo model on real hardware: `gemmCount` square GEMMs of

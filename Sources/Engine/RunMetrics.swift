@@ -2,37 +2,47 @@ import ClusterModel
 import SimKernel
 import Workload
 
-/// The summary metrics of a run, computed from its job outcomes.
+/// Computes a run's summary metrics (declared in `SummaryMetricKind`) from its job outcomes.
 ///
-/// Names (all in the `summary` table): jobs_total, jobs_completed, jobs_unfinished, jct_mean_s, jct_p50_s,
-/// jct_p95_s, jct_p99_s, queue_mean_s, queue_p95_s, makespan_s (first submit → last finish), gpu_util
-/// (busy GPU-seconds / (cluster GPUs × makespan)), gpu_hours (busy GPU-seconds / 3600). JCT and queueing
-/// statistics cover completed jobs. Percentiles interpolate linearly between order statistics (the
-/// "linear" method of numpy.percentile), so they match what users compute in notebooks.
+/// JCT and queueing statistics cover completed jobs. Percentiles interpolate linearly between order statistics
+/// (the "linear" method of numpy.percentile), so they match what users compute in notebooks.
 public enum RunMetrics {
-    /// The metric names, in the order they are reported.
-    public static let names = [
-        "jobs_total", "jobs_completed", "jobs_unfinished", "jct_mean_s", "jct_p50_s", "jct_p95_s", "jct_p99_s",
-        "queue_mean_s", "queue_p95_s", "makespan_s", "gpu_util", "gpu_hours",
-    ]
+    /// What every metric is computed from, derived once per run.
+    public struct Inputs: Sendable {
+        /// Jobs in the run.
+        public var jobCount: Int
+        /// Jobs that finished.
+        public var completedCount: Int
+        /// Job completion times of completed jobs, seconds, ascending.
+        public var sortedJCTs: [Double]
+        /// Queueing delays of completed jobs, seconds, ascending.
+        public var sortedQueueingDelays: [Double]
+        /// First submit to last finish (0 when nothing finished), seconds.
+        public var makespanSeconds: Double
+        /// GPU-seconds held by jobs.
+        public var busyGPUSeconds: Double
+        /// GPUs in the cluster.
+        public var clusterGPUs: Int
 
-    /// Computes the summary.
+        /// Derives the inputs from job outcomes.
+        public init(jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int) {
+            let done = jobs.filter { $0.finish != nil }
+            let firstSubmit = jobs.map(\.submit).min() ?? .zero
+            let lastFinish = done.compactMap(\.finish).max() ?? firstSubmit
+            self.jobCount = jobs.count
+            self.completedCount = done.count
+            self.sortedJCTs = done.compactMap(\.jctSeconds).sorted()
+            self.sortedQueueingDelays = done.compactMap(\.queueingDelaySeconds).sorted()
+            self.makespanSeconds = (lastFinish - firstSubmit).seconds
+            self.busyGPUSeconds = busyGPUSeconds
+            self.clusterGPUs = clusterGPUs
+        }
+    }
+
+    /// Every catalog metric of the run, in catalog order.
     public static func summary(jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int) -> [SummaryMetric] {
-        let done = jobs.filter { $0.finish != nil }
-        let jct = done.compactMap(\.jctSeconds).sorted()
-        let queueing = done.compactMap(\.queueingDelaySeconds).sorted()
-        let firstSubmit = jobs.map(\.submit).min() ?? .zero
-        let lastFinish = done.compactMap(\.finish).max() ?? firstSubmit
-        let makespan = (lastFinish - firstSubmit).seconds
-        let values: [Double] = [
-            Double(jobs.count), Double(done.count), Double(jobs.count - done.count),
-            mean(jct), percentile(jct, 50), percentile(jct, 95), percentile(jct, 99),
-            mean(queueing), percentile(queueing, 95),
-            makespan,
-            makespan > 0 ? busyGPUSeconds / (Double(clusterGPUs) * makespan) : 0,
-            busyGPUSeconds / 3600,
-        ]
-        return zip(names, values).map { SummaryMetric(name: $0, value: $1) }
+        let inputs = Inputs(jobs: jobs, busyGPUSeconds: busyGPUSeconds, clusterGPUs: clusterGPUs)
+        return SummaryMetricKind.allCases.map { SummaryMetric($0, value: $0.value(inputs)) }
     }
 
     /// Arithmetic mean; 0 for no values.

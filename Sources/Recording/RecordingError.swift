@@ -6,6 +6,8 @@ public enum RecordingError: Error, Sendable, Equatable, CustomStringConvertible 
     case runNotRunning(id: Int64, status: String)
     /// A stored value could not be read back (e.g. a malformed timestamp written by another tool).
     case malformedValue(column: String, value: String)
+    /// An allocation names a node or GPU the topology given to the sink does not have (the wrong topology).
+    case allocationOutsideCluster(job: Int64, node: Int64)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum RecordingError: Error, Sendable, Equatable, CustomStringConvertible 
             return "run \(id) is '\(status)', not 'running'"
         case .malformedValue(let column, let value):
             return "malformed value in \(column): \(value)"
+        case .allocationOutsideCluster(let job, let node):
+            return "job \(job)'s allocation on node \(node) is outside the run's cluster"
         }
     }
 }

@@ -1,3 +1,4 @@
+import ClusterModel
 import Engine
 import Foundation
 
@@ -11,9 +12,10 @@ public protocol ResultSink: Sendable {
 
     /// Writes all jobs, allocations, samples and summary metrics of the run and marks it `complete`, atomically.
     ///
+    /// `topology` is the run's cluster: allocations name node-local GPUs, and the per-GPU rows need global indices.
     /// On any error nothing of this call remains: the run stays `running` with no result rows, and the caller
     /// may then call `failRun`. Throws `RecordingError.runNotRunning` if the run already completed or failed.
-    func completeRun(id: Int64, result: RunResult, wallEnd: Date) throws
+    func completeRun(id: Int64, result: RunResult, topology: Topology, wallEnd: Date) throws
 
     /// Marks a still-running run `failed` with an error message.
     func failRun(id: Int64, message: String, wallEnd: Date) throws

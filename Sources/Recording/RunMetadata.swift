@@ -26,6 +26,10 @@ public struct RunMetadata: Sendable, Equatable {
     public var wallStart: Date
     /// Input (trace) rows skipped as bad when the scenario allows it; 0 when none were.
     public var skippedInputRows: Int
+    /// The scenario text as loaded (after overrides), so the run can be repeated from the database; nil if unknown.
+    public var scenarioText: String?
+    /// The scenario path as given on the command line; nil if unknown.
+    public var scenarioPath: String?
 
     /// Creates run metadata.
     public init(
@@ -37,9 +41,13 @@ public struct RunMetadata: Sendable, Equatable {
         parameters: String = "",
         codeVersion: String,
         wallStart: Date,
-        skippedInputRows: Int = 0
+        skippedInputRows: Int = 0,
+        scenarioText: String? = nil,
+        scenarioPath: String? = nil
     ) {
         self.skippedInputRows = skippedInputRows
+        self.scenarioText = scenarioText
+        self.scenarioPath = scenarioPath
         self.scenarioName = scenarioName
         self.scenarioHash = scenarioHash
         self.seed = seed

@@ -30,4 +30,32 @@ public struct RunRow: Sendable, Equatable {
     public var simulatedEndSeconds: Double?
     /// Events processed; nil unless complete.
     public var eventsProcessed: Int?
+    /// The scenario text the run used (after overrides); nil for runs recorded before schema v4.
+    public var scenarioText: String?
+    /// The scenario path as given on the command line; nil for runs recorded before schema v4.
+    public var scenarioPath: String?
+
+    /// Creates a row.
+    public init(
+        id: Int64, scenario: String, scenarioHash: String, seed: UInt64, policy: String, placement: String,
+        parameters: String, codeVersion: String, wallStart: Date, wallEnd: Date?, status: RunStatus, error: String?,
+        simulatedEndSeconds: Double?, eventsProcessed: Int?, scenarioText: String? = nil, scenarioPath: String? = nil
+    ) {
+        self.id = id
+        self.scenario = scenario
+        self.scenarioHash = scenarioHash
+        self.seed = seed
+        self.policy = policy
+        self.placement = placement
+        self.parameters = parameters
+        self.codeVersion = codeVersion
+        self.wallStart = wallStart
+        self.wallEnd = wallEnd
+        self.status = status
+        self.error = error
+        self.simulatedEndSeconds = simulatedEndSeconds
+        self.eventsProcessed = eventsProcessed
+        self.scenarioText = scenarioText
+        self.scenarioPath = scenarioPath
+    }
 }

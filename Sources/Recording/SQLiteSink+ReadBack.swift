@@ -29,8 +29,6 @@ extension SQLiteSink {
         }
     }
 
-    /// Builds a `SummaryMetric` from outside Engine.
-    ///
     private static func decodeRun(_ row: Row) throws -> RunRow {
         let statusText: String = row["status"]
         guard let status = RunStatus(rawValue: statusText) else {
@@ -52,7 +50,9 @@ extension SQLiteSink {
             status: status,
             error: row["error"],
             simulatedEndSeconds: row["sim_end_s"],
-            eventsProcessed: events.map { Int($0) }
+            eventsProcessed: events.map { Int($0) },
+            scenarioText: row["scenario_text"],
+            scenarioPath: row["scenario_path"]
         )
     }
 }

@@ -1,3 +1,4 @@
+import ClusterModel
 import Engine
 import Foundation
 import GRDB
@@ -47,26 +48,27 @@ public final class SQLiteSink: ResultSink {
             try db.execute(
                 sql: """
                     INSERT INTO runs (scenario, scenario_hash, seed, policy, placement, parameters,
-                                      code_version, wall_start, status, skipped_input_rows)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)
+                                      code_version, wall_start, status, skipped_input_rows, scenario_text, scenario_path)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
                     """,
                 arguments: [
                     meta.scenarioName, meta.scenarioHash, Int64(bitPattern: meta.seed), meta.policy,
                     meta.placement, meta.parameters, meta.codeVersion, WallClock.format(meta.wallStart),
-                    meta.skippedInputRows,
+                    meta.skippedInputRows, meta.scenarioText, meta.scenarioPath,
                 ])
             return db.lastInsertedRowID
         }
     }
 
     /// Writes all result rows and marks the run `complete` in one transaction; rolls everything back on error.
-    public func completeRun(id: Int64, result: RunResult, wallEnd: Date) throws {
+    public func completeRun(id: Int64, result: RunResult, topology: Topology, wallEnd: Date) throws {
         // `write` wraps the closure in a transaction that commits only if the closure returns normally.
         try writer.write { db in
             // Check first so a wrong ID fails fast instead of after inserting a million rows.
             try Self.requireRunning(id: id, db)
             try Self.insertJobs(result.jobs, run: id, db)
             try Self.insertAllocations(result.allocations, run: id, db)
+            try Self.insertAllocationGPUs(result.allocations, topology: topology, run: id, db)
             try Self.insertSamples(result.samples, run: id, db)
             try Self.insertSummary(result.summary, run: id, db)
             try Self.insertLinks(result.links, run: id, db)
@@ -141,6 +143,30 @@ public final class SQLiteSink: ResultSink {
             insert.bind(5, Int64(allocation.node.raw))
             insert.bind(6, gpuList(allocation.localGPUs))
             try insert.step()
+        }
+    }
+
+    private static func insertAllocationGPUs(
+        _ allocations: [AllocationInterval], topology: Topology, run: Int64, _ db: Database
+    ) throws {
+        let insert = try BulkInsert(db, sql: "INSERT INTO allocation_gpus (run, job, start_s, end_s, gpu) VALUES (?, ?, ?, ?, ?)")
+        for allocation in allocations {
+            let node = allocation.node.index
+            // A wrong topology would silently attribute GPUs to other nodes; fail the transaction instead.
+            guard node < topology.nodeCount,
+                  allocation.localGPUs.allSatisfy({ $0 >= 0 && $0 < Int(topology.nodeGPUCount[node]) })
+            else {
+                throw RecordingError.allocationOutsideCluster(job: Int64(allocation.job.raw), node: Int64(node))
+            }
+            let first = Int64(topology.nodeFirstGPU[node])
+            for local in allocation.localGPUs {
+                insert.bind(1, run)
+                insert.bind(2, Int64(allocation.job.raw))
+                insert.bind(3, allocation.start.seconds)
+                insert.bind(4, allocation.end.seconds)
+                insert.bind(5, first + Int64(local))
+                try insert.step()
+            }
         }
     }
 

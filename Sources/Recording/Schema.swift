@@ -11,6 +11,11 @@ import GRDB
 /// `runs` — one row per run attempt.
 /// - `id` INTEGER PK AUTOINCREMENT: run ID (never reused, even after deletes).
 /// - `scenario` TEXT: scenario name. `scenario_hash` TEXT: hex digest of the canonical scenario.
+/// - `scenario_text` TEXT NULL (v4): the scenario YAML the run used, exactly as loaded after any `--set`
+///   overrides; with the seed, policy and placement columns and the files it names, enough to run it again
+///   (`schedlab rerun`). NULL for runs recorded before v4. `scenario_path` TEXT NULL (v4): the scenario path as
+///   given on the command line; relative paths inside the text (trace, hardware profile) resolve against its
+///   directory. NULL before v4.
 /// - `seed` INTEGER: master seed as `Int64(bitPattern:)` of the UInt64 seed (seeds ≥ 2^63 read negative; add 2^64).
 /// - `policy` TEXT, `placement` TEXT: scheduling policy and placement strategy names.
 /// - `parameters` TEXT: policy parameters as JSON/YAML text, '' when none.
@@ -44,6 +49,14 @@ import GRDB
 /// - `node` INTEGER: node ID (0-based, cluster-file order).
 /// - `gpus` TEXT: node-local GPU indices held, ascending, comma-separated (e.g. '0,1,2,3').
 ///
+/// `allocation_gpus` (v4) — `allocations` with one row per GPU, so per-GPU questions are plain SQL: one row per
+/// job × global GPU index × interval, written with the run's results (runs recorded before v4 have none).
+/// - `run` INTEGER → runs.id. `job` INTEGER: job ID. `start_s` REAL, `end_s` REAL: the interval, s.
+/// - `gpu` INTEGER: global GPU index (0-based over the whole cluster, nodes in cluster-file order, so node n's
+///   local GPU i is the number of GPUs on nodes before n, plus i).
+/// - Indexed on (`run`, `gpu`, `start_s`): who held GPU 17 at time t is
+///   `SELECT job FROM allocation_gpus WHERE run = ? AND gpu = 17 AND start_s <= t AND t < end_s`.
+///
 /// `samples` — cluster occupancy step function: each row holds from `time_s` until the next row's `time_s`.
 /// - `run` INTEGER → runs.id. `time_s` REAL: when this state began, s.
 /// - `busy_gpus` INTEGER: GPUs held by jobs. `queued_jobs` INTEGER: jobs waiting (queued or preempted).
@@ -57,7 +70,7 @@ import GRDB
 /// deletes its results. Migrations are append-only: never edit "v1"; add "v2" etc.
 enum Schema {
     /// Tables created by the migrations, in creation order.
-    static let tableNames = ["runs", "jobs", "allocations", "samples", "summary", "links"]
+    static let tableNames = ["runs", "jobs", "allocations", "samples", "summary", "links", "allocation_gpus"]
 
     /// The migrator that brings any results database up to the current schema.
     static var migrator: DatabaseMigrator {
@@ -139,6 +152,22 @@ enum Schema {
                     utilization REAL NOT NULL
                 );
                 CREATE INDEX links_run ON links(run);
+                """)
+        }
+        // v4: runs keep the scenario text they ran and its path, so a run can be reproduced from the database
+        // alone; allocation_gpus makes GPU holdings queryable by GPU (allocations.gpus stays for readers of v1-v3).
+        migrator.registerMigration("v4") { db in
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN scenario_text TEXT;
+                ALTER TABLE runs ADD COLUMN scenario_path TEXT;
+                CREATE TABLE allocation_gpus (
+                    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                    job INTEGER NOT NULL,
+                    start_s REAL NOT NULL,
+                    end_s REAL NOT NULL,
+                    gpu INTEGER NOT NULL
+                );
+                CREATE INDEX allocation_gpus_run_gpu ON allocation_gpus(run, gpu, start_s);
                 """)
         }
         return migrator

@@ -18,7 +18,7 @@ public struct Baseline: Codable, Equatable, Sendable {
     /// SHA-256 (hex) of the canonical job lines (`RunDigest.jobLines`): any change to any job's start,
     /// finish, placement type or run time changes it.
     public var jobsDigest: String
-    /// Summary metrics, in `RunMetrics.names` order.
+    /// Summary metrics, in `SummaryMetricKind` catalog order.
     public var summary: [Metric]
 
     /// One summary metric.

@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 
 /// How a fresh run differs from its committed baseline.
@@ -14,6 +15,8 @@ public struct BaselineComparison: Sendable {
         public var changePercent: Double?
         /// Whether the two differ.
         public var differs: Bool
+        /// The catalog definition when the item is a summary metric (its unit and meaning), else nil.
+        public var metric: MetricDefinition?
     }
 
     /// Every compared item, differing or not.
@@ -27,13 +30,14 @@ public struct BaselineComparison: Sendable {
     public init(baseline: Baseline, current: Baseline) {
         var rows: [Row] = []
         func text(_ name: String, _ a: String, _ b: String) {
-            rows.append(Row(name: name, baseline: a, current: b, changePercent: nil, differs: a != b))
+            rows.append(Row(name: name, baseline: a, current: b, changePercent: nil, differs: a != b, metric: nil))
         }
-        func number(_ name: String, _ a: Double?, _ b: Double?) {
+        func number(_ name: String, _ a: Double?, _ b: Double?, metric: MetricDefinition? = nil) {
             let render = { (x: Double?) in x.map { String(format: "%.6g", $0) } ?? "(none)" }
             var change: Double?
             if let a, let b, a != 0 { change = (b - a) / abs(a) * 100 }
-            rows.append(Row(name: name, baseline: render(a), current: render(b), changePercent: change, differs: a != b))
+            rows.append(Row(name: name, baseline: render(a), current: render(b), changePercent: change, differs: a != b,
+                            metric: metric))
         }
         text("seed", "\(baseline.seed)", "\(current.seed)")
         text("policy", baseline.policy, current.policy)
@@ -42,7 +46,8 @@ public struct BaselineComparison: Sendable {
         var names = baseline.summary.map(\.name)
         for m in current.summary where !names.contains(m.name) { names.append(m.name) }
         for name in names {
-            number(name, baseline.summary.first { $0.name == name }?.value, current.summary.first { $0.name == name }?.value)
+            number(name, baseline.summary.first { $0.name == name }?.value, current.summary.first { $0.name == name }?.value,
+                   metric: SummaryMetricKind(rawValue: name)?.definition)
         }
         text("jobs_digest", String(baseline.jobsDigest.prefix(16)), String(current.jobsDigest.prefix(16)))
         rows[rows.count - 1].differs = baseline.jobsDigest != current.jobsDigest

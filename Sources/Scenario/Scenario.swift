@@ -9,13 +9,16 @@ import Workload
 public struct Scenario {
     /// Path of the scenario file as given.
     public let path: String
+    /// The scenario's YAML as loaded, after any `--set` overrides: what the run used, and what is recorded.
+    public let text: String
     /// Scenario name (the file's `name:`, or its file name without extension).
     public let name: String
     /// Free-text description from the file.
     public let description: String?
     /// The master seed the jobs were generated with.
     public let seed: UInt64
-    /// SHA-256 (hex) of the scenario file's bytes followed by the trace file's bytes, if any.
+    /// SHA-256 (hex) of `text`'s UTF-8 bytes (the file's bytes when nothing was overridden), then the hardware
+    /// profile's and the trace file's bytes, if any.
     public let hash: String
     /// The cluster.
     public let topology: Topology

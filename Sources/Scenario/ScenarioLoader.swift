@@ -1,5 +1,4 @@
 import ClusterModel
-import CUDABackend
 import Models
 import Network
 import Crypto
@@ -18,13 +17,14 @@ import Yams
 public enum ScenarioLoader {
     /// Loads the scenario at `path`.
     /// - Parameters:
+    ///   - overrides: `--set PATH=VALUE` changes applied to the YAML tree before decoding, in order.
     ///   - seed: overrides the file's `seed:`.
     ///   - policy: overrides the file's policy (with default parameters).
     ///   - placement: overrides the file's placement strategy.
     ///   - fallbackSeed: called when neither the file nor `seed` gives a seed.
     public static func load(
-        path: String, seed: UInt64? = nil, policy policyOverride: String? = nil, placement placementOverride: String? = nil,
-        fallbackSeed: () -> UInt64 = { 1 }
+        path: String, overrides: [ScenarioOverride] = [], seed: UInt64? = nil, policy policyOverride: String? = nil,
+        placement placementOverride: String? = nil, fallbackSeed: () -> UInt64 = { 1 }
     ) throws(InputError) -> Scenario {
         let data: Data
         do {
@@ -35,23 +35,60 @@ public enum ScenarioLoader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw InputError(file: path, message: "the scenario file is not UTF-8 text")
         }
+        return try load(text: text, path: path, overrides: overrides, seed: seed, policy: policyOverride,
+                        placement: placementOverride, fallbackSeed: fallbackSeed)
+    }
+
+    /// Loads a scenario from its YAML text as if it had been read from `path`: errors name `path`, the default
+    /// name is its file name, and relative trace and hardware-profile paths resolve against its directory.
+    /// `schedlab rerun` loads recorded scenario text this way. Other parameters as in `load(path:...)`.
+    public static func load(
+        text: String, path: String, overrides: [ScenarioOverride] = [], seed: UInt64? = nil,
+        policy policyOverride: String? = nil, placement placementOverride: String? = nil,
+        fallbackSeed: () -> UInt64 = { 1 }
+    ) throws(InputError) -> Scenario {
+        var fileTree: Node?
+        /// An error at a field an override set, or created on its way, is the override's, not the file's; one at
+        /// a field of the file above an override is still the file's, but the override may be why.
+        func attributed(_ e: InputError) -> InputError {
+            guard e.file == path, let field = e.field else { return e }
+            if let o = overrides.last(where: { $0.covers(field: field) }) {
+                return InputError(file: "--set \(o.text)", field: field, message: e.message)
+            }
+            let inside = overrides.filter { $0.isInside(field: field) }
+            guard !inside.isEmpty else { return e }
+            if let fileTree, !ScenarioOverride.exists(field: field, in: fileTree) {
+                return InputError(file: "--set \(inside.last!.text)", field: field, message: e.message)
+            }
+            var located = e
+            located.message += " (with \(inside.map { "--set \($0.text)" }.joined(separator: ", ")))"
+            return located
+        }
         var root: Node?
+        var effectiveText = text
         let config: ScenarioConfig
         do {
             root = try Yams.compose(yaml: text)
-            guard let root else { throw InputError(file: path, message: "the scenario file is empty") }
-            config = try YAMLDecoder().decode(ScenarioConfig.self, from: root)
+            fileTree = root
+            guard var tree = root else { throw InputError(file: path, message: "the scenario file is empty") }
+            if !overrides.isEmpty {
+                for o in overrides { tree = try o.applied(to: tree) }
+                root = tree
+                // What is recorded and hashed is the scenario that ran, so a rerun needs no overrides.
+                effectiveText = try Yams.serialize(node: tree, width: -1, allowUnicode: true)
+            }
+            config = try YAMLDecoder().decode(ScenarioConfig.self, from: tree)
         } catch {
-            throw DecodingErrorMapping.inputError(error, file: path, root: root)
+            throw attributed(DecodingErrorMapping.inputError(error, file: path, root: root))
         }
         func fail(_ field: String, _ message: String) -> InputError {
             let keys = field.split(separator: ".").map { AnyCodingKey(stringValue: String($0)) as CodingKey }
-            return InputError(file: path, line: DecodingErrorMapping.line(of: keys, in: root), field: field, message: message)
+            return attributed(InputError(file: path, line: DecodingErrorMapping.line(of: keys, in: root), field: field, message: message))
         }
 
         let masterSeed = seed ?? config.seed ?? fallbackSeed()
         var hasher = SHA256()
-        hasher.update(data: data)
+        hasher.update(data: Data(effectiveText.utf8))
         var profile: HardwareProfile?
         if let file = config.cluster.hardwareProfile {
             let base = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -165,7 +202,7 @@ public enum ScenarioLoader {
         let name = config.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return Scenario(
-            path: path, name: name, description: config.description, seed: masterSeed, hash: hash, topology: topology,
+            path: path, text: effectiveText, name: name, description: config.description, seed: masterSeed, hash: hash, topology: topology,
             jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
             placementName: placementName, interconnect: interconnect, skippedRows: skipped)
     }

@@ -70,7 +70,7 @@ struct BenchCommand: ParsableCommand {
                 let id = try sink.beginRun(RunMetadata(
                     scenarioName: "bench", scenarioHash: "", seed: seed, policy: v.policy, placement: "packed",
                     codeVersion: CodeVersion.release, wallStart: t0))
-                try sink.completeRun(id: id, result: result, wallEnd: Date())
+                try sink.completeRun(id: id, result: result, topology: topology, wallEnd: Date())
                 writeSeconds = Date().timeIntervalSince(w0)
             }
             if !v.db && !v.network { offSeconds[v.policy] = simSeconds }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Scenario
+import Workload
 
 /// `schedlab check`: validate a scenario without simulating it.
 struct CheckCommand: ParsableCommand {
@@ -11,10 +12,15 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "Scenario YAML file.")
     var scenario: String
 
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Change a scenario field before it is read, as 'schedlab run --set' does (repeatable).", valueName: "path=value"))
+    var overrides: [String] = []
+
     func run() throws {
         let s: Scenario
         do {
-            s = try ScenarioLoader.load(path: scenario)
+            let parsed = try overrides.map { (o: String) throws(InputError) in try ScenarioOverride(o) }
+            s = try ScenarioLoader.load(path: scenario, overrides: parsed)
         } catch {
             throw reportInputError(error)
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterModel
 import CUDABackend
 import Foundation
 import Models

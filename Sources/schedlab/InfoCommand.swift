@@ -1,5 +1,6 @@
 import ArgumentParser
 import ClusterModel
+import Engine
 import Models
 import Scheduling
 import Workload
@@ -7,10 +8,10 @@ import Workload
 /// `schedlab info`: list the built-in catalogs.
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "info", abstract: "List GPU types, zoo models, policies, placements or node templates.")
+        commandName: "info", abstract: "List GPU types, zoo models, policies, placements, node templates or summary metrics.")
 
     enum Topic: String, ExpressibleByArgument, CaseIterable {
-        case gpus, models, policies, placements, templates
+        case gpus, models, policies, placements, templates, metrics
     }
 
     @Argument(help: "One of: \(Topic.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -48,6 +49,9 @@ struct InfoCommand: ParsableCommand {
                                    num(t.intraNode.bandwidthBytesPerSecond / 1e9), "\(t.nicCount)",
                                    num(t.nic.bandwidthBytesPerSecond / 1e9), t.summary])
             }
+        case .metrics:
+            table = TextTable(header: ["name", "unit", "meaning"])
+            for d in SummaryMetricKind.definitions { table.rows.append([d.name, d.unit.symbol, d.meaning]) }
         }
         print(table.render())
     }

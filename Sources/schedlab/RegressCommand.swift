@@ -82,13 +82,15 @@ struct RegressCommand: ParsableCommand {
         if failures > 0 { throw ExitCode(1) }
     }
 
-    /// The metric-by-metric table, differing rows marked.
+    /// The metric-by-metric table, differing rows marked, then what each differing metric means.
     static func table(_ c: BaselineComparison) -> String {
-        var t = TextTable(header: ["", "item", "baseline", "current", "change"], rightAligned: [2, 3, 4])
+        var t = TextTable(header: ["", "item", "unit", "baseline", "current", "change"], rightAligned: [3, 4, 5])
         for row in c.rows {
-            t.rows.append([row.differs ? "*" : "", row.name, row.baseline, row.current,
+            t.rows.append([row.differs ? "*" : "", row.name, row.metric?.unit.symbol ?? "", row.baseline, row.current,
                            row.changePercent.map { String(format: "%+.2f%%", $0) } ?? ""])
         }
-        return t.render()
+        // The meanings of the differing metrics only: the reader needs them for what changed, not for all twelve.
+        let meanings = c.rows.filter(\.differs).compactMap { row in row.metric.map { "  \($0.name): \($0.meaning)" } }
+        return t.render() + (meanings.isEmpty ? "" : "\n" + meanings.joined(separator: "\n"))
     }
 }

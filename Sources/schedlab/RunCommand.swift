@@ -22,6 +22,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Results database.")
     var db: String = "Results/schedlab.sqlite"
 
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Change a scenario field before it is read, e.g. policy.name=sjf or policy.params={depth: 10} (repeatable).",
+        valueName: "path=value"))
+    var overrides: [String] = []
+
     @Option(help: "Master seed, overriding the scenario's 'seed'.")
     var seed: UInt64?
 
@@ -41,7 +46,9 @@ struct RunCommand: ParsableCommand {
         var chosenSeed: UInt64?
         let scenario: Scenario
         do {
-            scenario = try ScenarioLoader.load(path: self.scenario, seed: seed, policy: policy, placement: placement, fallbackSeed: {
+            let parsed = try overrides.map { (o: String) throws(InputError) in try ScenarioOverride(o) }
+            scenario = try ScenarioLoader.load(
+                path: self.scenario, overrides: parsed, seed: seed, policy: policy, placement: placement, fallbackSeed: {
                 // The one place SchedLab draws an unseeded number: no seed anywhere. It is printed and recorded.
                 var g = SystemRandomNumberGenerator()
                 let s = UInt64.random(in: 0..<(1 << 53), using: &g)
@@ -72,7 +79,8 @@ struct RunCommand: ParsableCommand {
                     scenarioName: scenario.name, scenarioHash: scenario.hash, seed: scenario.seed,
                     policy: scenario.policyName, placement: scenario.placementName,
                     parameters: scenario.policyParameters, codeVersion: CodeVersion.current,
-                    wallStart: wallStart, skippedInputRows: scenario.skippedRows.count))
+                    wallStart: wallStart, skippedInputRows: scenario.skippedRows.count,
+                    scenarioText: scenario.text, scenarioPath: scenario.path))
                 sink = s
             } catch {
                 printError("error: \(db): cannot record the run: \(error)")
@@ -97,7 +105,7 @@ struct RunCommand: ParsableCommand {
         progress?.finish()
         if let sink, let runID {
             do {
-                try sink.completeRun(id: runID, result: result, wallEnd: Date())
+                try sink.completeRun(id: runID, result: result, topology: scenario.topology, wallEnd: Date())
             } catch {
                 printError("error: \(db!): could not write the results of run \(runID): \(error)")
                 try? sink.failRun(id: runID, message: "recording failed: \(error)", wallEnd: Date())

@@ -19,10 +19,8 @@ enum SummaryFormatter {
         return lines.joined(separator: "\n") + "\n\n" + table.render()
     }
 
-    /// Integers without decimals, fractions with 4 significant decimals, seconds with 1 decimal.
+    /// The value as its unit prints it (`MetricUnit.render`); a name outside the catalog prints with 1 decimal.
     static func format(_ m: SummaryMetric) -> String {
-        if m.name.hasPrefix("jobs_") { return String(Int(m.value)) }
-        if m.name == "gpu_util" { return String(format: "%.4f", m.value) }
-        return String(format: "%.1f", m.value)
+        m.definition?.unit.render(m.value) ?? String(format: "%.1f", m.value)
     }
 }

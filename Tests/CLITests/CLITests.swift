@@ -326,6 +326,9 @@ final class CLITests: SchedLabProcessTestCase {
         let marked = failed.stdout.split(separator: "\n").filter { $0.hasPrefix("*") }
         XCTAssertEqual(marked.count, 1, failed.stdout)
         XCTAssertTrue(marked.first?.contains("jct_mean_s") ?? false, failed.stdout)
+        // The differing metric's unit is in its row and its meaning is spelled out under the table.
+        XCTAssertTrue(marked.first?.contains("  s  ") ?? false, failed.stdout)
+        XCTAssertTrue(failed.stdout.contains("  jct_mean_s: mean job completion time (finish − submit) over completed jobs"), failed.stdout)
     }
 
     /// `regress` on a scenario without a baseline fails when the scenario is named explicitly.

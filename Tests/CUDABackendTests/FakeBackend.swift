@@ -1,3 +1,4 @@
+import ClusterModel
 import CUDABackend
 
 /// A GPUBackend with known rates, so calibration and validation results are known exactly.

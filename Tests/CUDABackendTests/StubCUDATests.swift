@@ -1,3 +1,4 @@
+import ClusterModel
 import CUDABackend
 import Foundation
 import SimTestSupport

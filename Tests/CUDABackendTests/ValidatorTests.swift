@@ -1,3 +1,4 @@
+import ClusterModel
 @testable import CUDABackend
 import Foundation
 import Models

@@ -30,7 +30,11 @@ final class RunMetricsTests: XCTestCase {
                    outcome(2, submit: 6, start: nil, finish: nil)],
             busyGPUSeconds: 56, clusterGPUs: 4)
         let v = Dictionary(uniqueKeysWithValues: s.map { ($0.name, $0.value) })
-        XCTAssertEqual(s.map(\.name), RunMetrics.names)
+        XCTAssertEqual(s.map(\.name), [
+            "jobs_total", "jobs_completed", "jobs_unfinished", "jct_mean_s", "jct_p50_s", "jct_p95_s", "jct_p99_s",
+            "queue_mean_s", "queue_p95_s", "makespan_s", "gpu_util", "gpu_hours",
+        ])
+        XCTAssertEqual(s.map(\.kind), SummaryMetricKind.allCases)
         XCTAssertEqual(v["jobs_total"], 3)
         XCTAssertEqual(v["jobs_completed"], 2)
         XCTAssertEqual(v["jobs_unfinished"], 1)

@@ -1,8 +1,10 @@
 import ClusterModel
 import Engine
 import Foundation
+import GRDB
 @testable import Recording
 import SimKernel
+import SimTestSupport
 import XCTest
 
 final class RecordingTests: XCTestCase {
@@ -15,8 +17,16 @@ final class RecordingTests: XCTestCase {
     private func meta(seed: UInt64 = 42, parameters: String = "{\"quantum_s\": 60}") -> RunMetadata {
         RunMetadata(
             scenarioName: "tiny", scenarioHash: "ab12cd34", seed: seed, policy: "fifo", placement: "pack",
-            parameters: parameters, codeVersion: "v0.1-test", wallStart: wallStart)
+            parameters: parameters, codeVersion: "v0.1-test", wallStart: wallStart,
+            scenarioText: "name: tiny\nseed: 42\n", scenarioPath: "scen/tiny.yaml")
     }
+
+    /// Nodes of 8, 4, 8 and 4 GPUs (DGX-A100, PCIe 4-GPU, twice), so node-local and global GPU numbers differ
+    /// unevenly: node 0 holds GPUs 0-7, node 1 8-11, node 2 12-19, node 3 20-23.
+    private let cluster = ClusterFixtures.topology(nodesPerRack: [
+        [NodeTemplateCatalog.named("dgx-a100")!, NodeTemplateCatalog.named("pcie-4gpu")!],
+        [NodeTemplateCatalog.named("dgx-a100")!, NodeTemplateCatalog.named("pcie-4gpu")!],
+    ])
 
     private func s(_ seconds: Double) -> SimTime { .seconds(seconds) }
 
@@ -68,16 +78,18 @@ final class RecordingTests: XCTestCase {
     func testMigrationCreatesAllTablesAndIndexes() throws {
         let sink = try SQLiteSink.inMemory()
         let tables = try sink.rawRows(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('runs','jobs','allocations','samples','summary','links') ORDER BY name")
-        XCTAssertEqual(tables, [[.text("allocations")], [.text("jobs")], [.text("links")], [.text("runs")], [.text("samples")], [.text("summary")]])
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('runs','jobs','allocations','samples','summary','links','allocation_gpus') ORDER BY name")
+        XCTAssertEqual(tables, [[.text("allocation_gpus")], [.text("allocations")], [.text("jobs")], [.text("links")], [.text("runs")],
+                                [.text("samples")], [.text("summary")]])
         let indexes = try sink.rawRows(
             "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         XCTAssertEqual(indexes, [
+            [.text("allocation_gpus_run_gpu"), .text("allocation_gpus")],
             [.text("allocations_run"), .text("allocations")], [.text("links_run"), .text("links")],
             [.text("samples_run"), .text("samples")],
         ])
         let migrations = try sink.rawRows("SELECT identifier FROM grdb_migrations")
-        XCTAssertEqual(migrations, [[.text("v1")], [.text("v2")], [.text("v3")]])
+        XCTAssertEqual(migrations, [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")]])
         let jobColumns = try sink.rawRows("SELECT name FROM pragma_table_info('jobs') ORDER BY cid").map { $0[0] }
         XCTAssertEqual(jobColumns, [
             "run", "job", "name", "submit_s", "first_start_s", "finish_s", "gpus", "gpu_type", "model",
@@ -112,13 +124,15 @@ final class RecordingTests: XCTestCase {
             .null, .text("running"), .null, .null, .null,
         ])
         XCTAssertEqual(rows[1][3], .integer(7))
+        XCTAssertEqual(try sink.rawRows("SELECT scenario_text, scenario_path FROM runs WHERE id = \(first)"),
+                       [[.text("name: tiny\nseed: 42\n"), .text("scen/tiny.yaml")]])
         XCTAssertEqual(rows[1][6], .text(""))
     }
 
     func testCompleteRunRoundTripsExactValues() throws {
         let sink = try SQLiteSink.inMemory()
         let id = try sink.beginRun(meta())
-        try sink.completeRun(id: id, result: smallResult(), wallEnd: wallEnd)
+        try sink.completeRun(id: id, result: smallResult(), topology: cluster, wallEnd: wallEnd)
 
         let jobs = try sink.rawRows("SELECT * FROM jobs ORDER BY job")
         XCTAssertEqual(jobs, [
@@ -152,7 +166,7 @@ final class RecordingTests: XCTestCase {
     func testReadBackHelpers() throws {
         let sink = try SQLiteSink.inMemory()
         let id = try sink.beginRun(meta(seed: .max))
-        try sink.completeRun(id: id, result: smallResult(), wallEnd: wallEnd)
+        try sink.completeRun(id: id, result: smallResult(), topology: cluster, wallEnd: wallEnd)
 
         let summary = try sink.fetchSummary(run: id)
         XCTAssertEqual(summary.map(\.name), ["jobs_total", "jct_mean_s", "undefined_metric"])
@@ -168,7 +182,8 @@ final class RecordingTests: XCTestCase {
             RunRow(
                 id: id, scenario: "tiny", scenarioHash: "ab12cd34", seed: .max, policy: "fifo", placement: "pack",
                 parameters: "{\"quantum_s\": 60}", codeVersion: "v0.1-test", wallStart: wallStart, wallEnd: wallEnd,
-                status: .complete, error: nil, simulatedEndSeconds: 12.25, eventsProcessed: 17),
+                status: .complete, error: nil, simulatedEndSeconds: 12.25, eventsProcessed: 17,
+                scenarioText: "name: tiny\nseed: 42\n", scenarioPath: "scen/tiny.yaml"),
         ])
         XCTAssertNil(try sink.fetchRun(id: id + 1))
     }
@@ -189,8 +204,8 @@ final class RecordingTests: XCTestCase {
     func testFinishedRunsCannotBeFinishedAgain() throws {
         let sink = try SQLiteSink.inMemory()
         let done = try sink.beginRun(meta())
-        try sink.completeRun(id: done, result: smallResult(), wallEnd: wallEnd)
-        XCTAssertThrowsError(try sink.completeRun(id: done, result: smallResult(), wallEnd: wallEnd)) {
+        try sink.completeRun(id: done, result: smallResult(), topology: cluster, wallEnd: wallEnd)
+        XCTAssertThrowsError(try sink.completeRun(id: done, result: smallResult(), topology: cluster, wallEnd: wallEnd)) {
             XCTAssertEqual($0 as? RecordingError, .runNotRunning(id: done, status: "complete"))
         }
         XCTAssertThrowsError(try sink.failRun(id: done, message: "late", wallEnd: wallEnd)) {
@@ -210,7 +225,7 @@ final class RecordingTests: XCTestCase {
     func testCompleteRunIsAtomic() throws {
         let sink = try SQLiteSink.inMemory()
         let good = try sink.beginRun(meta())
-        try sink.completeRun(id: good, result: smallResult(), wallEnd: wallEnd)
+        try sink.completeRun(id: good, result: smallResult(), topology: cluster, wallEnd: wallEnd)
         let goodRowsBefore = try sink.rawRows("SELECT * FROM jobs WHERE run = \(good) ORDER BY job")
 
         var duplicateJob = smallResult()
@@ -220,7 +235,7 @@ final class RecordingTests: XCTestCase {
 
         for broken in [duplicateJob, duplicateMetric] {
             let id = try sink.beginRun(meta())
-            XCTAssertThrowsError(try sink.completeRun(id: id, result: broken, wallEnd: wallEnd))
+            XCTAssertThrowsError(try sink.completeRun(id: id, result: broken, topology: cluster, wallEnd: wallEnd))
             XCTAssertEqual(try resultCounts(sink, run: id), [0, 0, 0, 0], "rolled back")
             let run = try XCTUnwrap(try sink.fetchRun(id: id))
             XCTAssertEqual(run.status, .running)
@@ -249,15 +264,103 @@ final class RecordingTests: XCTestCase {
             let sink = try SQLiteSink(path: path)  // creates the missing parent directories
             XCTAssertEqual(try sink.rawRows("PRAGMA journal_mode"), [[.text("wal")]])
             id = try sink.beginRun(meta())
-            try sink.completeRun(id: id, result: smallResult(), wallEnd: wallEnd)
+            try sink.completeRun(id: id, result: smallResult(), topology: cluster, wallEnd: wallEnd)
         }
         XCTAssertTrue(FileManager.default.fileExists(atPath: path))
 
         // Reopening runs the migrator again (a no-op) and sees the committed run.
         let reopened = try SQLiteSink(path: path)
-        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")]])
+        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")]])
         XCTAssertEqual(try reopened.fetchRuns().map(\.status), [.complete])
         XCTAssertEqual(try reopened.fetchSummary(run: id).first?.value, 2)
+    }
+
+    // MARK: - Per-GPU allocations (v4)
+
+    /// One row per job × global GPU × interval: node 0's local GPUs are GPUs 0-7, node 3's are 20-23.
+    func testAllocationGPUsHoldOneRowPerGlobalGPU() throws {
+        let sink = try SQLiteSink.inMemory()
+        let id = try sink.beginRun(meta())
+        try sink.completeRun(id: id, result: smallResult(), topology: cluster, wallEnd: wallEnd)
+        let rows = try sink.rawRows("SELECT run, job, start_s, end_s, gpu FROM allocation_gpus ORDER BY rowid")
+        XCTAssertEqual(rows, (0..<8).map { [.integer(id), .integer(1), .real(5), .real(9.5), .integer(Int64($0))] }
+            + (20..<24).map { [.integer(id), .integer(0), .real(2), .real(12.25), .integer(Int64($0))] })
+    }
+
+    /// "Who held GPU 17 at time t" is one indexed query; intervals are half-open, so at a hand-over instant the
+    /// job that starts holds it.
+    func testWhoHeldAGPUAtATimeIsOneIndexedQuery() throws {
+        var result = smallResult()
+        result.allocations = [
+            // Node 2 starts at global GPU 8 + 4 = 12, so local 5 is GPU 17 and local 4 is GPU 16.
+            AllocationInterval(job: JobID(0), start: s(3), end: s(8), node: NodeID(2), localGPUs: [4, 5]),
+            AllocationInterval(job: JobID(1), start: s(8), end: s(20), node: NodeID(2), localGPUs: [5]),
+            AllocationInterval(job: JobID(1), start: s(8), end: s(20), node: NodeID(1), localGPUs: [1]),  // GPU 9
+        ]
+        let sink = try SQLiteSink.inMemory()
+        let other = try sink.beginRun(meta())
+        try sink.completeRun(id: other, result: smallResult(), topology: cluster, wallEnd: wallEnd)
+        let id = try sink.beginRun(meta())
+        try sink.completeRun(id: id, result: result, topology: cluster, wallEnd: wallEnd)
+        func holder(gpu: Int, at t: Double) throws -> [[SQLCell]] {
+            try sink.rawRows("SELECT job FROM allocation_gpus WHERE run = \(id) AND gpu = \(gpu) AND start_s <= \(t) AND \(t) < end_s")
+        }
+        XCTAssertEqual(try holder(gpu: 17, at: 7.5), [[.integer(0)]])
+        XCTAssertEqual(try holder(gpu: 17, at: 8), [[.integer(1)]])
+        XCTAssertEqual(try holder(gpu: 16, at: 8), [])
+        XCTAssertEqual(try holder(gpu: 9, at: 10), [[.integer(1)]])
+        XCTAssertEqual(try holder(gpu: 17, at: 25), [])
+        XCTAssertEqual(try holder(gpu: 3, at: 6), [], "run \(other)'s GPU 3 is not this run's")
+        let plan = try sink.rawRows("EXPLAIN QUERY PLAN SELECT job FROM allocation_gpus WHERE run = 1 AND gpu = 17 AND start_s <= 3")
+        XCTAssertTrue(plan.contains { $0.contains(.text("SEARCH allocation_gpus USING INDEX allocation_gpus_run_gpu (run=? AND gpu=? AND start_s<?)")) },
+                      "\(plan)")
+    }
+
+    /// An allocation on a GPU the given topology lacks means the wrong topology: nothing of the run is written.
+    func testAllocationOutsideTheClusterRollsBack() throws {
+        var result = smallResult()
+        result.allocations.append(AllocationInterval(job: JobID(0), start: s(1), end: s(2), node: NodeID(1), localGPUs: [3, 4]))
+        let sink = try SQLiteSink.inMemory()
+        let id = try sink.beginRun(meta())
+        XCTAssertThrowsError(try sink.completeRun(id: id, result: result, topology: cluster, wallEnd: wallEnd)) {
+            XCTAssertEqual($0 as? RecordingError, .allocationOutsideCluster(job: 0, node: 1))
+        }
+        XCTAssertEqual(try resultCounts(sink, run: id), [0, 0, 0, 0])
+        XCTAssertEqual(try count(sink, "allocation_gpus", run: id), 0)
+    }
+
+    // MARK: - Migration from v3
+
+    /// A database written at schema v3 opens, gains v4's columns and table, keeps its run (with no scenario
+    /// text), and records new runs with theirs.
+    func testV3DatabaseMigratesToV4() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("RecordingTests-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("v3.sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v3")
+            // The INSERT the v3 sink made.
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO runs (scenario, scenario_hash, seed, policy, placement, parameters, code_version,
+                                      wall_start, status, skipped_input_rows)
+                    VALUES ('old', 'ff00', 5, 'fifo', 'packed', '', 'v0.0', '2025-11-26T15:39:00.250Z', 'running', 0)
+                    """)
+            }
+            XCTAssertEqual(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'scenario_text'") }, 0)
+        }
+        let sink = try SQLiteSink(path: path)
+        XCTAssertEqual(try sink.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")]])
+        let old = try XCTUnwrap(try sink.fetchRun(id: 1))
+        XCTAssertEqual(old.scenario, "old")
+        XCTAssertNil(old.scenarioText)
+        XCTAssertNil(old.scenarioPath)
+        let id = try sink.beginRun(meta())
+        try sink.completeRun(id: id, result: smallResult(), topology: cluster, wallEnd: wallEnd)
+        XCTAssertEqual(try sink.fetchRun(id: id)?.scenarioText, "name: tiny\nseed: 42\n")
+        XCTAssertEqual(try count(sink, "allocation_gpus", run: id), 12)
     }
 
     // MARK: - Bulk
@@ -281,7 +384,7 @@ final class RecordingTests: XCTestCase {
         }
         let sink = try SQLiteSink.inMemory()
         let id = try sink.beginRun(meta())
-        try sink.completeRun(id: id, result: result, wallEnd: wallEnd)
+        try sink.completeRun(id: id, result: result, topology: ClusterFixtures.dgxA100(nodes: 16), wallEnd: wallEnd)
 
         XCTAssertEqual(try resultCounts(sink, run: id), [Int64(n), Int64(n), Int64(2 * n), 3])
         let unfinished = try sink.rawRows("SELECT count(*) FROM jobs WHERE finish_s IS NULL AND jct_s IS NULL")

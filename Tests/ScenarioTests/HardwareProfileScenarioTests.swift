@@ -1,4 +1,4 @@
-import CUDABackend
+import ClusterModel
 import Foundation
 import Scenario
 import Workload

@@ -1,7 +1,9 @@
-import ClusterModel
 import Foundation
 
 /// What `schedlab hw calibrate` measured on one machine; a scenario can reference it to override catalog figures.
+///
+/// Plain data about a GPU type, so it lives with the catalog it overrides: the CUDA backend produces it, scenarios
+/// read it, and neither needs the other.
 public struct HardwareProfile: Codable, Equatable, Sendable {
     /// Format version of this JSON.
     public static let currentSchema = 1

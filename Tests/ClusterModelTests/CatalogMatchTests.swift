@@ -1,4 +1,4 @@
-import CUDABackend
+import ClusterModel
 import XCTest
 
 final class CatalogMatchTests: XCTestCase {

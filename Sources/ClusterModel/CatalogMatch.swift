@@ -1,5 +1,3 @@
-import ClusterModel
-
 /// Matching a device name reported by the driver to a GPUCatalog entry.
 public enum CatalogMatch {
     /// The catalog type for `deviceName` with `memoryBytes` of device memory, or nil when unknown.

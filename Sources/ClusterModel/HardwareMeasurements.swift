@@ -28,7 +28,7 @@ public struct BandwidthMeasurement: Codable, Equatable, Sendable {
     public var bytes: Int
     /// Median seconds per copy.
     public var seconds: Double
-    /// Bytes moved (`CopyDirection.bytesMoved`) / seconds, in GB/s (1e9 bytes).
+    /// Bytes moved (read + write for device copies, as the CUDA backend's `CopyDirection.bytesMoved` counts) / seconds, in GB/s (1e9 bytes).
     public var gbps: Double
 
     /// Creates a measurement.
@@ -76,10 +76,5 @@ public struct AllReduceCalibration: Codable, Equatable, Sendable {
         self.points = points
         self.alphaSeconds = alphaSeconds
         self.busBandwidthGBps = busBandwidthGBps
-    }
-
-    /// The fitted model.
-    public var model: CollectiveBandwidth.AlphaBeta {
-        CollectiveBandwidth.AlphaBeta(alphaSeconds: alphaSeconds, busBandwidth: busBandwidthGBps * 1e9)
     }
 }

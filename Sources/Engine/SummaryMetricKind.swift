@@ -1,0 +1,78 @@
+/// The catalog of summary metrics: each metric is declared here once, with its definition and its computation.
+///
+/// Declaration order is report order (the printed table, the `summary` table's rowid order, baselines), so a new
+/// metric goes at the end unless every baseline is to be rewritten. Adding one is a case, its definition and its
+/// value below; the summary table, the database, `schedlab regress` and `schedlab info metrics` pick it up, and a
+/// test fails until the README's metric table lists it.
+public enum SummaryMetricKind: String, CaseIterable, Sendable {
+    case jobsTotal = "jobs_total"
+    case jobsCompleted = "jobs_completed"
+    case jobsUnfinished = "jobs_unfinished"
+    case jctMean = "jct_mean_s"
+    case jctP50 = "jct_p50_s"
+    case jctP95 = "jct_p95_s"
+    case jctP99 = "jct_p99_s"
+    case queueMean = "queue_mean_s"
+    case queueP95 = "queue_p95_s"
+    case makespan = "makespan_s"
+    case gpuUtil = "gpu_util"
+    case gpuHours = "gpu_hours"
+
+    /// Name, unit and meaning.
+    public var definition: MetricDefinition {
+        switch self {
+        case .jobsTotal: return define(.jobs, "jobs in the workload")
+        case .jobsCompleted: return define(.jobs, "jobs that finished")
+        case .jobsUnfinished: return define(.jobs, "jobs still waiting or running when events ran out")
+        case .jctMean: return define(.seconds, "mean job completion time (finish − submit) over completed jobs")
+        case .jctP50: return define(.seconds, "median job completion time over completed jobs")
+        case .jctP95: return define(.seconds, "95th-percentile job completion time over completed jobs")
+        case .jctP99: return define(.seconds, "99th-percentile job completion time over completed jobs")
+        case .queueMean: return define(.seconds, "mean queueing delay (first start − submit) over completed jobs")
+        case .queueP95: return define(.seconds, "95th-percentile queueing delay over completed jobs")
+        case .makespan: return define(.seconds, "first submit to last finish")
+        case .gpuUtil: return define(.fraction, "busy GPU-seconds / (cluster GPUs × makespan)")
+        case .gpuHours: return define(.gpuHours, "busy GPU-seconds / 3600")
+        }
+    }
+
+    /// The metric's value for a run.
+    func value(_ run: RunMetrics.Inputs) -> Double {
+        switch self {
+        case .jobsTotal: return Double(run.jobCount)
+        case .jobsCompleted: return Double(run.completedCount)
+        case .jobsUnfinished: return Double(run.jobCount - run.completedCount)
+        case .jctMean: return RunMetrics.mean(run.sortedJCTs)
+        case .jctP50: return RunMetrics.percentile(run.sortedJCTs, 50)
+        case .jctP95: return RunMetrics.percentile(run.sortedJCTs, 95)
+        case .jctP99: return RunMetrics.percentile(run.sortedJCTs, 99)
+        case .queueMean: return RunMetrics.mean(run.sortedQueueingDelays)
+        case .queueP95: return RunMetrics.percentile(run.sortedQueueingDelays, 95)
+        case .makespan: return run.makespanSeconds
+        case .gpuUtil:
+            return run.makespanSeconds > 0 ? run.busyGPUSeconds / (Double(run.clusterGPUs) * run.makespanSeconds) : 0
+        case .gpuHours: return run.busyGPUSeconds / 3600
+        }
+    }
+
+    /// Every definition, in report order.
+    public static var definitions: [MetricDefinition] { allCases.map(\.definition) }
+
+    private func define(_ unit: MetricUnit, _ meaning: String) -> MetricDefinition {
+        MetricDefinition(name: rawValue, unit: unit, meaning: meaning)
+    }
+}
+
+extension SummaryMetric {
+    /// A metric of the catalog with its value.
+    public init(_ kind: SummaryMetricKind, value: Double) {
+        self.init(name: kind.rawValue, value: value)
+    }
+
+    /// The catalog entry of this metric; nil for a name the catalog does not declare (e.g. read from an older
+    /// database or baseline).
+    public var kind: SummaryMetricKind? { SummaryMetricKind(rawValue: name) }
+
+    /// Its definition, when the catalog declares it.
+    public var definition: MetricDefinition? { kind?.definition }
+}
