@@ -65,6 +65,20 @@ public struct ClusterState: Sendable {
         busyGPUs += gpus.count
     }
 
+    /// Gives `gpus` to `job` without checking them: for callers that have already checked that the GPUs exist,
+    /// are distinct and are free (the engine validates a whole round of decisions before applying any). Debug
+    /// builds still check.
+    /// - Complexity: O(k) for k GPUs.
+    public mutating func claimValidated(_ gpus: [GPUID], for job: JobID) {
+        for g in gpus {
+            assert(owner[g.index] < 0, "\(g) is not free")
+            owner[g.index] = job.raw
+            freeOnNode[topology.gpuNode[g.index].index] -= 1
+            freeOfType[Int(topology.gpuTypeIndex[g.index])] -= 1
+        }
+        busyGPUs += gpus.count
+    }
+
     /// Takes `gpus` back from `job`. Throws, changing nothing, if `job` does not hold all of them.
     /// - Complexity: O(k) for k GPUs.
     public mutating func release(_ gpus: [GPUID], from job: JobID) throws(AllocationError) {

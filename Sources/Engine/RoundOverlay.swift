@@ -44,9 +44,10 @@ struct RoundOverlay {
         return true
     }
 
-    /// The holder of `gpu` (`JobID.raw`, -1 free) once this round's decisions so far are applied.
-    func owner(of gpu: GPUID, in cluster: ClusterState) -> Int32 {
-        gpuStamp[gpu.index] == round ? gpuOwner[gpu.index] : cluster.owner[gpu.index]
+    /// The holder of `gpu` (`JobID.raw`, -1 free) once this round's decisions so far are applied, given its
+    /// holder before the round.
+    @inline(__always) func owner(of gpu: GPUID, else current: Int32) -> Int32 {
+        gpuStamp[gpu.index] == round ? gpuOwner[gpu.index] : current
     }
 
     /// Records that `gpu` will be held by `job` (-1: free).
@@ -55,8 +56,8 @@ struct RoundOverlay {
         gpuOwner[gpu.index] = job
     }
 
-    /// The state of job `i` once this round's decisions so far are applied.
-    func state(of i: Int, in jobs: [JobStatus]) -> JobState { jobStamp[i] == round ? jobState[i] : jobs[i].state }
+    /// The state of job `i` once this round's decisions so far are applied, given its state before the round.
+    func state(of i: Int, else current: JobState) -> JobState { jobStamp[i] == round ? jobState[i] : current }
 
     /// The GPUs of job `i` once this round's decisions so far are applied.
     func gpus(of i: Int, in jobs: [JobStatus]) -> [GPUID] {

@@ -59,21 +59,21 @@ extension Simulation {
         }
         /// Checks a GPU list's count, types, existence and duplicates; `mayHold` GPUs may already be the job's.
         func checkGPUs(_ gpus: [GPUID], of id: JobID, count allowed: ClosedRange<Int>, mayHold: Bool) throws(SimulationError) {
-            let job = jobs[id.index]
+            let eligible = jobs[id.index].eligibleTypes
             guard allowed.contains(gpus.count) else {
                 throw reject(allowed.count == 1
                     ? "\(id) needs \(allowed.lowerBound) GPUs, the decision gives \(gpus.count)"
                     : "\(id) runs on \(allowed.lowerBound) to \(allowed.upperBound) GPUs, the decision gives \(gpus.count)")
             }
             for g in gpus where g.index >= 0 && g.index < topology.gpuCount
-                && !job.eligibleTypes.contains(Int(topology.gpuTypeIndex[g.index])) {
+                && !eligible.contains(Int(topology.gpuTypeIndex[g.index])) {
                 throw reject("\(g) is a \(topology.gpuTypes[Int(topology.gpuTypeIndex[g.index])].name), which \(id) cannot use")
             }
             overlay.beginDecision()
             for g in gpus {
                 guard g.index >= 0 && g.index < topology.gpuCount else { throw reject(AllocationError.unknownGPU(g).description) }
                 guard overlay.list(g) else { throw reject(AllocationError.duplicate(g, id).description) }
-                let holder = overlay.owner(of: g, in: cluster)
+                let holder = overlay.owner(of: g, else: cluster.owner[g.index])
                 if holder >= 0 && !(mayHold && holder == id.raw) {
                     throw reject(holder == id.raw
                         ? AllocationError.duplicate(g, id).description
@@ -85,7 +85,7 @@ extension Simulation {
         switch decision {
         case .start(let id, let gpus):
             let i = try existing(id)
-            let state = overlay.state(of: i, in: jobs)
+            let state = overlay.state(of: i, else: jobs[i].state)
             guard state.isWaiting else { throw reject("\(id) is \(state), not waiting") }
             try checkGPUs(gpus, of: id, count: jobs[i].spec.allowedGPUCounts, mayHold: false)
             let seconds = try cost(.restore(firstStart: jobs[i].firstStart == nil), i, from: [], to: gpus, reject)
@@ -95,7 +95,7 @@ extension Simulation {
 
         case .preempt(let id):
             let i = try existing(id)
-            let state = overlay.state(of: i, in: jobs)
+            let state = overlay.state(of: i, else: jobs[i].state)
             guard state == .running else { throw reject("\(id) is \(state), not running") }
             let held = overlay.gpus(of: i, in: jobs)
             let seconds = try cost(.checkpoint, i, from: held, to: [], reject)
@@ -109,7 +109,7 @@ extension Simulation {
 
         case .resize(let id, let gpus), .migrate(let id, let gpus):
             let i = try existing(id)
-            let state = overlay.state(of: i, in: jobs)
+            let state = overlay.state(of: i, else: jobs[i].state)
             guard state == .running else { throw reject("\(id) is \(state), not running") }
             let held = overlay.gpus(of: i, in: jobs)
             let kind: TransitionKind
@@ -138,6 +138,8 @@ extension Simulation {
     private func cost(
         _ kind: TransitionKind, _ i: Int, from: [GPUID], to: [GPUID], _ reject: (String) -> SimulationError
     ) throws(SimulationError) -> Double {
+        // NOTE: free transitions (the default) skip the call: it would copy the job's status for every start.
+        if costsAreFree { return 0 }
         let s = costs.seconds(kind, job: jobs[i], from: from, to: to)
         guard s.isFinite && s >= 0 && s < SimTime.never.seconds - clock.now.seconds else {
             throw reject("the transition cost model gave \(s) s for a \(kind) of \(jobs[i].id); expected a finite number >= 0")

@@ -13,7 +13,7 @@ extension Simulation {
     /// Gives a waiting job its GPUs; it runs at once, or after restoring for `restoreSeconds`.
     func start(_ id: JobID, on gpus: [GPUID], restoreSeconds: Double) {
         let i = id.index
-        do { try cluster.allocate(gpus, to: id) } catch { preconditionFailure("validated start of \(id) failed: \(error)") }
+        cluster.claimValidated(gpus, for: id)  // validated with the whole round (Simulation+Decisions)
         if jobs[i].firstStart == nil {
             jobs[i].firstStart = clock.now
             firstGPUType[i] = topology.gpuTypes[Int(topology.gpuTypeIndex[gpus[0].index])].name
@@ -35,9 +35,9 @@ extension Simulation {
         transition(id, to: .running)
         let others = throughput.attach(jobs[i].spec, on: jobs[i].gpus)
         setSpeed(i)
-        progress.since[i] = clock.now
+        progress.entries[i].since = clock.now
         epoch[i] &+= 1
-        let end = clock.now + SimTime.seconds(progress.remainingWork[i] / progress.workRate[i])
+        let end = clock.now + SimTime.seconds(progress.entries[i].remainingWork / progress.entries[i].workRate)
         jobs[i].expectedEnd = end
         running.insert(id, at: runningPosition(of: id))
         events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
@@ -52,7 +52,7 @@ extension Simulation {
         running.remove(at: runningPosition(of: id))  // before expectedEnd, its sort key, is cleared
         jobs[i].expectedEnd = nil
         epoch[i] &+= 1  // cancels the pending completion
-        progress.workRate[i] = 0
+        progress.entries[i].workRate = 0
         currentStep[i] = 0
         currentCommFraction[i] = 0
         for other in throughput.detach(id) { rerate(other) }
@@ -111,7 +111,7 @@ extension Simulation {
     func finish(_ id: JobID) {
         stopProgress(id)
         releaseAll(id)
-        progress.remainingWork[id.index] = 0
+        progress.entries[id.index].remainingWork = 0
         transition(id, to: .finished)
         jobs[id.index].finish = clock.now
         finishedCount += 1
@@ -172,8 +172,10 @@ extension Simulation {
     /// Where `id` is, or belongs, in `running` (sorted by expected end, then JobID; `ClusterSnapshot.endsBefore`).
     /// O(log R).
     func runningPosition(of id: JobID) -> Int {
-        // NOTE: the comparison is inlined with the key read once, instead of calling `endsBefore` with the jobs
-        // array, which retained and released the array at every step of the search.
+        // NOTE: local references to the arrays: reading the class's properties inside the loop re-loads and
+        // retains them at every step of the search.
+        let jobs = self.jobs
+        let running = self.running
         let end = jobs[id.index].expectedEnd ?? .never
         var lo = 0
         var hi = running.count

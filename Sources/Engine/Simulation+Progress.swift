@@ -8,18 +8,18 @@ extension Simulation {
     /// current rates).
     func setSpeed(_ i: Int) {
         let step = throughput.currentStep(of: jobs[i].spec, on: jobs[i].gpus)
-        progress.workRate[i] = step.workRate
+        progress.entries[i].workRate = step.workRate
         currentStep[i] = step.seconds
         currentCommFraction[i] = step.communicationFraction
     }
 
     /// Brings a job's remaining work and iteration statistics up to now (before its rate changes).
     func settleProgress(_ i: Int) {
-        let dt = (clock.now - progress.since[i]).seconds
-        progress.remainingWork[i] = max(0, progress.remainingWork[i] - progress.workRate[i] * dt)
+        let dt = (clock.now - progress.entries[i].since).seconds
+        progress.entries[i].remainingWork = max(0, progress.entries[i].remainingWork - progress.entries[i].workRate * dt)
         stepIntegral[i] += dt * currentStep[i]
         commIntegral[i] += dt * currentCommFraction[i]
-        progress.since[i] = clock.now
+        progress.entries[i].since = clock.now
     }
 
     /// Re-derives a running job's speed after the flows on its links changed, and moves its completion.
@@ -30,7 +30,7 @@ extension Simulation {
         setSpeed(i)
         running.remove(at: runningPosition(of: id))  // keyed by the old expected end
         epoch[i] &+= 1  // the completion scheduled at the old speed is now stale
-        let end = clock.now + SimTime.seconds(progress.remainingWork[i] / progress.workRate[i])
+        let end = clock.now + SimTime.seconds(progress.entries[i].remainingWork / progress.entries[i].workRate)
         jobs[i].expectedEnd = end
         running.insert(id, at: runningPosition(of: id))
         events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)

@@ -50,6 +50,8 @@ public final class Simulation {
     let oracle: ThroughputOracle
     /// How long restores, checkpoints, resizes and migrations take.
     let costs: any TransitionCostModel
+    /// Whether `costs` is `FreeTransitions`, whose answer is known without asking.
+    let costsAreFree: Bool
     let skipsIdleRounds: Bool
     let skipsBlockedHeadRounds: Bool
     /// The queue's first job when the last round ended with it still waiting (strict-order policies only).
@@ -144,6 +146,7 @@ public final class Simulation {
         self.throughput = throughput
         self.oracle = ThroughputOracle(model: throughput, topology: topology)
         self.costs = costs
+        self.costsAreFree = costs is FreeTransitions
         self.skipsIdleRounds = type(of: policy).onlyStartsWaitingJobs
         self.skipsBlockedHeadRounds = type(of: policy).onlyStartsWaitingJobs && type(of: policy).startsStrictlyInQueueOrder
         self.options = options

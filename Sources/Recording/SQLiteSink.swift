@@ -67,8 +67,7 @@ public final class SQLiteSink: ResultSink {
             // Check first so a wrong ID fails fast instead of after inserting a million rows.
             try Self.requireRunning(id: id, db)
             try Self.insertJobs(result.jobs, run: id, db)
-            try Self.insertAllocations(result.allocations, run: id, db)
-            try Self.insertAllocationGPUs(result.allocations, topology: topology, run: id, db)
+            try Self.insertAllocations(result.allocations, topology: topology, run: id, db)
             try Self.insertSamples(result.samples, run: id, db)
             try Self.insertSummary(result.summary, run: id, db)
             try Self.insertLinks(result.links, run: id, db)
@@ -131,42 +130,28 @@ public final class SQLiteSink: ResultSink {
         }
     }
 
-    private static func insertAllocations(_ allocations: [AllocationInterval], run: Int64, _ db: Database) throws {
+    private static func insertAllocations(
+        _ allocations: [AllocationInterval], topology: Topology, run: Int64, _ db: Database
+    ) throws {
         let insert = try BulkInsert(db, sql: """
-            INSERT INTO allocations (run, job, start_s, end_s, node, gpus) VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO allocations (run, job, start_s, end_s, node, gpus, first_gpu) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         for allocation in allocations {
+            let node = allocation.node.index
+            // A wrong topology would silently attribute GPUs to other nodes; fail the transaction instead.
+            guard node >= 0 && node < topology.nodeCount,
+                  allocation.localGPUs.allSatisfy({ $0 >= 0 && $0 < Int(topology.nodeGPUCount[node]) })
+            else {
+                throw RecordingError.allocationOutsideCluster(job: Int64(allocation.job.raw), node: Int64(node))
+            }
             insert.bind(1, run)
             insert.bind(2, Int64(allocation.job.raw))
             insert.bind(3, allocation.start.seconds)
             insert.bind(4, allocation.end.seconds)
             insert.bind(5, Int64(allocation.node.raw))
             insert.bind(6, gpuList(allocation.localGPUs))
+            insert.bind(7, Int64(topology.nodeFirstGPU[node]))
             try insert.step()
-        }
-    }
-
-    private static func insertAllocationGPUs(
-        _ allocations: [AllocationInterval], topology: Topology, run: Int64, _ db: Database
-    ) throws {
-        let insert = try BulkInsert(db, sql: "INSERT INTO allocation_gpus (run, job, start_s, end_s, gpu) VALUES (?, ?, ?, ?, ?)")
-        for allocation in allocations {
-            let node = allocation.node.index
-            // A wrong topology would silently attribute GPUs to other nodes; fail the transaction instead.
-            guard node < topology.nodeCount,
-                  allocation.localGPUs.allSatisfy({ $0 >= 0 && $0 < Int(topology.nodeGPUCount[node]) })
-            else {
-                throw RecordingError.allocationOutsideCluster(job: Int64(allocation.job.raw), node: Int64(node))
-            }
-            let first = Int64(topology.nodeFirstGPU[node])
-            for local in allocation.localGPUs {
-                insert.bind(1, run)
-                insert.bind(2, Int64(allocation.job.raw))
-                insert.bind(3, allocation.start.seconds)
-                insert.bind(4, allocation.end.seconds)
-                insert.bind(5, first + Int64(local))
-                try insert.step()
-            }
         }
     }
 

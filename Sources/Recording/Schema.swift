@@ -49,13 +49,15 @@ import GRDB
 /// - `node` INTEGER: node ID (0-based, cluster-file order).
 /// - `gpus` TEXT: node-local GPU indices held, ascending, comma-separated (e.g. '0,1,2,3').
 ///
-/// `allocation_gpus` (v4) — `allocations` with one row per GPU, so per-GPU questions are plain SQL: one row per
-/// job × global GPU index × interval, written with the run's results (runs recorded before v4 have none).
-/// - `run` INTEGER → runs.id. `job` INTEGER: job ID. `start_s` REAL, `end_s` REAL: the interval, s.
-/// - `gpu` INTEGER: global GPU index (0-based over the whole cluster, nodes in cluster-file order, so node n's
-///   local GPU i is the number of GPUs on nodes before n, plus i).
-/// - Indexed on (`run`, `gpu`, `start_s`): who held GPU 17 at time t is
-///   `SELECT job FROM allocation_gpus WHERE run = ? AND gpu = 17 AND start_s <= t AND t < end_s`.
+/// - `first_gpu` INTEGER NULL (v4): global index of the node's first GPU (0-based over the whole cluster, nodes in
+///   cluster-file order), so local GPU i is global GPU `first_gpu + i`. NULL for runs recorded before v4.
+///
+/// `allocation_gpus` (v4, a view) — `allocations` with one row per GPU, so per-GPU questions are plain SQL: one row
+/// per job × global GPU index × interval (none for runs recorded before v4). A view rather than a table: written out,
+/// its rows (one per GPU of every interval) more than doubled the time to record a run.
+/// - `run`, `job`, `start_s`, `end_s` as in `allocations`; `gpu` INTEGER: the global GPU index.
+/// - Who held GPU 17 at time t: `SELECT job FROM allocation_gpus WHERE run = ? AND gpu = 17 AND start_s <= t AND
+///   t < end_s` (the view expands the run's allocation rows, found through their index on `run`).
 ///
 /// `samples` — cluster occupancy step function: each row holds from `time_s` until the next row's `time_s`.
 /// - `run` INTEGER → runs.id. `time_s` REAL: when this state began, s.
@@ -70,7 +72,7 @@ import GRDB
 /// deletes its results. Migrations are append-only: never edit "v1"; add "v2" etc.
 enum Schema {
     /// Tables created by the migrations, in creation order.
-    static let tableNames = ["runs", "jobs", "allocations", "samples", "summary", "links", "allocation_gpus"]
+    static let tableNames = ["runs", "jobs", "allocations", "samples", "summary", "links"]
 
     /// The migrator that brings any results database up to the current schema.
     static var migrator: DatabaseMigrator {
@@ -155,19 +157,18 @@ enum Schema {
                 """)
         }
         // v4: runs keep the scenario text they ran and its path, so a run can be reproduced from the database
-        // alone; allocation_gpus makes GPU holdings queryable by GPU (allocations.gpus stays for readers of v1-v3).
+        // alone; allocations gain their node's first global GPU, and the allocation_gpus view makes GPU holdings
+        // queryable by GPU (allocations.gpus, '0,1,2,3', becomes a JSON array once bracketed).
         migrator.registerMigration("v4") { db in
             try db.execute(sql: """
                 ALTER TABLE runs ADD COLUMN scenario_text TEXT;
                 ALTER TABLE runs ADD COLUMN scenario_path TEXT;
-                CREATE TABLE allocation_gpus (
-                    run INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-                    job INTEGER NOT NULL,
-                    start_s REAL NOT NULL,
-                    end_s REAL NOT NULL,
-                    gpu INTEGER NOT NULL
-                );
-                CREATE INDEX allocation_gpus_run_gpu ON allocation_gpus(run, gpu, start_s);
+                ALTER TABLE allocations ADD COLUMN first_gpu INTEGER;
+                CREATE VIEW allocation_gpus AS
+                    SELECT a.run AS run, a.job AS job, a.start_s AS start_s, a.end_s AS end_s,
+                           a.first_gpu + CAST(g.value AS INTEGER) AS gpu
+                    FROM allocations AS a, json_each('[' || a.gpus || ']') AS g
+                    WHERE a.first_gpu IS NOT NULL;
                 """)
         }
         return migrator

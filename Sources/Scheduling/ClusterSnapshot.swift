@@ -82,9 +82,9 @@ public struct ClusterSnapshot {
     public func estimatedRemainingTime(of job: JobID) -> Double {
         let i = job.index
         let left = progress.remaining(i, at: now)
-        if jobs[i].state == .running && progress.workRate[i] > 0 { return left / progress.workRate[i] }
+        if jobs[i].state == .running && progress.entries[i].workRate > 0 { return left / progress.entries[i].workRate }
         let transition = jobs[i].transitionEnd.map { max(0, ($0 - now).seconds) } ?? 0
-        return transition + left / progress.referenceRate[i]
+        return transition + left / progress.entries[i].referenceRate
     }
 
     /// Service `job` has received so far: time and GPU-time holding GPUs, including the open interval.

@@ -86,7 +86,7 @@ final class RerunCommandTests: SchedLabProcessTestCase {
                 + "preemptions, mean_iteration_s, comm_fraction", "job"),
             ("summary", "metric, value", "rowid"),
             ("allocations", "job, start_s, end_s, node, gpus", "rowid"),
-            ("allocation_gpus", "job, start_s, end_s, gpu", "rowid"),
+            ("allocation_gpus", "job, start_s, end_s, gpu", "job, start_s, gpu"),
             ("samples", "time_s, busy_gpus, queued_jobs, running_jobs", "rowid"),
         ] {
             let first = try sql(db, "SELECT \(columns) FROM \(table) WHERE run = 1 ORDER BY \(order)")
