@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Network", "Performance", "Models", "SimTestSupport"]),
         // GRDB directly: the migration tests build a database at an older schema version.
-        .testTarget(name: "RecordingTests", dependencies: ["Recording", "ClusterModel", "SimTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "RecordingTests", dependencies: ["Recording", "Engine", "ClusterModel", "SimTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Snapshots are read through #filePath, not bundled as resources.
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Models", "Workload", "ClusterModel", "Network", "Performance", "SimTestSupport",
                                                    .product(name: "Crypto", package: "swift-crypto")],

@@ -23,6 +23,14 @@ public enum RunMetrics {
         public var busyGPUSeconds: Double
         /// GPUs in the cluster.
         public var clusterGPUs: Int
+        /// Preemptions, migrations and restarts summed over jobs.
+        public var preemptions: Int
+        public var migrations: Int
+        public var restarts: Int
+        /// GPU-seconds held in timed transitions, summed over jobs.
+        public var overheadGPUSeconds: Double
+        /// Finish-time fairness ρ of completed jobs with an isolated time, ascending.
+        public var sortedRhos: [Double]
 
         /// Derives the inputs from job outcomes.
         public init(jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int) {
@@ -36,6 +44,11 @@ public enum RunMetrics {
             self.makespanSeconds = (lastFinish - firstSubmit).seconds
             self.busyGPUSeconds = busyGPUSeconds
             self.clusterGPUs = clusterGPUs
+            self.preemptions = jobs.reduce(0) { $0 + $1.preemptions }
+            self.migrations = jobs.reduce(0) { $0 + $1.migrations }
+            self.restarts = jobs.reduce(0) { $0 + $1.restarts }
+            self.overheadGPUSeconds = jobs.reduce(0) { $0 + $1.overheadGPUSeconds }
+            self.sortedRhos = done.compactMap(\.rho).sorted()
         }
     }
 
@@ -47,6 +60,13 @@ public enum RunMetrics {
 
     /// Arithmetic mean; 0 for no values.
     public static func mean(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.reduce(0, +) / Double(xs.count) }
+
+    /// Jain's fairness index (Σx)² / (n·Σx²) of `xs`: 1 when all are equal, 1/n at the most unequal; 0 for none.
+    public static func jainIndex(_ xs: [Double]) -> Double {
+        let sum = xs.reduce(0, +)
+        let squares = xs.reduce(0) { $0 + $1 * $1 }
+        return squares > 0 ? sum * sum / (Double(xs.count) * squares) : 0
+    }
 
     /// The p-th percentile (0–100) of sorted values with linear interpolation; 0 for no values.
     public static func percentile(_ sorted: [Double], _ p: Double) -> Double { linearPercentile(sorted, p) }

@@ -23,6 +23,17 @@ public struct JobOutcome: Sendable, Equatable {
     public var runSeconds: Double
     /// Times it was preempted.
     public var preemptions: Int
+    /// Times it was migrated, resized, and started again after a preemption.
+    public var migrations: Int = 0
+    public var resizes: Int = 0
+    public var restarts: Int = 0
+    /// Seconds and GPU-seconds spent in timed transitions (restores, checkpoints, resizes, migrations).
+    public var overheadSeconds: Double = 0
+    public var overheadGPUSeconds: Double = 0
+    /// Its run time alone at its requested size on its packed reference placement (the "known duration").
+    public var isolatedSeconds: Double?
+    /// The submitting user, when the trace says.
+    public var user: String?
     /// Mean seconds per iteration over its running time (time-weighted); nil without a zoo model or if it never ran.
     public var meanIterationSeconds: Double?
     /// Mean share of an iteration spent on communication not hidden by compute (time-weighted); nil as above.
@@ -32,6 +43,12 @@ public struct JobOutcome: Sendable, Equatable {
     public var queueingDelaySeconds: Double? { firstStart.map { ($0 - submit).seconds } }
     /// finish − submit, seconds; nil if unfinished.
     public var jctSeconds: Double? { finish.map { ($0 - submit).seconds } }
+    /// Finish-time fairness ρ: JCT ÷ the job's isolated run time (1 = as if it had its requested GPUs to itself
+    /// from submission); nil if unfinished or without an isolated time.
+    public var rho: Double? {
+        guard let jct = jctSeconds, let iso = isolatedSeconds, iso > 0 else { return nil }
+        return jct / iso
+    }
 
     /// Creates an outcome.
     public init(

@@ -17,6 +17,8 @@ extension Simulation {
         if jobs[i].firstStart == nil {
             jobs[i].firstStart = clock.now
             firstGPUType[i] = topology.gpuTypes[Int(topology.gpuTypeIndex[gpus[0].index])].name
+        } else {
+            jobs[i].restarts += 1
         }
         jobs[i].allocation = Allocation(gpus: gpus)
         jobs[i].heldSince = clock.now
@@ -73,7 +75,9 @@ extension Simulation {
     /// Ends a job's timed transition: a restore or resize starts it running, a checkpoint completes its preemption.
     func endTransition(_ id: JobID) {
         let i = id.index
-        jobs[i].overheadSeconds += (clock.now - transitionSince[i]).seconds
+        let dt = (clock.now - transitionSince[i]).seconds
+        jobs[i].overheadSeconds += dt
+        jobs[i].overheadGPUSeconds += dt * Double(jobs[i].allocation.count)
         jobs[i].transitionEnd = nil
         transitioningCount -= 1
         switch jobs[i].state {

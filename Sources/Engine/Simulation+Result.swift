@@ -9,12 +9,20 @@ extension Simulation {
             // Iteration statistics average over the time the job made progress (holding time minus transitions).
             let progressSeconds = j.runSeconds - j.overheadSeconds
             let hasStats = j.spec.model != nil && progressSeconds > 0
-            return JobOutcome(
+            var o = JobOutcome(
                 id: j.id, name: j.spec.name, submit: j.spec.submitTime, firstStart: j.firstStart, finish: j.finish,
                 gpus: j.gpuCount, gpuType: firstGPUType[i], model: j.spec.model.map { ModelZoo.all[$0].name },
                 runSeconds: j.runSeconds, preemptions: j.preemptions,
                 meanIterationSeconds: hasStats ? stepIntegral[i] / progressSeconds : nil,
                 communicationFraction: hasStats ? commIntegral[i] / progressSeconds : nil)
+            o.migrations = j.migrations
+            o.resizes = j.resizes
+            o.restarts = j.restarts
+            o.overheadSeconds = j.overheadSeconds
+            o.overheadGPUSeconds = j.overheadGPUSeconds
+            o.isolatedSeconds = j.estimatedDuration.seconds
+            o.user = j.spec.user
+            return o
         }
         let unfinished = jobs.filter { $0.state != .finished }.map(\.id)
         return RunResult(

@@ -17,6 +17,14 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
     case makespan = "makespan_s"
     case gpuUtil = "gpu_util"
     case gpuHours = "gpu_hours"
+    case preemptions = "preemptions"
+    case migrations = "migrations"
+    case restarts = "restarts"
+    case checkpointGPUHours = "checkpoint_gpu_hours"
+    case rhoMean = "rho_mean"
+    case rhoP95 = "rho_p95"
+    case rhoMax = "rho_max"
+    case rhoJain = "rho_jain"
 
     /// Name, unit and meaning.
     public var definition: MetricDefinition {
@@ -33,6 +41,14 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
         case .makespan: return define(.seconds, "first submit to last finish")
         case .gpuUtil: return define(.fraction, "busy GPU-seconds / (cluster GPUs × makespan)")
         case .gpuHours: return define(.gpuHours, "busy GPU-seconds / 3600")
+        case .preemptions: return define(.count, "preemptions over all jobs")
+        case .migrations: return define(.count, "migrations over all jobs")
+        case .restarts: return define(.count, "starts after a preemption over all jobs")
+        case .checkpointGPUHours: return define(.gpuHours, "GPU-hours held in restores, checkpoints, resizes and migrations")
+        case .rhoMean: return define(.ratio, "mean finish-time fairness ρ = JCT / isolated run time, completed jobs")
+        case .rhoP95: return define(.ratio, "95th-percentile ρ over completed jobs")
+        case .rhoMax: return define(.ratio, "largest ρ over completed jobs")
+        case .rhoJain: return define(.fraction, "Jain's index of ρ over completed jobs (1 = every job equally slowed)")
         }
     }
 
@@ -52,6 +68,14 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
         case .gpuUtil:
             return run.makespanSeconds > 0 ? run.busyGPUSeconds / (Double(run.clusterGPUs) * run.makespanSeconds) : 0
         case .gpuHours: return run.busyGPUSeconds / 3600
+        case .preemptions: return Double(run.preemptions)
+        case .migrations: return Double(run.migrations)
+        case .restarts: return Double(run.restarts)
+        case .checkpointGPUHours: return run.overheadGPUSeconds / 3600
+        case .rhoMean: return RunMetrics.mean(run.sortedRhos)
+        case .rhoP95: return RunMetrics.percentile(run.sortedRhos, 95)
+        case .rhoMax: return run.sortedRhos.last ?? 0
+        case .rhoJain: return RunMetrics.jainIndex(run.sortedRhos)
         }
     }
 

@@ -107,8 +107,9 @@ public final class SQLiteSink: ResultSink {
     private static func insertJobs(_ jobs: [JobOutcome], run: Int64, _ db: Database) throws {
         let insert = try BulkInsert(db, sql: """
             INSERT INTO jobs (run, job, name, submit_s, first_start_s, finish_s, gpus, gpu_type, model,
-                              queue_delay_s, jct_s, run_time_s, preemptions, mean_iteration_s, comm_fraction)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              queue_delay_s, jct_s, run_time_s, preemptions, mean_iteration_s, comm_fraction,
+                              user, migrations, resizes, restarts, overhead_s, overhead_gpu_s, isolated_s, rho)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for job in jobs {
             insert.bind(1, run)
@@ -126,6 +127,14 @@ public final class SQLiteSink: ResultSink {
             insert.bind(13, job.preemptions)
             insert.bind(14, job.meanIterationSeconds)
             insert.bind(15, job.communicationFraction)
+            insert.bind(16, job.user)
+            insert.bind(17, job.migrations)
+            insert.bind(18, job.resizes)
+            insert.bind(19, job.restarts)
+            insert.bind(20, job.overheadSeconds)
+            insert.bind(21, job.overheadGPUSeconds)
+            insert.bind(22, job.isolatedSeconds)
+            insert.bind(23, job.rho)
             try insert.step()
         }
     }

@@ -39,6 +39,13 @@ import GRDB
 /// - `mean_iteration_s` REAL NULL (v3): mean seconds per iteration over its running time, time-weighted; NULL
 ///   for jobs without a zoo model or that never ran. `comm_fraction` REAL NULL (v3): mean share of an iteration
 ///   spent on communication not hidden by compute (α–β model: communication / (compute + communication)).
+/// - v4: `user` TEXT NULL (the trace's user), `migrations`, `resizes`, `restarts` INTEGER (restarts: starts after a
+///   preemption), `overhead_s` REAL and `overhead_gpu_s` REAL (time and GPU-time held in restores, checkpoints,
+///   resizes and migrations), `isolated_s` REAL NULL (run time alone at the requested size on its packed reference
+///   placement), `rho` REAL NULL (finish-time fairness: `jct_s / isolated_s`, completed jobs). NULL for older runs.
+///
+/// `users` (v4, a view) — per run and user (the trace's `user` column; '' for jobs without one): `jobs`,
+/// `completed`, `jct_mean_s`, `queue_mean_s`, `gpu_hours` (GPU-hours held), `rho_mean`, `rho_max`: fairness per tenant.
 ///
 /// `links` (v3) — with `network: {model: flow}` only: at every `link_sample_s` of simulated time, the
 /// `busiest_links` most utilised fabric links. `run`, `time_s` REAL, `link` INTEGER (dense link ID of the run's
@@ -164,6 +171,19 @@ enum Schema {
                 ALTER TABLE runs ADD COLUMN scenario_text TEXT;
                 ALTER TABLE runs ADD COLUMN scenario_path TEXT;
                 ALTER TABLE allocations ADD COLUMN first_gpu INTEGER;
+                ALTER TABLE jobs ADD COLUMN user TEXT;
+                ALTER TABLE jobs ADD COLUMN migrations INTEGER;
+                ALTER TABLE jobs ADD COLUMN resizes INTEGER;
+                ALTER TABLE jobs ADD COLUMN restarts INTEGER;
+                ALTER TABLE jobs ADD COLUMN overhead_s REAL;
+                ALTER TABLE jobs ADD COLUMN overhead_gpu_s REAL;
+                ALTER TABLE jobs ADD COLUMN isolated_s REAL;
+                ALTER TABLE jobs ADD COLUMN rho REAL;
+                CREATE VIEW users AS
+                    SELECT run, coalesce(user, '') AS user, count(*) AS jobs, count(finish_s) AS completed,
+                           avg(jct_s) AS jct_mean_s, avg(CASE WHEN finish_s IS NOT NULL THEN queue_delay_s END) AS queue_mean_s,
+                           sum(run_time_s * gpus) / 3600.0 AS gpu_hours, avg(rho) AS rho_mean, max(rho) AS rho_max
+                    FROM jobs GROUP BY run, coalesce(user, '');
                 CREATE VIEW allocation_gpus AS
                     SELECT a.run AS run, a.job AS job, a.start_s AS start_s, a.end_s AS end_s,
                            a.first_gpu + CAST(g.value AS INTEGER) AS gpu

@@ -31,12 +31,16 @@ public struct JobStatus: Sendable {
     public var migrations: Int
     /// Times the job was resized.
     public var resizes: Int
+    /// Times the job was started again after a preemption.
+    public var restarts: Int
     /// Seconds spent holding GPUs, closed allocation intervals only (progress and transitions).
     public var runSeconds: Double
     /// GPU-seconds held, closed allocation intervals only.
     public var gpuSeconds: Double
     /// Seconds spent in timed transitions (holding GPUs without progress), finished transitions only.
     public var overheadSeconds: Double
+    /// GPU-seconds held in timed transitions, finished transitions only.
+    public var overheadGPUSeconds: Double
 
     /// Creates the status of a job not yet submitted.
     public init(spec: JobSpec, eligibleTypes: GPUTypeMask, estimatedDuration: SimTime) {
@@ -48,9 +52,11 @@ public struct JobStatus: Sendable {
         self.preemptions = 0
         self.migrations = 0
         self.resizes = 0
+        self.restarts = 0
         self.runSeconds = 0
         self.gpuSeconds = 0
         self.overheadSeconds = 0
+        self.overheadGPUSeconds = 0
     }
 
     /// The job's ID.

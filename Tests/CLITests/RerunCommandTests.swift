@@ -172,8 +172,9 @@ final class RerunCommandTests: SchedLabProcessTestCase {
         let r = try schedlab("info", "metrics")
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 2 + 12, r.stdout)
-        XCTAssertEqual(lines[2], "jobs_total       jobs      jobs in the workload")
-        XCTAssertTrue(r.stdout.contains("gpu_util         fraction  busy GPU-seconds / (cluster GPUs × makespan)"), r.stdout)
+        XCTAssertEqual(lines.count, 2 + 20, r.stdout)
+        XCTAssertEqual(lines[2], "jobs_total            jobs      jobs in the workload")
+        XCTAssertTrue(r.stdout.contains("gpu_util              fraction  busy GPU-seconds / (cluster GPUs × makespan)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("rho_jain              fraction  Jain's index of ρ"), r.stdout)
     }
 }

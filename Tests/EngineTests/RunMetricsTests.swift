@@ -32,9 +32,14 @@ final class RunMetricsTests: XCTestCase {
         let v = Dictionary(uniqueKeysWithValues: s.map { ($0.name, $0.value) })
         XCTAssertEqual(s.map(\.name), [
             "jobs_total", "jobs_completed", "jobs_unfinished", "jct_mean_s", "jct_p50_s", "jct_p95_s", "jct_p99_s",
-            "queue_mean_s", "queue_p95_s", "makespan_s", "gpu_util", "gpu_hours",
+            "queue_mean_s", "queue_p95_s", "makespan_s", "gpu_util", "gpu_hours", "preemptions", "migrations", "restarts",
+            "checkpoint_gpu_hours", "rho_mean", "rho_p95", "rho_max", "rho_jain",
         ])
         XCTAssertEqual(s.map(\.kind), SummaryMetricKind.allCases)
+        // No counters and no isolated times: zeros.
+        for name in ["preemptions", "migrations", "restarts", "checkpoint_gpu_hours", "rho_mean", "rho_max", "rho_jain"] {
+            XCTAssertEqual(v[name], 0, name)
+        }
         XCTAssertEqual(v["jobs_total"], 3)
         XCTAssertEqual(v["jobs_completed"], 2)
         XCTAssertEqual(v["jobs_unfinished"], 1)
@@ -47,5 +52,38 @@ final class RunMetricsTests: XCTestCase {
         XCTAssertEqual(v["makespan_s"], 28)
         XCTAssertEqual(v["gpu_util"]!, 0.5, accuracy: 1e-12)  // 56 / (4 · 28)
         XCTAssertEqual(v["gpu_hours"]!, 56.0 / 3600, accuracy: 1e-15)
+    }
+
+    // Counters add up over jobs; ρ = JCT / isolated time over completed jobs: JCTs 10 and 25 with isolated times 5
+    // and 5 give ρ 2 and 5 (mean 3.5, max 5, p95 2 + 0.95·3 = 4.85); Jain's index (2+5)² / (2·(4+25)) = 49/58.
+    // The unfinished job's counters count, its ρ does not. Transition GPU-time: 1800 + 3600 GPU·s = 1.5 GPU-h.
+    func testCountersAndFinishTimeFairnessByHand() {
+        func outcome(_ i: Int, submit: Int64, finish: Int64?, preemptions: Int, migrations: Int, restarts: Int,
+                     overhead: Double) -> JobOutcome {
+            var o = JobOutcome(id: JobID(i), name: "j\(i)", submit: .seconds(submit), firstStart: .seconds(submit),
+                               finish: finish.map { .seconds($0) }, gpus: 1, gpuType: nil, model: nil, runSeconds: 0,
+                               preemptions: preemptions)
+            o.migrations = migrations
+            o.restarts = restarts
+            o.overheadGPUSeconds = overhead
+            o.isolatedSeconds = 5
+            return o
+        }
+        let s = RunMetrics.summary(
+            jobs: [outcome(0, submit: 2, finish: 12, preemptions: 1, migrations: 0, restarts: 1, overhead: 1800),
+                   outcome(1, submit: 5, finish: 30, preemptions: 2, migrations: 3, restarts: 2, overhead: 0),
+                   outcome(2, submit: 6, finish: nil, preemptions: 1, migrations: 1, restarts: 0, overhead: 3600)],
+            busyGPUSeconds: 56, clusterGPUs: 4)
+        let v = Dictionary(uniqueKeysWithValues: s.map { ($0.name, $0.value) })
+        XCTAssertEqual(v["preemptions"], 4)
+        XCTAssertEqual(v["migrations"], 4)
+        XCTAssertEqual(v["restarts"], 3)
+        XCTAssertEqual(v["checkpoint_gpu_hours"]!, 1.5, accuracy: 1e-15)
+        XCTAssertEqual(v["rho_mean"], 3.5)
+        XCTAssertEqual(v["rho_max"], 5)
+        XCTAssertEqual(v["rho_p95"]!, 4.85, accuracy: 1e-12)
+        XCTAssertEqual(v["rho_jain"]!, 49.0 / 58, accuracy: 1e-15)
+        XCTAssertEqual(RunMetrics.jainIndex([3, 3, 3]), 1)
+        XCTAssertEqual(RunMetrics.jainIndex([1, 0, 0, 0]), 0.25)
     }
 }

@@ -81,7 +81,8 @@ final class RecordingTests: XCTestCase {
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('runs','jobs','allocations','samples','summary','links') ORDER BY name")
         XCTAssertEqual(tables, [[.text("allocations")], [.text("jobs")], [.text("links")], [.text("runs")],
                                 [.text("samples")], [.text("summary")]])
-        XCTAssertEqual(try sink.rawRows("SELECT name FROM sqlite_master WHERE type = 'view'"), [[.text("allocation_gpus")]])
+        XCTAssertEqual(try sink.rawRows("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name"),
+                       [[.text("allocation_gpus")], [.text("users")]])
         let indexes = try sink.rawRows(
             "SELECT name, tbl_name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         XCTAssertEqual(indexes, [
@@ -94,6 +95,7 @@ final class RecordingTests: XCTestCase {
         XCTAssertEqual(jobColumns, [
             "run", "job", "name", "submit_s", "first_start_s", "finish_s", "gpus", "gpu_type", "model",
             "queue_delay_s", "jct_s", "run_time_s", "preemptions", "mean_iteration_s", "comm_fraction",
+            "user", "migrations", "resizes", "restarts", "overhead_s", "overhead_gpu_s", "isolated_s", "rho",
         ].map(SQLCell.text))
     }
 
@@ -137,9 +139,11 @@ final class RecordingTests: XCTestCase {
         let jobs = try sink.rawRows("SELECT * FROM jobs ORDER BY job")
         XCTAssertEqual(jobs, [
             [.integer(id), .integer(0), .text("resnet-a"), .real(1.5), .real(2), .real(12.25), .integer(4),
-             .text("A100"), .text("resnet50"), .real(0.5), .real(10.75), .real(10.25), .integer(0), .real(0.125), .real(0.25)],
+             .text("A100"), .text("resnet50"), .real(0.5), .real(10.75), .real(10.25), .integer(0), .real(0.125), .real(0.25),
+             .null, .integer(0), .integer(0), .integer(0), .real(0), .real(0), .null, .null],
             [.integer(id), .integer(1), .text("bert-b"), .real(3), .real(5), .null, .integer(8),
-             .text("V100"), .null, .real(2), .null, .real(4.5), .integer(1), .null, .null],
+             .text("V100"), .null, .real(2), .null, .real(4.5), .integer(1), .null, .null,
+             .null, .integer(0), .integer(0), .integer(0), .real(0), .real(0), .null, .null],
         ])
         // Insertion order is the RunResult order (job 1's interval closed first), not sorted by job.
         let allocations = try sink.rawRows("SELECT * FROM allocations ORDER BY rowid")
