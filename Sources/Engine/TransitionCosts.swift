@@ -60,3 +60,55 @@ public struct FixedTransitionCosts: TransitionCostModel, Equatable {
         }
     }
 }
+
+/// Checkpoint-restart costs from a job's state size and the storage bandwidth (the scenario's `checkpoint:`
+/// section): a checkpoint writes the state, a restore reads it back, each plus a fixed overhead; a resize or a
+/// migration is a checkpoint followed by a restore (the job is stopped and restarted on its new GPUs).
+///
+/// The state is the zoo model's device-memory footprint (parameters, optimizer state and activations: an upper
+/// bound on what a checkpoint holds, which is what the zoo records), `stateGB` when set for every job, or
+/// `defaultStateGB` for jobs without a model.
+public struct CheckpointRestartCosts: TransitionCostModel, Equatable {
+    /// Storage write and read bandwidth seen by one job, bytes per second.
+    public var writeBytesPerSecond: Double
+    public var readBytesPerSecond: Double
+    /// Fixed seconds of a checkpoint (quiescing, metadata) and of a restore (process and framework start).
+    public var saveOverheadSeconds: Double
+    public var loadOverheadSeconds: Double
+    /// State bytes of every job, overriding the zoo's footprint; nil to use the footprint.
+    public var stateBytes: Double?
+    /// State bytes of jobs without a zoo model (when `stateBytes` is nil).
+    public var defaultStateBytes: Double
+    /// Whether a job's first start pays the restore's fixed overhead (there is nothing to read yet), as Pollux's
+    /// simulator charges its restart penalty on every allocation including the first.
+    public var chargeFirstStart: Bool
+
+    /// Creates the model.
+    public init(
+        writeBytesPerSecond: Double, readBytesPerSecond: Double, saveOverheadSeconds: Double = 0,
+        loadOverheadSeconds: Double = 0, stateBytes: Double? = nil, defaultStateBytes: Double = 0, chargeFirstStart: Bool = false
+    ) {
+        self.writeBytesPerSecond = writeBytesPerSecond
+        self.readBytesPerSecond = readBytesPerSecond
+        self.saveOverheadSeconds = saveOverheadSeconds
+        self.loadOverheadSeconds = loadOverheadSeconds
+        self.stateBytes = stateBytes
+        self.defaultStateBytes = defaultStateBytes
+        self.chargeFirstStart = chargeFirstStart
+    }
+
+    /// The state bytes of `job`.
+    public func state(of job: JobStatus) -> Double {
+        stateBytes ?? job.spec.zooModel.map { $0.memoryGB * 1e9 } ?? defaultStateBytes
+    }
+
+    public func seconds(_ kind: TransitionKind, job: JobStatus, from: [GPUID], to: [GPUID]) -> Double {
+        let save = saveOverheadSeconds + state(of: job) / writeBytesPerSecond
+        let load = loadOverheadSeconds + state(of: job) / readBytesPerSecond
+        switch kind {
+        case .checkpoint: return save
+        case .restore(let first): return first ? (chargeFirstStart ? loadOverheadSeconds : 0) : load
+        case .resize, .migrate: return save + load
+        }
+    }
+}

@@ -36,11 +36,13 @@ public struct Scenario {
     public let interconnect: Interconnect?
     /// Trace rows skipped as bad (`on_bad_row: skip`), each with its located error; empty otherwise.
     public let skippedRows: [InputError]
+    /// How long checkpoints, restores, resizes and migrations take (`checkpoint:`; free without the section).
+    public var transitionCosts: any TransitionCostModel = FreeTransitions()
 
     /// A simulation of this scenario.
     public func makeSimulation(options: SimulationOptions = SimulationOptions()) -> Simulation {
         Simulation(
             topology: topology, jobs: jobs, policy: policy, placement: PlacementCatalog.make(placementName)!,
-            interconnect: interconnect, options: options)
+            interconnect: interconnect, costs: transitionCosts, options: options)
     }
 }

@@ -1,4 +1,5 @@
 import ClusterModel
+import Engine
 import Models
 import Network
 import Performance
@@ -27,6 +28,35 @@ struct ScenarioConfig: DecodableMapping {
     var policy: PolicyConfig
     @OptionalField("network", meaning: "speed model and fabric parameters")
     var network: NetworkConfig?
+    @OptionalField("checkpoint", meaning: "checkpoint-restart costs of preemptions, restores, resizes and migrations")
+    var checkpoint: CheckpointConfig?
+}
+
+/// `checkpoint:` what preemption, resumption, resizing and migration cost (`CheckpointRestartCosts`). Without the
+/// section they are free, as in the Tiresias and Gavel simulators.
+struct CheckpointConfig: DecodableMapping {
+    @Field("write_gbps", .positive, meaning: "storage write bandwidth one job sees, GB/s")
+    var writeGBps: Double
+    @Field("read_gbps", .positive, meaning: "storage read bandwidth one job sees, GB/s")
+    var readGBps: Double
+    @Field("save_overhead_s", default: 0.0, .nonNegative, meaning: "fixed seconds of every checkpoint")
+    var saveOverheadSeconds: Double
+    @Field("load_overhead_s", default: 0.0, .nonNegative, meaning: "fixed seconds of every restore (process and framework start)")
+    var loadOverheadSeconds: Double
+    @OptionalField("state_gb", .nonNegative, meaning: "state of every job, GB (default: its zoo model's memory footprint)")
+    var stateGB: Double?
+    @Field("default_state_gb", default: 0.0, .nonNegative, meaning: "state of jobs without a zoo model, GB")
+    var defaultStateGB: Double
+    @Field("first_start", default: false, meaning: "charge the restore overhead on a job's first start too")
+    var firstStart: Bool
+
+    /// The cost model these fields describe.
+    var costs: CheckpointRestartCosts {
+        CheckpointRestartCosts(
+            writeBytesPerSecond: writeGBps * 1e9, readBytesPerSecond: readGBps * 1e9, saveOverheadSeconds: saveOverheadSeconds,
+            loadOverheadSeconds: loadOverheadSeconds, stateBytes: stateGB.map { $0 * 1e9 }, defaultStateBytes: defaultStateGB * 1e9,
+            chargeFirstStart: firstStart)
+    }
 }
 
 /// `network:` which speed model to use and the fabric's parameters.

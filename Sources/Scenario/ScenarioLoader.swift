@@ -201,10 +201,12 @@ public enum ScenarioLoader {
 
         let name = config.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
-        return Scenario(
+        var scenario = Scenario(
             path: path, text: effectiveText, name: name, description: config.description, seed: masterSeed, hash: hash, topology: topology,
             jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
             placementName: placementName, interconnect: interconnect, skippedRows: skipped)
+        if let checkpoint = config.checkpoint { scenario.transitionCosts = checkpoint.costs }
+        return scenario
     }
 
     /// The topology of explicitly listed racks.

@@ -1,5 +1,6 @@
 import ClusterModel
 import Engine
+import Models
 import Scheduling
 import SimKernel
 import SimTestSupport
@@ -133,5 +134,52 @@ final class TimedTransitionTests: XCTestCase {
             XCTAssertEqual(r.allocations.map { $0.start.seconds }, [0, 3])
             XCTAssertEqual(r.metric("gpu_hours") * 3600, 2 * end, accuracy: 1e-9)
         }
+    }
+}
+
+/// The checkpoint-restart cost model on hand-computed cases.
+final class CheckpointRestartCostTests: XCTestCase {
+    // resnet50's 14 GB footprint at 2 GB/s write and 4 GB/s read: checkpoint 5 + 7 = 12 s, resume 10 + 3.5 = 13.5 s,
+    // a migration or resize both (25.5 s); a first start costs nothing, or the 10 s overhead when charged; a job
+    // without a model uses the default state (1 GB: checkpoint 5.5 s).
+    func testCostsFromStateAndBandwidth() {
+        let costs = CheckpointRestartCosts(writeBytesPerSecond: 2e9, readBytesPerSecond: 4e9, saveOverheadSeconds: 5,
+                                           loadOverheadSeconds: 10, defaultStateBytes: 1e9)
+        let resnet = JobStatus(spec: JobSpec(id: JobID(0), name: "r", submitTime: .zero, gpuCount: 1,
+                                             model: ModelZoo.index(named: "resnet50"), work: .iterations(1)),
+                               eligibleTypes: GPUTypeMask(bits: 1), estimatedDuration: .zero)
+        let plain = JobStatus(spec: job(1, submit: 0, gpus: 1, duration: 1), eligibleTypes: GPUTypeMask(bits: 1), estimatedDuration: .zero)
+        XCTAssertEqual(costs.seconds(.checkpoint, job: resnet, from: [], to: []), 12)
+        XCTAssertEqual(costs.seconds(.restore(firstStart: false), job: resnet, from: [], to: []), 13.5)
+        XCTAssertEqual(costs.seconds(.migrate, job: resnet, from: [], to: []), 25.5)
+        XCTAssertEqual(costs.seconds(.resize, job: resnet, from: [], to: []), 25.5)
+        XCTAssertEqual(costs.seconds(.restore(firstStart: true), job: resnet, from: [], to: []), 0)
+        var charged = costs
+        charged.chargeFirstStart = true
+        XCTAssertEqual(charged.seconds(.restore(firstStart: true), job: resnet, from: [], to: []), 10)
+        XCTAssertEqual(costs.seconds(.checkpoint, job: plain, from: [], to: []), 5.5)
+    }
+
+    // A preemption under these costs: J0 (4 GPUs, 10 s, 2 GB of state at 1 GB/s both ways, no overheads) is
+    // preempted at 4 by J1 (2 s): checkpoint 4 → 6, J1 6 → 8, J0 restores 8 → 10 and ends at 16; the summary counts
+    // one preemption, one restart and (2 + 2) s × 4 GPUs = 16 GPU·s of checkpoint time.
+    func testPreemptionChargesCheckpointAndRestore() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 10), job(1, submit: 4, gpus: 4, duration: 2)]
+        let check = InvariantObserver()
+        let sim = makeSimulation(
+            jobs: jobs, topology: ClusterFixtures.microCluster(nodesPerRack: 1),
+            policy: ScriptedPolicy { s, planner in
+                if s.now == .seconds(Int64(4)) { return [.preempt(JobID(0))] }
+                return s.queue.reversed().compactMap { id in planner.place(s[id]).map { .start(id, gpus: $0) } }
+            }, observers: [check],
+            costs: CheckpointRestartCosts(writeBytesPerSecond: 1e9, readBytesPerSecond: 1e9, defaultStateBytes: 2e9))
+        let r = try sim.run()
+        XCTAssertNil(check.firstViolation)
+        XCTAssertEqual(r.finishes, [16, 8])
+        XCTAssertEqual(r.metric("preemptions"), 1)
+        XCTAssertEqual(r.metric("restarts"), 1)
+        XCTAssertEqual(r.metric("checkpoint_gpu_hours") * 3600, 16, accuracy: 1e-9)
+        XCTAssertEqual(r.jobs[0].overheadSeconds, 4)
+        XCTAssertEqual(r.jobs[0].rho!, 16.0 / 10, accuracy: 1e-12)
     }
 }

@@ -1,4 +1,5 @@
 import ClusterModel
+import Engine
 import Foundation
 import Models
 import Scenario
@@ -699,5 +700,39 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(s.jobs.count, 260)
         XCTAssertEqual(s.topology.gpuCount, 48)
         XCTAssertEqual(s.jobs.map(\.submitTime), s.jobs.map(\.submitTime).sorted())
+    }
+
+    // MARK: - checkpoint:
+
+    // Without the section transitions are free; with it the loader builds the checkpoint-restart model from GB/s and
+    // GB (write 2 GB/s, read 4 GB/s, 14 GB of state: checkpoint 5 + 7 s, restore 10 + 3.5 s).
+    func testCheckpointSectionBuildsTheCostModel() throws {
+        XCTAssertTrue(try ScenarioLoader.load(path: try write(Self.good)).transitionCosts is FreeTransitions)
+        let text = Self.good + """
+            checkpoint:
+              write_gbps: 2
+              read_gbps: 4
+              save_overhead_s: 5
+              load_overhead_s: 10
+              state_gb: 14
+              first_start: true
+
+            """
+        let costs = try XCTUnwrap(try ScenarioLoader.load(path: try write(text)).transitionCosts as? CheckpointRestartCosts)
+        XCTAssertEqual(costs, CheckpointRestartCosts(
+            writeBytesPerSecond: 2e9, readBytesPerSecond: 4e9, saveOverheadSeconds: 5, loadOverheadSeconds: 10, stateBytes: 14e9,
+            defaultStateBytes: 0, chargeFirstStart: true))
+    }
+
+    // Missing bandwidths, non-positive or negative numbers and unknown keys are located errors.
+    func testCheckpointSectionErrors() throws {
+        let base = Self.good + "checkpoint:\n  write_gbps: 2\n  read_gbps: 4\n"
+        let at = (line(of: "checkpoint:", in: base) ?? 0)
+        try assertError(edit(base, "read_gbps: 4", ["read_gbps: 0"]), line: at + 2, field: "checkpoint.read_gbps",
+                        contains: ["expected a number > 0, got 0"])
+        try assertError(drop(base, "write_gbps"), line: at, field: "checkpoint.write_gbps", contains: ["missing required field"])
+        try assertError(base + "  state_gb: -1\n", line: at + 3, field: "checkpoint.state_gb", contains: ["expected a number >= 0"])
+        try assertError(base + "  interval: 60\n", line: at + 3, field: "checkpoint.interval",
+                        contains: ["unknown field 'interval'", "write_gbps, read_gbps"])
     }
 }
