@@ -23,6 +23,10 @@ public enum PolicyCatalog {
               summary: "FIFO with EASY backfilling: reserve for the head job, backfill jobs that do not delay it",
               parameters: EASYBackfillPolicy.Parameters.documentation,
               make: { d in EASYBackfillPolicy(try d.map(EASYBackfillPolicy.Parameters.init(from:)) ?? .init()) }),
+        Entry(name: ThemisPolicy.name,
+              summary: "finish-time fairness (Themis): leased GPUs go to the jobs with the worst finish-time ratio",
+              parameters: ThemisPolicy.Parameters.documentation,
+              make: { d in ThemisPolicy(try d.map(ThemisPolicy.Parameters.init(from:)) ?? .init()) }),
     ]
 
     /// The entry called `name`, or nil.
