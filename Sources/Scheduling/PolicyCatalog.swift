@@ -23,6 +23,14 @@ public enum PolicyCatalog {
               summary: "FIFO with EASY backfilling: reserve for the head job, backfill jobs that do not delay it",
               parameters: EASYBackfillPolicy.Parameters.documentation,
               make: { d in EASYBackfillPolicy(try d.map(EASYBackfillPolicy.Parameters.init(from:)) ?? .init()) }),
+        Entry(name: SRTFPolicy.name,
+              summary: "preemptive shortest remaining time first; jobs that do not fit are skipped",
+              parameters: SRTFPolicy.Parameters.documentation,
+              make: { d in SRTFPolicy(try d.map(SRTFPolicy.Parameters.init(from:)) ?? .init()) }),
+        Entry(name: TiresiasPolicy.name,
+              summary: "Tiresias discretized 2D-LAS: preemptive, queues by attained GPU-time, FIFO within a queue",
+              parameters: TiresiasPolicy.Parameters.documentation,
+              make: { d in TiresiasPolicy(try d.map(TiresiasPolicy.Parameters.init(from:)) ?? .init()) }),
     ]
 
     /// The entry called `name`, or nil.
