@@ -66,8 +66,8 @@ public struct TiresiasPolicy: SchedulingPolicy {
 
         static let documentation = [
             "service: gpu-time (GPU-seconds held, 2D-LAS) or time (seconds held) (gpu-time)",
-            "queue_thresholds_gpu_s: increasing service thresholds > 0 between the queues, GPU-seconds (seconds with service: time) ([3250, 7200])",
-            "promote_after: S > 0: a waiting job goes back to the top queue once it has waited S × its executed time (off)",
+            "queue_thresholds_gpu_s: increasing thresholds > 0 between the queues, in GPU-s (s with service: time) ([3250, 7200])",
+            "promote_after: S > 0: a waiting job returns to the top queue after waiting S × its executed time (off)",
         ]
 
         /// Default parameters.
