@@ -10,7 +10,8 @@ import Workload
 /// - **Key**: a job's remaining run time, `ClusterSnapshot.estimatedRemainingTime`: at its current speed while it
 ///   runs (so placement matters), at its reference speed (requested size, packed) while it waits, plus what is
 ///   left of a timed transition. With `gpu_weighted: true` the key is remaining GPU-time: that time × the GPUs
-///   the job requests (favouring small jobs, as shortest-remaining-service orderings on GPU-time do).
+///   the job requests, i.e. shortest remaining *service* first (SRSF, the clairvoyant two-dimensional ordering
+///   Tiresias contrasts its 2D-LAS with), favouring small jobs.
 ///   Estimates are clairvoyant: duration jobs are exact; iteration jobs use the throughput model.
 /// - **Order**: ascending key, ties by submission time, then JobID.
 /// - **Multi-server packing**: every round (after every arrival and completion; there is no timer, since keys
@@ -22,7 +23,12 @@ import Workload
 /// - **No churn**: a running job that stays in the set keeps its GPUs (never migrated or restarted), so with
 ///   free transitions preemption costs nothing and with timed ones only jobs that must stop pay.
 /// - Jobs in a timed transition (restoring, checkpointing, resizing) cannot be preempted: they keep their GPUs
-///   and are left out of the ordering until the transition ends (which runs a round).
+///   and are left out of the ordering until the transition ends (which runs a round). The policy assumes a
+///   preemption frees its GPUs at once (free checkpoints, the default and what scenarios use): with a checkpoint
+///   cost the engine rejects a round that starts a job on GPUs still checkpointing (policies cannot see costs).
+/// - A running job is keyed at its current speed, a waiting one at its reference speed, so a job on a slow
+///   placement may be displaced and then rank ahead again once waiting; that can only happen at rounds (arrivals
+///   and completions), never in a loop.
 /// - Rigid: jobs run on exactly their requested GPU count (elastic ranges are not used).
 /// - Complexity: O(J log J + J × 2^k) per round for J running and waiting jobs and k GPU types, plus placements.
 public struct SRTFPolicy: SchedulingPolicy {

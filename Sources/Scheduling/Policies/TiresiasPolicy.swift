@@ -3,13 +3,15 @@ import SimKernel
 import Workload
 
 /// Tiresias' discretized two-dimensional least-attained-service scheduler, 2D-LAS (Gu, Chowdhury, Shin, Zhu,
-/// Jeon, Qian, Liu, Guo, "Tiresias: A GPU Cluster Manager for Distributed Deep Learning", NSDI 2019, §4.1–4.2:
-/// "Discretized 2D-LAS"), the information-agnostic variant (no Gittins index, no profile-based placement).
+/// Jeon, Qian, Liu, Guo, "Tiresias: A GPU Cluster Manager for Distributed Deep Learning", NSDI 2019: the
+/// "Discretized 2D-LAS" scheduler of its design section), the information-agnostic variant (no 2D-Gittins index,
+/// no profile-based placement), cross-checked against the authors' simulator (`dlas_sim_jobs` in
+/// `simulator/run_sim.py`).
 ///
 /// Variant implemented, with every detail the paper leaves open and the choice made here:
 /// - **Service** (`service`): attained GPU-time, the paper's two dimensions (seconds × GPUs held, summed over
-///   allocation intervals), by default; `time` uses plain seconds held (the one-dimensional LAS the paper
-///   compares with). Service is `ClusterSnapshot.attainedService`: time *holding* GPUs, so timed restores and
+///   allocation intervals), by default; `time` uses plain seconds held (one-dimensional LAS, the simulator's
+///   `dlas`; GPU-time is its `dlas-gpu`). Service is `ClusterSnapshot.attainedService`: time *holding* GPUs, so timed restores and
 ///   checkpoints count as service.
 /// - **Queues** (`queue_thresholds_gpu_s`): K thresholds give K+1 queues; queue q holds jobs whose service (since
 ///   their last promotion, see below) is in [threshold q−1, threshold q). Default [3250, 7200] GPU-seconds, the
@@ -32,16 +34,18 @@ import Workload
 ///   per eligible type (`PriorityRunningSet`). A running job that no longer fits is preempted; one that stays
 ///   keeps its GPUs (no migration). Placement is the run's strategy (the paper's consolidation step is not
 ///   modelled here; use `topology-aware` or `packed` placement for it).
-/// - **Starvation** (`promote_after`, off by default): the paper's PromoteKnob. A waiting job below the top
-///   queue that has run since its last promotion goes back to the top queue once its current wait (since it
-///   last stopped: the round that preempted it, or the round that first saw it waiting) is at least S × its
-///   executed time (seconds held since its last promotion, as the simulator's `executed_time`). Promotion resets
-///   its service baseline to its attained service then, so it re-enters the top queue with zero effective
-///   service and is demoted again as it runs. The policy wakes up at the earliest due promotion. (The
+/// - **Starvation** (`promote_after`, off by default): the paper's starvation avoidance, parameterised as the
+///   simulator's `solve_starvation` multiple S. A waiting job below the top queue that has run since its last
+///   promotion goes back to the top queue once its current wait (since it last stopped: the round that preempted
+///   it, or the round that first saw it waiting) is at least S × its executed time (seconds held since its last
+///   promotion, the simulator's `executed_time`). Promotion resets its service baseline to its attained service
+///   then (the one piece of per-job state besides the wait start), so it re-enters the top queue with zero
+///   effective service and is demoted again as it runs. The policy wakes up at the earliest due promotion. (The
 ///   simulator instead accumulates all pending time since the last promotion across waiting spells; the current
 ///   spell is used here.)
 /// - Jobs in a timed transition cannot be preempted: they keep their GPUs and are left out of the ordering
-///   until the transition ends. Jobs run on exactly their requested GPU count.
+///   until the transition ends. Like `srtf`, the policy assumes a preemption frees its GPUs at once (free
+///   checkpoints). Jobs run on exactly their requested GPU count.
 /// - Complexity: O(J log J + J × 2^k) per round for J running and waiting jobs and k GPU types, plus placements.
 public struct TiresiasPolicy: SchedulingPolicy {
     public static let name = "tiresias"
