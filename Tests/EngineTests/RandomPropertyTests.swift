@@ -34,8 +34,8 @@ final class RandomPropertyTests: XCTestCase {
     }
 
     // For 100 seeds × every catalog policy × every placement: invariants hold after every event, every job finishes, each
-    // runs exactly its duration once started, no GPU is held by two jobs at once in the recorded allocations,
-    // and busy GPU-seconds (gpu_hours·3600) equal Σ gpus × duration.
+    // runs exactly its duration (in one piece under start-only policies), no GPU is held by two jobs at once in the
+    // recorded allocations, and busy GPU-seconds (gpu_hours·3600) equal Σ gpus × duration.
     func testInvariantsAndConservationOnRandomScenarios() {
         withEvery("random scenario", in: 0..<100) { seed in
             let (topo, jobs) = Self.scenario(seed: seed)
@@ -51,14 +51,21 @@ final class RandomPropertyTests: XCTestCase {
                     XCTAssertEqual(r.unfinishedJobs, [], label)
                     XCTAssertEqual(r.metric("jobs_completed"), Double(jobs.count), label)
                     XCTAssertEqual(r.metric("gpu_hours") * 3600, gpuSecondsDemand(jobs), accuracy: 1e-6, label)
+                    // Start-only policies never preempt, so a job runs in one piece; preemptive ones (free
+                    // transitions) may split it, but it still runs exactly its duration in all.
+                    let startOnly = type(of: policy).onlyStartsWaitingJobs
                     for (o, spec) in zip(r.jobs, jobs) {
                         guard case .duration(let d) = spec.work, let s = o.firstStart, let f = o.finish else {
                             XCTFail("\(label): \(spec.id) did not run"); continue
                         }
                         XCTAssertGreaterThanOrEqual(s, spec.submitTime, label)
-                        XCTAssertEqual(f - s, d, label)
+                        if startOnly {
+                            XCTAssertEqual(f - s, d, label)
+                            XCTAssertEqual(o.preemptions, 0, label)
+                        } else {
+                            XCTAssertGreaterThanOrEqual(f - s, d, label)
+                        }
                         XCTAssertEqual(o.runSeconds, d.seconds, accuracy: 1e-9, label)
-                        XCTAssertEqual(o.preemptions, 0, label)
                         if let t = spec.gpuType { XCTAssertEqual(o.gpuType, t, label) }
                     }
                     assertNoDoubleBooking(r, jobs: jobs, label: label)
@@ -72,12 +79,56 @@ final class RandomPropertyTests: XCTestCase {
         }
     }
 
+    // The preemptive policies with parameters that make them preempt on these short jobs (Tiresias thresholds of a
+    // few GPU-seconds, with and without starvation promotion, on both service measures; GPU-weighted SRTF): for 100
+    // seeds × every placement, the same invariants and conservation as above, each job runs exactly its duration in
+    // all, a second run is identical, and preemptions really happen.
+    func testPreemptivePolicyVariantsOnRandomScenarios() {
+        let variants: [(String, () -> any SchedulingPolicy)] = [
+            ("tiresias [5, 20]", { TiresiasPolicy(.init(queueThresholds: [5, 20])) }),
+            ("tiresias time [3, 8] promote 1", { TiresiasPolicy(.init(service: .time, queueThresholds: [3, 8], promoteAfter: 1)) }),
+            ("tiresias [10] promote 0.5", { TiresiasPolicy(.init(queueThresholds: [10], promoteAfter: 0.5)) }),
+            ("srtf gpu_weighted", { SRTFPolicy(.init(gpuWeighted: true)) }),
+        ]
+        var preemptions = Array(repeating: 0, count: variants.count)
+        withEvery("random scenario, preemptive variants", in: 0..<100) { seed in
+            let (topo, jobs) = Self.scenario(seed: seed)
+            for (v, (name, make)) in variants.enumerated() {
+                for placement in everyPlacement {
+                    let label = "seed \(seed) \(name)/\(placement.name)"
+                    let check = InvariantObserver()
+                    let r = try simulate(jobs: jobs, topology: topo, policy: make(), placement: placement, observers: [check])
+                    XCTAssertNil(check.firstViolation, label)
+                    XCTAssertEqual(r.unfinishedJobs, [], label)
+                    XCTAssertEqual(r.metric("gpu_hours") * 3600, gpuSecondsDemand(jobs), accuracy: 1e-6, label)
+                    for (o, spec) in zip(r.jobs, jobs) {
+                        guard case .duration(let d) = spec.work, let s = o.firstStart, let f = o.finish else {
+                            XCTFail("\(label): \(spec.id) did not run"); continue
+                        }
+                        XCTAssertGreaterThanOrEqual(s, spec.submitTime, label)
+                        XCTAssertGreaterThanOrEqual(f - s, d, label)
+                        XCTAssertEqual(o.runSeconds, d.seconds, accuracy: 1e-9, label)
+                        if let t = spec.gpuType { XCTAssertEqual(o.gpuType, t, label) }
+                    }
+                    assertNoDoubleBooking(r, jobs: jobs, label: label)
+                    preemptions[v] += r.jobs.reduce(0) { $0 + $1.preemptions }
+                    let again = try simulate(jobs: jobs, topology: topo, policy: make(), placement: placement)
+                    XCTAssertEqual(again.jobs, r.jobs, label)
+                    XCTAssertEqual(again.allocations, r.allocations, label)
+                }
+            }
+        }
+        for (v, (name, _)) in variants.enumerated() { XCTAssertGreaterThan(preemptions[v], 0, name) }
+    }
+
     /// Every job's allocation rows cover exactly its GPU count, and rows on one node that overlap in time
     /// use disjoint GPUs.
     private func assertNoDoubleBooking(_ r: RunResult, jobs: [JobSpec], label: String) {
         for spec in jobs {
+            // One set of rows per run interval: the first start and each resume after a preemption.
             let rows = r.allocations.filter { $0.job == spec.id }
-            XCTAssertEqual(rows.reduce(0) { $0 + $1.localGPUs.count }, spec.gpuCount, label)
+            let intervals = 1 + (r.jobs[spec.id.index].preemptions)
+            XCTAssertEqual(rows.reduce(0) { $0 + $1.localGPUs.count }, spec.gpuCount * intervals, label)
         }
         for (i, a) in r.allocations.enumerated() {
             for b in r.allocations[(i + 1)...] where a.node == b.node && a.start < b.end && b.start < a.end {

@@ -1,0 +1,145 @@
+import ClusterModel
+
+/// The round of a preemptive priority policy (SRTF, Tiresias' LAS): given every running and waiting job in
+/// priority order, build the desired running set greedily and turn it into decisions.
+///
+/// Greedy in order: a job joins the set when it fits in what the jobs before it left of the capacity, and is
+/// skipped otherwise (a job that does not fit never blocks those behind it). Capacity is counted per GPU type:
+/// the GPUs free now plus those held by running jobs (GPUs held by jobs in a timed transition, which cannot be
+/// preempted, are not counted). A running job uses exactly the types of the GPUs it holds; a waiting job may use
+/// any of its eligible types, and a set of waiting jobs "fits" when its GPUs can be assigned to eligible types
+/// within capacity: Hall's condition (for every set T of types, the jobs allowed only types in T ask for at most
+/// the capacity of T), checked exactly on clusters with up to 8 GPU types. Beyond 8 types, waiting jobs are
+/// counted greedily against their eligible types in type-index order (sound, may skip a job that would fit).
+///
+/// Decisions: running jobs outside the set are preempted (their GPUs released in the planner), in the order
+/// of `order`, then waiting jobs in the set are started with the run's placement strategy, most constrained
+/// first (fewest eligible types present, then priority order; on a one-type cluster that is priority order).
+/// Running jobs in the set keep their GPUs: no migration, no churn. A waiting job in the set that the placement
+/// strategy cannot place (possible only with overlapping, non-nested type constraints) is not started this round.
+/// - Complexity: O(J × 2^k + J log J) per round for J jobs considered and k GPU types (k ≤ 8), plus placements.
+struct PriorityRunningSet {
+    /// Decisions that make the running set the greedy prefix of `order` (running jobs from `s.running` and
+    /// waiting jobs from `s.queue`, highest priority first; other jobs are ignored).
+    /// `preempted` receives the jobs preempted, in decision order.
+    static func decisions(
+        order: [JobID], _ s: ClusterSnapshot, planner: inout PlacementPlanner, preempted: inout [JobID]
+    ) -> [SchedulingDecision] {
+        let topo = s.topology
+        let k = topo.gpuTypes.count
+        var capacity = planner.cluster.freeOfType.map(Int.init)
+        for id in s.running {
+            for g in s[id].gpus { capacity[Int(topo.gpuTypeIndex[g.index])] += 1 }
+        }
+        var ledger = TypeLedger(capacity: capacity)
+        let present = k >= 64 ? UInt64.max : (UInt64(1) << UInt64(k)) - 1
+
+        var keep: [Bool] = []  // by position in `order`
+        keep.reserveCapacity(order.count)
+        var pieces: [Int] = Array(repeating: 0, count: k)
+        for id in order {
+            let j = s[id]
+            if j.state == .running {
+                for t in 0..<k { pieces[t] = 0 }
+                for g in j.gpus { pieces[Int(topo.gpuTypeIndex[g.index])] += 1 }
+                keep.append(ledger.admitHeld(pieces))
+            } else if j.state.isWaiting {
+                keep.append(ledger.admit(mask: j.eligibleTypes.bits & present, count: j.gpuCount))
+            } else {
+                keep.append(false)
+            }
+        }
+
+        var out: [SchedulingDecision] = []
+        for (i, id) in order.enumerated() where !keep[i] && s[id].state == .running {
+            planner.release(s[id].gpus, of: id)
+            out.append(.preempt(id))
+            preempted.append(id)
+        }
+        var starts: [(types: Int, rank: Int, id: JobID)] = []
+        for (i, id) in order.enumerated() where keep[i] && s[id].state.isWaiting {
+            starts.append(((s[id].eligibleTypes.bits & present).nonzeroBitCount, i, id))
+        }
+        starts.sort { ($0.types, $0.rank) < ($1.types, $1.rank) }
+        for st in starts {
+            if let gpus = planner.place(st.id, count: s[st.id].gpuCount, types: s[st.id].eligibleTypes) {
+                out.append(.start(st.id, gpus: gpus))
+            }
+        }
+        return out
+    }
+}
+
+/// GPUs promised so far per GPU type, and whether one more job still fits.
+struct TypeLedger {
+    /// Exact mode (≤ 8 types): capacity and demand of every subset of types, by bit mask.
+    private var subsetCapacity: [Int] = []
+    private var subsetDemand: [Int] = []
+    /// Greedy mode (> 8 types): what is left per type.
+    private var left: [Int]
+    private let exact: Bool
+    private var totalLeft: Int
+
+    init(capacity: [Int]) {
+        left = capacity
+        totalLeft = capacity.reduce(0, +)
+        exact = capacity.count <= 8
+        if exact {
+            let n = 1 << capacity.count
+            subsetCapacity = Array(repeating: 0, count: n)
+            for m in 1..<max(n, 1) {
+                subsetCapacity[m] = subsetCapacity[m & (m - 1)] + capacity[m.trailingZeroBitCount]
+            }
+            subsetDemand = Array(repeating: 0, count: n)
+        }
+    }
+
+    /// Admits a waiting job of `count` GPUs allowed on the types in `mask` if it fits with everything admitted.
+    mutating func admit(mask: UInt64, count: Int) -> Bool {
+        guard mask != 0, count <= totalLeft else { return false }
+        if exact {
+            let n = subsetDemand.count
+            let m = Int(mask)
+            var t = m
+            while t < n {
+                if subsetDemand[t] + count > subsetCapacity[t] { return false }
+                t = (t + 1) | m
+            }
+            t = m
+            while t < n {
+                subsetDemand[t] += count
+                t = (t + 1) | m
+            }
+        } else {
+            var free = 0
+            for i in 0..<left.count where mask & (UInt64(1) << UInt64(i)) != 0 { free += left[i] }
+            guard free >= count else { return false }
+            var need = count
+            for i in 0..<left.count where need > 0 && mask & (UInt64(1) << UInt64(i)) != 0 {
+                let take = min(need, left[i])
+                left[i] -= take
+                need -= take
+            }
+        }
+        totalLeft -= count
+        return true
+    }
+
+    /// Admits a running job holding `held[t]` GPUs of each type t if they still fit with everything admitted.
+    mutating func admitHeld(_ held: [Int]) -> Bool {
+        let count = held.reduce(0, +)
+        guard count <= totalLeft else { return false }
+        if exact {
+            let n = subsetDemand.count
+            var add = Array(repeating: 0, count: n)
+            for m in 1..<n { add[m] = add[m & (m - 1)] + held[m.trailingZeroBitCount] }
+            for m in 1..<n where subsetDemand[m] + add[m] > subsetCapacity[m] { return false }
+            for m in 1..<n { subsetDemand[m] += add[m] }
+        } else {
+            for i in 0..<held.count where held[i] > left[i] { return false }
+            for i in 0..<held.count { left[i] -= held[i] }
+        }
+        totalLeft -= count
+        return true
+    }
+}

@@ -1,0 +1,198 @@
+import ClusterModel
+import Engine
+import Scheduling
+import SimKernel
+import SimTestSupport
+import Workload
+import XCTest
+
+/// Hand-computed timelines of the preemptive policies (SRTF, Tiresias' discretized 2D-LAS) on the 4-GPU micro
+/// node with model-less duration jobs, so every time is exact. Free transitions: preempting and resuming cost
+/// nothing. Times in seconds.
+final class PreemptivePolicyTests: XCTestCase {
+    private let four = ClusterFixtures.microCluster(nodesPerRack: 1)
+
+    private func run(_ jobs: [JobSpec], _ policy: any SchedulingPolicy, log: EventLogObserver? = nil,
+                     file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+        let check = InvariantObserver()
+        let r = try simulate(jobs: jobs, topology: four, policy: policy, observers: [check] + (log.map { [$0] } ?? []))
+        XCTAssertNil(check.firstViolation, file: file, line: line)
+        XCTAssertEqual(check.eventsChecked, r.eventsProcessed, file: file, line: line)
+        XCTAssertEqual(r.unfinishedJobs, [], file: file, line: line)
+        for (o, spec) in zip(r.jobs, jobs) {
+            guard case .duration(let d) = spec.work else { continue }
+            XCTAssertEqual(o.runSeconds, d.seconds, accuracy: 1e-9, "\(spec.id) ran its duration", file: file, line: line)
+        }
+        return r
+    }
+
+    /// Allocation intervals as [job, start, end].
+    private func intervals(_ r: RunResult) -> [[Double]] {
+        r.allocations.map { [Double($0.job.index), $0.start.seconds, $0.end.seconds] }
+    }
+
+    // MARK: - SRTF
+
+    // J0 (4 GPUs, 100 s) runs from 0. 20: J1 (4 GPUs, 10 s) arrives with 10 s left against J0's 80: J0 is preempted,
+    // J1 runs 20 → 30. 30: J0 resumes with 80 s left → 110. 40: J2 (4 GPUs, 95 s) arrives; J0 has 70 s left < 95,
+    // so no preemption; J2 runs 110 → 205. JCT 110, 10, 165.
+    func testSRTFPreemptsForShorterArrivalAndResumes() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 100), job(1, submit: 20, gpus: 4, duration: 10),
+                    job(2, submit: 40, gpus: 4, duration: 95)]
+        let r = try run(jobs, SRTFPolicy())
+        XCTAssertEqual(r.starts, [0, 20, 110])
+        XCTAssertEqual(r.finishes, [110, 30, 205])
+        XCTAssertEqual(r.jcts, [110, 10, 165])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [1, 0, 0])
+        XCTAssertEqual(intervals(r), [[0, 0, 20], [1, 20, 30], [0, 30, 110], [2, 110, 205]])
+        // FIFO for contrast: J1 waits for J0. JCT 100, 90, 165.
+        XCTAssertEqual(try run(jobs, FIFOPolicy()).jcts, [100, 90, 165])
+    }
+
+    // J0 (1 GPU, 100 s) from 0; 10: J1 (4 GPUs, 30 s). By remaining time J1 (30) beats J0 (90): J0 is preempted, J1
+    // runs 10 → 40, J0 resumes 40 → 130 (JCT 130, 30). By remaining GPU-time J0 (90 GPU·s) beats J1 (120 GPU·s):
+    // J0 keeps its GPU, J1 (4 GPUs, 3 left) is skipped and starts when J0 ends: 100 → 130 (JCT 100, 120).
+    func testSRTFGPUWeightedChangesTheOrder() throws {
+        let jobs = [job(0, submit: 0, gpus: 1, duration: 100), job(1, submit: 10, gpus: 4, duration: 30)]
+        let plain = try run(jobs, SRTFPolicy())
+        XCTAssertEqual(plain.jcts, [130, 30])
+        XCTAssertEqual(plain.jobs.map(\.preemptions), [1, 0])
+        XCTAssertEqual(intervals(plain), [[0, 0, 10], [1, 10, 40], [0, 40, 130]])
+        let weighted = try run(jobs, SRTFPolicy(.init(gpuWeighted: true)))
+        XCTAssertEqual(weighted.jcts, [100, 120])
+        XCTAssertEqual(weighted.jobs.map(\.preemptions), [0, 0])
+        XCTAssertEqual(weighted.starts, [0, 100])
+    }
+
+    // A job that does not fit is skipped, not blocking. J0 (3 GPUs, 10 s) from 0. 1: J1 (2 GPUs, 50 s) ranks after
+    // J0 and needs 2 of the 1 GPU left: skipped. 2: J2 (1 GPU, 100 s) ranks after J1 but fits: starts at 2. 10: J0
+    // ends; J1 (50) and J2 (92 left) both fit: J1 runs 10 → 60, J2 keeps running → 102. No preemptions.
+    func testSRTFSkipsJobThatDoesNotFit() throws {
+        let jobs = [job(0, submit: 0, gpus: 3, duration: 10), job(1, submit: 1, gpus: 2, duration: 50),
+                    job(2, submit: 2, gpus: 1, duration: 100)]
+        let r = try run(jobs, SRTFPolicy())
+        XCTAssertEqual(r.starts, [0, 10, 2])
+        XCTAssertEqual(r.finishes, [10, 60, 102])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [0, 0, 0])
+    }
+
+    // A running job that stays in the desired set keeps its GPUs: J0 (2 GPUs, 100 s) and J1 (2 GPUs, 50 s) from 0
+    // (J1, shorter, is placed first: gpu0–1; J0 gets gpu2–3). 5: J2 (2 GPUs, 10 s) displaces the longest (J0), not
+    // J1, and takes J0's GPUs; J1 is never moved. J2 5 → 15, J0 resumes 15 → 110.
+    func testSRTFRunningJobKeepsItsGPUs() throws {
+        let jobs = [job(0, submit: 0, gpus: 2, duration: 100), job(1, submit: 0, gpus: 2, duration: 50),
+                    job(2, submit: 5, gpus: 2, duration: 10)]
+        let r = try run(jobs, SRTFPolicy())
+        XCTAssertEqual(r.jobs.map(\.preemptions), [1, 0, 0])
+        XCTAssertEqual(r.finishes, [110, 50, 15])
+        let j1 = r.allocations.filter { $0.job == JobID(1) }
+        XCTAssertEqual(j1.count, 1)
+        XCTAssertEqual(j1.map(\.localGPUs), [[0, 1]])
+        XCTAssertEqual(r.allocations.filter { $0.job == JobID(2) }.map(\.localGPUs), [[2, 3]])
+    }
+
+    // MARK: - Tiresias
+
+    // 2D-LAS demotes at the exact GPU-second threshold. J0 (4 GPUs, 2000 s) from 0; 100: J1 (1 GPU, 100 s) arrives
+    // into the top queue but J0 (top queue, running) stays ahead of it and J1 does not fit. J0 reaches 3250 GPU·s at
+    // 3250 / 4 = 812.5 s: the policy's wake-up runs a round exactly then, J0 drops to queue 1, J1 overtakes it (J0
+    // preempted at 812.5), runs 812.5 → 912.5, J0 resumes 912.5 → 2100. J0 reaches 7200 GPU·s at 912.5 + 3950/4 =
+    // 1900 (another wake-up round, nothing to change).
+    func testTiresiasDemotesAtExactGPUSecondThreshold() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 2000), job(1, submit: 100, gpus: 1, duration: 100)]
+        let log = EventLogObserver()
+        let r = try run(jobs, TiresiasPolicy(), log: log)
+        XCTAssertEqual(intervals(r), [[0, 0, 812.5], [1, 812.5, 912.5], [0, 912.5, 2100]])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [1, 0])
+        XCTAssertEqual(r.jcts, [2100, 812.5])
+        let timers = log.events.filter { if case .policyTimer = $0.event { return true } else { return false } }.map(\.time)
+        XCTAssertTrue(timers.contains(812.5), "\(timers)")
+        XCTAssertTrue(timers.contains(1900), "\(timers)")
+        // FIFO for contrast: J1 waits for all of J0.
+        XCTAssertEqual(try run(jobs, FIFOPolicy()).jcts, [2000, 2000])
+    }
+
+    // A short job arriving after the long one was demoted overtakes it at once: J0 (4 GPUs, 2000 s) is in queue 1
+    // from 812.5; 1000: J1 (2 GPUs, 50 s) arrives in the top queue and J0 is preempted at 1000; J1 runs → 1050, J0
+    // resumes 1050 → 2050.
+    func testTiresiasNewShortJobOvertakesDemotedJob() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 2000), job(1, submit: 1000, gpus: 2, duration: 50)]
+        let r = try run(jobs, TiresiasPolicy())
+        XCTAssertEqual(intervals(r), [[0, 0, 1000], [1, 1000, 1050], [0, 1050, 2050]])
+    }
+
+    // `service: time` counts seconds, not GPU-seconds. One threshold at 500 (two queues); J0 (4 GPUs, 2000 s) from 0,
+    // J1 (1 GPU, 100 s) at 100. gpu-time: J0 reaches 500 GPU·s at 125, so J1 runs 125 → 225. time: J0 reaches 500 s
+    // at 500, so J1 runs 500 → 600. J0 ends at 2100 either way.
+    func testTiresiasTimeServiceUsesSeconds() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 2000), job(1, submit: 100, gpus: 1, duration: 100)]
+        let gpuTime = try run(jobs, TiresiasPolicy(.init(queueThresholds: [500])))
+        XCTAssertEqual(intervals(gpuTime), [[0, 0, 125], [1, 125, 225], [0, 225, 2100]])
+        let time = try run(jobs, TiresiasPolicy(.init(service: .time, queueThresholds: [500])))
+        XCTAssertEqual(intervals(time), [[0, 0, 500], [1, 500, 600], [0, 600, 2100]])
+    }
+
+    // Within a queue, running jobs stay ahead of waiting ones even with a higher JobID. All at 0: J0 (3 GPUs, 100 s),
+    // J1 (4 GPUs, 1000 s), J2 (1 GPU, 1000 s). 0: J0 starts, J1 does not fit (1 left), J2 starts. 100: J0 ends;
+    // J2 (top queue, 100 GPU·s, running) stays ahead of J1 (top queue, waiting, lower JobID), so J1 (4 GPUs, 3 left)
+    // waits and J2 is not preempted. 1000: J2 ends, J1 runs 1000 → 2000 (reaching its thresholds at 1812.5 and
+    // 2800 would be later; it is alone anyway).
+    func testTiresiasRunningJobsStayAheadWithinQueue() throws {
+        let jobs = [job(0, submit: 0, gpus: 3, duration: 100), job(1, submit: 0, gpus: 4, duration: 1000),
+                    job(2, submit: 0, gpus: 1, duration: 1000)]
+        let r = try run(jobs, TiresiasPolicy())
+        XCTAssertEqual(r.starts, [0, 1000, 0])
+        XCTAssertEqual(r.finishes, [100, 2000, 1000])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [0, 0, 0])
+    }
+
+    // Starvation promotion, `service: time`, one threshold at 10 s, promote_after 2. J0 (4 GPUs, 100 s) from 0,
+    // reaches queue 1 at 10. 20: J1 (4 GPUs, 100 s) arrives in the top queue, J0 (executed 20 s) is preempted.
+    // 30: J1 reaches queue 1; running, it stays ahead of J0. Without promotion J1 runs to 120 and J0 120 → 200.
+    // With it: J0 has waited 2 × 20 s at 60, goes back to the top queue, and J1 (executed 40 s) is preempted;
+    // J0 runs 60 → 140 (back in queue 1 at 70, but running). J1 would be promoted at 60 + 2 × 40 = 140, when J0
+    // ends anyway: J1 runs 140 → 200.
+    func testTiresiasPromotionBringsStarvedJobBack() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 100), job(1, submit: 20, gpus: 4, duration: 100)]
+        let off = try run(jobs, TiresiasPolicy(.init(service: .time, queueThresholds: [10])))
+        XCTAssertEqual(intervals(off), [[0, 0, 20], [1, 20, 120], [0, 120, 200]])
+        let on = try run(jobs, TiresiasPolicy(.init(service: .time, queueThresholds: [10], promoteAfter: 2)))
+        XCTAssertEqual(intervals(on), [[0, 0, 20], [1, 20, 60], [0, 60, 140], [1, 140, 200]])
+        XCTAssertEqual(on.jcts, [140, 180])
+    }
+
+    // The promotion resets the job's service baseline: after it, J0 ranks by service since then. Same setup plus
+    // J2 (4 GPUs, 5 s) at 65. 60: J0 promoted (its 20 s so far no longer count), J1 preempted. 65: J2 arrives in the
+    // top queue, where J0 (5 s since promotion, running) stays ahead of it. 70: J0 has 10 s since promotion and
+    // drops to queue 1; J2 overtakes it (J0 preempted). 75: J2 ends; J0 and J1 both wait in queue 1, J0 first by
+    // JobID: J0 runs with 70 s left. 140: J1's promotion is due (waiting since 60, 40 s executed): J1 goes back to
+    // the top queue and J0 is preempted with 5 s left. 150: J1 drops to queue 1 but runs on (ahead of waiting J0,
+    // whose promotion would be due only at 140 + 2 × 75 = 290). 200: J1 ends, J0 runs 200 → 205.
+    func testTiresiasPromotionResetsServiceBaseline() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 100), job(1, submit: 20, gpus: 4, duration: 100),
+                    job(2, submit: 65, gpus: 4, duration: 5)]
+        let r = try run(jobs, TiresiasPolicy(.init(service: .time, queueThresholds: [10], promoteAfter: 2)))
+        XCTAssertEqual(intervals(r), [[0, 0, 20], [1, 20, 60], [0, 60, 70], [2, 70, 75], [0, 75, 140], [1, 140, 200],
+                                      [0, 200, 205]])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [3, 1, 0])
+    }
+
+    // Known limitation: policies cannot see the transition cost model, and these assume a preemption frees its
+    // GPUs at once. With a checkpoint cost the preempted job keeps its GPUs while it checkpoints, so the start the
+    // same round plans on them is rejected (all or nothing: the run fails, nothing of the round applied). Restore
+    // costs alone are fine. (Scenarios always run with free transitions.)
+    func testCheckpointCostIsNotSupported() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 100), job(1, submit: 20, gpus: 4, duration: 10)]
+        for policy: any SchedulingPolicy in [SRTFPolicy(), TiresiasPolicy(.init(queueThresholds: [40]))] {
+            XCTAssertThrowsError(try simulate(jobs: jobs, topology: four, policy: policy,
+                                              costs: FixedTransitionCosts(checkpoint: 1))) { e in
+                guard case SimulationError.invalidDecision = e else { return XCTFail("\(e)") }
+            }
+            let check = InvariantObserver()
+            let r = try simulate(jobs: jobs, topology: four, policy: policy, observers: [check],
+                                 costs: FixedTransitionCosts(restore: 2))
+            XCTAssertNil(check.firstViolation, policy.name)
+            XCTAssertEqual(r.jobs.map(\.preemptions), [1, 0], policy.name)
+        }
+    }
+}
