@@ -34,7 +34,7 @@ extension Simulation {
     private func askPolicy() -> [SchedulingDecision] {
         let snapshot = ClusterSnapshot(
             now: clock.now, jobs: jobs, queue: queue, runningByExpectedEnd: running, cluster: cluster,
-            progress: progress, oracle: oracle)
+            progress: progress, oracle: oracle, transitionCosts: costs)
         var planner = PlacementPlanner(cluster: cluster, strategy: placement)
         return policy.schedule(snapshot, planner: &planner)
     }

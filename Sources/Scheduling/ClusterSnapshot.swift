@@ -23,25 +23,27 @@ public struct ClusterSnapshot {
     public let progress: JobProgress
     /// Isolated speed of any job on any GPU set or GPU type; nil when the snapshot was built without one.
     public let oracle: ThroughputOracle?
+    /// How long the run's checkpoints, restores, resizes and migrations take.
+    public let transitionCosts: any TransitionCostModel
 
     /// Creates a snapshot; `running` may be in any order (it is sorted here). Without `progress`, every job's
     /// remaining work is read as its whole work at one unit per second (for tests of policies that ignore it).
     public init<Q: Sequence>(
         now: SimTime, jobs: [JobStatus], queue: Q, running: [JobID], cluster: ClusterState,
-        progress: JobProgress? = nil, oracle: ThroughputOracle? = nil
+        progress: JobProgress? = nil, oracle: ThroughputOracle? = nil, transitionCosts: any TransitionCostModel = FreeTransitions()
     ) where Q.Element == JobID {
         self.init(
             now: now, jobs: jobs, queue: Deque(queue),
             runningByExpectedEnd: running.sorted { Self.endsBefore($0, $1, jobs) }, cluster: cluster,
             progress: progress ?? JobProgress(
                 work: jobs.map { $0.estimatedDuration.seconds }, referenceRate: Array(repeating: 1, count: jobs.count)),
-            oracle: oracle)
+            oracle: oracle, transitionCosts: transitionCosts)
     }
 
     /// Creates a snapshot from a running list already sorted by (expected end, JobID), as the engine keeps it.
     public init(
         now: SimTime, jobs: [JobStatus], queue: Deque<JobID>, runningByExpectedEnd: [JobID], cluster: ClusterState,
-        progress: JobProgress, oracle: ThroughputOracle?
+        progress: JobProgress, oracle: ThroughputOracle?, transitionCosts: any TransitionCostModel
     ) {
         self.now = now
         self.jobs = jobs
@@ -50,6 +52,7 @@ public struct ClusterSnapshot {
         self.cluster = cluster
         self.progress = progress
         self.oracle = oracle
+        self.transitionCosts = transitionCosts
     }
 
     /// The order of `running`: expected end, then JobID.
@@ -85,6 +88,13 @@ public struct ClusterSnapshot {
         if jobs[i].state == .running && progress.entries[i].workRate > 0 { return left / progress.entries[i].workRate }
         let transition = jobs[i].transitionEnd.map { max(0, ($0 - now).seconds) } ?? 0
         return transition + left / progress.entries[i].referenceRate
+    }
+
+    /// Whether preempting the running `job` frees its GPUs in the same round: true when its checkpoint is free.
+    /// Otherwise it keeps them while it checkpoints, and a policy must not plan another job onto them this round.
+    public func preemptionFreesGPUsAtOnce(_ job: JobID) -> Bool {
+        let j = jobs[job.index]
+        return transitionCosts.seconds(.checkpoint, job: j, from: j.gpus, to: []) == 0
     }
 
     /// Service `job` has received so far: time and GPU-time holding GPUs, including the open interval.

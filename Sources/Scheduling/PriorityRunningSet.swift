@@ -12,7 +12,8 @@ import ClusterModel
 /// the capacity of T), checked exactly on clusters with up to 8 GPU types. Beyond 8 types, waiting jobs are
 /// counted greedily against their eligible types in type-index order (sound, may skip a job that would fit).
 ///
-/// Decisions: running jobs outside the set are preempted (their GPUs released in the planner), in the order
+/// Decisions: running jobs outside the set are preempted (their GPUs released in the planner, unless the run's
+/// checkpoint takes time: then they stay held this round and the jobs meant for them start once it ends), in the order
 /// of `order`, then waiting jobs in the set are started with the run's placement strategy, most constrained
 /// first (fewest eligible types present, then priority order; on a one-type cluster that is priority order).
 /// Running jobs in the set keep their GPUs: no migration, no churn. A waiting job in the set that the placement
@@ -52,7 +53,9 @@ struct PriorityRunningSet {
 
         var out: [SchedulingDecision] = []
         for (i, id) in order.enumerated() where !keep[i] && s[id].state == .running {
-            planner.release(s[id].gpus, of: id)
+            // A job that checkpoints keeps its GPUs until the checkpoint ends; the jobs meant for them start at the
+            // round its end triggers.
+            if s.preemptionFreesGPUsAtOnce(id) { planner.release(s[id].gpus, of: id) }
             out.append(.preempt(id))
             preempted.append(id)
         }

@@ -177,21 +177,19 @@ final class PreemptivePolicyTests: XCTestCase {
         XCTAssertEqual(r.jobs.map(\.preemptions), [3, 1, 0])
     }
 
-    // Known limitation: policies cannot see the transition cost model, and these assume a preemption frees its
-    // GPUs at once. With a checkpoint cost the preempted job keeps its GPUs while it checkpoints, so the start the
-    // same round plans on them is rejected (all or nothing: the run fails, nothing of the round applied). Restore
-    // costs alone are fine. (Scenarios always run with free transitions.)
-    func testCheckpointCostIsNotSupported() throws {
+    // With a 1 s checkpoint the preempted job keeps its GPUs while it checkpoints (the snapshot says so), so the
+    // policies do not plan J1 onto them that round: J0 (4 GPUs, 100 s) is preempted at 20 for J1 (4 GPUs, 10 s),
+    // checkpoints 20 → 21, J1 runs 21 → 31, J0 resumes with 80 s left and ends at 111. Under Tiresias J0 was demoted
+    // at 10 (40 GPU·s), so J1 is ahead of it too.
+    func testCheckpointCostDelaysTheStartUntilTheGPUsAreFree() throws {
         let jobs = [job(0, submit: 0, gpus: 4, duration: 100), job(1, submit: 20, gpus: 4, duration: 10)]
         for policy: any SchedulingPolicy in [SRTFPolicy(), TiresiasPolicy(.init(queueThresholds: [40]))] {
-            XCTAssertThrowsError(try simulate(jobs: jobs, topology: four, policy: policy,
-                                              costs: FixedTransitionCosts(checkpoint: 1))) { e in
-                guard case SimulationError.invalidDecision = e else { return XCTFail("\(e)") }
-            }
             let check = InvariantObserver()
             let r = try simulate(jobs: jobs, topology: four, policy: policy, observers: [check],
-                                 costs: FixedTransitionCosts(restore: 2))
+                                 costs: FixedTransitionCosts(checkpoint: 1))
             XCTAssertNil(check.firstViolation, policy.name)
+            XCTAssertEqual(r.finishes, [111, 31], policy.name)
+            XCTAssertEqual(r.starts, [0, 21], policy.name)
             XCTAssertEqual(r.jobs.map(\.preemptions), [1, 0], policy.name)
         }
     }

@@ -144,4 +144,23 @@ final class RandomReallocationPropertyTests: XCTestCase {
             }
         }
     }
+
+    // Every catalog policy under random transition costs (checkpoints included): no invalid decision, invariants
+    // after every event, every job finishes. Policies see the costs through the snapshot and must not plan onto
+    // GPUs that a checkpointing job still holds.
+    func testEveryPolicyUnderTransitionCosts() {
+        withEvery("policies with transition costs", in: 0..<40) { seed in
+            let (topo, jobs) = RandomPropertyTests.scenario(seed: seed)
+            var rng = SeededGenerator(seed: UInt64(seed) &+ 991)
+            let costs = FixedTransitionCosts(firstStart: Double(rng.int(0...2)), restore: Double(rng.int(0...3)),
+                                             checkpoint: Double(rng.int(1...3)), resize: 1, migrate: 1)
+            for (name, make) in everyCatalogPolicy {
+                let check = InvariantObserver()
+                let r = try simulate(jobs: jobs, topology: topo, policy: make(), observers: [check], costs: costs)
+                XCTAssertNil(check.firstViolation, "seed \(seed) \(name)")
+                XCTAssertEqual(r.unfinishedJobs, [], "seed \(seed) \(name)")
+            }
+        }
+    }
 }
+

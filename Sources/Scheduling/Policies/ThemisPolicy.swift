@@ -106,9 +106,11 @@ public struct ThemisPolicy: SchedulingPolicy {
             var gpus = planner.place(job)
             while gpus == nil, let victim = releasable.first, victim.1 < c.rho {
                 releasable.removeFirst()
-                planner.release(s[victim.0].gpus, of: victim.0)
                 decisions.append(.preempt(victim.0))
                 preempted.insert(victim.0)
+                // A job that checkpoints keeps its GPUs until the checkpoint ends: this job waits for that round.
+                guard s.preemptionFreesGPUsAtOnce(victim.0) else { continue }
+                planner.release(s[victim.0].gpus, of: victim.0)
                 gpus = planner.place(job)
             }
             if let gpus {

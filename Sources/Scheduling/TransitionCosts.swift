@@ -1,5 +1,5 @@
 import ClusterModel
-import Scheduling
+import Workload
 
 /// The kinds of timed transition a job can go through.
 public enum TransitionKind: Sendable, Equatable {
