@@ -136,7 +136,7 @@ let package = Package(
         // GRDB directly: the migration tests build a database at an older schema version.
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "Engine", "ClusterModel", "SimTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Snapshots are read through #filePath, not bundled as resources.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "SimKernel", "Models", "Workload", "ClusterModel", "Network", "Performance", "SimTestSupport",
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Engine", "Scheduling", "SimKernel", "Models", "Workload", "ClusterModel", "Network", "Performance", "SimTestSupport",
                                                    .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Snapshots"]),
         .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "ClusterModel", "Models", "SimTestSupport"]),

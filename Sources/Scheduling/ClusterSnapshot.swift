@@ -83,11 +83,26 @@ public struct ClusterSnapshot {
     /// Seconds `job` needs to finish: at its current speed while it runs; otherwise at its reference speed
     /// (its requested size, packed), plus what is left of a timed transition it is in.
     public func estimatedRemainingTime(of job: JobID) -> Double {
+        // NOTE: fields are read one by one; binding `jobs[i]` to a local would copy the whole status (and retain
+        // its strings), which preemptive policies pay for every job of every round.
         let i = job.index
         let left = progress.remaining(i, at: now)
-        if jobs[i].state == .running && progress.entries[i].workRate > 0 { return left / progress.entries[i].workRate }
+        let rate = progress.entries[i].workRate
+        if jobs[i].state == .running && rate > 0 { return left / rate }
         let transition = jobs[i].transitionEnd.map { max(0, ($0 - now).seconds) } ?? 0
         return transition + left / progress.entries[i].referenceRate
+    }
+
+    /// Service `job` has received so far: time and GPU-time holding GPUs, including the open interval.
+    public func attainedService(of job: JobID) -> AttainedService {
+        let i = job.index
+        var s = AttainedService(seconds: jobs[i].runSeconds, gpuSeconds: jobs[i].gpuSeconds)
+        if let since = jobs[i].heldSince {
+            let dt = (now - since).seconds
+            s.seconds += dt
+            s.gpuSeconds += dt * Double(jobs[i].allocation.gpus.count)
+        }
+        return s
     }
 
     /// Whether preempting the running `job` frees its GPUs in the same round: true when its checkpoint is free.
@@ -97,17 +112,6 @@ public struct ClusterSnapshot {
         return transitionCosts.seconds(.checkpoint, job: j, from: j.gpus, to: []) == 0
     }
 
-    /// Service `job` has received so far: time and GPU-time holding GPUs, including the open interval.
-    public func attainedService(of job: JobID) -> AttainedService {
-        let j = jobs[job.index]
-        var s = AttainedService(seconds: j.runSeconds, gpuSeconds: j.gpuSeconds)
-        if let since = j.heldSince {
-            let dt = (now - since).seconds
-            s.seconds += dt
-            s.gpuSeconds += dt * Double(j.allocation.count)
-        }
-        return s
-    }
 }
 
 /// How much of the cluster a job has consumed: the quantity least-attained-service policies order by.

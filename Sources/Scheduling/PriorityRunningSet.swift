@@ -38,14 +38,23 @@ struct PriorityRunningSet {
         var keep: [Bool] = []  // by position in `order`
         keep.reserveCapacity(order.count)
         var pieces: [Int] = Array(repeating: 0, count: k)
+        // NOTE: job fields are read one by one through `s.jobs`; a `let job = s[id]` would copy each status (and
+        // retain its strings), which dominated these rounds on long queues.
         for id in order {
-            let j = s[id]
-            if j.state == .running {
-                for t in 0..<k { pieces[t] = 0 }
-                for g in j.gpus { pieces[Int(topo.gpuTypeIndex[g.index])] += 1 }
-                keep.append(ledger.admitHeld(pieces))
-            } else if j.state.isWaiting {
-                keep.append(ledger.admit(mask: j.eligibleTypes.bits & present, count: j.gpuCount))
+            let state = s.jobs[id.index].state
+            if state == .running {
+                let gpus = s.jobs[id.index].allocation.gpus
+                let first = Int(topo.gpuTypeIndex[gpus[0].index])
+                if gpus.allSatisfy({ Int(topo.gpuTypeIndex[$0.index]) == first }) {
+                    // One type (the usual case): the same test as a waiting job allowed only that type.
+                    keep.append(ledger.admit(mask: UInt64(1) << UInt64(first), count: gpus.count))
+                } else {
+                    for t in 0..<k { pieces[t] = 0 }
+                    for g in gpus { pieces[Int(topo.gpuTypeIndex[g.index])] += 1 }
+                    keep.append(ledger.admitHeld(pieces))
+                }
+            } else if state.isWaiting && !ledger.isFull {
+                keep.append(ledger.admit(mask: s.jobs[id.index].eligibleTypes.bits & present, count: s.jobs[id.index].spec.gpuCount))
             } else {
                 keep.append(false)
             }
@@ -96,6 +105,9 @@ struct TypeLedger {
             subsetDemand = Array(repeating: 0, count: n)
         }
     }
+
+    /// Whether nothing more can be admitted.
+    var isFull: Bool { totalLeft == 0 }
 
     /// Admits a waiting job of `count` GPUs allowed on the types in `mask` if it fits with everything admitted.
     mutating func admit(mask: UInt64, count: Int) -> Bool {

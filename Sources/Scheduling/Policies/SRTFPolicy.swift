@@ -23,14 +23,19 @@ import Workload
 /// - **No churn**: a running job that stays in the set keeps its GPUs (never migrated or restarted), so with
 ///   free transitions preemption costs nothing and with timed ones only jobs that must stop pay.
 /// - Jobs in a timed transition (restoring, checkpointing, resizing) cannot be preempted: they keep their GPUs
-///   and are left out of the ordering until the transition ends (which runs a round). The policy assumes a
-///   preemption frees its GPUs at once (free checkpoints, the default and what scenarios use): with a checkpoint
-///   cost the engine rejects a round that starts a job on GPUs still checkpointing (policies cannot see costs).
+///   and are left out of the ordering until the transition ends (which runs a round). A job preempted under a
+///   checkpoint cost keeps its GPUs until the checkpoint ends, and nobody is planned onto them before.
 /// - A running job is keyed at its current speed, a waiting one at its reference speed, so a job on a slow
 ///   placement may be displaced and then rank ahead again once waiting; that can only happen at rounds (arrivals
 ///   and completions), never in a loop.
 /// - Rigid: jobs run on exactly their requested GPU count (elastic ranges are not used).
-/// - Complexity: O(J log J + J × 2^k) per round for J running and waiting jobs and k GPU types, plus placements.
+/// - **Incremental order**: a waiting job's key does not change while it waits, so the waiting jobs are kept sorted
+///   across rounds (inserted when they arrive or are preempted, removed when started); running jobs are in
+///   `ClusterSnapshot.running`, whose expected-end order is their remaining-time order (keyed here by expected end −
+///   now, exact to the nanosecond). A round merges the two, instead of sorting every job (which dominated long
+///   queues). Debug builds check the kept order against a fresh sort after every round.
+/// - Complexity: O(Q + R × 2^k + insertions) per round for Q waiting and R running jobs and k GPU types (R log R with
+///   `gpu_weighted`, whose running order is sorted), plus placements.
 public struct SRTFPolicy: SchedulingPolicy {
     public static let name = "srtf"
 
@@ -60,23 +65,90 @@ public struct SRTFPolicy: SchedulingPolicy {
     /// Creates the policy.
     public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
 
+    /// Waiting jobs in key order (key, then JobID), kept across rounds.
+    private var waiting: [JobID] = []
+    /// Each job's key while in `waiting`, by index.
+    private var waitKey: [Double] = []
+    /// Whether each job is in `waiting`, by index.
+    private var listed: [Bool] = []
+
     /// The ordering key of `id` now: remaining time, or remaining GPU-time with `gpu_weighted`.
     public func key(of id: JobID, in s: ClusterSnapshot) -> Double {
-        let t = s.estimatedRemainingTime(of: id)
-        return parameters.gpuWeighted ? t * Double(s[id].gpuCount) : t
+        let t = s.jobs[id.index].state == .running
+            ? (s.jobs[id.index].expectedEnd! - s.now).seconds : s.estimatedRemainingTime(of: id)
+        return parameters.gpuWeighted ? t * Double(s.jobs[id.index].spec.gpuCount) : t
+    }
+
+    /// Whether (ka, a) ranks before (kb, b): smaller key, then earlier submission (lower JobID).
+    @inline(__always) private static func before(_ ka: Double, _ a: JobID, _ kb: Double, _ b: JobID) -> Bool {
+        ka != kb ? ka < kb : a < b
+    }
+
+    /// Where a job with key `k` and ID `id` belongs in `waiting`.
+    private func position(_ k: Double, _ id: JobID) -> Int {
+        var lo = 0, hi = waiting.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Self.before(waitKey[waiting[mid].index], waiting[mid], k, id) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    private mutating func insert(_ id: JobID, key k: Double) {
+        waitKey[id.index] = k
+        listed[id.index] = true
+        waiting.insert(id, at: position(k, id))
+    }
+
+    private mutating func remove(_ id: JobID) {
+        let p = position(waitKey[id.index], id)
+        precondition(p < waiting.count && waiting[p] == id, "\(id) is not where its key says")
+        waiting.remove(at: p)
+        listed[id.index] = false
     }
 
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
-        var candidates: [(key: Double, submit: SimTime, id: JobID)] = []
-        candidates.reserveCapacity(s.running.count + s.queue.count)
-        for id in s.running { candidates.append((key(of: id, in: s), s[id].spec.submitTime, id)) }
-        for id in s.queue { candidates.append((key(of: id, in: s), s[id].spec.submitTime, id)) }
-        candidates.sort { a, b in
-            if a.key != b.key { return a.key < b.key }
-            if a.submit != b.submit { return a.submit < b.submit }
-            return a.id < b.id
+        if listed.count < s.jobs.count {
+            listed += Array(repeating: false, count: s.jobs.count - listed.count)
+            waitKey += Array(repeating: 0, count: s.jobs.count - waitKey.count)
+        }
+        // Jobs that began waiting since the last round (arrivals, and any the engine put back in the queue).
+        for id in s.queue where !listed[id.index] { insert(id, key: key(of: id, in: s)) }
+        // Running jobs in key order: the engine's expected-end order, or sorted when weighted by GPUs.
+        var running = Array(s.running)
+        var runningKey = running.map { key(of: $0, in: s) }
+        if parameters.gpuWeighted {
+            let order = running.indices.sorted { Self.before(runningKey[$0], running[$0], runningKey[$1], running[$1]) }
+            running = order.map { running[$0] }
+            runningKey = order.map { runningKey[$0] }
+        }
+        // Merge the two sorted sequences. Listed jobs that do not wait (checkpointing after a preemption) are
+        // passed along: the running-set builder skips jobs that neither run nor wait.
+        var order: [JobID] = []
+        order.reserveCapacity(running.count + waiting.count)
+        var r = 0, w = 0
+        while r < running.count || w < waiting.count {
+            if w == waiting.count || (r < running.count
+                && Self.before(runningKey[r], running[r], waitKey[waiting[w].index], waiting[w])) {
+                order.append(running[r]); r += 1
+            } else {
+                order.append(waiting[w]); w += 1
+            }
         }
         var preempted: [JobID] = []
-        return PriorityRunningSet.decisions(order: candidates.map(\.id), s, planner: &planner, preempted: &preempted)
+        let decisions = PriorityRunningSet.decisions(order: order, s, planner: &planner, preempted: &preempted)
+        for d in decisions { if case .start(let id, _) = d { remove(id) } }
+        // A preempted job waits with its work left at its reference speed, the key a fresh look would give it.
+        for id in preempted {
+            let left = s.progress.remaining(id.index, at: s.now) / s.progress.entries[id.index].referenceRate
+            insert(id, key: parameters.gpuWeighted ? left * Double(s.jobs[id.index].spec.gpuCount) : left)
+        }
+        #if SIM_INTERNAL_CHECKS
+        // The kept order is the order a fresh sort of the waiting jobs gives.
+        let fresh = s.queue.filter { id in !decisions.contains { if case .start(id, _) = $0 { return true } else { return false } } }
+            .sorted { Self.before(key(of: $0, in: s), $0, key(of: $1, in: s), $1) }
+        assert(fresh == waiting.filter { s.jobs[$0.index].state.isWaiting }, "SRTF's kept waiting order is stale")
+        #endif
+        return decisions
     }
 }

@@ -83,6 +83,9 @@ public struct ThemisPolicy: SchedulingPolicy {
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
         if leaseEnd.count < s.jobs.count { leaseEnd += Array(repeating: .never, count: s.jobs.count - leaseEnd.count) }
         let lease = SimTime.seconds(parameters.leaseSeconds)
+        // Nothing to offer: no free GPU and no expired lease. The round cannot change anything (the wake-up already
+        // requested still stands), so it skips ranking every waiting job, which dominated busy clusters.
+        if planner.cluster.freeGPUs == 0 && !s.running.contains(where: { leaseEnd[$0.index] <= s.now }) { return [] }
         let active = s.queue.count + s.running.count
         // Candidates with their ρ, worst first; ties to the earlier submission.
         var candidates: [(id: JobID, rho: Double, running: Bool)] = s.queue.map { ($0, Self.rho(of: $0, in: s, active: active), false) }

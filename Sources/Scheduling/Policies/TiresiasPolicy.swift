@@ -125,6 +125,10 @@ public struct TiresiasPolicy: SchedulingPolicy {
     private var baseline: [AttainedService] = []
     /// When each waiting job's current wait began (nanoseconds; -1 while not waiting or not yet seen), by index.
     private var waitingSince: [Int64] = []
+    /// Each waiting job's queue, fixed for its wait (a waiting job's service does not change; a promotion
+    /// recomputes it), by index, -1 until computed for the current wait: computing it afresh for every waiting job of
+    /// every round dominated long queues.
+    private var waitingQueue: [Int] = []
     /// The wake-up last requested.
     private var requestedWake: SimTime?
     /// Promotions so far.
@@ -176,35 +180,48 @@ public struct TiresiasPolicy: SchedulingPolicy {
         if baseline.count < s.jobs.count {
             baseline.append(contentsOf: repeatElement(AttainedService(seconds: 0, gpuSeconds: 0), count: s.jobs.count - baseline.count))
             waitingSince.append(contentsOf: repeatElement(-1, count: s.jobs.count - waitingSince.count))
+            waitingQueue.append(contentsOf: repeatElement(-1, count: s.jobs.count - waitingQueue.count))
         }
 
         // Waiting spells, and starvation promotion.
-        for id in s.running { waitingSince[id.index] = -1 }
+        for id in s.running {
+            waitingSince[id.index] = -1
+            waitingQueue[id.index] = -1
+        }
         for id in s.queue {
             let i = id.index
             if waitingSince[i] < 0 { waitingSince[i] = now.nanoseconds }
+            // Computed once the job really waits (a preempted job may still be checkpointing, and gain service).
+            if waitingQueue[i] < 0 { waitingQueue[i] = queue(of: id, in: s) }
             guard let knob = parameters.promoteAfter else { continue }
             let attained = s.attainedService(of: id)
             let executed = attained.seconds - baseline[i].seconds
-            guard executed > 0, queue(of: id, in: s) > 0 else { continue }
+            guard executed > 0, waitingQueue[i] > 0 else { continue }
             if promotionDue(since: waitingSince[i], executed: executed, knob: knob) <= now {
                 baseline[i] = attained
+                waitingQueue[i] = queue(of: id, in: s)
                 promotions += 1
             }
         }
 
-        // Queues high to low; running ahead of waiting; then JobID.
-        var candidates: [(queue: Int, waiting: Bool, id: JobID)] = []
-        candidates.reserveCapacity(s.running.count + s.queue.count)
-        for id in s.running { candidates.append((queue(of: id, in: s), false, id)) }
-        for id in s.queue { candidates.append((queue(of: id, in: s), true, id)) }
-        candidates.sort { a, b in
-            if a.queue != b.queue { return a.queue < b.queue }
-            if a.waiting != b.waiting { return !a.waiting }
-            return a.id < b.id
+        // Queues high to low; running ahead of waiting; then JobID. Bucketed rather than sorted: the waiting jobs
+        // come in JobID order already, so only the running ones (at most one per GPU) need sorting.
+        let levels = parameters.queueThresholds.count + 1
+        var runningByQueue = Array(repeating: [JobID](), count: levels)
+        var waitingByQueue = Array(repeating: [JobID](), count: levels)
+        for id in s.running { runningByQueue[queue(of: id, in: s)].append(id) }
+        for id in s.queue { waitingByQueue[waitingQueue[id.index]].append(id) }
+        #if SIM_INTERNAL_CHECKS
+        for id in s.queue { assert(waitingQueue[id.index] == queue(of: id, in: s), "stale queue of waiting \(id)") }
+        #endif
+        var order: [JobID] = []
+        order.reserveCapacity(s.running.count + s.queue.count)
+        for q in 0..<levels {
+            order += runningByQueue[q].sorted()
+            order += waitingByQueue[q]
         }
         var preempted: [JobID] = []
-        var decisions = PriorityRunningSet.decisions(order: candidates.map(\.id), s, planner: &planner, preempted: &preempted)
+        var decisions = PriorityRunningSet.decisions(order: order, s, planner: &planner, preempted: &preempted)
         for id in preempted { waitingSince[id.index] = now.nanoseconds }
 
         // The next instant something changes rank: a holder reaching its next threshold, or a due promotion.
