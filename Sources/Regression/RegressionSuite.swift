@@ -23,10 +23,16 @@ public struct RegressionSuite {
         case updated(changed: Bool)
     }
 
-    /// The baseline file of the scenario at `path`: `<dir>/<file name without .yaml>.json`.
-    public func baselineURL(forScenario path: String) -> URL {
+    /// The baseline file of the scenario at `path`: `<dir>/<file name without .yaml>.json`, or
+    /// `<stem>@<variant>.json` for one of its variants.
+    public func baselineURL(forScenario path: String, variant: String? = nil) -> URL {
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return baselineDirectory.appendingPathComponent("\(stem).json")
+        return baselineDirectory.appendingPathComponent("\(stem)\(variant.map { "@\($0)" } ?? "").json")
+    }
+
+    /// The names of the variants of the scenario at `path` (its `variants:` section), in name order.
+    public static func variants(ofScenarioAt path: String) throws -> [String] {
+        try ScenarioLoader.load(path: path).variants.map(\.name)
     }
 
     /// The baseline a run of `scenario` produces now.
@@ -36,10 +42,12 @@ public struct RegressionSuite {
                         placement: scenario.placementName, result: result)
     }
 
-    /// Runs the scenario at `path` and compares it with (or, with `update`, writes) its baseline.
-    public func check(scenarioAt path: String, update: Bool) throws -> Outcome {
-        let scenario = try ScenarioLoader.load(path: path)
-        let url = baselineURL(forScenario: path)
+    /// Runs the scenario at `path` (or its variant `variant`) and compares it with (or, with `update`, writes) its
+    /// baseline.
+    public func check(scenarioAt path: String, variant: String? = nil, update: Bool) throws -> Outcome {
+        let overrides = try variant.map { v throws(InputError) in try ScenarioLoader.overrides(ofVariant: v, inScenarioAt: path) } ?? []
+        let scenario = try ScenarioLoader.load(path: path, overrides: overrides)
+        let url = baselineURL(forScenario: path, variant: variant)
         let current = try Self.currentBaseline(of: scenario)
         if update {
             let data = try current.encoded()

@@ -36,6 +36,8 @@ public struct Scenario {
     public let interconnect: Interconnect?
     /// Trace rows skipped as bad (`on_bad_row: skip`), each with its located error; empty otherwise.
     public let skippedRows: [InputError]
+    /// The scenario's named variants (`variants:`), each a list of overrides, in name order.
+    public var variants: [(name: String, overrides: [ScenarioOverride])] = []
     /// How long checkpoints, restores, resizes and migrations take (`checkpoint:`; free without the section).
     public var transitionCosts: any TransitionCostModel = FreeTransitions()
 

@@ -30,6 +30,38 @@ struct ScenarioConfig: DecodableMapping {
     var network: NetworkConfig?
     @OptionalField("checkpoint", meaning: "checkpoint-restart costs of preemptions, restores, resizes and migrations")
     var checkpoint: CheckpointConfig?
+    @Field("variants", default: VariantsConfig(), meaning: "named variants: lists of PATH=VALUE overrides, each baselined")
+    var variants: VariantsConfig
+}
+
+/// `variants:` named variants of the scenario, each a list of `PATH=VALUE` overrides (the `--set` syntax), e.g.
+/// `{srtf: [policy.name=srtf]}`: `schedlab run S --variant srtf` runs one, and `schedlab regress` replays every variant
+/// that has a baseline (`baselines/NAME@VARIANT.json`). One workload, many policies, one file.
+struct VariantsConfig: Decodable, CustomStringConvertible {
+    /// Variants in name order (YAML mappings are unordered).
+    var variants: [(name: String, overrides: [ScenarioOverride])] = []
+    var description: String { variants.isEmpty ? "none" : variants.map(\.name).joined(separator: ", ") }
+
+    init() {}
+
+    init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: AnyCodingKey.self)
+        for key in c.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
+            let name = key.stringValue
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                throw c.invalid(key, "expected a variant name of letters, digits, '-' and '_', got '\(name)'")
+            }
+            let texts = try c.decode([String].self, forKey: key)
+            guard !texts.isEmpty else { throw c.invalid(key, "expected at least one PATH=VALUE override") }
+            var overrides: [ScenarioOverride] = []
+            for text in texts {
+                do { overrides.append(try ScenarioOverride(text)) } catch {
+                    throw c.invalid(key, "bad override '\(text)': \(error.message)")
+                }
+            }
+            variants.append((name, overrides))
+        }
+    }
 }
 
 /// `checkpoint:` what preemption, resumption, resizing and migration cost (`CheckpointRestartCosts`). Without the

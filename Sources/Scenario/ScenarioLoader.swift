@@ -206,7 +206,21 @@ public enum ScenarioLoader {
             jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
             placementName: placementName, interconnect: interconnect, skippedRows: skipped)
         if let checkpoint = config.checkpoint { scenario.transitionCosts = checkpoint.costs }
+        scenario.variants = config.variants.variants
         return scenario
+    }
+
+    /// The overrides of the variant `name` of the scenario at `path` (its `variants:` section); an input error
+    /// listing the variants when it has no such variant.
+    public static func overrides(ofVariant name: String, inScenarioAt path: String) throws(InputError) -> [ScenarioOverride] {
+        let base = try load(path: path)
+        guard let v = base.variants.first(where: { $0.name == name }) else {
+            let known = base.variants.map(\.name)
+            throw InputError(file: path, field: "variants", message: known.isEmpty
+                ? "the scenario has no variants; expected a 'variants:' section naming '\(name)'"
+                : "no variant '\(name)'; expected one of: \(known.joined(separator: ", "))")
+        }
+        return v.overrides
     }
 
     /// The topology of explicitly listed racks.

@@ -45,15 +45,27 @@ struct RegressCommand: ParsableCommand {
         let suite = RegressionSuite(baselineDirectory: URL(fileURLWithPath: baselines))
         var failures = 0
         var checked = 0
+        // Every scenario, then each of its variants (`variants:`), as `path@variant`.
+        var targets: [(path: String, variant: String?)] = []
         for path in paths {
+            targets.append((path, nil))
+            do {
+                for v in try RegressionSuite.variants(ofScenarioAt: path) { targets.append((path, v)) }
+            } catch let error as InputError {
+                throw reportInputError(error)
+            }
+        }
+        for (path, variant) in targets {
+            let label = path + (variant.map { "@\($0)" } ?? "")
+            let baselinePath = suite.baselineURL(forScenario: path, variant: variant).path
             let start = Date()
             let outcome: RegressionSuite.Outcome
             do {
-                outcome = try suite.check(scenarioAt: path, update: update)
+                outcome = try suite.check(scenarioAt: path, variant: variant, update: update)
             } catch let error as InputError {
                 throw reportInputError(error)
             } catch {
-                printError("FAIL     \(path): \(error)")
+                printError("FAIL     \(label): \(error)")
                 failures += 1
                 continue
             }
@@ -61,21 +73,22 @@ struct RegressCommand: ParsableCommand {
             switch outcome {
             case .matched:
                 checked += 1
-                print("ok       \(path) (\(took))")
+                print("ok       \(label) (\(took))")
             case .differed(let comparison):
                 checked += 1
                 failures += 1
-                print("FAIL     \(path) (\(took)): differs from \(suite.baselineURL(forScenario: path).path)")
+                print("FAIL     \(label) (\(took)): differs from \(baselinePath)")
                 print(Self.table(comparison))
             case .noBaseline:
-                if explicit {
+                // A named scenario must have a baseline; its variants are baselined one by one, as wanted.
+                if explicit && variant == nil {
                     failures += 1
-                    print("FAIL     \(path): no baseline at \(suite.baselineURL(forScenario: path).path); create it with --update")
+                    print("FAIL     \(label): no baseline at \(baselinePath); create it with --update")
                 } else {
-                    print("skipped  \(path): no baseline")
+                    print("skipped  \(label): no baseline")
                 }
             case .updated(let changed):
-                print("\(changed ? "updated" : "same   ")  \(suite.baselineURL(forScenario: path).path) (\(took))")
+                print("\(changed ? "updated" : "same   ")  \(baselinePath) (\(took))")
             }
         }
         if !update { print("\(checked - failures < 0 ? 0 : checked - failures) of \(checked) scenario(s) match their baselines") }

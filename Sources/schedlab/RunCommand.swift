@@ -27,6 +27,9 @@ struct RunCommand: ParsableCommand {
         valueName: "path=value"))
     var overrides: [String] = []
 
+    @Option(help: "Run the scenario's variant of this name (its 'variants:' overrides, applied before --set).")
+    var variant: String?
+
     @Option(help: "Master seed, overriding the scenario's 'seed'.")
     var seed: UInt64?
 
@@ -46,7 +49,8 @@ struct RunCommand: ParsableCommand {
         var chosenSeed: UInt64?
         let scenario: Scenario
         do {
-            let parsed = try overrides.map { (o: String) throws(InputError) in try ScenarioOverride(o) }
+            var parsed = try overrides.map { (o: String) throws(InputError) in try ScenarioOverride(o) }
+            if let variant { parsed = try ScenarioLoader.overrides(ofVariant: variant, inScenarioAt: self.scenario) + parsed }
             scenario = try ScenarioLoader.load(
                 path: self.scenario, overrides: parsed, seed: seed, policy: policy, placement: placement, fallbackSeed: {
                 // The one place SchedLab draws an unseeded number: no seed anywhere. It is printed and recorded.

@@ -15,7 +15,7 @@ final class RegressionSuiteTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: dir) }
 
-    private func scenario(seed: Int, name: String = "tiny") throws -> String {
+    private func scenario(seed: Int, name: String = "tiny", extra: String = "") throws -> String {
         let text = """
             name: tiny
             seed: \(seed)
@@ -32,7 +32,7 @@ final class RegressionSuiteTests: XCTestCase {
                 models: {resnet50: 1, bert-base: 1}
             policy:
               name: backfill
-            """
+            """ + extra
         let url = dir.appendingPathComponent("\(name).yaml")
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
@@ -101,5 +101,38 @@ final class RegressionSuiteTests: XCTestCase {
         let keys = ["\"events\"", "\"jobs_digest\"", "\"placement\"", "\"policy\"", "\"scenario\"", "\"seed\"", "\"summary\""]
         let positions = keys.map { text.range(of: $0)!.lowerBound }
         XCTAssertEqual(positions, positions.sorted())
+    }
+
+    // Variants: each is baselined as NAME@VARIANT with its overrides applied (here another policy), matched on its own,
+    // and differs from the base scenario's baseline.
+    func testVariantsHaveTheirOwnBaselines() throws {
+        let path = try scenario(seed: 1, extra: "\nvariants:\n  fifo: [policy.name=fifo]\n  later: [seed=2, policy.name=sjf]\n")
+        XCTAssertEqual(try RegressionSuite.variants(ofScenarioAt: path), ["fifo", "later"])
+        XCTAssertEqual(suite.baselineURL(forScenario: path, variant: "fifo").lastPathComponent, "tiny@fifo.json")
+        for v in [nil, "fifo", "later"] {
+            guard case .updated(changed: true) = try suite.check(scenarioAt: path, variant: v, update: true) else {
+                return XCTFail("\(v ?? "base") not written")
+            }
+        }
+        let fifo = try Baseline.read(suite.baselineURL(forScenario: path, variant: "fifo"))
+        XCTAssertEqual(fifo.policy, "fifo")
+        XCTAssertEqual(try Baseline.read(suite.baselineURL(forScenario: path, variant: "later")).seed, 2)
+        XCTAssertNotEqual(fifo.jobsDigest, try Baseline.read(suite.baselineURL(forScenario: path)).jobsDigest)
+        guard case .matched = try suite.check(scenarioAt: path, variant: "later", update: false) else { return XCTFail("no match") }
+        XCTAssertThrowsError(try suite.check(scenarioAt: path, variant: "missing", update: false)) { e in
+            XCTAssertTrue("\(e)".contains("no variant 'missing'; expected one of: fifo, later"), "\(e)")
+        }
+    }
+
+    // A variant with a malformed override or name is a located input error.
+    func testBadVariantsAreInputErrors() throws {
+        let bad = try scenario(seed: 1, extra: "\nvariants:\n  x: [policy.name]\n")
+        XCTAssertThrowsError(try RegressionSuite.variants(ofScenarioAt: bad)) { e in
+            XCTAssertTrue("\(e)".contains("variants.x: bad override 'policy.name': expected PATH=VALUE"), "\(e)")
+        }
+        let name = try scenario(seed: 1, name: "n", extra: "\nvariants:\n  'a b': [seed=3]\n")
+        XCTAssertThrowsError(try RegressionSuite.variants(ofScenarioAt: name)) { e in
+            XCTAssertTrue("\(e)".contains("expected a variant name of letters, digits"), "\(e)")
+        }
     }
 }
