@@ -53,10 +53,12 @@ struct BenchCommand: ParsableCommand {
         var offSeconds: [String: Double] = [:]
         let variants: [(policy: String, db: Bool, network: Bool)] = [
             ("fifo", false, false), ("fifo", true, false), ("backfill", false, false), ("backfill", true, false),
-            ("fifo", false, true), ("backfill", false, true),
+            ("fifo", false, true), ("backfill", false, true), ("tiresias", false, false), ("tiresias", false, true),
         ]
         for v in variants {
-            let policy: any SchedulingPolicy = v.policy == "fifo" ? FIFOPolicy() : EASYBackfillPolicy()
+            // The preemptive rows: Tiresias' LAS preempts and restarts jobs throughout (with the network model, every
+            // preemption and restart also re-solves the fabric).
+            let policy = try PolicyCatalog.entry(v.policy)!.make(nil)
             let t0 = Date()
             let sim = Simulation(topology: topology, jobs: specs, policy: policy, placement: PackedPlacement(),
                                  interconnect: v.network ? interconnect : nil,
@@ -84,7 +86,8 @@ struct BenchCommand: ParsableCommand {
         }
         print(table.render())
         print("events/s counts simulation time only; wall s includes the SQLite transaction for '+ sqlite' rows;")
-        print("'+ network' runs the flow-level interconnect (8 racks, 2:1 oversubscribed ToR uplinks).")
+        print("'+ network' runs the flow-level interconnect (8 racks, 2:1 oversubscribed ToR uplinks);")
+        print("tiresias is the preemptive row (default thresholds, free preemption).")
     }
 
     /// Peak resident set size of this process so far, MB (getrusage; Linux reports KiB).
