@@ -23,6 +23,10 @@ public enum PolicyCatalog {
               summary: "FIFO with EASY backfilling: reserve for the head job, backfill jobs that do not delay it",
               parameters: EASYBackfillPolicy.Parameters.documentation,
               make: { d in EASYBackfillPolicy(try d.map(EASYBackfillPolicy.Parameters.init(from:)) ?? .init()) }),
+        Entry(name: GavelPolicy.name,
+              summary: "Gavel: heterogeneity-aware time shares per GPU type from an LP (GLPK), realized in preemptive rounds",
+              parameters: GavelPolicy.Parameters.documentation,
+              make: { d in GavelPolicy(try d.map(GavelPolicy.Parameters.init(from:)) ?? .init()) }),
     ]
 
     /// The entry called `name`, or nil.
