@@ -131,4 +131,18 @@ final class GavelPolicyTests: XCTestCase {
         XCTAssertEqual(r.allocations.count, 1)
         XCTAssertEqual(r.jobs[0].gpuType, "a100-80")
     }
+
+    // With timed transitions (restores, checkpoints and migrations cost time), jobs in a transition are left
+    // alone: no decision is ever invalid (the run would fail), invariants hold, everything finishes.
+    func testTimedTransitionsAreRespected() throws {
+        let jobs = [zooJob(0, "resnet50", iterations: 20000), zooJob(1, "bert-base", iterations: 20000),
+                    zooJob(2, "transformer", iterations: 20000, submit: 30), job(3, submit: 200, gpus: 1, duration: 2000)]
+        let costs = FixedTransitionCosts(firstStart: 5, restore: 20, checkpoint: 30, resize: 10, migrate: 40)
+        let check = InvariantObserver()
+        let r = try simulate(jobs: jobs, topology: twoTypes, policy: GavelPolicy(.init(roundSeconds: 100)),
+                             observers: [check], costs: costs)
+        XCTAssertNil(check.firstViolation)
+        XCTAssertEqual(r.unfinishedJobs, [])
+        XCTAssertGreaterThan(r.jobs.map(\.preemptions).reduce(0, +), 0)
+    }
 }

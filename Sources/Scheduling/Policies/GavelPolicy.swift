@@ -332,6 +332,9 @@ public struct GavelPolicy: SchedulingPolicy {
     private var known: [JobID] = []
     private var lastCall: SimTime?
     private var nextBoundary: SimTime = .zero
+    /// Starts of the last boundary round that wait for GPUs its preemptions release: (job, type, or −1 for any
+    /// of its types).
+    private var deferred: [(JobID, Int)] = []
 
     /// Creates the policy.
     public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
@@ -363,7 +366,14 @@ public struct GavelPolicy: SchedulingPolicy {
         known = active
         guard !active.isEmpty else { return [] }
         if s.now >= nextBoundary { return boundaryRound(s, active: active, planner: &planner) }
-        return parameters.fillIdle ? fill(s, planner: &planner) : []
+        var decisions: [SchedulingDecision] = []
+        if !deferred.isEmpty { decisions = startDeferred(s, planner: &planner) }
+        if parameters.fillIdle {
+            var startedNow: [JobID] = []
+            for case .start(let j, _) in decisions { startedNow.append(j) }
+            decisions += fill(s, skipping: startedNow, planner: &planner)
+        }
+        return decisions
     }
 
     /// Each type's throughput for `job` (nil where it cannot run alone on that type).
@@ -493,9 +503,13 @@ public struct GavelPolicy: SchedulingPolicy {
         }
 
         // Realize: preemptions first, then migrations (each onto GPUs already free when it is applied), then starts.
+        // GPUs of a preempted job are not reused in the same call: a preemption that costs time (a checkpoint)
+        // keeps them held until it ends, and the policy cannot tell. Starts that need them are deferred to a
+        // follow-up call 1 ns later, when free preemptions have released them.
         var decisions: [SchedulingDecision] = []
         var migrants: [(JobID, Int)] = []
         var starts: [(JobID, Int)] = []
+        var preempted = false
         for (row, j) in active.enumerated() {
             let st = s[j]
             if st.state == .running {
@@ -505,7 +519,7 @@ public struct GavelPolicy: SchedulingPolicy {
                     if !stays { migrants.append((j, a)) }
                 } else {
                     decisions.append(.preempt(j))
-                    planner.release(st.gpus, of: j)
+                    preempted = true
                 }
             } else if st.state.isWaiting, let a = assigned[row] {
                 starts.append((j, a))
@@ -523,30 +537,57 @@ public struct GavelPolicy: SchedulingPolicy {
                 }
             }
             if rest.count == pending.count {
-                // A cycle (jobs swapping types): preempting one frees GPUs for the others.
-                let (j, _) = rest.removeFirst()
+                // A cycle (jobs swapping types): one is preempted and started on its new type in the follow-up.
+                let (j, t) = rest.removeFirst()
                 decisions.append(.preempt(j))
-                planner.release(s[j].gpus, of: j)
+                preempted = true
+                starts.append((j, t))
             }
             pending = rest
         }
+        deferred = []
         // Single-type starts first, in priority order; jobs across types last (their GPU count is guaranteed then).
         for (j, t) in starts where t >= 0 {
-            if let gpus = planner.place(j, count: s[j].gpuCount, types: mask(t)) { decisions.append(.start(j, gpus: gpus)) }
+            if let gpus = planner.place(j, count: s[j].gpuCount, types: mask(t)) {
+                decisions.append(.start(j, gpus: gpus))
+            } else {
+                deferred.append((j, t))
+            }
         }
         for (j, t) in starts where t < 0 {
             if let gpus = planner.place(j, count: s[j].gpuCount, types: s[j].eligibleTypes) {
                 decisions.append(.start(j, gpus: gpus))
+            } else {
+                deferred.append((j, t))
             }
         }
+        if preempted && !deferred.isEmpty {
+            decisions.append(.wakeUp(at: s.now + SimTime(nanoseconds: 1)))
+        } else {
+            deferred = []
+            decisions.append(.wakeUp(at: nextBoundary))
+        }
+        return decisions
+    }
+
+    /// The follow-up of a round that preempted: start the round's deferred jobs where GPUs are free now, and ask
+    /// for the next boundary again (the follow-up's wake-up replaced it).
+    private mutating func startDeferred(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
+        var decisions: [SchedulingDecision] = []
+        for (j, t) in deferred where s[j].state.isWaiting {
+            if let gpus = planner.place(j, count: s[j].gpuCount, types: t >= 0 ? mask(t) : s[j].eligibleTypes) {
+                decisions.append(.start(j, gpus: gpus))
+            }
+        }
+        deferred = []
         decisions.append(.wakeUp(at: nextBoundary))
         return decisions
     }
 
     /// Between boundaries: start waiting jobs on free GPUs, least received time first, never preempting.
-    private func fill(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
+    private func fill(_ s: ClusterSnapshot, skipping started: [JobID], planner: inout PlacementPlanner) -> [SchedulingDecision] {
         guard planner.cluster.freeGPUs > 0, !s.queue.isEmpty else { return [] }
-        let order = s.queue.map { ($0, receivedFraction(s, $0, type: nil)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        let order = s.queue.filter { !started.contains($0) }.map { ($0, receivedFraction(s, $0, type: nil)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
         var decisions: [SchedulingDecision] = []
         for (j, _) in order {
             if planner.cluster.freeGPUs == 0 { break }
