@@ -35,8 +35,10 @@ import Workload
 /// what it sees each call). Pairs (j,t) are taken in decreasing priority (then JobID, then type index); a job is
 /// assigned to the first pair whose type still has enough GPUs. Pairs with X[j,t] = 0 follow, jobs with the least
 /// received time first, so GPUs are not left idle when a job could use them. A running job assigned its current
-/// type keeps its GPUs; one assigned another type migrates; one not assigned is preempted. The policy asks to be
-/// woken at the next boundary. Between boundaries (arrivals, completions) it never preempts; with `fill_idle` it
+/// type keeps its GPUs; one assigned another type migrates; one not assigned is preempted. A preempted job's GPUs
+/// are not reused in the same call (a timed checkpoint keeps them held, and a policy cannot tell): starts that need
+/// them follow 1 ns later, in a follow-up call the policy asks for. The policy asks to be woken at the next
+/// boundary. Between boundaries (arrivals, completions) it never preempts; with `fill_idle` it
 /// starts waiting jobs on free GPUs (least received time first, on their highest-X, then fastest, type).
 ///
 /// A job larger than every single type it may use (it can only run across types) has no LP row; it takes part in
