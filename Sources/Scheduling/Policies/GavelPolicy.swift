@@ -567,7 +567,12 @@ public struct GavelPolicy: SchedulingPolicy {
             decisions.append(.wakeUp(at: s.now + SimTime(nanoseconds: 1)))
         } else {
             deferred = []
-            decisions.append(.wakeUp(at: nextBoundary))
+            // With nothing holding GPUs and nothing started, no round can change anything before the next arrival
+            // (which calls the policy anyway): no wake-up, so jobs that can never run do not keep the run alive.
+            let starting = decisions.contains { if case .start = $0 { return true } else { return false } }
+            if starting || active.contains(where: { s[$0].state.holdsGPUs }) {
+                decisions.append(.wakeUp(at: nextBoundary))
+            }
         }
         return decisions
     }
