@@ -46,6 +46,27 @@ final class GavelAllocationTests: XCTestCase {
         XCTAssertEqual(s.x[2][0], 1.0 / 3, accuracy: 1e-6)
     }
 
+    // Identical jobs are solved as one weighted class (exact for max-min). Two jobs like A (1 on V, 4 on A) and
+    // one like B (1, 1.5), one GPU per type. n = 3, so X_eq = 1/3 per type: tput_eq(A) = 5/3, tput_eq(B) = 5/6.
+    // With the A jobs sharing type A (1/2 each) and B alone on V, both normalize to 0.6·2 = 1.2·1 = 1.2. Moving
+    // δ of type A to B lowers A's 1.2(1 − δ); moving ε of V to the A jobs lowers B's 1.2(1 − 2ε); doing both
+    // needs ε ≥ 2δ (for A) and 1.5δ ≥ 2ε (for B), so δ = ε = 0: z = 1.2 at X_A = (0, 1/2), X_B = (1, 0).
+    func testIdenticalJobsAggregated() throws {
+        let p = GavelPolicy.Problem(throughput: [[1, 4], [1, 1.5], [1, 4]], gpus: [1, 1, 1], capacity: [1, 1])
+        let s = try GavelPolicy.solve(p, objective: .maxMin)
+        XCTAssertEqual(s.value, 1.2, accuracy: 1e-6)
+        for (j, expected) in [(0, [0.0, 0.5]), (1, [1.0, 0.0]), (2, [0.0, 0.5])] {
+            for t in 0..<2 { XCTAssertEqual(s.x[j][t], expected[t], accuracy: 1e-6, "job \(j) type \(t)") }
+        }
+        // 1,000 model-free 1-GPU jobs on 10 + 30 GPUs: one class, each job 40/1000 of the time, split 1:3.
+        let many = GavelPolicy.Problem(throughput: Array(repeating: [1, 1], count: 1000), gpus: Array(repeating: 1, count: 1000),
+                                       capacity: [10, 30])
+        let m = try GavelPolicy.solve(many, objective: .maxMin)
+        XCTAssertEqual(m.solves, 2)
+        for row in m.x { XCTAssertEqual(row[0] + row[1], 0.04, accuracy: 1e-9) }
+        XCTAssertEqual(m.x.reduce(0) { $0 + $1[0] }, 10, accuracy: 1e-6)
+    }
+
     // A job that can run nowhere (no type, NaN or zero speed) gets an empty row and does not count in n.
     func testJobThatCannotRunGetsNothing() throws {
         let p = GavelPolicy.Problem(throughput: [[1, nil], [nil, .nan], [0, nil]], gpus: [1, 1, 1], capacity: [1, 1])

@@ -194,6 +194,52 @@ public struct GavelPolicy: SchedulingPolicy {
             throw .invalidInput("GPU counts must be >= 1 per job and capacities >= 0")
         }
         let eq = equalShare(p)
+        guard objective == .maxMin else {
+            return try solve(p, equalShare: eq.throughput, multiplicity: Array(repeating: 1, count: m), objective: objective,
+                             rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+        }
+        // Max-min over identical jobs (same GPU count, same speed on every type) has an optimum that gives them the
+        // same row (the LP is convex and symmetric in them), so it is solved with one row per class of identical
+        // jobs, weighted by the class size: exact, and small for traces of model-free jobs.
+        var classOf: [ClassKey: Int] = [:]  // looked up only, never iterated
+        var representative: [Int] = []
+        var multiplicity: [Int] = []
+        var jobClass = [Int](repeating: 0, count: m)
+        for j in 0..<m {
+            let key = ClassKey(gpus: p.gpus[j], speeds: (0..<k).map { p.usable(j, $0) ? p.throughput[j][$0]!.bitPattern : .max })
+            if let c = classOf[key] {
+                multiplicity[c] += 1
+                jobClass[j] = c
+            } else {
+                classOf[key] = representative.count
+                jobClass[j] = representative.count
+                representative.append(j)
+                multiplicity.append(1)
+            }
+        }
+        let reduced = Problem(throughput: representative.map { p.throughput[$0] }, gpus: representative.map { p.gpus[$0] },
+                              capacity: p.capacity)
+        let r = try solve(reduced, equalShare: representative.map { eq.throughput[$0] }, multiplicity: multiplicity,
+                          objective: .maxMin, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+        return Solution(x: (0..<m).map { r.x[jobClass[$0]] }, equalShareThroughput: eq.throughput, value: r.value,
+                        solves: r.solves)
+    }
+
+    /// Identical jobs for max-min: GPU count and the bit patterns of their speeds (`.max` where unusable).
+    private struct ClassKey: Hashable {
+        var gpus: Int
+        var speeds: [UInt64]
+    }
+
+    /// The LPs for `objective`, where row j stands for `multiplicity[j]` identical jobs with equal-share
+    /// throughput `eqThroughput[j]`.
+    private static func solve(
+        _ p: Problem, equalShare eqThroughput: [Double], multiplicity: [Int], objective: Objective, rhoTolerance: Double,
+        rhoIterations: Int
+    ) throws(LPError) -> Solution {
+        let m = p.gpus.count
+        let k = p.capacity.count
+        let eq = (x: [[Double]](), throughput: eqThroughput)
         var lp = LinearProgram(.maximize)
         // Variables x[j][t] (−1 where j cannot use t), in job-major order.
         var v = Array(repeating: Array(repeating: -1, count: k), count: m)
@@ -204,12 +250,12 @@ public struct GavelPolicy: SchedulingPolicy {
             (0..<k).compactMap { t in v[j][t] >= 0 ? (v[j][t], p.throughput[j][t]! * scale) : nil }
         }
         for t in 0..<k {
-            let terms = (0..<m).compactMap { j in v[j][t] >= 0 ? (v[j][t], Double(p.gpus[j])) : nil }
+            let terms = (0..<m).compactMap { j in v[j][t] >= 0 ? (v[j][t], Double(p.gpus[j] * multiplicity[j])) : nil }
             if !terms.isEmpty { lp.addConstraint(terms, atMost: Double(p.capacity[t])) }
         }
         for j in rows { lp.addConstraint(v[j].filter { $0 >= 0 }.map { ($0, 1.0) }, atMost: 1) }
         // The efficiency objective used by the second max-min phase and every finish-time LP.
-        for j in rows { for (i, c) in throughputTerms(j, scale: 1 / eq.throughput[j]) { lp.setObjective(i, c) } }
+        for j in rows { for (i, c) in throughputTerms(j, scale: Double(multiplicity[j]) / eq.throughput[j]) { lp.setObjective(i, c) } }
 
         func matrix(_ s: LPSolution) -> [[Double]] {
             v.map { row in row.map { $0 >= 0 ? min(1, max(0, s.values[$0])) : 0 } }
