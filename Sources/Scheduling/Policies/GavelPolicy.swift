@@ -416,11 +416,16 @@ public struct GavelPolicy: SchedulingPolicy {
         if s.now >= nextBoundary { return boundaryRound(s, active: active, planner: &planner) }
         var decisions: [SchedulingDecision] = []
         if !deferred.isEmpty { decisions = startDeferred(s, planner: &planner) }
+        var startedNow: [JobID] = []
+        for case .start(let j, _) in decisions { startedNow.append(j) }
         if parameters.fillIdle {
-            var startedNow: [JobID] = []
-            for case .start(let j, _) in decisions { startedNow.append(j) }
-            decisions += fill(s, skipping: startedNow, planner: &planner)
+            let filled = fill(s, skipping: startedNow, planner: &planner)
+            for case .start(let j, _) in filled { startedNow.append(j) }
+            decisions += filled
         }
+        // A job still waiting needs the next boundary even if the last one found nothing to change (and asked for
+        // no wake-up); asking again for the same time changes nothing otherwise.
+        if s.queue.contains(where: { !startedNow.contains($0) }) { decisions.append(.wakeUp(at: nextBoundary)) }
         return decisions
     }
 
@@ -613,12 +618,21 @@ public struct GavelPolicy: SchedulingPolicy {
             decisions.append(.wakeUp(at: s.now + SimTime(nanoseconds: 1)))
         } else {
             deferred = []
-            // With nothing holding GPUs and nothing started, no round can change anything before the next arrival
-            // (which calls the policy anyway): no wake-up, so jobs that can never run do not keep the run alive.
-            let starting = decisions.contains { if case .start = $0 { return true } else { return false } }
-            if starting || active.contains(where: { s[$0].state.holdsGPUs }) {
-                decisions.append(.wakeUp(at: nextBoundary))
+            // No wake-up when the next boundary could not change anything before an arrival or completion (which
+            // call the policy anyway, starting a round then if a boundary has passed): nobody waits, and every job
+            // keeps its GPUs on a type that has all of its allocation (X = 1), or it runs across types. Nor when
+            // nothing holds GPUs and nothing starts. On one type with fewer jobs than GPUs, no rounds at all.
+            var startedNow: [JobID] = []
+            for case .start(let j, _) in decisions { startedNow.append(j) }
+            var stable = true
+            for (row, j) in active.enumerated() {
+                let st = s[j]
+                guard st.state.holdsGPUs || st.state.isWaiting else { continue }  // pending, finished
+                let waits = st.state.isWaiting && !startedNow.contains(j)
+                if waits || st.state.isTransition || assigned[row] == nil { stable = false; break }
+                if let t = assigned[row], t >= 0, allocation[row][t] < 1 - 1e-9 { stable = false; break }
             }
+            if !stable { decisions.append(.wakeUp(at: nextBoundary)) }
         }
         return decisions
     }
