@@ -19,7 +19,9 @@ import Workload
 /// - `max-min` (default): maximize min_j Σ_t X[j,t]·tput[j,t] / tput_eq[j] (an LP with one extra variable z); then,
 ///   with every job kept at that minimum (to a relative 1e-9), maximize Σ_j of the same normalized throughputs, so
 ///   that jobs the minimum does not bind get the capacity left (a deterministic choice among the optimal X).
-///   On one GPU type this is equal (GPU-)time sharing.
+///   On one GPU type this is equal (GPU-)time sharing. Identical jobs (same GPU count and speeds) are solved as one
+///   row weighted by their number, which is exact (the LP is convex and symmetric in them) and keeps the LP small
+///   for traces of model-free jobs.
 /// - `finish-time`: minimize max_j ρ_j, ρ_j = (elapsed_j + remaining_j / Σ_t X[j,t]·tput[j,t]) / T_iso_j, where
 ///   T_iso_j = total work_j / tput_eq[j] is its finish time under the equal share from submission (Themis' finish-time
 ///   fairness, as Gavel formulates it). Not linear in X, so ρ is bisected: ρ ≤ R is the LP feasibility question
@@ -38,7 +40,8 @@ import Workload
 /// type keeps its GPUs; one assigned another type migrates; one not assigned is preempted. A preempted job's GPUs
 /// are not reused in the same call (a timed checkpoint keeps them held, and a policy cannot tell): starts that need
 /// them follow 1 ns later, in a follow-up call the policy asks for. The policy asks to be woken at the next
-/// boundary. Between boundaries (arrivals, completions) it never preempts; with `fill_idle` it
+/// boundary unless that round could change nothing (nobody waits and every job runs on a type holding all of its
+/// allocation, X = 1): the next arrival or completion then starts a round if a boundary has passed. Between boundaries (arrivals, completions) it never preempts; with `fill_idle` it
 /// starts waiting jobs on free GPUs (least received time first, on their highest-X, then fastest, type).
 ///
 /// A job larger than every single type it may use (it can only run across types) has no LP row; it takes part in
