@@ -10,6 +10,7 @@
 //   Workload      jobs, synthetic arrivals, trace reading and import, strictly decoded mappings
 //   Network       the interconnect: link graph, max-min fair flows, collectives as flows
 //   Performance   one throughput model (α–β or flow-level) and the oracle policies ask
+//   Optimization  linear programs solved with GLPK's simplex (CGLPK): validated inputs, typed errors
 //   Scheduling    the policy protocol, snapshot, decisions, policies and placement strategies
 //   Engine        the simulation loop, job lifecycle and transitions, run results and summary metrics
 //   Recording     the SQLite results database and its schema migrations
@@ -63,10 +64,13 @@ let package = Package(
             dependencies: ["SimKernel", "ClusterModel", "Models", "Workload", "Network"],
             swiftSettings: internalChecks
         ),
+        // GLPK through its module map (Debian's libglpk-dev has no pkg-config file); Optimization wraps its simplex.
+        .systemLibrary(name: "CGLPK", providers: [.apt(["libglpk-dev"])]),
+        .target(name: "Optimization", dependencies: ["CGLPK"], swiftSettings: internalChecks),
         .target(
             name: "Scheduling",
             dependencies: [
-                "SimKernel", "ClusterModel", "Workload", "Performance",
+                "SimKernel", "ClusterModel", "Workload", "Performance", "Optimization",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: internalChecks
@@ -131,6 +135,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "SimTestSupport"]),
         .testTarget(name: "PerformanceTests", dependencies: ["Performance", "Network", "SimTestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimRandom", "SimTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "OptimizationTests", dependencies: ["Optimization"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Network", "Performance", "Models", "SimTestSupport"]),
         // GRDB directly: the migration tests build a database at an older schema version.

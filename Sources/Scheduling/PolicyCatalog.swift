@@ -35,6 +35,10 @@ public enum PolicyCatalog {
               summary: "finish-time fairness (Themis): leased GPUs go to the jobs with the worst finish-time ratio",
               parameters: ThemisPolicy.Parameters.documentation,
               make: { d in ThemisPolicy(try d.map(ThemisPolicy.Parameters.init(from:)) ?? .init()) }),
+        Entry(name: GavelPolicy.name,
+              summary: "Gavel: heterogeneity-aware time shares per GPU type from an LP (GLPK), realized in preemptive rounds",
+              parameters: GavelPolicy.Parameters.documentation,
+              make: { d in GavelPolicy(try d.map(GavelPolicy.Parameters.init(from:)) ?? .init()) }),
     ]
 
     /// The entry called `name`, or nil.

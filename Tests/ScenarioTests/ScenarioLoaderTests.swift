@@ -148,6 +148,18 @@ final class ScenarioLoaderTests: XCTestCase {
 
     // MARK: - The fixture itself is good
 
+    // gavel's parameters load from policy.params, and a bad one is reported at its line and field.
+    func testGavelParametersFromScenario() throws {
+        let ok = try ScenarioLoader.load(path: try write(edit("name: fifo", "name: gavel", "params: {objective: finish-time, round_s: 60}")))
+        XCTAssertEqual(ok.policyName, "gavel")
+        XCTAssertEqual((ok.policy as? GavelPolicy)?.parameters, GavelPolicy.Parameters(objective: .finishTime, roundSeconds: 60))
+        let bad = edit("name: fifo", "name: gavel", "params:", "  round_s: 0")
+        try assertError(bad, line: line(of: "round_s: 0", in: bad), field: "policy.params.round_s", contains: ["[0.001, 1e9]"])
+        let unknown = edit("name: fifo", "name: gavel", "params: {rounds: 3}")
+        try assertError(unknown, line: line(of: "params:", in: unknown), field: "policy.params.rounds",
+                        contains: ["unknown field 'rounds'", "round_s"])
+    }
+
     func testFixtureScenarioLoads() throws {
         let s = try ScenarioLoader.load(path: try write(Self.good))
         XCTAssertEqual(s.name, "tiny")

@@ -1,0 +1,699 @@
+import ClusterModel
+import Optimization
+import Performance
+import SimKernel
+import Workload
+
+/// Gavel: heterogeneity-aware allocation (Narayanan et al., "Heterogeneity-Aware Cluster Scheduling Policies for
+/// Deep Learning Workloads", OSDI 2020), with the allocation LP solved by GLPK.
+///
+/// **Allocation.** An allocation X gives each active job j a fraction of time X[j,t] on each GPU type t, subject to
+/// Σ_j X[j,t]·gpus_j ≤ (GPUs of type t), Σ_t X[j,t] ≤ 1, 0 ≤ X[j,t] ≤ 1, and X[j,t] = 0 where j cannot run on t
+/// (not an eligible type, fewer GPUs of t than it needs, or no speed there). tput[j,t] is the job's isolated work
+/// rate on `gpus_j` packed GPUs of type t (the throughput oracle; the reference rate when a snapshot has none).
+/// Its *equal-share* throughput is tput_eq[j] = Σ_t X_eq[j,t]·tput[j,t] with
+/// X_eq[j,t] = min(1, C_j / (n·gpus_j)) · N_t / C_j, where n is the number of jobs in the LP, N_t the GPUs of type t
+/// and C_j the GPUs of the types j can use: the job's 1/n share of those GPUs' time, spread over its types in
+/// proportion to their size and capped at the whole time (Gavel's normalisation, X^equal; for one GPU type and
+/// 1-GPU jobs it is a 1/n time share of the cluster).
+/// - `max-min` (default): maximize min_j Σ_t X[j,t]·tput[j,t] / tput_eq[j] (an LP with one extra variable z); then,
+///   with every job kept at that minimum (to a relative 1e-9), maximize Σ_j of the same normalized throughputs, so
+///   that jobs the minimum does not bind get the capacity left (a deterministic choice among the optimal X).
+///   On one GPU type this is equal (GPU-)time sharing. Identical jobs (same GPU count and speeds) are solved as one
+///   row weighted by their number, which is exact (the LP is convex and symmetric in them) and keeps the LP small
+///   for traces of model-free jobs.
+/// - `finish-time`: minimize max_j ρ_j, ρ_j = (elapsed_j + remaining_j / Σ_t X[j,t]·tput[j,t]) / T_iso_j, where
+///   T_iso_j = total work_j / tput_eq[j] is its finish time under the equal share from submission (Themis' finish-time
+///   fairness, as Gavel formulates it). Not linear in X, so ρ is bisected: ρ ≤ R is the LP feasibility question
+///   Σ_t X[j,t]·tput[j,t] ≥ remaining_j / (R·T_iso_j − elapsed_j) for every job (infeasible when R·T_iso_j ≤ elapsed_j),
+///   from the lower bound max_j (elapsed_j + remaining_j / max_t tput[j,t]) / T_iso_j, doubling up to 64 times to a
+///   feasible R, then halving the bracket until it is within `rho_tolerance` of its upper end or after
+///   `rho_iterations` steps. X is the solution at the feasible end, maximizing Σ_j normalized throughput.
+///
+/// **Rounds.** Every `round_s` (360 s, Gavel's round length) from the first call, the policy re-solves the LP if the
+/// set of active jobs (waiting or holding GPUs) changed since its last solve, else it keeps X (a cheap round), and
+/// turns X into placements with Gavel's priorities: priority[j,t] = X[j,t] / (f[j,t] + `priority_epsilon`), where
+/// f[j,t] is the fraction of its time since submission that j has received on type t (tracked by the policy from
+/// what it sees each call). Pairs (j,t) are taken in decreasing priority (then JobID, then type index); a job is
+/// assigned to the first pair whose type still has enough GPUs. Pairs with X[j,t] = 0 follow, jobs with the least
+/// received time first, so GPUs are not left idle when a job could use them. A running job assigned its current
+/// type keeps its GPUs; one assigned another type migrates; one not assigned is preempted. A preempted job's GPUs
+/// are not reused in the same call (a timed checkpoint keeps them held, and a policy cannot tell): starts that need
+/// them follow 1 ns later, in a follow-up call the policy asks for. The policy asks to be woken at the next
+/// boundary unless that round could change nothing (nobody waits and every job runs on a type holding all of its
+/// allocation, X = 1): the next arrival or completion then starts a round if a boundary has passed. Between boundaries (arrivals, completions) it never preempts; with `fill_idle` it
+/// starts waiting jobs on free GPUs (least received time first, on their highest-X, then fastest, type).
+///
+/// A job larger than every single type it may use (it can only run across types) has no LP row; it takes part in
+/// the round with priority min(1, C_j/(n·gpus_j)) / (f_j + ε) on the total fraction f_j it received, and is placed
+/// on any of its types. If an LP ever fails (it should not: the max-min LP is always feasible and bounded), the
+/// round uses the equal-share allocation X_eq instead.
+/// - Complexity: per boundary that re-solves, one or two LPs of (jobs × types) variables (finish-time: about
+///   log2(range / tolerance) of them); every other call O(active jobs × types) plus placement.
+public struct GavelPolicy: SchedulingPolicy {
+    public static let name = "gavel"
+
+    /// What the allocation LP optimizes.
+    public enum Objective: String, Sendable, CaseIterable {
+        /// Maximize the minimum normalized throughput (Gavel's heterogeneity-aware LAS / max-min fairness).
+        case maxMin = "max-min"
+        /// Minimize the maximum finish-time fairness ratio ρ (Gavel's finish-time fairness).
+        case finishTime = "finish-time"
+    }
+
+    /// Scenario parameters of `gavel`.
+    public struct Parameters: Decodable, Sendable, Equatable {
+        /// The allocation objective.
+        public var objective: Objective = .maxMin
+        /// Round length in seconds.
+        public var roundSeconds: Double = 360
+        /// ε in priority = X / (received fraction + ε).
+        public var priorityEpsilon: Double = 1e-3
+        /// Start waiting jobs on idle GPUs between round boundaries.
+        public var fillIdle: Bool = true
+        /// Relative tolerance of the finish-time bisection.
+        public var rhoTolerance: Double = 1e-4
+        /// Most bisection steps of the finish-time objective.
+        public var rhoIterations: Int = 50
+
+        static let documentation = [
+            "objective: max-min (maximize the least throughput relative to an equal share) or finish-time (minimize the largest finish-time fairness ratio rho) (max-min)",
+            "round_s: round length in seconds, > 0; the allocation is re-solved at a boundary only when the set of active jobs changed (360)",
+            "priority_epsilon: epsilon in priority = X / (fraction of time received + epsilon), in (0, 1] (0.001)",
+            "fill_idle: between round boundaries, start waiting jobs on idle GPUs (never preempting) (true)",
+            "rho_tolerance: finish-time bisection stops when the bracket is within this fraction of its upper end, in (0, 0.5] (0.0001)",
+            "rho_iterations: at most this many finish-time bisection steps, 1 to 200 (50)",
+        ]
+
+        /// Parameters (defaults: Gavel's max-min policy with 6-minute rounds).
+        public init(
+            objective: Objective = .maxMin, roundSeconds: Double = 360, priorityEpsilon: Double = 1e-3,
+            fillIdle: Bool = true, rhoTolerance: Double = 1e-4, rhoIterations: Int = 50
+        ) {
+            self.objective = objective
+            self.roundSeconds = roundSeconds
+            self.priorityEpsilon = priorityEpsilon
+            self.fillIdle = fillIdle
+            self.rhoTolerance = rhoTolerance
+            self.rhoIterations = rhoIterations
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case objective, roundSeconds = "round_s", priorityEpsilon = "priority_epsilon", fillIdle = "fill_idle"
+            case rhoTolerance = "rho_tolerance", rhoIterations = "rho_iterations"
+        }
+
+        public init(from decoder: Decoder) throws {
+            try decoder.rejectUnknownKeys(allowed: ["objective", "round_s", "priority_epsilon", "fill_idle", "rho_tolerance", "rho_iterations"])
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let name = try c.decodeIfPresent(String.self, forKey: .objective) {
+                guard let o = Objective(rawValue: name) else {
+                    throw c.invalid(.objective, "unknown objective '\(name)'; expected one of: \(Objective.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                objective = o
+            }
+            roundSeconds = try c.decodeIfPresent(Double.self, forKey: .roundSeconds) ?? 360
+            // Below a millisecond a round is shorter than the clock's useful resolution for wake-ups.
+            guard roundSeconds.isFinite && roundSeconds >= 0.001 && roundSeconds <= 1e9 else {
+                throw c.invalid(.roundSeconds, "expected a number of seconds in [0.001, 1e9], got \(roundSeconds)")
+            }
+            priorityEpsilon = try c.decodeIfPresent(Double.self, forKey: .priorityEpsilon) ?? 1e-3
+            guard priorityEpsilon > 0 && priorityEpsilon <= 1 else {
+                throw c.invalid(.priorityEpsilon, "expected a number in (0, 1], got \(priorityEpsilon)")
+            }
+            fillIdle = try c.decodeIfPresent(Bool.self, forKey: .fillIdle) ?? true
+            rhoTolerance = try c.decodeIfPresent(Double.self, forKey: .rhoTolerance) ?? 1e-4
+            guard rhoTolerance > 0 && rhoTolerance <= 0.5 else {
+                throw c.invalid(.rhoTolerance, "expected a number in (0, 0.5], got \(rhoTolerance)")
+            }
+            rhoIterations = try c.decodeIfPresent(Int.self, forKey: .rhoIterations) ?? 50
+            guard (1...200).contains(rhoIterations) else {
+                throw c.invalid(.rhoIterations, "expected an integer from 1 to 200, got \(rhoIterations)")
+            }
+        }
+    }
+
+    // MARK: - The allocation problem
+
+    /// One allocation problem: jobs (rows) × GPU types (columns).
+    public struct Problem: Sendable {
+        /// Work units per second of each job on each type at its GPU count; nil (or not finite and positive):
+        /// it cannot run there.
+        public var throughput: [[Double?]]
+        /// GPUs each job needs at once.
+        public var gpus: [Int]
+        /// GPUs of each type.
+        public var capacity: [Int]
+        /// Seconds since each job's submission (finish-time only).
+        public var elapsed: [Double]
+        /// Work units each job has left (finish-time only).
+        public var remaining: [Double]
+        /// Each job's whole work in units (finish-time only).
+        public var totalWork: [Double]
+
+        /// Creates a problem; the finish-time fields default to zeros (enough for max-min).
+        public init(
+            throughput: [[Double?]], gpus: [Int], capacity: [Int], elapsed: [Double]? = nil, remaining: [Double]? = nil,
+            totalWork: [Double]? = nil
+        ) {
+            self.throughput = throughput
+            self.gpus = gpus
+            self.capacity = capacity
+            self.elapsed = elapsed ?? Array(repeating: 0, count: gpus.count)
+            self.remaining = remaining ?? Array(repeating: 0, count: gpus.count)
+            self.totalWork = totalWork ?? Array(repeating: 0, count: gpus.count)
+        }
+
+        /// Whether job j can run on type t.
+        func usable(_ j: Int, _ t: Int) -> Bool {
+            guard let r = throughput[j][t], r.isFinite, r > 0 else { return false }
+            return gpus[j] >= 1 && gpus[j] <= capacity[t]
+        }
+    }
+
+    /// The LP's answer.
+    public struct Solution: Sendable, Equatable {
+        /// Time fraction of each job on each type.
+        public var x: [[Double]]
+        /// Each job's equal-share throughput (0 for a job that can run nowhere).
+        public var equalShareThroughput: [Double]
+        /// max-min: the least normalized throughput; finish-time: the largest ρ (the bisection's feasible end).
+        public var value: Double
+        /// LPs solved.
+        public var solves: Int
+    }
+
+    /// Solves the allocation problem for `objective`.
+    public static func solve(
+        _ p: Problem, objective: Objective, rhoTolerance: Double = 1e-4, rhoIterations: Int = 50
+    ) throws(LPError) -> Solution {
+        let m = p.gpus.count
+        let k = p.capacity.count
+        guard p.throughput.count == m, p.throughput.allSatisfy({ $0.count == k }), p.elapsed.count == m,
+              p.remaining.count == m, p.totalWork.count == m else {
+            throw .invalidInput("allocation problem sizes disagree: \(m) jobs, \(k) types, \(p.throughput.count) throughput rows")
+        }
+        guard p.capacity.allSatisfy({ $0 >= 0 }), p.gpus.allSatisfy({ $0 >= 1 }) else {
+            throw .invalidInput("GPU counts must be >= 1 per job and capacities >= 0")
+        }
+        let eq = equalShare(p)
+        guard objective == .maxMin else {
+            return try solve(p, equalShare: eq.throughput, multiplicity: Array(repeating: 1, count: m), objective: objective,
+                             rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+        }
+        // Max-min over identical jobs (same GPU count, same speed on every type) has an optimum that gives them the
+        // same row (the LP is convex and symmetric in them), so it is solved with one row per class of identical
+        // jobs, weighted by the class size: exact, and small for traces of model-free jobs.
+        var classOf: [ClassKey: Int] = [:]  // looked up only, never iterated
+        var representative: [Int] = []
+        var multiplicity: [Int] = []
+        var jobClass = [Int](repeating: 0, count: m)
+        for j in 0..<m {
+            let key = ClassKey(gpus: p.gpus[j], speeds: (0..<k).map { p.usable(j, $0) ? p.throughput[j][$0]!.bitPattern : .max })
+            if let c = classOf[key] {
+                multiplicity[c] += 1
+                jobClass[j] = c
+            } else {
+                classOf[key] = representative.count
+                jobClass[j] = representative.count
+                representative.append(j)
+                multiplicity.append(1)
+            }
+        }
+        let reduced = Problem(throughput: representative.map { p.throughput[$0] }, gpus: representative.map { p.gpus[$0] },
+                              capacity: p.capacity)
+        let r = try solve(reduced, equalShare: representative.map { eq.throughput[$0] }, multiplicity: multiplicity,
+                          objective: .maxMin, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+        return Solution(x: (0..<m).map { r.x[jobClass[$0]] }, equalShareThroughput: eq.throughput, value: r.value,
+                        solves: r.solves)
+    }
+
+    /// Identical jobs for max-min: GPU count and the bit patterns of their speeds (`.max` where unusable).
+    private struct ClassKey: Hashable {
+        var gpus: Int
+        var speeds: [UInt64]
+    }
+
+    /// The LPs for `objective`, where row j stands for `multiplicity[j]` identical jobs with equal-share
+    /// throughput `eqThroughput[j]`.
+    private static func solve(
+        _ p: Problem, equalShare eqThroughput: [Double], multiplicity: [Int], objective: Objective, rhoTolerance: Double,
+        rhoIterations: Int
+    ) throws(LPError) -> Solution {
+        let m = p.gpus.count
+        let k = p.capacity.count
+        let eq = (x: [[Double]](), throughput: eqThroughput)
+        var lp = LinearProgram(.maximize)
+        // Variables x[j][t] (−1 where j cannot use t), in job-major order.
+        var v = Array(repeating: Array(repeating: -1, count: k), count: m)
+        for j in 0..<m { for t in 0..<k where p.usable(j, t) { v[j][t] = lp.addVariable(upper: 1) } }
+        let rows = (0..<m).filter { j in v[j].contains { $0 >= 0 } }
+        /// Σ_t x[j,t]·tput[j,t]·scale as LP terms.
+        func throughputTerms(_ j: Int, scale: Double) -> [(Int, Double)] {
+            (0..<k).compactMap { t in v[j][t] >= 0 ? (v[j][t], p.throughput[j][t]! * scale) : nil }
+        }
+        for t in 0..<k {
+            let terms = (0..<m).compactMap { j in v[j][t] >= 0 ? (v[j][t], Double(p.gpus[j] * multiplicity[j])) : nil }
+            if !terms.isEmpty { lp.addConstraint(terms, atMost: Double(p.capacity[t])) }
+        }
+        for j in rows { lp.addConstraint(v[j].filter { $0 >= 0 }.map { ($0, 1.0) }, atMost: 1) }
+        // The efficiency objective used by the second max-min phase and every finish-time LP.
+        for j in rows { for (i, c) in throughputTerms(j, scale: Double(multiplicity[j]) / eq.throughput[j]) { lp.setObjective(i, c) } }
+
+        func matrix(_ s: LPSolution) -> [[Double]] {
+            v.map { row in row.map { $0 >= 0 ? min(1, max(0, s.values[$0])) : 0 } }
+        }
+        guard !rows.isEmpty else {
+            return Solution(x: Array(repeating: Array(repeating: 0, count: k), count: m),
+                            equalShareThroughput: eq.throughput, value: 0, solves: 0)
+        }
+
+        switch objective {
+        case .maxMin:
+            // Phase 1: max z s.t. normalized throughput_j ≥ z.
+            var phase1 = lp
+            for i in 0..<phase1.variableCount { phase1.setObjective(i, 0) }
+            let z = phase1.addVariable(lower: 0, upper: .infinity, objective: 1)
+            for j in rows { phase1.addConstraint(throughputTerms(j, scale: 1 / eq.throughput[j]) + [(z, -1)], atLeast: 0) }
+            let first = try phase1.solve()
+            let best = first.values[z]
+            // Phase 2: keep everyone at the minimum, use what is left.
+            var phase2 = lp
+            for j in rows { phase2.addConstraint(throughputTerms(j, scale: 1 / eq.throughput[j]), atLeast: best * (1 - 1e-9)) }
+            let x: [[Double]]
+            let solves: Int
+            if let second = try? phase2.solve() {
+                x = matrix(second)
+                solves = 2
+            } else {
+                x = matrix(first)
+                solves = 2
+            }
+            return Solution(x: x, equalShareThroughput: eq.throughput, value: best, solves: solves)
+
+        case .finishTime:
+            var solves = 0
+            let constrained = rows.filter { p.remaining[$0] > 0 && p.totalWork[$0] > 0 }
+            let isolated = constrained.map { p.totalWork[$0] / eq.throughput[$0] }
+            /// The LP for "ρ ≤ r", or nil when some job cannot meet it at all.
+            func attempt(_ r: Double) throws(LPError) -> LPSolution? {
+                var f = lp
+                for (c, j) in constrained.enumerated() {
+                    let slack = r * isolated[c] - p.elapsed[j]
+                    guard slack > 0 else { return nil }
+                    f.addConstraint(throughputTerms(j, scale: 1), atLeast: p.remaining[j] / slack)
+                }
+                solves += 1
+                do {
+                    return try f.solve()
+                } catch {
+                    if error == .infeasible { return nil }
+                    throw error
+                }
+            }
+            var lo = 0.0
+            for (c, j) in constrained.enumerated() {
+                let fastest = (0..<k).compactMap { v[j][$0] >= 0 ? p.throughput[j][$0] : nil }.max()!
+                lo = max(lo, (p.elapsed[j] + p.remaining[j] / fastest) / isolated[c])
+            }
+            guard !constrained.isEmpty else {
+                let s = try lp.solve()
+                return Solution(x: matrix(s), equalShareThroughput: eq.throughput, value: 0, solves: 1)
+            }
+            var hi = lo
+            var feasible = try attempt(hi)
+            var doublings = 0
+            while feasible == nil {
+                guard doublings < 64 else {
+                    throw .numericalFailure("no feasible finish-time ratio found up to \(hi)")
+                }
+                lo = hi
+                hi *= 2
+                doublings += 1
+                feasible = try attempt(hi)
+            }
+            var steps = 0
+            while steps < rhoIterations && hi - lo > rhoTolerance * hi {
+                let mid = (lo + hi) / 2
+                if let s = try attempt(mid) {
+                    hi = mid
+                    feasible = s
+                } else {
+                    lo = mid
+                }
+                steps += 1
+            }
+            return Solution(x: matrix(feasible!), equalShareThroughput: eq.throughput, value: hi, solves: solves)
+        }
+    }
+
+    /// Gavel's equal-share allocation X_eq and the throughput each job gets under it.
+    public static func equalShare(_ p: Problem) -> (x: [[Double]], throughput: [Double]) {
+        let m = p.gpus.count
+        let k = p.capacity.count
+        let n = (0..<m).filter { j in (0..<k).contains { p.usable(j, $0) } }.count
+        var x = Array(repeating: Array(repeating: 0.0, count: k), count: m)
+        var tput = Array(repeating: 0.0, count: m)
+        for j in 0..<m {
+            let usable = (0..<k).filter { p.usable(j, $0) }
+            let c = usable.reduce(0) { $0 + p.capacity[$1] }
+            guard c > 0 else { continue }
+            let share = min(1, Double(c) / (Double(n) * Double(p.gpus[j])))
+            for t in usable {
+                x[j][t] = share * Double(p.capacity[t]) / Double(c)
+                tput[j] += x[j][t] * p.throughput[j][t]!
+            }
+        }
+        return (x, tput)
+    }
+
+    // MARK: - The policy
+
+    /// The parameters in force.
+    public let parameters: Parameters
+    /// GPUs per type (filled on the first call).
+    private var capacity: [Int] = []
+    /// Active jobs of the last solve, ascending, and their allocation rows.
+    private var solvedJobs: [JobID] = []
+    private var allocation: [[Double]] = []
+    private var hasSolved = false
+    /// Seconds each job (by JobID index) has held GPUs of each type, as seen at the policy's calls.
+    private var received: [[Double]] = []
+    /// Jobs active at the previous call (to follow those in timed transitions, which the snapshot lists nowhere).
+    private var known: [JobID] = []
+    private var lastCall: SimTime?
+    private var nextBoundary: SimTime = .zero
+    /// Starts of the last boundary round that wait for GPUs its preemptions release: (job, type, or −1 for any
+    /// of its types).
+    private var deferred: [(JobID, Int)] = []
+
+    /// Creates the policy.
+    public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
+
+    public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
+        let topo = s.topology
+        let k = topo.gpuTypes.count
+        if capacity.isEmpty {
+            capacity = Array(repeating: 0, count: k)
+            for t in topo.gpuTypeIndex { capacity[Int(t)] += 1 }
+        }
+        if received.count < s.jobs.count {
+            received.append(contentsOf: repeatElement(Array(repeating: 0, count: k), count: s.jobs.count - received.count))
+        }
+        var active = Array(s.queue) + s.running
+        for j in known where s[j].state.isTransition { active.append(j) }
+        active.sort()
+        active = active.enumerated().filter { $0.offset == 0 || active[$0.offset - 1] != $0.element }.map(\.element)
+
+        // Time on each type since the last call: allocations change only at calls (by this policy's decisions).
+        if let last = lastCall {
+            for j in active where s[j].state.holdsGPUs {
+                guard let g = s[j].gpus.first else { continue }
+                let since = max(last, s[j].heldSince ?? last)
+                received[j.index][Int(topo.gpuTypeIndex[g.index])] += (s.now - since).seconds
+            }
+        }
+        lastCall = s.now
+        known = active
+        guard !active.isEmpty else { return [] }
+        if s.now >= nextBoundary { return boundaryRound(s, active: active, planner: &planner) }
+        var decisions: [SchedulingDecision] = []
+        if !deferred.isEmpty { decisions = startDeferred(s, planner: &planner) }
+        var startedNow: [JobID] = []
+        for case .start(let j, _) in decisions { startedNow.append(j) }
+        if parameters.fillIdle {
+            let filled = fill(s, skipping: startedNow, planner: &planner)
+            for case .start(let j, _) in filled { startedNow.append(j) }
+            decisions += filled
+        }
+        // A job still waiting needs the next boundary even if the last one found nothing to change (and asked for
+        // no wake-up); asking again for the same time changes nothing otherwise.
+        if s.queue.contains(where: { !startedNow.contains($0) }) { decisions.append(.wakeUp(at: nextBoundary)) }
+        return decisions
+    }
+
+    /// Each type's throughput for `job` (nil where it cannot run alone on that type).
+    private func throughputs(_ s: ClusterSnapshot, _ job: JobID) -> [Double?] {
+        let st = s[job]
+        return (0..<capacity.count).map { t -> Double? in
+            guard st.eligibleTypes.contains(t), st.gpuCount <= capacity[t] else { return nil }
+            let r: Double?
+            if let o = s.oracle { r = o.rate(of: st.spec, gpuType: t, count: st.gpuCount) } else {
+                r = s.progress.entries[job.index].referenceRate
+            }
+            guard let r, r.isFinite, r > 0 else { return nil }
+            return r
+        }
+    }
+
+    /// GPUs of `job`'s eligible types.
+    private func eligibleCapacity(_ s: ClusterSnapshot, _ job: JobID) -> Int {
+        (0..<capacity.count).reduce(0) { $0 + (s[job].eligibleTypes.contains($1) ? capacity[$1] : 0) }
+    }
+
+    /// The single type of `gpus`, or nil when they span types.
+    private func typeOf(_ gpus: [GPUID], _ topo: Topology) -> Int? {
+        guard let first = gpus.first else { return nil }
+        let t = topo.gpuTypeIndex[first.index]
+        return gpus.allSatisfy { topo.gpuTypeIndex[$0.index] == t } ? Int(t) : nil
+    }
+
+    private func mask(_ t: Int) -> GPUTypeMask { GPUTypeMask(bits: UInt64(1) << UInt64(t)) }
+
+    /// Fraction of `job`'s time since submission spent on `t` (all types when nil).
+    private func receivedFraction(_ s: ClusterSnapshot, _ job: JobID, type t: Int?) -> Double {
+        let elapsed = (s.now - s[job].spec.submitTime).seconds
+        guard elapsed > 0 else { return 0 }
+        let got = t.map { received[job.index][$0] } ?? received[job.index].reduce(0, +)
+        return got / elapsed
+    }
+
+    /// A round boundary: re-solve if the active set changed, assign jobs to types by priority, realize it.
+    private mutating func boundaryRound(
+        _ s: ClusterSnapshot, active: [JobID], planner: inout PlacementPlanner
+    ) -> [SchedulingDecision] {
+        let topo = s.topology
+        let k = capacity.count
+        nextBoundary = s.now + .seconds(parameters.roundSeconds)
+        let tput = active.map { throughputs(s, $0) }
+        if !hasSolved || active != solvedJobs {
+            let problem = Problem(
+                throughput: tput, gpus: active.map { s[$0].gpuCount }, capacity: capacity,
+                elapsed: active.map { max(0, (s.now - s[$0].spec.submitTime).seconds) },
+                remaining: active.map { s.remainingWork(of: $0) },
+                totalWork: active.map { WorkRate.units(of: s[$0].spec) })
+            if let solution = try? Self.solve(
+                problem, objective: parameters.objective, rhoTolerance: parameters.rhoTolerance,
+                rhoIterations: parameters.rhoIterations) {
+                allocation = solution.x
+            } else {
+                allocation = Self.equalShare(problem).x
+            }
+            solvedJobs = active
+            hasSolved = true
+        }
+        let n = active.count
+
+        // Candidate (job row, type) pairs; type −1 means "across its eligible types" (a job no single type fits).
+        struct Pair { var row: Int; var type: Int; var tier: Int; var key: Double; var speed: Double }
+        var pairs: [Pair] = []
+        var remaining = capacity
+        var assigned = [Int?](repeating: nil, count: n)
+        var spanning = [Bool](repeating: false, count: n)
+        for (row, j) in active.enumerated() {
+            let st = s[j]
+            if st.state.isTransition {
+                // Mid-transition: its GPUs stay where they are this round.
+                for g in st.gpus { remaining[Int(topo.gpuTypeIndex[g.index])] -= 1 }
+                continue
+            }
+            let usable = (0..<k).filter { tput[row][$0] != nil }
+            if usable.isEmpty {
+                guard eligibleCapacity(s, j) >= st.gpuCount else { continue }
+                spanning[row] = true
+                let share = min(1, Double(eligibleCapacity(s, j)) / (Double(n) * Double(st.gpuCount)))
+                let p = share / (receivedFraction(s, j, type: nil) + parameters.priorityEpsilon)
+                pairs.append(Pair(row: row, type: -1, tier: 0, key: -p, speed: 0))
+                continue
+            }
+            for t in usable {
+                let x = allocation[row][t]
+                if x > 1e-9 {
+                    let p = x / (receivedFraction(s, j, type: t) + parameters.priorityEpsilon)
+                    pairs.append(Pair(row: row, type: t, tier: 0, key: -p, speed: tput[row][t]!))
+                } else {
+                    pairs.append(Pair(row: row, type: t, tier: 1, key: receivedFraction(s, j, type: nil), speed: tput[row][t]!))
+                }
+            }
+        }
+        pairs.sort { a, b in
+            if a.tier != b.tier { return a.tier < b.tier }
+            if a.key != b.key { return a.key < b.key }
+            if a.row != b.row { return a.row < b.row }
+            if a.speed != b.speed { return a.speed > b.speed }
+            return a.type < b.type
+        }
+        for pair in pairs where assigned[pair.row] == nil {
+            let st = s[active[pair.row]]
+            if pair.type >= 0 {
+                guard remaining[pair.type] >= st.gpuCount else { continue }
+                remaining[pair.type] -= st.gpuCount
+                assigned[pair.row] = pair.type
+            } else {
+                let types = (0..<k).filter { st.eligibleTypes.contains($0) }
+                guard types.reduce(0, { $0 + remaining[$1] }) >= st.gpuCount else { continue }
+                if st.state == .running {
+                    for g in st.gpus { remaining[Int(topo.gpuTypeIndex[g.index])] -= 1 }
+                } else {
+                    // Take from the types with the most GPUs left (then by index); placement may split differently,
+                    // which only ever leaves single-type jobs placed later without GPUs, never an invalid decision.
+                    var need = st.gpuCount
+                    for t in types.sorted(by: { (remaining[$0], -$0) > (remaining[$1], -$1) }) where need > 0 {
+                        let take = min(need, remaining[t])
+                        remaining[t] -= take
+                        need -= take
+                    }
+                }
+                assigned[pair.row] = -1
+            }
+        }
+
+        // Realize: preemptions first, then migrations (each onto GPUs already free when it is applied), then starts.
+        // GPUs of a preempted job are not reused in the same call: a preemption that costs time (a checkpoint)
+        // keeps them held until it ends, and the policy cannot tell. Starts that need them are deferred to a
+        // follow-up call 1 ns later, when free preemptions have released them.
+        var decisions: [SchedulingDecision] = []
+        var migrants: [(JobID, Int)] = []
+        var starts: [(JobID, Int)] = []
+        var preempted = false
+        for (row, j) in active.enumerated() {
+            let st = s[j]
+            if st.state == .running {
+                let current = typeOf(st.gpus, topo)
+                if let a = assigned[row] {
+                    let stays = spanning[row] || a == current
+                    if !stays { migrants.append((j, a)) }
+                } else {
+                    decisions.append(.preempt(j))
+                    preempted = true
+                }
+            } else if st.state.isWaiting, let a = assigned[row] {
+                starts.append((j, a))
+            }
+        }
+        var pending = migrants
+        while !pending.isEmpty {
+            var rest: [(JobID, Int)] = []
+            for (j, t) in pending {
+                if let gpus = planner.place(j, count: s[j].gpuCount, types: mask(t)) {
+                    decisions.append(.migrate(j, gpus: gpus))
+                    planner.release(s[j].gpus, of: j)
+                } else {
+                    rest.append((j, t))
+                }
+            }
+            if rest.count == pending.count {
+                // A cycle (jobs swapping types): one is preempted and started on its new type in the follow-up.
+                let (j, t) = rest.removeFirst()
+                decisions.append(.preempt(j))
+                preempted = true
+                starts.append((j, t))
+            }
+            pending = rest
+        }
+        deferred = []
+        // Single-type starts first, in priority order; jobs across types last (their GPU count is guaranteed then).
+        for (j, t) in starts where t >= 0 {
+            if let gpus = planner.place(j, count: s[j].gpuCount, types: mask(t)) {
+                decisions.append(.start(j, gpus: gpus))
+            } else {
+                deferred.append((j, t))
+            }
+        }
+        for (j, t) in starts where t < 0 {
+            if let gpus = planner.place(j, count: s[j].gpuCount, types: s[j].eligibleTypes) {
+                decisions.append(.start(j, gpus: gpus))
+            } else {
+                deferred.append((j, t))
+            }
+        }
+        if preempted && !deferred.isEmpty {
+            decisions.append(.wakeUp(at: s.now + SimTime(nanoseconds: 1)))
+        } else {
+            deferred = []
+            // No wake-up when the next boundary could not change anything before an arrival or completion (which
+            // call the policy anyway, starting a round then if a boundary has passed): nobody waits, and every job
+            // keeps its GPUs on a type that has all of its allocation (X = 1), or it runs across types. Nor when
+            // nothing holds GPUs and nothing starts. On one type with fewer jobs than GPUs, no rounds at all.
+            var startedNow: [JobID] = []
+            for case .start(let j, _) in decisions { startedNow.append(j) }
+            var stable = true
+            for (row, j) in active.enumerated() {
+                let st = s[j]
+                guard st.state.holdsGPUs || st.state.isWaiting else { continue }  // pending, finished
+                let waits = st.state.isWaiting && !startedNow.contains(j)
+                if waits || st.state.isTransition || assigned[row] == nil { stable = false; break }
+                if let t = assigned[row], t >= 0, allocation[row][t] < 1 - 1e-9 { stable = false; break }
+            }
+            if !stable { decisions.append(.wakeUp(at: nextBoundary)) }
+        }
+        return decisions
+    }
+
+    /// The follow-up of a round that preempted: start the round's deferred jobs where GPUs are free now, and ask
+    /// for the next boundary again (the follow-up's wake-up replaced it).
+    private mutating func startDeferred(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
+        var decisions: [SchedulingDecision] = []
+        for (j, t) in deferred where s[j].state.isWaiting {
+            if let gpus = planner.place(j, count: s[j].gpuCount, types: t >= 0 ? mask(t) : s[j].eligibleTypes) {
+                decisions.append(.start(j, gpus: gpus))
+            }
+        }
+        deferred = []
+        decisions.append(.wakeUp(at: nextBoundary))
+        return decisions
+    }
+
+    /// Between boundaries: start waiting jobs on free GPUs, least received time first, never preempting.
+    private func fill(_ s: ClusterSnapshot, skipping started: [JobID], planner: inout PlacementPlanner) -> [SchedulingDecision] {
+        guard planner.cluster.freeGPUs > 0, !s.queue.isEmpty else { return [] }
+        let order = s.queue.filter { !started.contains($0) }.map { ($0, receivedFraction(s, $0, type: nil)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        var decisions: [SchedulingDecision] = []
+        for (j, _) in order {
+            if planner.cluster.freeGPUs == 0 { break }
+            let count = s[j].gpuCount
+            let tput = throughputs(s, j)
+            let usable = (0..<capacity.count).filter { tput[$0] != nil }
+            if usable.isEmpty {
+                if let gpus = planner.place(j, count: count, types: s[j].eligibleTypes) { decisions.append(.start(j, gpus: gpus)) }
+                continue
+            }
+            let row = solvedJobs.binarySearch(j)
+            let byPreference = usable.sorted { a, b in
+                let xa = row.map { allocation[$0][a] } ?? 0, xb = row.map { allocation[$0][b] } ?? 0
+                if xa != xb { return xa > xb }
+                if tput[a]! != tput[b]! { return tput[a]! > tput[b]! }
+                return a < b
+            }
+            for t in byPreference where planner.freeGPUs(in: mask(t)) >= count {
+                if let gpus = planner.place(j, count: count, types: mask(t)) {
+                    decisions.append(.start(j, gpus: gpus))
+                    break
+                }
+            }
+        }
+        return decisions
+    }
+}
+
+extension Array where Element == JobID {
+    /// The index of `id` in this ascending array, or nil.
+    fileprivate func binarySearch(_ id: JobID) -> Int? {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if self[mid] < id { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < count && self[lo] == id ? lo : nil
+    }
+}
