@@ -206,6 +206,9 @@ public enum ScenarioLoader {
             jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
             placementName: placementName, interconnect: interconnect, skippedRows: skipped)
         if let checkpoint = config.checkpoint { scenario.transitionCosts = checkpoint.costs }
+        if let failures = config.failures {
+            scenario.failures = failures.model(seed: masterSeed, checkpointIntervalSeconds: config.checkpoint?.intervalSeconds)
+        }
         return scenario
     }
 

@@ -96,6 +96,7 @@ final class RecordingTests: XCTestCase {
             "run", "job", "name", "submit_s", "first_start_s", "finish_s", "gpus", "gpu_type", "model",
             "queue_delay_s", "jct_s", "run_time_s", "preemptions", "mean_iteration_s", "comm_fraction",
             "user", "migrations", "resizes", "restarts", "overhead_s", "overhead_gpu_s", "isolated_s", "rho",
+            "failures", "lost_s", "lost_gpu_s",
         ].map(SQLCell.text))
     }
 
