@@ -202,14 +202,17 @@ public final class Simulation {
         let failuresOn = failures.map { $0.node != nil || $0.gpu != nil } ?? false
         self.failureModel = failuresOn ? failures : nil
         self.tracksCheckpoints = failuresOn
-        self.checkpointIntervalNanos = failuresOn ? (failures?.checkpointIntervalSeconds).map { SimTime.seconds($0).nanoseconds } ?? 0 : 0
+        // An interval beyond ~30 years of running time is no checkpoint at all.
+        self.checkpointIntervalNanos = failuresOn
+            ? (failures?.checkpointIntervalSeconds).map { SimTime.seconds(min(max($0, 1e-9), 1e9)).nanoseconds } ?? 0 : 0
         pushNextArrival()
         if failuresOn { startFailureProcesses(specs.count) }
     }
 
     // MARK: - Run loop
 
-    /// Runs until no events remain (or every job has finished) and returns the outputs.
+    /// Runs until no events remain (or every job has finished, or only failures and repairs are left with nothing
+    /// held or down: `onlyFailuresLeft`) and returns the outputs.
     public func run() throws(SimulationError) -> RunResult {
         while finishedCount < jobs.count, !onlyFailuresLeft, let event = events.pop() {
             try process(event)

@@ -163,6 +163,18 @@ final class FailureTests: XCTestCase {
         XCTAssertNil(check.firstViolation)
     }
 
+    // A policy that never starts a job: the run still ends, at the first instant where only failures and repairs
+    // are left with nothing held or down, instead of failing and repairing forever.
+    func testRunEndsWhenOnlyFailuresAreLeft() throws {
+        let policy = ScriptedPolicy { _, _ in [] }
+        let sim = makeSimulation(jobs: [job(0, submit: 3, gpus: 1, duration: 1)], topology: four, policy: policy,
+                                 failures: nodeFailures(mtbf: 25, repair: 5, interval: nil))
+        let r = try sim.run()
+        XCTAssertEqual(r.unfinishedJobs, [JobID(0)])
+        XCTAssertEqual(r.simulatedEnd.seconds, 3)
+        XCTAssertEqual(r.metric("failures"), 0)
+    }
+
     // A start on a down GPU is an invalid decision, with the reason named; nothing of the round is applied.
     func testStartOnDownGPUIsRejected() throws {
         let policy = ScriptedPolicy { s, _ in s.queue.map { .start($0, gpus: [GPUID(0)]) } }
