@@ -78,7 +78,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "SimKernel", "ClusterModel", "Models", "Workload", "Performance", "Scheduling", "Network",
+                "SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Performance", "Scheduling", "Network",
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: internalChecks

@@ -1,12 +1,23 @@
-/// Who holds which GPU right now, plus the free counts placement needs, as flat arrays.
+/// Who holds which GPU right now, which GPUs are down (failed, awaiting repair), plus the free counts placement
+/// needs, as flat arrays.
+///
+/// A GPU is free, held by one job, or down. A down GPU is neither free nor busy: the free counts exclude it, its
+/// owner slot holds `ClusterState.downOwner` (a positive sentinel, so the usual `owner[g] < 0` test of placement
+/// code never sees it as free), and `allocate` refuses it. It can only go down once no job holds it (the engine
+/// kills the jobs on a failed GPU first). Failures may overlap (a GPU failure on a node that then fails too): a
+/// GPU stays down until every failure that took it down is repaired (`downCount`).
 ///
 /// The engine owns one; policies see it read-only inside a snapshot and plan on their own copy
 /// (copy-on-write makes that copy cost one `memcpy` of a few kilobytes, and only when they plan).
 public struct ClusterState: Sendable {
     /// The cluster's shape.
     public let topology: Topology
-    /// The job holding each GPU, as `JobID.raw`, or -1 when free.
+    /// The job holding each GPU, as `JobID.raw`; -1 when free; `downOwner` when down.
     public private(set) var owner: [Int32]
+    /// Outstanding failures that hold each GPU down (0 = up).
+    public private(set) var downCount: [Int32]
+    /// GPUs that are down.
+    public private(set) var downGPUs: Int
     /// Free GPUs per node.
     public private(set) var freeOnNode: [Int32]
     /// Free GPUs per GPU-type index.
@@ -23,13 +34,27 @@ public struct ClusterState: Sendable {
         for t in topology.gpuTypeIndex { byType[Int(t)] += 1 }
         freeOfType = byType
         busyGPUs = 0
+        downCount = Array(repeating: 0, count: topology.gpuCount)
+        downGPUs = 0
     }
 
-    /// Total free GPUs.
-    @inlinable public var freeGPUs: Int { topology.gpuCount - busyGPUs }
+    /// The owner slot of a down GPU: positive, so that `owner[g] < 0` ("free") is false for it, and never a job.
+    public static let downOwner = Int32.max
+
+    /// Total free GPUs (neither held nor down).
+    @inlinable public var freeGPUs: Int { topology.gpuCount - busyGPUs - downGPUs }
 
     /// Whether `gpu` is free.
     @inlinable public func isFree(_ gpu: GPUID) -> Bool { owner[gpu.index] < 0 }
+
+    /// Whether `gpu` is down (failed, awaiting repair).
+    @inlinable public func isDown(_ gpu: GPUID) -> Bool { owner[gpu.index] == Self.downOwner }
+
+    /// The job holding `gpu`, or nil when it is free or down.
+    @inlinable public func holder(of gpu: GPUID) -> JobID? {
+        let o = owner[gpu.index]
+        return o >= 0 && o != Self.downOwner ? JobID(Int(o)) : nil
+    }
 
     /// Free GPUs of type index `t`, or of any type when `t` is nil.
     @inlinable public func freeCount(typeIndex t: Int?) -> Int {
@@ -49,6 +74,8 @@ public struct ClusterState: Sendable {
                 problem = .unknownGPU(g)
             } else if owner[g.index] == job.raw {
                 problem = .duplicate(g, job)
+            } else if owner[g.index] == Self.downOwner {
+                problem = .down(g, wanted: job)
             } else if owner[g.index] >= 0 {
                 problem = .busy(g, heldBy: JobID(Int(owner[g.index])), wanted: job)
             }
@@ -84,9 +111,7 @@ public struct ClusterState: Sendable {
     public mutating func release(_ gpus: [GPUID], from job: JobID) throws(AllocationError) {
         for (i, g) in gpus.enumerated() {
             guard g.index >= 0 && g.index < owner.count else { throw .unknownGPU(g) }
-            guard owner[g.index] == job.raw else {
-                throw .notHeld(g, by: job, heldBy: owner[g.index] < 0 ? nil : JobID(Int(owner[g.index])))
-            }
+            guard owner[g.index] == job.raw else { throw .notHeld(g, by: job, heldBy: holder(of: g)) }
             for j in 0..<i where gpus[j] == g { throw .duplicate(g, job) }
         }
         for g in gpus {
@@ -102,10 +127,55 @@ public struct ClusterState: Sendable {
         guard !gpus.isEmpty else { throw .empty(job) }
         for (i, g) in gpus.enumerated() {
             guard g.index >= 0 && g.index < owner.count else { throw .unknownGPU(g) }
+            guard owner[g.index] != Self.downOwner else { throw .down(g, wanted: job) }
             guard owner[g.index] < 0 else { throw .busy(g, heldBy: JobID(Int(owner[g.index])), wanted: job) }
             // Placements are small (≤ a few hundred GPUs), so a quadratic duplicate check beats allocating a set.
             for j in 0..<i where gpus[j] == g { throw .duplicate(g, job) }
         }
+    }
+
+    /// Adds one outstanding failure to each of `gpus` (distinct); those that were up go down. Returns how many
+    /// went down. Throws, changing nothing, if one is unknown or held by a job (kill its jobs first).
+    /// - Complexity: O(k) for k GPUs.
+    @discardableResult
+    public mutating func markDown(_ gpus: [GPUID]) throws(AllocationError) -> Int {
+        for g in gpus {
+            guard g.index >= 0 && g.index < owner.count else { throw .unknownGPU(g) }
+            if let j = holder(of: g) { throw .heldWhileFailing(g, heldBy: j) }
+        }
+        var wentDown = 0
+        for g in gpus {
+            downCount[g.index] += 1
+            guard downCount[g.index] == 1 else { continue }
+            owner[g.index] = Self.downOwner
+            freeOnNode[topology.gpuNode[g.index].index] -= 1
+            freeOfType[Int(topology.gpuTypeIndex[g.index])] -= 1
+            wentDown += 1
+        }
+        downGPUs += wentDown
+        return wentDown
+    }
+
+    /// Removes one outstanding failure from each of `gpus` (distinct); those with none left come back up, free.
+    /// Returns how many came up. Throws, changing nothing, if one is unknown or not down.
+    /// - Complexity: O(k) for k GPUs.
+    @discardableResult
+    public mutating func markRepaired(_ gpus: [GPUID]) throws(AllocationError) -> Int {
+        for g in gpus {
+            guard g.index >= 0 && g.index < owner.count else { throw .unknownGPU(g) }
+            guard downCount[g.index] > 0 else { throw .notDown(g) }
+        }
+        var cameUp = 0
+        for g in gpus {
+            downCount[g.index] -= 1
+            guard downCount[g.index] == 0 else { continue }
+            owner[g.index] = -1
+            freeOnNode[topology.gpuNode[g.index].index] += 1
+            freeOfType[Int(topology.gpuTypeIndex[g.index])] += 1
+            cameUp += 1
+        }
+        downGPUs -= cameUp
+        return cameUp
     }
 }
 
@@ -121,6 +191,12 @@ public enum AllocationError: Error, Equatable, Sendable, CustomStringConvertible
     case empty(JobID)
     /// A release of a GPU the job does not hold.
     case notHeld(GPUID, by: JobID, heldBy: JobID?)
+    /// The GPU is down (failed, awaiting repair).
+    case down(GPUID, wanted: JobID)
+    /// A GPU taken down while a job still holds it.
+    case heldWhileFailing(GPUID, heldBy: JobID)
+    /// A repair of a GPU that is not down.
+    case notDown(GPUID)
 
     public var description: String {
         switch self {
@@ -130,6 +206,9 @@ public enum AllocationError: Error, Equatable, Sendable, CustomStringConvertible
         case .empty(let j): return "placement of \(j) has no GPUs"
         case .notHeld(let g, let j, let holder):
             return "\(j) releases \(g), which is held by \(holder.map(\.description) ?? "nobody")"
+        case .down(let g, let j): return "\(g) is down (failed, awaiting repair), cannot give it to \(j)"
+        case .heldWhileFailing(let g, let j): return "\(g) cannot go down while \(j) holds it"
+        case .notDown(let g): return "\(g) is repaired but is not down"
         }
     }
 }

@@ -31,9 +31,16 @@ public enum RunMetrics {
         public var overheadGPUSeconds: Double
         /// Finish-time fairness ρ of completed jobs with an isolated time, ascending.
         public var sortedRhos: [Double]
+        /// Node and GPU failures that took something down.
+        public var failureEvents: Int
+        /// Jobs killed by failures (summed over jobs), and GPU-seconds of running time they lost.
+        public var jobKills: Int
+        public var lostGPUSeconds: Double
+        /// GPU-seconds of capacity down (failed, awaiting repair).
+        public var downGPUSeconds: Double
 
-        /// Derives the inputs from job outcomes.
-        public init(jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int) {
+        /// Derives the inputs from job outcomes and the run's failure totals.
+        public init(jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int, failureEvents: Int = 0, downGPUSeconds: Double = 0) {
             let done = jobs.filter { $0.finish != nil }
             let firstSubmit = jobs.map(\.submit).min() ?? .zero
             let lastFinish = done.compactMap(\.finish).max() ?? firstSubmit
@@ -49,12 +56,19 @@ public enum RunMetrics {
             self.restarts = jobs.reduce(0) { $0 + $1.restarts }
             self.overheadGPUSeconds = jobs.reduce(0) { $0 + $1.overheadGPUSeconds }
             self.sortedRhos = done.compactMap(\.rho).sorted()
+            self.failureEvents = failureEvents
+            self.jobKills = jobs.reduce(0) { $0 + $1.failures }
+            self.lostGPUSeconds = jobs.reduce(0) { $0 + $1.lostGPUSeconds }
+            self.downGPUSeconds = downGPUSeconds
         }
     }
 
     /// Every catalog metric of the run, in catalog order.
-    public static func summary(jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int) -> [SummaryMetric] {
-        let inputs = Inputs(jobs: jobs, busyGPUSeconds: busyGPUSeconds, clusterGPUs: clusterGPUs)
+    public static func summary(
+        jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int, failureEvents: Int = 0, downGPUSeconds: Double = 0
+    ) -> [SummaryMetric] {
+        let inputs = Inputs(jobs: jobs, busyGPUSeconds: busyGPUSeconds, clusterGPUs: clusterGPUs,
+                            failureEvents: failureEvents, downGPUSeconds: downGPUSeconds)
         return SummaryMetricKind.allCases.map { SummaryMetric($0, value: $0.value(inputs)) }
     }
 

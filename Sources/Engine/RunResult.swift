@@ -30,6 +30,10 @@ public struct JobOutcome: Sendable, Equatable {
     /// Seconds and GPU-seconds spent in timed transitions (restores, checkpoints, resizes, migrations).
     public var overheadSeconds: Double = 0
     public var overheadGPUSeconds: Double = 0
+    /// Times a node or GPU failure killed it, and the running seconds and GPU-seconds of running time it lost.
+    public var failures: Int = 0
+    public var lostSeconds: Double = 0
+    public var lostGPUSeconds: Double = 0
     /// Its run time alone at its requested size on its packed reference placement (the "known duration").
     public var isolatedSeconds: Double?
     /// The submitting user, when the trace says.

@@ -14,11 +14,30 @@ public enum SimEvent: Sendable, Equatable {
     case policyTimer(generation: UInt32)
     /// The policy runs (once per instant, after every arrival, completion and timer of that instant).
     case schedulingRound
+    /// A node or GPU fails (optional failure processes, `FailureModel`): the jobs holding it are killed and it is
+    /// down until its repair.
+    case failure(FailureTarget)
+    /// A failed node or GPU is repaired.
+    case repair(FailureTarget)
+}
+
+/// What fails: a whole node (every GPU of it) or one GPU.
+public enum FailureTarget: Sendable, Equatable, CustomStringConvertible {
+    case node(NodeID)
+    case gpu(GPUID)
+
+    public var description: String {
+        switch self {
+        case .node(let n): return "node \(n.index)"
+        case .gpu(let g): return "\(g)"
+        }
+    }
 }
 
 /// Order of different events at the same instant.
 public enum EventPhase: UInt8, Sendable {
-    /// Completions and transition ends first: GPUs freed at t are free for jobs arriving at t.
+    /// Completions and transition ends first: GPUs freed at t are free for jobs arriving at t. Failures and
+    /// repairs too, in the order they were scheduled.
     case completion = 0
     /// Then arrivals, so a round at t sees every job submitted at t.
     case arrival = 1

@@ -74,6 +74,7 @@ extension Simulation {
                 guard g.index >= 0 && g.index < topology.gpuCount else { throw reject(AllocationError.unknownGPU(g).description) }
                 guard overlay.list(g) else { throw reject(AllocationError.duplicate(g, id).description) }
                 let holder = overlay.owner(of: g, else: cluster.owner[g.index])
+                if holder == ClusterState.downOwner { throw reject(AllocationError.down(g, wanted: id).description) }
                 if holder >= 0 && !(mayHold && holder == id.raw) {
                     throw reject(holder == id.raw
                         ? AllocationError.duplicate(g, id).description

@@ -5,7 +5,7 @@ import SimKernel
 extension Simulation {
     /// Checks the run's invariants and returns the first violation, or nil.
     ///
-    /// - the cluster's derived counts agree with GPU ownership;
+    /// - the cluster's derived counts agree with GPU ownership, and its down GPUs with the outstanding failures;
     /// - no GPU over its share: every job that holds GPUs (running or in a timed transition) holds them whole,
     ///   as many as its GPU range allows, and the cluster gives each of them to it; no other job lists any
     ///   (so no GPU is held by two jobs);
@@ -18,6 +18,7 @@ extension Simulation {
     /// - Complexity: O(GPUs + jobs); called after every event in checked builds only.
     public func invariantViolation() -> String? {
         if let problem = cluster.invariantViolation() { return problem }
+        if let problem = failureInvariantViolation() { return problem }
         var held = 0
         var gpuSeconds = 0.0
         var counts = Array(repeating: 0, count: JobState.allCases.count)

@@ -22,6 +22,7 @@ extension Simulation {
         }
         jobs[i].allocation = Allocation(gpus: gpus)
         jobs[i].heldSince = clock.now
+        resetCheckpoints(i)
         queue.remove(at: queuePosition(of: id))
         if restoreSeconds > 0 {
             beginTransition(id, to: .restoring, seconds: restoreSeconds)
@@ -48,7 +49,7 @@ extension Simulation {
 
     /// Stops a running job's progress: brings its work up to date, takes it off the running list and out of the
     /// speed model (re-rating the jobs that shared links with it), and cancels its completion.
-    private func stopProgress(_ id: JobID) {
+    func stopProgress(_ id: JobID) {
         let i = id.index
         settleProgress(i)
         running.remove(at: runningPosition(of: id))  // before expectedEnd, its sort key, is cleared
@@ -103,7 +104,7 @@ extension Simulation {
     }
 
     /// Gives every GPU of the job back and closes its allocation interval.
-    private func releaseAll(_ id: JobID) {
+    func releaseAll(_ id: JobID) {
         let i = id.index
         do { try cluster.release(jobs[i].gpus, from: id) } catch { preconditionFailure("engine lost track of \(id)'s GPUs: \(error)") }
         releasedSinceRound = true

@@ -15,6 +15,7 @@ extension Simulation {
 
     /// Brings a job's remaining work and iteration statistics up to now (before its rate changes).
     func settleProgress(_ i: Int) {
+        if tracksCheckpoints { advanceCheckpoints(i, by: clock.now - progress.entries[i].since) }
         let dt = (clock.now - progress.entries[i].since).seconds
         progress.entries[i].remainingWork = max(0, progress.entries[i].remainingWork - progress.entries[i].workRate * dt)
         stepIntegral[i] += dt * currentStep[i]

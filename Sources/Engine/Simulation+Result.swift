@@ -20,6 +20,9 @@ extension Simulation {
             o.restarts = j.restarts
             o.overheadSeconds = j.overheadSeconds
             o.overheadGPUSeconds = j.overheadGPUSeconds
+            o.failures = j.failures
+            o.lostSeconds = j.lostSeconds
+            o.lostGPUSeconds = j.lostGPUSeconds
             o.isolatedSeconds = j.estimatedDuration.seconds
             o.user = j.spec.user
             return o
@@ -27,7 +30,9 @@ extension Simulation {
         let unfinished = jobs.filter { $0.state != .finished }.map(\.id)
         return RunResult(
             jobs: outcomes, allocations: recorder.allocations, samples: recorder.samples,
-            summary: RunMetrics.summary(jobs: outcomes, busyGPUSeconds: busyGPUSeconds, clusterGPUs: topology.gpuCount),
+            summary: RunMetrics.summary(
+                jobs: outcomes, busyGPUSeconds: busyGPUSeconds, clusterGPUs: topology.gpuCount,
+                failureEvents: failureEvents, downGPUSeconds: downGPUSeconds),
             eventsProcessed: eventsProcessed, simulatedEnd: clock.now, unfinishedJobs: unfinished, links: recorder.links)
     }
 }

@@ -3,6 +3,7 @@ import DequeModule
 import Performance
 import Scheduling
 import SimKernel
+import SimRandom
 import Workload
 
 /// Settings of one simulation that are not part of the scenario's cluster, jobs or policy.
@@ -86,6 +87,28 @@ public final class Simulation {
     var epoch: [UInt32]
     /// When each job's current timed transition began.
     var transitionSince: [SimTime]
+    /// The failure processes and checkpoint interval, if the run has failures; see `Simulation+Failures`.
+    let failureModel: FailureModel?
+    var nodeFailureStream: RandomStream?
+    var gpuFailureStream: RandomStream?
+    /// Whether each node, and each GPU on its own, is down (a failure of it awaits its repair).
+    var nodeDown: [Bool] = []
+    var gpuDown: [Bool] = []
+    /// Failure and repair events in the event queue (a run ends when only they are left and nothing is held or down).
+    var pendingFailureEvents = 0
+    /// Failures that took a node or GPU down.
+    public internal(set) var failureEvents = 0
+    /// Down GPU-seconds integrated over simulated time.
+    public internal(set) var downGPUSeconds = 0.0
+    /// Periodic checkpoints, tracked only with failures: the interval (0 = none), and per job its running time and
+    /// GPU-time since it last started and at its last periodic checkpoint, and its remaining work at that checkpoint.
+    let tracksCheckpoints: Bool
+    let checkpointIntervalNanos: Int64
+    var progressNanos: [Int64] = []
+    var progressGPUSeconds: [Double] = []
+    var checkpointNanos: [Int64] = []
+    var checkpointGPUSeconds: [Double] = []
+    var checkpointRemaining: [Double] = []
     /// The generation of the policy's current wake-up; a new request bumps it, so older timers are stale.
     var timerGeneration: UInt32 = 0
     /// Decision validation scratch: see `RoundOverlay`.
@@ -117,7 +140,7 @@ public final class Simulation {
     public convenience init(
         topology: Topology, jobs specs: [JobSpec], policy: any SchedulingPolicy, placement: any PlacementStrategy,
         interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions(),
-        options: SimulationOptions = SimulationOptions()
+        failures: FailureModel? = nil, options: SimulationOptions = SimulationOptions()
     ) {
         let setup = JobSetup.Prepared(jobs: specs, topology: topology)
         let model: any ThroughputModel
@@ -128,14 +151,14 @@ public final class Simulation {
             model = AlphaBetaThroughput(topology: topology, jobs: specs, referenceNodes: setup.referenceNodes)
         }
         self.init(topology: topology, jobs: specs, setup: setup, policy: policy, placement: placement, throughput: model,
-                  costs: costs, options: options)
+                  costs: costs, failures: failures, options: options)
     }
 
     /// Prepares a run with a given speed model, prepared for these jobs with `setup`'s reference nodes.
     public init(
         topology: Topology, jobs specs: [JobSpec], setup: JobSetup.Prepared, policy: any SchedulingPolicy,
         placement: any PlacementStrategy, throughput: any ThroughputModel, costs: any TransitionCostModel,
-        options: SimulationOptions
+        failures: FailureModel? = nil, options: SimulationOptions
     ) {
         precondition(specs.enumerated().allSatisfy { $0.offset == $0.element.id.index }, "job IDs must be 0..<count in order")
         assert(JobSetup.problems(jobs: specs, topology: topology).isEmpty, "jobs that cannot run were not rejected")
@@ -176,14 +199,22 @@ public final class Simulation {
         self.commIntegral = Array(repeating: 0, count: specs.count)
         self.firstGPUType = specs.map(\.gpuType)
         self.recorder = RunRecorder(linkSampleInterval: throughput.linkSampleInterval)
+        let failuresOn = failures.map { $0.node != nil || $0.gpu != nil } ?? false
+        self.failureModel = failuresOn ? failures : nil
+        self.tracksCheckpoints = failuresOn
+        // An interval beyond ~30 years of running time is no checkpoint at all.
+        self.checkpointIntervalNanos = failuresOn
+            ? (failures?.checkpointIntervalSeconds).map { SimTime.seconds(min(max($0, 1e-9), 1e9)).nanoseconds } ?? 0 : 0
         pushNextArrival()
+        if failuresOn { startFailureProcesses(specs.count) }
     }
 
     // MARK: - Run loop
 
-    /// Runs until no events remain (or every job has finished) and returns the outputs.
+    /// Runs until no events remain (or every job has finished, or only failures and repairs are left with nothing
+    /// held or down: `onlyFailuresLeft`) and returns the outputs.
     public func run() throws(SimulationError) -> RunResult {
-        while finishedCount < jobs.count, let event = events.pop() {
+        while finishedCount < jobs.count, !onlyFailuresLeft, let event = events.pop() {
             try process(event)
         }
         account(to: clock.now)
@@ -226,6 +257,13 @@ public final class Simulation {
         case .schedulingRound:
             if roundPendingAt == clock.now { roundPendingAt = nil }
             try schedulingRound()
+        case .failure(let target):
+            pendingFailureEvents -= 1
+            if fail(target) { requestRound() }
+        case .repair(let target):
+            pendingFailureEvents -= 1
+            repair(target)
+            requestRound()
         }
         recorder.sample(UtilizationSample(
             time: clock.now, busyGPUs: cluster.busyGPUs, queuedJobs: queue.count, runningJobs: running.count + transitioningCount))
@@ -243,6 +281,7 @@ public final class Simulation {
         clock.advance(to: time)
         if time > lastAccounting {
             busyGPUSeconds += Double(cluster.busyGPUs) * (time - lastAccounting).seconds
+            downGPUSeconds += Double(cluster.downGPUs) * (time - lastAccounting).seconds
             lastAccounting = time
         }
     }

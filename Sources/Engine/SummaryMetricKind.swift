@@ -25,6 +25,10 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
     case rhoP95 = "rho_p95"
     case rhoMax = "rho_max"
     case rhoJain = "rho_jain"
+    case failures = "failures"
+    case jobKills = "job_kills"
+    case lostGPUHours = "lost_gpu_hours"
+    case downGPUHours = "down_gpu_hours"
 
     /// Name, unit and meaning.
     public var definition: MetricDefinition {
@@ -43,12 +47,16 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
         case .gpuHours: return define(.gpuHours, "busy GPU-seconds / 3600")
         case .preemptions: return define(.count, "preemptions over all jobs")
         case .migrations: return define(.count, "migrations over all jobs")
-        case .restarts: return define(.count, "starts after a preemption over all jobs")
+        case .restarts: return define(.count, "starts after a preemption or a failure over all jobs")
         case .checkpointGPUHours: return define(.gpuHours, "GPU-hours held in restores, checkpoints, resizes and migrations")
         case .rhoMean: return define(.ratio, "mean finish-time fairness ρ = JCT / isolated run time, completed jobs")
         case .rhoP95: return define(.ratio, "95th-percentile ρ over completed jobs")
         case .rhoMax: return define(.ratio, "largest ρ over completed jobs")
         case .rhoJain: return define(.fraction, "Jain's index of ρ over completed jobs (1 = every job equally slowed)")
+        case .failures: return define(.count, "node and GPU failures, each taking its GPUs down until repaired")
+        case .jobKills: return define(.count, "jobs killed by failures, over all jobs (a job killed twice counts twice)")
+        case .lostGPUHours: return define(.gpuHours, "GPU-hours of running time thrown away by failures (since each killed job's last checkpoint)")
+        case .downGPUHours: return define(.gpuHours, "GPU-hours of capacity down for repair")
         }
     }
 
@@ -76,6 +84,10 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
         case .rhoP95: return RunMetrics.percentile(run.sortedRhos, 95)
         case .rhoMax: return run.sortedRhos.last ?? 0
         case .rhoJain: return RunMetrics.jainIndex(run.sortedRhos)
+        case .failures: return Double(run.failureEvents)
+        case .jobKills: return Double(run.jobKills)
+        case .lostGPUHours: return run.lostGPUSeconds / 3600
+        case .downGPUHours: return run.downGPUSeconds / 3600
         }
     }
 

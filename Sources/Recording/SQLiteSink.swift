@@ -108,8 +108,9 @@ public final class SQLiteSink: ResultSink {
         let insert = try BulkInsert(db, sql: """
             INSERT INTO jobs (run, job, name, submit_s, first_start_s, finish_s, gpus, gpu_type, model,
                               queue_delay_s, jct_s, run_time_s, preemptions, mean_iteration_s, comm_fraction,
-                              user, migrations, resizes, restarts, overhead_s, overhead_gpu_s, isolated_s, rho)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                              user, migrations, resizes, restarts, overhead_s, overhead_gpu_s, isolated_s, rho,
+                              failures, lost_s, lost_gpu_s)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for job in jobs {
             insert.bind(1, run)
@@ -135,6 +136,9 @@ public final class SQLiteSink: ResultSink {
             insert.bind(21, job.overheadGPUSeconds)
             insert.bind(22, job.isolatedSeconds)
             insert.bind(23, job.rho)
+            insert.bind(24, job.failures)
+            insert.bind(25, job.lostSeconds)
+            insert.bind(26, job.lostGPUSeconds)
             try insert.step()
         }
     }

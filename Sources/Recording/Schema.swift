@@ -42,7 +42,10 @@ import GRDB
 /// - v4: `user` TEXT NULL (the trace's user), `migrations`, `resizes`, `restarts` INTEGER (restarts: starts after a
 ///   preemption), `overhead_s` REAL and `overhead_gpu_s` REAL (time and GPU-time held in restores, checkpoints,
 ///   resizes and migrations), `isolated_s` REAL NULL (run time alone at the requested size on its packed reference
-///   placement), `rho` REAL NULL (finish-time fairness: `jct_s / isolated_s`, completed jobs). NULL for older runs.
+///   placement), `rho` REAL NULL (finish-time fairness: `jct_s / isolated_s`, completed jobs), `failures` INTEGER
+///   (times a node or GPU failure killed the job), `lost_s` REAL and `lost_gpu_s` REAL (running seconds and
+///   GPU-seconds of running time thrown away by those failures: progress since the last periodic checkpoint).
+///   NULL for older runs.
 ///
 /// `users` (v4, a view) — per run and user (the trace's `user` column; '' for jobs without one): `jobs`,
 /// `completed`, `jct_mean_s`, `queue_mean_s`, `gpu_hours` (GPU-hours held), `rho_mean`, `rho_max`: fairness per tenant.
@@ -179,6 +182,9 @@ enum Schema {
                 ALTER TABLE jobs ADD COLUMN overhead_gpu_s REAL;
                 ALTER TABLE jobs ADD COLUMN isolated_s REAL;
                 ALTER TABLE jobs ADD COLUMN rho REAL;
+                ALTER TABLE jobs ADD COLUMN failures INTEGER;
+                ALTER TABLE jobs ADD COLUMN lost_s REAL;
+                ALTER TABLE jobs ADD COLUMN lost_gpu_s REAL;
                 CREATE VIEW users AS
                     SELECT run, coalesce(user, '') AS user, count(*) AS jobs, count(finish_s) AS completed,
                            avg(jct_s) AS jct_mean_s, avg(CASE WHEN finish_s IS NOT NULL THEN queue_delay_s END) AS queue_mean_s,

@@ -40,11 +40,13 @@ public struct Scenario {
     public var variants: [(name: String, overrides: [ScenarioOverride])] = []
     /// How long checkpoints, restores, resizes and migrations take (`checkpoint:`; free without the section).
     public var transitionCosts: any TransitionCostModel = FreeTransitions()
+    /// Node and GPU failure processes (`failures:`); nil without the section.
+    public var failures: FailureModel?
 
     /// A simulation of this scenario.
     public func makeSimulation(options: SimulationOptions = SimulationOptions()) -> Simulation {
         Simulation(
             topology: topology, jobs: jobs, policy: policy, placement: PlacementCatalog.make(placementName)!,
-            interconnect: interconnect, costs: transitionCosts, options: options)
+            interconnect: interconnect, costs: transitionCosts, failures: failures, options: options)
     }
 }

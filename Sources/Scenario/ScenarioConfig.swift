@@ -32,6 +32,8 @@ struct ScenarioConfig: DecodableMapping {
     var checkpoint: CheckpointConfig?
     @Field("variants", default: VariantsConfig(), meaning: "named variants: lists of PATH=VALUE overrides, each baselined")
     var variants: VariantsConfig
+    @OptionalField("failures", meaning: "node and GPU failure processes")
+    var failures: FailuresConfig?
 }
 
 /// `variants:` named variants of the scenario, each a list of `PATH=VALUE` overrides (the `--set` syntax), e.g.
@@ -64,6 +66,59 @@ struct VariantsConfig: Decodable, CustomStringConvertible {
     }
 }
 
+/// `failures:` optional node and GPU failure processes (`FailureModel`): each node (GPU) fails after a drawn time
+/// between failures and is down for a drawn repair time; a failure kills the jobs on it, which lose their progress
+/// since their last periodic checkpoint (`checkpoint.interval_s`).
+struct FailuresConfig: DecodableMapping {
+    @OptionalField("node", meaning: "failures of whole nodes (every GPU of the node goes down)")
+    var node: FailureProcessConfig?
+    @OptionalField("gpu", meaning: "failures of single GPUs")
+    var gpu: FailureProcessConfig?
+
+    func finishDecoding(_ decoder: Decoder) throws {
+        guard node != nil || gpu != nil else { throw decoder.invalid("expected at least one of 'node' or 'gpu'") }
+    }
+
+    /// The engine's model, drawing from the streams of `seed`.
+    func model(seed: UInt64, checkpointIntervalSeconds: Double?) -> FailureModel {
+        FailureModel(node: node?.process, gpu: gpu?.process, seed: seed, checkpointIntervalSeconds: checkpointIntervalSeconds)
+    }
+}
+
+/// `failures.node:` or `failures.gpu:` the time between failures of each node (GPU) and the repair time, hours:
+/// a number or a distribution.
+struct FailureProcessConfig: DecodableMapping {
+    @Field("mtbf_h", DistributionConfig.hours(positive: true),
+           meaning: "hours from a repair (or the start) to the next failure of each node (GPU); a number or a distribution")
+    var mtbfHours: DistributionConfig
+    @Field("repair_h", DistributionConfig.hours(positive: false), meaning: "hours from a failure to its repair; a number or a distribution")
+    var repairHours: DistributionConfig
+
+    /// The process these fields describe.
+    var process: FailureProcess {
+        FailureProcess(timeBetweenFailuresHours: mtbfHours.distribution, repairHours: repairHours.distribution)
+    }
+}
+
+extension DistributionConfig {
+    /// A distribution of hours whose draws are all > 0 (`positive`) or >= 0, and whose mean is finite.
+    static func hours(positive: Bool) -> FieldCheck<DistributionConfig> {
+        FieldCheck { d in
+            let bound = positive ? "> 0" : ">= 0"
+            func ok(_ x: Double) -> Bool { x.isFinite && (positive ? x > 0 : x >= 0) }
+            switch d.distribution {
+            case .constant(let v): return ok(v) ? nil : "expected hours \(bound), got \(v)"
+            case .uniform(let low, _):
+                return low.isFinite && low >= 0 ? nil : "expected a uniform distribution of hours with low >= 0, got \(low)"
+            case .categorical(let t):
+                return t.values.allSatisfy(ok) ? nil : "expected categorical hours all \(bound), got \(t.values)"
+            case .exponential, .lognormal, .gamma, .weibull:
+                return d.distribution.mean.isFinite ? nil : "expected a distribution with a finite mean"
+            }
+        }
+    }
+}
+
 /// `checkpoint:` what preemption, resumption, resizing and migration cost (`CheckpointRestartCosts`). Without the
 /// section they are free, as in the Tiresias and Gavel simulators.
 struct CheckpointConfig: DecodableMapping {
@@ -81,6 +136,9 @@ struct CheckpointConfig: DecodableMapping {
     var defaultStateGB: Double
     @Field("first_start", default: false, meaning: "charge the restore overhead on a job's first start too")
     var firstStart: Bool
+    @OptionalField("interval_s", .positive,
+                   meaning: "seconds of running time between periodic checkpoints, free in this model (what a failure loses); default: none")
+    var intervalSeconds: Double?
 
     /// The cost model these fields describe.
     var costs: CheckpointRestartCosts {

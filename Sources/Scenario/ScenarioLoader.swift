@@ -207,6 +207,9 @@ public enum ScenarioLoader {
             placementName: placementName, interconnect: interconnect, skippedRows: skipped)
         if let checkpoint = config.checkpoint { scenario.transitionCosts = checkpoint.costs }
         scenario.variants = config.variants.variants
+        if let failures = config.failures {
+            scenario.failures = failures.model(seed: masterSeed, checkpointIntervalSeconds: config.checkpoint?.intervalSeconds)
+        }
         return scenario
     }
 

@@ -17,7 +17,8 @@ public struct ClusterSnapshot {
     public let queue: Deque<JobID>
     /// Running jobs, by (expected end, JobID): the order in which they will release their GPUs.
     public let running: [JobID]
-    /// GPU ownership and free counts.
+    /// GPU ownership, down GPUs (failed, awaiting repair: `cluster.isDown`, `cluster.downGPUs`) and free counts,
+    /// which exclude down GPUs.
     public let cluster: ClusterState
     /// Every job's remaining work and current rate.
     public let progress: JobProgress

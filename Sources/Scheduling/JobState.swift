@@ -7,6 +7,7 @@
 /// - running → finished (completion), preempted (free preemption), checkpointing (preemption that costs
 ///   time), resizing (a resize or migration that costs time), or running (a free resize or migration)
 /// - checkpointing → preempted; resizing → running
+/// - running, restoring, resizing → preempted: killed by a node or GPU failure (checkpointing → preempted too)
 ///
 /// In the three timed states (restoring, checkpointing, resizing) a job holds its GPUs and makes no progress.
 public enum JobState: UInt8, Sendable, CaseIterable, CustomStringConvertible {
@@ -16,7 +17,8 @@ public enum JobState: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case queued
     /// Holding GPUs and making progress.
     case running
-    /// Stopped by the scheduler with its progress kept; waiting to resume.
+    /// Stopped by the scheduler with its progress kept, or killed by a failure with its progress since its last
+    /// periodic checkpoint lost; waiting to resume.
     case preempted
     /// Done.
     case finished
@@ -35,7 +37,8 @@ public enum JobState: UInt8, Sendable, CaseIterable, CustomStringConvertible {
             (.restoring, .running),
             (.running, .finished), (.running, .preempted), (.running, .checkpointing), (.running, .resizing),
             (.running, .running),
-            (.checkpointing, .preempted), (.resizing, .running):
+            (.checkpointing, .preempted), (.resizing, .running),
+            (.restoring, .preempted), (.resizing, .preempted):
             return true
         default:
             return false

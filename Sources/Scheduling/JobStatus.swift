@@ -31,8 +31,14 @@ public struct JobStatus: Sendable {
     public var migrations: Int
     /// Times the job was resized.
     public var resizes: Int
-    /// Times the job was started again after a preemption.
+    /// Times the job was started again after a preemption or a failure.
     public var restarts: Int
+    /// Times the job was killed by a node or GPU failure (not counted as preemptions).
+    public var failures: Int = 0
+    /// Running seconds, and GPU-seconds of running time, thrown away by failures (progress since the last
+    /// periodic checkpoint).
+    public var lostSeconds: Double = 0
+    public var lostGPUSeconds: Double = 0
     /// Seconds spent holding GPUs, closed allocation intervals only (progress and transitions).
     public var runSeconds: Double
     /// GPU-seconds held, closed allocation intervals only.

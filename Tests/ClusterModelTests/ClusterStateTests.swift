@@ -37,6 +37,45 @@ final class ClusterStateTests: XCTestCase {
         XCTAssertNil(c.invariantViolation())
     }
 
+    // A down GPU is neither free nor busy; allocating it is refused with a clear error; overlapping failures keep it
+    // down until each is repaired; a held GPU cannot go down and an up GPU cannot be repaired.
+    func testDownGPUs() throws {
+        var c = ClusterState(topology: topo)
+        try c.allocate(ids([0]), to: JobID(1))
+        XCTAssertThrowsError(try c.markDown(ids([0, 1]))) { XCTAssertEqual($0 as? AllocationError, .heldWhileFailing(GPUID(0), heldBy: JobID(1))) }
+        XCTAssertEqual(try c.markDown(ids([1, 2, 5])), 3)
+        XCTAssertEqual(c.owner, [1, ClusterState.downOwner, ClusterState.downOwner, -1, -1, ClusterState.downOwner, -1, -1])
+        XCTAssertEqual(c.downGPUs, 3)
+        XCTAssertEqual(c.busyGPUs, 1)
+        XCTAssertEqual(c.freeGPUs, 4)
+        XCTAssertEqual(c.freeOnNode, [1, 3])
+        XCTAssertEqual(c.freeOfType, [1, 3])
+        XCTAssertTrue(c.isDown(GPUID(1)))
+        XCTAssertFalse(c.isFree(GPUID(1)))
+        XCTAssertNil(c.holder(of: GPUID(1)))
+        XCTAssertEqual(c.holder(of: GPUID(0)), JobID(1))
+        XCTAssertNil(c.invariantViolation())
+        let before = c.owner
+        XCTAssertThrowsError(try c.allocate(ids([3, 1]), to: JobID(2))) { error in
+            XCTAssertEqual(error as? AllocationError, .down(GPUID(1), wanted: JobID(2)))
+            XCTAssertEqual("\(error)", "gpu1 is down (failed, awaiting repair), cannot give it to job2")
+        }
+        XCTAssertThrowsError(try c.validateFree(ids([2]), for: JobID(2))) { XCTAssertEqual($0 as? AllocationError, .down(GPUID(2), wanted: JobID(2))) }
+        XCTAssertThrowsError(try c.release(ids([1]), from: JobID(2))) { XCTAssertEqual($0 as? AllocationError, .notHeld(GPUID(1), by: JobID(2), heldBy: nil)) }
+        XCTAssertEqual(c.owner, before)
+        // A second failure of gpu1 (its node's): down until both are repaired.
+        XCTAssertEqual(try c.markDown(ids([1])), 0)
+        XCTAssertEqual(c.downCount[1], 2)
+        XCTAssertEqual(try c.markRepaired(ids([1, 2])), 1)
+        XCTAssertTrue(c.isDown(GPUID(1)))
+        XCTAssertTrue(c.isFree(GPUID(2)))
+        XCTAssertEqual(try c.markRepaired(ids([1, 5])), 2)
+        XCTAssertEqual(c.downGPUs, 0)
+        XCTAssertEqual(c.freeGPUs, 7)
+        XCTAssertThrowsError(try c.markRepaired(ids([3]))) { XCTAssertEqual($0 as? AllocationError, .notDown(GPUID(3))) }
+        XCTAssertNil(c.invariantViolation())
+    }
+
     // Every refused allocate/release throws the precise error and leaves all state unchanged.
     func testErrorsLeaveStateUnchanged() throws {
         var c = ClusterState(topology: topo)

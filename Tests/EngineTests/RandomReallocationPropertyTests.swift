@@ -162,5 +162,60 @@ final class RandomReallocationPropertyTests: XCTestCase {
             }
         }
     }
-}
 
+    // Random node and GPU failures (rare next to the jobs' lengths, finite repairs) on the random scenarios, with
+    // and without transition costs, under every catalog policy and under the chaos policy: invariants after every
+    // event (down GPUs neither free nor held, GPU-time conserved), every job finishes, and a job's GPU-time beyond
+    // its duration is what failures threw away (free transitions, model-less jobs, start-only policies).
+    func testEveryPolicyUnderFailures() {
+        var kills = 0
+        var killedWithProgressLost = 0
+        withEvery("policies with failures", in: 0..<40) { seed in
+            let (topo, jobs) = RandomPropertyTests.scenario(seed: seed)
+            var rng = SeededGenerator(seed: UInt64(seed) &+ 4242)
+            let failures = FailureModel(
+                node: FailureProcess(timeBetweenFailuresHours: .exponential(mean: Double(rng.int(60...300)) / 3600),
+                                     repairHours: .exponential(mean: Double(rng.int(1...10)) / 3600)),
+                gpu: rng.int(0...1) == 0 ? nil : FailureProcess(
+                    timeBetweenFailuresHours: .weibull(scale: Double(rng.int(100...400)) / 3600, shape: 1.5),
+                    repairHours: .uniform(low: 0, high: Double(rng.int(1...20)) / 3600)),
+                seed: UInt64(seed), checkpointIntervalSeconds: rng.int(0...2) == 0 ? nil : Double(rng.int(1...5)))
+            let costs: [FixedTransitionCosts] = [
+                FixedTransitionCosts(),
+                FixedTransitionCosts(firstStart: Double(rng.int(0...2)), restore: Double(rng.int(0...3)),
+                                     checkpoint: Double(rng.int(1...3)), resize: 1, migrate: 1),
+            ]
+            for cost in costs {
+                var policies = everyCatalogPolicy
+                policies.append(("test-chaos", {
+                    ChaosPolicy(rng: SeededGenerator(seed: UInt64(seed)), calmAfter: .seconds(Int64(200)),
+                                preemptionFreesAtOnce: cost.checkpoint == 0)
+                }))
+                for (name, make) in policies {
+                    let label = "seed \(seed) \(name) checkpoint \(cost.checkpoint)"
+                    let check = InvariantObserver()
+                    let r = try simulate(jobs: jobs, topology: topo, policy: make(), observers: [check], costs: cost,
+                                         failures: failures)
+                    XCTAssertNil(check.firstViolation, label)
+                    XCTAssertEqual(r.unfinishedJobs, [], label)
+                    XCTAssertEqual(r.metric("job_kills"), Double(r.jobs.reduce(0) { $0 + $1.failures }), label)
+                    kills += r.jobs.reduce(0) { $0 + $1.failures }
+                    killedWithProgressLost += r.jobs.filter { $0.lostGPUSeconds > 0 }.count
+                    var perJob = Array(repeating: 0.0, count: jobs.count)
+                    for a in r.allocations { perJob[a.job.index] += Double(a.localGPUs.count) * (a.end - a.start).seconds }
+                    XCTAssertEqual(perJob.reduce(0, +), r.metric("gpu_hours") * 3600, accuracy: 1e-6, label)
+                    if cost == FixedTransitionCosts() && name != "test-chaos" {
+                        for (spec, (held, o)) in zip(jobs, zip(perJob, r.jobs)) where o.resizes == 0 {
+                            guard case .duration(let d) = spec.work else { continue }
+                            // Every GPU-second held either counted towards the work or was lost to a failure.
+                            XCTAssertEqual(held - o.lostGPUSeconds, d.seconds * Double(spec.gpuCount), accuracy: 1e-6, "\(label) \(spec.id)")
+                        }
+                    }
+                }
+            }
+        }
+        // The failures are rare but not absent: many jobs were killed, many of them losing progress.
+        XCTAssertGreaterThan(kills, 100)
+        XCTAssertGreaterThan(killedWithProgressLost, 50)
+    }
+}

@@ -33,11 +33,13 @@ final class RunMetricsTests: XCTestCase {
         XCTAssertEqual(s.map(\.name), [
             "jobs_total", "jobs_completed", "jobs_unfinished", "jct_mean_s", "jct_p50_s", "jct_p95_s", "jct_p99_s",
             "queue_mean_s", "queue_p95_s", "makespan_s", "gpu_util", "gpu_hours", "preemptions", "migrations", "restarts",
-            "checkpoint_gpu_hours", "rho_mean", "rho_p95", "rho_max", "rho_jain",
+            "checkpoint_gpu_hours", "rho_mean", "rho_p95", "rho_max", "rho_jain", "failures", "job_kills", "lost_gpu_hours",
+            "down_gpu_hours",
         ])
         XCTAssertEqual(s.map(\.kind), SummaryMetricKind.allCases)
-        // No counters and no isolated times: zeros.
-        for name in ["preemptions", "migrations", "restarts", "checkpoint_gpu_hours", "rho_mean", "rho_max", "rho_jain"] {
+        // No counters, no isolated times and no failures: zeros.
+        for name in ["preemptions", "migrations", "restarts", "checkpoint_gpu_hours", "rho_mean", "rho_max", "rho_jain",
+                     "failures", "job_kills", "lost_gpu_hours", "down_gpu_hours"] {
             XCTAssertEqual(v[name], 0, name)
         }
         XCTAssertEqual(v["jobs_total"], 3)
@@ -85,5 +87,23 @@ final class RunMetricsTests: XCTestCase {
         XCTAssertEqual(v["rho_jain"]!, 49.0 / 58, accuracy: 1e-15)
         XCTAssertEqual(RunMetrics.jainIndex([3, 3, 3]), 1)
         XCTAssertEqual(RunMetrics.jainIndex([1, 0, 0, 0]), 0.25)
+    }
+
+    // Failure metrics: failures and down GPU-seconds come from the engine, kills and lost GPU-time are summed over jobs.
+    func testFailureMetricsByHand() {
+        var a = JobOutcome(id: JobID(0), name: "a", submit: .zero, firstStart: .zero, finish: .seconds(Int64(10)), gpus: 2,
+                           gpuType: nil, model: nil, runSeconds: 10, preemptions: 0)
+        a.failures = 2
+        a.lostGPUSeconds = 1800
+        var b = a
+        b.id = JobID(1)
+        b.failures = 1
+        b.lostGPUSeconds = 5400
+        let s = RunMetrics.summary(jobs: [a, b], busyGPUSeconds: 40, clusterGPUs: 4, failureEvents: 2, downGPUSeconds: 7200)
+        let v = Dictionary(uniqueKeysWithValues: s.map { ($0.name, $0.value) })
+        XCTAssertEqual(v["failures"], 2)
+        XCTAssertEqual(v["job_kills"], 3)
+        XCTAssertEqual(v["lost_gpu_hours"], 2)
+        XCTAssertEqual(v["down_gpu_hours"], 2)
     }
 }

@@ -30,7 +30,7 @@ final class RecordingTests: XCTestCase {
 
     private func s(_ seconds: Double) -> SimTime { .seconds(seconds) }
 
-    /// Two jobs: job 0 finished; job 1 started, was preempted once, and never finished.
+    /// Two jobs: job 0 finished; job 1 started, was preempted once, killed twice by failures, and never finished.
     private func smallResult() -> RunResult {
         RunResult(
             jobs: [
@@ -38,9 +38,15 @@ final class RecordingTests: XCTestCase {
                     id: JobID(0), name: "resnet-a", submit: s(1.5), firstStart: s(2), finish: s(12.25), gpus: 4,
                     gpuType: "A100", model: "resnet50", runSeconds: 10.25, preemptions: 0, meanIterationSeconds: 0.125,
                     communicationFraction: 0.25),
-                JobOutcome(
-                    id: JobID(1), name: "bert-b", submit: s(3), firstStart: s(5), finish: nil, gpus: 8,
-                    gpuType: "V100", model: nil, runSeconds: 4.5, preemptions: 1),
+                {
+                    var o = JobOutcome(
+                        id: JobID(1), name: "bert-b", submit: s(3), firstStart: s(5), finish: nil, gpus: 8,
+                        gpuType: "V100", model: nil, runSeconds: 4.5, preemptions: 1)
+                    o.failures = 2
+                    o.lostSeconds = 1.25
+                    o.lostGPUSeconds = 10
+                    return o
+                }(),
             ],
             allocations: [
                 AllocationInterval(job: JobID(1), start: s(5), end: s(9.5), node: NodeID(0), localGPUs: Array(0..<8)),
@@ -96,6 +102,7 @@ final class RecordingTests: XCTestCase {
             "run", "job", "name", "submit_s", "first_start_s", "finish_s", "gpus", "gpu_type", "model",
             "queue_delay_s", "jct_s", "run_time_s", "preemptions", "mean_iteration_s", "comm_fraction",
             "user", "migrations", "resizes", "restarts", "overhead_s", "overhead_gpu_s", "isolated_s", "rho",
+            "failures", "lost_s", "lost_gpu_s",
         ].map(SQLCell.text))
     }
 
@@ -140,10 +147,10 @@ final class RecordingTests: XCTestCase {
         XCTAssertEqual(jobs, [
             [.integer(id), .integer(0), .text("resnet-a"), .real(1.5), .real(2), .real(12.25), .integer(4),
              .text("A100"), .text("resnet50"), .real(0.5), .real(10.75), .real(10.25), .integer(0), .real(0.125), .real(0.25),
-             .null, .integer(0), .integer(0), .integer(0), .real(0), .real(0), .null, .null],
+             .null, .integer(0), .integer(0), .integer(0), .real(0), .real(0), .null, .null, .integer(0), .real(0), .real(0)],
             [.integer(id), .integer(1), .text("bert-b"), .real(3), .real(5), .null, .integer(8),
              .text("V100"), .null, .real(2), .null, .real(4.5), .integer(1), .null, .null,
-             .null, .integer(0), .integer(0), .integer(0), .real(0), .real(0), .null, .null],
+             .null, .integer(0), .integer(0), .integer(0), .real(0), .real(0), .null, .null, .integer(2), .real(1.25), .real(10)],
         ])
         // Insertion order is the RunResult order (job 1's interval closed first), not sorted by job.
         let allocations = try sink.rawRows("SELECT * FROM allocations ORDER BY rowid")

@@ -747,4 +747,65 @@ final class ScenarioLoaderTests: XCTestCase {
         try assertError(base + "  interval: 60\n", line: at + 3, field: "checkpoint.interval",
                         contains: ["unknown field 'interval'", "write_gbps, read_gbps"])
     }
+
+    // MARK: - failures:
+
+    // Without the section there are no failures; with it the loader builds the engine's model from the distributions
+    // (a plain number is a constant), seeded with the run's master seed, and takes the interval from `checkpoint:`.
+    func testFailuresSectionBuildsTheModel() throws {
+        XCTAssertNil(try ScenarioLoader.load(path: try write(Self.good)).failures)
+        let text = Self.good + """
+            checkpoint:
+              write_gbps: 2
+              read_gbps: 4
+              interval_s: 1800
+            failures:
+              node: {mtbf_h: {exponential: {mean: 2000}}, repair_h: {lognormal: {mu: 1.0, sigma: 0.5}}}
+              gpu:
+                mtbf_h: 10000
+                repair_h: {uniform: {low: 0, high: 8}}
+
+            """
+        let s = try ScenarioLoader.load(path: try write(text))
+        XCTAssertEqual(s.failures, FailureModel(
+            node: FailureProcess(timeBetweenFailuresHours: .exponential(mean: 2000), repairHours: .lognormal(mu: 1, sigma: 0.5)),
+            gpu: FailureProcess(timeBetweenFailuresHours: .constant(10000), repairHours: .uniform(low: 0, high: 8)),
+            seed: 7, checkpointIntervalSeconds: 1800))
+        let reseeded = try ScenarioLoader.load(path: try write(text), seed: 99)
+        XCTAssertEqual(reseeded.failures?.seed, 99)
+        // Only node failures, no checkpoint section: no interval.
+        let nodeOnly = try ScenarioLoader.load(path: try write(Self.good + "failures:\n  node: {mtbf_h: 100, repair_h: 2}\n"))
+        XCTAssertEqual(nodeOnly.failures?.gpu, nil)
+        XCTAssertEqual(nodeOnly.failures?.checkpointIntervalSeconds, nil)
+        XCTAssertEqual(nodeOnly.failures?.node?.timeBetweenFailuresHours, .constant(100))
+        // It runs: the scenario's simulation has the failure processes.
+        let r = try nodeOnly.makeSimulation(options: SimulationOptions(checkInvariants: true)).run()
+        XCTAssertEqual(r.unfinishedJobs, [])
+    }
+
+    // Bad distributions, non-positive times between failures, negative repairs, an empty section, unknown keys and a
+    // bad interval are located errors.
+    func testFailuresSectionErrors() throws {
+        let base = Self.good + "failures:\n  node:\n    mtbf_h: 100\n    repair_h: 2\n"
+        let at = (line(of: "failures:", in: base) ?? 0)
+        try assertError(edit(base, "mtbf_h: 100", ["mtbf_h: -5"]), line: at + 2, field: "failures.node.mtbf_h",
+                        contains: ["expected hours > 0, got -5"])
+        try assertError(edit(base, "mtbf_h: 100", ["mtbf_h: 0"]), line: at + 2, field: "failures.node.mtbf_h",
+                        contains: ["expected hours > 0, got 0"])
+        try assertError(edit(base, "repair_h: 2", ["repair_h: -1"]), line: at + 3, field: "failures.node.repair_h",
+                        contains: ["expected hours >= 0, got -1"])
+        try assertError(edit(base, "mtbf_h: 100", ["mtbf_h: {exponential: {mean: -3}}"]), line: at + 2,
+                        field: "failures.node.mtbf_h.exponential", contains: ["mean must be a finite number > 0"])
+        try assertError(edit(base, "mtbf_h: 100", ["mtbf_h: {poisson: {mean: 3}}"]), line: at + 2, field: "failures.node.mtbf_h.poisson",
+                        contains: ["unknown field 'poisson'"])
+        try assertError(edit(base, "repair_h: 2", ["repair_h: {uniform: {low: -1, high: 2}}"]), line: at + 3,
+                        field: "failures.node.repair_h", contains: ["low >= 0, got -1"])
+        try assertError(drop(base, "repair_h"), line: at + 1, field: "failures.node.repair_h", contains: ["missing required field"])
+        try assertError(base + "  rack: {mtbf_h: 1, repair_h: 1}\n", line: at + 4, field: "failures.rack",
+                        contains: ["unknown field 'rack'", "node, gpu"])
+        try assertError(Self.good + "failures: {}\n", line: line(of: "failures:", in: Self.good + "failures: {}\n"), field: "failures",
+                        contains: ["expected at least one of 'node' or 'gpu'"])
+        let ck = base + "checkpoint:\n  write_gbps: 2\n  read_gbps: 4\n  interval_s: 0\n"
+        try assertError(ck, line: line(of: "interval_s", in: ck), field: "checkpoint.interval_s", contains: ["expected a number > 0, got 0"])
+    }
 }

@@ -11,6 +11,28 @@ final class PlacementTests: XCTestCase {
     }
     private func raw(_ g: [GPUID]?) -> [Int]? { g?.map(\.index) }
 
+    // Down GPUs never look free: every strategy and the planner skip them, and their nodes count only the GPUs up.
+    func testEveryStrategySkipsDownGPUs() throws {
+        let topo = ClusterFixtures.microCluster(racks: 2, nodesPerRack: 2)  // 16 GPUs, 4 per node
+        var c = cluster(topo, busy: [0])
+        try c.markDown([1, 2, 5, 8, 9, 10, 11].map(GPUID.init))  // node2 wholly down
+        let all = GPUTypeMask.all(topo)
+        let down = Set([1, 2, 5, 8, 9, 10, 11])
+        for strategy in everyPlacement {
+            for count in 1...8 {
+                let chosen = try XCTUnwrap(strategy.choose(count: count, types: all, in: c), "\(type(of: strategy)) \(count)")
+                XCTAssertEqual(chosen.count, count)
+                XCTAssertTrue(chosen.allSatisfy { !down.contains($0.index) && $0.index != 0 }, "\(type(of: strategy)) \(count): \(chosen)")
+            }
+            XCTAssertNil(strategy.choose(count: 9, types: all, in: c), "\(type(of: strategy)): only 8 GPUs are free")
+            var planner = PlacementPlanner(cluster: c, strategy: strategy)
+            XCTAssertEqual(planner.freeGPUs(in: all), 8)
+            XCTAssertNil(planner.place(JobID(1), count: 9, types: all))
+        }
+        XCTAssertEqual(raw(FirstFitPlacement().choose(count: 3, types: all, in: c)), [3, 4, 6])
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 4, types: all, in: c)), [12, 13, 14, 15])
+    }
+
     // First fit takes the lowest-numbered free GPUs, across nodes.
     func testFirstFitPicksLowestFree() {
         let topo = ClusterFixtures.microCluster(nodesPerRack: 2)

@@ -9,11 +9,11 @@ import Workload
 public func makeSimulation(
     jobs: [JobSpec], topology: Topology, policy: any SchedulingPolicy = FIFOPolicy(),
     placement: any PlacementStrategy = FirstFitPlacement(), observers: [any SimulationObserver] = [],
-    interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions()
+    interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions(), failures: FailureModel? = nil
 ) -> Simulation {
     let sim = Simulation(
         topology: topology, jobs: jobs, policy: policy, placement: placement, interconnect: interconnect, costs: costs,
-        options: SimulationOptions(checkInvariants: true))
+        failures: failures, options: SimulationOptions(checkInvariants: true))
     sim.observers = observers
     return sim
 }
@@ -22,10 +22,10 @@ public func makeSimulation(
 public func simulate(
     jobs: [JobSpec], topology: Topology, policy: any SchedulingPolicy = FIFOPolicy(),
     placement: any PlacementStrategy = FirstFitPlacement(), observers: [any SimulationObserver] = [],
-    interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions()
+    interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions(), failures: FailureModel? = nil
 ) throws -> RunResult {
     try makeSimulation(jobs: jobs, topology: topology, policy: policy, placement: placement, observers: observers,
-                       interconnect: interconnect, costs: costs).run()
+                       interconnect: interconnect, costs: costs, failures: failures).run()
 }
 
 /// Every policy of the catalog with default parameters, by name (what property and determinism tests iterate).
