@@ -18,6 +18,7 @@ extension Simulation {
     /// - Complexity: O(GPUs + jobs); called after every event in checked builds only.
     public func invariantViolation() -> String? {
         if let problem = cluster.invariantViolation() { return problem }
+        if !startsAwaitingSpeed.isEmpty { return "\(startsAwaitingSpeed) started without a speed after the event" }
         if let problem = failureInvariantViolation() { return problem }
         var held = 0
         var gpuSeconds = 0.0

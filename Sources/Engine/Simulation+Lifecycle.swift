@@ -32,11 +32,26 @@ extension Simulation {
     }
 
     /// Makes a job that holds its GPUs run: registers it with the speed model, sets its speed and schedules
-    /// its completion; re-rates the jobs whose speed its communication changed.
+    /// its completion; re-rates the jobs whose speed its communication changed. With a speed model that defers
+    /// updates, the speed and completion wait for the flush at the end of the event (`flushThroughput`).
     func beginRunning(_ id: JobID) {
         let i = id.index
         transition(id, to: .running)
         let others = throughput.attach(jobs[i].spec, on: jobs[i].gpus)
+        if deferredUpdates {
+            progress.entries[i].since = clock.now
+            awaitingSpeed[i] = true
+            startsAwaitingSpeed.append(id)
+            return
+        }
+        scheduleRunning(id)
+        for other in others { rerate(other) }
+    }
+
+    /// Sets a running job's speed and schedules its completion (the second half of `beginRunning`).
+    func scheduleRunning(_ id: JobID) {
+        let i = id.index
+        awaitingSpeed[i] = false
         setSpeed(i)
         progress.entries[i].since = clock.now
         epoch[i] &+= 1
@@ -44,13 +59,44 @@ extension Simulation {
         jobs[i].expectedEnd = end
         running.insert(id, at: runningPosition(of: id))
         events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
-        for other in others { rerate(other) }
+    }
+
+    /// Gives every job started during this event its speed and re-rates every job whose flows changed, after one
+    /// re-solve of the fabric for all of the event's starts and stops; in ascending JobID order.
+    func flushThroughput() {
+        guard deferredUpdates else { return }
+        let changed = throughput.flush()
+        guard !changed.isEmpty || !startsAwaitingSpeed.isEmpty else { return }
+        startsAwaitingSpeed.sort()
+        var a = 0, c = 0
+        while a < startsAwaitingSpeed.count || c < changed.count {
+            let id: JobID
+            if c == changed.count || (a < startsAwaitingSpeed.count && startsAwaitingSpeed[a] <= changed[c]) {
+                id = startsAwaitingSpeed[a]
+                a += 1
+                if c < changed.count && changed[c] == id { c += 1 }
+            } else {
+                id = changed[c]
+                c += 1
+            }
+            // A job started and stopped within the event is neither waiting for a speed nor running.
+            if awaitingSpeed[id.index] { scheduleRunning(id) } else { rerate(id) }
+        }
+        startsAwaitingSpeed.removeAll(keepingCapacity: true)
     }
 
     /// Stops a running job's progress: brings its work up to date, takes it off the running list and out of the
     /// speed model (re-rating the jobs that shared links with it), and cancels its completion.
     func stopProgress(_ id: JobID) {
         let i = id.index
+        if awaitingSpeed[i] {
+            // Started during this event and stopped before it ended: no progress, not on the running list.
+            awaitingSpeed[i] = false
+            startsAwaitingSpeed.removeAll { $0 == id }
+            epoch[i] &+= 1
+            _ = throughput.detach(id)
+            return
+        }
         settleProgress(i)
         running.remove(at: runningPosition(of: id))  // before expectedEnd, its sort key, is cleared
         jobs[i].expectedEnd = nil

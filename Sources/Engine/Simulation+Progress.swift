@@ -26,7 +26,7 @@ extension Simulation {
     /// Re-derives a running job's speed after the flows on its links changed, and moves its completion.
     func rerate(_ id: JobID) {
         let i = id.index
-        guard jobs[i].state == .running else { return }
+        guard jobs[i].state == .running && !awaitingSpeed[i] else { return }
         settleProgress(i)
         setSpeed(i)
         running.remove(at: runningPosition(of: id))  // keyed by the old expected end

@@ -113,6 +113,11 @@ public final class Simulation {
     var timerGeneration: UInt32 = 0
     /// Decision validation scratch: see `RoundOverlay`.
     var overlay: RoundOverlay
+    /// Whether the speed model defers re-solves to `flushThroughput()` at the end of each event.
+    let deferredUpdates: Bool
+    /// Jobs started during the current event whose speed waits for the flush, and the same as a flag by JobID.
+    var startsAwaitingSpeed: [JobID] = []
+    var awaitingSpeed: [Bool]
     /// The current round's validated decisions (a buffer reused across rounds).
     var plan: [ValidatedDecision] = []
 
@@ -168,6 +173,8 @@ public final class Simulation {
         self.placement = placement
         self.throughput = throughput
         self.oracle = ThroughputOracle(model: throughput, topology: topology)
+        self.deferredUpdates = throughput.defersUpdates
+        self.awaitingSpeed = Array(repeating: false, count: specs.count)
         self.costs = costs
         self.costsAreFree = costs is FreeTransitions
         self.skipsIdleRounds = type(of: policy).onlyStartsWaitingJobs
@@ -265,6 +272,7 @@ public final class Simulation {
             repair(target)
             requestRound()
         }
+        flushThroughput()
         recorder.sample(UtilizationSample(
             time: clock.now, busyGPUs: cluster.busyGPUs, queuedJobs: queue.count, runningJobs: running.count + transitioningCount))
         if options.checkInvariants, let problem = invariantViolation() {

@@ -77,6 +77,8 @@ public struct FlowNetwork: Sendable {
     private var linkStamp: [UInt32]
     private var flowStamp: [UInt32] = []
     private var generation: UInt32 = 0
+    /// Links touched by deferred changes since the last re-solve.
+    private var pendingTouched: [Int32] = []
     private var solver: MaxMinSolver
     // Reused buffers.
     private var queue: [Int32] = []
@@ -146,7 +148,11 @@ public struct FlowNetwork: Sendable {
 
     /// Adds flows and re-solves the components they join; returns their IDs and every rate that changed.
     /// - Complexity: O(Σ|P| of the new flows) plus one re-solve of each touched component (`MaxMinSolver`).
-    public mutating func add(_ demands: [FlowDemand]) -> FlowUpdate {
+    public mutating func add(_ demands: [FlowDemand]) -> FlowUpdate { add(demands, deferResolve: false) }
+
+    /// Adds flows; with `deferResolve`, only records the links they touch for a later `resolvePending()` (their
+    /// rates are NaN until then, and the update reports no changes).
+    public mutating func add(_ demands: [FlowDemand], deferResolve: Bool) -> FlowUpdate {
         var added: [FlowID] = []
         added.reserveCapacity(demands.count)
         var touched: [Int32] = []
@@ -182,6 +188,10 @@ public struct FlowNetwork: Sendable {
             added.append(FlowID(Int(f)))
             newFlows.append(f)
         }
+        if deferResolve {
+            pendingTouched += touched
+            return FlowUpdate(added: added, changed: [], resolvedFlows: 0, resolvedComponents: 0)
+        }
         var update = resolve(touched: touched)
         update.added = added
         // Flows with no links are in no component; report them as changed with the rest of the new flows.
@@ -201,7 +211,10 @@ public struct FlowNetwork: Sendable {
         return list.count
     }
 
-    public mutating func remove(_ ids: [FlowID]) -> FlowUpdate {
+    public mutating func remove(_ ids: [FlowID]) -> FlowUpdate { remove(ids, deferResolve: false) }
+
+    /// Removes active flows; with `deferResolve`, only records the links they leave for a later `resolvePending()`.
+    public mutating func remove(_ ids: [FlowID], deferResolve: Bool) -> FlowUpdate {
         var touched: [Int32] = []
         for id in ids {
             let f = id.raw
@@ -219,6 +232,22 @@ public struct FlowNetwork: Sendable {
             active -= 1
             freeSlots.append(f)
         }
+        if deferResolve {
+            pendingTouched += touched
+            return FlowUpdate(added: [], changed: [], resolvedFlows: 0, resolvedComponents: 0)
+        }
+        return resolve(touched: touched)
+    }
+
+    /// Whether deferred additions or removals wait for `resolvePending()`.
+    public var hasPendingChanges: Bool { !pendingTouched.isEmpty }
+
+    /// Re-solves once every component that deferred additions and removals touched, and returns every rate that
+    /// changed (new flows included): a batch of changes costs one solve per component instead of one per change.
+    public mutating func resolvePending() -> FlowUpdate {
+        guard !pendingTouched.isEmpty else { return FlowUpdate(added: [], changed: [], resolvedFlows: 0, resolvedComponents: 0) }
+        let touched = pendingTouched
+        pendingTouched.removeAll(keepingCapacity: true)
         return resolve(touched: touched)
     }
 

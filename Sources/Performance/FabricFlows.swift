@@ -17,13 +17,14 @@ struct FabricFlows {
         self.jobFlows = Array(repeating: [], count: jobCount)
     }
 
-    /// Registers `job`'s all-reduce on `gpus`; returns the other running jobs whose rates changed.
+    /// Registers `job`'s all-reduce on `gpus`; returns the other running jobs whose rates changed (none when
+    /// `deferResolve`: the re-solve waits for `resolvePending()`).
     /// - Complexity: the size of the connected components the new flows join.
-    mutating func start(_ job: JobID, on gpus: [GPUID], bytes: Double) -> [JobID] {
+    mutating func start(_ job: JobID, on gpus: [GPUID], bytes: Double, deferResolve: Bool = false) -> [JobID] {
         let plan = AllReducePlan(gpus: gpus, bytes: bytes, graph: model.graph, options: model.collectives)
         plans[job.index] = plan
         guard !plan.flows.isEmpty else { return [] }
-        let update = flows.add(plan.flows.map { FlowDemand(path: $0.path) })
+        let update = flows.add(plan.flows.map { FlowDemand(path: $0.path) }, deferResolve: deferResolve)
         jobFlows[job.index] = update.added
         for f in update.added {
             if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
@@ -32,8 +33,8 @@ struct FabricFlows {
         return owners(of: update.changed, except: job)
     }
 
-    /// Removes `job`'s flows; returns the running jobs whose rates changed.
-    mutating func stop(_ job: JobID) -> [JobID] {
+    /// Removes `job`'s flows; returns the running jobs whose rates changed (none when `deferResolve`).
+    mutating func stop(_ job: JobID, deferResolve: Bool = false) -> [JobID] {
         plans[job.index] = nil
         let ids = jobFlows[job.index]
         jobFlows[job.index] = []
@@ -41,8 +42,14 @@ struct FabricFlows {
         for f in ids { flowOwner[f.index] = -1 }
         // NOTE: the removal is its own statement: as an argument of `owners` (a method on self) it would run while
         // a copy of self is held, and copy every flow array of the fabric.
-        let update = flows.remove(ids)
+        let update = flows.remove(ids, deferResolve: deferResolve)
         return owners(of: update.changed, except: job)
+    }
+
+    /// Re-solves what deferred starts and stops touched; returns the attached jobs whose rates changed, ascending.
+    mutating func resolvePending() -> [JobID] {
+        let update = flows.resolvePending()
+        return owners(of: update.changed, except: JobID(-1))
     }
 
     /// The all-reduce time of a running job at the current rates.

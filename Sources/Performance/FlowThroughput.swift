@@ -67,12 +67,17 @@ public final class FlowThroughput: ThroughputModel {
                         step: StepTimeModel.overlap(compute: c, communication: comm, gamma: gamma(m)))
     }
 
+    // Starts and stops are deferred: the engine flushes once per event (see `ThroughputModel.defersUpdates`).
+    public var defersUpdates: Bool { true }
+
     public func attach(_ job: JobSpec, on gpus: [GPUID]) -> [JobID] {
         guard let m = job.model else { return [] }
-        return fabric.start(job.id, on: gpus, bytes: ModelZoo.all[m].gradientBytes)
+        return fabric.start(job.id, on: gpus, bytes: ModelZoo.all[m].gradientBytes, deferResolve: true)
     }
 
-    public func detach(_ job: JobID) -> [JobID] { fabric.stop(job) }
+    public func detach(_ job: JobID) -> [JobID] { fabric.stop(job, deferResolve: true) }
+
+    public func flush() -> [JobID] { fabric.resolvePending() }
 
     public func currentStep(of job: JobSpec, on gpus: [GPUID]) -> StepEstimate {
         guard let m = job.model else { return estimate(of: job, gpuCount: gpus.count, compute: 0, communication: 0, step: 0) }

@@ -30,6 +30,13 @@ public protocol ThroughputModel: AnyObject {
     func detach(_ job: JobID) -> [JobID]
     /// The current iteration of an attached `job` on `gpus`, given every other attached job.
     func currentStep(of job: JobSpec, on gpus: [GPUID]) -> StepEstimate
+    /// Whether `attach` and `detach` defer the re-solve of shared links to `flush()`: then they return no jobs, an
+    /// attached job's `currentStep` is valid only after the next flush, and the engine flushes once per event, so a
+    /// round that preempts and starts many jobs re-solves the fabric once instead of once per change.
+    var defersUpdates: Bool { get }
+    /// Applies the deferred attaches and detaches; returns every attached job whose speed changed, ascending
+    /// (jobs attached since the last flush included only when their speed depends on others).
+    func flush() -> [JobID]
     /// Simulated time between link-utilization samples, or nil when the model has no links to sample.
     var linkSampleInterval: SimTime? { get }
     /// The busiest links now, busiest first (empty when the model has no links).
@@ -54,6 +61,11 @@ public struct LinkUtilization: Sendable, Equatable {
 }
 
 extension ThroughputModel {
+    /// Models whose speeds do not depend on each other apply every change at once.
+    public var defersUpdates: Bool { false }
+    /// Nothing is ever deferred.
+    public func flush() -> [JobID] { [] }
+
     /// The estimate whose work rate follows from `step` for `job` on `gpuCount` GPUs.
     @inlinable public func estimate(
         of job: JobSpec, gpuCount: Int, compute: Double, communication: Double, step: Double

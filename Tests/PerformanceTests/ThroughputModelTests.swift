@@ -72,7 +72,8 @@ final class ThroughputModelTests: XCTestCase {
     }
 
     // The flow model: alone, a job's current step is its isolated step; a second job sharing its links slows it,
-    // and detaching the second restores it; one GPU has no communication.
+    // and detaching the second restores it; one GPU has no communication. Attaches and detaches take effect at
+    // the next flush (the engine flushes once per event).
     func testFlowModelAttachDetach() {
         let pcie4 = NodeTemplateCatalog.named("pcie-4gpu")!
         let topo = ClusterFixtures.topology(nodesPerRack: [Array(repeating: pcie4, count: 2)])
@@ -83,11 +84,22 @@ final class ThroughputModelTests: XCTestCase {
             interconnect: Interconnect(graph: LinkGraph(topology: topo, spec: FabricSpec(oversubscription: 1))),
             jobs: [a, b], referenceNodes: [0, 0])
         let aGPUs = [GPUID(0), GPUID(4)], bGPUs = [GPUID(1), GPUID(5)]  // both cross the same two NICs
+        // Changes are deferred until a flush, which reports every job whose flows' rates changed (new ones included).
+        XCTAssertTrue(flow.defersUpdates)
         XCTAssertEqual(flow.attach(a, on: aGPUs), [])
+        XCTAssertEqual(flow.flush(), [JobID(0)])
         XCTAssertEqual(flow.currentStep(of: a, on: aGPUs), flow.isolatedStep(of: a, on: aGPUs))
-        XCTAssertEqual(flow.attach(b, on: bGPUs), [JobID(0)])
+        XCTAssertEqual(flow.attach(b, on: bGPUs), [])
+        XCTAssertEqual(flow.flush(), [JobID(0), JobID(1)])
         XCTAssertGreaterThan(flow.currentStep(of: a, on: aGPUs).communication, flow.isolatedStep(of: a, on: aGPUs).communication)
-        XCTAssertEqual(flow.detach(JobID(1)), [JobID(0)])
+        XCTAssertEqual(flow.detach(JobID(1)), [])
+        XCTAssertEqual(flow.flush(), [JobID(0)])
+        XCTAssertEqual(flow.currentStep(of: a, on: aGPUs), flow.isolatedStep(of: a, on: aGPUs))
+        XCTAssertEqual(flow.flush(), [], "nothing pending")
+        // A start and a stop within one batch cost one re-solve and leave the rates as they were.
+        _ = flow.attach(b, on: bGPUs)
+        _ = flow.detach(JobID(1))
+        XCTAssertEqual(flow.flush(), [])
         XCTAssertEqual(flow.currentStep(of: a, on: aGPUs), flow.isolatedStep(of: a, on: aGPUs))
         XCTAssertEqual(flow.isolatedStep(of: a, on: [GPUID(2)]).communication, 0)
     }
