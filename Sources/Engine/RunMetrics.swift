@@ -41,24 +41,44 @@ public enum RunMetrics {
 
         /// Derives the inputs from job outcomes and the run's failure totals.
         public init(jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int, failureEvents: Int = 0, downGPUSeconds: Double = 0) {
-            let done = jobs.filter { $0.finish != nil }
-            let firstSubmit = jobs.map(\.submit).min() ?? .zero
-            let lastFinish = done.compactMap(\.finish).max() ?? firstSubmit
+            // One pass over the outcomes (they are large: filtering or mapping them copies each one); sums run in
+            // job order, as they always did, so every value is bit-identical to the former per-metric passes.
+            var jcts: [Double] = [], delays: [Double] = [], rhos: [Double] = []
+            var firstSubmit: SimTime?
+            var lastFinish: SimTime?
+            var completed = 0, preemptions = 0, migrations = 0, restarts = 0, kills = 0
+            var overhead = 0.0, lost = 0.0
+            for i in jobs.indices {
+                firstSubmit = min(firstSubmit ?? jobs[i].submit, jobs[i].submit)
+                preemptions += jobs[i].preemptions
+                migrations += jobs[i].migrations
+                restarts += jobs[i].restarts
+                overhead += jobs[i].overheadGPUSeconds
+                kills += jobs[i].failures
+                lost += jobs[i].lostGPUSeconds
+                guard let finish = jobs[i].finish else { continue }
+                completed += 1
+                lastFinish = max(lastFinish ?? finish, finish)
+                jcts.append((finish - jobs[i].submit).seconds)
+                if let start = jobs[i].firstStart { delays.append((start - jobs[i].submit).seconds) }
+                if let rho = jobs[i].rho { rhos.append(rho) }
+            }
+            let first = firstSubmit ?? .zero
             self.jobCount = jobs.count
-            self.completedCount = done.count
-            self.sortedJCTs = done.compactMap(\.jctSeconds).sorted()
-            self.sortedQueueingDelays = done.compactMap(\.queueingDelaySeconds).sorted()
-            self.makespanSeconds = (lastFinish - firstSubmit).seconds
+            self.completedCount = completed
+            self.sortedJCTs = jcts.sorted()
+            self.sortedQueueingDelays = delays.sorted()
+            self.makespanSeconds = ((lastFinish ?? first) - first).seconds
             self.busyGPUSeconds = busyGPUSeconds
             self.clusterGPUs = clusterGPUs
-            self.preemptions = jobs.reduce(0) { $0 + $1.preemptions }
-            self.migrations = jobs.reduce(0) { $0 + $1.migrations }
-            self.restarts = jobs.reduce(0) { $0 + $1.restarts }
-            self.overheadGPUSeconds = jobs.reduce(0) { $0 + $1.overheadGPUSeconds }
-            self.sortedRhos = done.compactMap(\.rho).sorted()
+            self.preemptions = preemptions
+            self.migrations = migrations
+            self.restarts = restarts
+            self.overheadGPUSeconds = overhead
+            self.sortedRhos = rhos.sorted()
             self.failureEvents = failureEvents
-            self.jobKills = jobs.reduce(0) { $0 + $1.failures }
-            self.lostGPUSeconds = jobs.reduce(0) { $0 + $1.lostGPUSeconds }
+            self.jobKills = kills
+            self.lostGPUSeconds = lost
             self.downGPUSeconds = downGPUSeconds
         }
     }

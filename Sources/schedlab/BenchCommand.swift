@@ -27,6 +27,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Master seed of the generated workload.")
     var seed: UInt64 = 1
 
+    @Option(help: "Run only these policies' rows (comma-separated, e.g. fifo,backfill; default: all).")
+    var only = ""
+
     func run() throws {
         // 1,024 GPUs: 128 DGX-A100-like nodes in 8 racks of 16.
         let template = NodeTemplateCatalog.named("dgx-a100")!
@@ -55,7 +58,7 @@ struct BenchCommand: ParsableCommand {
             ("fifo", false, false), ("fifo", true, false), ("backfill", false, false), ("backfill", true, false),
             ("fifo", false, true), ("backfill", false, true), ("tiresias", false, false), ("tiresias", false, true),
         ]
-        for v in variants {
+        for v in variants where only.isEmpty || only.split(separator: ",").contains(where: { $0 == v.policy }) {
             // The preemptive rows: Tiresias' LAS preempts and restarts jobs throughout (with the network model, every
             // preemption and restart also re-solves the fabric).
             let policy = try PolicyCatalog.entry(v.policy)!.make(nil)
