@@ -131,6 +131,22 @@ final class CLITests: SchedLabProcessTestCase {
         }
     }
 
+    // `run --variant` applies the variant's overrides (recorded with the run); an unknown variant, or a variant that
+    // does not load, is bad input: `check` reports it too, naming the variant.
+    func testVariantsRunAndAreChecked() throws {
+        let scenario = try write(Self.tiny + "variants:\n  short: [policy.name=sjf]\n  broken: [policy.name=lifo]\n", to: "v.yaml")
+        let db = dir.appendingPathComponent("runs.sqlite").path
+        let ok = try schedlab("run", scenario, "--db", db, "--variant", "short", "--quiet")
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        XCTAssertEqual(try query(db, "SELECT policy FROM runs"), [["sjf"]])
+        let unknown = try schedlab("run", scenario, "--no-db", "--variant", "long")
+        XCTAssertEqual(unknown.status, 2, unknown.stderr)
+        XCTAssertTrue(unknown.stderr.contains("no variant 'long'; expected one of: broken, short"), unknown.stderr)
+        let check = try schedlab("check", scenario)
+        XCTAssertEqual(check.status, 2, check.stderr)
+        XCTAssertTrue(check.stderr.contains("unknown policy 'lifo'") && check.stderr.contains("(in variant 'broken')"), check.stderr)
+    }
+
     func testBadPolicyOverrideExitsTwoAndWritesNothing() throws {
         let scenario = try write(Self.tiny, to: "tiny.yaml")
         let db = dir.appendingPathComponent("runs.sqlite").path
