@@ -4,13 +4,15 @@
 //
 // Modules, each depending only on modules listed above it (add a new one as a line where its dependencies allow):
 //   SimKernel     simulated time (integer ns), the event queue
+//   CGSL          GSL (libgsl-dev) through pkg-config, with a shim for its C globals
 //   SimRandom     seeded GSL random streams and distributions, one named stream per purpose
 //   ClusterModel  GPU types, node templates, topology, allocation state, measured hardware profiles (plain data)
 //   Models        the model zoo and the closed-form α–β step formulas
 //   Workload      jobs, synthetic arrivals, trace reading and import, strictly decoded mappings
 //   Network       the interconnect: link graph, max-min fair flows, collectives as flows
 //   Performance   one throughput model (α–β or flow-level) and the oracle policies ask
-//   Optimization  linear programs solved with GLPK's simplex (CGLPK): validated inputs, typed errors
+//   CGLPK         GLPK (libglpk-dev), linked by name: Debian ships no pkg-config file for it
+//   Optimization  linear programs solved with GLPK's simplex: validated inputs, typed errors
 //   Scheduling    the policy protocol, snapshot, decisions, policies and placement strategies
 //   Engine        the simulation loop, job lifecycle and transitions, run results and summary metrics
 //   Recording     the SQLite results database and its schema migrations
