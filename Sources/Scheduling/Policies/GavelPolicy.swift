@@ -37,9 +37,10 @@ import Workload
 /// what it sees each call). Pairs (j,t) are taken in decreasing priority (then JobID, then type index); a job is
 /// assigned to the first pair whose type still has enough GPUs. Pairs with X[j,t] = 0 follow, jobs with the least
 /// received time first, so GPUs are not left idle when a job could use them. A running job assigned its current
-/// type keeps its GPUs; one assigned another type migrates; one not assigned is preempted. A preempted job's GPUs
-/// are not reused in the same call (a timed checkpoint keeps them held, and a policy cannot tell): starts that need
-/// them follow 1 ns later, in a follow-up call the policy asks for. The policy asks to be woken at the next
+/// type keeps its GPUs; one assigned another type migrates; one not assigned is preempted. A free preemption's GPUs
+/// are reused in the same call; a preemption that checkpoints keeps them held until it ends
+/// (`ClusterSnapshot.preemptionFreesGPUsAtOnce`), and the starts that need them follow 1 ns later, in a follow-up
+/// call the policy asks for. The policy asks to be woken at the next
 /// boundary unless that round could change nothing (nobody waits and every job runs on a type holding all of its
 /// allocation, X = 1): the next arrival or completion then starts a round if a boundary has passed. Between boundaries (arrivals, completions) it never preempts; with `fill_idle` it
 /// starts waiting jobs on free GPUs (least received time first, on their highest-X, then fastest, type).
@@ -559,9 +560,9 @@ public struct GavelPolicy: SchedulingPolicy {
         }
 
         // Realize: preemptions first, then migrations (each onto GPUs already free when it is applied), then starts.
-        // GPUs of a preempted job are not reused in the same call: a preemption that costs time (a checkpoint)
-        // keeps them held until it ends, and the policy cannot tell. Starts that need them are deferred to a
-        // follow-up call 1 ns later, when free preemptions have released them.
+        // A free preemption releases its GPUs for this call's migrations and starts; one that checkpoints keeps them
+        // until the checkpoint ends (the snapshot says which), and the starts that need them are deferred to a
+        // follow-up call 1 ns later.
         var decisions: [SchedulingDecision] = []
         var migrants: [(JobID, Int)] = []
         var starts: [(JobID, Int)] = []
@@ -575,7 +576,7 @@ public struct GavelPolicy: SchedulingPolicy {
                     if !stays { migrants.append((j, a)) }
                 } else {
                     decisions.append(.preempt(j))
-                    preempted = true
+                    if s.preemptionFreesGPUsAtOnce(j) { planner.release(st.gpus, of: j) } else { preempted = true }
                 }
             } else if st.state.isWaiting, let a = assigned[row] {
                 starts.append((j, a))
@@ -596,7 +597,7 @@ public struct GavelPolicy: SchedulingPolicy {
                 // A cycle (jobs swapping types): one is preempted and started on its new type in the follow-up.
                 let (j, t) = rest.removeFirst()
                 decisions.append(.preempt(j))
-                preempted = true
+                if s.preemptionFreesGPUsAtOnce(j) { planner.release(s[j].gpus, of: j) } else { preempted = true }
                 starts.append((j, t))
             }
             pending = rest
