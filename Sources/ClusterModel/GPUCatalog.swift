@@ -1,6 +1,7 @@
 /// The GPU types SchedLab knows, by catalog name.
 ///
-/// Peak numbers are vendor datasheet figures as collected in shared/notes/models-and-hardware.md §2.1.
+/// Peak numbers are vendor datasheet figures (NVIDIA's A100, H100, V100, T4 and L4 datasheets); each entry names its
+/// source in `schedlab info gpus`.
 /// Host-link figures are achievable PCIe rates [derived]: Gen3 x16 ≈ 12, Gen4 ≈ 25, Gen5 ≈ 50 GB/s per
 /// direction (line rates 15.75 / 31.5 / 63 GB/s at 128b/130b, less protocol overhead).
 public enum GPUCatalog {

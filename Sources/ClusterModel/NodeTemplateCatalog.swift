@@ -1,6 +1,7 @@
 /// The node templates SchedLab ships, by catalog name.
 ///
-/// Bandwidths are *achievable* NCCL figures, not line rates (shared/notes/models-and-hardware.md §2.2–2.3).
+/// Bandwidths are *achievable* NCCL figures, not line rates (all-reduce bus bandwidth as NVIDIA/nccl-tests reports it:
+/// issue 175 for 8× A100 on NVSwitch, issue 212 for H100, issues 29 and 290 and NVIDIA/nccl issue 1048 per NIC).
 /// Per-step latencies α are defaults to be calibrated by the hardware backend: the notes give all-reduce
 /// small-message floors of ~10–20 µs inside an NVLink node and ~20–40 µs across IB [unverified], which a
 /// ring of 8 spends over 2(n−1) = 14 steps, hence ≈1 µs and ≈2.5 µs per step here [derived].

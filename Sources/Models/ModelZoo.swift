@@ -1,7 +1,7 @@
 /// The built-in model zoo.
 ///
 /// Compute times are per-iteration seconds at the reference per-GPU batch, taken from public measurements
-/// (shared/notes/models-and-hardware.md §3–4). Gradient bytes are parameters × 4 (fp32 gradients, as
+/// (each model's source is given beside it and in `schedlab info models`). Gradient bytes are parameters × 4 (fp32 gradients, as
 /// PyTorch DDP all-reduces them even under AMP) unless stated. Memory footprints are estimates [derived]
 /// used only to keep a model off GPUs that are obviously too small.
 public enum ModelZoo {

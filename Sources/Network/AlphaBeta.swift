@@ -2,7 +2,8 @@
 
 /// Closed-form α–β times of all-reduce algorithms: the fast path when a job shares no link, and the test oracle.
 ///
-/// Notation (shared/notes/models-and-hardware.md §1.3): n ranks, S bytes per rank, α per-step latency, B per-rank
+/// Notation (Thakur, Rabenseifner and Gropp, "Optimization of Collective Communication Operations in MPICH",
+/// IJHPCA 19(1), 2005; NVIDIA/nccl-tests, doc/PERFORMANCE.md): n ranks, S bytes per rank, α per-step latency, B per-rank
 /// unidirectional bandwidth. B is a *bus bandwidth* in the nccl-tests sense (NVIDIA/nccl-tests doc/PERFORMANCE.md:
 /// busbw = algbw · 2(n−1)/n for all-reduce), which is what the node templates store.
 public enum AlphaBeta {

@@ -35,7 +35,7 @@ public struct CollectiveFlow: Sendable, Equatable {
 ///
 /// A ring phase over k ranks is k flows (rank i → rank i+1), each carrying the whole phase's per-rank traffic,
 /// e.g. (k−1)/k·bytes for a reduce-scatter, rather than one message per chunk and step: the fluid aggregation of
-/// ASTRA-sim/SimAI's per-step flows (shared/notes §0 item 2). Its time is `steps`·α plus the bytes over the
+/// ASTRA-sim's and SimAI's per-step flows (Rashidi et al., ISPASS 2020; Wang et al., NSDI 2025). Its time is `steps`·α plus the bytes over the
 /// slowest flow's rate.
 public struct CollectivePhase: Sendable, Equatable {
     /// What a phase does.
@@ -79,7 +79,7 @@ public struct CollectivePhase: Sendable, Equatable {
 /// Tunables of the algorithm choice.
 public struct CollectiveOptions: Sendable, Equatable {
     /// Messages strictly below this many bytes use halving-doubling (default 64 KiB, where NCCL's LL protocols
-    /// and trees win; collectives below ~100 kB are latency-bound, shared/notes §1.4).
+    /// and trees win; collectives below ~100 kB are latency-bound: NVIDIA/nccl, src/graph/tuning.cc).
     public var smallMessageBytes: Double
 
     /// Creates options.
@@ -90,7 +90,8 @@ public struct CollectiveOptions: Sendable, Equatable {
 
 /// How one data-parallel all-reduce of `bytes` per rank runs over a job's GPUs: its algorithm, flows and phases.
 ///
-/// The algorithm is chosen "as NCCL would" (shared/notes §1.3, §2.3 and §6), in this order:
+/// The algorithm is chosen "as NCCL would" (NVIDIA/nccl, src/graph/tuning.cc; bus-bandwidth formulas from
+/// NVIDIA/nccl-tests, doc/PERFORMANCE.md), in this order:
 /// 1. one rank → `.none` (no phases);
 /// 2. `bytes` < `options.smallMessageBytes` → `.halvingDoubling`: one phase whose latency is 2⌈log₂ n⌉·α
 ///    (Rabenseifner; NCCL's tree/LL path for small sizes) and whose traffic is carried by the ring-neighbour flows

@@ -39,7 +39,7 @@ public struct FlowUpdate: Sendable, Equatable {
 ///
 /// On every change (flows added or removed, a capacity changed) only the connected components of the flow–link
 /// bipartite graph that contain a touched link are re-solved: SimGrid's "selective update" (Donassolo, Casanova,
-/// Legrand, Velho, LSAP 2010; simgrid src/surf/network.c "improved management"), shared/notes §1.1–1.2. Flows in
+/// Legrand, Velho, LSAP 2010; simgrid src/surf/network.c "improved management"). Flows in
 /// other components cannot change rate, because max-min rates depend only on the flow's own component.
 ///
 /// Rates that move by no more than `changeTolerance` (relative) keep their old value and are not reported, so a

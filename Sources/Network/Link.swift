@@ -51,8 +51,9 @@ public enum LinkKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
 /// the max-min solver shares between flows. The efficiency defaults to 1.0 because SchedLab's node templates
 /// already hold *achievable* NCCL figures (e.g. 232 GB/s all-reduce busbw on NVLink3, 24 GB/s per HDR NIC),
 /// not line rates; set it below 1 only when a scenario gives line rates (NCCL reaches about 0.82 of NVLink4 line
-/// rate and 0.92–0.96 of IB NDR, shared/notes/models-and-hardware.md §0 item 4 and §2.2–2.3). This is the
-/// role of SimGrid's LV08 bandwidth factor (0.97 for TCP), §1.1.
+/// rate, 370 of 450 GB/s, per github.com/NVIDIA/nccl-tests issue 212, and 46–48 of 50 GB/s on IB NDR, issue 290).
+/// This is the role of SimGrid's LV08 bandwidth factor (0.97 for TCP; Velho and Legrand, "Accuracy study and
+/// improvement of network simulation in the SimGrid framework", SIMUTools 2009).
 public struct Link: Sendable, Equatable {
     /// The link's dense ID.
     public var id: LinkID

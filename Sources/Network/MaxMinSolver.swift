@@ -25,7 +25,7 @@ public struct FlowDemand: Sendable, Equatable {
 /// The allocation SimGrid's LMM computes for one resource type (simgrid docs/source/Models.rst, "Linear Max-Min"):
 /// every flow f gets rate wᶠ·λ with a common level λ raised from 0; when a link's capacity is used up ("saturates"),
 /// every flow crossing it is frozen at its current rate; a flow that reaches its cap is frozen at the cap; the
-/// others keep rising (shared/notes/models-and-hardware.md §1.2). The result is the unique weighted max-min fair
+/// others keep rising (Bertsekas and Gallager, "Data Networks", 2nd ed., 1992, §6.5.2). The result is the unique weighted max-min fair
 /// allocation: no link over capacity, and each flow not at its cap crosses a saturated link on which its
 /// rate/weight is the largest.
 ///

@@ -50,7 +50,7 @@ public struct StepBreakdown: Sendable, Equatable {
 /// Combines compute and communication into an iteration time with Pollux's overlap model.
 ///
 /// T_iter = (T_c^γ + T_n^γ)^(1/γ), γ ≥ 1 (Qiao et al., "Pollux: Co-adaptive Cluster Scheduling for
-/// Goodput-Optimized Deep Learning", OSDI 2021, §3.1 throughput model; shared/notes §0 item 3 and §6).
+/// Goodput-Optimized Deep Learning", OSDI 2021, §3.1 throughput model).
 /// γ = 1 is no overlap (T_c + T_n), γ → ∞ perfect overlap (max(T_c, T_n)).
 ///
 /// Default γ = 2 [derived]. PyTorch DDP launches gradient-bucket all-reduces during the backward pass, so a

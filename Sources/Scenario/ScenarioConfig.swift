@@ -122,17 +122,17 @@ extension DistributionConfig {
 /// `checkpoint:` what preemption, resumption, resizing and migration cost (`CheckpointRestartCosts`). Without the
 /// section they are free, as in the Tiresias and Gavel simulators.
 struct CheckpointConfig: DecodableMapping {
-    @Field("write_gbps", .positive, meaning: "storage write bandwidth one job sees, GB/s")
+    @Field("write_gbps", .within(1e-3...1e4, "GB/s"), meaning: "storage write bandwidth one job sees, GB/s")
     var writeGBps: Double
-    @Field("read_gbps", .positive, meaning: "storage read bandwidth one job sees, GB/s")
+    @Field("read_gbps", .within(1e-3...1e4, "GB/s"), meaning: "storage read bandwidth one job sees, GB/s")
     var readGBps: Double
-    @Field("save_overhead_s", default: 0.0, .nonNegative, meaning: "fixed seconds of every checkpoint")
+    @Field("save_overhead_s", default: 0.0, .within(0...86_400, "seconds"), meaning: "fixed seconds of every checkpoint")
     var saveOverheadSeconds: Double
-    @Field("load_overhead_s", default: 0.0, .nonNegative, meaning: "fixed seconds of every restore (process and framework start)")
+    @Field("load_overhead_s", default: 0.0, .within(0...86_400, "seconds"), meaning: "fixed seconds of every restore (process and framework start)")
     var loadOverheadSeconds: Double
-    @OptionalField("state_gb", .nonNegative, meaning: "state of every job, GB (default: its zoo model's memory footprint)")
+    @OptionalField("state_gb", .within(0...1e5, "GB"), meaning: "state of every job, GB (default: its zoo model's memory footprint)")
     var stateGB: Double?
-    @Field("default_state_gb", default: 0.0, .nonNegative, meaning: "state of jobs without a zoo model, GB")
+    @Field("default_state_gb", default: 0.0, .within(0...1e5, "GB"), meaning: "state of jobs without a zoo model, GB")
     var defaultStateGB: Double
     @Field("first_start", default: false, meaning: "charge the restore overhead on a job's first start too")
     var firstStart: Bool

@@ -40,6 +40,11 @@ extension FieldCheck where Value == Double {
     public static var positive: Self { Self { $0.isFinite && $0 > 0 ? nil : "expected a number > 0, got \($0)" } }
     /// A finite number >= 0.
     public static var nonNegative: Self { Self { $0.isFinite && $0 >= 0 ? nil : "expected a number >= 0, got \($0)" } }
+    /// A finite number in `range`, described as `what` (bounds keep derived times inside the simulated clock).
+    public static func within(_ range: ClosedRange<Double>, _ what: String) -> Self {
+        Self { range.contains($0) ? nil : "expected \(what) in \(range.lowerBound.formatted)...\(range.upperBound.formatted), got \($0)" }
+    }
+
     /// A finite number >= `low`, described as `what`.
     public static func atLeast(_ low: Double, _ what: String = "a number") -> Self {
         Self { $0.isFinite && $0 >= low ? nil : "expected \(what) >= \(low.formatted), got \($0)" }

@@ -741,9 +741,9 @@ final class ScenarioLoaderTests: XCTestCase {
         let base = Self.good + "checkpoint:\n  write_gbps: 2\n  read_gbps: 4\n"
         let at = (line(of: "checkpoint:", in: base) ?? 0)
         try assertError(edit(base, "read_gbps: 4", ["read_gbps: 0"]), line: at + 2, field: "checkpoint.read_gbps",
-                        contains: ["expected a number > 0, got 0"])
+                        contains: ["expected GB/s in 0.001...10000, got 0"])
         try assertError(drop(base, "write_gbps"), line: at, field: "checkpoint.write_gbps", contains: ["missing required field"])
-        try assertError(base + "  state_gb: -1\n", line: at + 3, field: "checkpoint.state_gb", contains: ["expected a number >= 0"])
+        try assertError(base + "  state_gb: -1\n", line: at + 3, field: "checkpoint.state_gb", contains: ["expected GB in 0...100000, got -1"])
         try assertError(base + "  interval: 60\n", line: at + 3, field: "checkpoint.interval",
                         contains: ["unknown field 'interval'", "write_gbps, read_gbps"])
     }
