@@ -117,6 +117,13 @@ public struct GPUSharingModel: Sendable, Equatable {
         return (1 - switchOverheadSeconds / timeSliceSeconds) / Double(k)
     }
 
+    /// Equal limits, factors and slices; unknown table entries (NaN) compare equal to each other.
+    public static func == (a: GPUSharingModel, b: GPUSharingModel) -> Bool {
+        a.maxJobsPerGPU == b.maxJobsPerGPU && a.defaultFactor == b.defaultFactor && a.timeSliceSeconds == b.timeSliceSeconds
+            && a.switchOverheadSeconds == b.switchOverheadSeconds
+            && a.table.elementsEqual(b.table) { $0 == $1 || ($0.isNaN && $1.isNaN) }
+    }
+
     /// Device memory one replica of zoo model `model` needs, GB; nil when unknown (no zoo model).
     @inlinable public static func memoryGB(of model: Int?) -> Double? { model.map { ModelZoo.all[$0].memoryGB } }
 }
