@@ -110,7 +110,7 @@ public enum ScenarioLoader {
             return t.with(gpuType: profile.applied(to: t.gpuType))
         }
         let topology: Topology
-        let jobs: [JobSpec]
+        var jobs: [JobSpec]
         var skipped: [InputError] = []
         switch config.workload {
         case .synthetic(let synthetic):
@@ -165,6 +165,9 @@ public enum ScenarioLoader {
             }
             jobs = selectedJobs
         }
+        if let elastic = config.elastic {
+            jobs = elastic.rule.apply(to: jobs, streams: RandomStreams(master: masterSeed), capacity: topology.gpuCount)
+        }
 
         // Policy.
         var policy = config.policy.policy
@@ -207,6 +210,10 @@ public enum ScenarioLoader {
             placementName: placementName, interconnect: interconnect, skippedRows: skipped)
         if let checkpoint = config.checkpoint { scenario.transitionCosts = checkpoint.costs }
         if let sharing = config.sharing { scenario.sharing = sharing.model }
+        if let realloc = config.reallocation, realloc.mode == "live" {
+            scenario.transitionCosts = LiveReshardingCosts(
+                topology: topology, reinitSeconds: realloc.reinitSeconds, base: scenario.transitionCosts)
+        }
         scenario.variants = config.variants.variants
         if let failures = config.failures {
             scenario.failures = failures.model(seed: masterSeed, checkpointIntervalSeconds: config.checkpoint?.intervalSeconds)
