@@ -156,5 +156,9 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab", "SimTestSupport"], exclude: ["Snapshots"]),
+        // The DocC articles' code and YAML listings, compiled and loaded so the documentation cannot drift.
+        .testTarget(name: "DocumentationTests", dependencies: [
+            "Scheduling", "Engine", "ClusterModel", "Models", "Workload", "SimKernel", "Scenario", "SimTestSupport",
+        ]),
     ]
 )
