@@ -2,7 +2,9 @@ import ClusterModel
 import Engine
 import Foundation
 @testable import Scheduling
+import SimTestSupport
 import SimKernel
+import Workload
 import XCTest
 
 /// The article "Write your first policy" shows code that is compiled here (SmallestFirstPolicy.swift); these tests
