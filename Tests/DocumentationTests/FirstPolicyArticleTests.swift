@@ -77,15 +77,15 @@ final class FirstPolicyArticleTests: XCTestCase {
         XCTAssertNotEqual(Self.swiftListings(ofMarkdown: drifted), Self.snippets(ofSource: source).map(\.code))
     }
 
-    /// As the article says: the 2- and 4-GPU jobs start first, both on the A100 node (node 0), where ResNet-50
-    /// trains fastest; the 8-GPU job no longer fits there and starts on the L4 node (node 1) at the same instant.
+    /// As the article says: the 2- and 4-GPU jobs start first, both on the A100 node (node 1), where ResNet-50
+    /// trains fastest; the 8-GPU job no longer fits there and starts on the L4 node (node 0) at the same instant.
     func testSmallestJobsStartFirstOnTheFastestType() throws {
         let result = try runSmallestFirstExample()
         XCTAssertEqual(result.metric("jobs_completed"), 3)
         let first = Dictionary(grouping: result.allocations, by: \.job).mapValues { $0.min { $0.start < $1.start }! }
-        XCTAssertEqual(first[JobID(2)]?.node, NodeID(0))
-        XCTAssertEqual(first[JobID(1)]?.node, NodeID(0))
-        XCTAssertEqual(first[JobID(0)]?.node, NodeID(1))
+        XCTAssertEqual(first[JobID(2)]?.node, NodeID(1))
+        XCTAssertEqual(first[JobID(1)]?.node, NodeID(1))
+        XCTAssertEqual(first[JobID(0)]?.node, NodeID(0))
         XCTAssertEqual(result.starts, [0, 0, 0])
         XCTAssertEqual(result.jobs.map(\.preemptions), [0, 0, 0])
     }
@@ -96,11 +96,11 @@ final class FirstPolicyArticleTests: XCTestCase {
         let topology = Topology(racks: [
             (name: "rack0", nodes: [NodeTemplateCatalog.named("dgx-a100")!, NodeTemplateCatalog.named("pcie-8gpu")!]),
         ])
-        let jobs = [8, 4, 2, 8].enumerated().map { i, gpus in
+        let jobs = [8, 4, 2, 8].enumerated().map { (i: Int, gpus: Int) -> JobStatus in
             var status = JobStatus(
                 spec: JobSpec(id: JobID(i), name: "j\(i)", submitTime: .zero, gpuCount: gpus, model: nil,
-                              work: .duration(.seconds(100))),
-                eligibleTypes: GPUTypeMask.all(topology), estimatedDuration: .seconds(100))
+                              work: .duration(.seconds(100.0))),
+                eligibleTypes: GPUTypeMask.all(topology), estimatedDuration: .seconds(100.0))
             status.state = .queued
             return status
         }

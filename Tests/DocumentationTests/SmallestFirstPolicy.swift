@@ -73,11 +73,11 @@ extension SmallestFirstPolicy {
 }
 // end snippet
 
-/// The article's simulation: one A100 node and one L4 node, three ResNet-50 jobs submitted together.
+/// The article's simulation: one L4 node and one A100 node, three ResNet-50 jobs submitted together.
 func runSmallestFirstExample() throws -> RunResult {
     // snippet: run
     let topology = Topology(racks: [
-        (name: "rack0", nodes: [NodeTemplateCatalog.named("dgx-a100")!, NodeTemplateCatalog.named("pcie-8gpu")!]),
+        (name: "rack0", nodes: [NodeTemplateCatalog.named("pcie-8gpu")!, NodeTemplateCatalog.named("dgx-a100")!]),
     ])
     let resnet = ModelZoo.index(named: "resnet50")
     let jobs = [8, 4, 2].enumerated().map { i, gpus in
