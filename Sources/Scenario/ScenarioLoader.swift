@@ -17,11 +17,14 @@ import Yams
 public enum ScenarioLoader {
     /// Loads the scenario at `path`.
     /// - Parameters:
+    ///   - path: the scenario file; relative paths inside it (trace, hardware profile) resolve against its directory.
     ///   - overrides: `--set PATH=VALUE` changes applied to the YAML tree before decoding, in order.
     ///   - seed: overrides the file's `seed:`.
-    ///   - policy: overrides the file's policy (with default parameters).
-    ///   - placement: overrides the file's placement strategy.
+    ///   - policyOverride: overrides the file's policy (with default parameters).
+    ///   - placementOverride: overrides the file's placement strategy.
     ///   - fallbackSeed: called when neither the file nor `seed` gives a seed.
+    /// - Returns: the validated scenario, ready to simulate.
+    /// - Throws: `InputError` naming the file, line and field of the first problem.
     public static func load(
         path: String, overrides: [ScenarioOverride] = [], seed: UInt64? = nil, policy policyOverride: String? = nil,
         placement placementOverride: String? = nil, fallbackSeed: () -> UInt64 = { 1 }
