@@ -76,7 +76,8 @@ final class ScenarioFormatArticleTests: XCTestCase {
             ("workload.synthetic.arrivals", synthetic), ("workload.trace", trace), ("workload.trace.window", trace),
             ("workload.trace.filter", trace), ("policy", synthetic), ("network", synthetic),
             ("network.templates.dgx-a100", synthetic), ("checkpoint", synthetic), ("failures", synthetic),
-            ("failures.node", synthetic), ("failures.gpu", synthetic),
+            ("failures.node", synthetic), ("failures.gpu", synthetic), ("sharing", synthetic),
+            ("sharing.factors[0]", synthetic), ("elastic", synthetic), ("reallocation", synthetic),
         ]
         var checked = 0
         for (section, listing) in sections {
