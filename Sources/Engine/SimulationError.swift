@@ -8,6 +8,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     case invalidDecision(policy: String, time: SimTime, decision: SchedulingDecision, reason: String)
     /// An internal consistency check failed after an event (an engine bug; only in checked builds).
     case invariantViolated(time: SimTime, event: SimEvent, message: String)
+    /// Jobs wait, nothing runs and nothing else can happen, yet the policy's rounds (its own wake-ups) keep starting
+    /// nothing: the run would never end.
+    case stalled(policy: String, time: SimTime, waiting: Int, rounds: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +18,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
             return "policy '\(policy)' at t=\(time.seconds) s made an invalid decision (\(decision)): \(reason)"
         case .invariantViolated(let time, let event, let message):
             return "invariant violated at t=\(time.seconds) s after \(event): \(message)"
+        case .stalled(let policy, let time, let waiting, let rounds):
+            return "policy '\(policy)' stalled at t=\(time.seconds) s: \(waiting) jobs wait on an idle cluster with nothing "
+                + "left to happen, and its last \(rounds) rounds started nothing"
         }
     }
 }

@@ -93,20 +93,50 @@ final class FabricPolicyTests: XCTestCase {
                 FreeTransitions(), FixedTransitionCosts(restore: 1, checkpoint: 1, resize: 2, migrate: 2),
                 LiveReshardingCosts(topology: topo, reinitSeconds: 0.2),
             ]
+            let policies: [(String, () -> any SchedulingPolicy)] = [
+                ("fabric", { FabricPolicy() }), ("optimus", { OptimusPolicy(.init(intervalSeconds: 7)) }),
+                ("pollux", { PolluxPolicy(.init(intervalSeconds: 5)) }),
+            ]
             for (c, cost) in costs.enumerated() {
-                let label = "seed \(seed) cost \(c)"
+              for (name, make) in policies {
+                let label = "seed \(seed) cost \(c) \(name)"
                 let check = InvariantObserver()
-                let r = try simulate(jobs: elastic, topology: topo, policy: FabricPolicy(), observers: [check], costs: cost)
+                let r = try simulate(jobs: elastic, topology: topo, policy: make(), observers: [check], costs: cost)
                 XCTAssertNil(check.firstViolation, label)
                 XCTAssertEqual(r.unfinishedJobs, [], label)
-                let again = try simulate(jobs: elastic, topology: topo, policy: FabricPolicy(), costs: cost)
+                let again = try simulate(jobs: elastic, topology: topo, policy: make(), costs: cost)
                 XCTAssertEqual(again.jobs, r.jobs, label)
                 for (o, spec) in zip(r.jobs, elastic) {
                     // Every allocation of a job is within its allowed range.
                     for a in r.allocations where a.job == o.id { XCTAssertLessThanOrEqual(a.localGPUs.count, spec.allowedGPUCounts.upperBound, label) }
                 }
+              }
             }
         }
+    }
+
+    // Two lm jobs asking for 2 GPUs each (1 to 4 allowed) on one 4-GPU node, one with 100× the work of the other.
+    // Optimus gives the spare GPUs to the long job (its remaining time drops most: 3 + 1); Pollux, whose speed-ups do
+    // not depend on the work left, splits them evenly (2 + 2) under its default fairness p = −1.
+    func testOptimusFavoursLongJobsPolluxSplitsEvenly() throws {
+        let one = ClusterFixtures.microCluster(nodesPerRack: 1)
+        func lm(_ i: Int, _ iterations: Double) -> JobSpec {
+            var j = JobSpec(id: JobID(i), name: "lm\(i)", submitTime: .zero, gpuCount: 2,
+                            model: ModelZoo.index(named: "lm")!, work: .iterations(iterations))
+            j.gpuRange = 1...4
+            j.globalBatch = 2 * 20
+            return j
+        }
+        let jobs = [lm(0, 100_000), lm(1, 1000)]
+        func startSizes(_ policy: any SchedulingPolicy) throws -> [Int] {
+            let check = InvariantObserver()
+            let r = try simulate(jobs: jobs, topology: one, policy: policy, observers: [check])
+            XCTAssertNil(check.firstViolation)
+            XCTAssertEqual(r.unfinishedJobs, [])
+            return (0..<2).map { i in r.allocations.filter { $0.job == JobID(i) && $0.start == .zero }.reduce(0) { $0 + $1.localGPUs.count } }
+        }
+        XCTAssertEqual(try startSizes(OptimusPolicy()), [3, 1])
+        XCTAssertEqual(try startSizes(PolluxPolicy()), [2, 2])
     }
 
     func testParametersAreChecked() throws {
