@@ -23,7 +23,7 @@ public enum DistributionFit {
     /// Every family fitted to `data` (values > 0 and finite; others are ignored), best (smallest KS) first; empty
     /// when fewer than 2 usable values remain or all are equal. Mixtures are fitted to at most `emSubsample` evenly
     /// spaced order statistics (EM costs n × components per iteration); every KS distance uses all the data.
-    public static func candidates(_ data: [Double], mixtureComponents: ClosedRange<Int> = 2...4, emSubsample: Int = .max) -> [Candidate] {
+    public static func candidates(_ data: [Double], mixtureComponents: [Int] = [2, 3, 4], emSubsample: Int = .max) -> [Candidate] {
         let xs = data.filter { $0.isFinite && $0 > 0 }.sorted()
         guard xs.count >= 2, xs.first! < xs.last! else { return [] }
         let emData = xs.count <= emSubsample ? xs : (0..<emSubsample).map { xs[$0 * xs.count / emSubsample] }

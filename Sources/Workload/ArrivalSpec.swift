@@ -82,7 +82,7 @@ public struct ArrivalSpec: Sendable, Equatable {
     }
 
     /// A generator of this process's arrivals at mean rate `ratePerSecond`, drawing from `streams`.
-    func generator(ratePerSecond: Double, streams: RandomStreams) -> any ArrivalGenerator {
+    public func generator(ratePerSecond: Double, streams: RandomStreams) -> any ArrivalGenerator {
         switch process {
         case .poisson: return PoissonArrivals(ratePerSecond: ratePerSecond, stream: streams.stream("arrivals"))
         case .diurnal(let profile): return DiurnalArrivals(profile: profile, ratePerSecond: ratePerSecond, streams: streams)
