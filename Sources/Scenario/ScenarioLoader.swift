@@ -321,7 +321,11 @@ public enum ScenarioLoader {
         }
         let rate = spec.ratePerSecond(clusterGPUs: topology.gpuCount)
         guard rate.isFinite && rate > 0 else { throw fail(arrivals, "the mean arrival rate comes to \(rate) jobs/s; expected a finite rate > 0") }
-        let extent = spec.expectedExtent(ratePerSecond: rate)
+        var extent = spec.expectedExtent(ratePerSecond: rate)
+        if case .replay(let source) = spec.arrivals.process {
+            // A replay draws every copy of the trace before the job count or span cuts it: bound that, not the cut.
+            extent.jobs = max(extent.jobs, rate * source.spanSeconds)
+        }
         if extent.spanSeconds > SyntheticWorkload.maxExpectedSpanSeconds {
             throw fail(arrivals, "at \(DistributionConfig.number(rate * 3600)) jobs/h the arrivals would span about "
                 + "\(DistributionConfig.number(extent.spanSeconds / 31_557_600)) years; expected at most "
