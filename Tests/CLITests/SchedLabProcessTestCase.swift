@@ -49,4 +49,37 @@ class SchedLabProcessTestCase: XCTestCase {
         try text.write(to: url, atomically: true, encoding: .utf8)
         return url.path
     }
+
+    // MARK: - SQLite, read through Python's sqlite3 module (or the sqlite3 CLI)
+
+    /// Rows of `sql` on the database at `path`, as lists of strings ('' for NULL).
+    func query(_ path: String, _ sql: String, file: StaticString = #filePath, line: UInt = #line) throws -> [[String]] {
+        let script = """
+            import sqlite3, sys
+            c = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+            for row in c.execute(sys.argv[2]):
+                print("\\t".join("" if v is None else str(v) for v in row))
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, path, sql]
+        let outURL = dir.appendingPathComponent(".query-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { throw XCTSkip("python3 is not available to read the database") }
+        p.waitUntilExit()
+        try out.close()
+        let text = String(decoding: try Data(contentsOf: outURL), as: UTF8.self)
+        try? FileManager.default.removeItem(at: outURL)
+        if p.terminationStatus == 127 { throw XCTSkip("python3 is not available to read the database") }
+        guard p.terminationStatus == 0 else {
+            XCTFail("python3 sqlite3 query failed (status \(p.terminationStatus)): \(sql)", file: file, line: line)
+            return []
+        }
+        return text.split(separator: "\n", omittingEmptySubsequences: true).map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
 }
