@@ -322,16 +322,19 @@ public enum ScenarioLoader {
         let rate = spec.ratePerSecond(clusterGPUs: topology.gpuCount)
         guard rate.isFinite && rate > 0 else { throw fail(arrivals, "the mean arrival rate comes to \(rate) jobs/s; expected a finite rate > 0") }
         var extent = spec.expectedExtent(ratePerSecond: rate)
+        // A job count is its own bound (checked where decoded); a span or a replay bounds the count only on average.
+        var countIsRandom = spec.jobCount == nil
         if case .replay(let source) = spec.arrivals.process {
             // A replay draws every copy of the trace before the job count or span cuts it: bound that, not the cut.
             extent.jobs = max(extent.jobs, rate * source.spanSeconds)
+            countIsRandom = true
         }
         if extent.spanSeconds > SyntheticWorkload.maxExpectedSpanSeconds {
             throw fail(arrivals, "at \(DistributionConfig.number(rate * 3600)) jobs/h the arrivals would span about "
                 + "\(DistributionConfig.number(extent.spanSeconds / 31_557_600)) years; expected at most "
                 + "\(DistributionConfig.number(SyntheticWorkload.maxExpectedSpanSeconds / 31_557_600)) years: raise the rate or lower 'jobs'")
         }
-        if extent.jobs > Double(SyntheticWorkload.maxJobs / 2) {
+        if countIsRandom, extent.jobs > Double(SyntheticWorkload.maxJobs / 2) {
             throw fail(spec.spanSeconds != nil ? "workload.synthetic.span_h" : arrivals,
                 "the arrivals would hold about \(DistributionConfig.number(extent.jobs.rounded())) jobs; expected at most "
                 + "\(SyntheticWorkload.maxJobs / 2): shorten the span or lower the rate")
