@@ -4,7 +4,9 @@ import Workload
 /// `workload.synthetic:` generated jobs: how many (or over how long), their arrivals, and their attributes either
 /// from distributions (`gpus`, `duration_s`) or bootstrapped jointly from a trace's rows (`sample`).
 struct SyntheticConfig: DecodableMapping {
-    @OptionalField("jobs", .within(1...SyntheticWorkload.maxJobs, "a number of jobs"),
+    @OptionalField("jobs", FieldCheck { n in
+        n < 1 ? "expected an integer >= 1, got \(n)" : n > SyntheticWorkload.maxJobs ? "expected at most \(SyntheticWorkload.maxJobs) jobs, got \(n)" : nil
+    },
                    meaning: "jobs to generate (with span_h or a replay: at most this many)")
     var jobs: Int?
     @OptionalField("span_h", .within(1e-3...(SyntheticWorkload.maxExpectedSpanSeconds / 3600), "hours"),

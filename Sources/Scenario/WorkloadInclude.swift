@@ -36,7 +36,11 @@ struct WorkloadInclude {
         }
         let base = URL(fileURLWithPath: scenarioPath).deletingLastPathComponent()
         let path = scalar.string.hasPrefix("/") ? scalar.string : base.appendingPathComponent(scalar.string).path
-        guard let data = FileManager.default.contents(atPath: path) else { throw fail("cannot read the included file \(path)") }
+        // A device or pipe (/dev/zero, a FIFO) would be read forever: only regular files are included.
+        let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType
+        guard type == .typeRegular, let data = FileManager.default.contents(atPath: path) else {
+            throw fail("cannot read the included file \(path)\(type == nil || type == .typeRegular ? "" : " (not a regular file)")")
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw fail("the included file \(path) is not UTF-8 text") }
         var included: Node?
         do {

@@ -94,6 +94,10 @@ public enum TraceReader {
 
     /// Reads a trace file's text, with a clear error when it cannot be read.
     public static func readText(path: String) throws(InputError) -> String {
+        // A device or pipe (/dev/zero, a FIFO) would be read forever: only regular files are traces.
+        if let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType, type != .typeRegular {
+            throw InputError(file: path, message: "cannot read the trace file (not a regular file)")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

@@ -177,6 +177,11 @@ final class SyntheticWorkloadScenarioTests: XCTestCase {
         try assertRejected(text, field: "include", ["do not nest"], file: included, line: 1)
         try FileManager.default.removeItem(atPath: included)
         try assertRejected(text, field: "workload.include", ["cannot read the included file"])
+        // Hostile paths: a device would be read forever.
+        try assertRejected(text.replacingOccurrences(of: "include: w.yaml", with: "include: /dev/zero"), field: "workload.include",
+                           ["not a regular file"])
+        try assertRejected(scenario("jobs: 5\narrivals: {rate_per_hour: 5}\nsample: {trace: /dev/zero}"), field: "workload.synthetic.sample.trace",
+                           ["not a regular file"])
     }
 
     // MARK: - Hostile values
@@ -229,7 +234,7 @@ final class SyntheticWorkloadScenarioTests: XCTestCase {
     func testCountsSpansAndRatesAreBounded() throws {
         let attrs = "\n" + Self.attributes
         try assertRejected(scenario("jobs: 1000000000000000000\narrivals: {rate_per_hour: 5}" + attrs),
-                           field: "workload.synthetic.jobs", ["a number of jobs in 1...10000000"])
+                           field: "workload.synthetic.jobs", ["at most 10000000 jobs"])
         try assertRejected(scenario("jobs: -3\narrivals: {rate_per_hour: 5}" + attrs), field: "workload.synthetic.jobs", ["-3"])
         try assertRejected(scenario("jobs: 1e30\narrivals: {rate_per_hour: 5}" + attrs), field: "workload.synthetic.jobs", ["expected an integer"])
         try assertRejected(scenario("span_h: .inf\narrivals: {rate_per_hour: 5}" + attrs), field: "workload.synthetic.span_h", ["hours"])
