@@ -374,16 +374,7 @@ struct TraceConfig: DecodableMapping {
     var onBadRow: String
 
     /// The replayed selection these fields describe.
-    var selection: TraceSelection {
-        var s = TraceSelection()
-        s.windowStart = window.start
-        s.windowEnd = window.end
-        s.jobIDPrefix = filter.jobIDPrefix
-        s.minGPUs = filter.minGPUs
-        s.maxGPUs = filter.maxGPUs
-        s.timeScale = timeScale
-        return s
-    }
+    var selection: TraceSelection { TraceSelection(window: window, filter: filter, timeScale: timeScale) }
     /// Zoo models to assign, with weights.
     var models: [(index: Int, weight: Double)] { assignModels.weights }
     /// Whether bad rows are skipped.

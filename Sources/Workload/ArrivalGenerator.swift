@@ -1,5 +1,3 @@
-import SimRandom
-
 /// One arrival: its time and the batch it belongs to.
 public struct Arrival: Sendable, Equatable {
     /// Seconds from the start of the workload.
@@ -19,26 +17,4 @@ public struct Arrival: Sendable, Equatable {
 public protocol ArrivalGenerator {
     /// The next arrival, or nil when the process has no more (a replayed trace ends).
     mutating func next() -> Arrival?
-}
-
-/// Poisson arrivals: exponential gaps with mean 1/rate, drawn from stream "arrivals".
-///
-/// The draws and their accumulation are exactly those of the first-version generator, so scenarios written
-/// before the other processes existed generate the same jobs.
-struct PoissonArrivals: ArrivalGenerator {
-    let stream: RandomStream
-    let meanGap: Double
-    var time = 0.0
-    var count = 0
-
-    init(ratePerSecond: Double, stream: RandomStream) {
-        self.stream = stream
-        self.meanGap = 1 / ratePerSecond
-    }
-
-    mutating func next() -> Arrival? {
-        time += stream.draw(.exponential(mean: meanGap))
-        count += 1
-        return Arrival(time: time, batch: count - 1)
-    }
 }
