@@ -3,8 +3,9 @@ extension ClusterState {
     ///
     /// Run after every event in debug builds (`SIM_INTERNAL_CHECKS`): free + busy = total, per-node and
     /// per-type free counts match the owners; down GPUs are exactly those with outstanding failures, counted in
-    /// neither. "No GPU held by two jobs" holds by construction of `owner`
-    /// (one slot per GPU); the engine checks that each job's GPU list matches these owners.
+    /// neither; guests (GPU sharing) sit only on held GPUs, within the per-GPU job limit, each job at most
+    /// once per GPU. The engine checks that each job's GPU list matches these holders and that shared GPUs stay
+    /// within their memory.
     public func invariantViolation() -> String? {
         var perNode = Array(repeating: Int32(0), count: topology.nodeCount)
         var perType = Array(repeating: Int32(0), count: topology.gpuTypes.count)
@@ -27,6 +28,6 @@ extension ClusterState {
         if busy != busyGPUs { return "busy GPU count \(busyGPUs) but \(busy) GPUs have owners" }
         if perNode != freeOnNode { return "per-node free counts \(freeOnNode) disagree with owners \(perNode)" }
         if perType != freeOfType { return "per-type free counts \(freeOfType) disagree with owners \(perType)" }
-        return nil
+        return sharingInvariantViolation()
     }
 }

@@ -1,7 +1,10 @@
 /// Who holds which GPU right now, which GPUs are down (failed, awaiting repair), plus the free counts placement
 /// needs, as flat arrays.
 ///
-/// A GPU is free, held by one job, or down. A down GPU is neither free nor busy: the free counts exclude it, its
+/// A GPU is free, held by one or more jobs, or down. Its first holder is its `owner`; with GPU sharing
+/// (`maxJobsPerGPU` > 1) further jobs join it as guests (`guests`, `guestCount`, `sharingMode`), and a shared GPU
+/// counts once in `busyGPUs`. When the owner leaves, the oldest guest becomes the owner, so `owner[g] < 0` still
+/// means "no job holds it". A down GPU is neither free nor busy: the free counts exclude it, its
 /// owner slot holds `ClusterState.downOwner` (a positive sentinel, so the usual `owner[g] < 0` test of placement
 /// code never sees it as free), and `allocate` refuses it. It can only go down once no job holds it (the engine
 /// kills the jobs on a failed GPU first). Failures may overlap (a GPU failure on a node that then fails too): a
@@ -13,21 +16,41 @@ public struct ClusterState: Sendable {
     /// The cluster's shape.
     public let topology: Topology
     /// The job holding each GPU, as `JobID.raw`; -1 when free; `downOwner` when down.
-    public private(set) var owner: [Int32]
+    public internal(set) var owner: [Int32]
     /// Outstanding failures that hold each GPU down (0 = up).
-    public private(set) var downCount: [Int32]
+    public internal(set) var downCount: [Int32]
     /// GPUs that are down.
-    public private(set) var downGPUs: Int
+    public internal(set) var downGPUs: Int
     /// Free GPUs per node.
-    public private(set) var freeOnNode: [Int32]
+    public internal(set) var freeOnNode: [Int32]
     /// Free GPUs per GPU-type index.
-    public private(set) var freeOfType: [Int32]
+    public internal(set) var freeOfType: [Int32]
     /// GPUs held by some job.
-    public private(set) var busyGPUs: Int
+    public internal(set) var busyGPUs: Int
+    /// Most jobs that may hold one GPU at once (1: every GPU is held exclusively).
+    public let maxJobsPerGPU: Int
+    /// The jobs holding each GPU besides its owner, in joining order: `maxJobsPerGPU - 1` slots per GPU, starting at
+    /// `g * (maxJobsPerGPU - 1)`; only the first `guestCount[g]` are meaningful.
+    public internal(set) var guests: [Int32]
+    /// Guests on each GPU (holders besides the owner).
+    public internal(set) var guestCount: [UInt8]
+    /// How each GPU with guests is shared (`SharingMode.rawValue`; 0 while it has none).
+    public internal(set) var sharingMode: [UInt8]
+    /// GPUs held by two or more jobs.
+    public internal(set) var sharedGPUs: Int
+    /// Guests over all GPUs: the job–GPU holdings beyond one per busy GPU.
+    public internal(set) var totalGuests: Int
 
-    /// A cluster with every GPU free.
-    public init(topology: Topology) {
+    /// A cluster with every GPU free; up to `maxJobsPerGPU` jobs may share a GPU (1 to 8).
+    public init(topology: Topology, maxJobsPerGPU: Int = 1) {
+        precondition((1...8).contains(maxJobsPerGPU), "maxJobsPerGPU must be 1 to 8")
         self.topology = topology
+        self.maxJobsPerGPU = maxJobsPerGPU
+        guests = Array(repeating: -1, count: topology.gpuCount * (maxJobsPerGPU - 1))
+        guestCount = Array(repeating: 0, count: maxJobsPerGPU > 1 ? topology.gpuCount : 0)
+        sharingMode = Array(repeating: 0, count: maxJobsPerGPU > 1 ? topology.gpuCount : 0)
+        sharedGPUs = 0
+        totalGuests = 0
         owner = Array(repeating: -1, count: topology.gpuCount)
         freeOnNode = topology.nodeGPUCount
         var byType = Array(repeating: Int32(0), count: topology.gpuTypes.count)
@@ -111,15 +134,19 @@ public struct ClusterState: Sendable {
     public mutating func release(_ gpus: [GPUID], from job: JobID) throws(AllocationError) {
         for (i, g) in gpus.enumerated() {
             guard g.index >= 0 && g.index < owner.count else { throw .unknownGPU(g) }
-            guard owner[g.index] == job.raw else { throw .notHeld(g, by: job, heldBy: holder(of: g)) }
+            guard holds(job, g) else { throw .notHeld(g, by: job, heldBy: holder(of: g)) }
             for j in 0..<i where gpus[j] == g { throw .duplicate(g, job) }
         }
         for g in gpus {
+            if maxJobsPerGPU > 1 && guestCount[g.index] > 0 {
+                leaveShared(g, job)
+                continue
+            }
             owner[g.index] = -1
             freeOnNode[topology.gpuNode[g.index].index] += 1
             freeOfType[Int(topology.gpuTypeIndex[g.index])] += 1
+            busyGPUs -= 1
         }
-        busyGPUs -= gpus.count
     }
 
     /// Checks that `gpus` exist, are distinct and are all free, without changing anything.

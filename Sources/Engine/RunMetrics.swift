@@ -38,9 +38,14 @@ public enum RunMetrics {
         public var lostGPUSeconds: Double
         /// GPU-seconds of capacity down (failed, awaiting repair).
         public var downGPUSeconds: Double
+        /// GPU-seconds of GPUs held by two or more jobs at once (GPU sharing).
+        public var sharedGPUSeconds: Double
 
         /// Derives the inputs from job outcomes and the run's failure totals.
-        public init(jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int, failureEvents: Int = 0, downGPUSeconds: Double = 0) {
+        public init(
+            jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int, failureEvents: Int = 0, downGPUSeconds: Double = 0,
+            sharedGPUSeconds: Double = 0
+        ) {
             // One pass over the outcomes (they are large: filtering or mapping them copies each one); sums run in
             // job order, as they always did, so every value is bit-identical to the former per-metric passes.
             var jcts: [Double] = [], delays: [Double] = [], rhos: [Double] = []
@@ -80,15 +85,17 @@ public enum RunMetrics {
             self.jobKills = kills
             self.lostGPUSeconds = lost
             self.downGPUSeconds = downGPUSeconds
+            self.sharedGPUSeconds = sharedGPUSeconds
         }
     }
 
     /// Every catalog metric of the run, in catalog order.
     public static func summary(
-        jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int, failureEvents: Int = 0, downGPUSeconds: Double = 0
+        jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int, failureEvents: Int = 0, downGPUSeconds: Double = 0,
+        sharedGPUSeconds: Double = 0
     ) -> [SummaryMetric] {
         let inputs = Inputs(jobs: jobs, busyGPUSeconds: busyGPUSeconds, clusterGPUs: clusterGPUs,
-                            failureEvents: failureEvents, downGPUSeconds: downGPUSeconds)
+                            failureEvents: failureEvents, downGPUSeconds: downGPUSeconds, sharedGPUSeconds: sharedGPUSeconds)
         return SummaryMetricKind.allCases.map { SummaryMetric($0, value: $0.value(inputs)) }
     }
 

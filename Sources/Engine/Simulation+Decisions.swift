@@ -4,7 +4,7 @@ import SimKernel
 
 /// A decision checked against the state, with the costs it will incur: applying it cannot fail.
 enum ValidatedDecision {
-    case start(JobID, gpus: [GPUID], restoreSeconds: Double)
+    case start(JobID, gpus: [GPUID], restoreSeconds: Double, sharing: SharingMode?)
     case preempt(JobID, checkpointSeconds: Double)
     case reallocate(JobID, gpus: [GPUID], kind: TransitionKind, seconds: Double)
     case wakeUp(SimTime)
@@ -34,7 +34,7 @@ extension Simulation {
     private func askPolicy() -> [SchedulingDecision] {
         let snapshot = ClusterSnapshot(
             now: clock.now, jobs: jobs, queue: queue, runningByExpectedEnd: running, cluster: cluster,
-            progress: progress, oracle: oracle, transitionCosts: costs)
+            progress: progress, oracle: oracle, transitionCosts: costs, sharing: sharing)
         var planner = PlacementPlanner(cluster: cluster, strategy: placement)
         return policy.schedule(snapshot, planner: &planner)
     }
@@ -57,8 +57,11 @@ extension Simulation {
             guard id.index >= 0 && id.index < jobs.count else { throw reject("\(id) does not exist") }
             return id.index
         }
-        /// Checks a GPU list's count, types, existence and duplicates; `mayHold` GPUs may already be the job's.
-        func checkGPUs(_ gpus: [GPUID], of id: JobID, count allowed: ClosedRange<Int>, mayHold: Bool) throws(SimulationError) {
+        /// Checks a GPU list's count, types, existence and duplicates; `mayHold` GPUs may already be the job's; with
+        /// `share`, GPUs held by others may be joined in that mode within the sharing limits.
+        func checkGPUs(
+            _ gpus: [GPUID], of id: JobID, count allowed: ClosedRange<Int>, mayHold: Bool, share: SharingMode? = nil
+        ) throws(SimulationError) {
             let eligible = jobs[id.index].eligibleTypes
             guard allowed.contains(gpus.count) else {
                 throw reject(allowed.count == 1
@@ -73,26 +76,65 @@ extension Simulation {
             for g in gpus {
                 guard g.index >= 0 && g.index < topology.gpuCount else { throw reject(AllocationError.unknownGPU(g).description) }
                 guard overlay.list(g) else { throw reject(AllocationError.duplicate(g, id).description) }
-                let holder = overlay.owner(of: g, else: cluster.owner[g.index])
+                let holder = overlay.owner(of: g, in: cluster)
                 if holder == ClusterState.downOwner { throw reject(AllocationError.down(g, wanted: id).description) }
-                if holder >= 0 && !(mayHold && holder == id.raw) {
-                    throw reject(holder == id.raw
-                        ? AllocationError.duplicate(g, id).description
-                        : AllocationError.busy(g, heldBy: JobID(Int(holder)), wanted: id).description)
+                guard holder >= 0 else { continue }
+                if mayHold && overlay.holds(id.raw, g, in: cluster) { continue }
+                if let share {
+                    try checkJoin(g, by: id, mode: share)
+                    continue
                 }
+                throw reject(holder == id.raw
+                    ? AllocationError.duplicate(g, id).description
+                    : AllocationError.busy(g, heldBy: JobID(Int(holder)), wanted: id).description)
             }
+        }
+        /// Checks that `id` may join held GPU `g` in `mode`: limit per GPU, one mode per GPU, memory when packed.
+        func checkJoin(_ g: GPUID, by id: JobID, mode: SharingMode) throws(SimulationError) {
+            let n = overlay.holderCount(of: g, in: cluster)
+            guard n < cluster.maxJobsPerGPU else {
+                throw reject(cluster.maxJobsPerGPU == 1
+                    ? "\(g) is held by \(JobID(Int(overlay.owner(of: g, in: cluster)))) and GPU sharing is off (sharing.max_jobs_per_gpu: 1)"
+                    : "\(g) already holds \(n) jobs, the most one GPU may (sharing.max_jobs_per_gpu: \(cluster.maxJobsPerGPU))")
+            }
+            if n >= 2, let current = overlay.sharing(of: g, in: cluster), current != mode {
+                throw reject("\(g) is \(current), not \(mode)")
+            }
+            guard mode == .packed else { return }
+            let capacity = topology.gpuTypes[Int(topology.gpuTypeIndex[g.index])].memoryGB
+            guard var used = memoryGB[id.index] else {
+                throw reject("\(id) has no zoo model, so its memory footprint is unknown and it cannot be packed (time-slice it)")
+            }
+            for h in overlay.holders(of: g, in: cluster) {
+                guard let m = memoryGB[Int(h)] else {
+                    throw reject("\(g) is held by \(JobID(Int(h))), whose memory footprint is unknown: it cannot be packed")
+                }
+                used += m
+            }
+            guard used <= capacity else {
+                throw reject("packing \(id) on \(g) needs \(used) GB together, more than its \(capacity) GB")
+            }
+        }
+        /// Claims `gpus` for `id` in the overlay (joining in `mode` where others hold them).
+        func claim(_ gpus: [GPUID], for id: JobID, mode: SharingMode?) {
+            for g in gpus { overlay.add(id.raw, to: g, sharing: mode, in: cluster) }
+        }
+        func unclaim(_ gpus: [GPUID], of id: JobID) {
+            for g in gpus { overlay.remove(id.raw, from: g, in: cluster) }
         }
 
         switch decision {
-        case .start(let id, let gpus):
+        case .start(let id, let gpus), .share(let id, let gpus, _):
+            var mode: SharingMode?
+            if case .share(_, _, let m) = decision { mode = m }
             let i = try existing(id)
             let state = overlay.state(of: i, else: jobs[i].state)
             guard state.isWaiting else { throw reject("\(id) is \(state), not waiting") }
-            try checkGPUs(gpus, of: id, count: jobs[i].spec.allowedGPUCounts, mayHold: false)
+            try checkGPUs(gpus, of: id, count: jobs[i].spec.allowedGPUCounts, mayHold: false, share: mode)
             let seconds = try cost(.restore(firstStart: jobs[i].firstStart == nil), i, from: [], to: gpus, reject)
-            for g in gpus { overlay.setOwner(of: g, to: id.raw) }
+            claim(gpus, for: id, mode: mode)
             overlay.set(job: i, state: seconds > 0 ? .restoring : .running, gpus: gpus)
-            return .start(id, gpus: gpus, restoreSeconds: seconds)
+            return .start(id, gpus: gpus, restoreSeconds: seconds, sharing: mode)
 
         case .preempt(let id):
             let i = try existing(id)
@@ -103,7 +145,7 @@ extension Simulation {
             if seconds > 0 {
                 overlay.set(job: i, state: .checkpointing, gpus: held)  // the GPUs stay held until the checkpoint ends
             } else {
-                for g in held { overlay.setOwner(of: g, to: -1) }
+                unclaim(held, of: id)
                 overlay.set(job: i, state: .preempted, gpus: [])
             }
             return .preempt(id, checkpointSeconds: seconds)
@@ -123,8 +165,8 @@ extension Simulation {
             }
             guard gpus.sorted() != held.sorted() else { throw reject("\(id) already holds exactly these GPUs") }
             let seconds = try cost(kind, i, from: held, to: gpus, reject)
-            for g in held { overlay.setOwner(of: g, to: -1) }
-            for g in gpus { overlay.setOwner(of: g, to: id.raw) }
+            unclaim(held.filter { !gpus.contains($0) }, of: id)
+            claim(gpus.filter { !held.contains($0) }, for: id, mode: nil)
             overlay.set(job: i, state: seconds > 0 ? .resizing : .running, gpus: gpus)
             return .reallocate(id, gpus: gpus, kind: kind, seconds: seconds)
 
@@ -152,7 +194,7 @@ extension Simulation {
 
     func apply(_ step: ValidatedDecision) {
         switch step {
-        case .start(let id, let gpus, let seconds): start(id, on: gpus, restoreSeconds: seconds)
+        case .start(let id, let gpus, let seconds, let sharing): start(id, on: gpus, restoreSeconds: seconds, sharing: sharing)
         case .preempt(let id, let seconds): preempt(id, checkpointSeconds: seconds)
         case .reallocate(let id, let gpus, let kind, let seconds): reallocate(id, to: gpus, kind: kind, seconds: seconds)
         case .wakeUp(let time): setTimer(at: time)

@@ -89,7 +89,7 @@ extension Simulation {
         failureEvents += 1
         var victims: [JobID] = []
         for g in gpus {
-            if let j = cluster.holder(of: g), !victims.contains(j) { victims.append(j) }
+            for j in cluster.holders(of: g) where !victims.contains(j) { victims.append(j) }
         }
         for j in victims { kill(j) }
         do { try cluster.markDown(gpus) } catch { preconditionFailure("failure of \(target): \(error)") }

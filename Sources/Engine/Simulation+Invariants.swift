@@ -6,11 +6,13 @@ extension Simulation {
     /// Checks the run's invariants and returns the first violation, or nil.
     ///
     /// - the cluster's derived counts agree with GPU ownership, and its down GPUs with the outstanding failures;
-    /// - no GPU over its share: every job that holds GPUs (running or in a timed transition) holds them whole,
-    ///   as many as its GPU range allows, and the cluster gives each of them to it; no other job lists any
-    ///   (so no GPU is held by two jobs);
-    /// - GPU-time is conserved: busy GPU-seconds integrated over time equal the sum over jobs of GPU-seconds held
-    ///   (closed intervals plus the open ones up to now);
+    /// - no GPU over its memory or share limit: every job that holds GPUs (running or in a timed transition)
+    ///   holds as many as its GPU range allows and the cluster lists it among each one's holders; the job–GPU
+    ///   holdings add up to the busy GPUs plus the guests (so no job holds a GPU the cluster does not give it);
+    ///   no GPU holds more jobs than `sharing.maxJobsPerGPU` (checked by the cluster), and the jobs packed on a
+    ///   GPU fit its memory together;
+    /// - GPU-time is conserved: busy plus guest GPU-seconds integrated over time equal the sum over jobs of
+    ///   GPU-seconds held (closed intervals plus the open ones up to now);
     /// - every job is accounted for, in exactly one state: the queue holds exactly the waiting jobs in
     ///   submission order, `running` exactly the running ones by expected end, the transition count the jobs in
     ///   timed transitions, and the finished count the finished ones; running jobs have an expected end and
@@ -43,16 +45,20 @@ extension Simulation {
             if !job.spec.allowedGPUCounts.contains(job.gpus.count) {
                 return "\(job.id) runs on \(job.gpus.count) GPUs, outside its allowed \(job.spec.allowedGPUCounts)"
             }
-            for g in job.gpus where cluster.owner[g.index] != job.id.raw {
-                return "\(job.id) believes it holds \(g), which the cluster gives to \(cluster.owner[g.index])"
+            for g in job.gpus where !cluster.holds(job.id, g) {
+                return "\(job.id) believes it holds \(g), which the cluster gives to \(cluster.holders(of: g))"
             }
             held += job.gpus.count
             gpuSeconds += Double(job.gpus.count) * (now - since).seconds
         }
-        if held != cluster.busyGPUs { return "jobs hold \(held) GPUs but \(cluster.busyGPUs) are busy" }
-        if abs(gpuSeconds - busyGPUSeconds) > 1e-9 * max(1, busyGPUSeconds) {
-            return "GPU-time not conserved: cluster integral \(busyGPUSeconds) GPU·s vs jobs' sum \(gpuSeconds) GPU·s"
+        if held != cluster.busyGPUs + cluster.totalGuests {
+            return "jobs hold \(held) GPUs but \(cluster.busyGPUs) are busy with \(cluster.totalGuests) guests"
         }
+        let integral = busyGPUSeconds + guestGPUSeconds
+        if abs(gpuSeconds - integral) > 1e-9 * max(1, integral) {
+            return "GPU-time not conserved: cluster integral \(integral) GPU·s vs jobs' sum \(gpuSeconds) GPU·s"
+        }
+        if let problem = packedMemoryViolation() { return problem }
         func count(_ s: JobState) -> Int { counts[Int(s.rawValue)] }
         let waiting = count(.queued) + count(.preempted)
         if queue.count != waiting || !queue.allSatisfy({ jobs[$0.index].state.isWaiting }) {
@@ -72,6 +78,21 @@ extension Simulation {
             return "\(transitioningCount) jobs counted in transition but \(transitioning) are"
         }
         if finishedCount != count(.finished) { return "\(finishedCount) jobs counted finished but \(count(.finished)) are" }
+        return nil
+    }
+
+    /// The first packed GPU whose jobs' memory footprints exceed its memory (or include an unknown one), or nil.
+    func packedMemoryViolation() -> String? {
+        guard cluster.sharedGPUs > 0 else { return nil }
+        for g in 0..<topology.gpuCount where cluster.sharing(of: GPUID(g)) == .packed {
+            let capacity = topology.gpuTypes[Int(topology.gpuTypeIndex[g])].memoryGB
+            var used = 0.0
+            for h in cluster.holders(of: GPUID(g)) {
+                guard let m = memoryGB[h.index] else { return "gpu\(g) packs \(h), whose memory footprint is unknown" }
+                used += m
+            }
+            if used > capacity { return "gpu\(g) packs jobs needing \(used) GB into \(capacity) GB" }
+        }
         return nil
     }
 }

@@ -10,10 +10,17 @@ extension Simulation {
         jobs[id.index].state = next
     }
 
-    /// Gives a waiting job its GPUs; it runs at once, or after restoring for `restoreSeconds`.
-    func start(_ id: JobID, on gpus: [GPUID], restoreSeconds: Double) {
+    /// Gives a waiting job its GPUs (joining their holders in `sharing` mode, if given); it runs at once, or after
+    /// restoring for `restoreSeconds`.
+    func start(_ id: JobID, on gpus: [GPUID], restoreSeconds: Double, sharing: SharingMode? = nil) {
         let i = id.index
-        cluster.claimValidated(gpus, for: id)  // validated with the whole round (Simulation+Decisions)
+        // Validated with the whole round (Simulation+Decisions).
+        if let sharing {
+            cluster.joinValidated(gpus, for: id, mode: sharing)
+            rerateCoTenants(on: gpus, except: id)
+        } else {
+            cluster.claimValidated(gpus, for: id)
+        }
         if jobs[i].firstStart == nil {
             jobs[i].firstStart = clock.now
             firstGPUType[i] = topology.gpuTypes[Int(topology.gpuTypeIndex[gpus[0].index])].name
@@ -65,7 +72,11 @@ extension Simulation {
     /// re-solve of the fabric for all of the event's starts and stops; in ascending JobID order.
     func flushThroughput() {
         guard deferredUpdates else { return }
-        let changed = throughput.flush()
+        var changed = throughput.flush()
+        if !coTenantsToRerate.isEmpty {
+            changed = Array(Set(changed).union(coTenantsToRerate)).sorted()  // sorted: no hash order escapes
+            coTenantsToRerate.removeAll(keepingCapacity: true)
+        }
         guard !changed.isEmpty || !startsAwaitingSpeed.isEmpty else { return }
         startsAwaitingSpeed.sort()
         var a = 0, c = 0
@@ -152,7 +163,9 @@ extension Simulation {
     /// Gives every GPU of the job back and closes its allocation interval.
     func releaseAll(_ id: JobID) {
         let i = id.index
+        let wasShared = cluster.totalGuests > 0 && jobs[i].gpus.contains { cluster.holderCount(of: $0) > 1 }
         do { try cluster.release(jobs[i].gpus, from: id) } catch { preconditionFailure("engine lost track of \(id)'s GPUs: \(error)") }
+        if wasShared { rerateCoTenants(on: jobs[i].gpus, except: id) }
         releasedSinceRound = true
         closeInterval(id)
         jobs[i].allocation = .none
@@ -190,12 +203,14 @@ extension Simulation {
         let old = jobs[i].gpus
         let leaving = old.filter { !gpus.contains($0) }
         let joining = gpus.filter { !old.contains($0) }
+        let leftShared = cluster.totalGuests > 0 && leaving.contains { cluster.holderCount(of: $0) > 1 }
         do {
             if !leaving.isEmpty { try cluster.release(leaving, from: id) }
             if !joining.isEmpty { try cluster.allocate(joining, to: id) }
         } catch {
             preconditionFailure("validated \(kind) of \(id) failed: \(error)")
         }
+        if leftShared { rerateCoTenants(on: leaving, except: id) }
         if !leaving.isEmpty { releasedSinceRound = true }
         jobs[i].allocation = Allocation(gpus: gpus)
         jobs[i].heldSince = clock.now
@@ -204,6 +219,21 @@ extension Simulation {
             beginTransition(id, to: .resizing, seconds: seconds)
         } else {
             beginRunning(id)
+        }
+    }
+
+    /// Re-rates the running jobs that hold any of `gpus` besides `id`, whose co-tenants just changed: now, or at the
+    /// end-of-event flush under a deferred speed model (where the fabric's rates settle first).
+    func rerateCoTenants(on gpus: [GPUID], except id: JobID) {
+        var others: [JobID] = []
+        for g in gpus {
+            for h in cluster.holders(of: g) where h != id && !others.contains(h) { others.append(h) }
+        }
+        others.sort()
+        if deferredUpdates {
+            coTenantsToRerate += others
+        } else {
+            for other in others { rerate(other) }
         }
     }
 

@@ -8,9 +8,31 @@ extension Simulation {
     /// current rates).
     func setSpeed(_ i: Int) {
         let step = throughput.currentStep(of: jobs[i].spec, on: jobs[i].gpus)
-        progress.entries[i].workRate = step.workRate
-        currentStep[i] = step.seconds
+        let factor = sharingFactor(i)
+        progress.entries[i].workRate = step.workRate * factor
+        currentStep[i] = step.seconds / factor
         currentCommFraction[i] = step.communicationFraction
+    }
+
+    /// The speed factor GPU sharing imposes on job i: on each GPU it shares, the time-sliced share or the product of
+    /// its packed co-runners' factors (`GPUSharingModel`); a data-parallel job runs at its slowest GPU's pace.
+    func sharingFactor(_ i: Int) -> Double {
+        guard cluster.totalGuests > 0 else { return 1 }  // no GPU is shared: the common case, O(1)
+        var factor = 1.0
+        let me = jobs[i].spec.model
+        for g in jobs[i].gpus {
+            guard let mode = cluster.sharing(of: g) else { continue }
+            let holders = cluster.holders(of: g)
+            var f = 1.0
+            switch mode {
+            case .timeSliced:
+                f = sharing.timeSlicedFactor(jobs: holders.count)
+            case .packed:
+                for h in holders where h.index != i { f *= sharing.packedFactor(me, with: jobs[h.index].spec.model) }
+            }
+            factor = min(factor, f)
+        }
+        return factor
     }
 
     /// Brings a job's remaining work and iteration statistics up to now (before its rate changes).

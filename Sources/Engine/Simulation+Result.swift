@@ -32,7 +32,7 @@ extension Simulation {
             jobs: outcomes, allocations: recorder.allocations, samples: recorder.samples,
             summary: RunMetrics.summary(
                 jobs: outcomes, busyGPUSeconds: busyGPUSeconds, clusterGPUs: topology.gpuCount,
-                failureEvents: failureEvents, downGPUSeconds: downGPUSeconds),
+                failureEvents: failureEvents, downGPUSeconds: downGPUSeconds, sharedGPUSeconds: sharedGPUSeconds),
             eventsProcessed: eventsProcessed, simulatedEnd: clock.now, unfinishedJobs: unfinished, links: recorder.links)
     }
 }

@@ -53,6 +53,10 @@ public final class Simulation {
     let costs: any TransitionCostModel
     /// Whether `costs` is `FreeTransitions`, whose answer is known without asking.
     let costsAreFree: Bool
+    /// How jobs sharing a GPU slow each other, and how many may share one.
+    public let sharing: GPUSharingModel
+    /// Each job's device memory per GPU, GB, for packing checks (nil: unknown, so it can only be time-sliced).
+    let memoryGB: [Double?]
     let skipsIdleRounds: Bool
     let skipsBlockedHeadRounds: Bool
     /// The queue's first job when the last round ended with it still waiting (strict-order policies only).
@@ -100,6 +104,12 @@ public final class Simulation {
     public internal(set) var failureEvents = 0
     /// Down GPU-seconds integrated over simulated time.
     public internal(set) var downGPUSeconds = 0.0
+    /// Guest GPU-seconds (holdings beyond one job per busy GPU) and shared GPU-seconds (GPUs held by two or more
+    /// jobs), integrated over simulated time: the first closes the GPU-time conservation check under sharing.
+    public internal(set) var guestGPUSeconds = 0.0
+    public internal(set) var sharedGPUSeconds = 0.0
+    /// Running jobs whose co-tenants changed during this event, re-rated at the flush (deferred speed models only).
+    var coTenantsToRerate: [JobID] = []
     /// Periodic checkpoints, tracked only with failures: the interval (0 = none), and per job its running time and
     /// GPU-time since it last started and at its last periodic checkpoint, and its remaining work at that checkpoint.
     let tracksCheckpoints: Bool
@@ -145,7 +155,7 @@ public final class Simulation {
     public convenience init(
         topology: Topology, jobs specs: [JobSpec], policy: any SchedulingPolicy, placement: any PlacementStrategy,
         interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions(),
-        failures: FailureModel? = nil, options: SimulationOptions = SimulationOptions()
+        failures: FailureModel? = nil, sharing: GPUSharingModel = GPUSharingModel(), options: SimulationOptions = SimulationOptions()
     ) {
         let setup = JobSetup.Prepared(jobs: specs, topology: topology)
         let model: any ThroughputModel
@@ -156,14 +166,14 @@ public final class Simulation {
             model = AlphaBetaThroughput(topology: topology, jobs: specs, referenceNodes: setup.referenceNodes)
         }
         self.init(topology: topology, jobs: specs, setup: setup, policy: policy, placement: placement, throughput: model,
-                  costs: costs, failures: failures, options: options)
+                  costs: costs, failures: failures, sharing: sharing, options: options)
     }
 
     /// Prepares a run with a given speed model, prepared for these jobs with `setup`'s reference nodes.
     public init(
         topology: Topology, jobs specs: [JobSpec], setup: JobSetup.Prepared, policy: any SchedulingPolicy,
         placement: any PlacementStrategy, throughput: any ThroughputModel, costs: any TransitionCostModel,
-        failures: FailureModel? = nil, options: SimulationOptions
+        failures: FailureModel? = nil, sharing: GPUSharingModel = GPUSharingModel(), options: SimulationOptions
     ) {
         precondition(specs.enumerated().allSatisfy { $0.offset == $0.element.id.index }, "job IDs must be 0..<count in order")
         assert(JobSetup.problems(jobs: specs, topology: topology).isEmpty, "jobs that cannot run were not rejected")
@@ -177,10 +187,12 @@ public final class Simulation {
         self.awaitingSpeed = Array(repeating: false, count: specs.count)
         self.costs = costs
         self.costsAreFree = costs is FreeTransitions
+        self.sharing = sharing
+        self.memoryGB = specs.map { GPUSharingModel.memoryGB(of: $0.model) }
         self.skipsIdleRounds = type(of: policy).onlyStartsWaitingJobs
         self.skipsBlockedHeadRounds = type(of: policy).onlyStartsWaitingJobs && type(of: policy).startsStrictlyInQueueOrder
         self.options = options
-        self.cluster = ClusterState(topology: topology)
+        self.cluster = ClusterState(topology: topology, maxJobsPerGPU: sharing.maxJobsPerGPU)
         var statuses: [JobStatus] = []
         var referenceRates: [Double] = []
         statuses.reserveCapacity(specs.count)
@@ -199,7 +211,7 @@ public final class Simulation {
         self.progress = JobProgress(work: specs.map(WorkRate.units(of:)), referenceRate: referenceRates)
         self.epoch = Array(repeating: 0, count: specs.count)
         self.transitionSince = Array(repeating: .zero, count: specs.count)
-        self.overlay = RoundOverlay(gpuCount: topology.gpuCount, jobCount: specs.count)
+        self.overlay = RoundOverlay(gpuCount: topology.gpuCount, jobCount: specs.count, maxJobsPerGPU: sharing.maxJobsPerGPU)
         self.currentStep = Array(repeating: 0, count: specs.count)
         self.currentCommFraction = Array(repeating: 0, count: specs.count)
         self.stepIntegral = Array(repeating: 0, count: specs.count)
@@ -290,6 +302,10 @@ public final class Simulation {
         if time > lastAccounting {
             busyGPUSeconds += Double(cluster.busyGPUs) * (time - lastAccounting).seconds
             downGPUSeconds += Double(cluster.downGPUs) * (time - lastAccounting).seconds
+            if cluster.totalGuests > 0 {
+                guestGPUSeconds += Double(cluster.totalGuests) * (time - lastAccounting).seconds
+                sharedGPUSeconds += Double(cluster.sharedGPUs) * (time - lastAccounting).seconds
+            }
             lastAccounting = time
         }
     }

@@ -29,6 +29,7 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
     case jobKills = "job_kills"
     case lostGPUHours = "lost_gpu_hours"
     case downGPUHours = "down_gpu_hours"
+    case sharedGPUHours = "shared_gpu_hours"
 
     /// Name, unit and meaning.
     public var definition: MetricDefinition {
@@ -57,6 +58,7 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
         case .jobKills: return define(.count, "jobs killed by failures, over all jobs (a job killed twice counts twice)")
         case .lostGPUHours: return define(.gpuHours, "GPU-hours of running time thrown away by failures (since each killed job's last checkpoint)")
         case .downGPUHours: return define(.gpuHours, "GPU-hours of capacity down for repair")
+        case .sharedGPUHours: return define(.gpuHours, "GPU-hours of GPUs held by two or more jobs at once (packed or time-sliced)")
         }
     }
 
@@ -88,6 +90,7 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
         case .jobKills: return Double(run.jobKills)
         case .lostGPUHours: return run.lostGPUSeconds / 3600
         case .downGPUHours: return run.downGPUSeconds / 3600
+        case .sharedGPUHours: return run.sharedGPUSeconds / 3600
         }
     }
 

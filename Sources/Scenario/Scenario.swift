@@ -42,11 +42,13 @@ public struct Scenario {
     public var transitionCosts: any TransitionCostModel = FreeTransitions()
     /// Node and GPU failure processes (`failures:`); nil without the section.
     public var failures: FailureModel?
+    /// GPU sharing limits and co-location factors (`sharing:`; defaults without the section).
+    public var sharing = GPUSharingModel()
 
     /// A simulation of this scenario.
     public func makeSimulation(options: SimulationOptions = SimulationOptions()) -> Simulation {
         Simulation(
             topology: topology, jobs: jobs, policy: policy, placement: PlacementCatalog.make(placementName)!,
-            interconnect: interconnect, costs: transitionCosts, failures: failures, options: options)
+            interconnect: interconnect, costs: transitionCosts, failures: failures, sharing: sharing, options: options)
     }
 }

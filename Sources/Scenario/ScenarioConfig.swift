@@ -34,6 +34,8 @@ struct ScenarioConfig: DecodableMapping {
     var variants: VariantsConfig
     @OptionalField("failures", meaning: "node and GPU failure processes")
     var failures: FailuresConfig?
+    @OptionalField("sharing", meaning: "GPU sharing: jobs per GPU, co-location factors, time slice")
+    var sharing: SharingConfig?
     @OptionalField("tenants", meaning: "weights and GPU quotas of named users, for fairness policies")
     var tenants: TenantsConfig?
 }
@@ -155,6 +157,50 @@ struct CheckpointConfig: DecodableMapping {
             loadOverheadSeconds: loadOverheadSeconds, stateBytes: stateGB.map { $0 * 1e9 }, defaultStateBytes: defaultStateGB * 1e9,
             chargeFirstStart: firstStart)
     }
+}
+
+/// `sharing:` how many jobs may share a GPU when a policy asks (Gandiva's packing and time-slicing) and how they slow
+/// each other (`GPUSharingModel`). Without the section: up to two per GPU, Gavel's measured pairs, 60 s slices.
+struct SharingConfig: DecodableMapping {
+    @Field("max_jobs_per_gpu", default: GPUSharingModel.defaultMaxJobsPerGPU, .within(1...8, "jobs per GPU"),
+           meaning: "most jobs on one GPU (1 turns sharing off)")
+    var maxJobsPerGPU: Int
+    @Field("default_factor", default: GPUSharingModel.defaultPackedFactor, .within(1e-3...1, "a speed factor"),
+           meaning: "speed factor of a packed pair the table does not know")
+    var defaultFactor: Double
+    @Field("time_slice_s", default: GPUSharingModel.defaultTimeSliceSeconds, .within(1e-3...86_400, "seconds"),
+           meaning: "time slice of time-sliced GPUs")
+    var timeSliceSeconds: Double
+    @Field("switch_overhead_s", default: GPUSharingModel.defaultSwitchOverheadSeconds, .within(0...86_400, "seconds"),
+           meaning: "suspend + resume cost per slice, below the slice")
+    var switchOverheadSeconds: Double
+    @Field("factors", default: [], meaning: "co-location factors that add to or replace the measured table")
+    var factors: [SharingFactorConfig]
+
+    func finishDecoding(_ decoder: Decoder) throws {
+        guard switchOverheadSeconds < timeSliceSeconds else {
+            throw decoder.invalid("switch_overhead_s", "expected less than time_slice_s (\(timeSliceSeconds)), got \(switchOverheadSeconds)")
+        }
+    }
+
+    /// The engine's model these fields describe.
+    var model: GPUSharingModel {
+        var m = GPUSharingModel(
+            maxJobsPerGPU: maxJobsPerGPU, defaultFactor: defaultFactor, timeSliceSeconds: timeSliceSeconds,
+            switchOverheadSeconds: switchOverheadSeconds)
+        for f in factors { m.setFactor(f.factor, model: ModelZoo.index(named: f.model)!, with: ModelZoo.index(named: f.with)!) }
+        return m
+    }
+}
+
+/// One entry of `sharing.factors`: `model` runs at `factor` of its speed alone while packed with `with`.
+struct SharingFactorConfig: DecodableMapping {
+    @Field("model", .oneOf(ModelZoo.names), meaning: "the slowed job's zoo model")
+    var model: String
+    @Field("with", .oneOf(ModelZoo.names), meaning: "the co-runner's zoo model")
+    var with: String
+    @Field("factor", .within(1e-3...1, "a speed factor"), meaning: "speed packed ÷ speed alone")
+    var factor: Double
 }
 
 /// `network:` which speed model to use and the fabric's parameters.

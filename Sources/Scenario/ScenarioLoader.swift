@@ -265,6 +265,7 @@ public enum ScenarioLoader {
             jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
             placementName: placementName, interconnect: interconnect, skippedRows: skipped)
         if let checkpoint = config.checkpoint { scenario.transitionCosts = checkpoint.costs }
+        if let sharing = config.sharing { scenario.sharing = sharing.model }
         scenario.variants = config.variants.variants
         if let failures = config.failures {
             scenario.failures = failures.model(seed: masterSeed, checkpointIntervalSeconds: config.checkpoint?.intervalSeconds)

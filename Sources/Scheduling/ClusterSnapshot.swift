@@ -26,25 +26,30 @@ public struct ClusterSnapshot {
     public let oracle: ThroughputOracle?
     /// How long the run's checkpoints, restores, resizes and migrations take.
     public let transitionCosts: any TransitionCostModel
+    /// How jobs sharing a GPU slow each other and how many may share one (`cluster.maxJobsPerGPU` agrees).
+    public let sharing: GPUSharingModel
 
     /// Creates a snapshot; `running` may be in any order (it is sorted here). Without `progress`, every job's
     /// remaining work is read as its whole work at one unit per second (for tests of policies that ignore it).
     public init<Q: Sequence>(
         now: SimTime, jobs: [JobStatus], queue: Q, running: [JobID], cluster: ClusterState,
-        progress: JobProgress? = nil, oracle: ThroughputOracle? = nil, transitionCosts: any TransitionCostModel = FreeTransitions()
+        progress: JobProgress? = nil, oracle: ThroughputOracle? = nil, transitionCosts: any TransitionCostModel = FreeTransitions(),
+        sharing: GPUSharingModel? = nil
     ) where Q.Element == JobID {
         self.init(
             now: now, jobs: jobs, queue: Deque(queue),
             runningByExpectedEnd: running.sorted { Self.endsBefore($0, $1, jobs) }, cluster: cluster,
             progress: progress ?? JobProgress(
                 work: jobs.map { $0.estimatedDuration.seconds }, referenceRate: Array(repeating: 1, count: jobs.count)),
-            oracle: oracle, transitionCosts: transitionCosts)
+            oracle: oracle, transitionCosts: transitionCosts,
+            sharing: sharing ?? GPUSharingModel(maxJobsPerGPU: cluster.maxJobsPerGPU))
     }
 
     /// Creates a snapshot from a running list already sorted by (expected end, JobID), as the engine keeps it.
     public init(
         now: SimTime, jobs: [JobStatus], queue: Deque<JobID>, runningByExpectedEnd: [JobID], cluster: ClusterState,
-        progress: JobProgress, oracle: ThroughputOracle?, transitionCosts: any TransitionCostModel
+        progress: JobProgress, oracle: ThroughputOracle?, transitionCosts: any TransitionCostModel,
+        sharing: GPUSharingModel
     ) {
         self.now = now
         self.jobs = jobs
@@ -54,6 +59,7 @@ public struct ClusterSnapshot {
         self.progress = progress
         self.oracle = oracle
         self.transitionCosts = transitionCosts
+        self.sharing = sharing
     }
 
     /// The order of `running`: expected end, then JobID.

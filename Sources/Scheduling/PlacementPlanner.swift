@@ -37,6 +37,20 @@ public struct PlacementPlanner {
         return gpus
     }
 
+    /// Records in the plan that job `id` joins `gpus` in `mode` (GPU sharing), for a policy that checked them: up,
+    /// not held by `id`, under the per-GPU job limit, and shared in `mode` if shared at all.
+    public mutating func share(_ gpus: [GPUID], for id: JobID, mode: SharingMode) {
+        cluster.joinValidated(gpus, for: id, mode: mode)
+    }
+
+    /// Reserves GPUs a policy chose itself (free ones, e.g. for a migration) for job `id`; false, changing nothing,
+    /// when any is not free.
+    @discardableResult
+    public mutating func claim(_ gpus: [GPUID], for id: JobID) -> Bool {
+        do { try cluster.allocate(gpus, to: id) } catch { return false }
+        return true
+    }
+
     /// Returns `job`'s GPUs to the plan (for a policy that preempts in the same round).
     public mutating func release(_ gpus: [GPUID], of job: JobID) {
         try? cluster.release(gpus, from: job)

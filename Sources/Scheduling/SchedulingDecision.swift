@@ -10,6 +10,11 @@ public enum SchedulingDecision: Sendable, Equatable, CustomStringConvertible {
     /// Start (or resume) a waiting job on exactly these GPUs, held whole: as many as it requests, or, for a
     /// job with a GPU range, any count in it.
     case start(JobID, gpus: [GPUID])
+    /// Start (or resume) a waiting job on these GPUs alongside the jobs already holding them (GPU sharing, `mode`:
+    /// packed or time-sliced). Each GPU must be up, hold fewer jobs than the run allows per GPU, and be shared in
+    /// `mode` already if shared at all; packing also needs every holder's memory footprint, and their sum must fit
+    /// the GPU. Free GPUs in the list are simply taken.
+    case share(JobID, gpus: [GPUID], mode: SharingMode)
     /// Stop a running job, keep its progress, and put it back in the queue (after its checkpoint, if the run
     /// charges one).
     case preempt(JobID)
@@ -25,6 +30,7 @@ public enum SchedulingDecision: Sendable, Equatable, CustomStringConvertible {
         func list(_ gpus: [GPUID]) -> String { "[\(gpus.map { String($0.raw) }.joined(separator: ","))]" }
         switch self {
         case .start(let j, let gpus): return "start \(j) on \(list(gpus))"
+        case .share(let j, let gpus, let mode): return "share \(j) on \(list(gpus)) (\(mode))"
         case .preempt(let j): return "preempt \(j)"
         case .resize(let j, let gpus): return "resize \(j) to \(list(gpus))"
         case .migrate(let j, let gpus): return "migrate \(j) to \(list(gpus))"

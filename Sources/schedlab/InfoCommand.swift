@@ -2,16 +2,18 @@ import ArgumentParser
 import ClusterModel
 import Engine
 import Models
+import Performance
 import Scheduling
 import Workload
 
 /// `schedlab info`: list the built-in catalogs.
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "info", abstract: "List GPU types, zoo models, policies, placements, node templates or summary metrics.")
+        commandName: "info",
+        abstract: "List GPU types, zoo models, policies, placements, node templates, summary metrics or GPU-sharing factors.")
 
     enum Topic: String, ExpressibleByArgument, CaseIterable {
-        case gpus, models, policies, placements, templates, metrics
+        case gpus, models, policies, placements, templates, metrics, sharing
     }
 
     @Argument(help: "One of: \(Topic.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -52,6 +54,16 @@ struct InfoCommand: ParsableCommand {
         case .metrics:
             table = TextTable(header: ["name", "unit", "meaning"])
             for d in SummaryMetricKind.definitions { table.rows.append([d.name, d.unit.symbol, d.meaning]) }
+        case .sharing:
+            let model = GPUSharingModel()
+            table = TextTable(header: ["model", "packed with", "speed factor", "source"], rightAligned: [2])
+            for p in GPUSharingModel.measured {
+                table.rows.append([p.model, p.with, String(format: "%.3f", p.factor),
+                                   "Gavel scheduler/simulation_throughputs.json (V100)"])
+            }
+            table.rows.append(["any other pair", "", String(format: "%.3f", model.defaultFactor), "default_factor"])
+            table.rows.append(["time-sliced, k jobs", "", "(1 - \(num(model.switchOverheadSeconds))/\(num(model.timeSliceSeconds))) / k",
+                               "Gandiva's 60 s slice; switch overhead assumed"])
         }
         print(table.render())
     }

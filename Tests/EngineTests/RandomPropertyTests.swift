@@ -50,9 +50,17 @@ final class RandomPropertyTests: XCTestCase {
                     XCTAssertEqual(check.eventsChecked, r.eventsProcessed, label)
                     XCTAssertEqual(r.unfinishedJobs, [], label)
                     XCTAssertEqual(r.metric("jobs_completed"), Double(jobs.count), label)
-                    XCTAssertEqual(r.metric("gpu_hours") * 3600, gpuSecondsDemand(jobs), accuracy: 1e-6, label)
+                    // Sharing policies (gandiva) slow the jobs that share, so their GPU-time is not the demand; with
+                    // at most two jobs per GPU the held GPU-time is the busy plus the shared GPU-time.
+                    let shared = r.metric("shared_gpu_hours") * 3600
+                    if shared == 0 {
+                        XCTAssertEqual(r.metric("gpu_hours") * 3600, gpuSecondsDemand(jobs), accuracy: 1e-6, label)
+                    }
+                    let held = r.allocations.reduce(0.0) { $0 + Double($1.localGPUs.count) * ($1.end - $1.start).seconds }
+                    XCTAssertEqual(held, r.metric("gpu_hours") * 3600 + shared, accuracy: 1e-6, label)
                     // Start-only policies never preempt, so a job runs in one piece; preemptive ones (free
-                    // transitions) may split it, but it still runs exactly its duration in all.
+                    // transitions) may split it, but it still runs exactly its duration in all (at least it, when
+                    // it shared a GPU and ran slower).
                     let startOnly = type(of: policy).onlyStartsWaitingJobs
                     for (o, spec) in zip(r.jobs, jobs) {
                         guard case .duration(let d) = spec.work, let s = o.firstStart, let f = o.finish else {
@@ -65,10 +73,14 @@ final class RandomPropertyTests: XCTestCase {
                         } else {
                             XCTAssertGreaterThanOrEqual(f - s, d, label)
                         }
-                        XCTAssertEqual(o.runSeconds, d.seconds, accuracy: 1e-9, label)
+                        if shared == 0 {
+                            XCTAssertEqual(o.runSeconds, d.seconds, accuracy: 1e-9, label)
+                        } else {
+                            XCTAssertGreaterThanOrEqual(o.runSeconds, d.seconds - 1e-9, label)
+                        }
                         if let t = spec.gpuType { XCTAssertEqual(o.gpuType, t, label) }
                     }
-                    assertNoDoubleBooking(r, jobs: jobs, label: label)
+                    assertNoDoubleBooking(r, jobs: jobs, label: label, maxJobsPerGPU: shared > 0 ? 2 : 1)
                     if policy.name == "fifo" {
                         // FIFO starts jobs in submission order.
                         let starts = r.jobs.compactMap(\.firstStart)
@@ -121,18 +133,21 @@ final class RandomPropertyTests: XCTestCase {
         for (v, (name, _)) in variants.enumerated() { XCTAssertGreaterThan(preemptions[v], 0, name) }
     }
 
-    /// Every job's allocation rows cover exactly its GPU count, and rows on one node that overlap in time
-    /// use disjoint GPUs.
-    private func assertNoDoubleBooking(_ r: RunResult, jobs: [JobSpec], label: String) {
+    /// Every job's allocation rows cover exactly its GPU count in each of its run intervals (first start, resumes,
+    /// migrations), and at no instant does a GPU appear in more than `maxJobsPerGPU` rows (1: never in two).
+    private func assertNoDoubleBooking(_ r: RunResult, jobs: [JobSpec], label: String, maxJobsPerGPU: Int = 1) {
         for spec in jobs {
-            // One set of rows per run interval: the first start and each resume after a preemption.
             let rows = r.allocations.filter { $0.job == spec.id }
-            let intervals = 1 + (r.jobs[spec.id.index].preemptions)
+            let intervals = 1 + r.jobs[spec.id.index].preemptions + r.jobs[spec.id.index].migrations
             XCTAssertEqual(rows.reduce(0) { $0 + $1.localGPUs.count }, spec.gpuCount * intervals, label)
         }
-        for (i, a) in r.allocations.enumerated() {
-            for b in r.allocations[(i + 1)...] where a.node == b.node && a.start < b.end && b.start < a.end {
-                XCTAssertTrue(Set(a.localGPUs).isDisjoint(with: b.localGPUs), "\(label): \(a) overlaps \(b)")
+        // The most rows covering a GPU at once is reached at some row's start: count there.
+        for a in r.allocations {
+            for g in a.localGPUs {
+                let covering = r.allocations.filter {
+                    $0.node == a.node && $0.localGPUs.contains(g) && $0.start <= a.start && a.start < $0.end
+                }
+                XCTAssertLessThanOrEqual(covering.count, maxJobsPerGPU, "\(label): gpu \(g) of \(a.node) at \(a.start): \(covering)")
             }
         }
     }

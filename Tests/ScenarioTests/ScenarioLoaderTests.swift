@@ -5,6 +5,7 @@ import Models
 import Scenario
 import Scheduling
 import Workload
+import Performance
 import XCTest
 
 /// Scenario loading: every bad-input case gives one located `InputError` (file, line, field path, message),
@@ -746,6 +747,45 @@ final class ScenarioLoaderTests: XCTestCase {
         try assertError(base + "  state_gb: -1\n", line: at + 3, field: "checkpoint.state_gb", contains: ["expected GB in 0...100000, got -1"])
         try assertError(base + "  interval: 60\n", line: at + 3, field: "checkpoint.interval",
                         contains: ["unknown field 'interval'", "write_gbps, read_gbps"])
+    }
+
+    // MARK: - sharing:
+
+    // Without the section: two jobs per GPU and the measured table; with it, every field arrives and `factors`
+    // entries add to the table.
+    func testSharingSectionBuildsTheModel() throws {
+        XCTAssertEqual(try ScenarioLoader.load(path: try write(Self.good)).sharing, GPUSharingModel())
+        let text = Self.good + """
+            sharing:
+              max_jobs_per_gpu: 3
+              default_factor: 0.7
+              time_slice_s: 30
+              switch_overhead_s: 0.5
+              factors:
+                - {model: bert-base, with: resnet18, factor: 0.8}
+
+            """
+        let m = try ScenarioLoader.load(path: try write(text)).sharing
+        var expected = GPUSharingModel(maxJobsPerGPU: 3, defaultFactor: 0.7, timeSliceSeconds: 30, switchOverheadSeconds: 0.5)
+        expected.setFactor(0.8, model: ModelZoo.index(named: "bert-base")!, with: ModelZoo.index(named: "resnet18")!)
+        XCTAssertEqual(m, expected)
+        XCTAssertEqual(m.packedFactor(ModelZoo.index(named: "bert-base"), with: ModelZoo.index(named: "resnet18")), 0.8)
+        XCTAssertEqual(m.packedFactor(ModelZoo.index(named: "resnet18"), with: ModelZoo.index(named: "bert-base")), 0.7)
+    }
+
+    // Out-of-range numbers, an overhead not below the slice, and an unknown model are located errors.
+    func testSharingSectionErrors() throws {
+        let base = Self.good + "sharing:\n  max_jobs_per_gpu: 2\n"
+        let at = (line(of: "sharing:", in: base) ?? 0)
+        try assertError(edit(base, "max_jobs_per_gpu: 2", ["max_jobs_per_gpu: 9"]), line: at + 1, field: "sharing.max_jobs_per_gpu",
+                        contains: ["expected jobs per GPU in 1...8, got 9"])
+        try assertError(base + "  default_factor: 0\n", line: at + 2, field: "sharing.default_factor",
+                        contains: ["expected a speed factor in 0.001...1, got 0"])
+        try assertError(base + "  time_slice_s: 10\n  switch_overhead_s: 10\n", line: at + 3, field: "sharing.switch_overhead_s",
+                        contains: ["expected less than time_slice_s"])
+        try assertError(base + "  factors:\n    - {model: gpt-9, with: lm, factor: 0.5}\n", line: at + 3,
+                        field: "sharing.factors[0].model", contains: ["'gpt-9'", "resnet50"])
+        try assertError(base + "  slice_s: 60\n", line: at + 2, field: "sharing.slice_s", contains: ["unknown field 'slice_s'"])
     }
 
     // MARK: - failures:

@@ -9,11 +9,12 @@ import Workload
 public func makeSimulation(
     jobs: [JobSpec], topology: Topology, policy: any SchedulingPolicy = FIFOPolicy(),
     placement: any PlacementStrategy = FirstFitPlacement(), observers: [any SimulationObserver] = [],
-    interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions(), failures: FailureModel? = nil
+    interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions(), failures: FailureModel? = nil,
+    sharing: GPUSharingModel = GPUSharingModel()
 ) -> Simulation {
     let sim = Simulation(
         topology: topology, jobs: jobs, policy: policy, placement: placement, interconnect: interconnect, costs: costs,
-        failures: failures, options: SimulationOptions(checkInvariants: true))
+        failures: failures, sharing: sharing, options: SimulationOptions(checkInvariants: true))
     sim.observers = observers
     return sim
 }
@@ -22,10 +23,11 @@ public func makeSimulation(
 public func simulate(
     jobs: [JobSpec], topology: Topology, policy: any SchedulingPolicy = FIFOPolicy(),
     placement: any PlacementStrategy = FirstFitPlacement(), observers: [any SimulationObserver] = [],
-    interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions(), failures: FailureModel? = nil
+    interconnect: Interconnect? = nil, costs: any TransitionCostModel = FreeTransitions(), failures: FailureModel? = nil,
+    sharing: GPUSharingModel = GPUSharingModel()
 ) throws -> RunResult {
     try makeSimulation(jobs: jobs, topology: topology, policy: policy, placement: placement, observers: observers,
-                       interconnect: interconnect, costs: costs, failures: failures).run()
+                       interconnect: interconnect, costs: costs, failures: failures, sharing: sharing).run()
 }
 
 /// Every policy of the catalog with default parameters, by name (what property and determinism tests iterate).

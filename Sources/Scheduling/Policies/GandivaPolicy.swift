@@ -1,0 +1,228 @@
+import ClusterModel
+import Performance
+import SimKernel
+import Workload
+
+/// Gandiva (Xiao et al., "Gandiva: Introspective Cluster Scheduling for Deep Learning", OSDI 2018): instead of
+/// making jobs wait for exclusive GPUs, share GPUs when the cluster is oversubscribed (packing jobs that run well
+/// together, time-slicing the rest) and migrate jobs to undo sharing and fragmentation when GPUs free up.
+///
+/// Variant implemented, and the choices the paper leaves open:
+/// - **Order**: waiting jobs in submission order; a job that cannot be placed is skipped, not blocking the ones
+///   behind it (Gandiva time-slices rather than queueing behind the head).
+/// - **1. Exclusive start**: a waiting job that fits in free GPUs starts on them (the run's placement strategy).
+/// - **2. Packing** (`packing`): otherwise it may join a running job with the same GPU count (Gandiva's affinity
+///   rule: jobs share only with jobs of their own size, so GPU sets line up) that holds its GPUs alone, on exactly
+///   that job's GPUs, in `packed` mode, when their memory fits together and the pair's combined normalized speed,
+///   f(new | host) + f(host | new) from the run's co-location table (`GPUSharingModel`), is at least
+///   1 + `min_packing_gain`. Gandiva measures that gain by introspection after packing and unpacks losers; with
+///   the table known up front, SchedLab only makes the packings introspection would keep. The best-gaining host
+///   wins, ties to the lowest JobID.
+/// - **3. Time-slicing** (`time_slicing`): otherwise it joins, in `time-sliced` mode, the running same-size job
+///   whose GPUs hold the fewest jobs (under the run's `sharing.max_jobs_per_gpu`), ties to the lowest JobID.
+///   Suspend/resume round-robin within the group is the engine's fluid time-slice model: each of k jobs runs at
+///   1/k speed less the switch overhead per slice (see `GPUSharingModel`).
+/// - **4. Migration** (`migration`, at most `max_migrations_per_round` per round), with GPUs still free after
+///   steps 1–3: (a) de-sharing: a job that is a guest on a shared GPU moves to free GPUs of its own (lowest JobID
+///   first); (b) consolidation: a running job spread over several nodes moves onto one node that has enough free
+///   GPUs (lowest JobID first). Each move is a `migrate` decision, charged by the run's `checkpoint:` costs.
+/// - Jobs in a timed transition are neither hosts nor migrated. No preemption: a shared job keeps its share until
+///   it finishes or migrates (Gandiva's grow-shrink is elasticity, left to the elastic policies).
+/// - No timer: the fluid slice model needs no wake-ups; rounds run at arrivals, completions and transition ends.
+/// - Complexity: O(Q + R) per round for Q waiting and R running jobs plus placements; the scan stops as soon as no
+///   GPU is free and no host can take another job.
+public struct GandivaPolicy: SchedulingPolicy {
+    public static let name = "gandiva"
+
+    /// Scenario parameters of `gandiva`.
+    public struct Parameters: Decodable, Sendable, Equatable {
+        /// Pack waiting jobs onto running ones when the pair gains.
+        public var packing = true
+        /// Smallest gain of a packed pair's combined normalized speed over 1.
+        public var minPackingGain = 0.1
+        /// Time-slice waiting jobs onto running ones when they cannot start or pack.
+        public var timeSlicing = true
+        /// Migrate to undo sharing and consolidate spread jobs when GPUs are free.
+        public var migration = true
+        /// Most migrations per round.
+        public var maxMigrationsPerRound = 4
+
+        static let documentation = [
+            "packing: pack waiting jobs onto same-size running jobs when the pair's combined speed gains (true)",
+            "min_packing_gain: least gain of a packed pair's combined normalized speed over 1, 0 to 1 (0.1)",
+            "time_slicing: time-slice waiting jobs onto same-size running jobs when they cannot start or pack (true)",
+            "migration: migrate guests of shared GPUs and jobs spread over nodes onto free GPUs (true)",
+            "max_migrations_per_round: most migrations in one round, 0 to 1000 (4)",
+        ]
+
+        /// Default parameters.
+        public init(packing: Bool = true, minPackingGain: Double = 0.1, timeSlicing: Bool = true, migration: Bool = true,
+                    maxMigrationsPerRound: Int = 4) {
+            self.packing = packing
+            self.minPackingGain = minPackingGain
+            self.timeSlicing = timeSlicing
+            self.migration = migration
+            self.maxMigrationsPerRound = maxMigrationsPerRound
+        }
+
+        private enum CodingKeys: String, CodingKey {
+            case packing, min_packing_gain, time_slicing, migration, max_migrations_per_round
+        }
+        public init(from decoder: Decoder) throws {
+            try decoder.rejectUnknownKeys(allowed: ["packing", "min_packing_gain", "time_slicing", "migration", "max_migrations_per_round"])
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            packing = try c.decodeIfPresent(Bool.self, forKey: .packing) ?? true
+            minPackingGain = try c.decodeIfPresent(Double.self, forKey: .min_packing_gain) ?? 0.1
+            guard minPackingGain.isFinite && (0...1).contains(minPackingGain) else {
+                throw c.invalid(.min_packing_gain, "expected a gain in 0...1, got \(minPackingGain)")
+            }
+            timeSlicing = try c.decodeIfPresent(Bool.self, forKey: .time_slicing) ?? true
+            migration = try c.decodeIfPresent(Bool.self, forKey: .migration) ?? true
+            maxMigrationsPerRound = try c.decodeIfPresent(Int.self, forKey: .max_migrations_per_round) ?? 4
+            guard (0...1000).contains(maxMigrationsPerRound) else {
+                throw c.invalid(.max_migrations_per_round, "expected an integer in 0...1000, got \(maxMigrationsPerRound)")
+            }
+        }
+    }
+
+    /// The parameters in force.
+    public let parameters: Parameters
+
+    /// Creates the policy.
+    public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
+
+    /// A running job that waiting jobs of its size may join.
+    private struct Host {
+        var id: JobID
+        var gpus: [GPUID]
+        /// Jobs on its GPUs now (in the plan).
+        var holders: Int
+    }
+
+    public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
+        var decisions: [SchedulingDecision] = []
+        let limit = s.cluster.maxJobsPerGPU
+        let sharing = (parameters.packing || parameters.timeSlicing) && limit > 1
+        // Hosts by GPU count, in JobID order: running jobs whose GPUs all hold the same jobs and have room.
+        var hosts: [Int: [Host]] = [:]
+        var hostCount = 0
+        if sharing {
+            for id in s.running.sorted() {
+                let gpus = s.jobs[id.index].gpus
+                guard let n = gpus.first.map({ s.cluster.holderCount(of: $0) }), n < limit,
+                      gpus.allSatisfy({ s.cluster.holderCount(of: $0) == n && s.cluster.sharing(of: $0) != .packed }),
+                      Self.sameHolders(gpus, s.cluster) else { continue }
+                hosts[gpus.count, default: []].append(Host(id: id, gpus: gpus, holders: n))
+                hostCount += 1
+            }
+        }
+        // Steps 1–3: start, pack or time-slice each waiting job, in submission order.
+        for id in s.queue {
+            if planner.cluster.freeGPUs == 0 && hostCount == 0 { break }
+            let job = s[id]
+            guard job.state.isWaiting else { continue }
+            if let gpus = planner.place(job) {
+                decisions.append(.start(id, gpus: gpus))
+                continue
+            }
+            guard sharing, var group = hosts[job.gpuCount], !group.isEmpty else { continue }
+            if let (k, mode) = chooseHost(for: job, in: group, s) {
+                let host = group[k]
+                planner.share(host.gpus, for: id, mode: mode)
+                decisions.append(.share(id, gpus: host.gpus, mode: mode))
+                group[k].holders += 1
+                if group[k].holders >= limit || mode == .packed {
+                    group.remove(at: k)
+                    hostCount -= 1
+                }
+                hosts[job.gpuCount] = group
+            }
+        }
+        // Step 4: migrations onto GPUs still free.
+        if parameters.migration && parameters.maxMigrationsPerRound > 0 && planner.cluster.freeGPUs > 0 {
+            migrate(s, planner: &planner, into: &decisions)
+        }
+        return decisions
+    }
+
+    /// Whether every GPU of `gpus` is held by the same jobs (so a job joining all of them keeps the group aligned).
+    private static func sameHolders(_ gpus: [GPUID], _ cluster: ClusterState) -> Bool {
+        guard cluster.maxJobsPerGPU > 1, let first = gpus.first, cluster.holderCount(of: first) > 1 else { return true }
+        let reference = cluster.holders(of: first)
+        return gpus.dropFirst().allSatisfy { cluster.holders(of: $0) == reference }
+    }
+
+    /// The host `job` should join and how: the best-gaining packable single-tenant host, else the host with the
+    /// fewest jobs for time-slicing; nil when neither applies.
+    private func chooseHost(for job: JobStatus, in group: [Host], _ s: ClusterSnapshot) -> (Int, SharingMode)? {
+        let topology = s.topology
+        func usable(_ host: Host) -> Bool {
+            host.gpus.allSatisfy { job.eligibleTypes.contains(Int(topology.gpuTypeIndex[$0.index])) }
+        }
+        if parameters.packing, let mine = GPUSharingModel.memoryGB(of: job.spec.model) {
+            var best: (k: Int, gain: Double)?
+            for (k, host) in group.enumerated() where host.holders == 1 && usable(host) {
+                let other = s[host.id].spec.model
+                guard let theirs = GPUSharingModel.memoryGB(of: other),
+                      host.gpus.allSatisfy({ mine + theirs <= topology.gpuTypes[Int(topology.gpuTypeIndex[$0.index])].memoryGB })
+                else { continue }
+                let gain = s.sharing.packedFactor(job.spec.model, with: other) + s.sharing.packedFactor(other, with: job.spec.model)
+                if gain >= 1 + parameters.minPackingGain && gain > (best?.gain ?? -1) { best = (k, gain) }
+            }
+            if let best { return (best.k, .packed) }
+        }
+        guard parameters.timeSlicing else { return nil }
+        var best: Int?
+        for (k, host) in group.enumerated() where usable(host) && host.holders < s.cluster.maxJobsPerGPU {
+            if best == nil || host.holders < group[best!].holders { best = k }
+        }
+        return best.map { ($0, .timeSliced) }
+    }
+
+    /// Step 4: de-share guests onto free GPUs, then consolidate spread jobs onto one node.
+    private func migrate(_ s: ClusterSnapshot, planner: inout PlacementPlanner, into decisions: inout [SchedulingDecision]) {
+        var budget = parameters.maxMigrationsPerRound
+        var moved: [JobID] = []
+        let candidates = s.running.sorted()
+        // (a) Guests of shared GPUs (not their first holder) move to GPUs of their own.
+        if s.cluster.sharedGPUs > 0 {
+            for id in candidates where budget > 0 && planner.cluster.freeGPUs > 0 {
+                let gpus = s.jobs[id.index].gpus
+                guard let first = gpus.first, planner.cluster.holderCount(of: first) > 1, planner.cluster.holder(of: first) != id,
+                      !decisions.contains(where: { Self.touches($0, gpus) }) else { continue }
+                guard let target = planner.place(id, count: gpus.count, types: s.jobs[id.index].eligibleTypes) else { continue }
+                planner.release(gpus, of: id)
+                decisions.append(.migrate(id, gpus: target))
+                moved.append(id)
+                budget -= 1
+            }
+        }
+        // (b) Jobs spread over several nodes move onto one node with enough free GPUs.
+        let topology = s.topology
+        for id in candidates where budget > 0 && !moved.contains(id) {
+            let gpus = s.jobs[id.index].gpus
+            guard gpus.count > 1, let first = gpus.first, planner.cluster.holderCount(of: first) == 1 else { continue }
+            let node = topology.gpuNode[first.index]
+            guard gpus.contains(where: { topology.gpuNode[$0.index] != node }) else { continue }
+            let types = s.jobs[id.index].eligibleTypes
+            for n in 0..<topology.nodeCount where Int(planner.cluster.freeOnNode[n]) >= gpus.count {
+                let free = topology.gpus(of: NodeID(n)).map(GPUID.init).filter {
+                    planner.cluster.isFree($0) && types.contains(Int(topology.gpuTypeIndex[$0.index]))
+                }
+                guard free.count >= gpus.count else { continue }
+                let target = Array(free.prefix(gpus.count))
+                planner.release(gpus, of: id)
+                planner.claim(target, for: id)
+                decisions.append(.migrate(id, gpus: target))
+                budget -= 1
+                break
+            }
+        }
+    }
+
+    /// Whether a decision of this round involves any of `gpus` (a job that a waiting job just joined stays put).
+    private static func touches(_ d: SchedulingDecision, _ gpus: [GPUID]) -> Bool {
+        if case .share(_, let g, _) = d { return g.contains { gpus.contains($0) } }
+        return false
+    }
+}
