@@ -21,6 +21,7 @@
 //   CCUDA         C shim that loads the CUDA runtime, cuBLAS and NCCL with dlopen
 //   CUDABackend   hardware calibration and validation on real GPUs (produces HardwareProfile)
 //   schedlab      the command-line tool
+//   BuildInfoPlugin  build-tool plugin: writes the git commit the schedlab binary is built from (`schedlab --version`)
 import PackageDescription
 
 // Invariant checks after every event (no GPU held twice, GPU-time conserved, every job accounted for)
@@ -46,6 +47,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        // Documentation only: `swift package generate-documentation` (see CONTRIBUTING.md); nothing links it.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // Core
@@ -123,8 +126,11 @@ let package = Package(
                 "SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Network", "Performance", "Scheduling", "Engine", "Recording", "Scenario", "Regression", "CUDABackend",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: internalChecks
+            swiftSettings: internalChecks,
+            plugins: ["BuildInfoPlugin"]
         ),
+        // Writes BuildInfo.swift (the git commit and whether the tree was modified) into schedlab before each build.
+        .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
         // Tests
         .target(
             name: "SimTestSupport",
@@ -150,5 +156,9 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab", "SimTestSupport"], exclude: ["Snapshots"]),
+        // The DocC articles' code and YAML listings, compiled and loaded so the documentation cannot drift.
+        .testTarget(name: "DocumentationTests", dependencies: [
+            "Scheduling", "Engine", "ClusterModel", "Models", "Workload", "SimKernel", "Scenario", "SimTestSupport",
+        ]),
     ]
 )

@@ -18,7 +18,8 @@ import sys
 # Two-sided 95% quantiles of Student's t by degrees of freedom (1..10); beyond, the normal 1.96 is close enough.
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262, 10: 2.228}
 METRICS = [("jct_mean_s", "mean JCT (s)", 0), ("jct_p95_s", "p95 JCT (s)", 0), ("queue_mean_s", "mean queueing (s)", 0),
-           ("gpu_util", "GPU util", 3), ("preemptions", "preemptions", 0), ("rho_mean", "mean ρ", 2)]
+           ("gpu_util", "GPU util", 3), ("preemptions", "preemptions", 0), ("rho_mean", "mean ρ", 2),
+           ("shared_gpu_hours", "shared GPU-h", 0)]
 
 
 def variants(scenario):

@@ -80,19 +80,4 @@ extension Simulation {
         if finishedCount != count(.finished) { return "\(finishedCount) jobs counted finished but \(count(.finished)) are" }
         return nil
     }
-
-    /// The first packed GPU whose jobs' memory footprints exceed its memory (or include an unknown one), or nil.
-    func packedMemoryViolation() -> String? {
-        guard cluster.sharedGPUs > 0 else { return nil }
-        for g in 0..<topology.gpuCount where cluster.sharing(of: GPUID(g)) == .packed {
-            let capacity = topology.gpuTypes[Int(topology.gpuTypeIndex[g])].memoryGB
-            var used = 0.0
-            for h in cluster.holders(of: GPUID(g)) {
-                guard let m = memoryGB[h.index] else { return "gpu\(g) packs \(h), whose memory footprint is unknown" }
-                used += m
-            }
-            if used > capacity { return "gpu\(g) packs jobs needing \(used) GB into \(capacity) GB" }
-        }
-        return nil
-    }
 }

@@ -72,11 +72,8 @@ extension Simulation {
     /// re-solve of the fabric for all of the event's starts and stops; in ascending JobID order.
     func flushThroughput() {
         guard deferredUpdates else { return }
-        var changed = throughput.flush()
-        if !coTenantsToRerate.isEmpty {
-            changed = Array(Set(changed).union(coTenantsToRerate)).sorted()  // sorted: no hash order escapes
-            coTenantsToRerate.removeAll(keepingCapacity: true)
-        }
+        let changed = throughput.flush()
+        defer { rerateSharingChanges(after: changed) }
         guard !changed.isEmpty || !startsAwaitingSpeed.isEmpty else { return }
         startsAwaitingSpeed.sort()
         var a = 0, c = 0
@@ -136,6 +133,7 @@ extension Simulation {
         let dt = (clock.now - transitionSince[i]).seconds
         jobs[i].overheadSeconds += dt
         jobs[i].overheadGPUSeconds += dt * Double(jobs[i].allocation.count)
+        if jobs[i].state == .resizing { jobs[i].reallocationGPUSeconds += dt * Double(jobs[i].allocation.count) }
         jobs[i].transitionEnd = nil
         transitioningCount -= 1
         switch jobs[i].state {
@@ -219,21 +217,6 @@ extension Simulation {
             beginTransition(id, to: .resizing, seconds: seconds)
         } else {
             beginRunning(id)
-        }
-    }
-
-    /// Re-rates the running jobs that hold any of `gpus` besides `id`, whose co-tenants just changed: now, or at the
-    /// end-of-event flush under a deferred speed model (where the fabric's rates settle first).
-    func rerateCoTenants(on gpus: [GPUID], except id: JobID) {
-        var others: [JobID] = []
-        for g in gpus {
-            for h in cluster.holders(of: g) where h != id && !others.contains(h) { others.append(h) }
-        }
-        others.sort()
-        if deferredUpdates {
-            coTenantsToRerate += others
-        } else {
-            for other in others { rerate(other) }
         }
     }
 

@@ -8,31 +8,18 @@ extension Simulation {
     /// current rates).
     func setSpeed(_ i: Int) {
         let step = throughput.currentStep(of: jobs[i].spec, on: jobs[i].gpus)
-        let factor = sharingFactor(i)
-        progress.entries[i].workRate = step.workRate * factor
-        currentStep[i] = step.seconds / factor
+        unsharedRate[i] = step.workRate
+        unsharedStep[i] = step.seconds
         currentCommFraction[i] = step.communicationFraction
+        applySharingFactor(i)
     }
 
-    /// The speed factor GPU sharing imposes on job i: on each GPU it shares, the time-sliced share or the product of
-    /// its packed co-runners' factors (`GPUSharingModel`); a data-parallel job runs at its slowest GPU's pace.
-    func sharingFactor(_ i: Int) -> Double {
-        guard cluster.totalGuests > 0 else { return 1 }  // no GPU is shared: the common case, O(1)
-        var factor = 1.0
-        let me = jobs[i].spec.model
-        for g in jobs[i].gpus {
-            guard let mode = cluster.sharing(of: g) else { continue }
-            let holders = cluster.holders(of: g)
-            var f = 1.0
-            switch mode {
-            case .timeSliced:
-                f = sharing.timeSlicedFactor(jobs: holders.count)
-            case .packed:
-                for h in holders where h.index != i { f *= sharing.packedFactor(me, with: jobs[h.index].spec.model) }
-            }
-            factor = min(factor, f)
-        }
-        return factor
+    /// Sets job i's rate and step from its speed alone on its GPUs (as last asked of the speed model) and the
+    /// sharing factor its co-tenants impose now.
+    func applySharingFactor(_ i: Int) {
+        let factor = sharingFactor(i)
+        progress.entries[i].workRate = unsharedRate[i] * factor
+        currentStep[i] = unsharedStep[i] / factor
     }
 
     /// Brings a job's remaining work and iteration statistics up to now (before its rate changes).
@@ -45,12 +32,16 @@ extension Simulation {
         progress.entries[i].since = clock.now
     }
 
-    /// Re-derives a running job's speed after the flows on its links changed, and moves its completion.
-    func rerate(_ id: JobID) {
+    /// Re-derives a running job's speed after the flows on its links changed (or, with `sharingOnly`, after only its
+    /// GPUs' co-tenants changed, so its speed alone stands), and moves its completion.
+    func rerate(_ id: JobID, sharingOnly: Bool = false) {
         let i = id.index
         guard jobs[i].state == .running && !awaitingSpeed[i] else { return }
+        let oldRate = progress.entries[i].workRate
         settleProgress(i)
-        setSpeed(i)
+        if sharingOnly { applySharingFactor(i) } else { setSpeed(i) }
+        // The same rate keeps the same end: the completion already scheduled stands (no stale event, no heap growth).
+        if progress.entries[i].workRate == oldRate { return }
         running.remove(at: runningPosition(of: id))  // keyed by the old expected end
         epoch[i] &+= 1  // the completion scheduled at the old speed is now stale
         let end = clock.now + SimTime.seconds(progress.entries[i].remainingWork / progress.entries[i].workRate)

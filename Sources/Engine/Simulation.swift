@@ -134,6 +134,9 @@ public final class Simulation {
     // Iteration statistics, by JobID.
     /// Seconds per iteration and exposed-communication share at the job's current speed (0 without a model).
     var currentStep: [Double]
+    /// Work rate and seconds per iteration the speed model last gave each running job, before GPU sharing's factor.
+    var unsharedRate: [Double]
+    var unsharedStep: [Double]
     var currentCommFraction: [Double]
     /// Σ dt × step and Σ dt × communication share over the job's running time, for its mean iteration time.
     var stepIntegral: [Double]
@@ -213,6 +216,8 @@ public final class Simulation {
         self.transitionSince = Array(repeating: .zero, count: specs.count)
         self.overlay = RoundOverlay(gpuCount: topology.gpuCount, jobCount: specs.count, maxJobsPerGPU: sharing.maxJobsPerGPU)
         self.currentStep = Array(repeating: 0, count: specs.count)
+        self.unsharedRate = Array(repeating: 0, count: specs.count)
+        self.unsharedStep = Array(repeating: 0, count: specs.count)
         self.currentCommFraction = Array(repeating: 0, count: specs.count)
         self.stepIntegral = Array(repeating: 0, count: specs.count)
         self.commIntegral = Array(repeating: 0, count: specs.count)

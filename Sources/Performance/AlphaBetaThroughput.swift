@@ -24,16 +24,19 @@ public final class AlphaBetaThroughput: ThroughputModel {
             var model: Int
             var gpus: Int
             var template: Int32
+            var batchScale: Double
         }
         var memo: [Key: Double] = [:]
         referenceSteps = jobs.indices.map { i in
             guard let m = jobs[i].model else { return 0 }
-            let key = Key(model: m, gpus: jobs[i].gpuCount, template: referenceNodes[i])
+            let scale = BatchSharding.computeScale(of: jobs[i], gpuCount: jobs[i].gpuCount)
+            let key = Key(model: m, gpus: jobs[i].gpuCount, template: referenceNodes[i], batchScale: scale)
             if let step = memo[key] { return step }
             let template = topology.nodeTemplates[Int(referenceNodes[i])]
-            let step = SpeedModel.stepTime(
-                model: ModelZoo.all[m], gpu: template.gpuType, shape: SpeedModel.packedShape(jobs[i].gpuCount, on: template)
-            ).total
+            let parts = SpeedModel.stepTime(
+                model: ModelZoo.all[m], gpu: template.gpuType, shape: SpeedModel.packedShape(jobs[i].gpuCount, on: template))
+            // NOTE: unsharded jobs keep `total` as computed, bit for bit (the regression baselines depend on it).
+            let step = scale == 1 ? parts.total : parts.compute * scale + parts.communication
             memo[key] = step
             return step
         }
@@ -47,6 +50,7 @@ public final class AlphaBetaThroughput: ThroughputModel {
                                 workRate: WorkRate.of(job, gpuCount: gpus.count, step: 0, referenceStep: 0))
         }
         let computeSeconds = compute.seconds(model: m, on: gpus, topology: topology)
+            * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
         var comm = 0.0
         if gpus.count > 1 {
             let bytes = ModelZoo.all[m].gradientBytes

@@ -26,6 +26,7 @@ public final class FlowThroughput: ThroughputModel {
         var model: Int
         var gpus: Int
         var node: Int32
+        var batchScale: Double
     }
 
     /// Prepares the model for `jobs` (in JobID order) with reference placements on nodes like `referenceNodes[i]`.
@@ -44,7 +45,8 @@ public final class FlowThroughput: ThroughputModel {
     public func referenceStep(of job: JobSpec) -> Double {
         guard let m = job.model else { return 0 }
         let node = referenceNodes[job.id.index]
-        let key = ReferenceKey(model: m, gpus: job.gpuCount, node: node)
+        let scale = BatchSharding.computeScale(of: job, gpuCount: job.gpuCount)
+        let key = ReferenceKey(model: m, gpus: job.gpuCount, node: node, batchScale: scale)
         if let step = referenceMemo[key] { return step }
         let template = topology.nodeTemplates[Int(node)]
         var gpus: [GPUID] = []
@@ -53,7 +55,7 @@ public final class FlowThroughput: ThroughputModel {
             if gpus.count == job.gpuCount { break }
         }
         let comm = fabric.uncontendedTime(on: gpus, bytes: ModelZoo.all[m].gradientBytes).total
-        let refCompute = compute.seconds(model: m, type: topology.typeIndex(of: NodeID(Int(node))))
+        let refCompute = compute.seconds(model: m, type: topology.typeIndex(of: NodeID(Int(node)))) * scale
         let step = StepTimeModel.overlap(compute: refCompute, communication: comm, gamma: gamma(m))
         referenceMemo[key] = step
         return step
@@ -61,7 +63,7 @@ public final class FlowThroughput: ThroughputModel {
 
     public func isolatedStep(of job: JobSpec, on gpus: [GPUID]) -> StepEstimate {
         guard let m = job.model else { return estimate(of: job, gpuCount: gpus.count, compute: 0, communication: 0, step: 0) }
-        let c = compute.seconds(model: m, on: gpus, topology: topology)
+        let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
         let comm = fabric.uncontendedTime(on: gpus, bytes: ModelZoo.all[m].gradientBytes).total
         return estimate(of: job, gpuCount: gpus.count, compute: c, communication: comm,
                         step: StepTimeModel.overlap(compute: c, communication: comm, gamma: gamma(m)))
@@ -81,7 +83,7 @@ public final class FlowThroughput: ThroughputModel {
 
     public func currentStep(of job: JobSpec, on gpus: [GPUID]) -> StepEstimate {
         guard let m = job.model else { return estimate(of: job, gpuCount: gpus.count, compute: 0, communication: 0, step: 0) }
-        let c = compute.seconds(model: m, on: gpus, topology: topology)
+        let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
         let comm = fabric.collectiveTime(of: job.id).total
         return estimate(of: job, gpuCount: gpus.count, compute: c, communication: comm,
                         step: StepTimeModel.overlap(compute: c, communication: comm, gamma: gamma(m)))

@@ -3,11 +3,12 @@ import Workload
 
 /// How an iteration time turns into progress on a job's work.
 ///
-/// A job's work is defined at its requested GPU count. On `n` GPUs it processes `n / requested` times the
-/// samples per iteration (the per-GPU batch stays fixed; the elastic-jobs issue replaces this with a global
-/// batch sharded over the GPUs). An iteration job counts iterations at its requested size; a duration job
-/// counts reference seconds, 1 per second on its packed reference placement, so a trace job placed as
-/// recorded runs exactly its recorded duration.
+/// Without a global batch, a job's work is defined at its requested GPU count: on `n` GPUs it processes
+/// `n / requested` times the samples per iteration (the per-GPU batch stays fixed). With a global batch
+/// (`JobSpec.globalBatch`, an elastic job sharding its minibatch), every iteration processes that batch whatever
+/// the GPU count, so one iteration is one unit of work at any size; the GPU count changes the iteration's time
+/// instead (`BatchSharding`). An iteration job counts iterations; a duration job counts reference seconds, 1 per
+/// second on its packed reference placement, so a trace job placed as recorded runs exactly its recorded duration.
 public enum WorkRate {
     /// Work units per second of `job` on `gpuCount` GPUs whose iteration takes `step` seconds, where
     /// `referenceStep` is its iteration on the reference placement.
@@ -15,7 +16,7 @@ public enum WorkRate {
     /// NOTE: at the requested size the scale is exactly 1.0, so the rate is bit-identical to `1 / step` and
     /// `referenceStep / step`, the first engine's formulas (the regression baselines depend on it).
     @inlinable public static func of(_ job: JobSpec, gpuCount: Int, step: Double, referenceStep: Double) -> Double {
-        let scale = gpuCount == job.gpuCount ? 1.0 : Double(gpuCount) / Double(job.gpuCount)
+        let scale = gpuCount == job.gpuCount || job.globalBatch != nil ? 1.0 : Double(gpuCount) / Double(job.gpuCount)
         guard job.model != nil else { return scale }
         switch job.work {
         case .iterations: return scale / step

@@ -20,8 +20,10 @@ public struct RunMetadata: Sendable, Equatable {
     public var placement: String
     /// Policy parameters as JSON or YAML text, verbatim; empty when the policy has none.
     public var parameters: String
-    /// Version of the simulator that ran (e.g. `git describe` output), for reproducing the run.
+    /// Version of the simulator that ran, with the commit it was built from (`0.1.0+g<sha>`), for reproducing the run.
     public var codeVersion: String
+    /// SchedLab's semantic version alone (`0.1.0`), the number to cite; nil when the caller does not know it.
+    public var schedlabVersion: String?
     /// Wall-clock time the run started.
     public var wallStart: Date
     /// Input (trace) rows skipped as bad when the scenario allows it; 0 when none were.
@@ -40,6 +42,7 @@ public struct RunMetadata: Sendable, Equatable {
         placement: String,
         parameters: String = "",
         codeVersion: String,
+        schedlabVersion: String? = nil,
         wallStart: Date,
         skippedInputRows: Int = 0,
         scenarioText: String? = nil,
@@ -55,6 +58,7 @@ public struct RunMetadata: Sendable, Equatable {
         self.placement = placement
         self.parameters = parameters
         self.codeVersion = codeVersion
+        self.schedlabVersion = schedlabVersion
         self.wallStart = wallStart
     }
 }

@@ -34,12 +34,15 @@ public struct RunRow: Sendable, Equatable {
     public var scenarioText: String?
     /// The scenario path as given on the command line; nil for runs recorded before schema v4.
     public var scenarioPath: String?
+    /// SchedLab's semantic version; nil for runs recorded before schema v5 or without one.
+    public var schedlabVersion: String?
 
     /// Creates a row.
     public init(
         id: Int64, scenario: String, scenarioHash: String, seed: UInt64, policy: String, placement: String,
         parameters: String, codeVersion: String, wallStart: Date, wallEnd: Date?, status: RunStatus, error: String?,
-        simulatedEndSeconds: Double?, eventsProcessed: Int?, scenarioText: String? = nil, scenarioPath: String? = nil
+        simulatedEndSeconds: Double?, eventsProcessed: Int?, scenarioText: String? = nil, scenarioPath: String? = nil,
+        schedlabVersion: String? = nil
     ) {
         self.id = id
         self.scenario = scenario
@@ -57,5 +60,6 @@ public struct RunRow: Sendable, Equatable {
         self.eventsProcessed = eventsProcessed
         self.scenarioText = scenarioText
         self.scenarioPath = scenarioPath
+        self.schedlabVersion = schedlabVersion
     }
 }

@@ -52,7 +52,8 @@ extension SQLiteSink {
             simulatedEndSeconds: row["sim_end_s"],
             eventsProcessed: events.map { Int($0) },
             scenarioText: row["scenario_text"],
-            scenarioPath: row["scenario_path"]
+            scenarioPath: row["scenario_path"],
+            schedlabVersion: row["schedlab_version"]
         )
     }
 }

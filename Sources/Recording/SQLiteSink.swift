@@ -48,13 +48,14 @@ public final class SQLiteSink: ResultSink {
             try db.execute(
                 sql: """
                     INSERT INTO runs (scenario, scenario_hash, seed, policy, placement, parameters,
-                                      code_version, wall_start, status, skipped_input_rows, scenario_text, scenario_path)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
+                                      code_version, wall_start, status, skipped_input_rows, scenario_text, scenario_path,
+                                      schedlab_version)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)
                     """,
                 arguments: [
                     meta.scenarioName, meta.scenarioHash, Int64(bitPattern: meta.seed), meta.policy,
                     meta.placement, meta.parameters, meta.codeVersion, WallClock.format(meta.wallStart),
-                    meta.skippedInputRows, meta.scenarioText, meta.scenarioPath,
+                    meta.skippedInputRows, meta.scenarioText, meta.scenarioPath, meta.schedlabVersion,
                 ])
             return db.lastInsertedRowID
         }

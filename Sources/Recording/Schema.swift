@@ -19,7 +19,11 @@ import GRDB
 /// - `seed` INTEGER: master seed as `Int64(bitPattern:)` of the UInt64 seed (seeds ≥ 2^63 read negative; add 2^64).
 /// - `policy` TEXT, `placement` TEXT: scheduling policy and placement strategy names.
 /// - `parameters` TEXT: policy parameters as JSON/YAML text, '' when none.
-/// - `code_version` TEXT: simulator version that produced the run.
+/// - `code_version` TEXT: simulator version that produced the run: the release and the git commit the binary was
+///   built from, `0.1.0+g<12 hex digits>[-dirty]` ("-dirty": built with uncommitted changes), or the release alone
+///   for a binary built outside a git checkout.
+/// - `schedlab_version` TEXT NULL (v5): SchedLab's semantic version alone (e.g. `0.1.0`), the number a paper cites
+///   (see CITATION.cff). NULL for runs recorded before v5 (their `code_version` starts with the release).
 /// - `wall_start` TEXT, `wall_end` TEXT NULL: wall-clock start and end (end NULL while running).
 /// - `status` TEXT: 'running' | 'complete' | 'failed'. `error` TEXT NULL: failure message when 'failed'.
 /// - `sim_end_s` REAL NULL: simulated time of the last event, s (set when complete).
@@ -196,6 +200,12 @@ enum Schema {
                     FROM allocations AS a, json_each('[' || a.gpus || ']') AS g
                     WHERE a.first_gpu IS NOT NULL;
                 """)
+        }
+        // v5: runs record SchedLab's semantic version in a column of its own, so results can cite the release
+        // that produced them without parsing `code_version`. Older runs keep NULL: they were recorded by
+        // development builds before versions were released.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN schedlab_version TEXT")
         }
         return migrator
     }

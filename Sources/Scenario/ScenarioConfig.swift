@@ -38,6 +38,41 @@ struct ScenarioConfig: DecodableMapping {
     var sharing: SharingConfig?
     @OptionalField("tenants", meaning: "weights and GPU quotas of named users, for fairness policies")
     var tenants: TenantsConfig?
+    @OptionalField("elastic", meaning: "which jobs are elastic (a seeded rule) and their GPU ranges")
+    var elastic: ElasticConfig?
+    @OptionalField("reallocation", meaning: "how resizes and migrations are charged: live resharding or checkpoint-restart")
+    var reallocation: ReallocationConfig?
+
+    func finishDecoding(_ decoder: Decoder) throws {
+        if reallocation?.mode == "checkpoint-restart" && checkpoint == nil {
+            throw decoder.invalid("reallocation", "mode 'checkpoint-restart' needs a 'checkpoint:' section (its bandwidths and overheads)")
+        }
+    }
+}
+
+/// `elastic:` the seeded rule that makes jobs elastic (`ElasticRule`): a share of the zoo-model jobs may run on
+/// a range of GPU counts around their request, sharding a global batch over whatever they hold.
+struct ElasticConfig: DecodableMapping {
+    @Field("fraction", default: 1.0, .within(0...1, "a share"), meaning: "share of zoo-model jobs made elastic")
+    var fraction: Double
+    @Field("min_factor", default: 0.5, .within(1e-3...1, "a share of the request"), meaning: "smallest size ÷ requested GPUs")
+    var minFactor: Double
+    @Field("max_factor", default: 2.0, .within(1...1024, "a multiple of the request"), meaning: "largest size ÷ requested GPUs")
+    var maxFactor: Double
+    @Field("max_gpus", default: 64, .within(1...1_000_000, "GPUs"), meaning: "cap on the largest size")
+    var maxGPUs: Int
+
+    /// The rule these fields describe.
+    var rule: ElasticRule { ElasticRule(fraction: fraction, minFactor: minFactor, maxFactor: maxFactor, maxGPUs: maxGPUs) }
+}
+
+/// `reallocation:` what a resize or migration costs: `live` resharding over the cluster's links plus a group
+/// re-initialization (`LiveReshardingCosts`), or `checkpoint-restart` (the `checkpoint:` section's save + load).
+struct ReallocationConfig: DecodableMapping {
+    @Field("mode", .oneOf(["live", "checkpoint-restart"]), meaning: "live resharding or checkpoint-restart")
+    var mode: String
+    @Field("reinit_s", default: 0.5, .within(0...3600, "seconds"), meaning: "live: seconds to re-form the collective group")
+    var reinitSeconds: Double
 }
 
 /// `variants:` named variants of the scenario, each a list of `PATH=VALUE` overrides (the `--set` syntax), e.g.
@@ -386,6 +421,9 @@ enum WorkloadConfig: Decodable {
     case trace(TraceConfig)
 
     private struct Sections: DecodableMapping {
+        // Expanded by `WorkloadInclude` before decoding, so never seen here; declared so that errors list it.
+        @OptionalField("include", meaning: "a YAML file holding the workload section, merged under the fields here")
+        var include: String?
         @OptionalField("synthetic", meaning: "jobs generated from distributions")
         var synthetic: SyntheticConfig?
         @OptionalField("trace", meaning: "jobs replayed from a canonical CSV trace")

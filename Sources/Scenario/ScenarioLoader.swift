@@ -17,11 +17,14 @@ import Yams
 public enum ScenarioLoader {
     /// Loads the scenario at `path`.
     /// - Parameters:
+    ///   - path: the scenario file; relative paths inside it (trace, hardware profile) resolve against its directory.
     ///   - overrides: `--set PATH=VALUE` changes applied to the YAML tree before decoding, in order.
     ///   - seed: overrides the file's `seed:`.
-    ///   - policy: overrides the file's policy (with default parameters).
-    ///   - placement: overrides the file's placement strategy.
+    ///   - policyOverride: overrides the file's policy (with default parameters).
+    ///   - placementOverride: overrides the file's placement strategy.
     ///   - fallbackSeed: called when neither the file nor `seed` gives a seed.
+    /// - Returns: the validated scenario, ready to simulate.
+    /// - Throws: `InputError` naming the file, line and field of the first problem.
     public static func load(
         path: String, overrides: [ScenarioOverride] = [], seed: UInt64? = nil, policy policyOverride: String? = nil,
         placement placementOverride: String? = nil, fallbackSeed: () -> UInt64 = { 1 }
@@ -222,6 +225,9 @@ public enum ScenarioLoader {
             }
             jobs = selectedJobs
         }
+        if let elastic = config.elastic {
+            jobs = elastic.rule.apply(to: jobs, streams: RandomStreams(master: masterSeed), capacity: topology.gpuCount)
+        }
 
         // Policy.
         var policy = config.policy.policy
@@ -266,6 +272,10 @@ public enum ScenarioLoader {
             placementName: placementName, interconnect: interconnect, skippedRows: skipped)
         if let checkpoint = config.checkpoint { scenario.transitionCosts = checkpoint.costs }
         if let sharing = config.sharing { scenario.sharing = sharing.model }
+        if let realloc = config.reallocation, realloc.mode == "live" {
+            scenario.transitionCosts = LiveReshardingCosts(
+                topology: topology, reinitSeconds: realloc.reinitSeconds, base: scenario.transitionCosts)
+        }
         scenario.variants = config.variants.variants
         if let failures = config.failures {
             scenario.failures = failures.model(seed: masterSeed, checkpointIntervalSeconds: config.checkpoint?.intervalSeconds)

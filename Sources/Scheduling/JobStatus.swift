@@ -35,9 +35,9 @@ public struct JobStatus: Sendable {
     public var restarts: Int
     /// Times the job was killed by a node or GPU failure (not counted as preemptions).
     public var failures: Int = 0
-    /// Running seconds, and GPU-seconds of running time, thrown away by failures (progress since the last
-    /// periodic checkpoint).
+    /// Running seconds thrown away by failures (progress since the last periodic checkpoint).
     public var lostSeconds: Double = 0
+    /// GPU-seconds of running time thrown away by failures (`lostSeconds` weighted by the GPUs held).
     public var lostGPUSeconds: Double = 0
     /// Seconds spent holding GPUs, closed allocation intervals only (progress and transitions).
     public var runSeconds: Double
@@ -47,6 +47,8 @@ public struct JobStatus: Sendable {
     public var overheadSeconds: Double
     /// GPU-seconds held in timed transitions, finished transitions only.
     public var overheadGPUSeconds: Double
+    /// The part of `overheadGPUSeconds` spent in resizes and migrations (reallocating).
+    public var reallocationGPUSeconds: Double = 0
 
     /// Creates the status of a job not yet submitted.
     public init(spec: JobSpec, eligibleTypes: GPUTypeMask, estimatedDuration: SimTime) {

@@ -69,11 +69,13 @@ public struct FixedTransitionCosts: TransitionCostModel, Equatable {
 /// bound on what a checkpoint holds, which is what the zoo records), `stateGB` when set for every job, or
 /// `defaultStateGB` for jobs without a model.
 public struct CheckpointRestartCosts: TransitionCostModel, Equatable {
-    /// Storage write and read bandwidth seen by one job, bytes per second.
+    /// Storage write bandwidth seen by one job, bytes per second (checkpoints).
     public var writeBytesPerSecond: Double
+    /// Storage read bandwidth seen by one job, bytes per second (restores).
     public var readBytesPerSecond: Double
-    /// Fixed seconds of a checkpoint (quiescing, metadata) and of a restore (process and framework start).
+    /// Fixed seconds of every checkpoint (quiescing, metadata).
     public var saveOverheadSeconds: Double
+    /// Fixed seconds of every restore (process and framework start).
     public var loadOverheadSeconds: Double
     /// State bytes of every job, overriding the zoo's footprint; nil to use the footprint.
     public var stateBytes: Double?

@@ -22,6 +22,10 @@ public struct JobSpec: Sendable, Equatable {
     public var gpuCount: Int
     /// GPU counts it can run at, for a job that can be resized; nil for a rigid job (exactly `gpuCount`).
     public var gpuRange: ClosedRange<Int>?
+    /// Samples per iteration over all GPUs when the job shards a fixed global batch over whatever GPUs it holds
+    /// (local batch = global / GPUs; an elastic data-parallel job). Nil: each GPU keeps its zoo model's reference
+    /// batch and the job's work is defined at its requested size (see `WorkRate`).
+    public var globalBatch: Int?
     /// Index into `ModelZoo.all`, or nil when the source does not say (a trace without model info).
     public var model: Int?
     /// The work to do.

@@ -74,7 +74,7 @@ struct BenchCommand: ParsableCommand {
                 let sink = try SQLiteSink(path: dir.appendingPathComponent("\(v.policy).sqlite").path)
                 let id = try sink.beginRun(RunMetadata(
                     scenarioName: "bench", scenarioHash: "", seed: seed, policy: v.policy, placement: "packed",
-                    codeVersion: CodeVersion.release, wallStart: t0))
+                    codeVersion: CodeVersion.current, schedlabVersion: CodeVersion.release, wallStart: t0))
                 try sink.completeRun(id: id, result: result, topology: topology, wallEnd: Date())
                 writeSeconds = Date().timeIntervalSince(w0)
             }

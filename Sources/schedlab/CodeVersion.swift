@@ -1,30 +1,26 @@
-import Foundation
-
-/// The code version recorded with every run: the release number plus, when the binary runs from a git
-/// checkout, the commit it was built from (with "-dirty" for uncommitted changes).
+/// SchedLab's version: the semantic version of the release, and the git commit the binary was built from
+/// (`BuildInfo`, written at build time by BuildInfoPlugin).
 enum CodeVersion {
-    /// SchedLab's release number.
+    /// SchedLab's semantic version. Bump it together with CHANGELOG.md and CITATION.cff (a test checks the three
+    /// agree); what each part of the number may change is in CONTRIBUTING.md, "Versions".
     static let release = "0.1.0"
 
-    /// "0.1.0+g<sha>[-dirty]" inside a git checkout, else "0.1.0".
+    /// The full SHA of the commit the binary was built from; nil when it was built outside a git checkout.
+    static var commit: String? { BuildInfo.commit }
+
+    /// Whether tracked files had uncommitted changes when the binary was built.
+    static var modified: Bool { BuildInfo.modified }
+
+    /// What every run records as `code_version`: "0.1.0+g<12 hex digits>[-dirty]", or "0.1.0" without a commit.
     static var current: String {
-        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
-        guard let sha = git(["rev-parse", "--short=12", "HEAD"], in: dir), !sha.isEmpty else { return release }
-        let dirty = git(["status", "--porcelain", "--untracked-files=no"], in: dir).map { !$0.isEmpty } ?? false
-        return "\(release)+g\(sha)\(dirty ? "-dirty" : "")"
+        guard let commit else { return release }
+        return "\(release)+g\(commit.prefix(12))\(modified ? "-dirty" : "")"
     }
 
-    private static func git(_ args: [String], in dir: String) -> String? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git", "-C", dir] + args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    /// What `schedlab --version` prints: "0.1.0 (commit <full SHA>)", ", modified" after the SHA when built with
+    /// uncommitted changes, "(commit unknown)" when built outside a git checkout.
+    static var versionLine: String {
+        guard let commit else { return "\(release) (commit unknown)" }
+        return "\(release) (commit \(commit)\(modified ? ", modified" : ""))"
     }
 }

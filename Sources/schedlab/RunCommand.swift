@@ -83,7 +83,7 @@ struct RunCommand: ParsableCommand {
                     scenarioName: scenario.name, scenarioHash: scenario.hash, seed: scenario.seed,
                     policy: scenario.policyName, placement: scenario.placementName,
                     parameters: scenario.policyParameters, codeVersion: CodeVersion.current,
-                    wallStart: wallStart, skippedInputRows: scenario.skippedRows.count,
+                    schedlabVersion: CodeVersion.release, wallStart: wallStart, skippedInputRows: scenario.skippedRows.count,
                     scenarioText: scenario.text, scenarioPath: scenario.path))
                 sink = s
             } catch {

@@ -6,7 +6,7 @@ struct SchedLab: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedlab",
         abstract: "A deterministic discrete-event GPU-cluster simulator and scheduler testbed.",
-        version: CodeVersion.release,
+        version: CodeVersion.versionLine,
         subcommands: [RunCommand.self, RerunCommand.self, CheckCommand.self, InfoCommand.self, BenchCommand.self, RegressCommand.self, StepTimeCommand.self, TraceCommand.self, HWCommand.self]
     )
 }

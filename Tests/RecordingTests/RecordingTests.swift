@@ -17,7 +17,7 @@ final class RecordingTests: XCTestCase {
     private func meta(seed: UInt64 = 42, parameters: String = "{\"quantum_s\": 60}") -> RunMetadata {
         RunMetadata(
             scenarioName: "tiny", scenarioHash: "ab12cd34", seed: seed, policy: "fifo", placement: "pack",
-            parameters: parameters, codeVersion: "v0.1-test", wallStart: wallStart,
+            parameters: parameters, codeVersion: "v0.1-test", schedlabVersion: "0.1.0-test", wallStart: wallStart,
             scenarioText: "name: tiny\nseed: 42\n", scenarioPath: "scen/tiny.yaml")
     }
 
@@ -96,7 +96,7 @@ final class RecordingTests: XCTestCase {
             [.text("samples_run"), .text("samples")],
         ])
         let migrations = try sink.rawRows("SELECT identifier FROM grdb_migrations")
-        XCTAssertEqual(migrations, [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")]])
+        XCTAssertEqual(migrations, [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")]])
         let jobColumns = try sink.rawRows("SELECT name FROM pragma_table_info('jobs') ORDER BY cid").map { $0[0] }
         XCTAssertEqual(jobColumns, [
             "run", "job", "name", "submit_s", "first_start_s", "finish_s", "gpus", "gpu_type", "model",
@@ -136,6 +136,7 @@ final class RecordingTests: XCTestCase {
         XCTAssertEqual(try sink.rawRows("SELECT scenario_text, scenario_path FROM runs WHERE id = \(first)"),
                        [[.text("name: tiny\nseed: 42\n"), .text("scen/tiny.yaml")]])
         XCTAssertEqual(rows[1][6], .text(""))
+        XCTAssertEqual(try sink.rawRows("SELECT schedlab_version FROM runs ORDER BY id"), [[.text("0.1.0-test")], [.text("0.1.0-test")]])
     }
 
     func testCompleteRunRoundTripsExactValues() throws {
@@ -194,7 +195,7 @@ final class RecordingTests: XCTestCase {
                 id: id, scenario: "tiny", scenarioHash: "ab12cd34", seed: .max, policy: "fifo", placement: "pack",
                 parameters: "{\"quantum_s\": 60}", codeVersion: "v0.1-test", wallStart: wallStart, wallEnd: wallEnd,
                 status: .complete, error: nil, simulatedEndSeconds: 12.25, eventsProcessed: 17,
-                scenarioText: "name: tiny\nseed: 42\n", scenarioPath: "scen/tiny.yaml"),
+                scenarioText: "name: tiny\nseed: 42\n", scenarioPath: "scen/tiny.yaml", schedlabVersion: "0.1.0-test"),
         ])
         XCTAssertNil(try sink.fetchRun(id: id + 1))
     }
@@ -281,7 +282,7 @@ final class RecordingTests: XCTestCase {
 
         // Reopening runs the migrator again (a no-op) and sees the committed run.
         let reopened = try SQLiteSink(path: path)
-        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")]])
+        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")]])
         XCTAssertEqual(try reopened.fetchRuns().map(\.status), [.complete])
         XCTAssertEqual(try reopened.fetchSummary(run: id).first?.value, 2)
     }
@@ -362,7 +363,7 @@ final class RecordingTests: XCTestCase {
             XCTAssertEqual(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'scenario_text'") }, 0)
         }
         let sink = try SQLiteSink(path: path)
-        XCTAssertEqual(try sink.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")]])
+        XCTAssertEqual(try sink.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")]])
         let old = try XCTUnwrap(try sink.fetchRun(id: 1))
         XCTAssertEqual(old.scenario, "old")
         XCTAssertNil(old.scenarioText)
@@ -371,6 +372,40 @@ final class RecordingTests: XCTestCase {
         try sink.completeRun(id: id, result: smallResult(), topology: cluster, wallEnd: wallEnd)
         XCTAssertEqual(try sink.fetchRun(id: id)?.scenarioText, "name: tiny\nseed: 42\n")
         XCTAssertEqual(try count(sink, "allocation_gpus", run: id), 12)
+    }
+
+    /// A database written at schema v4 (by SchedLab before it recorded its version) opens, gains
+    /// `runs.schedlab_version` with NULL for its old run, and records the version of new runs.
+    func testV4DatabaseMigratesToV5() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("RecordingTests-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("v4.sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v4")
+            // The INSERT the v4 sink made.
+            try queue.write { db in
+                try db.execute(sql: """
+                    INSERT INTO runs (scenario, scenario_hash, seed, policy, placement, parameters, code_version,
+                                      wall_start, status, skipped_input_rows, scenario_text, scenario_path)
+                    VALUES ('old', 'ff00', 5, 'fifo', 'packed', '', '0.1.0+g0123456789ab', '2025-11-26T15:39:00.250Z',
+                            'running', 0, 'name: old', 'old.yaml')
+                    """)
+            }
+            XCTAssertEqual(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'schedlab_version'") }, 0)
+        }
+        let sink = try SQLiteSink(path: path)
+        XCTAssertEqual(try sink.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")]])
+        let old = try XCTUnwrap(try sink.fetchRun(id: 1))
+        XCTAssertEqual(old.codeVersion, "0.1.0+g0123456789ab")
+        XCTAssertEqual(old.scenarioText, "name: old")
+        XCTAssertNil(old.schedlabVersion)
+        let id = try sink.beginRun(meta())
+        try sink.completeRun(id: id, result: smallResult(), topology: cluster, wallEnd: wallEnd)
+        XCTAssertEqual(try sink.fetchRun(id: id)?.schedlabVersion, "0.1.0-test")
+        XCTAssertEqual(try sink.rawRows("SELECT id, schedlab_version FROM runs ORDER BY id"),
+                       [[.integer(1), .null], [.integer(id), .text("0.1.0-test")]])
     }
 
     // MARK: - Bulk

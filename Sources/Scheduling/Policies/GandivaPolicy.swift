@@ -103,29 +103,38 @@ public struct GandivaPolicy: SchedulingPolicy {
         var decisions: [SchedulingDecision] = []
         let limit = s.cluster.maxJobsPerGPU
         let sharing = (parameters.packing || parameters.timeSlicing) && limit > 1
-        // Hosts by GPU count, in JobID order: running jobs whose GPUs all hold the same jobs and have room.
+        // Hosts by GPU count, in JobID order: running jobs whose GPUs all hold the same jobs and have room. Built
+        // only once a waiting job fails to start exclusively (most rounds of an idle or a saturated cluster end
+        // before).
         var hosts: [Int: [Host]] = [:]
         var hostCount = 0
-        if sharing {
-            for id in s.running.sorted() {
+        var hostsBuilt = !sharing
+        func buildHosts() {
+            hostsBuilt = true
+            var found: [Host] = []
+            for id in s.running {
                 let gpus = s.jobs[id.index].gpus
                 guard let n = gpus.first.map({ s.cluster.holderCount(of: $0) }), n < limit,
                       gpus.allSatisfy({ s.cluster.holderCount(of: $0) == n && s.cluster.sharing(of: $0) != .packed }),
                       Self.sameHolders(gpus, s.cluster) else { continue }
-                hosts[gpus.count, default: []].append(Host(id: id, gpus: gpus, holders: n))
-                hostCount += 1
+                found.append(Host(id: id, gpus: gpus, holders: n))
             }
+            found.sort { $0.id < $1.id }
+            for h in found { hosts[h.gpus.count, default: []].append(h) }
+            hostCount = found.count
         }
         // Steps 1–3: start, pack or time-slice each waiting job, in submission order.
         for id in s.queue {
-            if planner.cluster.freeGPUs == 0 && hostCount == 0 { break }
-            let job = s[id]
-            guard job.state.isWaiting else { continue }
-            if let gpus = planner.place(job) {
+            if planner.cluster.freeGPUs == 0 && hostsBuilt && hostCount == 0 { break }
+            guard s.jobs[id.index].state.isWaiting else { continue }
+            if let gpus = planner.place(s.jobs[id.index]) {
                 decisions.append(.start(id, gpus: gpus))
                 continue
             }
-            guard sharing, var group = hosts[job.gpuCount], !group.isEmpty else { continue }
+            guard sharing else { continue }
+            if !hostsBuilt { buildHosts() }
+            let job = s[id]
+            guard var group = hosts[job.gpuCount], !group.isEmpty else { continue }
             if let (k, mode) = chooseHost(for: job, in: group, s) {
                 let host = group[k]
                 planner.share(host.gpus, for: id, mode: mode)
@@ -183,13 +192,18 @@ public struct GandivaPolicy: SchedulingPolicy {
     private func migrate(_ s: ClusterSnapshot, planner: inout PlacementPlanner, into decisions: inout [SchedulingDecision]) {
         var budget = parameters.maxMigrationsPerRound
         var moved: [JobID] = []
-        let candidates = s.running.sorted()
-        // (a) Guests of shared GPUs (not their first holder) move to GPUs of their own.
+        // (a) Guests of shared GPUs (not their first holder) move to GPUs of their own, lowest JobID first.
         if s.cluster.sharedGPUs > 0 {
-            for id in candidates where budget > 0 && planner.cluster.freeGPUs > 0 {
+            var guests: [JobID] = []
+            for id in s.running {
+                guard let first = s.jobs[id.index].gpus.first, planner.cluster.holderCount(of: first) > 1,
+                      planner.cluster.holder(of: first) != id else { continue }
+                guests.append(id)
+            }
+            guests.sort()
+            for id in guests where budget > 0 && planner.cluster.freeGPUs > 0 {
                 let gpus = s.jobs[id.index].gpus
-                guard let first = gpus.first, planner.cluster.holderCount(of: first) > 1, planner.cluster.holder(of: first) != id,
-                      !decisions.contains(where: { Self.touches($0, gpus) }) else { continue }
+                guard !decisions.contains(where: { Self.touches($0, gpus) }) else { continue }
                 guard let target = planner.place(id, count: gpus.count, types: s.jobs[id.index].eligibleTypes) else { continue }
                 planner.release(gpus, of: id)
                 decisions.append(.migrate(id, gpus: target))
@@ -197,13 +211,21 @@ public struct GandivaPolicy: SchedulingPolicy {
                 budget -= 1
             }
         }
-        // (b) Jobs spread over several nodes move onto one node with enough free GPUs.
+        // (b) Jobs spread over several nodes move onto one node with enough free GPUs, lowest JobID first.
         let topology = s.topology
-        for id in candidates where budget > 0 && !moved.contains(id) {
+        var spread: [JobID] = []
+        if budget > 0 {
+            for id in s.running where !moved.contains(id) {
+                let gpus = s.jobs[id.index].gpus
+                guard gpus.count > 1, gpus.count <= Int(planner.cluster.freeOnNode.max() ?? 0), let first = gpus.first,
+                      planner.cluster.holderCount(of: first) == 1 else { continue }
+                let node = topology.gpuNode[first.index]
+                if gpus.contains(where: { topology.gpuNode[$0.index] != node }) { spread.append(id) }
+            }
+            spread.sort()
+        }
+        for id in spread where budget > 0 {
             let gpus = s.jobs[id.index].gpus
-            guard gpus.count > 1, let first = gpus.first, planner.cluster.holderCount(of: first) == 1 else { continue }
-            let node = topology.gpuNode[first.index]
-            guard gpus.contains(where: { topology.gpuNode[$0.index] != node }) else { continue }
             let types = s.jobs[id.index].eligibleTypes
             for n in 0..<topology.nodeCount where Int(planner.cluster.freeOnNode[n]) >= gpus.count {
                 let free = topology.gpus(of: NodeID(n)).map(GPUID.init).filter {
