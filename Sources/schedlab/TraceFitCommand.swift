@@ -16,7 +16,7 @@ extension TraceCommand {
                 --smoothing, durations smoothed by a log-normal kernel), or with --parametric, the GPU-count histogram and the best \
                 maximum-likelihood duration fit. Every fitted family and its Kolmogorov-Smirnov distance to the trace is \
                 listed in the file's comments and on stderr. The trace path inside the file is relative to the file \
-                (-o), or as given when the file goes to standard output. Exit status: 0 on success, 2 on bad input.
+                (-o), or as given when the file goes to standard output. Exit status: 0 on success, 2 on a bad trace, 64 on bad options.
                 """
         )
 
