@@ -149,9 +149,9 @@ let package = Package(
         // GRDB directly: the migration tests build a database at an older schema version.
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "Engine", "ClusterModel", "SimTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Snapshots are read through #filePath, not bundled as resources.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Engine", "Scheduling", "SimKernel", "Models", "Workload", "ClusterModel", "Network", "Performance", "SimTestSupport",
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Engine", "Scheduling", "SimKernel", "SimRandom", "Models", "Workload", "ClusterModel", "Network", "Performance", "SimTestSupport",
                                                    .product(name: "Crypto", package: "swift-crypto")],
-            exclude: ["Snapshots"]),
+            exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "ClusterModel", "Models", "SimTestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),

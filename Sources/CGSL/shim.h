@@ -3,6 +3,8 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sf_psi.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
 
 /* gsl_rng_mt19937 is a C global; returning it from a function keeps Swift 6 from seeing shared mutable state. */

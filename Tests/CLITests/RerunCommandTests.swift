@@ -163,7 +163,7 @@ final class RerunCommandTests: SchedLabProcessTestCase {
             let bad = try schedlab([command, path, "--set", "workload.synthetic.arival.rate=3"] + (command == "run" ? ["--db", db] : []))
             XCTAssertEqual(bad.status, 2, bad.stderr)
             XCTAssertEqual(bad.stderr, "error: --set workload.synthetic.arival.rate=3: workload.synthetic.arival: unknown field "
-                + "'arival'; expected one of: jobs, arrivals, gpus, duration_s, models, gpu_type\n", command)
+                + "'arival'; expected one of: jobs, span_h, arrivals, gpus, duration_s, sample, models, users, gpu_type\n", command)
         }
         XCTAssertEqual(try sql(db, "SELECT count(*) FROM runs"), [["1"]])
     }
