@@ -150,7 +150,7 @@ public enum ComparisonError: Error, Sendable, Equatable, CustomStringConvertible
             return "no complete runs match the filters"
         case .scenariosDiffer(let fields):
             let shown = fields.prefix(8).map { "\($0.field) (\($0.values.prefix(4).joined(separator: ", "))\($0.values.count > 4 ? ", …" : ""))" }
-            return "the runs' scenarios differ in field\(fields.count == 1 ? "" : "s") that are not swept: "
+            return "the runs' scenarios differ in \(fields.count == 1 ? "a field" : "fields") that \(fields.count == 1 ? "is" : "are") not swept: "
                 + shown.joined(separator: "; ") + (fields.count > 8 ? "; and \(fields.count - 8) more" : "")
                 + "; select runs of one configuration (--sweep, --scenario, --run) or declare grid fields with --by FIELD"
         case .duplicateRun(let first, let second, let policy, let seed, let point):

@@ -13,7 +13,8 @@ import Yams
 /// axes:                                # the grid is the cross product of the axes; the first varies slowest
 ///   - policy.name: [fifo, sjf]
 ///   - workload.synthetic.arrivals.load: [0.5, 0.7, 0.9]
-///   - {cluster.racks[0].nodes[0].count: [4, 8], workload.synthetic.jobs: [100, 200]}   # zipped: 4 with 100, 8 with 200
+///   - cluster.racks[0].nodes[0].count: [4, 8]     # one axis of two zipped fields: 4 nodes with 100 jobs,
+///     workload.synthetic.jobs: [100, 200]        # 8 with 200
 ///   - seed: [1, 2, 3]
 /// ```
 /// Values are any YAML values, as `--set` takes them. Fields are checked when each point's scenario is loaded,

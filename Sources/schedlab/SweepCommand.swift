@@ -117,10 +117,10 @@ struct SweepCommand: ParsableCommand {
                 break
             case .status(CLIExit.someFailed.rawValue):
                 // The worker recorded the failure; its last error line says what it was.
-                message = Self.lastError(finished.outputTail)
+                message = Self.lastError(finished.outputTail, of: finished.point)
             case .status(let s), .signal(let s):
                 let what = finished.exit == .status(s) ? "exited with status \(s)" : "was killed by signal \(s)"
-                message = "the worker \(what): \(Self.lastError(finished.outputTail))"
+                message = "the worker \(what): \(Self.lastError(finished.outputTail, of: finished.point))"
                 try? sink.recordFailedPoint(finished.point.record(sweep: spec.name), error: message!, wallTime: Date())
             }
             if let message { failures.append((finished.point, message)) }
@@ -203,11 +203,17 @@ struct SweepCommand: ParsableCommand {
         throw CLIExit.someFailed
     }
 
-    /// The last `error:` line of a worker's output, else its last line.
-    static func lastError(_ tail: String) -> String {
+    /// The last `error:` line of a worker's output (without the point it names, which the caller prints), else its
+    /// last line.
+    static func lastError(_ tail: String, of point: SweepPoint) -> String {
         let lines = tail.split(whereSeparator: \.isNewline).map(String.init)
-        let line = lines.last { $0.hasPrefix("error: ") } ?? lines.last ?? "(no output)"
-        return line.hasPrefix("error: ") ? String(line.dropFirst(7)) : line
+        guard var line = lines.last(where: { $0.hasPrefix("error: ") }) else { return lines.last ?? "(no output)" }
+        line.removeFirst(7)
+        let named = "point \(point.index) (\(point.label))"
+        if line.hasPrefix(named), let colon = line.dropFirst(named.count).range(of: ": ") {
+            line = String(line[colon.upperBound...])
+        }
+        return line
     }
 
     /// This binary's absolute path, which workers and Slurm tasks run.

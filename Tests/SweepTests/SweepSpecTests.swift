@@ -45,7 +45,8 @@ final class SweepSpecTests: XCTestCase {
             name: z
             scenario: base.yaml
             axes:
-              - {workload.synthetic.jobs: [10, 20], cluster.racks[0].nodes[0].count: [1, 2]}
+              - workload.synthetic.jobs: [10, 20]
+                cluster.racks[0].nodes[0].count: [1, 2]
               - policy.params: [{depth: 10}, {depth: 'a b'}]
             """)
         XCTAssertEqual(try s.points().map(\.label), [
