@@ -18,6 +18,8 @@
 //   Recording     the SQLite results database and its schema migrations
 //   Scenario      scenario YAML: decoding, validation, overrides, building cluster and jobs
 //   Regression    committed baselines and comparing fresh runs with them
+//   Analysis      comparisons over seeds: means, standard deviations, Student-t intervals (GSL), paired differences
+//   Sweep         grids over scenario fields: points, local worker processes, Slurm job arrays
 //   CCUDA         C shim that loads the CUDA runtime, cuBLAS and NCCL with dlopen
 //   CUDABackend   hardware calibration and validation on real GPUs (produces HardwareProfile)
 //   schedlab      the command-line tool
@@ -111,6 +113,17 @@ let package = Package(
             dependencies: ["Engine", "Scenario", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: internalChecks
         ),
+        // Results for papers: statistics over recorded runs, and sweeps that record grids of runs.
+        .target(
+            name: "Analysis",
+            dependencies: ["CGSL", "Engine", "Recording", "Yams"],
+            swiftSettings: internalChecks
+        ),
+        .target(
+            name: "Sweep",
+            dependencies: ["Engine", "Workload", "Recording", "Scenario", "Yams", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: internalChecks
+        ),
         // Hardware backend: CUDA is loaded with dlopen at run time from our own minimal prototypes, so the package
         // builds and tests on machines without CUDA headers, toolkit or GPU.
         .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
@@ -124,6 +137,7 @@ let package = Package(
             name: "schedlab",
             dependencies: [
                 "SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Network", "Performance", "Scheduling", "Engine", "Recording", "Scenario", "Regression", "CUDABackend",
+                "Analysis", "Sweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: internalChecks,
@@ -155,6 +169,8 @@ let package = Package(
         .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "ClusterModel", "Models", "SimTestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Recording", "Scheduling"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab", "SimTestSupport"], exclude: ["Snapshots"]),
         // The DocC articles' code and YAML listings, compiled and loaded so the documentation cannot drift.
         .testTarget(name: "DocumentationTests", dependencies: [
