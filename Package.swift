@@ -79,6 +79,7 @@ let package = Package(
             dependencies: [
                 "SimKernel", "ClusterModel", "Workload", "Performance", "Optimization",
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ],
             swiftSettings: internalChecks
         ),

@@ -1,4 +1,5 @@
 import ClusterModel
+import HeapModule
 import Performance
 import SimKernel
 import Workload
@@ -10,7 +11,8 @@ import Workload
 /// theirs). Every running elastic job first gets its minimum; then waiting jobs, in submission order, get their
 /// minimum while the pool lasts (a waiting job that does not fit waits; nothing is preempted); then the rest goes
 /// one GPU at a time to the job with the largest `gain(job, from: n)`, up to each job's maximum, while the gain is
-/// positive. Ties go to the lower JobID.
+/// positive. Ties go to the earlier candidate (running jobs by JobID, then waiting jobs in submission order). A heap
+/// of each job's next gain makes that O(pool × log jobs) instead of a scan of every job per GPU.
 ///
 /// Speeds come from the throughput oracle on `n` packed GPUs of the job's type (its current GPUs' type, or the
 /// eligible type with the most GPUs), so they are cached per (model, count, type) and cheap to ask for every count.
@@ -95,17 +97,30 @@ public struct GreedyElasticAllocation {
             count[k] = c.range.lowerBound
             left -= c.range.lowerBound
         }
-        while left > 0 {
-            var best: (k: Int, gain: Double)?
-            for (k, c) in candidates.enumerated() where count[k] > 0 && count[k] < c.range.upperBound {
-                let g = gain(k, count[k])
-                if g > 0 && (best == nil || g > best!.gain) { best = (k, g) }
-            }
-            guard let b = best else { break }
-            count[b.k] += 1
+        var next = Heap<NextGPU>()
+        for (k, c) in candidates.enumerated() where count[k] > 0 && count[k] < c.range.upperBound {
+            let g = gain(k, count[k])
+            if g > 0 { next.insert(NextGPU(gain: g, candidate: k)) }
+        }
+        while left > 0, let best = next.popMax() {
+            let k = best.candidate
+            count[k] += 1
             left -= 1
+            if count[k] < candidates[k].range.upperBound {
+                let g = gain(k, count[k])
+                if g > 0 { next.insert(NextGPU(gain: g, candidate: k)) }
+            }
         }
         return count
+    }
+
+    /// A candidate's gain from one more GPU, ordered by gain, then earlier candidate first.
+    private struct NextGPU: Comparable {
+        var gain: Double
+        var candidate: Int
+        static func < (a: NextGPU, b: NextGPU) -> Bool {
+            a.gain != b.gain ? a.gain < b.gain : a.candidate > b.candidate
+        }
     }
 
     /// Start and resize decisions that move `candidates` to `counts`, reserving GPUs in `planner`.
