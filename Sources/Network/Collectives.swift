@@ -128,16 +128,25 @@ public struct AllReducePlan: Sendable, Equatable {
     /// - Complexity: O(n) flows and paths for n ranks.
     public init(gpus: [GPUID], bytes: Double, graph: LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
         precondition(bytes >= 0, "bytes must be non-negative")
-        precondition(Set(gpus).count == gpus.count, "a GPU appears twice in the job")
-        // Group by node, nodes in order of first appearance.
+        // Group by node, nodes in order of first appearance. Placements list a node's GPUs together, so the last
+        // group is tried first. A GPU can only repeat inside its own node's group, so that is where duplicates are
+        // looked for (a set of all GPUs, hashed at every start of every job, cost more than the plan).
         var nodes: [NodeID] = []
         var groups: [[GPUID]] = []
         for g in gpus {
             let node = graph.topology.gpuNode[g.index]
-            if let i = nodes.firstIndex(of: node) { groups[i].append(g) } else {
+            let i: Int
+            if let last = nodes.last, last == node {
+                i = nodes.count - 1
+            } else if let j = nodes.firstIndex(of: node) {
+                i = j
+            } else {
                 nodes.append(node)
-                groups.append([g])
+                groups.append([])
+                i = nodes.count - 1
             }
+            precondition(!groups[i].contains(g), "a GPU appears twice in the job")
+            groups[i].append(g)
         }
         let ordered = groups.flatMap { $0 }
         let n = ordered.count
@@ -195,26 +204,33 @@ public struct AllReducePlan: Sendable, Equatable {
     }
 }
 
-/// Collects the unique (source, destination) flows of a plan while phases are built.
+/// Collects the flows of a plan while phases are built.
+///
+/// Every (source, destination) pair a plan asks for is new: ring neighbours are distinct pairs (for two ranks,
+/// a→b and b→a), intra-node pairs stay inside a node and inter-node pairs cross nodes, and the reduce-scatter and
+/// all-gather phases reuse the same index list. So flows are appended without a lookup table, and each phase's
+/// indices come ascending and unique; debug builds check both.
 private struct FlowTable {
     let graph: LinkGraph
     var flows: [CollectiveFlow] = []
-    // Lookup only (never iterated), so hashing order cannot leak into results.
-    var byPair: [Int64: Int] = [:]
+    #if SIM_INTERNAL_CHECKS
+    var seen: Set<Int64> = []  // membership only, never iterated
+    #endif
 
     init(graph: LinkGraph) { self.graph = graph }
 
     mutating func index(_ a: GPUID, _ b: GPUID) -> Int {
+        #if SIM_INTERNAL_CHECKS
         let key = Int64(a.raw) << 32 | Int64(UInt32(bitPattern: b.raw))
-        if let i = byPair[key] { return i }
+        assert(seen.insert(key).inserted, "flow \(a) → \(b) planned twice")
+        #endif
         flows.append(CollectiveFlow(source: a, destination: b, path: graph.path(fromGPU: a, toGPU: b)))
-        byPair[key] = flows.count - 1
         return flows.count - 1
     }
 
     func phase(_ kind: CollectivePhase.Kind, _ indices: [Int], bytes: Double, steps: Int) -> CollectivePhase {
+        assert(zip(indices, indices.dropFirst()).allSatisfy { $0 < $1 }, "phase flow indices must ascend")
         let alpha = indices.reduce(0.0) { max($0, graph.stepLatency(of: flows[$1].path)) }
-        return CollectivePhase(
-            kind: kind, flowIndices: Array(Set(indices)).sorted(), bytesPerFlow: bytes, steps: steps, stepLatency: alpha)
+        return CollectivePhase(kind: kind, flowIndices: indices, bytesPerFlow: bytes, steps: steps, stepLatency: alpha)
     }
 }

@@ -97,7 +97,7 @@ public struct FlowNetwork: Sendable {
     // Each flow slot's upper bound bᶠ (see the type's notes), by FlowID.
     private var bounds: [Double] = []
     // The active flows on each link, ascending (a flow appears once per appearance of the link in its path).
-    private var linkFlows: [[Int32]]
+    private var linkFlows: LinkFlowLists
     // Whether each link is tight (can saturate); slack links are in no component. Always tight with flows, unpruned.
     private var tight: [Bool]
     private var freeSlots: [Int32] = []
@@ -125,7 +125,7 @@ public struct FlowNetwork: Sendable {
         precondition(capacities.allSatisfy { $0 >= 0 }, "link capacities must be non-negative")
         self.capacities = capacities
         self.prunesSlackLinks = pruneSlackLinks
-        self.linkFlows = Array(repeating: [], count: capacities.count)
+        self.linkFlows = LinkFlowLists(linkCount: capacities.count)
         self.tight = Array(repeating: false, count: capacities.count)
         self.linkStamp = Array(repeating: 0, count: capacities.count)
         self.linkLocal = Array(repeating: 0, count: capacities.count)
@@ -160,14 +160,14 @@ public struct FlowNetwork: Sendable {
 
     /// The active flows crossing `link`, ascending.
     /// - Complexity: O(k) for k flows on the link.
-    public func flows(on link: LinkID) -> [FlowID] { linkFlows[link.index].map { FlowID(Int($0)) } }
+    public func flows(on link: LinkID) -> [FlowID] { linkFlows.list(link.index).map { FlowID(Int($0)) } }
 
     /// The bytes per second in use on `link`: Σ rate of the flows crossing it (once per appearance in a path).
     /// - Complexity: O(k) for k flows on the link.
     public func load(on link: LinkID) -> Double {
         var sum = 0.0
         // A flow is listed once per appearance of the link in its path, so multiplicity is counted.
-        for f in linkFlows[link.index] { sum += rates[Int(f)] }
+        linkFlows.forEach(link.index) { sum += rates[Int($0)] }
         return sum
     }
 
@@ -175,7 +175,7 @@ public struct FlowNetwork: Sendable {
     /// - Complexity: O(links + Σ|P| over active flows).
     public func loads() -> [Double] {
         var out = [Double](repeating: 0, count: capacities.count)
-        for l in 0..<capacities.count { for f in linkFlows[l] { out[l] += rates[Int(f)] } }
+        for l in 0..<capacities.count { linkFlows.forEach(l) { out[l] += rates[Int($0)] } }
         return out
     }
 
@@ -188,7 +188,8 @@ public struct FlowNetwork: Sendable {
         for l in path(of: id).sorted() {
             let cap = capacities[l.index]
             guard load(on: l) >= cap * (1 - 1e-9) else { continue }
-            let largest = linkFlows[l.index].allSatisfy { rates[Int($0)] / weights[Int($0)] <= share * (1 + 1e-9) }
+            var largest = true
+            linkFlows.forEach(l.index) { if rates[Int($0)] / weights[Int($0)] > share * (1 + 1e-9) { largest = false } }
             if largest { return l }
         }
         return nil
@@ -236,9 +237,7 @@ public struct FlowNetwork: Sendable {
             bounds[Int(f)] = bound(of: Int(f))
             active += 1
             for l in d.path {
-                // NOTE: new IDs are usually the largest, so this is an append; a reused slot shifts the tail.
-                let at = Self.insertionPoint(linkFlows[l.index], f)  // computed before the mutation: no second reference
-                linkFlows[l.index].insert(f, at: at)
+                linkFlows.insert(f, on: l.index)
                 touched.append(l.raw)
             }
             added.append(FlowID(Int(f)))
@@ -256,12 +255,6 @@ public struct FlowNetwork: Sendable {
 
     /// Adds one flow; see `add(_:)`.
     public mutating func add(_ demand: FlowDemand) -> FlowUpdate { add([demand]) }
-
-    /// Where `f` goes in an ascending flow list: the end when it is the largest (the usual case), else a binary search.
-    private static func insertionPoint(_ list: [Int32], _ f: Int32) -> Int {
-        if let last = list.last, last > f { return lowerBound(list, f) }
-        return list.count
-    }
 
     /// Re-lays the flat path storage out with a stride of `stride` links per slot.
     private mutating func widenPaths(to stride: Int) {
@@ -295,9 +288,9 @@ public struct FlowNetwork: Sendable {
     /// Whether `link` can saturate with its current flows: Σ bᶠ over them (ascending, once per appearance) above its
     /// capacity; with pruning off, whether it carries any flow.
     private func computeTight(_ link: Int) -> Bool {
-        guard prunesSlackLinks else { return !linkFlows[link].isEmpty }
+        guard prunesSlackLinks else { return linkFlows.count(link) > 0 }
         var sum = 0.0
-        for f in linkFlows[link] { sum += bounds[Int(f)] }
+        linkFlows.forEach(link) { sum += bounds[Int($0)] }
         return sum > capacities[link]
     }
 
@@ -314,10 +307,7 @@ public struct FlowNetwork: Sendable {
             let base = id.index * pathStride
             for j in 0..<Int(pathLength[id.index]) {
                 let l = Int(pathLinks[base + j])
-                // NOTE: the position is computed first: reading `linkFlows` inside the mutating call's arguments
-                // would keep a second reference to the outer array and copy all of it (every link) per removal.
-                let at = Self.lowerBound(linkFlows[l], f)
-                linkFlows[l].remove(at: at)
+                linkFlows.remove(f, from: l)
                 touched.append(Int32(l))
             }
             pathLength[id.index] = 0
@@ -355,30 +345,20 @@ public struct FlowNetwork: Sendable {
         precondition(capacity >= 0, "link capacities must be non-negative")
         capacities[link.index] = capacity
         var touched: [Int32] = [link.raw]
-        for f in linkFlows[link.index] {
+        let affected = linkFlows.list(link.index)
+        for f in affected {
             bounds[Int(f)] = bound(of: Int(f))
             let base = Int(f) * pathStride
             for j in 0..<Int(pathLength[Int(f)]) { touched.append(pathLinks[base + j]) }
         }
         // Seeded as flows too: on a link that stays slack, their new bound is their new rate, and no link seeds it.
-        return resolve(touched: touched, newFlows: linkFlows[link.index])
+        return resolve(touched: touched, newFlows: affected)
     }
 
     /// Re-solves every component from scratch (the reference an incremental sequence must agree with).
     public mutating func resolveAll() -> FlowUpdate {
         let all = (0..<Int32(weights.count)).filter { isActive[Int($0)] }
         return resolve(touched: (0..<Int32(capacities.count)).map { $0 }, newFlows: all)
-    }
-
-    /// The first index of `list` (ascending) whose element is not below `x`.
-    private static func lowerBound(_ list: [Int32], _ x: Int32) -> Int {
-        var lo = 0
-        var hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 
     // MARK: Selective re-solve
@@ -406,7 +386,7 @@ public struct FlowNetwork: Sendable {
         for l in touched where linkStamp[Int(l)] != classified {
             linkStamp[Int(l)] = classified
             let now = computeTight(Int(l))
-            if tight[Int(l)] && !now { flowSeeds += linkFlows[Int(l)] }
+            if tight[Int(l)] && !now { flowSeeds += linkFlows.list(Int(l)) }
             tight[Int(l)] = now
             if now { linkSeeds.append(l) }
         }
@@ -467,15 +447,20 @@ public struct FlowNetwork: Sendable {
         while head < component.linkCount {
             let l = Int(component.linkIDs[head])
             head += 1
-            for f in linkFlows[l] {
-                let fi = Int(f)
-                if flowStamp[fi] != gen { discover(fi, generation: gen) }
-                component.linkFlows.append(flowLocal[fi])
-            }
+            // A tight link has flows. NOTE: no closure over `self` here: `discover` mutates it.
+            visit(linkFlows.first(l), generation: gen)
+            if linkFlows.count(l) > 1 { for f in linkFlows.rest(l) { visit(f, generation: gen) } }
             component.linkStart.append(Int32(component.linkFlows.count))
         }
         solver.solve(component, rates: &componentRates)
         for p in 0..<component.flowCount { settle(component.flowIDs[p], at: componentRates[p], changed: &changed) }
+    }
+
+    /// Lists flow `f` on the link being visited, adding it to the component first if it is new.
+    @inline(__always) private mutating func visit(_ f: Int32, generation gen: UInt32) {
+        let fi = Int(f)
+        if flowStamp[fi] != gen { discover(fi, generation: gen) }
+        component.linkFlows.append(flowLocal[fi])
     }
 
     /// Adds flow slot `f` to the component being built: its tight links (new ones are queued) and its cap, which

@@ -3,15 +3,30 @@ import Network
 import SimKernel
 
 /// The shared fabric's flows: which belong to which attached job, and their current rates.
+///
+/// NOTE: `FlowThroughput`, a class, holds this struct; calling a non-mutating method on a class's stored struct
+/// copies the struct first (a retain and a release of every array of the network, at every job's re-rating). So
+/// the methods it calls per event are `mutating` even where they only read.
 struct FabricFlows {
-    let model: Interconnect
+    /// The link graph and collective options, behind a reference: reading a `let` of a class needs no copy, where
+    /// handing a struct field of `self` to `AllReducePlan` from a mutating method copied the whole interconnect.
+    private final class Fabric: Sendable {
+        let graph: LinkGraph
+        let collectives: CollectiveOptions
+        init(_ model: Interconnect) {
+            graph = model.graph
+            collectives = model.collectives
+        }
+    }
+
+    private let fabric: Fabric
     private(set) var flows: FlowNetwork
     private var plans: [AllReducePlan?]
     private var jobFlows: [[FlowID]]
     private var flowOwner: [Int32] = []
 
     init(model: Interconnect, jobCount: Int) {
-        self.model = model
+        self.fabric = Fabric(model)
         self.flows = FlowNetwork(graph: model.graph)
         self.plans = Array(repeating: nil, count: jobCount)
         self.jobFlows = Array(repeating: [], count: jobCount)
@@ -21,7 +36,10 @@ struct FabricFlows {
     /// `deferResolve`: the re-solve waits for `resolvePending()`).
     /// - Complexity: the size of the connected components the new flows join.
     mutating func start(_ job: JobID, on gpus: [GPUID], bytes: Double, deferResolve: Bool = false) -> [JobID] {
-        let plan = AllReducePlan(gpus: gpus, bytes: bytes, graph: model.graph, options: model.collectives)
+        // One rank has nothing to all-reduce: no plan (its time is that of an empty one), which spares most jobs of a
+        // trace building and freeing one at every start.
+        guard gpus.count > 1 else { return [] }
+        let plan = AllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
         plans[job.index] = plan
         guard !plan.flows.isEmpty else { return [] }
         let update = flows.add(plan.flows.map { FlowDemand(path: $0.path) }, deferResolve: deferResolve)
@@ -53,20 +71,20 @@ struct FabricFlows {
     }
 
     /// The all-reduce time of a running job at the current rates.
-    func collectiveTime(of job: JobID) -> CollectiveTime {
+    mutating func collectiveTime(of job: JobID) -> CollectiveTime {
         guard let plan = plans[job.index] else { return CollectiveTime(phases: []) }
         let ids = jobFlows[job.index]
-        return plan.time(rates: ids.map { flows.rate(of: $0) }, bottlenecks: ids.map { flows.bottleneck(of: $0) })
+        return plan.time(rates: ids.map { flows.rate(of: $0) }, bottleneck: { flows.bottleneck(of: ids[$0]) })
     }
 
     /// The all-reduce time of `gpus` if the job ran alone on the fabric (its reference speed).
-    func uncontendedTime(on gpus: [GPUID], bytes: Double) -> CollectiveTime {
-        AllReducePlan(gpus: gpus, bytes: bytes, graph: model.graph, options: model.collectives)
-            .uncontendedTime(on: model.graph)
+    mutating func uncontendedTime(on gpus: [GPUID], bytes: Double) -> CollectiveTime {
+        AllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
+            .uncontendedTime(on: fabric.graph)
     }
 
     /// The `count` most utilised links (load / capacity), busiest first, ties by link ID; links without load left out.
-    func busiestLinks(_ count: Int) -> [(link: LinkID, utilization: Double)] {
+    mutating func busiestLinks(_ count: Int) -> [(link: LinkID, utilization: Double)] {
         var all: [(link: LinkID, utilization: Double)] = []
         for l in 0..<flows.linkCount where flows.capacities[l] > 0 {
             let u = flows.load(on: LinkID(l)) / flows.capacities[l]

@@ -26,11 +26,40 @@ struct PriorityRunningSet {
     static func decisions(
         order: [JobID], _ s: ClusterSnapshot, planner: inout PlacementPlanner, preempted: inout [JobID]
     ) -> [SchedulingDecision] {
+        let keep = s.topology.gpuTypes.count == 1
+            ? admitOneType(order: order, s, planner: planner) : admit(order: order, s, planner: planner)
+
+        // `keep` may cover only a prefix of `order`: past it, nothing runs and nothing fits.
+        var out: [SchedulingDecision] = []
+        for (i, id) in order.prefix(keep.count).enumerated() where !keep[i] && s.jobs[id.index].state == .running {
+            // A job that checkpoints keeps its GPUs until the checkpoint ends; the jobs meant for them start at the
+            // round its end triggers.
+            if s.preemptionFreesGPUsAtOnce(id) { planner.release(s.jobs[id.index].allocation.gpus, of: id) }
+            out.append(.preempt(id))
+            preempted.append(id)
+        }
+        let k = s.topology.gpuTypes.count
+        let present = k >= 64 ? UInt64.max : (UInt64(1) << UInt64(k)) - 1
+        var starts: [(types: Int, rank: Int, id: JobID)] = []
+        for (i, id) in order.prefix(keep.count).enumerated() where keep[i] && s.jobs[id.index].state.isWaiting {
+            starts.append(((s.jobs[id.index].eligibleTypes.bits & present).nonzeroBitCount, i, id))
+        }
+        starts.sort { ($0.types, $0.rank) < ($1.types, $1.rank) }
+        for st in starts {
+            if let gpus = planner.place(st.id, count: s.jobs[st.id.index].spec.gpuCount, types: s.jobs[st.id.index].eligibleTypes) {
+                out.append(.start(st.id, gpus: gpus))
+            }
+        }
+        return out
+    }
+
+    /// Which jobs of `order` the greedy admits, by position, on a cluster of several GPU types.
+    private static func admit(order: [JobID], _ s: ClusterSnapshot, planner: PlacementPlanner) -> [Bool] {
         let topo = s.topology
         let k = topo.gpuTypes.count
         var capacity = planner.cluster.freeOfType.map(Int.init)
         for id in s.running {
-            for g in s[id].gpus { capacity[Int(topo.gpuTypeIndex[g.index])] += 1 }
+            for g in s.jobs[id.index].allocation.gpus { capacity[Int(topo.gpuTypeIndex[g.index])] += 1 }
         }
         var ledger = TypeLedger(capacity: capacity)
         let present = k >= 64 ? UInt64.max : (UInt64(1) << UInt64(k)) - 1
@@ -59,26 +88,41 @@ struct PriorityRunningSet {
                 keep.append(false)
             }
         }
+        return keep
+    }
 
-        var out: [SchedulingDecision] = []
-        for (i, id) in order.enumerated() where !keep[i] && s[id].state == .running {
-            // A job that checkpoints keeps its GPUs until the checkpoint ends; the jobs meant for them start at the
-            // round its end triggers.
-            if s.preemptionFreesGPUsAtOnce(id) { planner.release(s[id].gpus, of: id) }
-            out.append(.preempt(id))
-            preempted.append(id)
-        }
-        var starts: [(types: Int, rank: Int, id: JobID)] = []
-        for (i, id) in order.enumerated() where keep[i] && s[id].state.isWaiting {
-            starts.append(((s[id].eligibleTypes.bits & present).nonzeroBitCount, i, id))
-        }
-        starts.sort { ($0.types, $0.rank) < ($1.types, $1.rank) }
-        for st in starts {
-            if let gpus = planner.place(st.id, count: s[st.id].gpuCount, types: s[st.id].eligibleTypes) {
-                out.append(.start(st.id, gpus: gpus))
+    /// `admit` on a cluster of one GPU type, where the ledger is a single count: the same answers without reading
+    /// any job's GPU list. The result stops once every running job has been seen and no GPU is left (the rest of
+    /// `order` would all be refused), which on a long queue behind a full cluster is most of it.
+    private static func admitOneType(order: [JobID], _ s: ClusterSnapshot, planner: PlacementPlanner) -> [Bool] {
+        var left = Int(planner.cluster.freeOfType[0])
+        for id in s.running { left += s.jobs[id.index].allocation.gpus.count }
+        let runningCount = s.running.count
+        var runningSeen = 0
+        var keep: [Bool] = []
+        keep.reserveCapacity(order.count)
+        s.jobs.withUnsafeBufferPointer { jobs in
+            for id in order {
+                if left == 0 && runningSeen == runningCount { break }
+                let state = jobs[id.index].state
+                if state == .running {
+                    runningSeen += 1
+                    let count = jobs[id.index].allocation.gpus.count
+                    let fits = count <= left
+                    if fits { left -= count }
+                    keep.append(fits)
+                } else if state.isWaiting && left > 0 {
+                    let count = jobs[id.index].spec.gpuCount
+                    // A job that may not use the cluster's only type never fits.
+                    let fits = jobs[id.index].eligibleTypes.bits & 1 != 0 && count <= left
+                    if fits { left -= count }
+                    keep.append(fits)
+                } else {
+                    keep.append(false)
+                }
             }
         }
-        return out
+        return keep
     }
 }
 

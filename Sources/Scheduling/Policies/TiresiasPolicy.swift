@@ -131,6 +131,10 @@ public struct TiresiasPolicy: SchedulingPolicy {
     private var waitingQueue: [Int] = []
     /// The wake-up last requested.
     private var requestedWake: SimTime?
+    /// The round that started or preempted each job, by index (round scratch: marks instead of sets).
+    private var startedIn: [UInt32] = []
+    private var stoppedIn: [UInt32] = []
+    private var round: UInt32 = 0
     /// Promotions so far.
     public private(set) var promotions = 0
 
@@ -181,6 +185,8 @@ public struct TiresiasPolicy: SchedulingPolicy {
             baseline.append(contentsOf: repeatElement(AttainedService(seconds: 0, gpuSeconds: 0), count: s.jobs.count - baseline.count))
             waitingSince.append(contentsOf: repeatElement(-1, count: s.jobs.count - waitingSince.count))
             waitingQueue.append(contentsOf: repeatElement(-1, count: s.jobs.count - waitingQueue.count))
+            startedIn.append(contentsOf: repeatElement(0, count: s.jobs.count - startedIn.count))
+            stoppedIn.append(contentsOf: repeatElement(0, count: s.jobs.count - stoppedIn.count))
         }
 
         // Waiting spells, and starvation promotion.
@@ -233,17 +239,23 @@ public struct TiresiasPolicy: SchedulingPolicy {
             let rate = parameters.service == .gpuTime ? Double(gpus) : 1
             next = min(next, Self.after(now, seconds: (parameters.queueThresholds[q] - x) / rate))
         }
-        var started: Set<JobID> = []
+        // Marks by JobID index rather than sets: no hashing per running job per round.
+        round &+= 1
+        if round == 0 {  // wrapped: clear the marks so an old round cannot look current
+            for i in startedIn.indices { startedIn[i] = 0; stoppedIn[i] = 0 }
+            round = 1
+        }
+        let stamp = round
         for d in decisions {
             if case .start(let id, let gpus) = d {
-                started.insert(id)
+                startedIn[id.index] = stamp
                 crossing(id, gpus: gpus.count)
             }
         }
-        let stopped = Set(preempted)
-        for id in s.running where !stopped.contains(id) { crossing(id, gpus: s[id].gpus.count) }
+        for id in preempted { stoppedIn[id.index] = stamp }
+        for id in s.running where stoppedIn[id.index] != stamp { crossing(id, gpus: s.jobs[id.index].allocation.gpus.count) }
         if let knob = parameters.promoteAfter {
-            for id in Array(s.queue) + preempted where !started.contains(id) {
+            for id in Array(s.queue) + preempted where startedIn[id.index] != stamp {
                 let i = id.index
                 let executed = s.attainedService(of: id).seconds - baseline[i].seconds
                 guard executed > 0, queue(of: id, in: s) > 0 else { continue }
