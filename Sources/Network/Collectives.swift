@@ -127,6 +127,48 @@ public struct AllReducePlan: Sendable, Equatable {
     /// Plans the all-reduce of `bytes` per rank over `gpus` on `graph` (rule in the type's documentation).
     /// - Complexity: O(n) flows and paths for n ranks.
     public init(gpus: [GPUID], bytes: Double, graph: LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
+        let skeleton = AllReduceSkeleton(gpus: gpus, bytes: bytes, graph: graph, options: options)
+        self.algorithm = skeleton.algorithm
+        self.bytes = bytes
+        self.ranks = skeleton.ranks
+        self.nodeCount = skeleton.nodeCount
+        self.gpusPerNode = skeleton.gpusPerNode
+        let flows = zip(skeleton.sources, skeleton.destinations).map {
+            CollectiveFlow(source: $0, destination: $1, path: graph.path(fromGPU: $0, toGPU: $1))
+        }
+        self.flows = flows
+        self.phases = skeleton.phases.map { p in
+            CollectivePhase(
+                kind: p.kind, flowIndices: Array(p.flows), bytesPerFlow: p.bytesPerFlow, steps: p.steps,
+                stepLatency: p.flows.reduce(0.0) { max($0, graph.stepLatency(of: flows[$1].path)) })
+        }
+    }
+
+    /// ⌈log₂ n⌉ for n ≥ 1.
+    static func ceilLog2(_ n: Int) -> Int {
+        var k = 0
+        while (1 << k) < n { k += 1 }
+        return k
+    }
+}
+
+/// What `AllReducePlan` and `FlatAllReducePlan` share: the algorithm (by the rule in `AllReducePlan`'s
+/// documentation), the ring order, every flow as a (source, destination) pair in index order, and each phase over a
+/// contiguous range of flow indices.
+///
+/// Every pair is new: ring neighbours are distinct pairs (for two ranks, a→b and b→a), intra-node pairs stay inside a
+/// node and inter-node pairs cross nodes, and the reduce-scatter and all-gather phases share one range. So flows need
+/// no lookup table; debug builds check that no pair repeats.
+struct AllReduceSkeleton {
+    var algorithm: AllReduceAlgorithm = .none
+    var ranks: [GPUID]
+    var nodeCount: Int
+    var gpusPerNode: Int?
+    var sources: [GPUID] = []
+    var destinations: [GPUID] = []
+    var phases: [(kind: CollectivePhase.Kind, flows: Range<Int>, bytesPerFlow: Double, steps: Int)] = []
+
+    init(gpus: [GPUID], bytes: Double, graph: LinkGraph, options: CollectiveOptions) {
         precondition(bytes >= 0, "bytes must be non-negative")
         // Group by node, nodes in order of first appearance. Placements list a node's GPUs together, so the last
         // group is tried first. A GPU can only repeat inside its own node's group, so that is where duplicates are
@@ -148,89 +190,142 @@ public struct AllReducePlan: Sendable, Equatable {
             precondition(!groups[i].contains(g), "a GPU appears twice in the job")
             groups[i].append(g)
         }
-        let ordered = groups.flatMap { $0 }
+        let ordered = groups.count == 1 ? groups[0] : groups.flatMap { $0 }
         let n = ordered.count
         let uniform = groups.allSatisfy { $0.count == groups.first?.count } ? groups.first?.count : nil
-        self.bytes = bytes
-        self.ranks = ordered
-        self.nodeCount = nodes.count
-        self.gpusPerNode = uniform
-        self.flows = []
-        self.phases = []
-        guard n > 1 else {
-            algorithm = .none
-            return
-        }
-        var builder = FlowTable(graph: graph)
-        let ringPairs = (0..<n).map { (ordered[$0], ordered[($0 + 1) % n]) }
+        ranks = ordered
+        nodeCount = nodes.count
+        gpusPerNode = uniform
+        guard n > 1 else { return }
+        sources.reserveCapacity(2 * n)
+        destinations.reserveCapacity(2 * n)
         if bytes < options.smallMessageBytes {
             algorithm = .halvingDoubling
-            let idx = ringPairs.map { builder.index($0.0, $0.1) }
-            let steps = 2 * Self.ceilLog2(n)
-            phases = [builder.phase(.halvingDoubling, idx, bytes: 2 * Double(n - 1) / Double(n) * bytes, steps: steps)]
+            for i in 0..<n { flow(ordered[i], ordered[(i + 1) % n]) }
+            phases = [(.halvingDoubling, 0..<n, 2 * Double(n - 1) / Double(n) * bytes, 2 * AllReducePlan.ceilLog2(n))]
         } else if nodes.count == 1 || uniform == nil {
             algorithm = .ring
-            let idx = ringPairs.map { builder.index($0.0, $0.1) }
-            phases = [builder.phase(.ring, idx, bytes: 2 * Double(n - 1) / Double(n) * bytes, steps: 2 * (n - 1))]
+            for i in 0..<n { flow(ordered[i], ordered[(i + 1) % n]) }
+            phases = [(.ring, 0..<n, 2 * Double(n - 1) / Double(n) * bytes, 2 * (n - 1))]
         } else {
             algorithm = .hierarchical
             let g = uniform!
             let big = nodes.count
-            var intra: [Int] = []
             if g > 1 {
                 for group in groups {
-                    for i in 0..<g { intra.append(builder.index(group[i], group[(i + 1) % g])) }
+                    for i in 0..<g { flow(group[i], group[(i + 1) % g]) }
                 }
             }
-            var inter: [Int] = []
+            let intra = 0..<sources.count
             for r in 0..<g {
-                for k in 0..<big { inter.append(builder.index(groups[k][r], groups[(k + 1) % big][r])) }
+                for k in 0..<big { flow(groups[k][r], groups[(k + 1) % big][r]) }
             }
+            let inter = intra.upperBound..<sources.count
             let intraBytes = Double(g - 1) / Double(g) * bytes
-            if g > 1 { phases.append(builder.phase(.intraReduceScatter, intra, bytes: intraBytes, steps: g - 1)) }
+            if g > 1 { phases.append((.intraReduceScatter, intra, intraBytes, g - 1)) }
             let shard = bytes / Double(g)
-            phases.append(builder.phase(
-                .interAllReduce, inter, bytes: 2 * Double(big - 1) / Double(big) * shard, steps: 2 * (big - 1)))
-            if g > 1 { phases.append(builder.phase(.intraAllGather, intra, bytes: intraBytes, steps: g - 1)) }
+            phases.append((.interAllReduce, inter, 2 * Double(big - 1) / Double(big) * shard, 2 * (big - 1)))
+            if g > 1 { phases.append((.intraAllGather, intra, intraBytes, g - 1)) }
         }
-        flows = builder.flows
+        #if SIM_INTERNAL_CHECKS
+        var seen = Set<Int64>()  // membership only, never iterated
+        for (a, b) in zip(sources, destinations) {
+            assert(seen.insert(Int64(a.raw) << 32 | Int64(UInt32(bitPattern: b.raw))).inserted, "flow \(a) → \(b) planned twice")
+        }
+        #endif
     }
 
-    /// ⌈log₂ n⌉ for n ≥ 1.
-    static func ceilLog2(_ n: Int) -> Int {
-        var k = 0
-        while (1 << k) < n { k += 1 }
-        return k
+    /// Appends the flow from `a` to `b`.
+    private mutating func flow(_ a: GPUID, _ b: GPUID) {
+        sources.append(a)
+        destinations.append(b)
     }
 }
 
-/// Collects the flows of a plan while phases are built.
+// MARK: - Flat plans
+
+/// One phase of a `FlatAllReducePlan`: a contiguous range of its flows.
+public struct FlatCollectivePhase: Sendable, Equatable {
+    /// What the phase does.
+    public var kind: CollectivePhase.Kind
+    /// The indices of the flows that run during this phase.
+    public var flows: Range<Int>
+    /// Bytes each of those flows carries during the phase.
+    public var bytesPerFlow: Double
+    /// Number of latency-bound steps.
+    public var steps: Int
+    /// α: the largest per-step latency of the phase's flows' paths.
+    public var stepLatency: Double
+
+    /// The phase's latency term: steps × α.
+    @inlinable public var latency: Double { Double(steps) * stepLatency }
+}
+
+/// The same plan as `AllReducePlan` (same algorithm, flows in the same order, same phases) in flat form: every flow's
+/// path in one array and phases over index ranges.
 ///
-/// Every (source, destination) pair a plan asks for is new: ring neighbours are distinct pairs (for two ranks,
-/// a→b and b→a), intra-node pairs stay inside a node and inter-node pairs cross nodes, and the reduce-scatter and
-/// all-gather phases reuse the same index list. So flows are appended without a lookup table, and each phase's
-/// indices come ascending and unique; debug builds check both.
-private struct FlowTable {
-    let graph: LinkGraph
-    var flows: [CollectiveFlow] = []
-    #if SIM_INTERNAL_CHECKS
-    var seen: Set<Int64> = []  // membership only, never iterated
-    #endif
+/// For callers that build a plan at every job start (the flow model): an `AllReducePlan` allocates an array per
+/// flow, and building and freeing them cost more than registering the flows.
+public struct FlatAllReducePlan: Sendable {
+    /// The chosen algorithm.
+    public let algorithm: AllReduceAlgorithm
+    /// Every flow's links, concatenated in flow order.
+    public let pathLinks: [LinkID]
+    /// Where each flow's links start in `pathLinks`; one more entry than flows.
+    public let pathStart: [Int32]
+    /// The phases, in the order they run.
+    public let phases: [FlatCollectivePhase]
 
-    init(graph: LinkGraph) { self.graph = graph }
-
-    mutating func index(_ a: GPUID, _ b: GPUID) -> Int {
-        #if SIM_INTERNAL_CHECKS
-        let key = Int64(a.raw) << 32 | Int64(UInt32(bitPattern: b.raw))
-        assert(seen.insert(key).inserted, "flow \(a) → \(b) planned twice")
-        #endif
-        flows.append(CollectiveFlow(source: a, destination: b, path: graph.path(fromGPU: a, toGPU: b)))
-        return flows.count - 1
+    /// Plans the all-reduce of `bytes` per rank over `gpus` on `graph`, as `AllReducePlan.init` does.
+    /// - Complexity: O(n) for n ranks.
+    public init(gpus: [GPUID], bytes: Double, graph: LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
+        let skeleton = AllReduceSkeleton(gpus: gpus, bytes: bytes, graph: graph, options: options)
+        algorithm = skeleton.algorithm
+        var links: [LinkID] = []
+        var start: [Int32] = [0]
+        links.reserveCapacity(4 * skeleton.sources.count)
+        start.reserveCapacity(skeleton.sources.count + 1)
+        for (a, b) in zip(skeleton.sources, skeleton.destinations) {
+            graph.appendPath(fromGPU: a, toGPU: b, to: &links)
+            start.append(Int32(links.count))
+        }
+        pathLinks = links
+        pathStart = start
+        phases = skeleton.phases.map { p in
+            FlatCollectivePhase(
+                kind: p.kind, flows: p.flows, bytesPerFlow: p.bytesPerFlow, steps: p.steps,
+                stepLatency: p.flows.reduce(0.0) {
+                    max($0, graph.stepLatency(of: links[Int(start[$1])..<Int(start[$1 + 1])]))
+                })
+        }
     }
 
-    func phase(_ kind: CollectivePhase.Kind, _ indices: [Int], bytes: Double, steps: Int) -> CollectivePhase {
-        assert(zip(indices, indices.dropFirst()).allSatisfy { $0 < $1 }, "phase flow indices must ascend")
-        let alpha = indices.reduce(0.0) { max($0, graph.stepLatency(of: flows[$1].path)) }
-        return CollectivePhase(kind: kind, flowIndices: indices, bytesPerFlow: bytes, steps: steps, stepLatency: alpha)
+    /// Number of flows.
+    @inlinable public var flowCount: Int { pathStart.count - 1 }
+
+    /// The links of flow `i`.
+    @inlinable public func path(_ i: Int) -> ArraySlice<LinkID> { pathLinks[Int(pathStart[i])..<Int(pathStart[i + 1])] }
+
+    /// Phase and total times given each flow's rate (by flow index), as `AllReducePlan.time(rates:bottleneck:)`:
+    /// `bottleneck` is asked only for the flow that limits each phase.
+    public func time(rate: (Int) -> Double, bottleneck: (Int) -> LinkID?) -> CollectiveTime {
+        var out: [PhaseTime] = []
+        out.reserveCapacity(phases.count)
+        for phase in phases {
+            var slowest = Double.infinity
+            var arg = -1
+            for i in phase.flows {
+                let r = rate(i)
+                if r < slowest || arg < 0 {
+                    slowest = r
+                    arg = i
+                }
+            }
+            let transfer = phase.bytesPerFlow == 0 ? 0 : phase.bytesPerFlow / slowest
+            out.append(PhaseTime(
+                kind: phase.kind, latency: phase.latency, transfer: transfer, rate: slowest,
+                bottleneck: arg >= 0 ? bottleneck(arg) : nil))
+        }
+        return CollectiveTime(phases: out)
     }
 }

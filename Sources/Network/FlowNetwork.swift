@@ -207,48 +207,73 @@ public struct FlowNetwork: Sendable {
         var added: [FlowID] = []
         added.reserveCapacity(demands.count)
         var touched: [Int32] = []
-        var newFlows: [Int32] = []
-        for d in demands {
-            precondition(d.rateCap >= 0, "a rate cap must be non-negative")
-            for l in d.path { precondition(l.index >= 0 && l.index < capacities.count, "unknown link \(l)") }
-            if d.path.count > pathStride { widenPaths(to: d.path.count) }
-            let f: Int32
-            if let slot = freeSlots.popLast() {
-                f = slot
-                weights[Int(f)] = d.weight
-                caps[Int(f)] = d.rateCap
-                rates[Int(f)] = .nan
-                isActive[Int(f)] = true
-            } else {
-                f = Int32(weights.count)
-                weights.append(d.weight)
-                caps.append(d.rateCap)
-                rates.append(.nan)
-                isActive.append(true)
-                bounds.append(0)
-                flowStamp.append(0)
-                flowLocal.append(0)
-                pathLength.append(0)
-                pathLinks.append(contentsOf: repeatElement(0, count: pathStride))
-            }
-            let base = Int(f) * pathStride
-            for (j, l) in d.path.enumerated() { pathLinks[base + j] = l.raw }
-            pathLength[Int(f)] = Int32(d.path.count)
-            bounds[Int(f)] = bound(of: Int(f))
-            active += 1
-            for l in d.path {
-                linkFlows.insert(f, on: l.index)
-                touched.append(l.raw)
-            }
-            added.append(FlowID(Int(f)))
-            newFlows.append(f)
+        for d in demands { added.append(insert(path: d.path, weight: d.weight, cap: d.rateCap, touched: &touched)) }
+        return finishAdding(added, touched: touched, deferResolve: deferResolve)
+    }
+
+    /// Adds flows of weight 1 without caps given in flat form: flow i crosses
+    /// `pathLinks[pathStart[i] ..< pathStart[i + 1]]` (as `FlatAllReducePlan` lists them); otherwise as
+    /// `add(_:deferResolve:)`. It spares the caller an array per flow.
+    public mutating func add(pathLinks links: [LinkID], pathStart: [Int32], deferResolve: Bool) -> FlowUpdate {
+        var added: [FlowID] = []
+        added.reserveCapacity(max(0, pathStart.count - 1))
+        var touched: [Int32] = []
+        touched.reserveCapacity(links.count)
+        for i in 0..<max(0, pathStart.count - 1) {
+            added.append(insert(path: links[Int(pathStart[i])..<Int(pathStart[i + 1])], weight: 1, cap: .infinity, touched: &touched))
         }
+        return finishAdding(added, touched: touched, deferResolve: deferResolve)
+    }
+
+    /// Stores one new flow in a free slot (its rate NaN until re-solved) and lists it on its links, which are
+    /// appended to `touched`.
+    private mutating func insert<Path: Collection<LinkID>>(
+        path: Path, weight: Double, cap: Double, touched: inout [Int32]
+    ) -> FlowID {
+        precondition(weight > 0, "a flow's weight must be positive")
+        precondition(cap >= 0, "a rate cap must be non-negative")
+        for l in path { precondition(l.index >= 0 && l.index < capacities.count, "unknown link \(l)") }
+        if path.count > pathStride { widenPaths(to: path.count) }
+        let f: Int32
+        if let slot = freeSlots.popLast() {
+            f = slot
+            weights[Int(f)] = weight
+            caps[Int(f)] = cap
+            rates[Int(f)] = .nan
+            isActive[Int(f)] = true
+        } else {
+            f = Int32(weights.count)
+            weights.append(weight)
+            caps.append(cap)
+            rates.append(.nan)
+            isActive.append(true)
+            bounds.append(0)
+            flowStamp.append(0)
+            flowLocal.append(0)
+            pathLength.append(0)
+            pathLinks.append(contentsOf: repeatElement(0, count: pathStride))
+        }
+        var j = Int(f) * pathStride
+        for l in path {
+            pathLinks[j] = l.raw
+            j += 1
+            linkFlows.insert(f, on: l.index)
+            touched.append(l.raw)
+        }
+        pathLength[Int(f)] = Int32(path.count)
+        bounds[Int(f)] = bound(of: Int(f))
+        active += 1
+        return FlowID(Int(f))
+    }
+
+    /// Records or re-solves what an addition touched.
+    private mutating func finishAdding(_ added: [FlowID], touched: [Int32], deferResolve: Bool) -> FlowUpdate {
         if deferResolve {
             pendingTouched += touched
-            pendingFlows += newFlows
+            for f in added { pendingFlows.append(f.raw) }
             return FlowUpdate(added: added, changed: [], resolvedFlows: 0, resolvedComponents: 0)
         }
-        var update = resolve(touched: touched, newFlows: newFlows)
+        var update = resolve(touched: touched, newFlows: added.map(\.raw))
         update.added = added
         return update
     }

@@ -21,7 +21,7 @@ struct FabricFlows {
 
     private let fabric: Fabric
     private(set) var flows: FlowNetwork
-    private var plans: [AllReducePlan?]
+    private var plans: [FlatAllReducePlan?]
     private var jobFlows: [[FlowID]]
     private var flowOwner: [Int32] = []
 
@@ -39,10 +39,10 @@ struct FabricFlows {
         // One rank has nothing to all-reduce: no plan (its time is that of an empty one), which spares most jobs of a
         // trace building and freeing one at every start.
         guard gpus.count > 1 else { return [] }
-        let plan = AllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
+        let plan = FlatAllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
         plans[job.index] = plan
-        guard !plan.flows.isEmpty else { return [] }
-        let update = flows.add(plan.flows.map { FlowDemand(path: $0.path) }, deferResolve: deferResolve)
+        guard plan.flowCount > 0 else { return [] }
+        let update = flows.add(pathLinks: plan.pathLinks, pathStart: plan.pathStart, deferResolve: deferResolve)
         jobFlows[job.index] = update.added
         for f in update.added {
             if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
@@ -74,7 +74,7 @@ struct FabricFlows {
     mutating func collectiveTime(of job: JobID) -> CollectiveTime {
         guard let plan = plans[job.index] else { return CollectiveTime(phases: []) }
         let ids = jobFlows[job.index]
-        return plan.time(rates: ids.map { flows.rate(of: $0) }, bottleneck: { flows.bottleneck(of: ids[$0]) })
+        return plan.time(rate: { flows.rate(of: ids[$0]) }, bottleneck: { flows.bottleneck(of: ids[$0]) })
     }
 
     /// The all-reduce time of `gpus` if the job ran alone on the fabric (its reference speed).

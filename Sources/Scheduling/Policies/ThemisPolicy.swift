@@ -183,15 +183,21 @@ public struct ThemisPolicy: SchedulingPolicy {
         }
 
         // The candidates are taken in order (worst ρ first, ties to the lower JobID): the first `participants` may
-        // take GPUs back from expired leases, then everyone may start on free GPUs (work conservation). Rather than
-        // sorting every candidate every round, which dominated: while a lease can still be taken back they come off a
-        // heap one at a time; once none can, no GPU is released any more, free GPUs only decrease, and a waiting job
-        // needing more than are free now can never start this round, so only the jobs that fit are ranked.
+        // take GPUs back from expired leases, then everyone may start on free GPUs (work conservation), the
+        // participants that were not placed first. Sorting every candidate every round dominated, so:
+        // 1. while a lease can still be taken back, the candidates come off a heap one at a time;
+        // 2. once none can, no GPU is released any more and free GPUs only decrease, so a waiting job needing more
+        //    than its types have free now can never pass the planner's first check: only the jobs that fit are
+        //    ranked, again lazily, and the round stops when no GPU is left. Which of them are participants matters
+        //    only for the order of second attempts (a job the placement strategy refused although enough GPUs were
+        //    free, or a participant that found GPUs short before a lease was taken back); the rank of the last
+        //    participant is found by selection only when such a second attempt is pending.
         candidates.removeAll(keepingCapacity: true)
-        var offered: [Candidate] = []  // waiting participants taken so far, in order
+        var offered: [Candidate] = []  // waiting participants taken in step 1, in order
         var taken = 0
         var exhausted = false
-        if !releasable.isEmpty {
+        let stepOne = !releasable.isEmpty
+        if stepOne {
             for id in s.queue { candidates.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: false)) }
             candidates += releasable
             Self.heapify(&candidates)
@@ -226,44 +232,74 @@ public struct ThemisPolicy: SchedulingPolicy {
                     leaseEnd[i] = now + lease
                 }
             }
-        } else {
-            // No lease to take back: only the waiting jobs that fit are ranked (and the threshold below).
-            for id in s.queue where fits(id, planner) {
-                candidates.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: false))
-            }
-            if !candidates.isEmpty && participants < candidateCount {
-                candidates.removeAll(keepingCapacity: true)
-                for id in s.queue { candidates.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: false)) }
-            }
         }
         if !exhausted {
-            // The candidates not taken yet (in `candidates`, any order): the waiting ones that fit, in order, and
-            // whether each is a participant, i.e. ranks before the last participant, found by selection.
-            var ranked = candidates.filter { !$0.running && fits($0.id, planner) }
-            ranked.sort(by: Candidate.before)
-            let more = participants - taken  // participants among the candidates not taken yet
-            let last: Candidate? = ranked.isEmpty || more <= 0 || more >= candidates.count
-                ? nil : Self.element(ofRank: more - 1, in: candidates)
+            // Step 2. The candidates not taken yet are `candidates` (in heap order) when step 1 ran, else the queue.
+            let rest = stepOne ? candidates.count : s.queue.count
+            let more = participants - taken  // participants among them
+            var ranked: [Candidate] = []
+            if stepOne {
+                for c in candidates where !c.running && fits(c.id, planner) { ranked.append(c) }
+            } else {
+                for id in s.queue where fits(id, planner) {
+                    ranked.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: false))
+                }
+            }
+            // A job asking for no GPU passes the planner's check even with none free: then no early stop.
+            let mayStop = !ranked.contains { s.jobs[$0.id.index].spec.gpuCount <= 0 }
+            Self.heapify(&ranked)
+            // Second attempts, in order: step 1's participants that were not placed and fit now, then refused ones.
+            var retry = offered.filter { startedIn[$0.id.index] != stamp && fits($0.id, planner) }
+            var lastParticipant: Candidate??  // unknown until needed; .some(nil): every remaining one participates
             func participates(_ c: Candidate) -> Bool {
                 guard more > 0 else { return false }
-                guard let last else { return true }
+                if lastParticipant == nil {
+                    if more >= rest {
+                        lastParticipant = .some(nil)
+                    } else {
+                        var all: [Candidate] = []
+                        if stepOne {
+                            all = candidates
+                        } else {
+                            for id in s.queue { all.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: false)) }
+                        }
+                        lastParticipant = .some(Self.element(ofRank: more - 1, in: all))
+                    }
+                }
+                guard let last = lastParticipant! else { return true }
                 return c.id == last.id || Candidate.before(c, last)
             }
-            // The rest of the participants: no lease left to take back, so each starts only if it is placed.
-            for c in ranked where participates(c) {
-                offered.append(c)
-                offer(c, &planner)
+            var pastParticipants = more <= 0
+            /// Second attempts (work conservation begins): false when no GPU is left, which ends the round.
+            func secondAttempts(_ planner: inout PlacementPlanner) -> Bool {
+                for c in retry {
+                    if planner.cluster.freeGPUs == 0 { return false }
+                    offer(c, &planner)
+                }
+                retry.removeAll()
+                return true
             }
-            // Work conservation: the rest start where they fit, in the same order, without preempting anyone.
             conservation: do {
-                for c in offered where startedIn[c.id.index] != stamp {
-                    if planner.cluster.freeGPUs == 0 { break conservation }
-                    offer(c, &planner)
+                if pastParticipants && !secondAttempts(&planner) { break conservation }
+                while let c = Self.popFirst(&ranked) {
+                    if mayStop && planner.cluster.freeGPUs == 0 { break conservation }
+                    if !pastParticipants && !retry.isEmpty && !participates(c) {
+                        pastParticipants = true
+                        if !secondAttempts(&planner) { break conservation }
+                        if mayStop && planner.cluster.freeGPUs == 0 { break conservation }
+                    }
+                    guard fits(c.id, planner) else { continue }
+                    let i = c.id.index
+                    if let gpus = planner.place(c.id, count: s.jobs[i].spec.gpuCount, types: s.jobs[i].eligibleTypes) {
+                        decisions.append(.start(c.id, gpus: gpus))
+                        startedIn[i] = stamp
+                        started.append(c.id)
+                        leaseEnd[i] = now + lease
+                    } else if !pastParticipants && participates(c) {
+                        retry.append(c)
+                    }
                 }
-                for c in ranked where !participates(c) {
-                    if planner.cluster.freeGPUs == 0 { break conservation }
-                    offer(c, &planner)
-                }
+                if !pastParticipants { _ = secondAttempts(&planner) }
             }
         }
         // Every expired lease that was not taken back is renewed; the next round is at the earliest expiry.
