@@ -124,15 +124,15 @@ public struct SRTFPolicy: SchedulingPolicy {
         }
         // Merge the two sorted sequences. Listed jobs that do not wait (checkpointing after a preemption) are
         // passed along: the running-set builder skips jobs that neither run nor wait.
-        var order: [JobID] = []
+        var order: [PriorityRunningSet.Entry] = []
         order.reserveCapacity(running.count + waiting.count)
         var r = 0, w = 0
         while r < running.count || w < waiting.count {
             if w == waiting.count || (r < running.count
                 && Self.before(runningKey[r], running[r], waitKey[waiting[w].index], waiting[w])) {
-                order.append(running[r]); r += 1
+                order.append(PriorityRunningSet.Entry(running[r], in: s)); r += 1
             } else {
-                order.append(waiting[w]); w += 1
+                order.append(PriorityRunningSet.Entry(waiting[w], in: s)); w += 1
             }
         }
         var preempted: [JobID] = []
