@@ -170,29 +170,42 @@ struct AllReduceSkeleton {
 
     init(gpus: [GPUID], bytes: Double, graph: LinkGraph, options: CollectiveOptions) {
         precondition(bytes >= 0, "bytes must be non-negative")
-        // Group by node, nodes in order of first appearance. Placements list a node's GPUs together, so the last
-        // group is tried first. A GPU can only repeat inside its own node's group, so that is where duplicates are
-        // looked for (a set of all GPUs, hashed at every start of every job, cost more than the plan).
+        // Group by node, nodes in order of first appearance: ranks in that order, and where each node's ranks start.
+        // Placements list a node's GPUs together, in which case the ranks are the GPUs as given; otherwise (a node
+        // seen again later) they are regrouped. A GPU can only repeat inside its own node's group, so that is where
+        // duplicates are looked for (a set of all GPUs, hashed at every start of every job, cost more than the plan).
         var nodes: [NodeID] = []
-        var groups: [[GPUID]] = []
-        for g in gpus {
+        var starts: [Int] = []
+        var contiguous = true
+        for (i, g) in gpus.enumerated() {
             let node = graph.topology.gpuNode[g.index]
-            let i: Int
-            if let last = nodes.last, last == node {
-                i = nodes.count - 1
-            } else if let j = nodes.firstIndex(of: node) {
-                i = j
-            } else {
-                nodes.append(node)
-                groups.append([])
-                i = nodes.count - 1
-            }
-            precondition(!groups[i].contains(g), "a GPU appears twice in the job")
-            groups[i].append(g)
+            if i > 0 && node == nodes[nodes.count - 1] { continue }
+            if nodes.contains(node) { contiguous = false }
+            nodes.append(node)
+            starts.append(i)
         }
-        let ordered = groups.count == 1 ? groups[0] : groups.flatMap { $0 }
+        var ordered = gpus
+        if !contiguous {
+            var distinct: [NodeID] = []
+            for node in nodes where !distinct.contains(node) { distinct.append(node) }
+            ordered = []
+            ordered.reserveCapacity(gpus.count)
+            starts = []
+            for node in distinct {
+                starts.append(ordered.count)
+                for g in gpus where graph.topology.gpuNode[g.index] == node { ordered.append(g) }
+            }
+            nodes = distinct
+        }
+        starts.append(ordered.count)
+        for k in 0..<nodes.count {
+            for i in starts[k]..<starts[k + 1] {
+                for j in starts[k]..<i { precondition(ordered[i] != ordered[j], "a GPU appears twice in the job") }
+            }
+        }
         let n = ordered.count
-        let uniform = groups.allSatisfy { $0.count == groups.first?.count } ? groups.first?.count : nil
+        let first = nodes.isEmpty ? 0 : starts[1] - starts[0]
+        let uniform = (0..<nodes.count).allSatisfy { starts[$0 + 1] - starts[$0] == first } ? (nodes.isEmpty ? nil : first) : nil
         ranks = ordered
         nodeCount = nodes.count
         gpusPerNode = uniform
@@ -212,13 +225,13 @@ struct AllReduceSkeleton {
             let g = uniform!
             let big = nodes.count
             if g > 1 {
-                for group in groups {
-                    for i in 0..<g { flow(group[i], group[(i + 1) % g]) }
+                for k in 0..<big {
+                    for i in 0..<g { flow(ordered[starts[k] + i], ordered[starts[k] + (i + 1) % g]) }
                 }
             }
             let intra = 0..<sources.count
             for r in 0..<g {
-                for k in 0..<big { flow(groups[k][r], groups[(k + 1) % big][r]) }
+                for k in 0..<big { flow(ordered[starts[k] + r], ordered[starts[(k + 1) % big] + r]) }
             }
             let inter = intra.upperBound..<sources.count
             let intraBytes = Double(g - 1) / Double(g) * bytes
