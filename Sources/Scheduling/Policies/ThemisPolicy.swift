@@ -79,6 +79,17 @@ public struct ThemisPolicy: SchedulingPolicy {
     private var preemptedIn: [UInt32] = []
     private var startedIn: [UInt32] = []
     private var round: UInt32 = 0
+    /// The round that last saw each job waiting, by index, and what ρ reads of it (fixed while it waits).
+    private var queuedIn: [UInt32] = []
+    private var waiting: [WaitingJob] = []
+
+    /// What ρ reads of a waiting job, fixed while it waits.
+    private struct WaitingJob {
+        var submit = SimTime.zero
+        var isolated = 0.0
+        var gpus = 0.0
+        var remaining = 0.0
+    }
 
     /// Creates the policy.
     public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
@@ -117,6 +128,8 @@ public struct ThemisPolicy: SchedulingPolicy {
             leaseEnd += repeatElement(.never, count: extra)
             preemptedIn += repeatElement(0, count: extra)
             startedIn += repeatElement(0, count: extra)
+            queuedIn += repeatElement(0, count: extra)
+            waiting += repeatElement(WaitingJob(), count: extra)
         }
         let now = s.now
         let lease = SimTime.seconds(parameters.leaseSeconds)
@@ -154,11 +167,36 @@ public struct ThemisPolicy: SchedulingPolicy {
         if planner.cluster.freeGPUs == 0 && expired.isEmpty { return [] }
         round &+= 1
         if round == 0 {  // wrapped: clear the marks so an old round cannot look current
-            for i in preemptedIn.indices { preemptedIn[i] = 0; startedIn[i] = 0 }
+            for i in preemptedIn.indices { preemptedIn[i] = 0; startedIn[i] = 0; queuedIn[i] = 0 }
             round = 1
         }
         let stamp = round
         let share = Double(s.topology.gpuCount) / Double(max(1, s.queue.count + s.running.count))
+        // What ρ reads of a waiting job is fixed while it waits (its remaining time too: it makes no progress), so it
+        // is read from its status once per waiting spell (a spell is new when the job was not waiting at the last
+        // round that got this far, or that round started it), not at every round: those reads dominated.
+        let previous = stamp &- 1
+        for id in s.queue {
+            let i = id.index
+            if queuedIn[i] != previous || startedIn[i] == previous || queuedIn[i] == 0 {
+                waiting[i] = WaitingJob(
+                    submit: s.jobs[i].spec.submitTime, isolated: s.jobs[i].estimatedDuration.seconds,
+                    gpus: Double(s.jobs[i].spec.gpuCount), remaining: s.estimatedRemainingTime(of: id))
+            }
+            queuedIn[i] = stamp
+        }
+        /// ρ of the waiting job `id` (as `rho(of:in:active:)`, from the kept values).
+        func waitingRho(_ id: JobID) -> Double {
+            let w = waiting[id.index]
+            let ideal = w.isolated * max(1, w.gpus / share)
+            let shared = (now - w.submit).seconds + w.remaining
+            let rho = ideal > 0 ? shared / ideal : 1
+            #if SIM_INTERNAL_CHECKS
+            assert(rho == Self.rho(of: id, in: s, share: share) || (rho.isNaN && Self.rho(of: id, in: s, share: share).isNaN),
+                   "stale waiting values of \(id)")
+            #endif
+            return rho
+        }
         // Expired-lease jobs that may lose their GPUs, lowest ρ first (ties: the later submission first).
         var releasable: [Candidate] = []
         for id in expired { releasable.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: true)) }
@@ -198,10 +236,10 @@ public struct ThemisPolicy: SchedulingPolicy {
         var exhausted = false
         let stepOne = !releasable.isEmpty
         if stepOne {
-            for id in s.queue { candidates.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: false)) }
+            for id in s.queue { candidates.append(Candidate(rho: waitingRho(id), id: id, running: false)) }
             candidates += releasable
-            Self.heapify(&candidates)
-            while taken < participants && !releasable.isEmpty, let c = Self.popFirst(&candidates) {
+            var selector = LazyOrder()
+            while taken < participants && !releasable.isEmpty, let c = selector.popFirst(&candidates) {
                 taken += 1
                 // With no GPU free and no releasable lease worse off than this candidate, no later one (ρ no larger)
                 // can take or free GPUs: the rest of the round, work conservation included, would change nothing.
@@ -242,12 +280,12 @@ public struct ThemisPolicy: SchedulingPolicy {
                 for c in candidates where !c.running && fits(c.id, planner) { ranked.append(c) }
             } else {
                 for id in s.queue where fits(id, planner) {
-                    ranked.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: false))
+                    ranked.append(Candidate(rho: waitingRho(id), id: id, running: false))
                 }
             }
             // A job asking for no GPU passes the planner's check even with none free: then no early stop.
             let mayStop = !ranked.contains { s.jobs[$0.id.index].spec.gpuCount <= 0 }
-            Self.heapify(&ranked)
+            var rankedOrder = LazyOrder()
             // Second attempts, in order: step 1's participants that were not placed and fit now, then refused ones.
             var retry = offered.filter { startedIn[$0.id.index] != stamp && fits($0.id, planner) }
             var lastParticipant: Candidate??  // unknown until needed; .some(nil): every remaining one participates
@@ -261,7 +299,7 @@ public struct ThemisPolicy: SchedulingPolicy {
                         if stepOne {
                             all = candidates
                         } else {
-                            for id in s.queue { all.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: false)) }
+                            for id in s.queue { all.append(Candidate(rho: waitingRho(id), id: id, running: false)) }
                         }
                         lastParticipant = .some(Self.element(ofRank: more - 1, in: all))
                     }
@@ -281,7 +319,7 @@ public struct ThemisPolicy: SchedulingPolicy {
             }
             conservation: do {
                 if pastParticipants && !secondAttempts(&planner) { break conservation }
-                while let c = Self.popFirst(&ranked) {
+                while let c = rankedOrder.popFirst(&ranked) {
                     if mayStop && planner.cluster.freeGPUs == 0 { break conservation }
                     if !pastParticipants && !retry.isEmpty && !participates(c) {
                         pastParticipants = true
@@ -345,7 +383,35 @@ public struct ThemisPolicy: SchedulingPolicy {
         return a[rank]
     }
 
-    // MARK: Candidate heap (worst ρ first)
+    // MARK: Candidates in order, lazily
+
+    /// Takes candidates out of an array in the round's order: the first few by a linear scan for the best (a round
+    /// usually needs one or two: a heap or a sort of every waiting job at every lease expiry dominated), then, if
+    /// more are wanted, from a heap built of the rest. Keys are unique (ties break on JobID), so the order taken does
+    /// not depend on how the array is arranged.
+    private struct LazyOrder {
+        private var taken = 0
+        private var isHeap = false
+
+        /// Removes and returns the first candidate of `items` in the round's order, nil when empty.
+        mutating func popFirst(_ items: inout [Candidate]) -> Candidate? {
+            guard !items.isEmpty else { return nil }
+            taken += 1
+            if !isHeap && taken <= 4 {
+                var best = 0
+                for i in 1..<items.count where Candidate.before(items[i], items[best]) { best = i }
+                let c = items[best]
+                items.swapAt(best, items.count - 1)
+                items.removeLast()
+                return c
+            }
+            if !isHeap {
+                ThemisPolicy.heapify(&items)
+                isHeap = true
+            }
+            return ThemisPolicy.popFirst(&items)
+        }
+    }
 
     private static func heapify(_ h: inout [Candidate]) {
         guard h.count > 1 else { return }
@@ -363,19 +429,21 @@ public struct ThemisPolicy: SchedulingPolicy {
     }
 
     private static func siftDown(_ h: inout [Candidate], _ start: Int) {
-        let n = h.count
-        let e = h[start]
-        var p = start
-        while true {
-            let l = 2 * p + 1
-            guard l < n else { break }
-            var m = l
-            if l + 1 < n && Candidate.before(h[l + 1], h[l]) { m = l + 1 }
-            guard Candidate.before(h[m], e) else { break }
-            h[p] = h[m]
-            p = m
+        h.withUnsafeMutableBufferPointer { h in
+            let n = h.count
+            let e = h[start]
+            var p = start
+            while true {
+                let l = 2 * p + 1
+                guard l < n else { break }
+                var m = l
+                if l + 1 < n && Candidate.before(h[l + 1], h[l]) { m = l + 1 }
+                guard Candidate.before(h[m], e) else { break }
+                h[p] = h[m]
+                p = m
+            }
+            h[p] = e
         }
-        h[p] = e
     }
 }
 
