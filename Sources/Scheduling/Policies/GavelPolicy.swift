@@ -380,6 +380,8 @@ public struct GavelPolicy: SchedulingPolicy {
     private var hasSolved = false
     /// Seconds each job (by JobID index) has held GPUs of each type, as seen at the policy's calls.
     private var received: [[Double]] = []
+    /// Each job's speed on each type (nil entries where it cannot run), by JobID index, once asked.
+    private var throughputCache: [[Double?]?] = []
     /// The previous call's holders and the jobs it started or moved: where this call's jobs in timed transitions
     /// (which the snapshot lists nowhere) are found.
     private var known: [JobID] = []
@@ -516,7 +518,19 @@ public struct GavelPolicy: SchedulingPolicy {
         let topo = s.topology
         let k = capacity.count
         nextBoundary = s.now + .seconds(parameters.roundSeconds)
-        let tput = active.map { Self.throughputs(s, $0, capacity: capacity) }
+        // A job's speeds depend only on the job (its model and size) and the types: asked of the oracle once per job.
+        if throughputCache.count < s.jobs.count {
+            throughputCache.append(contentsOf: repeatElement(nil, count: s.jobs.count - throughputCache.count))
+        }
+        var tput: [[Double?]] = []
+        tput.reserveCapacity(active.count)
+        for j in active {
+            if throughputCache[j.index] == nil { throughputCache[j.index] = Self.throughputs(s, j, capacity: capacity) }
+            #if SIM_INTERNAL_CHECKS
+            assert(throughputCache[j.index]! == Self.throughputs(s, j, capacity: capacity), "stale speeds of \(j)")
+            #endif
+            tput.append(throughputCache[j.index]!)
+        }
         if !hasSolved || active != solvedJobs {
             let problem = Problem(
                 throughput: tput, gpus: active.map { s[$0].gpuCount }, capacity: capacity,
@@ -716,8 +730,9 @@ public struct GavelPolicy: SchedulingPolicy {
                 continue
             }
             let row = solvedJobs.binarySearch(j)
+            let allocationRow = row.map { allocation[$0] }  // captured alone: capturing `self` copied the policy
             let byPreference = usable.sorted { a, b in
-                let xa = row.map { allocation[$0][a] } ?? 0, xb = row.map { allocation[$0][b] } ?? 0
+                let xa = allocationRow?[a] ?? 0, xb = allocationRow?[b] ?? 0
                 if xa != xb { return xa > xb }
                 if tput[a]! != tput[b]! { return tput[a]! > tput[b]! }
                 return a < b
