@@ -21,7 +21,8 @@ public struct FlowUpdate: Sendable, Equatable {
     public var changed: [FlowID]
     /// How many flows were re-solved (the flows of the touched connected components).
     public var resolvedFlows: Int
-    /// How many connected components were re-solved.
+    /// How many connected components were re-solved: components of the flows and the tight links (see
+    /// `FlowNetwork`), a flow that crosses only slack links counting as one of its own.
     public var resolvedComponents: Int
 
     /// Creates an update record.
