@@ -416,6 +416,9 @@ public struct GavelPolicy: SchedulingPolicy {
             calls = 1
         }
         for j in known where s.jobs[j.index].state.isTransition && firstListing(of: j) { holders.append(j) }
+        #if SIM_INTERNAL_CHECKS
+        assert(s.jobs.filter { $0.state.holdsGPUs }.map(\.id).sorted() == holders.sorted(), "Gavel lost a job holding GPUs")
+        #endif
 
         // Time on each type since the last call: allocations change only at calls (by this policy's decisions).
         if let last = lastCall {
