@@ -126,7 +126,7 @@ public struct AllReducePlan: Sendable, Equatable {
 
     /// Plans the all-reduce of `bytes` per rank over `gpus` on `graph` (rule in the type's documentation).
     /// - Complexity: O(n) flows and paths for n ranks.
-    public init(gpus: [GPUID], bytes: Double, graph: LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
+    public init(gpus: [GPUID], bytes: Double, graph: borrowing LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
         let skeleton = AllReduceSkeleton(gpus: gpus, bytes: bytes, graph: graph, options: options)
         self.algorithm = skeleton.algorithm
         self.bytes = bytes
@@ -168,7 +168,7 @@ struct AllReduceSkeleton {
     var destinations: [GPUID] = []
     var phases: [(kind: CollectivePhase.Kind, flows: Range<Int>, bytesPerFlow: Double, steps: Int)] = []
 
-    init(gpus: [GPUID], bytes: Double, graph: LinkGraph, options: CollectiveOptions) {
+    init(gpus: [GPUID], bytes: Double, graph: borrowing LinkGraph, options: CollectiveOptions) {
         precondition(bytes >= 0, "bytes must be non-negative")
         // Group by node, nodes in order of first appearance: ranks in that order, and where each node's ranks start.
         // Placements list a node's GPUs together, in which case the ranks are the GPUs as given; otherwise (a node
@@ -278,7 +278,8 @@ public struct FlatCollectivePhase: Sendable, Equatable {
 /// path in one array and phases over index ranges.
 ///
 /// For callers that build a plan at every job start (the flow model): an `AllReducePlan` allocates an array per
-/// flow, and building and freeing them cost more than registering the flows.
+/// flow, and building and freeing them cost more than registering the flows. (The graph is `borrowing` in both
+/// initializers: an initializer owns its arguments, and copying the graph retained every array of it per plan.)
 public struct FlatAllReducePlan: Sendable {
     /// The chosen algorithm.
     public let algorithm: AllReduceAlgorithm
@@ -291,7 +292,7 @@ public struct FlatAllReducePlan: Sendable {
 
     /// Plans the all-reduce of `bytes` per rank over `gpus` on `graph`, as `AllReducePlan.init` does.
     /// - Complexity: O(n) for n ranks.
-    public init(gpus: [GPUID], bytes: Double, graph: LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
+    public init(gpus: [GPUID], bytes: Double, graph: borrowing LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
         let skeleton = AllReduceSkeleton(gpus: gpus, bytes: bytes, graph: graph, options: options)
         algorithm = skeleton.algorithm
         var links: [LinkID] = []

@@ -74,7 +74,11 @@ struct FabricFlows {
     mutating func collectiveTime(of job: JobID) -> CollectiveTime {
         guard let plan = plans[job.index] else { return CollectiveTime(phases: []) }
         let ids = jobFlows[job.index]
-        return plan.time(rate: { flows.rate(of: ids[$0]) }, bottleneck: { flows.bottleneck(of: ids[$0]) })
+        // NOTE: the network is read through a pointer: a non-mutating call on `flows` from this mutating method
+        // copied the whole network (a retain and a release of each of its arrays) per phase of every re-rated job.
+        return withUnsafeMutablePointer(to: &flows) { net in
+            plan.time(rate: { net.pointee.rate(of: ids[$0]) }, bottleneck: { net.pointee.bottleneck(of: ids[$0]) })
+        }
     }
 
     /// The all-reduce time of `gpus` if the job ran alone on the fabric (its reference speed).
@@ -86,8 +90,11 @@ struct FabricFlows {
     /// The `count` most utilised links (load / capacity), busiest first, ties by link ID; links without load left out.
     mutating func busiestLinks(_ count: Int) -> [(link: LinkID, utilization: Double)] {
         var all: [(link: LinkID, utilization: Double)] = []
-        for l in 0..<flows.linkCount where flows.capacities[l] > 0 {
-            let u = flows.load(on: LinkID(l)) / flows.capacities[l]
+        // One pass over the network for every link's load (the same sums as `load(on:)`), read through a pointer:
+        // a call per link on `flows` from this mutating method copied the whole network per link.
+        let (loads, capacities) = withUnsafeMutablePointer(to: &flows) { ($0.pointee.loads(), $0.pointee.capacities) }
+        for l in 0..<capacities.count where capacities[l] > 0 {
+            let u = loads[l] / capacities[l]
             if u > 0 { all.append((LinkID(l), u)) }
         }
         all.sort { $0.utilization != $1.utilization ? $0.utilization > $1.utilization : $0.link < $1.link }
