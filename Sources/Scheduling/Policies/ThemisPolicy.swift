@@ -317,9 +317,13 @@ public struct ThemisPolicy: SchedulingPolicy {
                 retry.removeAll()
                 return true
             }
+            // The fewest GPUs any ranked job not taken yet asks for (a lower bound once jobs are taken, tightened after
+            // every start): when more than are free, none of them can start, and the ranking stops there.
+            func smallestRequest() -> Int { ranked.reduce(Int.max) { min($0, s.jobs[$1.id.index].spec.gpuCount) } }
+            var smallest = smallestRequest()
             conservation: do {
                 if pastParticipants && !secondAttempts(&planner) { break conservation }
-                while let c = rankedOrder.popFirst(&ranked) {
+                while !(mayStop && smallest > planner.cluster.freeGPUs), let c = rankedOrder.popFirst(&ranked) {
                     if mayStop && planner.cluster.freeGPUs == 0 { break conservation }
                     if !pastParticipants && !retry.isEmpty && !participates(c) {
                         pastParticipants = true
@@ -333,6 +337,7 @@ public struct ThemisPolicy: SchedulingPolicy {
                         startedIn[i] = stamp
                         started.append(c.id)
                         leaseEnd[i] = now + lease
+                        smallest = smallestRequest()
                     } else if !pastParticipants && participates(c) {
                         retry.append(c)
                     }
