@@ -93,6 +93,13 @@ extension AllReducePlan {
     ///   - rates: rate of each of `flows`, bytes per second, by flow index.
     ///   - bottlenecks: optional limiting link of each flow (e.g. `FlowNetwork.bottleneck(of:)`).
     public func time(rates: [Double], bottlenecks: [LinkID?]? = nil) -> CollectiveTime {
+        time(rates: rates, bottleneck: { bottlenecks?[$0] })
+    }
+
+    /// Phase and total times given each flow's rate, as `time(rates:bottlenecks:)`; `bottleneck` is asked only for
+    /// the flow (by index) that limits each phase, so a costly lookup (`FlowNetwork.bottleneck(of:)`) runs once per
+    /// phase rather than once per flow.
+    public func time(rates: [Double], bottleneck: (Int) -> LinkID?) -> CollectiveTime {
         precondition(rates.count == flows.count, "one rate per flow")
         var out: [PhaseTime] = []
         for phase in phases {
@@ -105,7 +112,7 @@ extension AllReducePlan {
             let transfer = phase.bytesPerFlow == 0 ? 0 : phase.bytesPerFlow / slowest
             out.append(PhaseTime(
                 kind: phase.kind, latency: phase.latency, transfer: transfer, rate: slowest,
-                bottleneck: arg >= 0 ? bottlenecks?[arg] : nil))
+                bottleneck: arg >= 0 ? bottleneck(arg) : nil))
         }
         return CollectiveTime(phases: out)
     }

@@ -126,65 +126,22 @@ public struct AllReducePlan: Sendable, Equatable {
 
     /// Plans the all-reduce of `bytes` per rank over `gpus` on `graph` (rule in the type's documentation).
     /// - Complexity: O(n) flows and paths for n ranks.
-    public init(gpus: [GPUID], bytes: Double, graph: LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
-        precondition(bytes >= 0, "bytes must be non-negative")
-        precondition(Set(gpus).count == gpus.count, "a GPU appears twice in the job")
-        // Group by node, nodes in order of first appearance.
-        var nodes: [NodeID] = []
-        var groups: [[GPUID]] = []
-        for g in gpus {
-            let node = graph.topology.gpuNode[g.index]
-            if let i = nodes.firstIndex(of: node) { groups[i].append(g) } else {
-                nodes.append(node)
-                groups.append([g])
-            }
-        }
-        let ordered = groups.flatMap { $0 }
-        let n = ordered.count
-        let uniform = groups.allSatisfy { $0.count == groups.first?.count } ? groups.first?.count : nil
+    public init(gpus: [GPUID], bytes: Double, graph: borrowing LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
+        let skeleton = AllReduceSkeleton(gpus: gpus, bytes: bytes, graph: graph, options: options)
+        self.algorithm = skeleton.algorithm
         self.bytes = bytes
-        self.ranks = ordered
-        self.nodeCount = nodes.count
-        self.gpusPerNode = uniform
-        self.flows = []
-        self.phases = []
-        guard n > 1 else {
-            algorithm = .none
-            return
+        self.ranks = skeleton.ranks
+        self.nodeCount = skeleton.nodeCount
+        self.gpusPerNode = skeleton.gpusPerNode
+        let flows = zip(skeleton.sources, skeleton.destinations).map {
+            CollectiveFlow(source: $0, destination: $1, path: graph.path(fromGPU: $0, toGPU: $1))
         }
-        var builder = FlowTable(graph: graph)
-        let ringPairs = (0..<n).map { (ordered[$0], ordered[($0 + 1) % n]) }
-        if bytes < options.smallMessageBytes {
-            algorithm = .halvingDoubling
-            let idx = ringPairs.map { builder.index($0.0, $0.1) }
-            let steps = 2 * Self.ceilLog2(n)
-            phases = [builder.phase(.halvingDoubling, idx, bytes: 2 * Double(n - 1) / Double(n) * bytes, steps: steps)]
-        } else if nodes.count == 1 || uniform == nil {
-            algorithm = .ring
-            let idx = ringPairs.map { builder.index($0.0, $0.1) }
-            phases = [builder.phase(.ring, idx, bytes: 2 * Double(n - 1) / Double(n) * bytes, steps: 2 * (n - 1))]
-        } else {
-            algorithm = .hierarchical
-            let g = uniform!
-            let big = nodes.count
-            var intra: [Int] = []
-            if g > 1 {
-                for group in groups {
-                    for i in 0..<g { intra.append(builder.index(group[i], group[(i + 1) % g])) }
-                }
-            }
-            var inter: [Int] = []
-            for r in 0..<g {
-                for k in 0..<big { inter.append(builder.index(groups[k][r], groups[(k + 1) % big][r])) }
-            }
-            let intraBytes = Double(g - 1) / Double(g) * bytes
-            if g > 1 { phases.append(builder.phase(.intraReduceScatter, intra, bytes: intraBytes, steps: g - 1)) }
-            let shard = bytes / Double(g)
-            phases.append(builder.phase(
-                .interAllReduce, inter, bytes: 2 * Double(big - 1) / Double(big) * shard, steps: 2 * (big - 1)))
-            if g > 1 { phases.append(builder.phase(.intraAllGather, intra, bytes: intraBytes, steps: g - 1)) }
+        self.flows = flows
+        self.phases = skeleton.phases.map { p in
+            CollectivePhase(
+                kind: p.kind, flowIndices: Array(p.flows), bytesPerFlow: p.bytesPerFlow, steps: p.steps,
+                stepLatency: p.flows.reduce(0.0) { max($0, graph.stepLatency(of: flows[$1].path)) })
         }
-        flows = builder.flows
     }
 
     /// ⌈log₂ n⌉ for n ≥ 1.
@@ -195,26 +152,194 @@ public struct AllReducePlan: Sendable, Equatable {
     }
 }
 
-/// Collects the unique (source, destination) flows of a plan while phases are built.
-private struct FlowTable {
-    let graph: LinkGraph
-    var flows: [CollectiveFlow] = []
-    // Lookup only (never iterated), so hashing order cannot leak into results.
-    var byPair: [Int64: Int] = [:]
+/// What `AllReducePlan` and `FlatAllReducePlan` share: the algorithm (by the rule in `AllReducePlan`'s
+/// documentation), the ring order, every flow as a (source, destination) pair in index order, and each phase over a
+/// contiguous range of flow indices.
+///
+/// Every pair is new: ring neighbours are distinct pairs (for two ranks, a→b and b→a), intra-node pairs stay inside a
+/// node and inter-node pairs cross nodes, and the reduce-scatter and all-gather phases share one range. So flows need
+/// no lookup table; debug builds check that no pair repeats.
+struct AllReduceSkeleton {
+    var algorithm: AllReduceAlgorithm = .none
+    var ranks: [GPUID]
+    var nodeCount: Int
+    var gpusPerNode: Int?
+    var sources: [GPUID] = []
+    var destinations: [GPUID] = []
+    var phases: [(kind: CollectivePhase.Kind, flows: Range<Int>, bytesPerFlow: Double, steps: Int)] = []
 
-    init(graph: LinkGraph) { self.graph = graph }
-
-    mutating func index(_ a: GPUID, _ b: GPUID) -> Int {
-        let key = Int64(a.raw) << 32 | Int64(UInt32(bitPattern: b.raw))
-        if let i = byPair[key] { return i }
-        flows.append(CollectiveFlow(source: a, destination: b, path: graph.path(fromGPU: a, toGPU: b)))
-        byPair[key] = flows.count - 1
-        return flows.count - 1
+    init(gpus: [GPUID], bytes: Double, graph: borrowing LinkGraph, options: CollectiveOptions) {
+        precondition(bytes >= 0, "bytes must be non-negative")
+        // Group by node, nodes in order of first appearance: ranks in that order, and where each node's ranks start.
+        // Placements list a node's GPUs together, in which case the ranks are the GPUs as given; otherwise (a node
+        // seen again later) they are regrouped. A GPU can only repeat inside its own node's group, so that is where
+        // duplicates are looked for (a set of all GPUs, hashed at every start of every job, cost more than the plan).
+        var nodes: [NodeID] = []
+        var starts: [Int] = []
+        var contiguous = true
+        for (i, g) in gpus.enumerated() {
+            let node = graph.topology.gpuNode[g.index]
+            if i > 0 && node == nodes[nodes.count - 1] { continue }
+            if nodes.contains(node) { contiguous = false }
+            nodes.append(node)
+            starts.append(i)
+        }
+        var ordered = gpus
+        if !contiguous {
+            var distinct: [NodeID] = []
+            for node in nodes where !distinct.contains(node) { distinct.append(node) }
+            ordered = []
+            ordered.reserveCapacity(gpus.count)
+            starts = []
+            for node in distinct {
+                starts.append(ordered.count)
+                for g in gpus where graph.topology.gpuNode[g.index] == node { ordered.append(g) }
+            }
+            nodes = distinct
+        }
+        starts.append(ordered.count)
+        for k in 0..<nodes.count {
+            for i in starts[k]..<starts[k + 1] {
+                for j in starts[k]..<i { precondition(ordered[i] != ordered[j], "a GPU appears twice in the job") }
+            }
+        }
+        let n = ordered.count
+        let first = nodes.isEmpty ? 0 : starts[1] - starts[0]
+        let uniform = (0..<nodes.count).allSatisfy { starts[$0 + 1] - starts[$0] == first } ? (nodes.isEmpty ? nil : first) : nil
+        ranks = ordered
+        nodeCount = nodes.count
+        gpusPerNode = uniform
+        guard n > 1 else { return }
+        sources.reserveCapacity(2 * n)
+        destinations.reserveCapacity(2 * n)
+        if bytes < options.smallMessageBytes {
+            algorithm = .halvingDoubling
+            for i in 0..<n { flow(ordered[i], ordered[(i + 1) % n]) }
+            phases = [(.halvingDoubling, 0..<n, 2 * Double(n - 1) / Double(n) * bytes, 2 * AllReducePlan.ceilLog2(n))]
+        } else if nodes.count == 1 || uniform == nil {
+            algorithm = .ring
+            for i in 0..<n { flow(ordered[i], ordered[(i + 1) % n]) }
+            phases = [(.ring, 0..<n, 2 * Double(n - 1) / Double(n) * bytes, 2 * (n - 1))]
+        } else {
+            algorithm = .hierarchical
+            let g = uniform!
+            let big = nodes.count
+            if g > 1 {
+                for k in 0..<big {
+                    for i in 0..<g { flow(ordered[starts[k] + i], ordered[starts[k] + (i + 1) % g]) }
+                }
+            }
+            let intra = 0..<sources.count
+            for r in 0..<g {
+                for k in 0..<big { flow(ordered[starts[k] + r], ordered[starts[(k + 1) % big] + r]) }
+            }
+            let inter = intra.upperBound..<sources.count
+            let intraBytes = Double(g - 1) / Double(g) * bytes
+            if g > 1 { phases.append((.intraReduceScatter, intra, intraBytes, g - 1)) }
+            let shard = bytes / Double(g)
+            phases.append((.interAllReduce, inter, 2 * Double(big - 1) / Double(big) * shard, 2 * (big - 1)))
+            if g > 1 { phases.append((.intraAllGather, intra, intraBytes, g - 1)) }
+        }
+        #if SIM_INTERNAL_CHECKS
+        var seen = Set<Int64>()  // membership only, never iterated
+        for (a, b) in zip(sources, destinations) {
+            assert(seen.insert(Int64(a.raw) << 32 | Int64(UInt32(bitPattern: b.raw))).inserted, "flow \(a) → \(b) planned twice")
+        }
+        #endif
     }
 
-    func phase(_ kind: CollectivePhase.Kind, _ indices: [Int], bytes: Double, steps: Int) -> CollectivePhase {
-        let alpha = indices.reduce(0.0) { max($0, graph.stepLatency(of: flows[$1].path)) }
-        return CollectivePhase(
-            kind: kind, flowIndices: Array(Set(indices)).sorted(), bytesPerFlow: bytes, steps: steps, stepLatency: alpha)
+    /// Appends the flow from `a` to `b`.
+    private mutating func flow(_ a: GPUID, _ b: GPUID) {
+        sources.append(a)
+        destinations.append(b)
+    }
+}
+
+// MARK: - Flat plans
+
+/// One phase of a `FlatAllReducePlan`: a contiguous range of its flows.
+public struct FlatCollectivePhase: Sendable, Equatable {
+    /// What the phase does.
+    public var kind: CollectivePhase.Kind
+    /// The indices of the flows that run during this phase.
+    public var flows: Range<Int>
+    /// Bytes each of those flows carries during the phase.
+    public var bytesPerFlow: Double
+    /// Number of latency-bound steps.
+    public var steps: Int
+    /// α: the largest per-step latency of the phase's flows' paths.
+    public var stepLatency: Double
+
+    /// The phase's latency term: steps × α.
+    @inlinable public var latency: Double { Double(steps) * stepLatency }
+}
+
+/// The same plan as `AllReducePlan` (same algorithm, flows in the same order, same phases) in flat form: every flow's
+/// path in one array and phases over index ranges.
+///
+/// For callers that build a plan at every job start (the flow model): an `AllReducePlan` allocates an array per
+/// flow, and building and freeing them cost more than registering the flows. (The graph is `borrowing` in both
+/// initializers: an initializer owns its arguments, and copying the graph retained every array of it per plan.)
+public struct FlatAllReducePlan: Sendable {
+    /// The chosen algorithm.
+    public let algorithm: AllReduceAlgorithm
+    /// Every flow's links, concatenated in flow order.
+    public let pathLinks: [LinkID]
+    /// Where each flow's links start in `pathLinks`; one more entry than flows.
+    public let pathStart: [Int32]
+    /// The phases, in the order they run.
+    public let phases: [FlatCollectivePhase]
+
+    /// Plans the all-reduce of `bytes` per rank over `gpus` on `graph`, as `AllReducePlan.init` does.
+    /// - Complexity: O(n) for n ranks.
+    public init(gpus: [GPUID], bytes: Double, graph: borrowing LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
+        let skeleton = AllReduceSkeleton(gpus: gpus, bytes: bytes, graph: graph, options: options)
+        algorithm = skeleton.algorithm
+        var links: [LinkID] = []
+        var start: [Int32] = [0]
+        links.reserveCapacity(4 * skeleton.sources.count)
+        start.reserveCapacity(skeleton.sources.count + 1)
+        for (a, b) in zip(skeleton.sources, skeleton.destinations) {
+            graph.appendPath(fromGPU: a, toGPU: b, to: &links)
+            start.append(Int32(links.count))
+        }
+        pathLinks = links
+        pathStart = start
+        phases = skeleton.phases.map { p in
+            FlatCollectivePhase(
+                kind: p.kind, flows: p.flows, bytesPerFlow: p.bytesPerFlow, steps: p.steps,
+                stepLatency: p.flows.reduce(0.0) {
+                    max($0, graph.stepLatency(of: links[Int(start[$1])..<Int(start[$1 + 1])]))
+                })
+        }
+    }
+
+    /// Number of flows.
+    @inlinable public var flowCount: Int { pathStart.count - 1 }
+
+    /// The links of flow `i`.
+    @inlinable public func path(_ i: Int) -> ArraySlice<LinkID> { pathLinks[Int(pathStart[i])..<Int(pathStart[i + 1])] }
+
+    /// Phase and total times given each flow's rate (by flow index), as `AllReducePlan.time(rates:bottleneck:)`:
+    /// `bottleneck` is asked only for the flow that limits each phase.
+    public func time(rate: (Int) -> Double, bottleneck: (Int) -> LinkID?) -> CollectiveTime {
+        var out: [PhaseTime] = []
+        out.reserveCapacity(phases.count)
+        for phase in phases {
+            var slowest = Double.infinity
+            var arg = -1
+            for i in phase.flows {
+                let r = rate(i)
+                if r < slowest || arg < 0 {
+                    slowest = r
+                    arg = i
+                }
+            }
+            let transfer = phase.bytesPerFlow == 0 ? 0 : phase.bytesPerFlow / slowest
+            out.append(PhaseTime(
+                kind: phase.kind, latency: phase.latency, transfer: transfer, rate: slowest,
+                bottleneck: arg >= 0 ? bottleneck(arg) : nil))
+        }
+        return CollectiveTime(phases: out)
     }
 }

@@ -21,7 +21,8 @@ public struct FlowUpdate: Sendable, Equatable {
     public var changed: [FlowID]
     /// How many flows were re-solved (the flows of the touched connected components).
     public var resolvedFlows: Int
-    /// How many connected components were re-solved.
+    /// How many connected components were re-solved: components of the flows and the tight links (see
+    /// `FlowNetwork`), a flow that crosses only slack links counting as one of its own.
     public var resolvedComponents: Int
 
     /// Creates an update record.
@@ -42,6 +43,26 @@ public struct FlowUpdate: Sendable, Equatable {
 /// Legrand, Velho, LSAP 2010; simgrid src/surf/network.c "improved management"). Flows in
 /// other components cannot change rate, because max-min rates depend only on the flow's own component.
 ///
+/// **Slack links** (`prunesSlackLinks`, on by default) are left out of the graph. Each flow has an upper bound
+/// bᶠ = min(its cap, min over its path of Cₗ / (times it crosses l)): no feasible rate exceeds it. A link whose
+/// capacity is at least Σ bᶠ over its flows (once per appearance) can never be over capacity, whatever the rates;
+/// such a link is *slack*, the others *tight*. The components are those of the flows and the tight links only, and
+/// each flow's slack links enter its solve as a cap, min(cap, min over its slack links of Cₗ / multiplicity).
+/// Why the rates do not change: let r be the max-min fair allocation of the reduced problem (tight links, those
+/// caps). It is feasible for the full problem: rᶠ ≤ bᶠ for every flow (its tight links are respected, its slack
+/// ones are in its cap), so every slack link carries at most Σ bᶠ ≤ Cₗ. Every flow has a bottleneck in the full
+/// problem: one at its reduced cap either is at its own cap, or fills a slack link l alone (mult·rᶠ = Cₗ means the
+/// other flows on l are at 0, so l is saturated and rᶠ/wᶠ is its largest); one bottlenecked at a tight link keeps
+/// that bottleneck, the link and its flows being the same. A feasible allocation in which every flow has a
+/// bottleneck is the unique max-min fair one (Bertsekas and Gallager, "Data Networks", 2nd ed., §6.5.2; with
+/// weights, on rᶠ/wᶠ), so r is it. Rates therefore agree with an unpruned solve up to floating-point rounding.
+/// What it buys: on a fabric where each flow's NIC (or any single-flow link) binds before a shared uplink could, the
+/// uplink no longer joins every job crossing it into one component, so a job's start or stop re-solves that job
+/// alone; a link with a single flow becomes that flow's cap; a flow whose links are all slack gets bᶠ with no solve.
+/// Tightness is recomputed, from the link's current flows in ascending ID order, for every link a change touches; a
+/// link that turns tight merges components (it seeds the re-solve), one that turns slack splits its component (its
+/// flows seed the re-solve). So the components are always those of the current flows, a function of the state.
+///
 /// Rates that move by no more than `changeTolerance` (relative) keep their old value and are not reported, so a
 /// caller that reschedules only the reported flows stays consistent with `rate(of:)`; such differences are
 /// floating-point rounding (frozen loads summed in another order when a component's other flows change), not the
@@ -50,7 +71,8 @@ public struct FlowUpdate: Sendable, Equatable {
 /// Remaining bytes are not tracked here: the caller keeps, per flow, the bytes left and the time of its last rate
 /// change, and brings them up to date only for the flows listed in `changed` (SimGrid's lazy action update).
 ///
-/// Storage is struct-of-arrays indexed by `FlowID` and `LinkID`; each link's flow list is kept in ascending ID order.
+/// Storage is struct-of-arrays indexed by `FlowID` and `LinkID`, paths in one flat array with a fixed stride; each
+/// link's flow list is kept in ascending ID order.
 /// Determinism: a component's rates depend only on its flows, links and capacities (see `MaxMinSolver`), never on
 /// the order components are found in or on hashing; `changed` is sorted.
 public struct FlowNetwork: Sendable {
@@ -59,8 +81,8 @@ public struct FlowNetwork: Sendable {
 
     /// Capacity of every link, bytes per second, by `LinkID`.
     public private(set) var capacities: [Double]
-    /// Each flow slot's path (empty for free slots), by `FlowID`.
-    public private(set) var paths: [[LinkID]] = []
+    /// Whether links that can never saturate are left out of component searches and solves (see the type's notes).
+    public let prunesSlackLinks: Bool
     /// Each flow slot's weight, by `FlowID`.
     public private(set) var weights: [Double] = []
     /// Each flow slot's rate cap (`.infinity` when uncapped), by `FlowID`.
@@ -69,29 +91,50 @@ public struct FlowNetwork: Sendable {
     public private(set) var rates: [Double] = []
     /// Whether each flow slot holds an active flow, by `FlowID`.
     public private(set) var isActive: [Bool] = []
+    // Paths, flat: slot f's links are pathLinks[f·pathStride ..< f·pathStride + pathLength[f]] (0 for free slots).
+    private var pathStride = 0
+    private var pathLinks: [Int32] = []
+    private var pathLength: [Int32] = []
+    // Each flow slot's upper bound bᶠ (see the type's notes), by FlowID; per link, the sum of its flows' bounds and
+    // how many of them are not whole numbers small enough to sum exactly (see `computeTight`).
+    private var bounds: [Double] = []
+    private var boundSum: [Double]
+    private var inexactBounds: [Int32]
     // The active flows on each link, ascending (a flow appears once per appearance of the link in its path).
-    private var linkFlows: [[Int32]]
+    private var linkFlows: LinkFlowLists
+    // Whether each link is tight (can saturate); slack links are in no component. Always tight with flows, unpruned.
+    private var tight: [Bool]
     private var freeSlots: [Int32] = []
     private var active = 0
-    // Visit stamps for component searches (one generation per search, so nothing needs clearing).
+    // Visit stamps for component searches (one generation per search, so nothing needs clearing), and the local
+    // index a stamped link or flow has in the component being built.
     private var linkStamp: [UInt32]
     private var flowStamp: [UInt32] = []
+    private var linkLocal: [Int32]
+    private var flowLocal: [Int32] = []
     private var generation: UInt32 = 0
-    /// Links touched by deferred changes since the last re-solve.
+    /// Links touched, and flows added, by deferred changes since the last re-solve.
     private var pendingTouched: [Int32] = []
+    private var pendingFlows: [Int32] = []
     private var solver: MaxMinSolver
     // Reused buffers.
-    private var queue: [Int32] = []
-    private var componentFlows: [Int32] = []
-    private var componentLinks: [Int32] = []
+    private var component = MaxMinComponent()
     private var componentRates: [Double] = []
+    private var linkSeeds: [Int32] = []
+    private var flowSeeds: [Int32] = []
 
-    /// Creates an empty network over links of the given capacities (bytes per second, by `LinkID`).
-    public init(capacities: [Double]) {
+    /// Creates an empty network over links of the given capacities (bytes per second, by `LinkID`); with
+    /// `pruneSlackLinks` false every link with flows takes part in the solves (the plain algorithm, as a reference).
+    public init(capacities: [Double], pruneSlackLinks: Bool = true) {
         precondition(capacities.allSatisfy { $0 >= 0 }, "link capacities must be non-negative")
         self.capacities = capacities
-        self.linkFlows = Array(repeating: [], count: capacities.count)
+        self.prunesSlackLinks = pruneSlackLinks
+        self.linkFlows = LinkFlowLists(linkCount: capacities.count)
+        self.tight = Array(repeating: false, count: capacities.count)
+        self.boundSum = Array(repeating: 0, count: capacities.count)
+        self.inexactBounds = Array(repeating: 0, count: capacities.count)
         self.linkStamp = Array(repeating: 0, count: capacities.count)
+        self.linkLocal = Array(repeating: 0, count: capacities.count)
         self.solver = MaxMinSolver(linkCount: capacities.count)
     }
 
@@ -108,16 +151,29 @@ public struct FlowNetwork: Sendable {
     /// The current rate of flow `id`, bytes per second.
     @inlinable public func rate(of id: FlowID) -> Double { rates[id.index] }
 
+    /// The links flow slot `id` crosses, in path order (empty for a free slot).
+    public func path(of id: FlowID) -> [LinkID] {
+        let base = id.index * pathStride
+        return (0..<Int(pathLength[id.index])).map { LinkID(Int(pathLinks[base + $0])) }
+    }
+
+    /// Each flow slot's path (empty for free slots), by `FlowID`.
+    /// - Complexity: O(slots + Σ|P|): it builds the arrays; use `path(of:)` for one flow.
+    public var paths: [[LinkID]] { (0..<pathLength.count).map { path(of: FlowID($0)) } }
+
+    /// Whether `link` can saturate with the flows it carries now (always, for a link with flows, when not pruning).
+    public func isTight(_ link: LinkID) -> Bool { tight[link.index] }
+
     /// The active flows crossing `link`, ascending.
     /// - Complexity: O(k) for k flows on the link.
-    public func flows(on link: LinkID) -> [FlowID] { linkFlows[link.index].map { FlowID(Int($0)) } }
+    public func flows(on link: LinkID) -> [FlowID] { linkFlows.list(link.index).map { FlowID(Int($0)) } }
 
     /// The bytes per second in use on `link`: Σ rate of the flows crossing it (once per appearance in a path).
     /// - Complexity: O(k) for k flows on the link.
     public func load(on link: LinkID) -> Double {
         var sum = 0.0
         // A flow is listed once per appearance of the link in its path, so multiplicity is counted.
-        for f in linkFlows[link.index] { sum += rates[Int(f)] }
+        linkFlows.forEach(link.index) { sum += rates[Int($0)] }
         return sum
     }
 
@@ -125,7 +181,7 @@ public struct FlowNetwork: Sendable {
     /// - Complexity: O(links + Σ|P| over active flows).
     public func loads() -> [Double] {
         var out = [Double](repeating: 0, count: capacities.count)
-        for l in 0..<capacities.count { for f in linkFlows[l] { out[l] += rates[Int(f)] } }
+        for l in 0..<capacities.count { linkFlows.forEach(l) { out[l] += rates[Int($0)] } }
         return out
     }
 
@@ -135,10 +191,11 @@ public struct FlowNetwork: Sendable {
     public func bottleneck(of id: FlowID) -> LinkID? {
         let f = id.index
         let share = rates[f] / weights[f]
-        for l in paths[f].sorted() {
+        for l in path(of: id).sorted() {
             let cap = capacities[l.index]
             guard load(on: l) >= cap * (1 - 1e-9) else { continue }
-            let largest = linkFlows[l.index].allSatisfy { rates[Int($0)] / weights[Int($0)] <= share * (1 + 1e-9) }
+            var largest = true
+            linkFlows.forEach(l.index) { if rates[Int($0)] / weights[Int($0)] > share * (1 + 1e-9) { largest = false } }
             if largest { return l }
         }
         return nil
@@ -156,61 +213,147 @@ public struct FlowNetwork: Sendable {
         var added: [FlowID] = []
         added.reserveCapacity(demands.count)
         var touched: [Int32] = []
-        var newFlows: [Int32] = []
-        for d in demands {
-            precondition(d.rateCap >= 0, "a rate cap must be non-negative")
-            for l in d.path { precondition(l.index >= 0 && l.index < capacities.count, "unknown link \(l)") }
-            let f: Int32
-            if let slot = freeSlots.popLast() {
-                f = slot
-                paths[Int(f)] = d.path
-                weights[Int(f)] = d.weight
-                caps[Int(f)] = d.rateCap
-                rates[Int(f)] = .nan
-                isActive[Int(f)] = true
-            } else {
-                f = Int32(paths.count)
-                paths.append(d.path)
-                weights.append(d.weight)
-                caps.append(d.rateCap)
-                rates.append(.nan)
-                isActive.append(true)
-                flowStamp.append(0)
-            }
-            active += 1
-            for l in d.path {
-                // NOTE: new IDs are usually the largest, so this is an append; a reused slot shifts the tail.
-                let at = Self.insertionPoint(linkFlows[l.index], f)  // computed before the mutation: no second reference
-                linkFlows[l.index].insert(f, at: at)
-                touched.append(l.raw)
-            }
-            if d.path.isEmpty { rates[Int(f)] = d.rateCap }
-            added.append(FlowID(Int(f)))
-            newFlows.append(f)
+        for d in demands { added.append(insert(path: d.path, weight: d.weight, cap: d.rateCap, touched: &touched)) }
+        return finishAdding(added, touched: touched, deferResolve: deferResolve)
+    }
+
+    /// Adds flows of weight 1 without caps given in flat form: flow i crosses
+    /// `pathLinks[pathStart[i] ..< pathStart[i + 1]]` (as `FlatAllReducePlan` lists them); otherwise as
+    /// `add(_:deferResolve:)`. It spares the caller an array per flow.
+    public mutating func add(pathLinks links: [LinkID], pathStart: [Int32], deferResolve: Bool) -> FlowUpdate {
+        var added: [FlowID] = []
+        added.reserveCapacity(max(0, pathStart.count - 1))
+        var touched: [Int32] = []
+        touched.reserveCapacity(links.count)
+        for i in 0..<max(0, pathStart.count - 1) {
+            added.append(insert(path: links[Int(pathStart[i])..<Int(pathStart[i + 1])], weight: 1, cap: .infinity, touched: &touched))
         }
+        return finishAdding(added, touched: touched, deferResolve: deferResolve)
+    }
+
+    /// Stores one new flow in a free slot (its rate NaN until re-solved) and lists it on its links, which are
+    /// appended to `touched`.
+    private mutating func insert<Path: Collection<LinkID>>(
+        path: Path, weight: Double, cap: Double, touched: inout [Int32]
+    ) -> FlowID {
+        precondition(weight > 0, "a flow's weight must be positive")
+        precondition(cap >= 0, "a rate cap must be non-negative")
+        for l in path { precondition(l.index >= 0 && l.index < capacities.count, "unknown link \(l)") }
+        if path.count > pathStride { widenPaths(to: path.count) }
+        let f: Int32
+        if let slot = freeSlots.popLast() {
+            f = slot
+            weights[Int(f)] = weight
+            caps[Int(f)] = cap
+            rates[Int(f)] = .nan
+            isActive[Int(f)] = true
+        } else {
+            f = Int32(weights.count)
+            weights.append(weight)
+            caps.append(cap)
+            rates.append(.nan)
+            isActive.append(true)
+            bounds.append(0)
+            flowStamp.append(0)
+            flowLocal.append(0)
+            pathLength.append(0)
+            pathLinks.append(contentsOf: repeatElement(0, count: pathStride))
+        }
+        var j = Int(f) * pathStride
+        for l in path {
+            pathLinks[j] = l.raw
+            j += 1
+        }
+        pathLength[Int(f)] = Int32(path.count)
+        let b = bound(of: Int(f))
+        bounds[Int(f)] = b
+        for l in path {
+            linkFlows.insert(f, on: l.index)
+            addToBoundSum(b, l.index, sign: 1)
+            touched.append(l.raw)
+        }
+        active += 1
+        return FlowID(Int(f))
+    }
+
+    /// Records or re-solves what an addition touched.
+    private mutating func finishAdding(_ added: [FlowID], touched: [Int32], deferResolve: Bool) -> FlowUpdate {
         if deferResolve {
             pendingTouched += touched
+            for f in added { pendingFlows.append(f.raw) }
             return FlowUpdate(added: added, changed: [], resolvedFlows: 0, resolvedComponents: 0)
         }
-        var update = resolve(touched: touched)
+        var update = resolve(touched: touched, newFlows: added.map(\.raw))
         update.added = added
-        // Flows with no links are in no component; report them as changed with the rest of the new flows.
-        let emptyNew = newFlows.filter { paths[Int($0)].isEmpty }.map { FlowID(Int($0)) }
-        if !emptyNew.isEmpty { update.changed = (update.changed + emptyNew).sorted() }
         return update
     }
 
     /// Adds one flow; see `add(_:)`.
     public mutating func add(_ demand: FlowDemand) -> FlowUpdate { add([demand]) }
 
-    /// Removes active flows and re-solves the components they leave; returns every remaining rate that changed.
-    /// - Complexity: O(Σ k) over the flows k on the removed flows' links, plus the re-solves.
-    /// Where `f` goes in an ascending flow list: the end when it is the largest (the usual case), else a binary search.
-    private static func insertionPoint(_ list: [Int32], _ f: Int32) -> Int {
-        if let last = list.last, last > f { return lowerBound(list, f) }
-        return list.count
+    /// Re-lays the flat path storage out with a stride of `stride` links per slot.
+    private mutating func widenPaths(to stride: Int) {
+        var wider = [Int32](repeating: 0, count: pathLength.count * stride)
+        for f in 0..<pathLength.count {
+            for j in 0..<Int(pathLength[f]) { wider[f * stride + j] = pathLinks[f * pathStride + j] }
+        }
+        pathLinks = wider
+        pathStride = stride
     }
 
+    /// Times link `l` appears in the path of flow slot `f`.
+    @inline(__always) private func multiplicity(of l: Int32, in f: Int) -> Int {
+        let base = f * pathStride
+        var n = 0
+        for j in 0..<Int(pathLength[f]) where pathLinks[base + j] == l { n += 1 }
+        return n
+    }
+
+    /// The upper bound bᶠ of flow slot `f`: min(its cap, min over its path of Cₗ / multiplicity).
+    private func bound(of f: Int) -> Double {
+        var b = caps[f]
+        let base = f * pathStride
+        for j in 0..<Int(pathLength[f]) {
+            let l = pathLinks[base + j]
+            b = min(b, capacities[Int(l)] / Double(multiplicity(of: l, in: f)))
+        }
+        return b
+    }
+
+    /// Whether `link` can saturate with its current flows: Σ bᶠ over them (ascending, once per appearance) above its
+    /// capacity; with pruning off, whether it carries any flow.
+    ///
+    /// The sum is kept per link as flows come and go while every bound on the link is a whole number of at most 2⁴⁰
+    /// and the link has fewer than 2¹³ entries (as on fabrics given in bytes per second): such sums stay below 2⁵³, so
+    /// every partial sum is exact in any order and the kept sum is the ascending one bit for bit. Otherwise it is
+    /// summed afresh. (Re-summing the long flow lists of oversubscribed uplinks at every start and stop was a
+    /// visible share of a run.)
+    private func computeTight(_ link: Int) -> Bool {
+        guard prunesSlackLinks else { return linkFlows.count(link) > 0 }
+        if inexactBounds[link] == 0 && linkFlows.count(link) < 1 << 13 {
+            #if SIM_INTERNAL_CHECKS
+            var check = 0.0
+            linkFlows.forEach(link) { check += bounds[Int($0)] }
+            assert(check == boundSum[link], "link \(link): kept bound sum \(boundSum[link]) ≠ \(check)")
+            #endif
+            return boundSum[link] > capacities[link]
+        }
+        var sum = 0.0
+        linkFlows.forEach(link) { sum += bounds[Int($0)] }
+        return sum > capacities[link]
+    }
+
+    /// Adds (`sign` 1) or takes back (−1) bound `b` in link `l`'s kept sum, or counts it as inexact.
+    @inline(__always) private mutating func addToBoundSum(_ b: Double, _ l: Int, sign: Double) {
+        if b == b.rounded() && abs(b) <= 0x1p40 {
+            boundSum[l] += sign * b
+        } else {
+            inexactBounds[l] += Int32(sign)
+        }
+    }
+
+    /// Removes active flows and re-solves the components they leave; returns every remaining rate that changed.
+    /// - Complexity: O(Σ k) over the flows k on the removed flows' links, plus the re-solves.
     public mutating func remove(_ ids: [FlowID]) -> FlowUpdate { remove(ids, deferResolve: false) }
 
     /// Removes active flows; with `deferResolve`, only records the links they leave for a later `resolvePending()`.
@@ -219,14 +362,14 @@ public struct FlowNetwork: Sendable {
         for id in ids {
             let f = id.raw
             precondition(id.index < isActive.count && isActive[id.index], "\(id) is not active")
-            for l in paths[id.index] {
-                // NOTE: the position is computed first: reading `linkFlows` inside the mutating call's arguments
-                // would keep a second reference to the outer array and copy all of it (every link) per removal.
-                let at = Self.lowerBound(linkFlows[l.index], f)
-                linkFlows[l.index].remove(at: at)
-                touched.append(l.raw)
+            let base = id.index * pathStride
+            for j in 0..<Int(pathLength[id.index]) {
+                let l = Int(pathLinks[base + j])
+                linkFlows.remove(f, from: l)
+                addToBoundSum(bounds[id.index], l, sign: -1)
+                touched.append(Int32(l))
             }
-            paths[id.index] = []
+            pathLength[id.index] = 0
             rates[id.index] = 0
             isActive[id.index] = false
             active -= 1
@@ -236,97 +379,181 @@ public struct FlowNetwork: Sendable {
             pendingTouched += touched
             return FlowUpdate(added: [], changed: [], resolvedFlows: 0, resolvedComponents: 0)
         }
-        return resolve(touched: touched)
+        return resolve(touched: touched, newFlows: [])
     }
 
     /// Whether deferred additions or removals wait for `resolvePending()`.
-    public var hasPendingChanges: Bool { !pendingTouched.isEmpty }
+    public var hasPendingChanges: Bool { !pendingTouched.isEmpty || !pendingFlows.isEmpty }
 
     /// Re-solves once every component that deferred additions and removals touched, and returns every rate that
     /// changed (new flows included): a batch of changes costs one solve per component instead of one per change.
     public mutating func resolvePending() -> FlowUpdate {
-        guard !pendingTouched.isEmpty else { return FlowUpdate(added: [], changed: [], resolvedFlows: 0, resolvedComponents: 0) }
+        guard hasPendingChanges else { return FlowUpdate(added: [], changed: [], resolvedFlows: 0, resolvedComponents: 0) }
         let touched = pendingTouched
+        let newFlows = pendingFlows
         pendingTouched.removeAll(keepingCapacity: true)
-        return resolve(touched: touched)
+        pendingFlows.removeAll(keepingCapacity: true)
+        return resolve(touched: touched, newFlows: newFlows)
     }
 
     /// Changes the capacity of `link` (e.g. a degraded cable) and re-solves its component.
+    ///
+    /// The bounds of the link's flows change with it, and with them the tightness of every link those flows cross,
+    /// so all of those links count as touched, and the flows are re-solved whatever their links' tightness.
     public mutating func setCapacity(_ capacity: Double, of link: LinkID) -> FlowUpdate {
         precondition(capacity >= 0, "link capacities must be non-negative")
         capacities[link.index] = capacity
-        return resolve(touched: [link.raw])
+        var touched: [Int32] = [link.raw]
+        let affected = linkFlows.list(link.index)
+        for f in affected {
+            let old = bounds[Int(f)]
+            let new = bound(of: Int(f))
+            bounds[Int(f)] = new
+            let base = Int(f) * pathStride
+            for j in 0..<Int(pathLength[Int(f)]) {
+                let l = pathLinks[base + j]
+                addToBoundSum(old, Int(l), sign: -1)
+                addToBoundSum(new, Int(l), sign: 1)
+                touched.append(l)
+            }
+        }
+        // Seeded as flows too: on a link that stays slack, their new bound is their new rate, and no link seeds it.
+        return resolve(touched: touched, newFlows: affected)
     }
 
     /// Re-solves every component from scratch (the reference an incremental sequence must agree with).
     public mutating func resolveAll() -> FlowUpdate {
-        resolve(touched: (0..<Int32(capacities.count)).map { $0 })
-    }
-
-    /// The first index of `list` (ascending) whose element is not below `x`.
-    private static func lowerBound(_ list: [Int32], _ x: Int32) -> Int {
-        var lo = 0
-        var hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        let all = (0..<Int32(weights.count)).filter { isActive[Int($0)] }
+        return resolve(touched: (0..<Int32(capacities.count)).map { $0 }, newFlows: all)
     }
 
     // MARK: Selective re-solve
 
-    /// Re-solves the connected components containing any of `touched` (link indices, any order, repeats allowed).
-    private mutating func resolve(touched: [Int32]) -> FlowUpdate {
-        let seeds = touched  // any order: components are disjoint and each solve is order-independent
+    /// Starts a new visit generation (stamps of older ones no longer match).
+    private mutating func nextGeneration() -> UInt32 {
         generation &+= 1
         if generation == 0 {  // wrapped: clear stamps so old generations cannot collide
             for i in linkStamp.indices { linkStamp[i] = 0 }
             for i in flowStamp.indices { flowStamp[i] = 0 }
             generation = 1
         }
-        let gen = generation
+        return generation
+    }
+
+    /// Re-solves the components containing any of the links in `touched` (link indices, any order, repeats allowed)
+    /// or any of `newFlows` (flow slots added since the last re-solve; inactive ones are skipped).
+    private mutating func resolve(touched: [Int32], newFlows: [Int32]) -> FlowUpdate {
+        // 1. Re-classify every touched link. One that stays or turns tight seeds a search; one that turns slack leaves
+        //    its component, whose remaining parts are reached from its flows.
+        let classified = nextGeneration()
+        linkSeeds.removeAll(keepingCapacity: true)
+        flowSeeds.removeAll(keepingCapacity: true)
+        flowSeeds += newFlows
+        for l in touched where linkStamp[Int(l)] != classified {
+            linkStamp[Int(l)] = classified
+            let now = computeTight(Int(l))
+            if tight[Int(l)] && !now { flowSeeds += linkFlows.list(Int(l)) }
+            tight[Int(l)] = now
+            if now { linkSeeds.append(l) }
+        }
+        // 2. One component search and solve from every seed not yet covered.
+        let gen = nextGeneration()
         var changed: [FlowID] = []
         var resolvedFlows = 0
         var components = 0
-        for seed in seeds where linkStamp[Int(seed)] != gen {
-            linkStamp[Int(seed)] = gen
-            guard !linkFlows[Int(seed)].isEmpty else { continue }
-            // Breadth-first search over the flow–link bipartite graph: one connected component.
-            queue.removeAll(keepingCapacity: true)
-            componentFlows.removeAll(keepingCapacity: true)
-            componentLinks.removeAll(keepingCapacity: true)
-            queue.append(seed)
-            componentLinks.append(seed)
-            var head = 0
-            while head < queue.count {
-                let l = Int(queue[head])
-                head += 1
-                for f in linkFlows[l] where flowStamp[Int(f)] != gen {
-                    flowStamp[Int(f)] = gen
-                    componentFlows.append(f)
-                    for next in paths[Int(f)] where linkStamp[next.index] != gen {
-                        linkStamp[next.index] = gen
-                        componentLinks.append(next.raw)
-                        queue.append(next.raw)
-                    }
-                }
-            }
-            solver.solveComponent(
-                flows: componentFlows, links: componentLinks, linkFlows: linkFlows, capacities: capacities, paths: paths,
-                weights: weights, caps: caps, rates: &componentRates)
+        for seed in linkSeeds where linkStamp[Int(seed)] != gen {
+            solveComponent(from: seed, generation: gen, changed: &changed)
             components += 1
-            resolvedFlows += componentFlows.count
-            for (p, f) in componentFlows.enumerated() {
-                let old = rates[Int(f)]
-                let new = componentRates[p]
-                if old.isNaN || abs(new - old) > FlowNetwork.changeTolerance * max(abs(new), abs(old)) {
-                    rates[Int(f)] = new
-                    changed.append(FlowID(Int(f)))
-                }
+            resolvedFlows += component.flowCount
+        }
+        for f in flowSeeds where isActive[Int(f)] && flowStamp[Int(f)] != gen {
+            let fi = Int(f)
+            let base = fi * pathStride
+            var seed: Int32 = -1
+            for j in 0..<Int(pathLength[fi]) where tight[Int(pathLinks[base + j])] {
+                seed = pathLinks[base + j]
+                break
             }
+            if seed >= 0 {
+                solveComponent(from: seed, generation: gen, changed: &changed)
+                resolvedFlows += component.flowCount
+            } else {
+                // No tight link: the flow is a component of its own, at its bound.
+                flowStamp[fi] = gen
+                settle(f, at: bounds[fi], changed: &changed)
+                resolvedFlows += 1
+            }
+            components += 1
         }
         changed.sort()
         return FlowUpdate(added: [], changed: changed, resolvedFlows: resolvedFlows, resolvedComponents: components)
+    }
+
+    /// Gives flow `f` its re-solved rate, keeping the old one (and not reporting it) when they differ by no more
+    /// than `changeTolerance`.
+    @inline(__always) private mutating func settle(_ f: Int32, at new: Double, changed: inout [FlowID]) {
+        let old = rates[Int(f)]
+        if old.isNaN || abs(new - old) > FlowNetwork.changeTolerance * max(abs(new), abs(old)) {
+            rates[Int(f)] = new
+            changed.append(FlowID(Int(f)))
+        }
+    }
+
+    /// Finds the component of the tight link `seed` (breadth-first over flows and tight links), builds it in flat
+    /// form as it goes, and solves it.
+    private mutating func solveComponent(from seed: Int32, generation gen: UInt32, changed: inout [FlowID]) {
+        component.removeAll()
+        linkStamp[Int(seed)] = gen
+        linkLocal[Int(seed)] = 0
+        component.linkIDs.append(seed)
+        component.capacities.append(capacities[Int(seed)])
+        // The links found so far double as the queue: local link index = visit order, so each link's flow list is
+        // appended in local index order.
+        var head = 0
+        while head < component.linkCount {
+            let l = Int(component.linkIDs[head])
+            head += 1
+            // A tight link has flows. NOTE: no closure over `self` here: `discover` mutates it.
+            visit(linkFlows.first(l), generation: gen)
+            if linkFlows.count(l) > 1 { for f in linkFlows.rest(l) { visit(f, generation: gen) } }
+            component.linkStart.append(Int32(component.linkFlows.count))
+        }
+        solver.solve(component, rates: &componentRates)
+        for p in 0..<component.flowCount { settle(component.flowIDs[p], at: componentRates[p], changed: &changed) }
+    }
+
+    /// Lists flow `f` on the link being visited, adding it to the component first if it is new.
+    @inline(__always) private mutating func visit(_ f: Int32, generation gen: UInt32) {
+        let fi = Int(f)
+        if flowStamp[fi] != gen { discover(fi, generation: gen) }
+        component.linkFlows.append(flowLocal[fi])
+    }
+
+    /// Adds flow slot `f` to the component being built: its tight links (new ones are queued) and its cap, which
+    /// carries the constraints of its slack links.
+    @inline(__always) private mutating func discover(_ f: Int, generation gen: UInt32) {
+        flowStamp[f] = gen
+        flowLocal[f] = Int32(component.flowCount)
+        var cap = caps[f]
+        let base = f * pathStride
+        for j in 0..<Int(pathLength[f]) {
+            let m = pathLinks[base + j]
+            let mi = Int(m)
+            if tight[mi] {
+                if linkStamp[mi] != gen {
+                    linkStamp[mi] = gen
+                    linkLocal[mi] = Int32(component.linkCount)
+                    component.linkIDs.append(m)
+                    component.capacities.append(capacities[mi])
+                }
+                component.flowLinks.append(linkLocal[mi])
+            } else {
+                cap = min(cap, capacities[mi] / Double(multiplicity(of: m, in: f)))
+            }
+        }
+        component.flowIDs.append(Int32(f))
+        component.weights.append(weights[f])
+        component.caps.append(cap)
+        component.flowStart.append(Int32(component.flowLinks.count))
     }
 }

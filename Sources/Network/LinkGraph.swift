@@ -151,13 +151,33 @@ public struct LinkGraph: Sendable {
         return [up, rackUpLink[ra.index], rackDownLink[rb.index], down]
     }
 
+    /// Appends the links of `path(fromGPU:toGPU:)` to `links`, without building an array for them.
+    public func appendPath(fromGPU a: GPUID, toGPU b: GPUID, to links: inout [LinkID]) {
+        if a == b { return }
+        let na = topology.gpuNode[a.index]
+        let nb = topology.gpuNode[b.index]
+        if na == nb {
+            links.append(gpuUpLink[a.index])
+            links.append(gpuDownLink[b.index])
+            return
+        }
+        links.append(nicUpLink[Int(gpuNIC[a.index])])
+        let ra = topology.nodeRack[na.index]
+        let rb = topology.nodeRack[nb.index]
+        if ra != rb {
+            links.append(rackUpLink[ra.index])
+            links.append(rackDownLink[rb.index])
+        }
+        links.append(nicDownLink[Int(gpuNIC[b.index])])
+    }
+
     /// Per-step latency α of a path: the largest latency of its GPU and NIC links plus the latency of each
     /// ToR↔spine hop it crosses.
     ///
     /// The template α is an end-to-end per-step figure (fitted from an nccl-tests size sweep), not a per-hop
     /// one, so the up and down halves of one hop are not added; spine hops (default 0 s) add on top.
     /// - Complexity: O(path length).
-    public func stepLatency(of path: [LinkID]) -> Double {
+    public func stepLatency<Path: Collection<LinkID>>(of path: Path) -> Double {
         var endpoint = 0.0
         var spine = 0.0
         for l in path {

@@ -18,6 +18,57 @@ public struct FlowDemand: Sendable, Equatable {
     }
 }
 
+// MARK: - One component in flat form
+
+/// One connected component of the flow–link graph in flat (compressed sparse row) form with dense local indices:
+/// what `MaxMinSolver.solve` takes.
+///
+/// Flat arrays rather than an array per flow and per link: the solver's loops then read plain buffers and touch no
+/// reference counts (nested `[[Int32]]` lists cost a retain and a release per inner access, which dominated
+/// profiles of large components). `FlowNetwork` fills it during its component search.
+struct MaxMinComponent {
+    /// Capacity of each link, by local link index.
+    var capacities: [Double] = []
+    /// Each link's global ID, by local link index: equal levels break ties on it, so the order the links were found
+    /// in cannot matter.
+    var linkIDs: [Int32] = []
+    /// Where each link's flow list starts in `linkFlows`; one more entry than links.
+    var linkStart: [Int32] = [0]
+    /// Local indices of the flows crossing each link, in ascending global flow ID, once per appearance.
+    var linkFlows: [Int32] = []
+    /// Each flow's weight, by local flow index.
+    var weights: [Double] = []
+    /// Each flow's rate cap (`.infinity` when uncapped), by local flow index.
+    var caps: [Double] = []
+    /// Each flow's global ID, by local flow index: equal cap levels break ties on it.
+    var flowIDs: [Int32] = []
+    /// Where each flow's link list starts in `flowLinks`; one more entry than flows.
+    var flowStart: [Int32] = [0]
+    /// Local indices of the links each flow crosses (once per appearance; links left out of the component are not
+    /// listed: their constraint is in the flow's cap).
+    var flowLinks: [Int32] = []
+
+    /// Number of links.
+    var linkCount: Int { linkIDs.count }
+    /// Number of flows.
+    var flowCount: Int { flowIDs.count }
+
+    /// Empties the component, keeping its storage.
+    mutating func removeAll() {
+        capacities.removeAll(keepingCapacity: true)
+        linkIDs.removeAll(keepingCapacity: true)
+        linkStart.removeAll(keepingCapacity: true)
+        linkStart.append(0)
+        linkFlows.removeAll(keepingCapacity: true)
+        weights.removeAll(keepingCapacity: true)
+        caps.removeAll(keepingCapacity: true)
+        flowIDs.removeAll(keepingCapacity: true)
+        flowStart.removeAll(keepingCapacity: true)
+        flowStart.append(0)
+        flowLinks.removeAll(keepingCapacity: true)
+    }
+}
+
 // MARK: - Progressive filling
 
 /// Weighted max-min fair rates by progressive filling (water-filling), with reusable scratch space.
@@ -36,23 +87,32 @@ public struct FlowDemand: Sendable, Equatable {
 /// the minimum recomputes λₗ and, if it rose, pushes the link back once (lazy re-keying) instead of re-keying on
 /// every freeze. Each step takes the lowest level (or the lowest cap level) and freezes that link's unfrozen flows.
 ///
-/// Determinism: per-link sums run over the link's flows in ascending ID order and heap ties break on link ID, so a
-/// component gives bit-identical rates whatever order its flows and links are passed in and whatever happened
-/// elsewhere (no Set/Dictionary iteration).
+/// Determinism: per-link sums run over the link's flows in ascending ID order and heap ties break on global link ID
+/// (cap ties on global flow ID), so a component gives bit-identical rates whatever order its flows and links were
+/// found in and whatever happened elsewhere (no Set/Dictionary iteration).
 ///
 /// Use `rates(capacities:flows:)` for a one-shot solve, or `FlowNetwork` for the incremental form.
 public struct MaxMinSolver: Sendable {
-    // Per-link scratch, indexed by link ID; only the entries of the component being solved are touched.
+    // Per-link scratch, by local link index.
     private var frozenLoad: [Double] = []
     private var weightSum: [Double] = []
     private var activeCount: [Int32] = []
-    // Per-flow scratch, indexed by flow index: position in the component, and the solve that froze it.
-    private var position: [Int32] = []
-    private var frozenIn: [UInt32] = []
-    private var solveCount: UInt32 = 0
-    // Heap of (level, link) and the capped flows by (cap level, flow).
-    private var heap: [(level: Double, link: Int32)] = []
-    private var capped: [(level: Double, flow: Int32)] = []
+    // Per-flow scratch, by local flow index.
+    private var frozen: [Bool] = []
+    // Heap of link levels and the capped flows by cap level.
+    private var heap: [HeapEntry] = []
+    private var capped: [HeapEntry] = []
+
+    /// A heap or cap-list entry: a level, the global ID that breaks ties, and the local index it stands for.
+    private struct HeapEntry {
+        var level: Double
+        var key: Int32
+        var local: Int32
+
+        @inline(__always) static func less(_ a: HeapEntry, _ b: HeapEntry) -> Bool {
+            a.level != b.level ? a.level < b.level : a.key < b.key
+        }
+    }
 
     /// Creates a solver with scratch space for `linkCount` links (it grows on demand).
     public init(linkCount: Int = 0) { reserve(links: linkCount, flows: 0) }
@@ -64,159 +124,156 @@ public struct MaxMinSolver: Sendable {
             weightSum.append(contentsOf: repeatElement(0, count: extra))
             activeCount.append(contentsOf: repeatElement(0, count: extra))
         }
-        if flows > position.count {
-            let extra = flows - position.count
-            position.append(contentsOf: repeatElement(0, count: extra))
-            frozenIn.append(contentsOf: repeatElement(0, count: extra))
-        }
+        if flows > frozen.count { frozen.append(contentsOf: repeatElement(false, count: flows - frozen.count)) }
     }
 
-    /// Solves one connected component of flows by progressive filling; `rates[i]` receives the rate of `flows[i]`.
+    /// Solves one connected component by progressive filling; `rates[i]` receives the rate of local flow i.
     ///
-    /// - Parameters:
-    ///   - flows: the component's flow indices (into `paths`, `weights`, `caps`), each once, any order.
-    ///   - links: every link index any of those flows crosses, each once, any order.
-    ///   - linkFlows: for each link index, the flows crossing it, ascending (once per appearance); for the
-    ///     component's links these must be exactly component flows.
-    ///   - capacities: capacity of every link, by link index.
-    ///   - paths, weights, caps: per-flow data, by flow index (caps `.infinity` when uncapped).
-    /// A flow with an empty path gets its cap (`.infinity` when uncapped).
+    /// A flow crossing none of the component's links gets its cap (`.infinity` when uncapped).
     /// - Complexity: O(Σ|P| + (L + E)·log L) for L links and Σ|P| total path length in the component, E ≤ Σ|P| the
-    ///   lazy re-pushes: every flow is frozen once (O(|P|)), every link is popped valid once and scans its flows
-    ///   (§1.2's heap variant of progressive filling).
-    public mutating func solveComponent(
-        flows: [Int32], links: [Int32], linkFlows: [[Int32]], capacities: [Double], paths: [[LinkID]],
-        weights: [Double], caps: [Double], rates: inout [Double]
-    ) {
+    ///   lazy re-pushes: every flow is frozen once (O(|P|)), every link is popped valid once and scans its flows,
+    ///   plus O(K log K) to order the K capped flows.
+    mutating func solve(_ c: MaxMinComponent, rates: inout [Double]) {
+        let linkCount = c.linkCount
+        let flowCount = c.flowCount
         rates.removeAll(keepingCapacity: true)
-        rates.append(contentsOf: repeatElement(0, count: flows.count))
-        reserve(links: Int(links.max() ?? -1) + 1, flows: Int(flows.max() ?? -1) + 1)
-        solveCount &+= 1
-        if solveCount == 0 {  // wrapped: clear stamps so an old solve cannot look current
-            for i in frozenIn.indices { frozenIn[i] = 0 }
-            solveCount = 1
-        }
-        let current = solveCount
-        for l in links {
-            let i = Int(l)
-            frozenLoad[i] = 0
-            var w = 0.0
-            for f in linkFlows[i] { w += weights[Int(f)] }  // ascending IDs: order-independent sums
-            weightSum[i] = w
-            activeCount[i] = Int32(linkFlows[i].count)
+        rates.append(contentsOf: repeatElement(0, count: flowCount))
+        reserve(links: linkCount, flows: flowCount)
+        // The scratch arrays are moved out of `self` for the solve (no copy: `self` lets go of them), so the loops
+        // below can hold them as unsafe buffers; with array accessors every read re-checked bounds and uniqueness.
+        var frozenLoad = self.frozenLoad, weightSum = self.weightSum, activeCount = self.activeCount
+        var frozen = self.frozen, heap = self.heap, capped = self.capped
+        self.frozenLoad = []; self.weightSum = []; self.activeCount = []; self.frozen = []; self.heap = []; self.capped = []
+        defer {
+            self.frozenLoad = frozenLoad; self.weightSum = weightSum; self.activeCount = activeCount
+            self.frozen = frozen; self.heap = heap; self.capped = capped
         }
         capped.removeAll(keepingCapacity: true)
-        var unfrozen = 0
-        for (p, f) in flows.enumerated() {
-            let fi = Int(f)
-            position[fi] = Int32(p)
-            if paths[fi].isEmpty {
-                rates[p] = caps[fi]
-                frozenIn[fi] = current
-                continue
-            }
-            frozenIn[fi] = current &- 1
-            unfrozen += 1
-            if caps[fi].isFinite { capped.append((caps[fi] / weights[fi], f)) }
+        for p in 0..<flowCount where c.flowStart[p] < c.flowStart[p + 1] && c.caps[p].isFinite {
+            capped.append(HeapEntry(level: c.caps[p] / c.weights[p], key: c.flowIDs[p], local: Int32(p)))
         }
-        capped.sort { $0.level != $1.level ? $0.level < $1.level : $0.flow < $1.flow }
+        capped.sort(by: HeapEntry.less)
+        // Every re-push follows a pop, so the heap never outgrows its first size: one buffer of L entries.
         heap.removeAll(keepingCapacity: true)
-        for l in links where activeCount[Int(l)] > 0 { heap.append((capacities[Int(l)] / weightSum[Int(l)], l)) }
-        if heap.count > 1 { for p in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(p) } }  // O(L)
-        var nextCap = 0
-        var level = 0.0
-        while unfrozen > 0 {
-            // Settle the heap top: drop links whose flows are all frozen; re-push a link whose level rose.
-            while let top = heap.first {
-                let i = Int(top.link)
-                if activeCount[i] == 0 {
-                    popMin()
-                    continue
-                }
-                let now = max(0, capacities[i] - frozenLoad[i]) / weightSum[i]
-                if now <= top.level { break }
-                popMin()
-                push(now, top.link)
+        heap.append(contentsOf: repeatElement(HeapEntry(level: 0, key: 0, local: 0), count: linkCount))
+        c.capacities.withUnsafeBufferPointer { capacity in
+        c.linkIDs.withUnsafeBufferPointer { linkIDs in
+        c.linkStart.withUnsafeBufferPointer { linkStart in
+        c.linkFlows.withUnsafeBufferPointer { linkFlows in
+        c.weights.withUnsafeBufferPointer { weights in
+        c.caps.withUnsafeBufferPointer { caps in
+        c.flowStart.withUnsafeBufferPointer { flowStart in
+        c.flowLinks.withUnsafeBufferPointer { flowLinks in
+        capped.withUnsafeBufferPointer { capped in
+        frozenLoad.withUnsafeMutableBufferPointer { frozenLoad in
+        weightSum.withUnsafeMutableBufferPointer { weightSum in
+        activeCount.withUnsafeMutableBufferPointer { activeCount in
+        frozen.withUnsafeMutableBufferPointer { frozen in
+        heap.withUnsafeMutableBufferPointer { heap in
+        rates.withUnsafeMutableBufferPointer { rates in
+            var unfrozen = 0
+            for i in 0..<linkCount {
+                frozenLoad[i] = 0
+                var w = 0.0
+                for k in Int(linkStart[i])..<Int(linkStart[i + 1]) { w += weights[Int(linkFlows[k])] }  // ascending IDs
+                weightSum[i] = w
+                activeCount[i] = linkStart[i + 1] - linkStart[i]
             }
-            while nextCap < capped.count && frozenIn[Int(capped[nextCap].flow)] == current { nextCap += 1 }
-            let linkLevel = heap.first?.level ?? .infinity
-            let capLevel = nextCap < capped.count ? capped[nextCap].level : .infinity
-            if capLevel <= linkLevel {
-                guard capLevel.isFinite else { break }  // unreachable: every unfrozen flow crosses a live link
-                let f = capped[nextCap].flow
-                nextCap += 1
-                level = max(level, capLevel)
-                freeze(f, rate: caps[Int(f)], paths: paths, weights: weights, rates: &rates)
+            for p in 0..<flowCount {
+                if flowStart[p] == flowStart[p + 1] {
+                    rates[p] = caps[p]
+                    frozen[p] = true
+                } else {
+                    frozen[p] = false
+                    unfrozen += 1
+                }
+            }
+            var n = 0  // heap size
+            for i in 0..<linkCount where activeCount[i] > 0 {
+                heap[n] = HeapEntry(level: capacity[i] / weightSum[i], key: linkIDs[i], local: Int32(i))
+                n += 1
+            }
+
+            /// Moves `e` down from position `start` to where it belongs.
+            @inline(__always) func siftDown(_ start: Int, _ e: HeapEntry) {
+                var p = start
+                while true {
+                    let l = 2 * p + 1
+                    guard l < n else { break }
+                    var m = l
+                    if l + 1 < n && HeapEntry.less(heap[l + 1], heap[l]) { m = l + 1 }
+                    guard HeapEntry.less(heap[m], e) else { break }
+                    heap[p] = heap[m]
+                    p = m
+                }
+                heap[p] = e
+            }
+            if n > 1 { for p in stride(from: n / 2 - 1, through: 0, by: -1) { siftDown(p, heap[p]) } }  // O(L)
+            /// Removes the minimum.
+            @inline(__always) func popMin() {
+                n -= 1
+                if n > 0 { siftDown(0, heap[n]) }
+            }
+            /// Replaces the minimum by `e` (a pop and a push in one sift).
+            @inline(__always) func replaceMin(_ e: HeapEntry) { siftDown(0, e) }
+
+            /// Freezes local flow `p` at `rate`, moving its load from "rising" to "frozen" on its links (their heap
+            /// entries become lower bounds, settled when they reach the top).
+            @inline(__always) func freeze(_ p: Int, rate: Double) {
+                frozen[p] = true
+                rates[p] = rate
+                let w = weights[p]
+                for k in Int(flowStart[p])..<Int(flowStart[p + 1]) {
+                    let i = Int(flowLinks[k])
+                    frozenLoad[i] += rate
+                    weightSum[i] -= w
+                    activeCount[i] -= 1
+                }
                 unfrozen -= 1
-            } else {
-                let l = heap[0].link
-                popMin()
-                level = max(level, linkLevel)
-                for f in linkFlows[Int(l)] where frozenIn[Int(f)] != current {
-                    freeze(f, rate: weights[Int(f)] * level, paths: paths, weights: weights, rates: &rates)
-                    unfrozen -= 1
+            }
+
+            var nextCap = 0
+            var level = 0.0
+            while unfrozen > 0 {
+                // Settle the heap top: drop links whose flows are all frozen; re-key a link whose level rose.
+                while n > 0 {
+                    let top = heap[0]
+                    let i = Int(top.local)
+                    if activeCount[i] == 0 {
+                        popMin()
+                        continue
+                    }
+                    let now = max(0, capacity[i] - frozenLoad[i]) / weightSum[i]
+                    if now <= top.level { break }
+                    replaceMin(HeapEntry(level: now, key: top.key, local: top.local))
+                }
+                while nextCap < capped.count && frozen[Int(capped[nextCap].local)] { nextCap += 1 }
+                let linkLevel = n > 0 ? heap[0].level : .infinity
+                let capLevel = nextCap < capped.count ? capped[nextCap].level : .infinity
+                if capLevel <= linkLevel {
+                    guard capLevel.isFinite else { break }  // unreachable: every unfrozen flow crosses a live link
+                    let p = Int(capped[nextCap].local)
+                    nextCap += 1
+                    level = max(level, capLevel)
+                    freeze(p, rate: caps[p])
+                } else {
+                    let i = Int(heap[0].local)
+                    popMin()
+                    level = max(level, linkLevel)
+                    for k in Int(linkStart[i])..<Int(linkStart[i + 1]) {
+                        let p = Int(linkFlows[k])
+                        if !frozen[p] { freeze(p, rate: weights[p] * level) }
+                    }
                 }
             }
-        }
-    }
-
-    /// Freezes flow `f` at `rate` and moves its load from "rising" to "frozen" on its links (their heap entries
-    /// become lower bounds, settled when they reach the top).
-    private mutating func freeze(_ f: Int32, rate: Double, paths: [[LinkID]], weights: [Double], rates: inout [Double]) {
-        let fi = Int(f)
-        frozenIn[fi] = solveCount
-        rates[Int(position[fi])] = rate
-        for l in paths[fi] {
-            let i = l.index
-            frozenLoad[i] += rate
-            weightSum[i] -= weights[fi]
-            activeCount[i] -= 1
-        }
-    }
-
-    // MARK: Binary heap on (level, link)
-
-    private static func less(_ a: (level: Double, link: Int32), _ b: (level: Double, link: Int32)) -> Bool {
-        a.level != b.level ? a.level < b.level : a.link < b.link
-    }
-
-    private mutating func push(_ level: Double, _ link: Int32) {
-        heap.append((level, link))
-        var c = heap.count - 1
-        while c > 0 {
-            let p = (c - 1) / 2
-            guard Self.less(heap[c], heap[p]) else { break }
-            heap.swapAt(c, p)
-            c = p
-        }
-    }
-
-    private mutating func popMin() {
-        let last = heap.removeLast()
-        guard !heap.isEmpty else { return }
-        heap[0] = last
-        siftDown(0)
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var p = start
-        while true {
-            let l = 2 * p + 1
-            let r = l + 1
-            var m = p
-            if l < heap.count && Self.less(heap[l], heap[m]) { m = l }
-            if r < heap.count && Self.less(heap[r], heap[m]) { m = r }
-            if m == p { break }
-            heap.swapAt(p, m)
-            p = m
-        }
+        }}}}}}}}}}}}}}}
     }
 
     /// One-shot weighted max-min fair rates of `flows` over links of the given capacities, by flow position.
     ///
     /// Solves each connected component independently, exactly as `FlowNetwork` does, so results agree with an
     /// incremental network holding the same flows to within `FlowNetwork.changeTolerance` (relative).
-    /// - Complexity: O(Σ|P| + L) to build the flow–link adjacency, plus `solveComponent` per component.
+    /// - Complexity: O(Σ|P| + L) to build the flow–link adjacency, plus one solve per component.
     public static func rates(capacities: [Double], flows: [FlowDemand]) -> [Double] {
         var network = FlowNetwork(capacities: capacities)
         let update = network.add(flows)

@@ -3,15 +3,30 @@ import Network
 import SimKernel
 
 /// The shared fabric's flows: which belong to which attached job, and their current rates.
+///
+/// NOTE: `FlowThroughput`, a class, holds this struct; calling a non-mutating method on a class's stored struct
+/// copies the struct first (a retain and a release of every array of the network, at every job's re-rating). So
+/// the methods it calls per event are `mutating` even where they only read.
 struct FabricFlows {
-    let model: Interconnect
+    /// The link graph and collective options, behind a reference: reading a `let` of a class needs no copy, where
+    /// handing a struct field of `self` to `AllReducePlan` from a mutating method copied the whole interconnect.
+    private final class Fabric: Sendable {
+        let graph: LinkGraph
+        let collectives: CollectiveOptions
+        init(_ model: Interconnect) {
+            graph = model.graph
+            collectives = model.collectives
+        }
+    }
+
+    private let fabric: Fabric
     private(set) var flows: FlowNetwork
-    private var plans: [AllReducePlan?]
+    private var plans: [FlatAllReducePlan?]
     private var jobFlows: [[FlowID]]
     private var flowOwner: [Int32] = []
 
     init(model: Interconnect, jobCount: Int) {
-        self.model = model
+        self.fabric = Fabric(model)
         self.flows = FlowNetwork(graph: model.graph)
         self.plans = Array(repeating: nil, count: jobCount)
         self.jobFlows = Array(repeating: [], count: jobCount)
@@ -21,10 +36,13 @@ struct FabricFlows {
     /// `deferResolve`: the re-solve waits for `resolvePending()`).
     /// - Complexity: the size of the connected components the new flows join.
     mutating func start(_ job: JobID, on gpus: [GPUID], bytes: Double, deferResolve: Bool = false) -> [JobID] {
-        let plan = AllReducePlan(gpus: gpus, bytes: bytes, graph: model.graph, options: model.collectives)
+        // One rank has nothing to all-reduce: no plan (its time is that of an empty one), which spares most jobs of a
+        // trace building and freeing one at every start.
+        guard gpus.count > 1 else { return [] }
+        let plan = FlatAllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
         plans[job.index] = plan
-        guard !plan.flows.isEmpty else { return [] }
-        let update = flows.add(plan.flows.map { FlowDemand(path: $0.path) }, deferResolve: deferResolve)
+        guard plan.flowCount > 0 else { return [] }
+        let update = flows.add(pathLinks: plan.pathLinks, pathStart: plan.pathStart, deferResolve: deferResolve)
         jobFlows[job.index] = update.added
         for f in update.added {
             if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
@@ -53,23 +71,30 @@ struct FabricFlows {
     }
 
     /// The all-reduce time of a running job at the current rates.
-    func collectiveTime(of job: JobID) -> CollectiveTime {
+    mutating func collectiveTime(of job: JobID) -> CollectiveTime {
         guard let plan = plans[job.index] else { return CollectiveTime(phases: []) }
         let ids = jobFlows[job.index]
-        return plan.time(rates: ids.map { flows.rate(of: $0) }, bottlenecks: ids.map { flows.bottleneck(of: $0) })
+        // NOTE: the network is read through a pointer: a non-mutating call on `flows` from this mutating method
+        // copied the whole network (a retain and a release of each of its arrays) per phase of every re-rated job.
+        return withUnsafeMutablePointer(to: &flows) { net in
+            plan.time(rate: { net.pointee.rate(of: ids[$0]) }, bottleneck: { net.pointee.bottleneck(of: ids[$0]) })
+        }
     }
 
     /// The all-reduce time of `gpus` if the job ran alone on the fabric (its reference speed).
-    func uncontendedTime(on gpus: [GPUID], bytes: Double) -> CollectiveTime {
-        AllReducePlan(gpus: gpus, bytes: bytes, graph: model.graph, options: model.collectives)
-            .uncontendedTime(on: model.graph)
+    mutating func uncontendedTime(on gpus: [GPUID], bytes: Double) -> CollectiveTime {
+        AllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
+            .uncontendedTime(on: fabric.graph)
     }
 
     /// The `count` most utilised links (load / capacity), busiest first, ties by link ID; links without load left out.
-    func busiestLinks(_ count: Int) -> [(link: LinkID, utilization: Double)] {
+    mutating func busiestLinks(_ count: Int) -> [(link: LinkID, utilization: Double)] {
         var all: [(link: LinkID, utilization: Double)] = []
-        for l in 0..<flows.linkCount where flows.capacities[l] > 0 {
-            let u = flows.load(on: LinkID(l)) / flows.capacities[l]
+        // One pass over the network for every link's load (the same sums as `load(on:)`), read through a pointer:
+        // a call per link on `flows` from this mutating method copied the whole network per link.
+        let (loads, capacities) = withUnsafeMutablePointer(to: &flows) { ($0.pointee.loads(), $0.pointee.capacities) }
+        for l in 0..<capacities.count where capacities[l] > 0 {
+            let u = loads[l] / capacities[l]
             if u > 0 { all.append((LinkID(l), u)) }
         }
         all.sort { $0.utilization != $1.utilization ? $0.utilization > $1.utilization : $0.link < $1.link }

@@ -20,17 +20,95 @@ import ClusterModel
 /// strategy cannot place (possible only with overlapping, non-nested type constraints) is not started this round.
 /// - Complexity: O(J × 2^k + J log J) per round for J jobs considered and k GPU types (k ≤ 8), plus placements.
 struct PriorityRunningSet {
-    /// Decisions that make the running set the greedy prefix of `order` (running jobs from `s.running` and
-    /// waiting jobs from `s.queue`, highest priority first; other jobs are ignored).
-    /// `preempted` receives the jobs preempted, in decision order.
+    /// One job of a round's priority order, with what the admission on a one-type cluster reads, so that it touches
+    /// no job status (cache misses on long queues): whether it runs or waits, and its GPUs.
+    struct Entry {
+        /// What the job is doing.
+        enum Kind: UInt8 {
+            /// Running (in `s.running`).
+            case running
+            /// Waiting (in `s.queue`).
+            case waiting
+            /// Neither (e.g. checkpointing after a preemption): never admitted, never preempted.
+            case other
+        }
+
+        var id: JobID
+        var kind: Kind
+        /// GPUs held when running; GPUs requested when waiting.
+        var gpus: Int32
+        /// Whether a waiting job may use type 0 (the only type of a one-type cluster).
+        var usesTypeZero: Bool
+
+        /// The entry of `id` as `s` describes it (reading its status).
+        init(_ id: JobID, in s: borrowing ClusterSnapshot) {  // NOTE: borrowing: an initializer owns its arguments, and copying the snapshot per job retained all of it
+            let state = s.jobs[id.index].state
+            self.id = id
+            if state == .running {
+                kind = .running
+                gpus = Int32(s.jobs[id.index].allocation.gpus.count)
+            } else if state.isWaiting {
+                kind = .waiting
+                gpus = Int32(s.jobs[id.index].spec.gpuCount)
+            } else {
+                kind = .other
+                gpus = 0
+            }
+            usesTypeZero = s.jobs[id.index].eligibleTypes.bits & 1 != 0
+        }
+
+        /// An entry from values the caller already has (they must be what `init(_:in:)` would read).
+        init(id: JobID, kind: Kind, gpus: Int, usesTypeZero: Bool) {
+            self.id = id
+            self.kind = kind
+            self.gpus = Int32(gpus)
+            self.usesTypeZero = usesTypeZero
+        }
+    }
+
+    /// Decisions that make the running set the greedy prefix of `order` (highest priority first), which must list
+    /// every running job of `s` once. `preempted` receives the jobs preempted, in decision order.
     static func decisions(
-        order: [JobID], _ s: ClusterSnapshot, planner: inout PlacementPlanner, preempted: inout [JobID]
+        order: [Entry], _ s: ClusterSnapshot, planner: inout PlacementPlanner, preempted: inout [JobID]
     ) -> [SchedulingDecision] {
+        #if SIM_INTERNAL_CHECKS
+        for e in order { assert(e.kind == Entry(e.id, in: s).kind && e.gpus == Entry(e.id, in: s).gpus, "stale entry of \(e.id)") }
+        assert(order.filter { $0.kind == .running }.map(\.id).sorted() == s.running.sorted(), "the order must list every running job")
+        #endif
+        let keep = s.topology.gpuTypes.count == 1
+            ? admitOneType(order: order, planner: planner) : admit(order: order.map(\.id), s, planner: planner)
+
+        // `keep` may cover only a prefix of `order`: past it, nothing runs and nothing fits.
+        var out: [SchedulingDecision] = []
+        for (i, e) in order.prefix(keep.count).enumerated() where !keep[i] && e.kind == .running {
+            // A job that checkpoints keeps its GPUs until the checkpoint ends; the jobs meant for them start at the
+            // round its end triggers.
+            if s.preemptionFreesGPUsAtOnce(e.id) { planner.release(s.jobs[e.id.index].allocation.gpus, of: e.id) }
+            out.append(.preempt(e.id))
+            preempted.append(e.id)
+        }
+        let k = s.topology.gpuTypes.count
+        let present = k >= 64 ? UInt64.max : (UInt64(1) << UInt64(k)) - 1
+        var starts: [(types: Int, rank: Int, id: JobID)] = []
+        for (i, e) in order.prefix(keep.count).enumerated() where keep[i] && e.kind == .waiting {
+            starts.append(((s.jobs[e.id.index].eligibleTypes.bits & present).nonzeroBitCount, i, e.id))
+        }
+        starts.sort { ($0.types, $0.rank) < ($1.types, $1.rank) }
+        for st in starts {
+            if let gpus = planner.place(st.id, count: s.jobs[st.id.index].spec.gpuCount, types: s.jobs[st.id.index].eligibleTypes) {
+                out.append(.start(st.id, gpus: gpus))
+            }
+        }
+        return out
+    }
+
+    /// Which jobs of `order` the greedy admits, by position, on a cluster of several GPU types.
+    private static func admit(order: [JobID], _ s: ClusterSnapshot, planner: PlacementPlanner) -> [Bool] {
         let topo = s.topology
         let k = topo.gpuTypes.count
         var capacity = planner.cluster.freeOfType.map(Int.init)
         for id in s.running {
-            for g in s[id].gpus { capacity[Int(topo.gpuTypeIndex[g.index])] += 1 }
+            for g in s.jobs[id.index].allocation.gpus { capacity[Int(topo.gpuTypeIndex[g.index])] += 1 }
         }
         var ledger = TypeLedger(capacity: capacity)
         let present = k >= 64 ? UInt64.max : (UInt64(1) << UInt64(k)) - 1
@@ -59,26 +137,39 @@ struct PriorityRunningSet {
                 keep.append(false)
             }
         }
+        return keep
+    }
 
-        var out: [SchedulingDecision] = []
-        for (i, id) in order.enumerated() where !keep[i] && s[id].state == .running {
-            // A job that checkpoints keeps its GPUs until the checkpoint ends; the jobs meant for them start at the
-            // round its end triggers.
-            if s.preemptionFreesGPUsAtOnce(id) { planner.release(s[id].gpus, of: id) }
-            out.append(.preempt(id))
-            preempted.append(id)
+    /// `admit` on a cluster of one GPU type, where the ledger is a single count: the same answers from the entries
+    /// alone. The result stops once every running job has been seen and no GPU is left (the rest of `order` would all
+    /// be refused), which on a long queue behind a full cluster is most of it.
+    private static func admitOneType(order: [Entry], planner: PlacementPlanner) -> [Bool] {
+        var left = Int(planner.cluster.freeOfType[0])
+        var runningLeft = 0
+        for e in order where e.kind == .running {
+            left += Int(e.gpus)
+            runningLeft += 1
         }
-        var starts: [(types: Int, rank: Int, id: JobID)] = []
-        for (i, id) in order.enumerated() where keep[i] && s[id].state.isWaiting {
-            starts.append(((s[id].eligibleTypes.bits & present).nonzeroBitCount, i, id))
-        }
-        starts.sort { ($0.types, $0.rank) < ($1.types, $1.rank) }
-        for st in starts {
-            if let gpus = planner.place(st.id, count: s[st.id].gpuCount, types: s[st.id].eligibleTypes) {
-                out.append(.start(st.id, gpus: gpus))
+        var keep: [Bool] = []
+        keep.reserveCapacity(order.count)
+        for e in order {
+            if left == 0 && runningLeft == 0 { break }
+            switch e.kind {
+            case .running:
+                runningLeft -= 1
+                let fits = Int(e.gpus) <= left
+                if fits { left -= Int(e.gpus) }
+                keep.append(fits)
+            case .waiting where left > 0:
+                // A job that may not use the cluster's only type never fits.
+                let fits = e.usesTypeZero && Int(e.gpus) <= left
+                if fits { left -= Int(e.gpus) }
+                keep.append(fits)
+            default:
+                keep.append(false)
             }
         }
-        return out
+        return keep
     }
 }
 

@@ -201,4 +201,47 @@ final class CollectivesTests: XCTestCase {
             }
         }
     }
+
+    /// The flat plan is the same plan: on every algorithm (small messages, one node, uneven nodes, hierarchical with
+    /// one or several GPUs per node, across racks) it has the same algorithm, the same paths in the same order, the same
+    /// phases (ranges equal to the index lists, same bytes, steps and α), and gives bit-identical phase times for any
+    /// rates, with the same bottleneck flow asked for.
+    func testFlatPlanIsTheSamePlan() {
+        let topo = ClusterFixtures.topology(nodesPerRack: [[pcie4, pcie4], [pcie4, dgx, dgx]])
+        let graph = LinkGraph(topology: topo, spec: FabricSpec(oversubscription: 3))
+        let placements: [[GPUID]] = [
+            gpus(topo, nodes: [0, 1, 2], perNode: 4),
+            gpus(topo, nodes: [0, 2], perNode: 1),
+            gpus(topo, nodes: [3, 4], perNode: 8),
+            gpus(topo, nodes: [3, 4, 0], perNode: 2),
+            gpus(topo, nodes: [3], perNode: 5),
+            [GPUID(0), GPUID(1), GPUID(12), GPUID(13), GPUID(14)],
+            [GPUID(13), GPUID(0), GPUID(12), GPUID(1)],  // nodes interleaved
+            [GPUID(5)],
+        ]
+        var rng = SeededGenerator(seed: 41)
+        for (p, ids) in placements.enumerated() {
+            for bytes in [1e3, 3e8] {
+                let plan = AllReducePlan(gpus: ids, bytes: bytes, graph: graph)
+                let flat = FlatAllReducePlan(gpus: ids, bytes: bytes, graph: graph)
+                XCTAssertEqual(flat.algorithm, plan.algorithm, "placement \(p)")
+                XCTAssertEqual(flat.flowCount, plan.flows.count, "placement \(p)")
+                for (i, f) in plan.flows.enumerated() { XCTAssertEqual(Array(flat.path(i)), f.path, "placement \(p) flow \(i)") }
+                XCTAssertEqual(flat.phases.count, plan.phases.count, "placement \(p)")
+                for (a, b) in zip(flat.phases, plan.phases) {
+                    XCTAssertEqual(a.kind, b.kind)
+                    XCTAssertEqual(Array(a.flows), b.flowIndices)
+                    XCTAssertEqual(a.bytesPerFlow, b.bytesPerFlow)
+                    XCTAssertEqual(a.steps, b.steps)
+                    XCTAssertEqual(a.stepLatency, b.stepLatency)
+                }
+                // Rates with ties, so that the first slowest flow must be the one both pick.
+                let rates = (0..<plan.flows.count).map { _ in Double(rng.int(1...3)) * 1e9 }
+                let links = (0..<plan.flows.count).map { LinkID($0) }
+                XCTAssertEqual(flat.time(rate: { rates[$0] }, bottleneck: { links[$0] }),
+                               plan.time(rates: rates, bottlenecks: links), "placement \(p)")
+            }
+        }
+    }
 }
+

@@ -131,4 +131,156 @@ final class FlowNetworkTests: XCTestCase {
             }
         }
     }
+
+    // MARK: - Slack-link pruning
+
+    /// Two racks of two DGX A100 nodes (8 NICs of 24 GB/s each), oversubscription 2: each rack uplink is
+    /// 2 × 8 × 24 / 2 = 192 GB/s. Job A on nodes 0 and 2 runs 8 inter-node rings, whose 8 flows out of each rack
+    /// can take at most 24 GB/s each (their NIC): 8 × 24 = 192, so the uplinks are slack, every flow of A is a
+    /// component of its own at its bound, and no solve couples anything. Job B on nodes 1 and 3 doubles the uplinks'
+    /// flows: they turn tight, A's and B's inter-node flows out of each rack become one component and share 192/16 =
+    /// 12 GB/s. When B leaves they turn slack again and A's flows, re-seeded from the uplinks' flow lists, are back at
+    /// 24 GB/s alone. Every step agrees with the unpruned network.
+    func testSlackUplinksSplitComponentsUntilTheyTurnTight() {
+        let topo = ClusterFixtures.dgxA100(nodes: 4, racks: 2)
+        let graph = LinkGraph(topology: topo, spec: FabricSpec(oversubscription: 2))
+        XCTAssertEqual(graph.capacities[graph.rackUpLink[0].index], 192e9)
+        func node(_ n: Int) -> [GPUID] { (0..<8).map { GPUID(8 * n + $0) } }
+        let planA = AllReducePlan(gpus: node(0) + node(2), bytes: 1e9, graph: graph)
+        let planB = AllReducePlan(gpus: node(1) + node(3), bytes: 1e9, graph: graph)
+        XCTAssertEqual(planA.algorithm, .hierarchical)
+        XCTAssertEqual(planA.flows.count, 32)  // 16 intra-node, 16 inter-node
+        var net = FlowNetwork(graph: graph)
+        var plain = FlowNetwork(capacities: graph.capacities, pruneSlackLinks: false)
+        func assertSame(_ step: String) {
+            for f in 0..<net.rates.count where net.isActive[f] {
+                XCTAssertEqual(net.rate(of: FlowID(f)), plain.rate(of: FlowID(f)), "\(step): flow \(f)")
+            }
+        }
+        let up = [graph.rackUpLink[0], graph.rackUpLink[1]]
+        let interA = planA.phases.first { $0.kind == .interAllReduce }!.flowIndices
+
+        let a = net.add(planA.demands)
+        _ = plain.add(planA.demands)
+        assertSame("A alone")
+        XCTAssertEqual(a.resolvedComponents, 32)
+        XCTAssertEqual(a.resolvedFlows, 32)
+        XCTAssertFalse(up.contains { net.isTight($0) })
+        XCTAssertEqual(net.flows(on: up[0]).count, 8)
+        for i in interA { XCTAssertEqual(net.rate(of: a.added[i]), 24e9) }
+
+        let b = net.add(planB.demands)
+        _ = plain.add(planB.demands)
+        assertSame("A and B")
+        XCTAssertTrue(up.allSatisfy { net.isTight($0) })
+        // B's 16 intra-node flows alone, and two 16-flow components: out of rack 0, out of rack 1.
+        XCTAssertEqual(b.resolvedComponents, 16 + 2)
+        XCTAssertEqual(b.resolvedFlows, 32 + 16)
+        for i in interA { XCTAssertEqual(net.rate(of: a.added[i]), 12e9) }
+        XCTAssertEqual(b.changed, (interA.map { a.added[$0] } + b.added).sorted())
+
+        let gone = net.remove(b.added)
+        _ = plain.remove(b.added)
+        assertSame("A again")
+        XCTAssertFalse(up.contains { net.isTight($0) })
+        XCTAssertEqual(gone.changed, interA.map { a.added[$0] }.sorted())
+        XCTAssertEqual(gone.resolvedFlows, 16)
+        for i in interA { XCTAssertEqual(net.rate(of: a.added[i]), 24e9) }
+    }
+
+    /// Random sequences of additions, removals (some deferred, some batched and flushed at once) and capacity
+    /// changes, with weights, caps and links crossed twice: after every step the pruned network's rates equal those of
+    /// an unpruned network given the same changes and an independent naive water-filling (1e-9 relative), satisfy the
+    /// weighted max-min properties, and a full re-solve moves none of them (the components are a function of the
+    /// current flows, not of the history); flows not reported kept their rate bit for bit. The run must see links
+    /// that carry flows yet are slack, and links turning tight and slack, or it would not exercise the pruning.
+    func testPrunedNetworkEqualsUnprunedAfterEveryChange() {
+        var slackLinks = 0
+        var flips = 0
+        withEvery("seed", in: 0..<200) { seed in
+            var rng = SeededGenerator(seed: UInt64(7_000 + seed))
+            var capacities: [Double] = (0..<rng.int(2...8)).map { _ in
+                rng.int(0...1) == 0 ? Double([5, 10, 20, 40][rng.int(0...3)]) : Double.random(in: 1...100, using: &rng)
+            }
+            var net = FlowNetwork(capacities: capacities)
+            var plain = FlowNetwork(capacities: capacities, pruneSlackLinks: false)
+            var live: [FlowID] = []  // slots are reused the same way in both networks, so IDs agree
+            for step in 0..<30 {
+                let before = net.rates
+                let tightBefore = (0..<capacities.count).map { net.isTight(LinkID($0)) }
+                var reported: [FlowID] = []
+                var added: [FlowID] = []
+                var removed: [FlowID] = []
+                let batch = rng.int(0...3) == 0 ? rng.int(2...4) : 1
+                for _ in 0..<batch {
+                    let deferred = batch > 1 || rng.int(0...2) == 0
+                    let op = rng.int(0...9)
+                    if op < 5 || live.isEmpty {
+                        let demands = (0..<rng.int(1...3)).map { _ in Self.demand(&rng, linkCount: capacities.count) }
+                        let u = net.add(demands, deferResolve: deferred)
+                        XCTAssertEqual(u.added, plain.add(demands).added, "seed \(seed)")
+                        live += u.added
+                        added += u.added
+                        reported += u.changed
+                    } else if op < 8 || batch > 1 {
+                        live.shuffle(using: &rng)
+                        let k = rng.int(1...min(3, live.count))
+                        let gone = Array(live.prefix(k))
+                        live.removeFirst(k)
+                        removed += gone
+                        added.removeAll { gone.contains($0) }
+                        reported += net.remove(gone, deferResolve: deferred).changed
+                        _ = plain.remove(gone)
+                    } else {
+                        XCTAssertFalse(net.hasPendingChanges)
+                        let l = rng.int(0...(capacities.count - 1))
+                        let c = rng.int(0...5) == 0 ? 0 : Double.random(in: 1...60, using: &rng)
+                        capacities[l] = c
+                        reported += net.setCapacity(c, of: LinkID(l)).changed
+                        _ = plain.setCapacity(c, of: LinkID(l))
+                    }
+                    if deferred && batch == 1 { reported += net.resolvePending().changed }
+                }
+                if batch > 1 { reported = net.resolvePending().changed }
+                XCTAssertFalse(net.hasPendingChanges)
+                XCTAssertEqual(reported, reported.sorted(), "seed \(seed) step \(step)")
+                for id in added { XCTAssertTrue(reported.contains(id), "seed \(seed) step \(step): new \(id) not reported") }
+                for id in live where !reported.contains(id) {
+                    XCTAssertEqual(net.rate(of: id), before[id.index], "seed \(seed) step \(step): \(id) changed silently")
+                }
+                let ordered = live.sorted()
+                let demands = ordered.map {
+                    FlowDemand(path: net.path(of: $0), weight: net.weights[$0.index], rateCap: net.caps[$0.index])
+                }
+                let naive = RandomFlows.naiveMaxMin(capacities: capacities, flows: demands)
+                for (k, id) in ordered.enumerated() {
+                    let r = plain.rate(of: id)
+                    XCTAssertEqual(net.rate(of: id), r, accuracy: 1e-9 * max(1, r), "seed \(seed) step \(step): \(id) vs unpruned")
+                    XCTAssertEqual(net.rate(of: id), naive[k], accuracy: 1e-9 * max(1, naive[k]), "seed \(seed) step \(step): \(id) vs naive")
+                }
+                RandomFlows.assertMaxMin(
+                    rates: ordered.map { net.rate(of: $0) }, capacities: capacities, flows: demands, seed: seed)
+                var copy = net
+                XCTAssertEqual(copy.resolveAll().changed, [], "seed \(seed) step \(step): a full re-solve moved rates")
+                for l in 0..<capacities.count {
+                    if !net.flows(on: LinkID(l)).isEmpty && !net.isTight(LinkID(l)) { slackLinks += 1 }
+                    if net.isTight(LinkID(l)) != tightBefore[l] { flips += 1 }
+                }
+            }
+        }
+        XCTAssertGreaterThan(slackLinks, 5_000)
+        XCTAssertGreaterThan(flips, 2_000)
+    }
+
+    /// A random demand over 1–4 links, a quarter of them crossing one link twice, with a random weight and, for one
+    /// in five, a cap.
+    private static func demand(_ rng: inout SeededGenerator, linkCount: Int) -> FlowDemand {
+        var links = Array(0..<linkCount)
+        links.shuffle(using: &rng)
+        var path = links.prefix(rng.int(1...min(4, linkCount))).map { LinkID($0) }
+        if rng.int(0...3) == 0 { path.append(path[rng.int(0...(path.count - 1))]) }
+        let weight = rng.int(0...1) == 0 ? 1 : Double.random(in: 0.3...3, using: &rng)
+        let cap: Double? = rng.int(0...4) == 0 ? Double.random(in: 0.5...30, using: &rng) : nil
+        return FlowDemand(path: path, weight: weight, rateCap: cap)
+    }
 }

@@ -84,18 +84,19 @@ enum RandomFlows {
         return FlowDemand(path: path, rateCap: cap)
     }
 
-    /// Feasibility and the max-min bottleneck property (weights 1), relative tolerance 1e-9.
+    /// Feasibility (a link's load counts a flow once per appearance in its path) and the weighted max-min bottleneck
+    /// property (on rate/weight), relative tolerance 1e-9.
     static func assertMaxMin(
         rates: [Double], capacities: [Double], flows: [FlowDemand], seed: Int, file: StaticString = #filePath, line: UInt = #line
     ) {
         var load = [Double](repeating: 0, count: capacities.count)
-        var maxRate = [Double](repeating: 0, count: capacities.count)
+        var maxShare = [Double](repeating: 0, count: capacities.count)
         for (f, d) in flows.enumerated() {
             XCTAssertGreaterThanOrEqual(rates[f], 0, "seed \(seed)", file: file, line: line)
             XCTAssertLessThanOrEqual(rates[f], d.rateCap * (1 + 1e-9), "seed \(seed)", file: file, line: line)
             for l in d.path {
                 load[l.index] += rates[f]
-                maxRate[l.index] = max(maxRate[l.index], rates[f])
+                maxShare[l.index] = max(maxShare[l.index], rates[f] / d.weight)
             }
         }
         for (l, c) in capacities.enumerated() {
@@ -104,24 +105,26 @@ enum RandomFlows {
         for (f, d) in flows.enumerated() {
             let atCap = rates[f] >= d.rateCap * (1 - 1e-9)
             let bottlenecked = d.path.contains { l in
-                load[l.index] >= capacities[l.index] * (1 - 1e-9) && rates[f] >= maxRate[l.index] * (1 - 1e-9)
+                load[l.index] >= capacities[l.index] * (1 - 1e-9) && rates[f] / d.weight >= maxShare[l.index] * (1 - 1e-9)
             }
             XCTAssertTrue(atCap || bottlenecked, "seed \(seed): flow \(f) has no bottleneck", file: file, line: line)
         }
     }
 
-    /// Independent reference: global water-filling, recomputing every residual from scratch each round.
+    /// Independent reference: global water-filling, recomputing every residual from scratch each round. A flow
+    /// counts once per appearance of a link in its path.
     static func naiveMaxMin(capacities: [Double], flows: [FlowDemand]) -> [Double] {
         var rate = [Double](repeating: 0, count: flows.count)
         var frozen = [Bool](repeating: false, count: flows.count)
+        func times(_ d: FlowDemand, _ l: Int) -> Double { Double(d.path.filter { $0 == LinkID(l) }.count) }
         while frozen.contains(false) {
             var inc = Double.infinity
             for l in capacities.indices {
                 var used = 0.0
                 var weight = 0.0
                 for (f, d) in flows.enumerated() where d.path.contains(LinkID(l)) {
-                    used += rate[f]
-                    if !frozen[f] { weight += d.weight }
+                    used += rate[f] * times(d, l)
+                    if !frozen[f] { weight += d.weight * times(d, l) }
                 }
                 if weight > 0 { inc = min(inc, (capacities[l] - used) / weight) }
             }
@@ -129,7 +132,7 @@ enum RandomFlows {
             inc = max(inc, 0)
             for f in flows.indices where !frozen[f] { rate[f] += flows[f].weight * inc }
             for l in capacities.indices {
-                let used = flows.indices.filter { flows[$0].path.contains(LinkID(l)) }.reduce(0.0) { $0 + rate[$1] }
+                let used = flows.indices.reduce(0.0) { $0 + rate[$1] * times(flows[$1], l) }
                 guard used >= capacities[l] * (1 - 1e-12) else { continue }
                 for (f, d) in flows.enumerated() where d.path.contains(LinkID(l)) { frozen[f] = true }
             }

@@ -380,8 +380,14 @@ public struct GavelPolicy: SchedulingPolicy {
     private var hasSolved = false
     /// Seconds each job (by JobID index) has held GPUs of each type, as seen at the policy's calls.
     private var received: [[Double]] = []
-    /// Jobs active at the previous call (to follow those in timed transitions, which the snapshot lists nowhere).
+    /// Each job's speed on each type (nil entries where it cannot run), by JobID index, once asked.
+    private var throughputCache: [[Double?]?] = []
+    /// The previous call's holders and the jobs it started or moved: where this call's jobs in timed transitions
+    /// (which the snapshot lists nowhere) are found.
     private var known: [JobID] = []
+    /// Calls so far (wrapping), and the call that last listed each job in transition among the holders, by index.
+    private var calls: UInt32 = 0
+    private var listedIn: [UInt32] = []
     private var lastCall: SimTime?
     private var nextBoundary: SimTime = .zero
     /// Starts of the last boundary round that wait for GPUs its preemptions release: (job, type, or −1 for any
@@ -401,45 +407,84 @@ public struct GavelPolicy: SchedulingPolicy {
         if received.count < s.jobs.count {
             received.append(contentsOf: repeatElement(Array(repeating: 0, count: k), count: s.jobs.count - received.count))
         }
-        var active = Array(s.queue) + s.running
-        for j in known where s[j].state.isTransition { active.append(j) }
-        active.sort()
-        active = active.enumerated().filter { $0.offset == 0 || active[$0.offset - 1] != $0.element }.map(\.element)
+        // Jobs holding GPUs: the running ones, and those in a timed transition, which the snapshot lists nowhere but
+        // which can only be among the previous call's holders and starts (`known`).
+        var holders = s.running
+        calls &+= 1
+        if calls == 0 {  // wrapped: clear the marks so an old call cannot look current
+            for i in listedIn.indices { listedIn[i] = 0 }
+            calls = 1
+        }
+        for j in known where s.jobs[j.index].state.isTransition && firstListing(of: j) { holders.append(j) }
+        #if SIM_INTERNAL_CHECKS
+        assert(s.jobs.filter { $0.state.holdsGPUs }.map(\.id).sorted() == holders.sorted(), "Gavel lost a job holding GPUs")
+        #endif
 
         // Time on each type since the last call: allocations change only at calls (by this policy's decisions).
         if let last = lastCall {
-            for j in active where s[j].state.holdsGPUs {
-                guard let g = s[j].gpus.first else { continue }
-                let since = max(last, s[j].heldSince ?? last)
+            for j in holders {
+                guard let g = s.jobs[j.index].allocation.gpus.first else { continue }
+                let since = max(last, s.jobs[j.index].heldSince ?? last)
                 received[j.index][Int(topo.gpuTypeIndex[g.index])] += (s.now - since).seconds
             }
         }
         lastCall = s.now
-        known = active
-        guard !active.isEmpty else { return [] }
-        if s.now >= nextBoundary { return boundaryRound(s, active: active, planner: &planner) }
-        var decisions: [SchedulingDecision] = []
-        if !deferred.isEmpty { decisions = startDeferred(s, planner: &planner) }
-        var startedNow: [JobID] = []
-        for case .start(let j, _) in decisions { startedNow.append(j) }
-        if parameters.fillIdle {
-            let filled = fill(s, skipping: startedNow, planner: &planner)
-            for case .start(let j, _) in filled { startedNow.append(j) }
-            decisions += filled
+        guard !holders.isEmpty || !s.queue.isEmpty else {
+            known = []
+            return []
         }
-        // A job still waiting needs the next boundary even if the last one found nothing to change (and asked for
-        // no wake-up); asking again for the same time changes nothing otherwise.
-        if s.queue.contains(where: { !startedNow.contains($0) }) { decisions.append(.wakeUp(at: nextBoundary)) }
+        var decisions: [SchedulingDecision]
+        if s.now >= nextBoundary {
+            // Active jobs (waiting or holding GPUs), ascending, as the allocation's rows. Sorting them is needed only
+            // here; between boundaries the rounds never look at them all.
+            var active = Array(s.queue) + holders
+            active.sort()
+            active = active.enumerated().filter { $0.offset == 0 || active[$0.offset - 1] != $0.element }.map(\.element)
+            decisions = boundaryRound(s, active: active, planner: &planner)
+        } else {
+            decisions = []
+            if !deferred.isEmpty { decisions = startDeferred(s, planner: &planner) }
+            var startedNow: [JobID] = []
+            for case .start(let j, _) in decisions { startedNow.append(j) }
+            if parameters.fillIdle {
+                let filled = fill(s, skipping: startedNow, planner: &planner)
+                for case .start(let j, _) in filled { startedNow.append(j) }
+                decisions += filled
+            }
+            // A job still waiting needs the next boundary even if the last one found nothing to change (and asked for
+            // no wake-up); asking again for the same time changes nothing otherwise.
+            if s.queue.contains(where: { !startedNow.contains($0) }) { decisions.append(.wakeUp(at: nextBoundary)) }
+        }
+        // The next call's transitions can only be among this call's holders and the jobs it starts or moves.
+        known = holders
+        for d in decisions {
+            switch d {
+            case .start(let j, _), .migrate(let j, _), .resize(let j, _): known.append(j)
+            default: break
+            }
+        }
         return decisions
     }
 
-    /// Each type's throughput for `job` (nil where it cannot run alone on that type).
-    private func throughputs(_ s: ClusterSnapshot, _ job: JobID) -> [Double?] {
-        let st = s[job]
+    /// Whether this call lists `j` among the holders for the first time (`known` may list a job twice).
+    private mutating func firstListing(of j: JobID) -> Bool {
+        if listedIn.count <= j.index { listedIn.append(contentsOf: repeatElement(0, count: j.index + 1 - listedIn.count)) }
+        guard listedIn[j.index] != calls else { return false }
+        listedIn[j.index] = calls
+        return true
+    }
+
+    // NOTE: the helpers below are static and take what they read: called from the mutating rounds, instance methods
+    // made Swift copy the whole policy (every array of it) per call, which dominated Gavel's rounds.
+
+    /// Each type's throughput for `job` (nil where it cannot run alone on that type), on clusters with `capacity`
+    /// GPUs per type.
+    private static func throughputs(_ s: ClusterSnapshot, _ job: JobID, capacity: [Int]) -> [Double?] {
+        let count = s.jobs[job.index].spec.gpuCount
         return (0..<capacity.count).map { t -> Double? in
-            guard st.eligibleTypes.contains(t), st.gpuCount <= capacity[t] else { return nil }
+            guard s.jobs[job.index].eligibleTypes.contains(t), count <= capacity[t] else { return nil }
             let r: Double?
-            if let o = s.oracle { r = o.rate(of: st.spec, gpuType: t, count: st.gpuCount) } else {
+            if let o = s.oracle { r = o.rate(of: s.jobs[job.index].spec, gpuType: t, count: count) } else {
                 r = s.progress.entries[job.index].referenceRate
             }
             guard let r, r.isFinite, r > 0 else { return nil }
@@ -448,22 +493,22 @@ public struct GavelPolicy: SchedulingPolicy {
     }
 
     /// GPUs of `job`'s eligible types.
-    private func eligibleCapacity(_ s: ClusterSnapshot, _ job: JobID) -> Int {
-        (0..<capacity.count).reduce(0) { $0 + (s[job].eligibleTypes.contains($1) ? capacity[$1] : 0) }
+    private static func eligibleCapacity(_ s: ClusterSnapshot, _ job: JobID, capacity: [Int]) -> Int {
+        (0..<capacity.count).reduce(0) { $0 + (s.jobs[job.index].eligibleTypes.contains($1) ? capacity[$1] : 0) }
     }
 
     /// The single type of `gpus`, or nil when they span types.
-    private func typeOf(_ gpus: [GPUID], _ topo: Topology) -> Int? {
+    private static func typeOf(_ gpus: [GPUID], _ topo: Topology) -> Int? {
         guard let first = gpus.first else { return nil }
         let t = topo.gpuTypeIndex[first.index]
         return gpus.allSatisfy { topo.gpuTypeIndex[$0.index] == t } ? Int(t) : nil
     }
 
-    private func mask(_ t: Int) -> GPUTypeMask { GPUTypeMask(bits: UInt64(1) << UInt64(t)) }
+    private static func mask(_ t: Int) -> GPUTypeMask { GPUTypeMask(bits: UInt64(1) << UInt64(t)) }
 
-    /// Fraction of `job`'s time since submission spent on `t` (all types when nil).
-    private func receivedFraction(_ s: ClusterSnapshot, _ job: JobID, type t: Int?) -> Double {
-        let elapsed = (s.now - s[job].spec.submitTime).seconds
+    /// Fraction of `job`'s time since submission spent on `t` (all types when nil), given each job's seconds per type.
+    private static func receivedFraction(_ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: [[Double]]) -> Double {
+        let elapsed = (s.now - s.jobs[job.index].spec.submitTime).seconds
         guard elapsed > 0 else { return 0 }
         let got = t.map { received[job.index][$0] } ?? received[job.index].reduce(0, +)
         return got / elapsed
@@ -476,7 +521,19 @@ public struct GavelPolicy: SchedulingPolicy {
         let topo = s.topology
         let k = capacity.count
         nextBoundary = s.now + .seconds(parameters.roundSeconds)
-        let tput = active.map { throughputs(s, $0) }
+        // A job's speeds depend only on the job (its model and size) and the types: asked of the oracle once per job.
+        if throughputCache.count < s.jobs.count {
+            throughputCache.append(contentsOf: repeatElement(nil, count: s.jobs.count - throughputCache.count))
+        }
+        var tput: [[Double?]] = []
+        tput.reserveCapacity(active.count)
+        for j in active {
+            if throughputCache[j.index] == nil { throughputCache[j.index] = Self.throughputs(s, j, capacity: capacity) }
+            #if SIM_INTERNAL_CHECKS
+            assert(throughputCache[j.index]! == Self.throughputs(s, j, capacity: capacity), "stale speeds of \(j)")
+            #endif
+            tput.append(throughputCache[j.index]!)
+        }
         if !hasSolved || active != solvedJobs {
             let problem = Problem(
                 throughput: tput, gpus: active.map { s[$0].gpuCount }, capacity: capacity,
@@ -502,28 +559,27 @@ public struct GavelPolicy: SchedulingPolicy {
         var assigned = [Int?](repeating: nil, count: n)
         var spanning = [Bool](repeating: false, count: n)
         for (row, j) in active.enumerated() {
-            let st = s[j]
-            if st.state.isTransition {
+            if s.jobs[j.index].state.isTransition {
                 // Mid-transition: its GPUs stay where they are this round.
-                for g in st.gpus { remaining[Int(topo.gpuTypeIndex[g.index])] -= 1 }
+                for g in s.jobs[j.index].allocation.gpus { remaining[Int(topo.gpuTypeIndex[g.index])] -= 1 }
                 continue
             }
             let usable = (0..<k).filter { tput[row][$0] != nil }
             if usable.isEmpty {
-                guard eligibleCapacity(s, j) >= st.gpuCount else { continue }
+                guard Self.eligibleCapacity(s, j, capacity: capacity) >= s.jobs[j.index].spec.gpuCount else { continue }
                 spanning[row] = true
-                let share = min(1, Double(eligibleCapacity(s, j)) / (Double(n) * Double(st.gpuCount)))
-                let p = share / (receivedFraction(s, j, type: nil) + parameters.priorityEpsilon)
+                let share = min(1, Double(Self.eligibleCapacity(s, j, capacity: capacity)) / (Double(n) * Double(s.jobs[j.index].spec.gpuCount)))
+                let p = share / (Self.receivedFraction(s, j, type: nil, received: received) + parameters.priorityEpsilon)
                 pairs.append(Pair(row: row, type: -1, tier: 0, key: -p, speed: 0))
                 continue
             }
             for t in usable {
                 let x = allocation[row][t]
                 if x > 1e-9 {
-                    let p = x / (receivedFraction(s, j, type: t) + parameters.priorityEpsilon)
+                    let p = x / (Self.receivedFraction(s, j, type: t, received: received) + parameters.priorityEpsilon)
                     pairs.append(Pair(row: row, type: t, tier: 0, key: -p, speed: tput[row][t]!))
                 } else {
-                    pairs.append(Pair(row: row, type: t, tier: 1, key: receivedFraction(s, j, type: nil), speed: tput[row][t]!))
+                    pairs.append(Pair(row: row, type: t, tier: 1, key: Self.receivedFraction(s, j, type: nil, received: received), speed: tput[row][t]!))
                 }
             }
         }
@@ -535,20 +591,20 @@ public struct GavelPolicy: SchedulingPolicy {
             return a.type < b.type
         }
         for pair in pairs where assigned[pair.row] == nil {
-            let st = s[active[pair.row]]
+            let j = active[pair.row]
             if pair.type >= 0 {
-                guard remaining[pair.type] >= st.gpuCount else { continue }
-                remaining[pair.type] -= st.gpuCount
+                guard remaining[pair.type] >= s.jobs[j.index].spec.gpuCount else { continue }
+                remaining[pair.type] -= s.jobs[j.index].spec.gpuCount
                 assigned[pair.row] = pair.type
             } else {
-                let types = (0..<k).filter { st.eligibleTypes.contains($0) }
-                guard types.reduce(0, { $0 + remaining[$1] }) >= st.gpuCount else { continue }
-                if st.state == .running {
-                    for g in st.gpus { remaining[Int(topo.gpuTypeIndex[g.index])] -= 1 }
+                let types = (0..<k).filter { s.jobs[j.index].eligibleTypes.contains($0) }
+                guard types.reduce(0, { $0 + remaining[$1] }) >= s.jobs[j.index].spec.gpuCount else { continue }
+                if s.jobs[j.index].state == .running {
+                    for g in s.jobs[j.index].allocation.gpus { remaining[Int(topo.gpuTypeIndex[g.index])] -= 1 }
                 } else {
                     // Take from the types with the most GPUs left (then by index); placement may split differently,
                     // which only ever leaves single-type jobs placed later without GPUs, never an invalid decision.
-                    var need = st.gpuCount
+                    var need = s.jobs[j.index].spec.gpuCount
                     for t in types.sorted(by: { (remaining[$0], -$0) > (remaining[$1], -$1) }) where need > 0 {
                         let take = min(need, remaining[t])
                         remaining[t] -= take
@@ -568,17 +624,16 @@ public struct GavelPolicy: SchedulingPolicy {
         var starts: [(JobID, Int)] = []
         var preempted = false
         for (row, j) in active.enumerated() {
-            let st = s[j]
-            if st.state == .running {
-                let current = typeOf(st.gpus, topo)
+            if s.jobs[j.index].state == .running {
+                let current = Self.typeOf(s.jobs[j.index].allocation.gpus, topo)
                 if let a = assigned[row] {
                     let stays = spanning[row] || a == current
                     if !stays { migrants.append((j, a)) }
                 } else {
                     decisions.append(.preempt(j))
-                    if s.preemptionFreesGPUsAtOnce(j) { planner.release(st.gpus, of: j) } else { preempted = true }
+                    if s.preemptionFreesGPUsAtOnce(j) { planner.release(s.jobs[j.index].allocation.gpus, of: j) } else { preempted = true }
                 }
-            } else if st.state.isWaiting, let a = assigned[row] {
+            } else if s.jobs[j.index].state.isWaiting, let a = assigned[row] {
                 starts.append((j, a))
             }
         }
@@ -586,9 +641,9 @@ public struct GavelPolicy: SchedulingPolicy {
         while !pending.isEmpty {
             var rest: [(JobID, Int)] = []
             for (j, t) in pending {
-                if let gpus = planner.place(j, count: s[j].gpuCount, types: mask(t)) {
+                if let gpus = planner.place(j, count: s.jobs[j.index].spec.gpuCount, types: Self.mask(t)) {
                     decisions.append(.migrate(j, gpus: gpus))
-                    planner.release(s[j].gpus, of: j)
+                    planner.release(s.jobs[j.index].allocation.gpus, of: j)
                 } else {
                     rest.append((j, t))
                 }
@@ -597,7 +652,7 @@ public struct GavelPolicy: SchedulingPolicy {
                 // A cycle (jobs swapping types): one is preempted and started on its new type in the follow-up.
                 let (j, t) = rest.removeFirst()
                 decisions.append(.preempt(j))
-                if s.preemptionFreesGPUsAtOnce(j) { planner.release(s[j].gpus, of: j) } else { preempted = true }
+                if s.preemptionFreesGPUsAtOnce(j) { planner.release(s.jobs[j.index].allocation.gpus, of: j) } else { preempted = true }
                 starts.append((j, t))
             }
             pending = rest
@@ -605,14 +660,14 @@ public struct GavelPolicy: SchedulingPolicy {
         deferred = []
         // Single-type starts first, in priority order; jobs across types last (their GPU count is guaranteed then).
         for (j, t) in starts where t >= 0 {
-            if let gpus = planner.place(j, count: s[j].gpuCount, types: mask(t)) {
+            if let gpus = planner.place(j, count: s.jobs[j.index].spec.gpuCount, types: Self.mask(t)) {
                 decisions.append(.start(j, gpus: gpus))
             } else {
                 deferred.append((j, t))
             }
         }
         for (j, t) in starts where t < 0 {
-            if let gpus = planner.place(j, count: s[j].gpuCount, types: s[j].eligibleTypes) {
+            if let gpus = planner.place(j, count: s.jobs[j.index].spec.gpuCount, types: s.jobs[j.index].eligibleTypes) {
                 decisions.append(.start(j, gpus: gpus))
             } else {
                 deferred.append((j, t))
@@ -630,10 +685,9 @@ public struct GavelPolicy: SchedulingPolicy {
             for case .start(let j, _) in decisions { startedNow.append(j) }
             var stable = true
             for (row, j) in active.enumerated() {
-                let st = s[j]
-                guard st.state.holdsGPUs || st.state.isWaiting else { continue }  // pending, finished
-                let waits = st.state.isWaiting && !startedNow.contains(j)
-                if waits || st.state.isTransition || assigned[row] == nil { stable = false; break }
+                    guard s.jobs[j.index].state.holdsGPUs || s.jobs[j.index].state.isWaiting else { continue }  // pending, finished
+                let waits = s.jobs[j.index].state.isWaiting && !startedNow.contains(j)
+                if waits || s.jobs[j.index].state.isTransition || assigned[row] == nil { stable = false; break }
                 if let t = assigned[row], t >= 0, allocation[row][t] < 1 - 1e-9 { stable = false; break }
             }
             if !stable { decisions.append(.wakeUp(at: nextBoundary)) }
@@ -645,8 +699,8 @@ public struct GavelPolicy: SchedulingPolicy {
     /// for the next boundary again (the follow-up's wake-up replaced it).
     private mutating func startDeferred(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
         var decisions: [SchedulingDecision] = []
-        for (j, t) in deferred where s[j].state.isWaiting {
-            if let gpus = planner.place(j, count: s[j].gpuCount, types: t >= 0 ? mask(t) : s[j].eligibleTypes) {
+        for (j, t) in deferred where s.jobs[j.index].state.isWaiting {
+            if let gpus = planner.place(j, count: s.jobs[j.index].spec.gpuCount, types: t >= 0 ? Self.mask(t) : s.jobs[j.index].eligibleTypes) {
                 decisions.append(.start(j, gpus: gpus))
             }
         }
@@ -656,28 +710,38 @@ public struct GavelPolicy: SchedulingPolicy {
     }
 
     /// Between boundaries: start waiting jobs on free GPUs, least received time first, never preempting.
+    ///
+    /// Nothing is released here, so free GPUs only decrease: a job needing more than its types have free now can
+    /// never start in this call, and only the others are ranked (sorting the whole queue at every arrival and
+    /// completion dominated).
     private func fill(_ s: ClusterSnapshot, skipping started: [JobID], planner: inout PlacementPlanner) -> [SchedulingDecision] {
         guard planner.cluster.freeGPUs > 0, !s.queue.isEmpty else { return [] }
-        let order = s.queue.filter { !started.contains($0) }.map { ($0, receivedFraction(s, $0, type: nil)) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+        var order: [(JobID, Double)] = []
+        for j in s.queue where s.jobs[j.index].spec.gpuCount <= planner.freeGPUs(in: s.jobs[j.index].eligibleTypes)
+            && !started.contains(j) {
+            order.append((j, Self.receivedFraction(s, j, type: nil, received: received)))
+        }
+        order.sort { ($0.1, $0.0) < ($1.1, $1.0) }
         var decisions: [SchedulingDecision] = []
         for (j, _) in order {
             if planner.cluster.freeGPUs == 0 { break }
-            let count = s[j].gpuCount
-            let tput = throughputs(s, j)
+            let count = s.jobs[j.index].spec.gpuCount
+            let tput = Self.throughputs(s, j, capacity: capacity)
             let usable = (0..<capacity.count).filter { tput[$0] != nil }
             if usable.isEmpty {
-                if let gpus = planner.place(j, count: count, types: s[j].eligibleTypes) { decisions.append(.start(j, gpus: gpus)) }
+                if let gpus = planner.place(j, count: count, types: s.jobs[j.index].eligibleTypes) { decisions.append(.start(j, gpus: gpus)) }
                 continue
             }
             let row = solvedJobs.binarySearch(j)
+            let allocationRow = row.map { allocation[$0] }  // captured alone: capturing `self` copied the policy
             let byPreference = usable.sorted { a, b in
-                let xa = row.map { allocation[$0][a] } ?? 0, xb = row.map { allocation[$0][b] } ?? 0
+                let xa = allocationRow?[a] ?? 0, xb = allocationRow?[b] ?? 0
                 if xa != xb { return xa > xb }
                 if tput[a]! != tput[b]! { return tput[a]! > tput[b]! }
                 return a < b
             }
-            for t in byPreference where planner.freeGPUs(in: mask(t)) >= count {
-                if let gpus = planner.place(j, count: count, types: mask(t)) {
+            for t in byPreference where planner.freeGPUs(in: Self.mask(t)) >= count {
+                if let gpus = planner.place(j, count: count, types: Self.mask(t)) {
                     decisions.append(.start(j, gpus: gpus))
                     break
                 }

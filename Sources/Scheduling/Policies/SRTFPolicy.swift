@@ -71,12 +71,21 @@ public struct SRTFPolicy: SchedulingPolicy {
     private var waitKey: [Double] = []
     /// Whether each job is in `waiting`, by index.
     private var listed: [Bool] = []
+    /// GPUs of the last start of each job, by index (0 when not started by this policy): a running job's entry
+    /// without reading its status.
+    private var startedOn: [Int] = []
 
     /// The ordering key of `id` now: remaining time, or remaining GPU-time with `gpu_weighted`.
-    public func key(of id: JobID, in s: ClusterSnapshot) -> Double {
+    public func key(of id: JobID, in s: ClusterSnapshot) -> Double { Self.key(of: id, in: s, gpuWeighted: parameters.gpuWeighted) }
+
+    // NOTE: the helpers below are static and take what they read: instance methods called from the mutating round
+    // made Swift copy the whole policy per call.
+
+    /// `key(of:in:)` given the `gpu_weighted` parameter.
+    @inline(__always) private static func key(of id: JobID, in s: ClusterSnapshot, gpuWeighted: Bool) -> Double {
         let t = s.jobs[id.index].state == .running
             ? (s.jobs[id.index].expectedEnd! - s.now).seconds : s.estimatedRemainingTime(of: id)
-        return parameters.gpuWeighted ? t * Double(s.jobs[id.index].spec.gpuCount) : t
+        return gpuWeighted ? t * Double(s.jobs[id.index].spec.gpuCount) : t
     }
 
     /// Whether (ka, a) ranks before (kb, b): smaller key, then earlier submission (lower JobID).
@@ -84,8 +93,8 @@ public struct SRTFPolicy: SchedulingPolicy {
         ka != kb ? ka < kb : a < b
     }
 
-    /// Where a job with key `k` and ID `id` belongs in `waiting`.
-    private func position(_ k: Double, _ id: JobID) -> Int {
+    /// Where a job with key `k` and ID `id` belongs in `waiting` (keyed by `waitKey`).
+    private static func position(_ k: Double, _ id: JobID, in waiting: [JobID], keys waitKey: [Double]) -> Int {
         var lo = 0, hi = waiting.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -97,11 +106,12 @@ public struct SRTFPolicy: SchedulingPolicy {
     private mutating func insert(_ id: JobID, key k: Double) {
         waitKey[id.index] = k
         listed[id.index] = true
-        waiting.insert(id, at: position(k, id))
+        let at = Self.position(k, id, in: waiting, keys: waitKey)
+        waiting.insert(id, at: at)
     }
 
     private mutating func remove(_ id: JobID) {
-        let p = position(waitKey[id.index], id)
+        let p = Self.position(waitKey[id.index], id, in: waiting, keys: waitKey)
         precondition(p < waiting.count && waiting[p] == id, "\(id) is not where its key says")
         waiting.remove(at: p)
         listed[id.index] = false
@@ -111,33 +121,55 @@ public struct SRTFPolicy: SchedulingPolicy {
         if listed.count < s.jobs.count {
             listed += Array(repeating: false, count: s.jobs.count - listed.count)
             waitKey += Array(repeating: 0, count: s.jobs.count - waitKey.count)
+            startedOn += Array(repeating: 0, count: s.jobs.count - startedOn.count)
         }
+        let gpuWeighted = parameters.gpuWeighted
         // Jobs that began waiting since the last round (arrivals, and any the engine put back in the queue).
-        for id in s.queue where !listed[id.index] { insert(id, key: key(of: id, in: s)) }
-        // Running jobs in key order: the engine's expected-end order, or sorted when weighted by GPUs.
-        var running = Array(s.running)
-        var runningKey = running.map { key(of: $0, in: s) }
-        if parameters.gpuWeighted {
+        for id in s.queue where !listed[id.index] { insert(id, key: Self.key(of: id, in: s, gpuWeighted: gpuWeighted)) }
+        // Running jobs in key order: the engine's expected-end order, or sorted when weighted by GPUs. Their keys are
+        // computed only as the merge below needs them (once the waiting jobs are all placed, no more comparisons).
+        var running = s.running
+        var runningKey: [Double] = []
+        if gpuWeighted {
+            runningKey = running.map { Self.key(of: $0, in: s, gpuWeighted: true) }
             let order = running.indices.sorted { Self.before(runningKey[$0], running[$0], runningKey[$1], running[$1]) }
             running = order.map { running[$0] }
             runningKey = order.map { runningKey[$0] }
         }
         // Merge the two sorted sequences. Listed jobs that do not wait (checkpointing after a preemption) are
         // passed along: the running-set builder skips jobs that neither run nor wait.
-        var order: [JobID] = []
+        var order: [PriorityRunningSet.Entry] = []
         order.reserveCapacity(running.count + waiting.count)
         var r = 0, w = 0
+        var keyOfR = Double.nan  // the key of running[r], once computed
+        func runningEntry(_ id: JobID) -> PriorityRunningSet.Entry {
+            let held = startedOn[id.index]
+            guard held > 0 else { return PriorityRunningSet.Entry(id, in: s) }
+            return PriorityRunningSet.Entry(id: id, kind: .running, gpus: held, usesTypeZero: true)
+        }
         while r < running.count || w < waiting.count {
-            if w == waiting.count || (r < running.count
-                && Self.before(runningKey[r], running[r], waitKey[waiting[w].index], waiting[w])) {
-                order.append(running[r]); r += 1
+            var takeRunning = w == waiting.count
+            if !takeRunning && r < running.count {
+                if keyOfR.isNaN { keyOfR = gpuWeighted ? runningKey[r] : Self.key(of: running[r], in: s, gpuWeighted: false) }
+                takeRunning = Self.before(keyOfR, running[r], waitKey[waiting[w].index], waiting[w])
+            }
+            if takeRunning {
+                order.append(runningEntry(running[r]))
+                r += 1
+                keyOfR = .nan
             } else {
-                order.append(waiting[w]); w += 1
+                order.append(PriorityRunningSet.Entry(waiting[w], in: s))
+                w += 1
             }
         }
         var preempted: [JobID] = []
         let decisions = PriorityRunningSet.decisions(order: order, s, planner: &planner, preempted: &preempted)
-        for d in decisions { if case .start(let id, _) = d { remove(id) } }
+        for d in decisions {
+            if case .start(let id, let gpus) = d {
+                remove(id)
+                startedOn[id.index] = gpus.count
+            }
+        }
         // A preempted job waits with its work left at its reference speed, the key a fresh look would give it.
         for id in preempted {
             let left = s.progress.remaining(id.index, at: s.now) / s.progress.entries[id.index].referenceRate

@@ -23,7 +23,8 @@ import Workload
 /// Choices the paper leaves open here: no auction (the worst-ρ participants simply take GPUs, which is Themis with
 /// every bid at its full-allocation value); N counts waiting and running jobs (jobs in a timed transition are not
 /// counted); ties in ρ go to the earlier submission; a job's isolated time is its `estimatedDuration`.
-/// - Complexity: O(K log K) per round for K candidates.
+/// - Complexity: O(K + T log K + E log R) per round for K candidates of which T are taken in order before the round
+///   has nothing left to give, E expired leases and R running jobs; O(1) for a round with no free GPU and no expiry.
 public struct ThemisPolicy: SchedulingPolicy {
     public static let name = "themis"
 
@@ -66,83 +67,433 @@ public struct ThemisPolicy: SchedulingPolicy {
     public let parameters: Parameters
     /// When each job's lease ends (by JobID; `.never` for jobs without GPUs).
     private var leaseEnd: [SimTime] = []
+    /// Every lease end set, earliest first: finds the expired leases and the next expiry without scanning every
+    /// running job each round (a scan per round dominated: a round runs at every expiry). An entry is stale once its
+    /// job's lease end differs (renewed, or taken back) or the job holds no GPUs (finished, failed); stale entries are
+    /// dropped when they reach the top.
+    private var leases = LeaseHeap()
+    // Round scratch, kept to reuse storage: the candidates (a heap, worst ρ first), and per JobID index the round
+    // that preempted or started the job (marks instead of sets: no hashing per job per round).
+    private var candidates: [Candidate] = []
+    private var expired: [JobID] = []
+    private var preemptedIn: [UInt32] = []
+    private var startedIn: [UInt32] = []
+    private var round: UInt32 = 0
+    /// The round that last saw each job waiting, by index, and what ρ reads of it (fixed while it waits).
+    private var queuedIn: [UInt32] = []
+    private var waiting: [WaitingJob] = []
+
+    /// What ρ reads of a waiting job, fixed while it waits.
+    private struct WaitingJob {
+        var submit = SimTime.zero
+        var isolated = 0.0
+        var gpus = 0.0
+        var remaining = 0.0
+    }
 
     /// Creates the policy.
     public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
 
     /// Finish-time fairness ρ of `id` now, with `active` jobs sharing the cluster.
     public static func rho(of id: JobID, in s: ClusterSnapshot, active: Int) -> Double {
-        let job = s[id]
-        let isolated = job.estimatedDuration.seconds
-        let share = Double(s.topology.gpuCount) / Double(max(1, active))
-        let ideal = isolated * max(1, Double(job.gpuCount) / share)
-        let shared = (s.now - job.spec.submitTime).seconds + s.estimatedRemainingTime(of: id)
+        rho(of: id, in: s, share: Double(s.topology.gpuCount) / Double(max(1, active)))
+    }
+
+    /// ρ of `id` given the equal share C/N of the cluster's GPUs.
+    @inline(__always) private static func rho(of id: JobID, in s: ClusterSnapshot, share: Double) -> Double {
+        // NOTE: fields are read one by one; binding `s[id]` to a local would copy the whole status (and retain its
+        // strings) for every candidate of every round.
+        let i = id.index
+        let isolated = s.jobs[i].estimatedDuration.seconds
+        let ideal = isolated * max(1, Double(s.jobs[i].spec.gpuCount) / share)
+        let shared = (s.now - s.jobs[i].spec.submitTime).seconds + s.estimatedRemainingTime(of: id)
         return ideal > 0 ? shared / ideal : 1
     }
 
-    public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
-        if leaseEnd.count < s.jobs.count { leaseEnd += Array(repeating: .never, count: s.jobs.count - leaseEnd.count) }
-        let lease = SimTime.seconds(parameters.leaseSeconds)
-        // Nothing to offer: no free GPU and no expired lease. The round cannot change anything (the wake-up already
-        // requested still stands), so it skips ranking every waiting job, which dominated busy clusters.
-        if planner.cluster.freeGPUs == 0 && !s.running.contains(where: { leaseEnd[$0.index] <= s.now }) { return [] }
-        let active = s.queue.count + s.running.count
-        // Candidates with their ρ, worst first; ties to the earlier submission.
-        var candidates: [(id: JobID, rho: Double, running: Bool)] = s.queue.map { ($0, Self.rho(of: $0, in: s, active: active), false) }
-        for id in s.running where leaseEnd[id.index] <= s.now {
-            candidates.append((id, Self.rho(of: id, in: s, active: active), true))
-        }
-        candidates.sort { $0.rho != $1.rho ? $0.rho > $1.rho : $0.id < $1.id }
-        let participants = Int((parameters.fairnessKnob * Double(candidates.count)).rounded(.up))
+    /// A job offered GPUs this round, with its ρ.
+    private struct Candidate {
+        var rho: Double
+        var id: JobID
+        var running: Bool
 
-        // Expired-lease jobs that may lose their GPUs, lowest ρ first.
-        var releasable = candidates.filter(\.running).reversed().map { ($0.id, $0.rho) }
-        var decisions: [SchedulingDecision] = []
-        var preempted = Set<JobID>()  // membership only, never iterated
-        var started = Set<JobID>()
-        for c in candidates.prefix(participants) {
-            if c.running {
-                releasable.removeAll { $0.0 == c.id }  // it won its GPUs back
+        /// The round's order: worst (largest) ρ first, ties to the earlier submission (lower JobID).
+        @inline(__always) static func before(_ a: Candidate, _ b: Candidate) -> Bool {
+            a.rho != b.rho ? a.rho > b.rho : a.id < b.id
+        }
+    }
+
+    public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
+        if leaseEnd.count < s.jobs.count {
+            let extra = s.jobs.count - leaseEnd.count
+            leaseEnd += repeatElement(.never, count: extra)
+            preemptedIn += repeatElement(0, count: extra)
+            startedIn += repeatElement(0, count: extra)
+            queuedIn += repeatElement(0, count: extra)
+            waiting += repeatElement(WaitingJob(), count: extra)
+        }
+        let now = s.now
+        let lease = SimTime.seconds(parameters.leaseSeconds)
+        // Running jobs whose lease expired, and the earliest lease end among the other running jobs. Jobs holding
+        // GPUs without running (restoring) keep their entry for when they run, but take no part now.
+        expired.removeAll(keepingCapacity: true)
+        var nextRunning = SimTime.never
+        var setAside: [LeaseHeap.Entry] = []
+        while let top = leases.first {
+            let i = Int(top.job)
+            let state = s.jobs[i].state
+            guard leaseEnd[i] == top.end, state.holdsGPUs else {
+                leases.removeFirst()  // stale
                 continue
             }
-            let job = s[c.id]
-            var gpus = planner.place(job)
-            while gpus == nil, let victim = releasable.first, victim.1 < c.rho {
-                releasable.removeFirst()
-                decisions.append(.preempt(victim.0))
-                preempted.insert(victim.0)
-                // A job that checkpoints keeps its GPUs until the checkpoint ends: this job waits for that round.
-                guard s.preemptionFreesGPUsAtOnce(victim.0) else { continue }
-                planner.release(s[victim.0].gpus, of: victim.0)
-                gpus = planner.place(job)
+            if state != .running {
+                setAside.append(leases.removeFirst())
+                continue
             }
-            if let gpus {
+            if top.end > now {
+                nextRunning = top.end
+                break
+            }
+            expired.append(JobID(i))
+            leases.removeFirst()
+        }
+        for e in setAside { leases.insert(e) }
+        #if SIM_INTERNAL_CHECKS
+        assert(expired.sorted() == s.running.filter { leaseEnd[$0.index] <= now }.sorted(), "Themis' lease heap lost an expiry")
+        assert(nextRunning == s.running.map { leaseEnd[$0.index] }.filter { $0 > now }.min() ?? .never,
+               "Themis' lease heap lost a lease")
+        #endif
+        // Nothing to offer: no free GPU and no expired lease. The round cannot change anything (the wake-up already
+        // requested still stands), so it skips ranking every waiting job, which dominated busy clusters.
+        if planner.cluster.freeGPUs == 0 && expired.isEmpty { return [] }
+        round &+= 1
+        if round == 0 {  // wrapped: clear the marks so an old round cannot look current
+            for i in preemptedIn.indices { preemptedIn[i] = 0; startedIn[i] = 0; queuedIn[i] = 0 }
+            round = 1
+        }
+        let stamp = round
+        let share = Double(s.topology.gpuCount) / Double(max(1, s.queue.count + s.running.count))
+        // What ρ reads of a waiting job is fixed while it waits (its remaining time too: it makes no progress), so it
+        // is read from its status once per waiting spell (a spell is new when the job was not waiting at the last
+        // round that got this far, or that round started it), not at every round: those reads dominated.
+        let previous = stamp &- 1
+        for id in s.queue {
+            let i = id.index
+            if queuedIn[i] != previous || startedIn[i] == previous || queuedIn[i] == 0 {
+                waiting[i] = WaitingJob(
+                    submit: s.jobs[i].spec.submitTime, isolated: s.jobs[i].estimatedDuration.seconds,
+                    gpus: Double(s.jobs[i].spec.gpuCount), remaining: s.estimatedRemainingTime(of: id))
+            }
+            queuedIn[i] = stamp
+        }
+        /// ρ of the waiting job `id` (as `rho(of:in:active:)`, from the kept values).
+        func waitingRho(_ id: JobID) -> Double {
+            let w = waiting[id.index]
+            let ideal = w.isolated * max(1, w.gpus / share)
+            let shared = (now - w.submit).seconds + w.remaining
+            let rho = ideal > 0 ? shared / ideal : 1
+            #if SIM_INTERNAL_CHECKS
+            assert(rho == Self.rho(of: id, in: s, share: share) || (rho.isNaN && Self.rho(of: id, in: s, share: share).isNaN),
+                   "stale waiting values of \(id)")
+            #endif
+            return rho
+        }
+        // Expired-lease jobs that may lose their GPUs, lowest ρ first (ties: the later submission first).
+        var releasable: [Candidate] = []
+        for id in expired { releasable.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: true)) }
+        releasable.sort { Candidate.before($1, $0) }
+        let candidateCount = s.queue.count + expired.count
+        let participants = Int((parameters.fairnessKnob * Double(candidateCount)).rounded(.up))
+        var decisions: [SchedulingDecision] = []
+        var started: [JobID] = []
+        /// Starts `c` if the planner places it.
+        func offer(_ c: Candidate, _ planner: inout PlacementPlanner) {
+            let i = c.id.index
+            if let gpus = planner.place(c.id, count: s.jobs[i].spec.gpuCount, types: s.jobs[i].eligibleTypes) {
                 decisions.append(.start(c.id, gpus: gpus))
-                started.insert(c.id)
-                leaseEnd[c.id.index] = s.now + lease
+                startedIn[i] = stamp
+                started.append(c.id)
+                leaseEnd[i] = now + lease
             }
         }
-        // Work conservation: the rest start where they fit, without preempting anyone.
-        for c in candidates where !c.running && !started.contains(c.id) {
-            if planner.cluster.freeGPUs == 0 { break }
-            if let gpus = planner.place(s[c.id]) {
-                decisions.append(.start(c.id, gpus: gpus))
-                started.insert(c.id)
-                leaseEnd[c.id.index] = s.now + lease
+        /// Whether waiting job `id` could pass the planner's first check (enough free GPUs of its types) now.
+        func fits(_ id: JobID, _ planner: PlacementPlanner) -> Bool {
+            s.jobs[id.index].spec.gpuCount <= planner.freeGPUs(in: s.jobs[id.index].eligibleTypes)
+        }
+
+        // The candidates are taken in order (worst ρ first, ties to the lower JobID): the first `participants` may
+        // take GPUs back from expired leases, then everyone may start on free GPUs (work conservation), the
+        // participants that were not placed first. Sorting every candidate every round dominated, so:
+        // 1. while a lease can still be taken back, the candidates come off a heap one at a time;
+        // 2. once none can, no GPU is released any more and free GPUs only decrease, so a waiting job needing more
+        //    than its types have free now can never pass the planner's first check: only the jobs that fit are
+        //    ranked, again lazily, and the round stops when no GPU is left. Which of them are participants matters
+        //    only for the order of second attempts (a job the placement strategy refused although enough GPUs were
+        //    free, or a participant that found GPUs short before a lease was taken back); the rank of the last
+        //    participant is found by selection only when such a second attempt is pending.
+        candidates.removeAll(keepingCapacity: true)
+        var offered: [Candidate] = []  // waiting participants taken in step 1, in order
+        var taken = 0
+        var exhausted = false
+        let stepOne = !releasable.isEmpty
+        if stepOne {
+            for id in s.queue { candidates.append(Candidate(rho: waitingRho(id), id: id, running: false)) }
+            candidates += releasable
+            var selector = LazyOrder()
+            while taken < participants && !releasable.isEmpty, let c = selector.popFirst(&candidates) {
+                taken += 1
+                // With no GPU free and no releasable lease worse off than this candidate, no later one (ρ no larger)
+                // can take or free GPUs: the rest of the round, work conservation included, would change nothing.
+                if planner.cluster.freeGPUs == 0 && !(releasable.first.map { $0.rho < c.rho } ?? false) {
+                    exhausted = true
+                    break
+                }
+                if c.running {
+                    releasable.removeAll { $0.id == c.id }  // it won its GPUs back
+                    continue
+                }
+                offered.append(c)
+                let i = c.id.index
+                var gpus = planner.place(c.id, count: s.jobs[i].spec.gpuCount, types: s.jobs[i].eligibleTypes)
+                while gpus == nil, let victim = releasable.first, victim.rho < c.rho {
+                    releasable.removeFirst()
+                    decisions.append(.preempt(victim.id))
+                    preemptedIn[victim.id.index] = stamp
+                    // A job that checkpoints keeps its GPUs until the checkpoint ends: this job waits for that round.
+                    guard s.preemptionFreesGPUsAtOnce(victim.id) else { continue }
+                    planner.release(s.jobs[victim.id.index].allocation.gpus, of: victim.id)
+                    gpus = planner.place(c.id, count: s.jobs[i].spec.gpuCount, types: s.jobs[i].eligibleTypes)
+                }
+                if let gpus {
+                    decisions.append(.start(c.id, gpus: gpus))
+                    startedIn[i] = stamp
+                    started.append(c.id)
+                    leaseEnd[i] = now + lease
+                }
+            }
+        }
+        if !exhausted {
+            // Step 2. The candidates not taken yet are `candidates` (in heap order) when step 1 ran, else the queue.
+            let rest = stepOne ? candidates.count : s.queue.count
+            let more = participants - taken  // participants among them
+            var ranked: [Candidate] = []
+            if stepOne {
+                for c in candidates where !c.running && fits(c.id, planner) { ranked.append(c) }
+            } else {
+                for id in s.queue where fits(id, planner) {
+                    ranked.append(Candidate(rho: waitingRho(id), id: id, running: false))
+                }
+            }
+            // A job asking for no GPU passes the planner's check even with none free: then no early stop.
+            let mayStop = !ranked.contains { s.jobs[$0.id.index].spec.gpuCount <= 0 }
+            var rankedOrder = LazyOrder()
+            // Second attempts, in order: step 1's participants that were not placed and fit now, then refused ones.
+            var retry = offered.filter { startedIn[$0.id.index] != stamp && fits($0.id, planner) }
+            var lastParticipant: Candidate??  // unknown until needed; .some(nil): every remaining one participates
+            func participates(_ c: Candidate) -> Bool {
+                guard more > 0 else { return false }
+                if lastParticipant == nil {
+                    if more >= rest {
+                        lastParticipant = .some(nil)
+                    } else {
+                        var all: [Candidate] = []
+                        if stepOne {
+                            all = candidates
+                        } else {
+                            for id in s.queue { all.append(Candidate(rho: waitingRho(id), id: id, running: false)) }
+                        }
+                        lastParticipant = .some(Self.element(ofRank: more - 1, in: all))
+                    }
+                }
+                guard let last = lastParticipant! else { return true }
+                return c.id == last.id || Candidate.before(c, last)
+            }
+            var pastParticipants = more <= 0
+            /// Second attempts (work conservation begins): false when no GPU is left, which ends the round.
+            func secondAttempts(_ planner: inout PlacementPlanner) -> Bool {
+                for c in retry {
+                    if planner.cluster.freeGPUs == 0 { return false }
+                    offer(c, &planner)
+                }
+                retry.removeAll()
+                return true
+            }
+            // The fewest GPUs any ranked job not taken yet asks for (a lower bound once jobs are taken, tightened after
+            // every start): when more than are free, none of them can start, and the ranking stops there.
+            func smallestRequest() -> Int { ranked.reduce(Int.max) { min($0, s.jobs[$1.id.index].spec.gpuCount) } }
+            var smallest = smallestRequest()
+            conservation: do {
+                if pastParticipants && !secondAttempts(&planner) { break conservation }
+                while !(mayStop && smallest > planner.cluster.freeGPUs), let c = rankedOrder.popFirst(&ranked) {
+                    if mayStop && planner.cluster.freeGPUs == 0 { break conservation }
+                    if !pastParticipants && !retry.isEmpty && !participates(c) {
+                        pastParticipants = true
+                        if !secondAttempts(&planner) { break conservation }
+                        if mayStop && planner.cluster.freeGPUs == 0 { break conservation }
+                    }
+                    guard fits(c.id, planner) else { continue }
+                    let i = c.id.index
+                    if let gpus = planner.place(c.id, count: s.jobs[i].spec.gpuCount, types: s.jobs[i].eligibleTypes) {
+                        decisions.append(.start(c.id, gpus: gpus))
+                        startedIn[i] = stamp
+                        started.append(c.id)
+                        leaseEnd[i] = now + lease
+                        smallest = smallestRequest()
+                    } else if !pastParticipants && participates(c) {
+                        retry.append(c)
+                    }
+                }
+                if !pastParticipants { _ = secondAttempts(&planner) }
             }
         }
         // Every expired lease that was not taken back is renewed; the next round is at the earliest expiry.
-        var next = SimTime.never
-        for id in s.running {
-            if preempted.contains(id) {
+        var next = nextRunning
+        for id in expired {
+            if preemptedIn[id.index] == stamp {
                 leaseEnd[id.index] = .never
                 continue
             }
-            if leaseEnd[id.index] <= s.now { leaseEnd[id.index] = s.now + lease }
+            leaseEnd[id.index] = now + lease
+            leases.insert(LeaseHeap.Entry(end: now + lease, job: id.raw))
+            next = min(next, now + lease)
+        }
+        for id in started {
+            leases.insert(LeaseHeap.Entry(end: leaseEnd[id.index], job: id.raw))
             next = min(next, leaseEnd[id.index])
         }
-        for id in started { next = min(next, leaseEnd[id.index]) }
-        if next != .never && next > s.now { decisions.append(.wakeUp(at: next)) }
+        if next != .never && next > now { decisions.append(.wakeUp(at: next)) }
         return decisions
+    }
+
+    /// The candidate of rank `rank` (0 = first) in the round's order among `all`: quickselect on a copy, O(n)
+    /// expected. Keys are unique (ties break on JobID), so the answer does not depend on the pivots.
+    private static func element(ofRank rank: Int, in all: [Candidate]) -> Candidate {
+        var a = all
+        var lo = 0
+        var hi = a.count - 1
+        while lo < hi {
+            let pivot = a[(lo + hi) / 2]
+            var i = lo
+            var j = hi
+            while i <= j {
+                while Candidate.before(a[i], pivot) { i += 1 }
+                while Candidate.before(pivot, a[j]) { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if rank <= j { hi = j } else if rank >= i { lo = i } else { return a[rank] }
+        }
+        return a[rank]
+    }
+
+    // MARK: Candidates in order, lazily
+
+    /// Takes candidates out of an array in the round's order: the first few by a linear scan for the best (a round
+    /// usually needs one or two: a heap or a sort of every waiting job at every lease expiry dominated), then, if
+    /// more are wanted, from a heap built of the rest. Keys are unique (ties break on JobID), so the order taken does
+    /// not depend on how the array is arranged.
+    private struct LazyOrder {
+        private var taken = 0
+        private var isHeap = false
+
+        /// Removes and returns the first candidate of `items` in the round's order, nil when empty.
+        mutating func popFirst(_ items: inout [Candidate]) -> Candidate? {
+            guard !items.isEmpty else { return nil }
+            taken += 1
+            if !isHeap && taken <= 4 {
+                var best = 0
+                for i in 1..<items.count where Candidate.before(items[i], items[best]) { best = i }
+                let c = items[best]
+                items.swapAt(best, items.count - 1)
+                items.removeLast()
+                return c
+            }
+            if !isHeap {
+                ThemisPolicy.heapify(&items)
+                isHeap = true
+            }
+            return ThemisPolicy.popFirst(&items)
+        }
+    }
+
+    private static func heapify(_ h: inout [Candidate]) {
+        guard h.count > 1 else { return }
+        for p in stride(from: h.count / 2 - 1, through: 0, by: -1) { siftDown(&h, p) }
+    }
+
+    private static func popFirst(_ h: inout [Candidate]) -> Candidate? {
+        guard let first = h.first else { return nil }
+        let last = h.removeLast()
+        if !h.isEmpty {
+            h[0] = last
+            siftDown(&h, 0)
+        }
+        return first
+    }
+
+    private static func siftDown(_ h: inout [Candidate], _ start: Int) {
+        h.withUnsafeMutableBufferPointer { h in
+            let n = h.count
+            let e = h[start]
+            var p = start
+            while true {
+                let l = 2 * p + 1
+                guard l < n else { break }
+                var m = l
+                if l + 1 < n && Candidate.before(h[l + 1], h[l]) { m = l + 1 }
+                guard Candidate.before(h[m], e) else { break }
+                h[p] = h[m]
+                p = m
+            }
+            h[p] = e
+        }
+    }
+}
+
+/// Lease ends as a binary min-heap on (end, job).
+private struct LeaseHeap {
+    struct Entry {
+        var end: SimTime
+        var job: Int32
+    }
+
+    private var entries: [Entry] = []
+
+    private static func less(_ a: Entry, _ b: Entry) -> Bool { a.end != b.end ? a.end < b.end : a.job < b.job }
+
+    /// The earliest entry.
+    var first: Entry? { entries.first }
+
+    mutating func insert(_ e: Entry) {
+        entries.append(e)
+        var c = entries.count - 1
+        while c > 0 {
+            let p = (c - 1) / 2
+            guard Self.less(e, entries[p]) else { break }
+            entries[c] = entries[p]
+            c = p
+        }
+        entries[c] = e
+    }
+
+    @discardableResult mutating func removeFirst() -> Entry {
+        let first = entries[0]
+        let last = entries.removeLast()
+        guard !entries.isEmpty else { return first }
+        let n = entries.count
+        var p = 0
+        while true {
+            let l = 2 * p + 1
+            guard l < n else { break }
+            var m = l
+            if l + 1 < n && Self.less(entries[l + 1], entries[l]) { m = l + 1 }
+            guard Self.less(entries[m], last) else { break }
+            entries[p] = entries[m]
+            p = m
+        }
+        entries[p] = last
+        return first
     }
 }

@@ -131,6 +131,24 @@ public struct TiresiasPolicy: SchedulingPolicy {
     private var waitingQueue: [Int] = []
     /// The wake-up last requested.
     private var requestedWake: SimTime?
+    /// The round that started, preempted or saw running each job, by index (round scratch: marks instead of sets).
+    private var startedIn: [UInt32] = []
+    private var stoppedIn: [UInt32] = []
+    private var seenIn: [UInt32] = []
+    private var round: UInt32 = 0
+    /// The running jobs of the last round, ascending, and whether each job is among them, by index.
+    private var runningByID: [JobID] = []
+    private var listed: [Bool] = []
+    /// Each running job's allocation interval, by index (`known` false until read from its status).
+    private var held: [Interval] = []
+    /// Each job's requested GPUs (−1 until read) and whether it may use GPU type 0, by index: both fixed.
+    private var request: [Int] = []
+    private var usesTypeZero: [Bool] = []
+    /// Each running job's effective service this round, by index (round scratch).
+    private var serviceNow: [Double] = []
+    /// The round's order by queue, kept to reuse their storage.
+    private var runningByQueue: [[PriorityRunningSet.Entry]] = []
+    private var waitingByQueue: [[PriorityRunningSet.Entry]] = []
     /// Promotions so far.
     public private(set) var promotions = 0
 
@@ -138,28 +156,44 @@ public struct TiresiasPolicy: SchedulingPolicy {
     static let slack = 1e-6
 
     /// Creates the policy.
-    public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
+    public init(_ parameters: Parameters = Parameters()) {
+        self.parameters = parameters
+        runningByQueue = Array(repeating: [], count: parameters.queueThresholds.count + 1)
+        waitingByQueue = Array(repeating: [], count: parameters.queueThresholds.count + 1)
+    }
 
-    /// The measure of `a` this policy ranks by.
-    @inline(__always) private func measure(_ a: AttainedService) -> Double {
-        parameters.service == .gpuTime ? a.gpuSeconds : a.seconds
+    // NOTE: the helpers below have static forms that take what they read: called from the mutating round, instance
+    // methods made Swift copy the whole policy (every array of it) per call.
+
+    /// The measure of `a` under `service`.
+    @inline(__always) private static func measure(_ a: AttainedService, _ service: Service) -> Double {
+        service == .gpuTime ? a.gpuSeconds : a.seconds
     }
 
     /// The queue (0 = top) of a job with effective service `x`.
-    public func queue(forService x: Double) -> Int {
+    public func queue(forService x: Double) -> Int { Self.queue(forService: x, thresholds: parameters.queueThresholds) }
+
+    /// The queue (0 = top) of a job with effective service `x` under `thresholds`.
+    @inline(__always) private static func queue(forService x: Double, thresholds: [Double]) -> Int {
         var q = 0
-        while q < parameters.queueThresholds.count && x >= parameters.queueThresholds[q] - Self.slack { q += 1 }
+        while q < thresholds.count && x >= thresholds[q] - slack { q += 1 }
         return q
     }
 
-    /// Effective service of `id` now: attained service since its last promotion.
-    private func effectiveService(of id: JobID, _ s: ClusterSnapshot) -> Double {
-        let b = id.index < baseline.count ? measure(baseline[id.index]) : 0
-        return measure(s.attainedService(of: id)) - b
+    /// Effective service of `id` now: attained service since its last promotion (`baseline`, by index).
+    private static func effectiveService(
+        of id: JobID, _ s: ClusterSnapshot, baseline: [AttainedService], service: Service
+    ) -> Double {
+        let b = id.index < baseline.count ? measure(baseline[id.index], service) : 0
+        return measure(s.attainedService(of: id), service) - b
     }
 
     /// The queue (0 = top) `id` is in now.
-    public func queue(of id: JobID, in s: ClusterSnapshot) -> Int { queue(forService: effectiveService(of: id, s)) }
+    public func queue(of id: JobID, in s: ClusterSnapshot) -> Int {
+        Self.queue(
+            forService: Self.effectiveService(of: id, s, baseline: baseline, service: parameters.service),
+            thresholds: parameters.queueThresholds)
+    }
 
     /// `now` plus `seconds` rounded up to the next nanosecond, and at least 1 ns later.
     private static func after(_ now: SimTime, seconds: Double) -> SimTime {
@@ -169,7 +203,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
     }
 
     /// When a job waiting since `since` with `executed` seconds since its last promotion is due for promotion.
-    private func promotionDue(since: Int64, executed: Double, knob: Double) -> SimTime {
+    private static func promotionDue(since: Int64, executed: Double, knob: Double) -> SimTime {
         let ns = (knob * executed * 1e9).rounded(.up)
         guard ns.isFinite && ns < Double(SimTime.never.nanoseconds - since) else { return .never }
         return SimTime(nanoseconds: since + Int64(ns))
@@ -177,47 +211,115 @@ public struct TiresiasPolicy: SchedulingPolicy {
 
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
         let now = s.now
-        if baseline.count < s.jobs.count {
-            baseline.append(contentsOf: repeatElement(AttainedService(seconds: 0, gpuSeconds: 0), count: s.jobs.count - baseline.count))
-            waitingSince.append(contentsOf: repeatElement(-1, count: s.jobs.count - waitingSince.count))
-            waitingQueue.append(contentsOf: repeatElement(-1, count: s.jobs.count - waitingQueue.count))
+        let thresholds = parameters.queueThresholds
+        let service = parameters.service
+        /// The queue of `id` now (as `queue(of:in:)`, without copying the policy).
+        func level(of id: JobID, baseline: [AttainedService]) -> Int {
+            Self.queue(forService: Self.effectiveService(of: id, s, baseline: baseline, service: service), thresholds: thresholds)
         }
+        if baseline.count < s.jobs.count {
+            let extra = s.jobs.count - baseline.count
+            baseline.append(contentsOf: repeatElement(AttainedService(seconds: 0, gpuSeconds: 0), count: extra))
+            waitingSince.append(contentsOf: repeatElement(-1, count: extra))
+            waitingQueue.append(contentsOf: repeatElement(-1, count: extra))
+            startedIn.append(contentsOf: repeatElement(0, count: extra))
+            stoppedIn.append(contentsOf: repeatElement(0, count: extra))
+            seenIn.append(contentsOf: repeatElement(0, count: extra))
+            listed.append(contentsOf: repeatElement(false, count: extra))
+            held.append(contentsOf: repeatElement(Interval(), count: extra))
+            request.append(contentsOf: repeatElement(-1, count: extra))
+            usesTypeZero.append(contentsOf: repeatElement(false, count: extra))
+            serviceNow.append(contentsOf: repeatElement(0, count: extra))
+        }
+        // Marks by JobID index rather than sets: no hashing per job per round.
+        round &+= 1
+        if round == 0 {  // wrapped: clear the marks so an old round cannot look current
+            for i in startedIn.indices { startedIn[i] = 0; stoppedIn[i] = 0; seenIn[i] = 0 }
+            round = 1
+        }
+        let stamp = round
 
         // Waiting spells, and starvation promotion.
         for id in s.running {
             waitingSince[id.index] = -1
             waitingQueue[id.index] = -1
+            seenIn[id.index] = stamp
         }
         for id in s.queue {
             let i = id.index
             if waitingSince[i] < 0 { waitingSince[i] = now.nanoseconds }
             // Computed once the job really waits (a preempted job may still be checkpointing, and gain service).
-            if waitingQueue[i] < 0 { waitingQueue[i] = queue(of: id, in: s) }
+            if waitingQueue[i] < 0 { waitingQueue[i] = level(of: id, baseline: baseline) }
             guard let knob = parameters.promoteAfter else { continue }
             let attained = s.attainedService(of: id)
             let executed = attained.seconds - baseline[i].seconds
             guard executed > 0, waitingQueue[i] > 0 else { continue }
-            if promotionDue(since: waitingSince[i], executed: executed, knob: knob) <= now {
+            if Self.promotionDue(since: waitingSince[i], executed: executed, knob: knob) <= now {
                 baseline[i] = attained
-                waitingQueue[i] = queue(of: id, in: s)
+                waitingQueue[i] = level(of: id, baseline: baseline)
                 promotions += 1
             }
         }
 
-        // Queues high to low; running ahead of waiting; then JobID. Bucketed rather than sorted: the waiting jobs
-        // come in JobID order already, so only the running ones (at most one per GPU) need sorting.
+        // Running jobs in JobID order: the list kept from the last round, less the jobs that stopped, plus the new
+        // ones (sorting every running job every round dominated).
+        var kept = 0
+        for k in runningByID.indices {
+            let id = runningByID[k]
+            if seenIn[id.index] == stamp {
+                runningByID[kept] = id
+                kept += 1
+            } else {
+                listed[id.index] = false
+                held[id.index].known = false
+            }
+        }
+        runningByID.removeLast(runningByID.count - kept)
+        var arrived: [JobID] = []
+        for id in s.running where !listed[id.index] {
+            listed[id.index] = true
+            arrived.append(id)
+        }
+        if !arrived.isEmpty {
+            arrived.sort()
+            runningByID = Self.merge(runningByID, arrived)
+        }
+
+        // Queues high to low; running ahead of waiting; then JobID. A running job's service comes from its open
+        // allocation interval, kept per job (closed service, start, GPUs) so that a round reads no job status for it.
         let levels = parameters.queueThresholds.count + 1
-        var runningByQueue = Array(repeating: [JobID](), count: levels)
-        var waitingByQueue = Array(repeating: [JobID](), count: levels)
-        for id in s.running { runningByQueue[queue(of: id, in: s)].append(id) }
-        for id in s.queue { waitingByQueue[waitingQueue[id.index]].append(id) }
+        for q in 0..<levels {
+            runningByQueue[q].removeAll(keepingCapacity: true)
+            waitingByQueue[q].removeAll(keepingCapacity: true)
+        }
+        for id in runningByID {
+            let i = id.index
+            if !held[i].known { held[i] = Interval(s.jobs[i]) }
+            #if SIM_INTERNAL_CHECKS
+            assert(held[i].service(at: now) == s.attainedService(of: id), "stale interval of running \(id)")
+            assert(held[i].gpus == s.jobs[i].allocation.gpus.count, "stale GPU count of running \(id)")
+            #endif
+            let x = Self.measure(held[i].service(at: now), service) - Self.measure(baseline[i], service)
+            serviceNow[i] = x
+            runningByQueue[Self.queue(forService: x, thresholds: thresholds)].append(
+                PriorityRunningSet.Entry(id: id, kind: .running, gpus: held[i].gpus, usesTypeZero: true))
+        }
+        for id in s.queue {
+            let i = id.index
+            if request[i] < 0 {
+                request[i] = s.jobs[i].spec.gpuCount
+                usesTypeZero[i] = s.jobs[i].eligibleTypes.bits & 1 != 0
+            }
+            waitingByQueue[waitingQueue[i]].append(
+                PriorityRunningSet.Entry(id: id, kind: .waiting, gpus: request[i], usesTypeZero: usesTypeZero[i]))
+        }
         #if SIM_INTERNAL_CHECKS
-        for id in s.queue { assert(waitingQueue[id.index] == queue(of: id, in: s), "stale queue of waiting \(id)") }
+        for id in s.queue { assert(waitingQueue[id.index] == level(of: id, baseline: baseline), "stale queue of waiting \(id)") }
         #endif
-        var order: [JobID] = []
+        var order: [PriorityRunningSet.Entry] = []
         order.reserveCapacity(s.running.count + s.queue.count)
         for q in 0..<levels {
-            order += runningByQueue[q].sorted()
+            order += runningByQueue[q]
             order += waitingByQueue[q]
         }
         var preempted: [JobID] = []
@@ -226,28 +328,30 @@ public struct TiresiasPolicy: SchedulingPolicy {
 
         // The next instant something changes rank: a holder reaching its next threshold, or a due promotion.
         var next = SimTime.never
-        func crossing(_ id: JobID, gpus: Int) {
-            let x = effectiveService(of: id, s)
-            let q = queue(forService: x)
-            guard q < parameters.queueThresholds.count, gpus > 0 else { return }
-            let rate = parameters.service == .gpuTime ? Double(gpus) : 1
-            next = min(next, Self.after(now, seconds: (parameters.queueThresholds[q] - x) / rate))
+        func crossing(service x: Double, gpus: Int) {
+            let q = Self.queue(forService: x, thresholds: thresholds)
+            guard q < thresholds.count, gpus > 0 else { return }
+            let rate = service == .gpuTime ? Double(gpus) : 1
+            next = min(next, Self.after(now, seconds: (thresholds[q] - x) / rate))
         }
-        var started: Set<JobID> = []
         for d in decisions {
             if case .start(let id, let gpus) = d {
-                started.insert(id)
-                crossing(id, gpus: gpus.count)
+                startedIn[id.index] = stamp
+                held[id.index].known = false  // a new allocation interval begins
+                crossing(service: Self.effectiveService(of: id, s, baseline: baseline, service: service), gpus: gpus.count)
             }
         }
-        let stopped = Set(preempted)
-        for id in s.running where !stopped.contains(id) { crossing(id, gpus: s[id].gpus.count) }
+        for id in preempted {
+            stoppedIn[id.index] = stamp
+            held[id.index].known = false
+        }
+        for id in runningByID where stoppedIn[id.index] != stamp { crossing(service: serviceNow[id.index], gpus: held[id.index].gpus) }
         if let knob = parameters.promoteAfter {
-            for id in Array(s.queue) + preempted where !started.contains(id) {
+            for id in Array(s.queue) + preempted where startedIn[id.index] != stamp {
                 let i = id.index
                 let executed = s.attainedService(of: id).seconds - baseline[i].seconds
-                guard executed > 0, queue(of: id, in: s) > 0 else { continue }
-                next = min(next, max(promotionDue(since: waitingSince[i], executed: executed, knob: knob),
+                guard executed > 0, level(of: id, baseline: baseline) > 0 else { continue }
+                next = min(next, max(Self.promotionDue(since: waitingSince[i], executed: executed, knob: knob),
                                      SimTime(nanoseconds: now.nanoseconds + 1)))
             }
         }
@@ -256,5 +360,50 @@ public struct TiresiasPolicy: SchedulingPolicy {
             requestedWake = next
         }
         return decisions
+    }
+
+    /// Two ascending lists merged into one.
+    private static func merge(_ a: [JobID], _ b: [JobID]) -> [JobID] {
+        var out: [JobID] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i] < b[j]) {
+                out.append(a[i]); i += 1
+            } else {
+                out.append(b[j]); j += 1
+            }
+        }
+        return out
+    }
+
+    /// A running job's allocation interval as its status gives it: the service of its closed intervals, when the
+    /// open one began, and its GPUs. None of them changes while it keeps running (the engine closes the interval only
+    /// when the job stops, which this policy sees as a preemption, a completion or a failure).
+    private struct Interval {
+        var known = false
+        var closedSeconds = 0.0
+        var closedGPUSeconds = 0.0
+        var since = SimTime.zero
+        var gpus = 0
+
+        init() {}
+
+        init(_ status: borrowing JobStatus) {
+            known = true
+            closedSeconds = status.runSeconds
+            closedGPUSeconds = status.gpuSeconds
+            since = status.heldSince ?? SimTime.zero
+            gpus = status.allocation.gpus.count
+        }
+
+        /// `ClusterSnapshot.attainedService` of the job at `now`, computed the same way.
+        @inline(__always) func service(at now: SimTime) -> AttainedService {
+            var s = AttainedService(seconds: closedSeconds, gpuSeconds: closedGPUSeconds)
+            let dt = (now - since).seconds
+            s.seconds += dt
+            s.gpuSeconds += dt * Double(gpus)
+            return s
+        }
     }
 }
