@@ -88,6 +88,9 @@ public struct FabricPolicy: SchedulingPolicy {
         var gpus: [JobID: [GPUID]]
         var touched: Set<JobID> = []
         var startAt: [JobID: Int] = [:]
+        /// Per set of GPU types (mask bits), the smallest shortfall that shrinking could not cover this round: a
+        /// later job of those types short of as many GPUs cannot be admitted either (spare only shrinks).
+        var uncoverable: [UInt64: Int] = [:]
     }
 
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
@@ -148,11 +151,16 @@ public struct FabricPolicy: SchedulingPolicy {
                         _ round: inout Round, _ decisions: inout [SchedulingDecision]) -> Bool {
         let topo = s.topology
         func spare(_ id: JobID) -> Int {
-            guard !round.touched.contains(id), let held = round.gpus[id] else { return 0 }
+            // Jobs started this round are not shrunk (their start is not applied yet, and may still be restoring).
+            guard !round.touched.contains(id), round.startAt[id] == nil, let held = round.gpus[id] else { return 0 }
             let usable = held.filter { types.contains(Int(topo.gpuTypeIndex[$0.index])) }.count
             return min(usable, held.count - s.jobs[id.index].spec.allowedGPUCounts.lowerBound)
         }
-        guard round.elastic.reduce(0, { $0 + spare($1) }) >= need else { return false }
+        if let known = round.uncoverable[types.bits], need >= known { return false }
+        guard round.elastic.reduce(0, { $0 + spare($1) }) >= need else {
+            round.uncoverable[types.bits] = min(need, round.uncoverable[types.bits] ?? .max)
+            return false
+        }
         // Each candidate's relative loss per GPU if it gives up what is still needed (or all its spare).
         var left = need
         while left > 0 {
