@@ -8,6 +8,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     case invalidDecision(policy: String, time: SimTime, decision: SchedulingDecision, reason: String)
     /// An internal consistency check failed after an event (an engine bug; only in checked builds).
     case invariantViolated(time: SimTime, event: SimEvent, message: String)
+    /// The policy could not decide a round (an external policy's process crashed, hung, answered garbage) or, for a
+    /// policy that explains its rejections, made an invalid decision; nothing of that round was applied.
+    case policyFailed(policy: String, time: SimTime, failure: PolicyFailure)
 
     public var description: String {
         switch self {
@@ -15,6 +18,8 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
             return "policy '\(policy)' at t=\(time.seconds) s made an invalid decision (\(decision)): \(reason)"
         case .invariantViolated(let time, let event, let message):
             return "invariant violated at t=\(time.seconds) s after \(event): \(message)"
+        case .policyFailed(let policy, let time, let failure):
+            return "policy '\(policy)' at t=\(time.seconds) s failed: \(failure)"
         }
     }
 }
