@@ -26,7 +26,7 @@ from .decisions import Decision, Migrate, Preempt, Resize, Share, Start, WakeUp,
 from .mirror import Cluster, GPUType, Job, Node, Snapshot
 from .placement import STRATEGIES, Planner
 from .priority import TypeLedger, running_set_decisions
-from .protocol import (CHECKPOINTING, FINISHED, JOB_FIELDS, NANOSECONDS_PER_SECOND, NEVER, PACKED, PREEMPTED,
+from .protocol import (ARRIVAL_FIELDS, CHECKPOINTING, FINISHED, JOB_FIELDS, NANOSECONDS_PER_SECOND, NEVER, PACKED, PREEMPTED,
                        PROTOCOL_VERSION, QUEUED, RESIZING, RESTORING, RUNNING, TIME_SLICED, ProtocolError)
 from .recording import read_decision_log
 from .runner import Policy, run
@@ -36,7 +36,7 @@ __version__ = "1.0.0"
 __all__ = [
     "Decision", "Migrate", "Preempt", "Resize", "Share", "Start", "WakeUp", "decode", "encode",
     "Cluster", "GPUType", "Job", "Node", "Snapshot", "STRATEGIES", "Planner", "TypeLedger", "running_set_decisions",
-    "CHECKPOINTING", "FINISHED", "JOB_FIELDS", "NANOSECONDS_PER_SECOND", "NEVER", "PACKED", "PREEMPTED",
+    "ARRIVAL_FIELDS", "CHECKPOINTING", "FINISHED", "JOB_FIELDS", "NANOSECONDS_PER_SECOND", "NEVER", "PACKED", "PREEMPTED",
     "PROTOCOL_VERSION", "QUEUED", "RESIZING", "RESTORING", "RUNNING", "TIME_SLICED", "ProtocolError",
     "read_decision_log", "Policy", "run",
 ]

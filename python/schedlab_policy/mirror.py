@@ -13,8 +13,8 @@ import json
 
 from . import protocol
 from .placement import Planner
-from .protocol import (FINISHED, HOLDING_STATES, JOB_FIELDS, NANOSECONDS_PER_SECOND, NEVER, PROTOCOL_VERSION,
-                       RUNNING, WAITING_STATES, ProtocolError)
+from .protocol import (ARRIVAL_FIELDS, FINISHED, HOLDING_STATES, JOB_FIELDS, NANOSECONDS_PER_SECOND, NEVER,
+                       PROTOCOL_VERSION, RUNNING, WAITING_STATES, ProtocolError)
 
 
 class GPUType:
@@ -74,28 +74,16 @@ class Job:
                  "failures", "checkpoint_s")
 
     def __init__(self, record):
-        self.id = record["id"]
-        self.name = record["name"]
-        self.submit = record["submit"]
-        self.gpu_count = record["gpu_count"]
-        r = record["gpu_range"]
+        (self.id, self.name, self.submit, self.gpu_count, r, types, self.estimated, self.model, self.memory_gb,
+         self.work, self.work_kind, self.reference_rate, self.gpu_type, self.user, self.priority,
+         self.global_batch) = record
         self.gpu_range = None if r is None else (r[0], r[1])
-        self.types = tuple(record["types"])
+        self.types = tuple(types)
         mask = 0
-        for t in self.types:
+        for t in types:
             mask |= 1 << t
         self.type_mask = mask
-        self.estimated = record["estimated"]
-        self.model = record["model"]
-        self.memory_gb = record["memory_gb"]
-        self.work = record["work"]
-        self.work_kind = record["work_kind"]
-        self.reference_rate = record["reference_rate"]
-        self.gpu_type = record["gpu_type"]
-        self.user = record["user"]
-        self.priority = record["priority"]
-        self.global_batch = record["global_batch"]
-        # Until its first status record: what a queued job's would say.
+        # The status an arrival implies (the protocol's rule); a status record overrides it.
         self.state = protocol.QUEUED
         self.gpus = []
         self.held_since = self.expected_end = self.transition_end = self.first_start = self.finish = None
@@ -128,8 +116,8 @@ class Job:
 
 class Cluster:
     """GPU ownership and free counts. ``free_of_type`` and ``free_on_node`` are SchedLab's own counts (free means
-    neither held nor down); ``free[g]`` is 1 for a free GPU; ``holders[g]`` lists the jobs holding GPU g (by ID);
-    ``down[g]`` is 1 for a failed GPU awaiting repair; ``modes[g]`` is "packed", "time-sliced" or None."""
+    neither held nor down); ``free[g]`` is 1 for a free GPU; ``holders[g]`` is a tuple of the jobs holding GPU g
+    (by ID); ``down[g]`` is 1 for a failed GPU awaiting repair; ``modes[g]`` is "packed", "time-sliced" or None."""
 
     __slots__ = ("gpu_types", "racks", "nodes", "gpu_count", "gpu_node", "gpu_type", "max_jobs_per_gpu",
                  "free_of_type", "free_on_node", "free", "holders", "down", "modes")
@@ -153,7 +141,7 @@ class Cluster:
         self.free_of_type = [t.gpus for t in self.gpu_types]
         self.free_on_node = [n.gpus for n in self.nodes]
         self.free = bytearray(b"\x01") * self.gpu_count
-        self.holders = [[] for _ in range(self.gpu_count)]
+        self.holders = [()] * self.gpu_count
         self.down = bytearray(self.gpu_count)
         self.modes = [None] * self.gpu_count
 
@@ -175,6 +163,8 @@ class Snapshot:
             raise ProtocolError(f"expected the hello message first, got {str(hello)[:200]}")
         if hello.get("protocol") != PROTOCOL_VERSION:
             raise ProtocolError(f"SchedLab speaks protocol {hello.get('protocol')}; this helper speaks {PROTOCOL_VERSION}")
+        if tuple(hello.get("arrival_fields", ())) != ARRIVAL_FIELDS:
+            raise ProtocolError(f"job record columns differ: SchedLab sends {hello.get('arrival_fields')}, expected {list(ARRIVAL_FIELDS)}")
         if tuple(hello.get("job_fields", ())) != JOB_FIELDS:
             raise ProtocolError(f"job record columns differ: SchedLab sends {hello.get('job_fields')}, expected {list(JOB_FIELDS)}")
         self.hello = hello
@@ -299,12 +289,17 @@ class Snapshot:
         arrived = msg.get("arrived")
         if arrived:
             jobs = self.jobs
+            queue = self.queue
             for record in arrived:
-                if record["id"] != len(jobs):
-                    raise ProtocolError(f"job {record['id']} arrived out of order (expected job {len(jobs)})")
                 job = Job(record)
+                if job.id != len(jobs):
+                    raise ProtocolError(f"job {job.id} arrived out of order (expected job {len(jobs)})")
                 jobs.append(job)
-                bisect.insort(self.queue, job.id)
+                # Arrivals come in ID order, after every waiting job but those preempted later: usually an append.
+                if queue and queue[-1] > job.id:
+                    bisect.insort(queue, job.id)
+                else:
+                    queue.append(job.id)
         records = msg.get("jobs")
         if records:
             for record in records:
@@ -335,13 +330,18 @@ class Snapshot:
             cluster = self.cluster
             holders = cluster.holders
             free = cluster.free
+            # Holders are tuples in ID order: () or (job,) on an exclusive GPU, the common case, without sorting.
             for g in job.gpus:
                 h = holders[g]
-                h.remove(i)
-                if not h and not cluster.down[g]:
-                    free[g] = 1
+                if h == (i,):
+                    holders[g] = ()
+                    if not cluster.down[g]:
+                        free[g] = 1
+                else:
+                    holders[g] = tuple(x for x in h if x != i)
             for g in gpus:
-                bisect.insort(holders[g], i)
+                h = holders[g]
+                holders[g] = (i,) if not h else tuple(sorted(h + (i,)))
                 free[g] = 0
             job.gpus = gpus
         if old_state != state:

@@ -55,20 +55,26 @@ class Planner:
         gpus = self.strategy(count, type_mask, self)
         if gpus is None:
             return None
-        self.claim(gpus)
+        self._reserve(gpus)
         return gpus
 
     def claim(self, gpus):
         """Reserves GPUs a policy chose itself; False, changing nothing, when any is not free."""
         if any(not self.free[g] for g in gpus) or len(set(gpus)) != len(gpus):
             return False
+        self._reserve(gpus)
+        return True
+
+    def _reserve(self, gpus):
+        """Takes free, distinct GPUs (a strategy's choice, or checked by ``claim``)."""
         self._copy()
         c = self._cluster
+        free, on_node, of_type = self.free, self.free_on_node, self.free_of_type
+        gpu_node, gpu_type = c.gpu_node, c.gpu_type
         for g in gpus:
-            self.free[g] = 0
-            self.free_on_node[c.gpu_node[g]] -= 1
-            self.free_of_type[c.gpu_type[g]] -= 1
-        return True
+            free[g] = 0
+            on_node[gpu_node[g]] -= 1
+            of_type[gpu_type[g]] -= 1
 
     def release(self, gpus):
         """Returns GPUs to the plan (for a policy that preempts in the same round)."""
@@ -132,12 +138,11 @@ def packed(count, type_mask, p):
     any_type = type_mask & every == every
     on_node = p.free_on_node
 
-    def free(node):
-        return on_node[node] if any_type or type_mask >> nodes[node].type & 1 else 0
+    # Free GPUs of an allowed type per node (the node's free count when every type is allowed).
+    free = on_node if any_type else [f if type_mask >> nodes[n].type & 1 else 0 for n, f in enumerate(on_node)]
 
     best, best_free, total = -1, None, 0
-    for node in range(len(nodes)):
-        f = free(node)
+    for node, f in enumerate(free):
         total += f
         if f >= count and (best_free is None or f < best_free):
             best, best_free = node, f
@@ -145,14 +150,14 @@ def packed(count, type_mask, p):
         return _take(count, [best], p)
     if total < count:
         return None
-    by_free = sorted((n for n in range(len(nodes)) if free(n) > 0), key=lambda n: (-free(n), n))
+    by_free = sorted((n for n, f in enumerate(free) if f > 0), key=lambda n: (-free[n], n))
     best_rack = None
     for rack in range(len(c.racks)):
         picked, got = [], 0
         for node in by_free:
             if nodes[node].rack == rack:
                 picked.append(node)
-                got += free(node)
+                got += free[node]
                 if got >= count:
                     break
         if got >= count and (best_rack is None or len(picked) < len(best_rack)):
@@ -164,7 +169,7 @@ def packed(count, type_mask, p):
         if got >= count:
             break
         picked.append(node)
-        got += free(node)
+        got += free[node]
     return _take(count, picked, p)
 
 

@@ -8,6 +8,14 @@ to ``hello``, requests, and each round's decision list). The Swift side's defini
 
 PROTOCOL_VERSION = 1
 
+# The columns of a static job record (``arrived`` in ``round`` and ``full_state`` messages), in order; ``hello``
+# repeats them as ``arrival_fields``. An arrival implies the job's first status (queued, holding nothing,
+# ``remaining`` = ``work``, times None, counts 0); a status record follows only if it is already different.
+ARRIVAL_FIELDS = (
+    "id", "name", "submit", "gpu_count", "gpu_range", "types", "estimated", "model", "memory_gb", "work",
+    "work_kind", "reference_rate", "gpu_type", "user", "priority", "global_batch",
+)
+
 # The columns of a job status record (``jobs`` in ``round`` and ``full_state`` messages), in order. ``hello``
 # repeats them as ``job_fields``; the mirror refuses a SchedLab whose list differs.
 JOB_FIELDS = (

@@ -6,21 +6,31 @@ import ClusterModel
 ///
 /// Messages to the policy (each one line, an object whose `type` says which):
 /// - `hello` once, first: protocol version, the policy's `params`, the cluster (GPU types, racks, nodes), the
-///   placement strategy, sharing limit, whether transitions cost time, the job count and `job_fields`.
+///   placement strategy, sharing limit, whether transitions cost time, the job count, `arrival_fields` and
+///   `job_fields`.
 ///   The policy answers `{"protocol": 1}`.
 /// - `round` each time the engine asks for decisions: the round number, `now`, and only what changed since the
-///   previous round: jobs that arrived (`arrived`, static records), job status records that changed (`jobs`, arrays
-///   in the order of `job_fields`), free GPUs by type (`free_type`), nodes whose free count changed
+///   previous round: jobs that arrived (`arrived`, static records in the order of `arrival_fields`), job status
+///   records that changed (`jobs`, in the order of `job_fields`), free GPUs by type (`free_type`), nodes whose free
+///   count changed
 ///   (`free_node`), GPUs that went down or came back (`down`), and GPUs whose sharing mode changed (`modes`).
 ///   The policy answers with a list of decisions, or first with requests (`full_state`, `rate`), each answered by
 ///   one message, and then its decisions.
 /// - `end` once, when the run is over; the policy should exit.
 ///
-/// Times are integer nanoseconds of simulated time; durations in seconds are floats (`run_s`, `gpu_s`,
-/// `checkpoint_s`, `estimated`… see `jobFields`).
+/// Times are integer nanoseconds of simulated time (`now`, `submit`, `estimated`, `held_since`, …); durations in
+/// seconds and work amounts are floats (`run_s`, `gpu_s`, `remaining`, `checkpoint_s`).
 public enum PolicyWire {
     /// The protocol version; a policy that answers `hello` with another is refused.
     public static let version = 1
+
+    /// The columns of a static job record (`arrived` in `round` and `full_state`), in order. An arrival implies the
+    /// job's first status — queued, holding nothing, `remaining` = `work`, every time null, every count 0 — so a
+    /// status record for it follows in the same message only when its status is already something else.
+    public static let arrivalFields = [
+        "id", "name", "submit", "gpu_count", "gpu_range", "types", "estimated", "model", "memory_gb", "work",
+        "work_kind", "reference_rate", "gpu_type", "user", "priority", "global_batch",
+    ]
 
     /// The columns of a job status record (`jobs` in `round` and `full_state`), in order.
     public static let jobFields = [
