@@ -64,6 +64,31 @@ enum ExternalTestSupport {
 
         """
 
+    /// Two racks of PCIe nodes under an 8:1 oversubscribed spine with the flow-level network model (running jobs
+    /// change speed as others start and stop), timed checkpoints, node failures (GPUs go down and come back), and
+    /// GPU sharing allowed.
+    static let contended = """
+        name: external-contended
+        seed: 42
+        cluster:
+          racks:
+            - {name: rack0, nodes: [{template: pcie-8gpu, count: 4}]}
+            - {name: rack1, nodes: [{template: pcie-8gpu, count: 4}]}
+        network: {model: flow, oversubscription: 8}
+        workload:
+          synthetic:
+            jobs: 200
+            arrivals: {process: poisson, load: 0.8}
+            gpus: {categorical: {values: [4, 8, 12, 16, 24], weights: [3, 4, 2, 2, 1]}}
+            duration_s: {lognormal: {mu: 7.0, sigma: 0.8}}
+            models: {lm: 3, transformer: 2, resnet50: 1}
+        checkpoint: {write_gbps: 2, read_gbps: 4, load_overhead_s: 10, interval_s: 1800}
+        failures:
+          node: {mtbf_h: {exponential: {mean: 4}}, repair_h: 1}
+        sharing: {max_jobs_per_gpu: 2}
+
+        """
+
     /// The shipped ITP cluster10 trace (260 jobs) on 6 DGX-A100-like nodes.
     static let itpTrace = """
         name: external-itp-cluster10

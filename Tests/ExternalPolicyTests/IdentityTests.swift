@@ -22,11 +22,16 @@ final class IdentityTests: XCTestCase {
         XCTAssertEqual(native.jobs.count, external.jobs.count, file: file, line: line)
         XCTAssertTrue(native.unfinishedJobs.isEmpty, "the Swift run left jobs unfinished", file: file, line: line)
         let a = RunDigest.jobLines(native), b = RunDigest.jobLines(external)
-        if let k = zip(a, b).firstIndex(where: { $0 != $1 }) {
+        if let k = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
             XCTFail("first different job line:\n  swift:  \(a[k])\n  python: \(b[k])", file: file, line: line)
         }
         XCTAssertEqual(RunDigest.text(native), RunDigest.text(external), "run digests differ", file: file, line: line)
-        XCTAssertEqual(native.allocations, external.allocations, "GPU placements differ", file: file, line: line)
+        // Allocation intervals (who held which GPUs when): compared whole, reported at the first difference.
+        XCTAssertEqual(native.allocations.count, external.allocations.count, "allocation intervals", file: file, line: line)
+        if let k = zip(native.allocations, external.allocations).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+            XCTFail("first different allocation interval:\n  swift:  \(native.allocations[k])\n  python: \(external.allocations[k])",
+                    file: file, line: line)
+        }
         S.assertNoChildProcesses(file: file, line: line)
     }
 

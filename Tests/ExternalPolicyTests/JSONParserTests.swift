@@ -40,7 +40,7 @@ final class JSONParserTests: XCTestCase {
 
     func testWriterRoundTripsThroughTheParser() throws {
         var w = JSONWriter()
-        let doubles = [0.1, 1e-06, 123456.789, 5e-324, 1.7976931348623157e308, -0.0, 3.0, 2.5e20]
+        let doubles = [0.1, 1e-06, 123456.789, Double.leastNonzeroMagnitude, 1.7976931348623157e308, -0.0, 3.0, 2.5e20]
         w.value(.array([.int(-9_223_372_036_854_775_807 - 1), .int(0), .int(42), .string("tab\there \"q\" \u{1}")]
             + doubles.map(JSONValue.double)))
         let parsed = try JSONParser.parse(w.bytes[...])

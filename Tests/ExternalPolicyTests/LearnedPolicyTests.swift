@@ -86,7 +86,7 @@ final class LearnedPolicyTests: XCTestCase {
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3"] + args
         let outURL = dir.appendingPathComponent("python-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         let handle = try FileHandle(forWritingTo: outURL)
         p.standardOutput = handle
         p.standardError = handle

@@ -207,7 +207,9 @@ public struct JSONParser {
         if text[i] == UInt8(ascii: "-") { i += 1 }
         let intStart = i
         guard digits() > 0 else { throw fail("expected digits in a number") }
-        if text[intStart] == UInt8(ascii: "0") && i - intStart > 1 { throw fail("a number must not start with 0") }
+        if text[intStart] == UInt8(ascii: "0") && i - intStart > 1 {
+            throw Failure(offset: intStart - text.startIndex, message: "a number must not start with 0")
+        }
         var integral = true
         if i < text.endIndex && text[i] == UInt8(ascii: ".") {
             i += 1
