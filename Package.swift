@@ -166,7 +166,8 @@ let package = Package(
         // External policies end to end: Python children (python3 must be on PATH), the identity runs against the Swift
         // policies, failure handling, and the Python helper package's own unit tests.
         .testTarget(name: "ExternalPolicyTests", dependencies: [
-            "Scheduling", "Engine", "Scenario", "ExternalProcess", "ClusterModel", "SimKernel", "Workload", "SimTestSupport",
+            "Scheduling", "Engine", "Scenario", "Recording", "ExternalProcess", "ClusterModel", "SimKernel", "Workload",
+            "SimTestSupport", "schedlab",
         ], exclude: ["Fixtures"]),
         // The DocC articles' code and YAML listings, compiled and loaded so the documentation cannot drift.
         .testTarget(name: "DocumentationTests", dependencies: [

@@ -219,5 +219,33 @@ class RunnerTests(unittest.TestCase):
         self.assertIn("this goes to stderr", printed)
 
 
+class DocumentationTests(unittest.TestCase):
+    def test_the_documented_exchange_replays(self):
+        """docs/external-policies.md's complete exchange: every message applies to the mirror, and the FIFO example
+        answers each round as listed (the listing cannot drift from the protocol)."""
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "examples"))
+        from fifo import FIFO
+        doc = Path(__file__).resolve().parents[2] / "docs" / "external-policies.md"
+        text = doc.read_text(encoding="utf-8")
+        listing = text.split("## A complete exchange", 1)[1].split("```", 2)[1]
+        lines = [line for line in listing.splitlines() if line.startswith(("> ", "< "))]
+        self.assertEqual(lines[0][:2], "> ")
+        s = Snapshot(json.loads(lines[0][2:]))
+        policy = FIFO()
+        rounds = 0
+        expect_reply = False
+        for line in lines[1:]:
+            if line.startswith("> ") and "…" not in line:
+                msg = json.loads(line[2:])
+                if msg["type"] == "round":
+                    s.apply(msg)
+                    rounds += 1
+                    expect_reply = True
+            elif line.startswith("< ") and expect_reply and line[2] == "[":
+                self.assertEqual(encode(policy.schedule(s)).decode().strip(), line[2:], f"round {s.round}")
+                expect_reply = False
+        self.assertEqual(rounds, 5)
+
+
 if __name__ == "__main__":
     unittest.main()
