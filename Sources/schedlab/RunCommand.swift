@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Master seed, overriding the scenario's 'seed'.")
     var seed: UInt64?
 
-    @Option(help: "Policy, overriding the scenario's (with default parameters). See 'schedlab info policies'.")
+    @Option(help: "Policy, overriding the scenario's (with default parameters; external also needs --set 'policy.command=[...]'). See 'schedlab info policies'.")
     var policy: String?
 
     @Option(help: "Placement strategy, overriding the scenario's. See 'schedlab info placements'.")
