@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Scenario
 import Scheduling
+import SimTestSupport
 import XCTest
 
 /// The protocol's state feed loses nothing (every round, the mirror built from deltas equals the full state), also
@@ -55,6 +56,27 @@ final class ProtocolTests: XCTestCase {
         XCTAssertGreaterThan(result.jobs.map(\.failures).reduce(0, +), 0, "the scenario should kill jobs")
         let report = try mirrorCheck(S.contended, inner: "tiresias", placement: "spread")
         XCTAssertGreaterThan(report["rounds"] ?? 0, 200)
+    }
+
+    /// Every decision kind on the wire — start, time-sliced share, migrate, resize, preempt, wake up — is applied by
+    /// the engine, and the mirror follows (sharing modes, moved GPUs) round by round.
+    func testEveryDecisionKindOverTheWire() throws {
+        let report = temporary.appendingPathComponent("moves.json")
+        let body = S.singleType(jobs: 150) + """
+            sharing: {max_jobs_per_gpu: 2}
+            elastic: {fraction: 0.5, min_factor: 0.5, max_factor: 2, max_gpus: 16}
+
+            """
+        let result = try S.run(try S.load(body + S.policy("fifo", command: S.fixture("moves.py"), params: "{report: '\(report.path)'}")))
+        let counts = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: report)) as? [String: Int])
+        for kind in ["start", "share", "migrate", "resize", "preempt", "wake_up"] {
+            XCTAssertGreaterThan(counts[kind] ?? 0, 0, "the fixture made no \(kind) decision: \(counts)")
+        }
+        XCTAssertTrue(result.unfinishedJobs.isEmpty)
+        XCTAssertEqual(result.jobs.map(\.migrations).reduce(0, +), counts["migrate"])
+        XCTAssertEqual(result.jobs.map(\.resizes).reduce(0, +), counts["resize"])
+        XCTAssertGreaterThan(result.metric("shared_gpu_hours"), 0)
+        S.assertNoChildProcesses()
     }
 
     /// A decision log of a Swift policy's run replays, through the Python mirror, to the states the Python port

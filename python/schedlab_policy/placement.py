@@ -13,7 +13,7 @@ class Planner:
     GPUs that explicit decisions take or free so that later placements avoid them. Copies the cluster's arrays on
     its first change only (a round that places nothing copies nothing)."""
 
-    __slots__ = ("_cluster", "strategy", "free", "free_on_node", "free_of_type", "_copied")
+    __slots__ = ("_cluster", "strategy", "free", "free_on_node", "free_of_type", "_copied", "_holders")
 
     def __init__(self, snapshot, strategy=None):
         c = snapshot.cluster
@@ -27,13 +27,21 @@ class Planner:
         self.free_on_node = c.free_on_node
         self.free_of_type = c.free_of_type
         self._copied = False
+        self._holders = None  # GPU -> holders in the plan, for the GPUs this round's decisions touched
 
     def _copy(self):
         if not self._copied:
             self.free = bytearray(self.free)
             self.free_on_node = list(self.free_on_node)
             self.free_of_type = list(self.free_of_type)
+            self._holders = {}
             self._copied = True
+
+    def holders(self, gpu):
+        """The jobs holding ``gpu`` in the plan."""
+        if self._holders is not None and gpu in self._holders:
+            return self._holders[gpu]
+        return self._cluster.holders[gpu]
 
     def free_gpus(self, type_mask):
         """Free GPUs (in the plan) whose type is in ``type_mask``."""
@@ -55,37 +63,42 @@ class Planner:
         gpus = self.strategy(count, type_mask, self)
         if gpus is None:
             return None
-        self._reserve(gpus)
+        self._reserve(gpus, -1 if job is None else job.id)
         return gpus
 
-    def claim(self, gpus):
-        """Reserves GPUs a policy chose itself; False, changing nothing, when any is not free."""
+    def claim(self, gpus, job=-1):
+        """Reserves free GPUs a policy chose itself for job ID ``job``; False, changing nothing, when any is not
+        free."""
         if any(not self.free[g] for g in gpus) or len(set(gpus)) != len(gpus):
             return False
-        self._reserve(gpus)
+        self._reserve(gpus, job)
         return True
 
-    def _reserve(self, gpus):
-        """Takes free, distinct GPUs (a strategy's choice, or checked by ``claim``)."""
+    def release(self, gpus, job):
+        """Returns job ID ``job``'s ``gpus`` to the plan (a preemption, the GPUs a resize or migration leaves); a GPU
+        another job still holds (GPU sharing) stays taken."""
         self._copy()
         c = self._cluster
-        free, on_node, of_type = self.free, self.free_on_node, self.free_of_type
+        for g in gpus:
+            left = tuple(h for h in self.holders(g) if h != job)
+            self._holders[g] = left
+            if left or self.free[g] or c.down[g]:
+                continue
+            self.free[g] = 1
+            self.free_on_node[c.gpu_node[g]] += 1
+            self.free_of_type[c.gpu_type[g]] += 1
+
+    def _reserve(self, gpus, job):
+        """Takes free, distinct GPUs for job ID ``job`` (a strategy's choice, or checked by ``claim``)."""
+        self._copy()
+        c = self._cluster
+        free, on_node, of_type, holders = self.free, self.free_on_node, self.free_of_type, self._holders
         gpu_node, gpu_type = c.gpu_node, c.gpu_type
         for g in gpus:
             free[g] = 0
             on_node[gpu_node[g]] -= 1
             of_type[gpu_type[g]] -= 1
-
-    def release(self, gpus):
-        """Returns GPUs to the plan (for a policy that preempts in the same round)."""
-        self._copy()
-        c = self._cluster
-        for g in gpus:
-            if self.free[g] or c.down[g]:
-                continue
-            self.free[g] = 1
-            self.free_on_node[c.gpu_node[g]] += 1
-            self.free_of_type[c.gpu_type[g]] += 1
+            holders[g] = (job,)
 
     # The strategies read the cluster's shape through the planner.
     @property

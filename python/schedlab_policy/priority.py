@@ -131,7 +131,7 @@ def running_set_decisions(order, snapshot, planner):
     for n, i in enumerate(order):
         if not keep[n] and jobs[i].state == RUNNING:
             if s.preemption_frees_gpus_at_once(i):
-                planner.release(jobs[i].gpus)
+                planner.release(jobs[i].gpus, i)
             out.append(Preempt(i))
             preempted.append(i)
     starts = [(bin(jobs[i].type_mask & present).count("1"), n, i)

@@ -98,10 +98,25 @@ class PlacementTests(unittest.TestCase):
         self.assertEqual(len(set(first) | set(second)), 8)
         self.assertEqual(p.free_gpus(1), 8)
         self.assertEqual(sum(s.cluster.free), 16, "the snapshot itself must not change")
-        p.release(first)
+        p.release(first, -1)
         self.assertEqual(p.free_gpus(1), 12)
         self.assertFalse(p.claim(second))
         self.assertIsNone(p.place(None, count=13, type_mask=1))
+
+    def test_release_keeps_a_gpu_another_job_shares(self):
+        s = Snapshot(hello())
+        c = s.cluster
+        c.free[0] = 0
+        c.holders[0] = (3, 7)  # time-sliced by jobs 3 and 7
+        c.free_on_node[0] -= 1
+        c.free_of_type[0] -= 1
+        p = s.planner()
+        p.release([0], 3)
+        self.assertEqual(p.free[0], 0, "job 7 still holds it")
+        self.assertEqual(p.holders(0), (7,))
+        p.release([0], 7)
+        self.assertEqual(p.free[0], 1)
+        self.assertEqual(p.free_gpus(1), 16)
 
 
 class LedgerTests(unittest.TestCase):
