@@ -23,7 +23,13 @@ int cspawn_start(char *const argv[], const char *cwd, int stdin_fd, int stdout_f
     if ((rc = posix_spawn_file_actions_adddup2(&actions, stdin_fd, 0)) != 0 ||
         (rc = posix_spawn_file_actions_adddup2(&actions, stdout_fd, 1)) != 0 ||
         (rc = posix_spawn_file_actions_adddup2(&actions, stderr_fd, 2)) != 0 ||
-        (cwd != NULL && (rc = posix_spawn_file_actions_addchdir_np(&actions, cwd)) != 0)) {
+        (cwd != NULL && (rc = posix_spawn_file_actions_addchdir_np(&actions, cwd)) != 0)
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+        /* Nothing else of this process's reaches the child (a results database, another child's pipes), whether or
+         * not its opener set close-on-exec. */
+        || (rc = posix_spawn_file_actions_addclosefrom_np(&actions, 3)) != 0
+#endif
+        ) {
         posix_spawn_file_actions_destroy(&actions);
         return rc;
     }
