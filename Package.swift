@@ -21,6 +21,8 @@
 //   Recording     the SQLite results database and its schema migrations
 //   Scenario      scenario YAML: decoding, validation, overrides, building cluster and jobs
 //   Regression    committed baselines and comparing fresh runs with them
+//   Analysis      comparisons over seeds: means, standard deviations, Student-t intervals (GSL), paired differences
+//   Sweep         grids over scenario fields: points, local worker processes, Slurm job arrays
 //   CCUDA         C shim that loads the CUDA runtime, cuBLAS and NCCL with dlopen
 //   CUDABackend   hardware calibration and validation on real GPUs (produces HardwareProfile)
 //   schedlab      the command-line tool
@@ -84,6 +86,7 @@ let package = Package(
             dependencies: [
                 "SimKernel", "ClusterModel", "Workload", "Performance", "Optimization", "ExternalProcess",
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
             ],
             swiftSettings: internalChecks
         ),
@@ -118,6 +121,17 @@ let package = Package(
             dependencies: ["Engine", "Scenario", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: internalChecks
         ),
+        // Results for papers: statistics over recorded runs, and sweeps that record grids of runs.
+        .target(
+            name: "Analysis",
+            dependencies: ["CGSL", "Engine", "Recording", "Yams"],
+            swiftSettings: internalChecks
+        ),
+        .target(
+            name: "Sweep",
+            dependencies: ["Engine", "Workload", "Recording", "Scenario", "Yams", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: internalChecks
+        ),
         // Hardware backend: CUDA is loaded with dlopen at run time from our own minimal prototypes, so the package
         // builds and tests on machines without CUDA headers, toolkit or GPU.
         .target(name: "CCUDA", linkerSettings: [.linkedLibrary("dl")]),
@@ -131,6 +145,7 @@ let package = Package(
             name: "schedlab",
             dependencies: [
                 "SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Network", "Performance", "Scheduling", "Engine", "Recording", "Scenario", "Regression", "CUDABackend",
+                "Analysis", "Sweep",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: internalChecks,
@@ -156,12 +171,14 @@ let package = Package(
         // GRDB directly: the migration tests build a database at an older schema version.
         .testTarget(name: "RecordingTests", dependencies: ["Recording", "Engine", "ClusterModel", "SimTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         // Snapshots are read through #filePath, not bundled as resources.
-        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Engine", "Scheduling", "SimKernel", "Models", "Workload", "ClusterModel", "Network", "Performance", "SimTestSupport",
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Engine", "Scheduling", "SimKernel", "SimRandom", "Models", "Workload", "ClusterModel", "Network", "Performance", "SimTestSupport",
                                                    .product(name: "Crypto", package: "swift-crypto")],
-            exclude: ["Snapshots"]),
+            exclude: ["Snapshots", "Fixtures"]),
         .testTarget(name: "CUDABackendTests", dependencies: ["CUDABackend", "ClusterModel", "Models", "SimTestSupport"]),
         .testTarget(name: "NetworkTests", dependencies: ["Network", "SimTestSupport"]),
         .testTarget(name: "RegressionTests", dependencies: ["Regression", "SimTestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
+        .testTarget(name: "SweepTests", dependencies: ["Sweep", "Recording", "Scheduling"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab", "SimTestSupport"], exclude: ["Snapshots"]),
         // External policies end to end: Python children (python3 must be on PATH), the identity runs against the Swift
         // policies, failure handling, and the Python helper package's own unit tests.

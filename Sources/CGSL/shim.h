@@ -3,7 +3,10 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>
+#include <gsl/gsl_sf_psi.h>
+#include <gsl/gsl_cdf.h>
 #include <gsl/gsl_errno.h>
+#include <gsl/gsl_cdf.h>
 
 /* gsl_rng_mt19937 is a C global; returning it from a function keeps Swift 6 from seeing shared mutable state. */
 static inline const gsl_rng_type *schedlab_gsl_mt19937(void) { return gsl_rng_mt19937; }

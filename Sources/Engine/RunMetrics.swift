@@ -40,6 +40,12 @@ public enum RunMetrics {
         public var downGPUSeconds: Double
         /// GPU-seconds of GPUs held by two or more jobs at once (GPU sharing).
         public var sharedGPUSeconds: Double
+        /// Resizes summed over jobs, GPU-seconds held while resizing or migrating, and GPU-seconds held by all jobs.
+        public var resizes: Int
+        public var reallocationGPUSeconds: Double
+        public var heldGPUSeconds: Double
+        /// Seconds jobs held GPUs, summed over jobs.
+        public var heldSeconds: Double
 
         /// Derives the inputs from job outcomes and the run's failure totals.
         public init(
@@ -51,8 +57,8 @@ public enum RunMetrics {
             var jcts: [Double] = [], delays: [Double] = [], rhos: [Double] = []
             var firstSubmit: SimTime?
             var lastFinish: SimTime?
-            var completed = 0, preemptions = 0, migrations = 0, restarts = 0, kills = 0
-            var overhead = 0.0, lost = 0.0
+            var completed = 0, preemptions = 0, migrations = 0, restarts = 0, kills = 0, resizes = 0
+            var overhead = 0.0, lost = 0.0, realloc = 0.0, held = 0.0, heldSeconds = 0.0
             for i in jobs.indices {
                 firstSubmit = min(firstSubmit ?? jobs[i].submit, jobs[i].submit)
                 preemptions += jobs[i].preemptions
@@ -61,6 +67,10 @@ public enum RunMetrics {
                 overhead += jobs[i].overheadGPUSeconds
                 kills += jobs[i].failures
                 lost += jobs[i].lostGPUSeconds
+                resizes += jobs[i].resizes
+                realloc += jobs[i].reallocationGPUSeconds
+                held += jobs[i].gpuSeconds
+                heldSeconds += jobs[i].runSeconds
                 guard let finish = jobs[i].finish else { continue }
                 completed += 1
                 lastFinish = max(lastFinish ?? finish, finish)
@@ -86,6 +96,10 @@ public enum RunMetrics {
             self.lostGPUSeconds = lost
             self.downGPUSeconds = downGPUSeconds
             self.sharedGPUSeconds = sharedGPUSeconds
+            self.resizes = resizes
+            self.reallocationGPUSeconds = realloc
+            self.heldGPUSeconds = held
+            self.heldSeconds = heldSeconds
         }
     }
 

@@ -30,6 +30,10 @@ public struct JobOutcome: Sendable, Equatable {
     /// Seconds and GPU-seconds spent in timed transitions (restores, checkpoints, resizes, migrations).
     public var overheadSeconds: Double = 0
     public var overheadGPUSeconds: Double = 0
+    /// The part of `overheadGPUSeconds` spent resizing or migrating.
+    public var reallocationGPUSeconds: Double = 0
+    /// GPU-seconds held (sum over its allocation intervals of GPUs × seconds).
+    public var gpuSeconds: Double = 0
     /// Times a node or GPU failure killed it, and the running seconds and GPU-seconds of running time it lost.
     public var failures: Int = 0
     public var lostSeconds: Double = 0

@@ -38,6 +38,21 @@ extension Simulation {
         }
         for step in plan { apply(step) }
         blockedHead = queue.first
+        try checkForStall()
+    }
+
+    /// Rounds in a row that left jobs waiting on an idle cluster with no arrival, failure or repair to come: only
+    /// the policy's own wake-ups could change anything, and after `stallLimit` of them that start nothing, none will.
+    public static let stallLimit = 10_000
+
+    /// Ends a run whose policy keeps waking itself without ever starting the jobs that wait on an idle cluster.
+    private func checkForStall() throws(SimulationError) {
+        let idle = running.isEmpty && transitioningCount == 0 && cluster.busyGPUs == 0 && !queue.isEmpty
+            && nextArrival >= jobs.count && failureModel == nil
+        stalledRounds = idle ? stalledRounds + 1 : 0
+        if stalledRounds >= Self.stallLimit {
+            throw .stalled(policy: policyName, time: clock.now, waiting: queue.count, rounds: stalledRounds)
+        }
     }
 
     private func askPolicy() throws(SimulationError) -> [SchedulingDecision] {

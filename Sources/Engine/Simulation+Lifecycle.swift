@@ -133,6 +133,7 @@ extension Simulation {
         let dt = (clock.now - transitionSince[i]).seconds
         jobs[i].overheadSeconds += dt
         jobs[i].overheadGPUSeconds += dt * Double(jobs[i].allocation.count)
+        if jobs[i].state == .resizing { jobs[i].reallocationGPUSeconds += dt * Double(jobs[i].allocation.count) }
         jobs[i].transitionEnd = nil
         transitioningCount -= 1
         switch jobs[i].state {

@@ -20,6 +20,8 @@ extension Simulation {
             o.restarts = j.restarts
             o.overheadSeconds = j.overheadSeconds
             o.overheadGPUSeconds = j.overheadGPUSeconds
+            o.reallocationGPUSeconds = j.reallocationGPUSeconds
+            o.gpuSeconds = j.gpuSeconds
             o.failures = j.failures
             o.lostSeconds = j.lostSeconds
             o.lostGPUSeconds = j.lostGPUSeconds

@@ -128,6 +128,8 @@ public final class Simulation {
     /// Jobs started during the current event whose speed waits for the flush, and the same as a flag by JobID.
     var startsAwaitingSpeed: [JobID] = []
     var awaitingSpeed: [Bool]
+    /// Consecutive rounds that left jobs waiting on an idle cluster with nothing else to come (see `checkForStall`).
+    var stalledRounds = 0
     /// The current round's validated decisions (a buffer reused across rounds).
     var plan: [ValidatedDecision] = []
 

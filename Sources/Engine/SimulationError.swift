@@ -8,6 +8,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     case invalidDecision(policy: String, time: SimTime, decision: SchedulingDecision, reason: String)
     /// An internal consistency check failed after an event (an engine bug; only in checked builds).
     case invariantViolated(time: SimTime, event: SimEvent, message: String)
+    /// Jobs wait, nothing runs and nothing else can happen, yet the policy's rounds (its own wake-ups) keep starting
+    /// nothing: the run would never end.
+    case stalled(policy: String, time: SimTime, waiting: Int, rounds: Int)
     /// The policy could not decide a round (an external policy's process crashed, hung, answered garbage) or, for a
     /// policy that explains its rejections, made an invalid decision; nothing of that round was applied.
     case policyFailed(policy: String, time: SimTime, failure: PolicyFailure)
@@ -18,6 +21,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
             return "policy '\(policy)' at t=\(time.seconds) s made an invalid decision (\(decision)): \(reason)"
         case .invariantViolated(let time, let event, let message):
             return "invariant violated at t=\(time.seconds) s after \(event): \(message)"
+        case .stalled(let policy, let time, let waiting, let rounds):
+            return "policy '\(policy)' stalled at t=\(time.seconds) s: \(waiting) jobs wait on an idle cluster with nothing "
+                + "left to happen, and its last \(rounds) rounds started nothing"
         case .policyFailed(let policy, let time, let failure):
             return "policy '\(policy)' at t=\(time.seconds) s failed: \(failure)"
         }

@@ -30,6 +30,9 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
     case lostGPUHours = "lost_gpu_hours"
     case downGPUHours = "down_gpu_hours"
     case sharedGPUHours = "shared_gpu_hours"
+    case resizes = "resizes"
+    case reallocationGPUHours = "realloc_gpu_hours"
+    case meanGPUsPerJob = "mean_gpus_per_job"
 
     /// Name, unit and meaning.
     public var definition: MetricDefinition {
@@ -59,6 +62,9 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
         case .lostGPUHours: return define(.gpuHours, "GPU-hours of running time thrown away by failures (since each killed job's last checkpoint)")
         case .downGPUHours: return define(.gpuHours, "GPU-hours of capacity down for repair")
         case .sharedGPUHours: return define(.gpuHours, "GPU-hours of GPUs held by two or more jobs at once (packed or time-sliced)")
+        case .resizes: return define(.count, "resizes over all jobs (elastic jobs changing GPU count)")
+        case .reallocationGPUHours: return define(.gpuHours, "GPU-hours held in resizes and migrations (part of checkpoint_gpu_hours)")
+        case .meanGPUsPerJob: return define(.ratio, "GPUs a job held on average while holding any: Σ GPU-seconds held / Σ seconds held")
         }
     }
 
@@ -91,6 +97,9 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
         case .lostGPUHours: return run.lostGPUSeconds / 3600
         case .downGPUHours: return run.downGPUSeconds / 3600
         case .sharedGPUHours: return run.sharedGPUSeconds / 3600
+        case .resizes: return Double(run.resizes)
+        case .reallocationGPUHours: return run.reallocationGPUSeconds / 3600
+        case .meanGPUsPerJob: return run.heldSeconds > 0 ? run.heldGPUSeconds / run.heldSeconds : 0
         }
     }
 

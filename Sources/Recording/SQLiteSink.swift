@@ -15,12 +15,15 @@ public final class SQLiteSink: ResultSink {
     let writer: any DatabaseWriter
 
     /// Opens (creating if needed, with parent directories) the database at `path` and migrates it.
-    public convenience init(path: String) throws {
+    ///
+    /// `busyTimeout` is how long a write waits for other processes' transactions; sweep workers, many writing into one
+    /// file, wait longer than the default rather than fail a finished run for want of a lock.
+    public convenience init(path: String, busyTimeout: TimeInterval = SQLiteSink.busyTimeout) throws {
         let url = URL(fileURLWithPath: path)
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // A pool puts the database in WAL mode and allows reads concurrent with our long result transaction.
-        try self.init(writer: DatabasePool(path: url.path, configuration: Self.configuration()))
+        try self.init(writer: DatabasePool(path: url.path, configuration: Self.configuration(busyTimeout: busyTimeout)))
     }
 
     /// A fresh private in-memory database, for tests.
@@ -33,7 +36,7 @@ public final class SQLiteSink: ResultSink {
         try Schema.migrator.migrate(writer)
     }
 
-    private static func configuration() -> Configuration {
+    private static func configuration(busyTimeout: TimeInterval = SQLiteSink.busyTimeout) -> Configuration {
         var config = Configuration()
         config.busyMode = .timeout(busyTimeout)
         config.label = "SchedLab.Recording"
@@ -44,7 +47,11 @@ public final class SQLiteSink: ResultSink {
 
     /// Inserts the `runs` row with status `running` in its own committed transaction and returns its ID.
     public func beginRun(_ meta: RunMetadata) throws -> Int64 {
-        try writer.write { db in
+        try writer.write { db in try Self.insertRun(meta, db) }
+    }
+
+    /// Inserts a `running` run row and returns its ID; the caller's transaction decides when it commits.
+    static func insertRun(_ meta: RunMetadata, _ db: Database) throws -> Int64 {
             try db.execute(
                 sql: """
                     INSERT INTO runs (scenario, scenario_hash, seed, policy, placement, parameters,
@@ -58,7 +65,6 @@ public final class SQLiteSink: ResultSink {
                     meta.skippedInputRows, meta.scenarioText, meta.scenarioPath, meta.schedlabVersion,
                 ])
             return db.lastInsertedRowID
-        }
     }
 
     /// Writes all result rows and marks the run `complete` in one transaction; rolls everything back on error.

@@ -82,11 +82,26 @@ import GRDB
 /// - `run` INTEGER → runs.id. `metric` TEXT: metric name (unit in the suffix, e.g. 'jct_p95_s').
 /// - `value` REAL NULL: the value; NULL when it is undefined (NaN, e.g. a mean over zero finished jobs).
 ///
+/// `sweep_points` (v6) — one row per attempt at a point of a `schedlab sweep` grid.
+/// - `sweep` TEXT: the sweep's name. `point` INTEGER: the point's position in the grid (0-based, sweep-file order).
+/// - `key` TEXT: hex SHA-256 of the base scenario file's bytes and every override the point applies, in order: what
+///   makes two attempts the same point, so a resumed sweep skips points whose run completed.
+/// - `settings` TEXT: the swept fields as a JSON object in axis order, each value its YAML text
+///   (`{"policy.name": "fifo", "seed": "1"}`).
+/// - `run` INTEGER NULL → runs.id: the run this attempt recorded; NULL when the point failed before a run began (its
+///   scenario did not load with these settings, or the worker died before starting it). The point's status is its
+///   run's status. `error` TEXT NULL: why the attempt failed when no run says it (a failed run's reason is
+///   `runs.error`). `wall_time` TEXT: when the attempt was recorded (ISO-8601 UTC).
+///
+/// v6 also gives `runs` its merge provenance: `origin_db` TEXT NULL (the database file `schedlab merge` copied the run
+/// from, as given) and `origin_run` INTEGER NULL (its ID there); NULL for runs recorded directly. A run merged twice
+/// keeps its first origin.
+///
 /// Result tables reference `runs` with ON DELETE CASCADE (GRDB enables foreign keys), so deleting a run row
 /// deletes its results. Migrations are append-only: never edit "v1"; add "v2" etc.
 enum Schema {
     /// Tables created by the migrations, in creation order.
-    static let tableNames = ["runs", "jobs", "allocations", "samples", "summary", "links"]
+    static let tableNames = ["runs", "jobs", "allocations", "samples", "summary", "links", "sweep_points"]
 
     /// The migrator that brings any results database up to the current schema.
     static var migrator: DatabaseMigrator {
@@ -206,6 +221,25 @@ enum Schema {
         // development builds before versions were released.
         migrator.registerMigration("v5") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN schedlab_version TEXT")
+        }
+        // v6: sweeps record each attempt at a grid point (so a resumed sweep skips completed points and a point that
+        // failed before its run began is still on record), and merged runs say where they came from.
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: """
+                CREATE TABLE sweep_points (
+                    sweep TEXT NOT NULL,
+                    point INTEGER NOT NULL,
+                    key TEXT NOT NULL,
+                    settings TEXT NOT NULL,
+                    run INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+                    error TEXT,
+                    wall_time TEXT NOT NULL
+                );
+                CREATE INDEX sweep_points_key ON sweep_points(sweep, key);
+                CREATE INDEX sweep_points_run ON sweep_points(run);
+                ALTER TABLE runs ADD COLUMN origin_db TEXT;
+                ALTER TABLE runs ADD COLUMN origin_run INTEGER;
+                """)
         }
         return migrator
     }

@@ -36,6 +36,8 @@ struct ScenarioConfig: DecodableMapping {
     var failures: FailuresConfig?
     @OptionalField("sharing", meaning: "GPU sharing: jobs per GPU, co-location factors, time slice")
     var sharing: SharingConfig?
+    @OptionalField("tenants", meaning: "weights and GPU quotas of named users, for fairness policies")
+    var tenants: TenantsConfig?
     @OptionalField("elastic", meaning: "which jobs are elastic (a seeded rule) and their GPU ranges")
     var elastic: ElasticConfig?
     @OptionalField("reallocation", meaning: "how resizes and migrations are charged: live resharding or checkpoint-restart")
@@ -143,15 +145,21 @@ extension DistributionConfig {
         FieldCheck { d in
             let bound = positive ? "> 0" : ">= 0"
             func ok(_ x: Double) -> Bool { x.isFinite && (positive ? x > 0 : x >= 0) }
-            switch d.distribution {
-            case .constant(let v): return ok(v) ? nil : "expected hours \(bound), got \(v)"
-            case .uniform(let low, _):
-                return low.isFinite && low >= 0 ? nil : "expected a uniform distribution of hours with low >= 0, got \(low)"
-            case .categorical(let t):
-                return t.values.allSatisfy(ok) ? nil : "expected categorical hours all \(bound), got \(t.values)"
-            case .exponential, .lognormal, .gamma, .weibull:
-                return d.distribution.mean.isFinite ? nil : "expected a distribution with a finite mean"
+            func problem(_ d: Distribution) -> String? {
+                switch d {
+                case .constant(let v): return ok(v) ? nil : "expected hours \(bound), got \(v)"
+                case .uniform(let low, _):
+                    return low.isFinite && low >= 0 ? nil : "expected a uniform distribution of hours with low >= 0, got \(low)"
+                case .categorical(let t):
+                    return t.values.allSatisfy(ok) ? nil : "expected categorical hours all \(bound), got \(t.values)"
+                case .exponential, .lognormal, .gamma, .weibull, .pareto, .geometric:
+                    return d.mean.isFinite ? nil : "expected a distribution with a finite mean"
+                case .mixture(let m):
+                    for (i, c) in m.components.enumerated() { if let p = problem(c) { return "component \(i): \(p)" } }
+                    return nil
+                }
             }
+            return problem(d.distribution)
         }
     }
 }
@@ -413,6 +421,9 @@ enum WorkloadConfig: Decodable {
     case trace(TraceConfig)
 
     private struct Sections: DecodableMapping {
+        // Expanded by `WorkloadInclude` before decoding, so never seen here; declared so that errors list it.
+        @OptionalField("include", meaning: "a YAML file holding the workload section, merged under the fields here")
+        var include: String?
         @OptionalField("synthetic", meaning: "jobs generated from distributions")
         var synthetic: SyntheticConfig?
         @OptionalField("trace", meaning: "jobs replayed from a canonical CSV trace")
@@ -426,51 +437,6 @@ enum WorkloadConfig: Decodable {
         case (nil, let trace?): self = .trace(trace)
         default: throw decoder.invalid("expected exactly one of 'synthetic' or 'trace'")
         }
-    }
-}
-
-/// `workload.synthetic:` generated jobs.
-struct SyntheticConfig: DecodableMapping {
-    @Field("jobs", .atLeast(1), meaning: "jobs to generate")
-    var jobs: Int
-    @Field("arrivals", meaning: "arrival process")
-    var arrivals: ArrivalConfig
-    @Field("gpus", meaning: "distribution of GPUs per job")
-    var gpus: DistributionConfig
-    @Field("duration_s", meaning: "distribution of run time at the requested size, packed, seconds")
-    var durationSeconds: DistributionConfig
-    @Field("models", default: ModelWeights(), meaning: "zoo models and their weights; omit for plain durations")
-    var models: ModelWeights
-    @OptionalField("gpu_type", NodeGroupConfig.knownGPU, meaning: "GPU type every job requires")
-    var gpuType: String?
-
-    /// The generator these fields describe.
-    var spec: SyntheticWorkload {
-        SyntheticWorkload(jobCount: jobs, arrivals: arrivals.spec, gpus: gpus.distribution,
-                          durationSeconds: durationSeconds.distribution, models: models.weights, gpuType: gpuType)
-    }
-}
-
-/// `workload.synthetic.arrivals:` Poisson at `rate_per_hour` or at a target `load`.
-struct ArrivalConfig: DecodableMapping {
-    @Field("process", default: "poisson", FieldCheck { p in p == "poisson" ? nil : "unknown arrival process '\(p)'; expected: poisson" },
-           meaning: "arrival process")
-    var process: String
-    @OptionalField("rate_per_hour", FieldCheck { r in r.isFinite && r > 0 ? nil : "expected jobs per hour > 0, got \(r)" },
-                   meaning: "mean arrivals per hour")
-    var ratePerHour: Double?
-    @OptionalField("load", FieldCheck { l in l.isFinite && l > 0 ? nil : "expected a load > 0 (1.0 = cluster fully offered), got \(l)" },
-                   meaning: "offered load: rate = load × GPUs / (E[GPUs per job] × E[duration])")
-    var load: Double?
-
-    /// The arrival process these fields describe.
-    var spec: ArrivalSpec {
-        if let ratePerHour { return .poisson(ratePerHour: ratePerHour) }
-        return .targetLoad(load!)
-    }
-
-    func finishDecoding(_ decoder: Decoder) throws {
-        guard (ratePerHour == nil) != (load == nil) else { throw decoder.invalid("expected exactly one of 'rate_per_hour' or 'load'") }
     }
 }
 
@@ -492,16 +458,7 @@ struct TraceConfig: DecodableMapping {
     var onBadRow: String
 
     /// The replayed selection these fields describe.
-    var selection: TraceSelection {
-        var s = TraceSelection()
-        s.windowStart = window.start
-        s.windowEnd = window.end
-        s.jobIDPrefix = filter.jobIDPrefix
-        s.minGPUs = filter.minGPUs
-        s.maxGPUs = filter.maxGPUs
-        s.timeScale = timeScale
-        return s
-    }
+    var selection: TraceSelection { TraceSelection(window: window, filter: filter, timeScale: timeScale) }
     /// Zoo models to assign, with weights.
     var models: [(index: Int, weight: Double)] { assignModels.weights }
     /// Whether bad rows are skipped.
@@ -510,10 +467,14 @@ struct TraceConfig: DecodableMapping {
 
 /// `workload.trace.window:`.
 struct WindowConfig: DecodableMapping, CustomStringConvertible {
-    @OptionalField("start_s", FieldCheck { a in a.isFinite && a >= 0 ? nil : "expected seconds >= 0, got \(a)" },
-                   meaning: "first submit time kept, trace clock")
+    @OptionalField("start_s", FieldCheck { a in
+        !(a.isFinite && a >= 0) ? "expected seconds >= 0, got \(a)"
+            : a > SyntheticWorkload.maxArrivalSeconds ? "expected seconds <= \(SyntheticWorkload.maxArrivalSeconds), got \(a)" : nil
+    }, meaning: "first submit time kept, trace clock")
     var start: Double?
-    @OptionalField("end_s", meaning: "submit times before this are kept, trace clock")
+    @OptionalField("end_s", FieldCheck { b in
+        b.isFinite && b > SyntheticWorkload.maxArrivalSeconds ? "expected seconds <= \(SyntheticWorkload.maxArrivalSeconds), got \(b)" : nil
+    }, meaning: "submit times before this are kept, trace clock")
     var end: Double?
     var description: String { "the whole trace" }
 

@@ -76,6 +76,13 @@ public enum ScenarioLoader {
             return located
         }
         var root: Node?
+        /// The scenario's own tree after overrides, before a workload include is merged in.
+        var ownTree: Node?
+        var include: WorkloadInclude?
+        /// An error located in the merged tree, re-located to the included file when the field comes from there.
+        func located(_ e: InputError) -> InputError {
+            attributed(include?.attribute(e, scenarioPath: path, own: ownTree) ?? e)
+        }
         var effectiveText = text
         let config: ScenarioConfig
         do {
@@ -88,18 +95,22 @@ public enum ScenarioLoader {
                 // What is recorded and hashed is the scenario that ran, so a rerun needs no overrides.
                 effectiveText = try Yams.serialize(node: tree, width: -1, allowUnicode: true)
             }
+            ownTree = tree
+            (tree, include) = try WorkloadInclude.expand(tree, scenarioPath: path)
+            root = tree
             config = try YAMLDecoder().decode(ScenarioConfig.self, from: tree)
         } catch {
-            throw attributed(DecodingErrorMapping.inputError(error, file: path, root: root))
+            throw located(DecodingErrorMapping.inputError(error, file: path, root: root))
         }
         func fail(_ field: String, _ message: String) -> InputError {
             let keys = field.split(separator: ".").map { AnyCodingKey(stringValue: String($0)) as CodingKey }
-            return attributed(InputError(file: path, line: DecodingErrorMapping.line(of: keys, in: root), field: field, message: message))
+            return located(InputError(file: path, line: DecodingErrorMapping.line(of: keys, in: root), field: field, message: message))
         }
 
         let masterSeed = seed ?? config.seed ?? fallbackSeed()
         var hasher = SHA256()
         hasher.update(data: Data(effectiveText.utf8))
+        if let include { hasher.update(data: Data(include.text.utf8)) }
         var profile: HardwareProfile?
         if let file = config.cluster.hardwareProfile {
             let base = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -123,27 +134,73 @@ public enum ScenarioLoader {
         let topology: Topology
         var jobs: [JobSpec]
         var skipped: [InputError] = []
+        /// Reads and parses the trace at `file` (relative to the scenario), hashing its bytes; an unreadable file is
+        /// an error at `field` (or of the trace file itself without one), a bad row one at the trace's line.
+        func readTrace(_ file: String, field: String?, skipBadRows: Bool) throws(InputError) -> (path: String, parsed: TraceReader.Parsed) {
+            let base = URL(fileURLWithPath: path).deletingLastPathComponent()
+            let tracePath = file.hasPrefix("/") ? file : base.appendingPathComponent(file).path
+            let traceText: String
+            do { traceText = try TraceReader.readText(path: tracePath) } catch {
+                guard let field else { throw error }
+                throw fail(field, "\(tracePath): \(error.message)")
+            }
+            hasher.update(data: Data(traceText.utf8))
+            return (tracePath, try TraceReader.parse(traceText, file: tracePath, skipBadRows: skipBadRows))
+        }
         switch config.workload {
         case .synthetic(let synthetic):
             guard let racks = config.cluster.racks else {
                 throw fail("cluster.from_trace", "a cluster can be sized from a trace only for a trace workload; give 'racks'")
             }
             topology = buildTopology(racks, adjust: profiled)
-            if let t = synthetic.spec.gpuType, topology.typeIndex(named: t) == nil {
+            if let t = synthetic.gpuType, topology.typeIndex(named: t) == nil {
                 throw fail("workload.synthetic.gpu_type", "the cluster has no '\(t)' GPUs (it has \(topology.gpuTypes.map(\.name).joined(separator: ", ")))")
             }
-            try checkSynthetic(synthetic.spec, topology: topology, fail: fail)
-            jobs = synthetic.spec.generate(streams: RandomStreams(master: masterSeed), topology: topology)
+            var sample: EmpiricalJobSample?
+            if let s = synthetic.sample {
+                let field = "workload.synthetic.sample.trace"
+                let (tracePath, parsed) = try readTrace(s.trace, field: field, skipBadRows: s.onBadRow == "skip")
+                skipped += parsed.skipped
+                sample = EmpiricalJobSample(jobs: s.selection.apply(to: parsed.jobs).jobs, durationSmoothing: s.durationSmoothing)
+                if sample == nil {
+                    throw fail(field, "no row of \(tracePath) is selected by workload.synthetic.sample's window and filter")
+                }
+            }
+            var replay: ArrivalReplaySource?
+            if let file = synthetic.arrivals.trace {
+                let field = "workload.synthetic.arrivals.trace"
+                let (tracePath, parsed) = try readTrace(file, field: field, skipBadRows: false)
+                let window = synthetic.arrivals.window ?? WindowConfig()
+                let selected = TraceSelection(window: window, filter: synthetic.arrivals.filter ?? FilterConfig()).apply(to: parsed.jobs)
+                let times = selected.jobs.map(\.submitTime.seconds)
+                let span = window.end.map { $0 - (window.start ?? 0) } ?? (times.last ?? 0)
+                guard !times.isEmpty, span > 0 else {
+                    throw fail(field, times.isEmpty ? "no job of \(tracePath) is selected by the arrivals' window and filter"
+                        : "the replayed arrivals of \(tracePath) all fall at one instant; give a window with end_s")
+                }
+                replay = ArrivalReplaySource(times: times, spanSeconds: span)
+            }
+            let spec = synthetic.spec(sample: sample, replay: replay)
+            try checkSynthetic(spec, topology: topology, fail: fail)
+            do {
+                jobs = try spec.generate(streams: RandomStreams(master: masterSeed), topology: topology)
+            } catch {
+                throw fail(synthetic.spanHours != nil ? "workload.synthetic.span_h" : "workload.synthetic.arrivals", error.description)
+            }
             if let problem = JobSetup.problems(jobs: jobs, topology: topology).first {
+                if sample != nil {
+                    throw fail("workload.synthetic.sample", "\(problem); the sampled trace has jobs this cluster cannot run (use its filter)")
+                }
                 throw fail("workload.synthetic.gpus", "\(problem); bound the GPU-count distribution by what the cluster can hold")
             }
         case .trace(let trace):
-            let base = URL(fileURLWithPath: path).deletingLastPathComponent()
-            let tracePath = trace.file.hasPrefix("/") ? trace.file : base.appendingPathComponent(trace.file).path
-            let traceText = try TraceReader.readText(path: tracePath)
-            hasher.update(data: Data(traceText.utf8))
-            let parsed = try TraceReader.parse(traceText, file: tracePath, skipBadRows: trace.skipBadRows)
+            let (tracePath, parsed) = try readTrace(trace.file, field: nil, skipBadRows: trace.skipBadRows)
             skipped = parsed.skipped
+            if let last = parsed.jobs.last?.submitTime.seconds,
+               (last - (trace.window.start ?? 0)) * trace.timeScale > SyntheticWorkload.maxArrivalSeconds {
+                throw fail("workload.trace.time_scale", "submit times × \(trace.timeScale) run past the latest the simulated clock allows "
+                    + "(\(SyntheticWorkload.maxArrivalSeconds) s)")
+            }
             let selected = trace.selection.apply(to: parsed.jobs)
             guard !selected.jobs.isEmpty else {
                 throw InputError(file: tracePath, message: parsed.jobs.isEmpty
@@ -223,6 +280,8 @@ public enum ScenarioLoader {
 
         let name = config.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        if let tenants = config.tenants { jobs = tenants.table.apply(to: jobs) }
+
         var scenario = Scenario(
             path: path, text: effectiveText, name: name, description: config.description, seed: masterSeed, hash: hash, topology: topology,
             jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
@@ -315,18 +374,51 @@ public enum ScenarioLoader {
                     + "(\(topology.gpuTypes.map { "\($0.name) \(Int($0.memoryGB)) GB" }.joined(separator: ", ")))")
             }
         }
-        // The largest GPU count the distribution can yield, where it has one.
-        var largest: Double?
-        switch spec.gpus {
-        case .categorical(let table): largest = zip(table.values, table.weights).filter { $0.1 > 0 }.map(\.0).max()
-        case .constant(let v): largest = v
-        case .uniform(_, let high): largest = high
-        default: largest = nil
-        }
+        // The largest GPU count the distribution (or the sample) can yield, where it has one.
+        let largest = spec.sample.map { Double($0.maxGPUs) } ?? largestValue(spec.gpus)
+        let field = spec.sample == nil ? "workload.synthetic.gpus" : "workload.synthetic.sample"
         let capacity = eligible.reduce(0) { $0 + topology.gpuCount(ofType: $1) }
-        if let largest, Int(largest.rounded()) > capacity {
-            throw fail("workload.synthetic.gpus",
-                "jobs of \(Int(largest.rounded())) GPUs can be drawn but the cluster has only \(capacity) GPUs they can use")
+        if let largest, largest.rounded() > Double(capacity) {
+            throw fail(field, "jobs of \(Int(min(largest, 1e15).rounded())) GPUs can be drawn but the cluster has only \(capacity) GPUs they can use")
+        }
+        // The mean rate, and how many jobs over how long it implies: bounded before anything is drawn, whatever the seed.
+        let arrivals = "workload.synthetic.arrivals"
+        if case .load = spec.arrivals.rate, !(spec.meanGPUSeconds.isFinite && spec.meanGPUSeconds > 0) {
+            throw fail(spec.sample == nil ? "workload.synthetic.duration_s" : "workload.synthetic.sample",
+                       "a load needs a finite mean GPU-time per job, got \(spec.meanGPUSeconds) s (a pareto shape <= 1 has no finite mean)")
+        }
+        let rate = spec.ratePerSecond(clusterGPUs: topology.gpuCount)
+        guard rate.isFinite && rate > 0 else { throw fail(arrivals, "the mean arrival rate comes to \(rate) jobs/s; expected a finite rate > 0") }
+        var extent = spec.expectedExtent(ratePerSecond: rate)
+        // A job count is its own bound (checked where decoded); a span or a replay bounds the count only on average.
+        var countIsRandom = spec.jobCount == nil
+        if case .replay(let source) = spec.arrivals.process {
+            // A replay draws every copy of the trace before the job count or span cuts it: bound that, not the cut.
+            extent.jobs = max(extent.jobs, rate * source.spanSeconds)
+            countIsRandom = true
+        }
+        if extent.spanSeconds > SyntheticWorkload.maxExpectedSpanSeconds {
+            throw fail(arrivals, "at \(DistributionConfig.number(rate * 3600)) jobs/h the arrivals would span about "
+                + "\(DistributionConfig.number(extent.spanSeconds / 31_557_600)) years; expected at most "
+                + "\(DistributionConfig.number(SyntheticWorkload.maxExpectedSpanSeconds / 31_557_600)) years: raise the rate or lower 'jobs'")
+        }
+        if countIsRandom, extent.jobs > Double(SyntheticWorkload.maxJobs / 2) {
+            throw fail(spec.spanSeconds != nil ? "workload.synthetic.span_h" : arrivals,
+                "the arrivals would hold about \(DistributionConfig.number(extent.jobs.rounded())) jobs; expected at most "
+                + "\(SyntheticWorkload.maxJobs / 2): shorten the span or lower the rate")
+        }
+    }
+
+    /// The largest value `d` can draw, or nil when it is unbounded.
+    static func largestValue(_ d: Distribution) -> Double? {
+        switch d {
+        case .categorical(let table): return zip(table.values, table.weights).filter { $0.1 > 0 }.map(\.0).max()
+        case .constant(let v): return v
+        case .uniform(_, let high): return high
+        case .mixture(let m):
+            let bounds = zip(m.components, m.weights.weights).filter { $0.1 > 0 }.map { largestValue($0.0) }
+            return bounds.contains { $0 == nil } ? nil : bounds.compactMap { $0 }.max()
+        default: return nil
         }
     }
 }

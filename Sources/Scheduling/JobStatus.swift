@@ -47,6 +47,8 @@ public struct JobStatus: Sendable {
     public var overheadSeconds: Double
     /// GPU-seconds held in timed transitions, finished transitions only.
     public var overheadGPUSeconds: Double
+    /// The part of `overheadGPUSeconds` spent in resizes and migrations (reallocating).
+    public var reallocationGPUSeconds: Double = 0
 
     /// Creates the status of a job not yet submitted.
     public init(spec: JobSpec, eligibleTypes: GPUTypeMask, estimatedDuration: SimTime) {

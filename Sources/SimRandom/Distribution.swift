@@ -17,6 +17,14 @@ public enum Distribution: Sendable, Equatable {
     case uniform(low: Double, high: Double)
     /// One of a finite set of values with given weights.
     case categorical(CategoricalTable)
+    /// Pareto (type I) with scale x_m > 0 (the minimum) and shape α > 0: P(X > x) = (x_m / x)^α for x ≥ x_m
+    /// (GSL's `gsl_ran_pareto(a = α, b = x_m)`).
+    case pareto(scale: Double, shape: Double)
+    /// Geometric on 1, 2, 3, ... with the given mean ≥ 1 (success probability 1/mean; GSL's `gsl_ran_geometric`):
+    /// e.g. the number of jobs in a batch.
+    case geometric(mean: Double)
+    /// A weighted mixture: each draw picks a component by weight, then draws from it.
+    case mixture(MixtureTable)
 
     /// The distribution's mean, used to turn a target load into an arrival rate.
     public var mean: Double {
@@ -28,6 +36,9 @@ public enum Distribution: Sendable, Equatable {
         case .weibull(let lambda, let k): return lambda * gsl_sf_gamma(1 + 1 / k)
         case .uniform(let a, let b): return (a + b) / 2
         case .categorical(let t): return t.mean
+        case .pareto(let xm, let alpha): return alpha > 1 ? alpha * xm / (alpha - 1) : .infinity
+        case .geometric(let m): return m
+        case .mixture(let m): return m.mean
         }
     }
 
@@ -44,8 +55,41 @@ public enum Distribution: Sendable, Equatable {
         case .weibull(let lambda, let k): return positive(lambda, "scale") ?? positive(k, "shape")
         case .uniform(let a, let b):
             return a.isFinite && b.isFinite && a < b ? nil : "uniform needs finite low < high, got [\(a), \(b))"
-        case .categorical: return nil  // validated when the table is built
+        case .categorical(let t):
+            // Weights are validated when the table is built; values must be finite to be drawn.
+            return t.values.allSatisfy(\.isFinite) ? nil : "categorical values must be finite numbers"
+        case .pareto(let xm, let alpha): return positive(xm, "scale") ?? positive(alpha, "shape")
+        case .geometric(let m): return m.isFinite && m >= 1 ? nil : "mean must be a finite number >= 1, got \(m)"
+        case .mixture(let m):
+            for (i, c) in m.components.enumerated() {
+                if let p = c.parameterProblem { return "component \(i): \(p)" }
+            }
+            return nil
         }
+    }
+}
+
+/// The components of a mixture distribution and their weights.
+public struct MixtureTable: Sendable, Equatable {
+    /// The component distributions, in the order given.
+    public let components: [Distribution]
+    /// The weights, as a categorical table over component indices.
+    public let weights: CategoricalTable
+
+    /// Builds a mixture; throws when there are no components or the weights are not a valid categorical table.
+    public init(components: [Distribution], weights: [Double]) throws(DistributionError) {
+        guard !components.isEmpty else { throw DistributionError("mixture needs at least one component") }
+        guard components.count == weights.count else {
+            throw DistributionError("mixture has \(components.count) components but \(weights.count) weights")
+        }
+        self.components = components
+        self.weights = try CategoricalTable(values: components.indices.map(Double.init), weights: weights)
+    }
+
+    /// Σ wᵢ·meanᵢ over the components with weight > 0 (normalised weights).
+    public var mean: Double {
+        let total = weights.weights.reduce(0, +)
+        return zip(components, weights.weights).reduce(0) { $1.1 > 0 ? $0 + $1.1 / total * $1.0.mean : $0 }
     }
 }
 

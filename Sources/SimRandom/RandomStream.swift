@@ -54,8 +54,17 @@ public final class RandomStream {
             return gsl_ran_flat(rng, low, high)
         case .categorical(let table):
             return table.values[drawIndex(table)]
+        case .pareto(let scale, let shape):
+            return gsl_ran_pareto(rng, shape, scale)
+        case .geometric(let mean):
+            return Double(gsl_ran_geometric(rng, 1 / mean))
+        case .mixture(let m):
+            return draw(m.components[drawIndex(m.weights)])
         }
     }
+
+    /// A normal draw with mean 0 and standard deviation `sigma` (`gsl_ran_gaussian`, GSL's Box–Muller method).
+    public func gaussian(sigma: Double) -> Double { gsl_ran_gaussian(rng, sigma) }
 
     /// Draws an index of `table` with probability proportional to its weight.
     public func drawIndex(_ table: CategoricalTable) -> Int {

@@ -41,6 +41,9 @@ public struct JobSpec: Sendable, Equatable {
     /// Share of one GPU requested, in thousandths, for fractional 1-GPU requests (Alibaba openb); nil = whole
     /// GPUs. Recorded only: SchedLab allocates whole GPUs.
     public var gpuMilli: Int?
+    /// The terms of the job's tenant (its `user`) when the scenario names them (`tenants:`): weight and GPU quota,
+    /// for fairness policies.
+    public var tenant: TenantTerms? = nil
 
     /// Creates a job spec.
     public init(

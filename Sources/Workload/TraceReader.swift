@@ -94,6 +94,10 @@ public enum TraceReader {
 
     /// Reads a trace file's text, with a clear error when it cannot be read.
     public static func readText(path: String) throws(InputError) -> String {
+        // A device or pipe (/dev/zero, a FIFO) would be read forever: only regular files are traces.
+        if let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType, type != .typeRegular {
+            throw InputError(file: path, message: "cannot read the trace file (not a regular file)")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -112,9 +116,18 @@ public enum TraceReader {
         guard let submit = Double(f[1]), submit.isFinite, submit >= 0 else {
             throw fail("submit_time_s", "a number of seconds >= 0", f[1])
         }
+        // Bounds that keep every submit and finish time inside the simulated clock (Int64 nanoseconds, 292 years).
+        guard submit <= SyntheticWorkload.maxArrivalSeconds else {
+            throw fail("submit_time_s", "at most \(SyntheticWorkload.maxArrivalSeconds) seconds", f[1])
+        }
         guard let gpus = Int(f[2]), gpus >= 1 else { throw fail("num_gpus", "an integer >= 1", f[2]) }
+        // Sums of GPU counts (peak demand, GPU-hours) must not overflow.
+        guard gpus <= 1_000_000 else { throw fail("num_gpus", "an integer in 1...1000000", f[2]) }
         guard let duration = Double(f[3]), duration.isFinite, duration > 0 else {
             throw fail("duration_s", "a number of seconds > 0", f[3])
+        }
+        guard duration <= SyntheticWorkload.maxDurationSeconds else {
+            throw fail("duration_s", "at most \(SyntheticWorkload.maxDurationSeconds) seconds", f[3])
         }
         var gpuType: String?
         var model: Int?

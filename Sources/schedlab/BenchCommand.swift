@@ -45,7 +45,7 @@ struct BenchCommand: ParsableCommand {
             durationSeconds: .lognormal(mu: 7.5, sigma: 1.3),
             models: ModelZoo.all.indices.map { ($0, 1.0) })
         let genStart = Date()
-        let specs = workload.generate(streams: RandomStreams(master: seed), topology: topology)
+        let specs = try workload.generate(streams: RandomStreams(master: seed), topology: topology)
         print(String(format: "generated %d jobs on %d GPUs in %.2f s (load %.2f, seed %llu)",
                      specs.count, topology.gpuCount, Date().timeIntervalSince(genStart), load, seed))
         #if SIM_INTERNAL_CHECKS

@@ -10,6 +10,8 @@ enum CLIExit {
     static let simulationFailed = ExitCode(1)
     /// A hardware command found no CUDA driver or device (used by the hardware backend).
     static let noDevice = ExitCode(3)
+    /// A sweep (or a sweep worker) ran every point but some failed; each is recorded with its error.
+    static let someFailed = ExitCode(4)
 }
 
 /// Writes one line to standard error.

@@ -63,7 +63,7 @@ struct ExternalPolicyBench {
             gpus: .categorical(CategoricalTable(values: [1, 2, 4, 8, 16], weights: [50, 20, 15, 10, 5])),
             durationSeconds: .lognormal(mu: 7.0, sigma: 1.3),
             models: ModelZoo.all.indices.map { ($0, 1.0) })
-        let specs = workload.generate(streams: RandomStreams(master: seed), topology: topology)
+        let specs = try workload.generate(streams: RandomStreams(master: seed), topology: topology)
 
         func timed(_ policy: any SchedulingPolicy) throws -> (result: RunResult, seconds: Double) {
             let t0 = Date()

@@ -6,8 +6,8 @@ import Workload
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
-        abstract: "Convert raw public traces to the canonical trace CSV, and print a trace's statistics.",
-        subcommands: [Import.self, Stats.self]
+        abstract: "Convert raw public traces to the canonical trace CSV, print a trace's statistics, and fit workloads to traces.",
+        subcommands: [Import.self, Stats.self, Fit.self]
     )
 
     /// `schedlab trace import`: convert a raw trace to the canonical CSV.

@@ -163,7 +163,7 @@ final class RerunCommandTests: SchedLabProcessTestCase {
             let bad = try schedlab([command, path, "--set", "workload.synthetic.arival.rate=3"] + (command == "run" ? ["--db", db] : []))
             XCTAssertEqual(bad.status, 2, bad.stderr)
             XCTAssertEqual(bad.stderr, "error: --set workload.synthetic.arival.rate=3: workload.synthetic.arival: unknown field "
-                + "'arival'; expected one of: jobs, arrivals, gpus, duration_s, models, gpu_type\n", command)
+                + "'arival'; expected one of: jobs, span_h, arrivals, gpus, duration_s, sample, models, users, gpu_type\n", command)
         }
         XCTAssertEqual(try sql(db, "SELECT count(*) FROM runs"), [["1"]])
     }
@@ -172,7 +172,7 @@ final class RerunCommandTests: SchedLabProcessTestCase {
         let r = try schedlab("info", "metrics")
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 2 + 25, r.stdout)
+        XCTAssertEqual(lines.count, 2 + 28, r.stdout)
         XCTAssertTrue(r.stdout.contains("down_gpu_hours        GPU-h     GPU-hours of capacity down for repair"), r.stdout)
         XCTAssertEqual(lines[2], "jobs_total            jobs      jobs in the workload")
         XCTAssertTrue(r.stdout.contains("gpu_util              fraction  busy GPU-seconds / (cluster GPUs × makespan)"), r.stdout)

@@ -64,6 +64,30 @@ final class ElasticJobTests: XCTestCase {
         let expected = 100 + (1000 - 100 / step8) * step4
         XCTAssertEqual(r.jobs[0].finish!.seconds, expected, accuracy: 1e-6)
         XCTAssertEqual(r.jobs[0].resizes, 1)
+        XCTAssertEqual(r.metric("resizes"), 1)
+        // 8 GPUs for 100 s, then 4 to the end.
+        let end = r.jobs[0].finish!.seconds
+        XCTAssertEqual(r.metric("mean_gpus_per_job"), (8 * 100 + 4 * (end - 100)) / end, accuracy: 1e-9)
+        XCTAssertEqual(r.metric("realloc_gpu_hours"), 0)
+        // A 10 s resize: held on the 4 new GPUs without progress, counted as reallocation GPU-hours.
+        let slow = try simulate(jobs: [job], topology: two, policy: policy2(eight, four), observers: [check],
+                                costs: FixedTransitionCosts(resize: 10))
+        XCTAssertEqual(slow.jobs[0].finish!.seconds, expected + 10, accuracy: 1e-6)
+        XCTAssertEqual(slow.metric("realloc_gpu_hours"), 40.0 / 3600, accuracy: 1e-12)
+        XCTAssertEqual(slow.metric("checkpoint_gpu_hours"), 40.0 / 3600, accuracy: 1e-12)
+    }
+
+    /// Starts job 0 on `eight` and resizes it to `four` at 100 s.
+    private func policy2(_ eight: [GPUID], _ four: [GPUID]) -> ScriptedPolicy {
+        var shrunk = false
+        return ScriptedPolicy { s, _ in
+            if s.queue.contains(JobID(0)) { return [.start(JobID(0), gpus: eight), .wakeUp(at: SimTime.seconds(100.0))] }
+            if !shrunk && s.now == SimTime.seconds(100.0) {
+                shrunk = true
+                return [.resize(JobID(0), gpus: four)]
+            }
+            return []
+        }
     }
 
     // Live resharding by hand: resnet50's state is 4 × 102.4 MB = 409.6 MB. Growing from GPUs 0–1 to 0–3 copies

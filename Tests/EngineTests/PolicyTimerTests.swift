@@ -50,4 +50,28 @@ final class PolicyTimerTests: XCTestCase {
         XCTAssertEqual(rounds, [0, 3, 100])  // the run ends with J1 at 103, before that instant's round
         XCTAssertEqual(r.log.events.filter { if case .policyTimer = $0.event { return true } else { return false } }.map(\.time), [3, 100])
     }
+
+    // A policy that only ever wakes itself up while a job waits on an idle cluster would run forever: the engine
+    // stops it after `Simulation.stallLimit` such rounds with a located error. A policy that waits a while and then
+    // starts the job is not stopped.
+    func testEndlessIdleWakeUpsAreAStall() throws {
+        let jobs = [job(0, submit: 0, gpus: 1, duration: 5)]
+        let idle = ScriptedPolicy { s, _ in [.wakeUp(at: s.now + SimTime.seconds(1.0))] }
+        XCTAssertThrowsError(try makeSimulation(jobs: jobs, topology: four, policy: idle).run()) { error in
+            guard case SimulationError.stalled(let policy, let time, let waiting, let rounds)? = error as? SimulationError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(policy, "scripted")
+            XCTAssertEqual(waiting, 1)
+            XCTAssertEqual(rounds, Simulation.stallLimit)
+            XCTAssertEqual(time.seconds, Double(Simulation.stallLimit - 1))
+            XCTAssertTrue("\(error)".contains("stalled at t=9999.0 s: 1 jobs wait"), "\(error)")
+        }
+        let patient = ScriptedPolicy { s, planner in
+            guard s.now.seconds >= 500, let g = planner.place(s[JobID(0)]) else { return [.wakeUp(at: s.now + SimTime.seconds(1.0))] }
+            return [.start(JobID(0), gpus: g)]
+        }
+        let r = try makeSimulation(jobs: jobs, topology: four, policy: patient).run()
+        XCTAssertEqual(r.jobs[0].finish?.seconds, 505)
+    }
 }

@@ -27,18 +27,18 @@ final class SyntheticWorkloadTests: XCTestCase {
     }
 
     // The same seed gives identical jobs; another seed gives different ones.
-    func testDeterministicPerSeed() {
-        let a = recipe().generate(streams: RandomStreams(master: 5), topology: topo)
-        let b = recipe().generate(streams: RandomStreams(master: 5), topology: topo)
-        let c = recipe().generate(streams: RandomStreams(master: 6), topology: topo)
+    func testDeterministicPerSeed() throws {
+        let a = try recipe().generate(streams: RandomStreams(master: 5), topology: topo)
+        let b = try recipe().generate(streams: RandomStreams(master: 5), topology: topo)
+        let c = try recipe().generate(streams: RandomStreams(master: 6), topology: topo)
         XCTAssertEqual(a, b)
         XCTAssertNotEqual(a.map(\.submitTime), c.map(\.submitTime))
         XCTAssertNotEqual(a.map(\.gpuCount), c.map(\.gpuCount))
     }
 
     // Jobs are numbered in order, submitted in non-decreasing time, sized ≥ 1, durations whole seconds ≥ 1.
-    func testShapeOfGeneratedJobs() {
-        let jobs = recipe().generate(streams: RandomStreams(master: 11), topology: topo)
+    func testShapeOfGeneratedJobs() throws {
+        let jobs = try recipe().generate(streams: RandomStreams(master: 11), topology: topo)
         XCTAssertEqual(jobs.count, 50)
         XCTAssertEqual(jobs.map(\.id), (0..<50).map(JobID.init))
         XCTAssertEqual(jobs.map(\.name), (0..<50).map { "job-\($0)" })
@@ -54,8 +54,8 @@ final class SyntheticWorkloadTests: XCTestCase {
 
     // The first arrival is the first exponential draw of stream "arrivals" with mean 1/rate = 60 s, and sizes
     // come from stream "gpus" (each aspect has its own stream).
-    func testDrawsComeFromNamedStreams() {
-        let jobs = recipe().generate(streams: RandomStreams(master: 3), topology: topo)
+    func testDrawsComeFromNamedStreams() throws {
+        let jobs = try recipe().generate(streams: RandomStreams(master: 3), topology: topo)
         let arrivals = RandomStreams(master: 3).stream("arrivals")
         let t1 = arrivals.draw(.exponential(mean: 60))
         let t2 = t1 + arrivals.draw(.exponential(mean: 60))
@@ -64,17 +64,17 @@ final class SyntheticWorkloadTests: XCTestCase {
         let gpus = RandomStreams(master: 3).stream("gpus")
         XCTAssertEqual(jobs[0].gpuCount, max(1, Int(gpus.draw(.uniform(low: 0.5, high: 8.5)).rounded())))
         // Changing the model mix leaves arrivals and sizes untouched.
-        let withModels = recipe(models: [(0, 1), (1, 1)]).generate(streams: RandomStreams(master: 3), topology: topo)
+        let withModels = try recipe(models: [(0, 1), (1, 1)]).generate(streams: RandomStreams(master: 3), topology: topo)
         XCTAssertEqual(withModels.map(\.submitTime), jobs.map(\.submitTime))
         XCTAssertEqual(withModels.map(\.gpuCount), jobs.map(\.gpuCount))
     }
 
     // With models, jobs carry iterations = round(duration / packed step time) of their drawn model.
-    func testModelJobsGetIterations() {
+    func testModelJobsGetIterations() throws {
         var w = recipe(models: [(0, 1)])
         w.gpus = .constant(8)
         w.durationSeconds = .constant(1000)
-        let jobs = w.generate(streams: RandomStreams(master: 1), topology: topo)
+        let jobs = try w.generate(streams: RandomStreams(master: 1), topology: topo)
         // resnet50, 8 GPUs packed on one DGX A100: step 0.10443013848945971 s → 1000/step = 9575.78 → 9576.
         XCTAssertEqual(jobs[0].model, 0)
         XCTAssertEqual(jobs[0].work, .iterations(9576))
