@@ -21,6 +21,7 @@ final class StateFeedTests: XCTestCase {
             var records = 0
             var runningToRunning = 0
             var downChanges = 0
+            var tenantArrivals = 0
             var problems: [String] = []
             var feed = StateFeed()
             /// Each job's latest record (ID order is irrelevant here: only lookups).
@@ -55,8 +56,11 @@ final class StateFeedTests: XCTestCase {
                     }
                     let i = Int(id)
                     let spec = s.jobs[i].spec
+                    if spec.tenant != nil { f.tenantArrivals += 1 }
+                    let weight: JSONValue = spec.tenant.map { .double($0.weight) } ?? .null
+                    let quota: JSONValue = spec.tenant?.quotaGPUs.map { .int(Int64($0)) } ?? .null
                     if x[1] != .string(spec.name) || x[2] != .int(spec.submitTime.nanoseconds) || x[3] != .int(Int64(spec.gpuCount))
-                        || x[6] != .int(s.jobs[i].estimatedDuration.nanoseconds) {
+                        || x[6] != .int(s.jobs[i].estimatedDuration.nanoseconds) || !Self.same(x[16], weight) || x[17] != quota {
                         problem("arrival \(i) differs from its spec: \(a)")
                     }
                     // The status an arrival implies (PolicyWire.arrivalFields): queued, nothing held, all work left.
@@ -113,8 +117,10 @@ final class StateFeedTests: XCTestCase {
         }
     }
 
-    private func check(_ scenarioText: String, file: StaticString = #filePath, line: UInt = #line) throws -> Checking<TiresiasPolicy>.Findings {
-        var scenario = try S.load(scenarioText)
+    private func check(
+        _ scenarioText: String, overrides: [String] = [], file: StaticString = #filePath, line: UInt = #line
+    ) throws -> Checking<TiresiasPolicy>.Findings {
+        var scenario = try S.load(scenarioText, overrides: overrides)
         let findings = Checking<TiresiasPolicy>.Findings()
         scenario.policy = Checking(inner: TiresiasPolicy(), findings: findings)
         _ = try S.run(scenario)
@@ -124,8 +130,12 @@ final class StateFeedTests: XCTestCase {
     }
 
     func testRecordsAreTheEnginesStatus() throws {
-        let f = try check(S.threeTypes + S.policy("tiresias"))
+        // With tenants, so that arrival records carry their weights and quotas.
+        let f = try check(S.threeTypes + S.policy("tiresias"), overrides: [
+            "workload.synthetic.users={vision: 2, nlp: 1}", "tenants={vision: {weight: 2, quota_gpus: 16}, nlp: {weight: 0.5}}",
+        ])
         XCTAssertGreaterThan(f.rounds, 300)
+        XCTAssertGreaterThan(f.tenantArrivals, 100)
     }
 
     /// With the flow-level network model, running jobs change speed as others start and stop: their records

@@ -59,7 +59,8 @@ class Job:
     Static: ``id``, ``name``, ``submit`` (ns), ``gpu_count`` (requested), ``gpu_range`` ((low, high) or None),
     ``types`` (eligible GPU type indices) and ``type_mask`` (the same as bits), ``estimated`` (ns at the requested
     size), ``model``, ``memory_gb``, ``work`` and ``work_kind`` ("iterations" or "duration"), ``reference_rate``,
-    ``gpu_type``, ``user``, ``priority``, ``global_batch``.
+    ``gpu_type``, ``user``, ``priority``, ``global_batch``, ``tenant_weight`` and ``tenant_quota_gpus`` (the
+    terms of the job's tenant, ``tenants:`` in the scenario, or None).
 
     Status: ``state``, ``gpus`` (held), ``held_since``, ``expected_end``, ``transition_end``, ``first_start``,
     ``finish`` (ns or None), ``run_s``, ``gpu_s`` (closed allocation intervals), ``remaining`` (work units at
@@ -69,6 +70,7 @@ class Job:
 
     __slots__ = ("id", "name", "submit", "gpu_count", "gpu_range", "types", "type_mask", "estimated", "model",
                  "memory_gb", "work", "work_kind", "reference_rate", "gpu_type", "user", "priority", "global_batch",
+                 "tenant_weight", "tenant_quota_gpus",
                  "state", "gpus", "held_since", "expected_end", "transition_end", "first_start", "finish", "run_s",
                  "gpu_s", "remaining", "rate", "progress_since", "preemptions", "restarts", "migrations", "resizes",
                  "failures", "checkpoint_s")
@@ -76,7 +78,7 @@ class Job:
     def __init__(self, record):
         (self.id, self.name, self.submit, self.gpu_count, r, types, self.estimated, self.model, self.memory_gb,
          self.work, self.work_kind, self.reference_rate, self.gpu_type, self.user, self.priority,
-         self.global_batch) = record
+         self.global_batch, self.tenant_weight, self.tenant_quota_gpus) = record
         self.gpu_range = None if r is None else (r[0], r[1])
         self.types = tuple(types)
         mask = 0

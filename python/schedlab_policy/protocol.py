@@ -13,7 +13,8 @@ PROTOCOL_VERSION = 1
 # ``remaining`` = ``work``, times None, counts 0); a status record follows only if it is already different.
 ARRIVAL_FIELDS = (
     "id", "name", "submit", "gpu_count", "gpu_range", "types", "estimated", "model", "memory_gb", "work",
-    "work_kind", "reference_rate", "gpu_type", "user", "priority", "global_batch",
+    "work_kind", "reference_rate", "gpu_type", "user", "priority", "global_batch", "tenant_weight",
+    "tenant_quota_gpus",
 )
 
 # The columns of a job status record (``jobs`` in ``round`` and ``full_state`` messages), in order. ``hello``

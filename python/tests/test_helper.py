@@ -34,7 +34,7 @@ def hello(nodes_per_rack=(2, 2), gpus_per_node=4, types=None):
 
 def arrival(i, gpus=1, types=(0,)):
     return [i, f"job-{i}", i * 10**9, gpus, None, list(types), 60 * 10**9, None, None, 60.0, "duration", 1.0, None, None,
-            0, None]
+            0, None, None, None]
 
 
 def status(i, state, gpus=(), held_since=None, expected_end=None, run_s=0.0, gpu_s=0.0):

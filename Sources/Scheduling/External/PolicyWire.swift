@@ -29,7 +29,8 @@ public enum PolicyWire {
     /// status record for it follows in the same message only when its status is already something else.
     public static let arrivalFields = [
         "id", "name", "submit", "gpu_count", "gpu_range", "types", "estimated", "model", "memory_gb", "work",
-        "work_kind", "reference_rate", "gpu_type", "user", "priority", "global_batch",
+        "work_kind", "reference_rate", "gpu_type", "user", "priority", "global_batch", "tenant_weight",
+        "tenant_quota_gpus",
     ]
 
     /// The columns of a job status record (`jobs` in `round` and `full_state`), in order.

@@ -419,6 +419,10 @@ public struct StateFeed {
         w.int(spec.priority)
         w.byte(UInt8(ascii: ","))
         if let b = spec.globalBatch { w.int(b) } else { w.raw("null") }
+        w.byte(UInt8(ascii: ","))
+        if let t = spec.tenant { w.double(t.weight) } else { w.raw("null") }
+        w.byte(UInt8(ascii: ","))
+        if let q = spec.tenant?.quotaGPUs { w.int(q) } else { w.raw("null") }
         w.byte(UInt8(ascii: "]"))
     }
 
