@@ -4,6 +4,8 @@
 //
 // Modules, each depending only on modules listed above it (add a new one as a line where its dependencies allow):
 //   SimKernel     simulated time (integer ns), the event queue
+//   CSpawn        C shim: posix_spawnp with a working directory (a GNU extension Swift's Glibc module does not import)
+//   ExternalProcess  a child process spoken to in lines over pipes: deadlines, stderr tail, always reaped
 //   CGSL          GSL (libgsl-dev) through pkg-config, with a shim for its C globals
 //   SimRandom     seeded GSL random streams and distributions, one named stream per purpose
 //   ClusterModel  GPU types, node templates, topology, allocation state, measured hardware profiles (plain data)
@@ -13,7 +15,8 @@
 //   Performance   one throughput model (α–β or flow-level) and the oracle policies ask
 //   CGLPK         GLPK (libglpk-dev), linked by name: Debian ships no pkg-config file for it
 //   Optimization  linear programs solved with GLPK's simplex: validated inputs, typed errors
-//   Scheduling    the policy protocol, snapshot, decisions, policies and placement strategies
+//   Scheduling    the policy protocol, snapshot, decisions, policies and placement strategies; external policies
+//                 (a child process answering the line protocol of Sources/Scheduling/External, docs/external-policies.md)
 //   Engine        the simulation loop, job lifecycle and transitions, run results and summary metrics
 //   Recording     the SQLite results database and its schema migrations
 //   Scenario      scenario YAML: decoding, validation, overrides, building cluster and jobs
@@ -55,6 +58,10 @@ let package = Package(
     targets: [
         // Core
         .target(name: "SimKernel", swiftSettings: internalChecks),
+        // Child processes for external policies: spawned with posix_spawn (C, for the working directory), then spoken
+        // to in lines with poll-based deadlines.
+        .target(name: "CSpawn"),
+        .target(name: "ExternalProcess", dependencies: ["CSpawn"], swiftSettings: internalChecks),
         // GSL through pkg-config (Debian: libgsl-dev). The shim re-exports the headers we use and wraps the
         // C globals (generator types) in inline functions so Swift 6 sees no shared mutable state.
         .systemLibrary(name: "CGSL", pkgConfig: "gsl", providers: [.apt(["libgsl-dev"])]),
@@ -77,7 +84,7 @@ let package = Package(
         .target(
             name: "Scheduling",
             dependencies: [
-                "SimKernel", "ClusterModel", "Workload", "Performance", "Optimization",
+                "SimKernel", "ClusterModel", "Workload", "Performance", "Optimization", "ExternalProcess",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
@@ -173,6 +180,12 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
         .testTarget(name: "SweepTests", dependencies: ["Sweep", "Recording", "Scheduling"]),
         .testTarget(name: "CLITests", dependencies: ["schedlab", "SimTestSupport"], exclude: ["Snapshots"]),
+        // External policies end to end: Python children (python3 must be on PATH), the identity runs against the Swift
+        // policies, failure handling, and the Python helper package's own unit tests.
+        .testTarget(name: "ExternalPolicyTests", dependencies: [
+            "Scheduling", "Engine", "Scenario", "Recording", "ExternalProcess", "ClusterModel", "SimKernel", "Workload",
+            "SimTestSupport", "schedlab",
+        ], exclude: ["Fixtures"]),
         // The DocC articles' code and YAML listings, compiled and loaded so the documentation cannot drift.
         .testTarget(name: "DocumentationTests", dependencies: [
             "Scheduling", "Engine", "ClusterModel", "Models", "Workload", "SimKernel", "Scenario", "SimTestSupport",

@@ -23,10 +23,19 @@ extension Simulation {
         releasedSinceRound = false
         // NOTE: the snapshot shares the engine's arrays (copy-on-write). It must be gone before the decisions
         // are applied, or the first mutation would copy every job; hence the separate function.
-        let decisions = askPolicy()
+        let decisions = try askPolicy()
         // All or nothing: every decision is validated (each against what the earlier ones leave) before any is
         // applied, so a round with an invalid decision leaves the state exactly as the policy saw it.
-        try validate(decisions, into: &plan)
+        do {
+            try validate(decisions, into: &plan)
+        } catch {
+            // A policy that knows more about its rejected decision (an external process's round and stderr) says so.
+            if case .invalidDecision(_, let time, let decision, let reason) = error,
+               let failure = policy.rejected(decision, reason: reason) {
+                throw .policyFailed(policy: policyName, time: time, failure: failure)
+            }
+            throw error
+        }
         for step in plan { apply(step) }
         blockedHead = queue.first
         try checkForStall()
@@ -46,12 +55,16 @@ extension Simulation {
         }
     }
 
-    private func askPolicy() -> [SchedulingDecision] {
+    private func askPolicy() throws(SimulationError) -> [SchedulingDecision] {
         let snapshot = ClusterSnapshot(
             now: clock.now, jobs: jobs, queue: queue, runningByExpectedEnd: running, cluster: cluster,
             progress: progress, oracle: oracle, transitionCosts: costs, sharing: sharing)
         var planner = PlacementPlanner(cluster: cluster, strategy: placement)
-        return policy.schedule(snapshot, planner: &planner)
+        do {
+            return try policy.decide(snapshot, planner: &planner)
+        } catch {
+            throw .policyFailed(policy: policyName, time: clock.now, failure: error)
+        }
     }
 
     // MARK: - Validation

@@ -11,6 +11,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     /// Jobs wait, nothing runs and nothing else can happen, yet the policy's rounds (its own wake-ups) keep starting
     /// nothing: the run would never end.
     case stalled(policy: String, time: SimTime, waiting: Int, rounds: Int)
+    /// The policy could not decide a round (an external policy's process crashed, hung, answered garbage) or, for a
+    /// policy that explains its rejections, made an invalid decision; nothing of that round was applied.
+    case policyFailed(policy: String, time: SimTime, failure: PolicyFailure)
 
     public var description: String {
         switch self {
@@ -21,6 +24,8 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
         case .stalled(let policy, let time, let waiting, let rounds):
             return "policy '\(policy)' stalled at t=\(time.seconds) s: \(waiting) jobs wait on an idle cluster with nothing "
                 + "left to happen, and its last \(rounds) rounds started nothing"
+        case .policyFailed(let policy, let time, let failure):
+            return "policy '\(policy)' at t=\(time.seconds) s failed: \(failure)"
         }
     }
 }

@@ -18,7 +18,7 @@ public struct Scenario {
     /// The master seed the jobs were generated with.
     public let seed: UInt64
     /// SHA-256 (hex) of `text`'s UTF-8 bytes (the file's bytes when nothing was overridden), then the hardware
-    /// profile's and the trace file's bytes, if any.
+    /// profile's and the trace file's bytes, if any, then an external policy's files (`policyFiles`).
     public let hash: String
     /// The cluster.
     public let topology: Topology
@@ -26,10 +26,14 @@ public struct Scenario {
     public let jobs: [JobSpec]
     /// The policy's catalog name.
     public let policyName: String
-    /// The policy, configured with its scenario parameters.
-    public let policy: any SchedulingPolicy
+    /// The policy, configured with its scenario parameters (a `var` so that a run can wrap it, e.g. in a
+    /// `DecisionRecorder`).
+    public var policy: any SchedulingPolicy
     /// The policy's parameters as written in the scenario (canonical YAML), empty for defaults.
     public let policyParameters: String
+    /// The files of an external policy hashed into `hash`, as resolved paths in order: the command's arguments
+    /// that name existing files, then `policy.files`; empty for other policies.
+    public var policyFiles: [String] = []
     /// The placement strategy's catalog name.
     public let placementName: String
     /// The flow-level interconnect model, or nil for the first-version α–β speed model.

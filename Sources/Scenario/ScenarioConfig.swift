@@ -531,6 +531,16 @@ struct PolicyConfig: DecodableMapping {
     var placement: String
     @OptionalField("params", meaning: "the policy's parameters (`schedlab info policies`)")
     var params: NestedDecoder?
+    @OptionalField("command", FieldCheck { c in
+        c.isEmpty || c[0].isEmpty ? "expected the program and its arguments, e.g. [python3, my_policy.py]" : nil
+    }, meaning: "external policy: the program and its arguments, run in the scenario file's directory")
+    var command: [String]?
+    @OptionalField("timeout_s", .within(0.001...86_400, "seconds"),
+                   meaning: "external policy: wall-clock seconds its process may take to answer one round (10)")
+    var timeoutSeconds: Double?
+    @OptionalField("files", FieldCheck { f in f.contains(where: \.isEmpty) ? "expected file paths, got an empty one" : nil },
+                   meaning: "external policy: more files its process reads (weights, modules), hashed into the scenario hash")
+    var files: [String]?
     /// The policy built from `name` and `params` once both are decoded.
     private var made: (any SchedulingPolicy)?
 
@@ -541,6 +551,18 @@ struct PolicyConfig: DecodableMapping {
 
     // The parameters' type depends on the sibling `name`, so they are decoded here, after both fields.
     mutating func finishDecoding(_ decoder: Decoder) throws {
+        if name == ExternalPolicy.name {
+            // An external policy's parameters are the process's business: any mapping, passed on as JSON.
+            guard let command else { throw decoder.invalid("command", ExternalPolicy.needsCommand.description) }
+            let parameters = try params.map { try JSONValue(from: $0.decoder) } ?? .object([])
+            guard case .object = parameters else { throw decoder.invalid("params", "expected a mapping, got \(parameters.summary)") }
+            made = ExternalPolicy(ExternalPolicy.Configuration(
+                command: command, timeoutSeconds: timeoutSeconds ?? ExternalPolicy.defaultTimeoutSeconds, parameters: parameters))
+            return
+        }
+        for (key, given) in [("command", command != nil), ("timeout_s", timeoutSeconds != nil), ("files", files != nil)] where given {
+            throw decoder.invalid(key, "only for policy 'external' (this scenario's policy is '\(name)')")
+        }
         made = try PolicyCatalog.entry(name)!.make(params?.decoder)
     }
 }

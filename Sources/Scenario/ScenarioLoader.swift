@@ -50,6 +50,14 @@ public enum ScenarioLoader {
         policy policyOverride: String? = nil, placement placementOverride: String? = nil,
         fallbackSeed: () -> UInt64 = { 1 }
     ) throws(InputError) -> Scenario {
+        // `--policy external` is `policy.name` set in the tree with empty params, so that the external policy's
+        // `command` and `params` can follow as `--set` overrides, checked as if the file had them.
+        var overrides = overrides
+        var policyOverride = policyOverride
+        if policyOverride == ExternalPolicy.name {
+            overrides = [try ScenarioOverride("policy.name=\(ExternalPolicy.name)"), try ScenarioOverride("policy.params={}")] + overrides
+            policyOverride = nil
+        }
         var fileTree: Node?
         /// An error at a field an override set, or created on its way, is the override's, not the file's; one at
         /// a field of the file above an override is still the file's, but the override may be why.
@@ -240,6 +248,14 @@ public enum ScenarioLoader {
             policyName = override
         }
 
+        var policyFiles: [String] = []
+        if var external = policy as? ExternalPolicy {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            external.configuration.workingDirectory = directory.path
+            policy = external
+            policyFiles = try hashExternalPolicyFiles(config.policy, directory: directory, into: &hasher, fail: fail)
+        }
+
         var placementName = config.policy.placement
         if let override = placementOverride {
             guard PlacementCatalog.make(override) != nil else {
@@ -270,6 +286,7 @@ public enum ScenarioLoader {
             path: path, text: effectiveText, name: name, description: config.description, seed: masterSeed, hash: hash, topology: topology,
             jobs: jobs, policyName: policyName, policy: policy, policyParameters: parameters,
             placementName: placementName, interconnect: interconnect, skippedRows: skipped)
+        scenario.policyFiles = policyFiles
         if let checkpoint = config.checkpoint { scenario.transitionCosts = checkpoint.costs }
         if let sharing = config.sharing { scenario.sharing = sharing.model }
         if let realloc = config.reallocation, realloc.mode == "live" {
@@ -294,6 +311,46 @@ public enum ScenarioLoader {
                 : "no variant '\(name)'; expected one of: \(known.joined(separator: ", "))")
         }
         return v.overrides
+    }
+
+    /// Hashes an external policy's files into the scenario hash, so that the run's provenance covers the policy's
+    /// code: each command argument that names an existing regular file (relative to the scenario's directory, where
+    /// the process runs; the program itself only when written as a path, so `python3` is not hashed), then each of
+    /// `policy.files`, which must exist. Returns the resolved paths, in that order.
+    static func hashExternalPolicyFiles(
+        _ config: PolicyConfig, directory: URL, into hasher: inout SHA256, fail: (String, String) -> InputError
+    ) throws(InputError) -> [String] {
+        func resolve(_ p: String) -> URL { p.hasPrefix("/") ? URL(fileURLWithPath: p) : directory.appendingPathComponent(p) }
+        func isFile(_ url: URL) -> Bool {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+        var hashed: [String] = []
+        func add(_ url: URL, written: String, field: String) throws(InputError) {
+            let data: Data
+            do {
+                data = try Data(contentsOf: url)
+            } catch {
+                throw fail(field, "cannot read \(url.path) (\(error.localizedDescription)); expected a file the policy process reads")
+            }
+            // Each file's name as written (not where the checkout is) and length before its bytes, so that moving
+            // bytes from one file to the next changes the hash.
+            hasher.update(data: Data("\(written)\n\(data.count)\n".utf8))
+            hasher.update(data: data)
+            hashed.append(url.path)
+        }
+        for (i, argument) in (config.command ?? []).enumerated() where i > 0 || argument.contains("/") {
+            let url = resolve(argument)
+            if isFile(url) { try add(url, written: argument, field: "policy.command") }
+        }
+        for (i, file) in (config.files ?? []).enumerated() {
+            let url = resolve(file)
+            guard isFile(url) else {
+                throw fail("policy.files", "entry \(i): no file \(url.path); expected files the policy process reads (relative to the scenario's directory)")
+            }
+            try add(url, written: file, field: "policy.files")
+        }
+        return hashed
     }
 
     /// The topology of explicitly listed racks.

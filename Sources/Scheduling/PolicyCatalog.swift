@@ -12,7 +12,7 @@ public enum PolicyCatalog {
         public let make: @Sendable (Decoder?) throws -> any SchedulingPolicy
     }
 
-    /// Every policy, in listing order.
+    /// Every built-in policy, in listing order: each builds with default parameters.
     public static let all: [Entry] = [
         Entry(name: FIFOPolicy.name, summary: "first come, first served; the head of the queue blocks the rest",
               parameters: [], make: { d in FIFOPolicy(try d.map(NoParameters.init(from:)) ?? NoParameters()) }),
@@ -57,9 +57,20 @@ public enum PolicyCatalog {
               make: { d in GavelPolicy(try d.map(GavelPolicy.Parameters.init(from:)) ?? .init()) }),
     ]
 
-    /// The entry called `name`, or nil.
-    public static func entry(_ name: String) -> Entry? { all.first { $0.name == name } }
+    /// The external policy: a process speaking SchedLab's line protocol. Not in `all`, the policies that run with
+    /// default parameters: it is built from `policy.command` beside its parameters (the scenario's policy section),
+    /// which a parameters decoder cannot see, so `make` only explains what is missing.
+    public static let external = Entry(
+        name: ExternalPolicy.name,
+        summary: "a policy in another process (Python, ...) speaking SchedLab's line protocol (docs/external-policies.md)",
+        parameters: ExternalPolicy.documentation,
+        make: { _ in throw ExternalPolicy.needsCommand })
 
-    /// All names, for error messages.
-    public static var names: [String] { all.map(\.name) }
+    /// The entry called `name` (a built-in policy or `external`), or nil.
+    public static func entry(_ name: String) -> Entry? {
+        name == external.name ? external : all.first { $0.name == name }
+    }
+
+    /// All names, the built-in policies' then `external`, for error messages.
+    public static var names: [String] { all.map(\.name) + [external.name] }
 }

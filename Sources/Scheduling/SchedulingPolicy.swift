@@ -22,11 +22,25 @@ public protocol SchedulingPolicy {
     /// placement strategies finding GPUs whenever enough free ones exist, as every shipped strategy does.
     /// Defaults to false.
     static var startsStrictlyInQueueOrder: Bool { get }
+    /// What the engine calls each round: `schedule`'s decisions, or a `PolicyFailure` that ends the run. Only
+    /// policies that can fail for reasons outside the simulation implement it (an external policy's process can
+    /// crash or hang); the default returns `schedule`'s answer.
+    mutating func decide(_ snapshot: ClusterSnapshot, planner: inout PlacementPlanner) throws(PolicyFailure) -> [SchedulingDecision]
+    /// Called when the engine rejects `decision` of the round just decided, for `reason`: a failure to report
+    /// instead of the plain rejection (an external policy adds its round number and its process's last
+    /// standard-error lines), or nil to report the rejection as it is (the default).
+    mutating func rejected(_ decision: SchedulingDecision, reason: String) -> PolicyFailure?
 }
 
 extension SchedulingPolicy {
     public static var onlyStartsWaitingJobs: Bool { false }
     public static var startsStrictlyInQueueOrder: Bool { false }
+    public mutating func decide(
+        _ snapshot: ClusterSnapshot, planner: inout PlacementPlanner
+    ) throws(PolicyFailure) -> [SchedulingDecision] {
+        schedule(snapshot, planner: &planner)
+    }
+    public mutating func rejected(_ decision: SchedulingDecision, reason: String) -> PolicyFailure? { nil }
 
     /// The policy's catalog name.
     public var name: String { Self.name }

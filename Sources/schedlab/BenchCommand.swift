@@ -14,7 +14,7 @@ import Workload
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the engine: 100,000 jobs on 1,024 GPUs with FIFO and backfill, with and without SQLite writes and the network model.",
+        abstract: "Time the engine: 100,000 jobs on 1,024 GPUs with FIFO and backfill, with and without SQLite writes and the network model; the Python FIFO through the external-policy protocol.",
         discussion: "Targets (README): at least 1 M events/s, and under 5 s for the FIFO run including writes on 2 cores."
     )
 
@@ -27,10 +27,15 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Master seed of the generated workload.")
     var seed: UInt64 = 1
 
-    @Option(help: "Run only these policies' rows (comma-separated, e.g. fifo,backfill; default: all).")
+    @Option(help: "Run only these policies' rows (comma-separated, e.g. fifo,backfill,external; default: all).")
     var only = ""
 
+    @Option(help: ArgumentHelp("The external-policy rows' policy process (run from the repository root).", valueName: "command"))
+    var pythonPolicy = "python3 python/examples/fifo.py"
+
     func run() throws {
+        let external = ExternalPolicyBench(command: pythonPolicy.split(separator: " ").map(String.init), seed: seed)
+        if only == "external" { return try external.run() }
         // 1,024 GPUs: 128 DGX-A100-like nodes in 8 racks of 16.
         let template = NodeTemplateCatalog.named("dgx-a100")!
         let topology = Topology(racks: (0..<8).map { (name: "rack\($0)", nodes: Array(repeating: template, count: 16)) })
@@ -91,6 +96,9 @@ struct BenchCommand: ParsableCommand {
         print("events/s counts simulation time only; wall s includes the SQLite transaction for '+ sqlite' rows;")
         print("'+ network' runs the flow-level interconnect (8 racks, 2:1 oversubscribed ToR uplinks);")
         print("tiresias is the preemptive row (default thresholds, free preemption).")
+        if only.isEmpty || only.split(separator: ",").contains("external") {
+            try external.run()
+        }
     }
 
     /// Peak resident set size of this process so far, MB (getrusage; Linux reports KiB).

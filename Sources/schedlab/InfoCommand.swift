@@ -37,7 +37,7 @@ struct InfoCommand: ParsableCommand {
             }
         case .policies:
             table = TextTable(header: ["name", "description", "parameters (default)"])
-            for p in PolicyCatalog.all {
+            for p in PolicyCatalog.all + [PolicyCatalog.external] {
                 table.rows.append([p.name, p.summary, p.parameters.isEmpty ? "-" : p.parameters.joined(separator: "; ")])
             }
         case .placements:

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Recording
 import Scenario
+import Scheduling
 import Workload
 
 /// `schedlab run`: simulate a scenario, record it in SQLite and print its summary.
@@ -33,7 +34,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Master seed, overriding the scenario's 'seed'.")
     var seed: UInt64?
 
-    @Option(help: "Policy, overriding the scenario's (with default parameters). See 'schedlab info policies'.")
+    @Option(help: "Policy, overriding the scenario's (with default parameters; external also needs --set 'policy.command=[...]'). See 'schedlab info policies'.")
     var policy: String?
 
     @Option(help: "Placement strategy, overriding the scenario's. See 'schedlab info placements'.")
@@ -42,12 +43,18 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Do not record the run in the database.")
     var noDb = false
 
+    @Option(help: ArgumentHelp(
+        "Write every policy round to FILE as (state, decision) pairs: the external-policy protocol's round messages, "
+            + "each followed by the decisions made (docs/external-policies.md). Any policy; results are unchanged.",
+        valueName: "FILE"))
+    var recordDecisions: String?
+
     @Flag(help: "No progress or provenance lines on stderr; only the summary table on stdout.")
     var quiet = false
 
     func run() throws {
         var chosenSeed: UInt64?
-        let scenario: Scenario
+        var scenario: Scenario
         do {
             var parsed = try overrides.map { (o: String) throws(InputError) in try ScenarioOverride(o) }
             if let variant { parsed = try ScenarioLoader.overrides(ofVariant: variant, inScenarioAt: self.scenario) + parsed }
@@ -66,7 +73,26 @@ struct RunCommand: ParsableCommand {
         if !scenario.skippedRows.isEmpty {
             printError("warning: skipped \(scenario.skippedRows.count) bad trace row(s) (on_bad_row: skip); first: \(scenario.skippedRows[0])")
         }
+        var log: DecisionLog?
+        if let recordDecisions {
+            do {
+                log = try DecisionLog(path: recordDecisions)
+            } catch {
+                printError("error: --record-decisions \(error)")
+                throw CLIExit.badInput
+            }
+            scenario.policy = DecisionRecording.wrap(scenario.policy, log: log!)
+        }
         let outcome = try Self.simulate(scenario, db: noDb ? nil : db, quiet: quiet)
+        if let log {
+            do {
+                try log.close()
+            } catch {
+                printError("error: \(error)")
+                throw ExitCode.failure
+            }
+            if !quiet { printError("recorded \(log.rounds) policy rounds in \(log.path)") }
+        }
         print(SummaryFormatter.render(scenario: scenario, result: outcome.result, runID: outcome.runID,
                                       db: noDb ? nil : db, wallSeconds: outcome.wallSeconds))
     }

@@ -119,7 +119,7 @@ final class PlacementTests: XCTestCase {
         XCTAssertEqual(PlacementCatalog.names, ["first-fit", "packed", "spread", "topology-aware"])
         XCTAssertEqual(PlacementCatalog.make("packed")?.name, "packed")
         XCTAssertNil(PlacementCatalog.make("random"))
-        XCTAssertEqual(PolicyCatalog.names, ["fifo", "sjf", "backfill", "srtf", "tiresias", "themis", "gandiva", "optimus", "pollux", "fabric", "gavel"])
+        XCTAssertEqual(PolicyCatalog.names, ["fifo", "sjf", "backfill", "srtf", "tiresias", "themis", "gandiva", "optimus", "pollux", "fabric", "gavel", "external"])
         XCTAssertEqual(try PolicyCatalog.entry("sjf")?.make(nil).name, "sjf")
     }
 }
