@@ -15,6 +15,9 @@ public struct SimulationOptions {
     public var progress: ((ProgressReport) -> Void)?
     /// Events between progress callbacks.
     public var progressInterval: Int = 1 << 15
+    /// Asked before every event; when it answers true the run stops there and throws `SimulationError.interrupted`
+    /// (the CLI sets it from SIGINT and SIGTERM). nil: never stop early.
+    public var shouldStop: (() -> Bool)?
 
     /// Default options.
     public init(checkInvariants: Bool? = nil, progress: ((ProgressReport) -> Void)? = nil) {
@@ -241,6 +244,10 @@ public final class Simulation {
     /// held or down: `onlyFailuresLeft`) and returns the outputs.
     public func run() throws(SimulationError) -> RunResult {
         while finishedCount < jobs.count, !onlyFailuresLeft, let event = events.pop() {
+            // At an event boundary: everything before is fully applied, nothing of this event yet.
+            if let stop = options.shouldStop, stop() {
+                throw .interrupted(time: clock.now, events: eventsProcessed)
+            }
             try process(event)
         }
         account(to: clock.now)

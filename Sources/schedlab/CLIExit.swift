@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Recording
 import Workload
 
 /// Exit statuses of `schedlab`, documented in the README.
@@ -12,6 +13,10 @@ enum CLIExit {
     static let noDevice = ExitCode(3)
     /// A sweep (or a sweep worker) ran every point but some failed; each is recorded with its error.
     static let someFailed = ExitCode(4)
+    /// Stopped by SIGINT: 128 + 2, as shells report it (see `Interruption`).
+    static let interruptedByINT = ExitCode(130)
+    /// Stopped by SIGTERM: 128 + 15.
+    static let interruptedByTERM = ExitCode(143)
 }
 
 /// Writes one line to standard error.
@@ -23,4 +28,17 @@ func printError(_ message: String) {
 func reportInputError(_ error: InputError) -> ExitCode {
     printError("error: \(error)")
     return CLIExit.badInput
+}
+
+/// `error` on one line: SQLite's messages quote the failing statement, line breaks and all.
+func oneLine(_ error: Error) -> String {
+    "\(error)".split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+}
+
+/// Reports, on one line, that the results database `db` could not be opened, and returns the exit code: 2 for a
+/// database written by a newer SchedLab (the user's input is at fault; nothing was written), 1 otherwise.
+func databaseOpenFailure(_ db: String, _ error: Error, doing what: String) -> ExitCode {
+    printError("error: \(db): \(what): \(oneLine(error))")
+    if case RecordingError.newerSchema = error { return CLIExit.badInput }
+    return ExitCode.failure
 }

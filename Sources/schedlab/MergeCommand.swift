@@ -35,6 +35,8 @@ struct MergeCommand: ParsableCommand {
         } catch let e as MergeError {
             printError("error: \(e)")
             throw CLIExit.badInput
+        } catch let e as RecordingError {
+            throw databaseOpenFailure(out, e, doing: "cannot open the output database")
         }
     }
 }
