@@ -19,9 +19,31 @@ enum CLIExit {
     static let interruptedByTERM = ExitCode(143)
 }
 
-/// Writes one line to standard error.
+/// Writes one line to standard error: control characters in `message` (a newline or a control character echoed
+/// from the input, a multi-line message from a library) are escaped, so one message is always one line.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
+    FileHandle.standardError.write(Data((escapingControlCharacters(message) + "\n").utf8))
+}
+
+/// `text` with every control character written as an escape: `\n`, `\r`, `\t`, else `\u{XX}` (C0, DEL and C1).
+func escapingControlCharacters(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        guard scalar.properties.generalCategory == .control else {
+            out.append(scalar)
+            continue
+        }
+        let escape: String
+        switch scalar {
+        case "\n": escape = "\\n"
+        case "\r": escape = "\\r"
+        case "\t": escape = "\\t"
+        default: escape = "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        }
+        out.append(contentsOf: escape.unicodeScalars)
+    }
+    return String(out)
 }
 
 /// Reports a bad-input error on one line and returns the exit code to throw.
