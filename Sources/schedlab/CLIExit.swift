@@ -19,10 +19,9 @@ enum CLIExit {
     static let interruptedByTERM = ExitCode(143)
 }
 
-/// Writes one line to standard error: control characters in `message` (a newline or a control character echoed
-/// from the input, a multi-line message from a library) are escaped, so one message is always one line.
+/// Writes `message` and a newline to standard error.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data((escapingControlCharacters(message) + "\n").utf8))
+    FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
 /// `text` with every control character written as an escape: `\n`, `\r`, `\t`, else `\u{XX}` (C0, DEL and C1).
@@ -46,9 +45,10 @@ func escapingControlCharacters(_ text: String) -> String {
     return String(out)
 }
 
-/// Reports a bad-input error on one line and returns the exit code to throw.
+/// Reports a bad-input error on one line and returns the exit code to throw. The message may echo the input (a
+/// value with a newline in it, a control character), so control characters are escaped: one error, one line.
 func reportInputError(_ error: InputError) -> ExitCode {
-    printError("error: \(error)")
+    printError("error: " + escapingControlCharacters(error.description))
     return CLIExit.badInput
 }
 
