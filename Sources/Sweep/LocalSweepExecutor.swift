@@ -48,7 +48,7 @@ public final class LocalSweepExecutor {
     /// Runs every point, calling `finished` (on this thread) as each worker ends, in the order they end.
     ///
     /// `interrupt` is asked between polls; once it names a signal, no further worker starts and the signal is sent on
-    /// to every running worker (once), which stops its point at the next event and records it `interrupted`; `run`
+    /// to every running worker (once), which stops its point at an event boundary and records it `interrupted`; `run`
     /// returns when they have all ended. Returns the points never started.
     @discardableResult
     public func run(_ points: [SweepPoint], interrupt: () -> Int32? = { nil }, finished: (Finished) -> Void) throws -> [SweepPoint] {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 
-/// SIGINT and SIGTERM turned into a request to stop, which the engine sees at its next event boundary
+/// SIGINT and SIGTERM turned into a request to stop, which the engine sees at an event boundary (it asks every 16 events)
 /// (`SimulationOptions.shouldStop`) and the sweep driver between worker polls.
 ///
 /// The signals are delivered to a dispatch source rather than a handler of our own, so that no Swift code runs in

@@ -14,7 +14,7 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Exit status: 0 on success, 2 on bad input (nothing is simulated or written) or a database written by a \
             newer SchedLab, 1 when the simulation fails (the run is recorded with status 'failed'), 130 on SIGINT and \
-            143 on SIGTERM (the run stops at its next event and is recorded with status 'interrupted', without \
+            143 on SIGTERM (the run stops at an event boundary and is recorded with status 'interrupted', without \
             results; a second signal ends the process at once).
             """
     )

@@ -17,7 +17,7 @@ struct SweepCommand: ParsableCommand {
             'sbatch --array' job, each task writing its own database in the work directory; --wait waits for it and \
             merges them (else 'schedlab merge DB DIR/task-*.sqlite' does, when it has finished). \
             Exit status: 0 every point complete; 4 some points failed (each is recorded with its error); 2 bad input; \
-            130 on SIGINT, 143 on SIGTERM: no further point starts, the running ones stop at their next event and are \
+            130 on SIGINT, 143 on SIGTERM: no further point starts, the running ones stop at an event boundary and are \
             recorded 'interrupted', and running the sweep again resumes it.
             """
     )
