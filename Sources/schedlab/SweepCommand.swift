@@ -138,8 +138,8 @@ struct SweepCommand: ParsableCommand {
         if let sig = interruption.caught {
             let done = pending.count - unstarted.count - interruptedPoints - failures.count
             printError("interrupted by \(Interruption.name(sig)): sweep '\(spec.name)' stopped with \(done) of \(pending.count) point(s) "
-                + "completed, \(interruptedPoints) recorded 'interrupted', \(failures.count) failed and \(unstarted.count) not started "
-                + "in \(db); run the sweep again to resume")
+                + "completed, \(interruptedPoints) stopped (a run begun is recorded 'interrupted'), \(failures.count) failed and "
+                + "\(unstarted.count) not started in \(db); run the sweep again to resume")
             throw Interruption.exitCode(sig)
         }
         try finish(spec, ran: pending.count, failures: failures, wall: Date().timeIntervalSince(started), db: db)

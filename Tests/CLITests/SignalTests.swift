@@ -150,7 +150,7 @@ final class SignalTests: SchedLabProcessTestCase {
         XCTAssertEqual(r.status, status, r.stderr)
         XCTAssertLessThan(r.seconds, 5)
         XCTAssertTrue(r.stderr.contains("interrupted by \(name): sweep 'longsweep' stopped with 0 of 5 point(s) completed, "
-            + "2 recorded 'interrupted', 0 failed and 3 not started"), r.stderr)
+            + "2 stopped (a run begun is recorded 'interrupted'), 0 failed and 3 not started"), r.stderr)
         XCTAssertEqual(r.stderr.components(separatedBy: "interrupted by \(name)").count, 2, "one line says so:\n\(r.stderr)")
         XCTAssertEqual(try query(db, "SELECT status, error FROM runs ORDER BY id"),
                        [["interrupted", "interrupted by \(name)"], ["interrupted", "interrupted by \(name)"]])
