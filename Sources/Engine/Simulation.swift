@@ -15,6 +15,9 @@ public struct SimulationOptions {
     public var progress: ((ProgressReport) -> Void)?
     /// Events between progress callbacks.
     public var progressInterval: Int = 1 << 15
+    /// Asked at every 16th event boundary (before the first event, the 17th, ...); when it answers true the run stops
+    /// there and throws `SimulationError.interrupted` (the CLI sets it from SIGINT and SIGTERM). nil: never stop early.
+    public var shouldStop: (() -> Bool)?
 
     /// Default options.
     public init(checkInvariants: Bool? = nil, progress: ((ProgressReport) -> Void)? = nil) {
@@ -241,6 +244,13 @@ public final class Simulation {
     /// held or down: `onlyFailuresLeft`) and returns the outputs.
     public func run() throws(SimulationError) -> RunResult {
         while finishedCount < jobs.count, !onlyFailuresLeft, let event = events.pop() {
+            // At an event boundary: everything before is fully applied, nothing of this event yet.
+            // Every 16th boundary only: the CLI's answer takes a lock (about 45 ns, measured with `swiftc -O` on the
+            // project's 2-core machine, against about 860 ns per event in `schedlab bench`), 0.3% asked this often,
+            // and 16 events take far less than a second even in a debug build.
+            if let stop = options.shouldStop, eventsProcessed & 15 == 0, stop() {
+                throw .interrupted(time: clock.now, events: eventsProcessed)
+            }
             try process(event)
         }
         account(to: clock.now)

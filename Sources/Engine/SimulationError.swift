@@ -14,6 +14,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     /// The policy could not decide a round (an external policy's process crashed, hung, answered garbage) or, for a
     /// policy that explains its rejections, made an invalid decision; nothing of that round was applied.
     case policyFailed(policy: String, time: SimTime, failure: PolicyFailure)
+    /// `SimulationOptions.shouldStop` asked the run to stop (a signal): it stopped at simulated time `time`, between
+    /// two events, after `events` events.
+    case interrupted(time: SimTime, events: Int)
 
     public var description: String {
         switch self {
@@ -26,6 +29,8 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
                 + "left to happen, and its last \(rounds) rounds started nothing"
         case .policyFailed(let policy, let time, let failure):
             return "policy '\(policy)' at t=\(time.seconds) s failed: \(failure)"
+        case .interrupted(let time, let events):
+            return "interrupted at t=\(time.seconds) s after \(events) events"
         }
     }
 }

@@ -6,7 +6,8 @@ import GRDB
 /// A `ResultSink` that writes runs into a SQLite database (schema: `Schema`).
 ///
 /// Several processes may record into the same file (e.g. parallel sweeps): WAL mode lets readers proceed
-/// during a write, and the busy timeout makes a writer wait for another's transaction instead of failing.
+/// during a write, and the busy timeout makes a writer wait for another's transaction instead of failing. Any number
+/// of processes may open (create, migrate) the same file at once: see `openPool` and `SchemaMigrator`.
 public final class SQLiteSink: ResultSink {
     /// How long a write waits for another connection's lock before failing, seconds.
     public static let busyTimeout: TimeInterval = 10
@@ -23,7 +24,8 @@ public final class SQLiteSink: ResultSink {
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // A pool puts the database in WAL mode and allows reads concurrent with our long result transaction.
-        try self.init(writer: DatabasePool(path: url.path, configuration: Self.configuration(busyTimeout: busyTimeout)))
+        try self.init(writer: Self.openPool(
+            path: url.path, configuration: Self.configuration(busyTimeout: busyTimeout), busyTimeout: busyTimeout))
     }
 
     /// A fresh private in-memory database, for tests.

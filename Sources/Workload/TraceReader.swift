@@ -44,8 +44,9 @@ public enum TraceReader {
         var rows: [(line: Int, spec: JobSpec)] = []
         var header: [String]?
         var lineNumber = 0
-        // "\r\n" is one Character in Swift, so it must be named as a separator of its own (CRLF files).
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        // "\r\n" is one Character in Swift, so it must be named as a separator of its own (CRLF files); a lone "\r" ends a line too
+        // (classic Mac OS files, and spreadsheets that still write them).
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.last == "\r" { line = line.dropLast() }
