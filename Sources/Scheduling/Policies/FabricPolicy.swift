@@ -245,6 +245,9 @@ public struct FabricPolicy: SchedulingPolicy {
         let topo = s.topology
         for _ in 0..<parameters.maxGrowsPerRound {
             guard planner.cluster.freeGPUs > 0 else { return }
+            // One copy of the plan's cluster per pass (nothing is claimed until the pass ends): reading it through the
+            // inout planner for every candidate retained and released all of its arrays each time.
+            let cluster = planner.cluster
             var best: (id: JobID, gpus: [GPUID], extra: [GPUID], score: Double)?
             for id in round.elastic where !round.touched.contains(id) {
                 let job = s.jobs[id.index]
@@ -255,7 +258,7 @@ public struct FabricPolicy: SchedulingPolicy {
                 var onNodes = 0
                 for n in Set(held.map { topo.gpuNode[$0.index].index }).sorted()
                 where job.eligibleTypes.contains(Int(topo.nodeTypeIndex[n])) {
-                    onNodes += Int(planner.cluster.freeOnNode[n])
+                    onNodes += Int(cluster.freeOnNode[n])
                 }
                 let work = s.remainingWork(of: id)
                 let now = rate(job, on: held, s)
@@ -263,7 +266,7 @@ public struct FabricPolicy: SchedulingPolicy {
                 var sizes = [min(room, onNodes), min(room, held.count), min(room, free)].filter { $0 > 0 }
                 sizes = Array(Set(sizes)).sorted()
                 for k in sizes {
-                    guard let extra = ElasticGPUChoice.extra(k, for: held, types: job.eligibleTypes, in: planner.cluster)
+                    guard let extra = ElasticGPUChoice.extra(k, for: held, types: job.eligibleTypes, in: cluster)
                     else { continue }
                     let target = held + extra
                     let after = rate(job, on: target, s)
