@@ -53,12 +53,12 @@ final class WritePathTests: XCTestCase {
                          simulatedEnd: .seconds(400.5), unfinishedJobs: [], links: links)
     }
 
-    /// A whole simulated run: 300 jobs on 128 GPUs under FIFO with packed placement.
+    /// A whole simulated run: 300 jobs on 128 GPUs under FIFO (first-fit placement).
     private func simulatedResult() throws -> RunResult {
         let jobs = (0..<300).map { i in
             job(i, submit: Double(i) * 13.7, gpus: [1, 2, 4, 8, 16, 32][i % 6], duration: 50 + Double((i * 37) % 900))
         }
-        return try simulate(jobs: jobs, topology: topology, placement: PackedPlacement())
+        return try simulate(jobs: jobs, topology: topology)
     }
 
     /// Every table's rows in insertion order, each cell with its storage class and exact bits.
