@@ -48,15 +48,21 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The external-policy rows' policy process (run from the repository root).", valueName: "command"))
     var pythonPolicy = "python3 python/examples/fifo.py"
 
-    func validate() throws {
+    /// The option values' problem, if any (reported as bad input: exit 2).
+    private var badOption: String? {
         for part in skip.split(separator: ",") where part != "sqlite" && part != "network" {
-            throw ValidationError("--skip: expected sqlite or network, got '\(part)'")
+            return "--skip: expected sqlite or network, got '\(part)'"
         }
-        guard `repeat` >= 1 else { throw ValidationError("--repeat: expected a number of runs >= 1, got \(`repeat`)") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs: expected a number of jobs >= 1, got \(jobs)") }
+        if `repeat` < 1 { return "--repeat: expected a number of runs >= 1, got \(`repeat`)" }
+        if let jobs, jobs < 1 { return "--jobs: expected a number of jobs >= 1, got \(jobs)" }
+        return nil
     }
 
     func run() throws {
+        if let badOption {
+            printError("error: \(badOption)")
+            throw CLIExit.badInput
+        }
         if scale { return try ScaleBench(jobs: jobs ?? 1_000_000, load: load, seed: seed).run() }
         let external = ExternalPolicyBench(command: pythonPolicy.split(separator: " ").map(String.init), seed: seed)
         if only == "external" { return try external.run() }
