@@ -135,6 +135,9 @@ public final class Simulation {
     var stalledRounds = 0
     /// The current round's validated decisions (a buffer reused across rounds).
     var plan: [ValidatedDecision] = []
+    /// The policy's planning copy of `cluster`, kept across rounds and brought level with it before each round
+    /// (`ClusterState.mirror`) instead of copied afresh; nil until the first round, and while a round's planner holds it.
+    var plannerCluster: ClusterState?
 
     // Iteration statistics, by JobID.
     /// Seconds per iteration and exposed-communication share at the job's current speed (0 without a model).
@@ -201,6 +204,8 @@ public final class Simulation {
         self.skipsBlockedHeadRounds = type(of: policy).onlyStartsWaitingJobs && type(of: policy).startsStrictlyInQueueOrder
         self.options = options
         self.cluster = ClusterState(topology: topology, maxJobsPerGPU: sharing.maxJobsPerGPU)
+        // Noted changes let the planning copy follow the cluster at the cost of what changed (see `askPolicy`).
+        self.cluster.tracksChanges = true
         var statuses: [JobStatus] = []
         var referenceRates: [Double] = []
         statuses.reserveCapacity(specs.count)
