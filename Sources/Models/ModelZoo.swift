@@ -50,7 +50,64 @@ public enum ModelZoo {
             measuredComputeSeconds: [("a100-80", 6 * 1.3e9 * 8 * 2048 / (312e12 * 0.45))],
             gradientBytes: 1.3e9 * 2, memoryGB: 40,
             source: "FLOPs = 6·params·tokens at 45% MFU [derived]"),
+        // The six applications of the Pollux artifact (petuum/adaptdl, branch osdi21-artifact, simulator/): compute
+        // from the single-GPU rows (placement "1") of simulator/traces/<app>/placements.csv on one T4, fitted by least
+        // squares as α + β·local on step_time − sync_time and quoted at the largest local batch; the efficiency profile
+        // from simulator/traces/<app>/validation-<M₀>.csv (see `EfficiencyProfile`), the local-batch bounds from the
+        // placements, the batch bounds from the validated batch sizes, the epoch caps from simulator/applications.py.
+        // Tests/ModelsTests/PolluxZooTests recomputes every number from copies of those files.
+        // BERT-base fine-tuned on SQuAD v1.1: 110 M parameters → 440 MB.
+        pollux(
+            "bert-squad", local: 4...12, alpha: 0.212971, atMax: 0.907026, gradientBytes: 110e6 * 4, memoryGB: 10,
+            batches: 12...384, iterationsPerEpoch: 7387, epochs: 2, noise: [422.966, 1124.3], app: "bert"),
+        // ResNet-18 on CIFAR-10: 11.2 M parameters → 44.7 MB.
+        pollux(
+            "resnet18-cifar10", local: 32...1024, alpha: 0.017233, atMax: 0.69739, gradientBytes: 11.2e6 * 4, memoryGB: 4,
+            batches: 128...4096, iterationsPerEpoch: 391, epochs: 100,
+            noise: [272.412, 1554.14, 2519.84, 3301.96, 4274.97, 5487.47, 7919.34, 13146.4, 22266.7, 29988.2], app: "cifar10"),
+        // DeepSpeech2 on VoxForge: deepspeech.pytorch's five bidirectional LSTM layers of 1024 ≈ 86 M parameters
+        // [derived; the artifact does not state the size] → 344 MB.
+        pollux(
+            "deepspeech2", local: 10...80, alpha: 0.0912821, atMax: 2.41541, gradientBytes: 86e6 * 4, memoryGB: 12,
+            batches: 20...640, iterationsPerEpoch: 357, epochs: 80,
+            noise: [41.8203, 689.383, 2553.43, 12013, 21353.4, 36005.9, 578621, 1.44969e6, 211683, 223015], app: "deepspeech2"),
+        // ResNet-50 on ImageNet: 25.6 M parameters → 102.4 MB.
+        pollux(
+            "resnet50-imagenet", local: 20...200, alpha: 0.0784449, atMax: 0.920085, gradientBytes: 25.6e6 * 4, memoryGB: 14,
+            batches: 200...12800, iterationsPerEpoch: 6406, epochs: 90,
+            noise: [3696.63, 5683.39, 5983.63, 9323.65, 11474.3, 11296.1, 12387.6, 14388.8, 14258.4, 14326.9], app: "imagenet"),
+        // NeuMF on MovieLens-1M: 32-factor GMF and a 3-layer MLP over 6040 users and 3706 items ≈ 1.6 M parameters
+        // [derived; factor count unverified] → 6.4 MB. Pollux pins it to one GPU at batch 32768 (simulator.py).
+        pollux(
+            "neumf", local: 32...32768, alpha: 0.00735266, atMax: 0.0214993, gradientBytes: 1.6e6 * 4, memoryGB: 2,
+            batches: 256...32768, iterationsPerEpoch: 19418, epochs: 10,
+            noise: [18565.3, 7.66948e6, 297479, 6.90185e6, 7.49008e6, 2.07662e7, 1.83078e7, 4.78307e7, 3.92497e7, 5.91315e7],
+            app: "ncf", pinned: 32768),
+        // YOLOv3 (Darknet-53) on PASCAL VOC: 61.9 M parameters → 248 MB; local batch at most 8 (applications.py).
+        pollux(
+            "yolov3", local: 4...8, alpha: 0.216391, atMax: 0.410789, gradientBytes: 61.9e6 * 4, memoryGB: 12,
+            batches: 8...512, iterationsPerEpoch: 2069, epochs: 50,
+            noise: [61.1751, 328.251, 379.843, 520.498, 466.926, 594.644, 718.066, 1162.3, 2048.06, 5200.94], app: "yolov3"),
     ]
+
+    /// A model of the Pollux artifact on T4: reference batch = the largest local batch, compute α + β·local.
+    private static func pollux(
+        _ name: String, local: ClosedRange<Int>, alpha: Double, atMax: Double, gradientBytes: Double, memoryGB: Double,
+        batches: ClosedRange<Int>, iterationsPerEpoch: Double, epochs: Int, noise: [Double], app: String, pinned: Int? = nil
+    ) -> ZooModel {
+        var m = ZooModel(
+            name: name, referenceBatchPerGPU: local.upperBound, measuredComputeSeconds: [("t4", atMax)],
+            gradientBytes: gradientBytes, memoryGB: memoryGB,
+            source: "Pollux artifact petuum/adaptdl simulator/traces/\(app) (T4 placements.csv, validation-\(batches.lowerBound).csv)")
+        m.computeInterceptSeconds = alpha
+        m.efficiency = EfficiencyProfile(
+            baseBatch: batches.lowerBound, maxBatch: batches.upperBound, localBatch: local,
+            iterationsPerEpoch: iterationsPerEpoch, epochs: epochs, noiseScale: noise, pinnedBatch: pinned)
+        return m
+    }
+
+    /// The efficiency profile of each model, by zoo index (a flat table for the hot rate path).
+    public static let efficiencyProfiles: [EfficiencyProfile?] = all.map(\.efficiency)
 
     /// The model called `name`, or nil.
     public static func named(_ name: String) -> ZooModel? { all.first { $0.name == name } }

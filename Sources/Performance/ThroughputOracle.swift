@@ -21,6 +21,8 @@ public final class ThroughputOracle {
         var model: Int
         var gpus: Int
         var type: Int
+        /// The global batch of a job whose model has an efficiency profile (its compute depends on it); 0 otherwise.
+        var batch: Int
     }
 
     /// Creates an oracle over the run's model.
@@ -49,7 +51,9 @@ public final class ThroughputOracle {
             return StepEstimate(compute: 0, communication: 0, seconds: 0, communicationFraction: 0,
                                 workRate: WorkRate.of(job, gpuCount: count, step: 0, referenceStep: 0))
         }
-        let key = TypeKey(model: m, gpus: count, type: type)
+        // NOTE: other models keep the historical (model, count, type) key even for sharded jobs, whose compute also
+        // depends on the global batch; changing it would move existing baselines.
+        let key = TypeKey(model: m, gpus: count, type: type, batch: ModelZoo.efficiencyProfiles[m] == nil ? 0 : job.globalBatch ?? 0)
         if let cached = typeSteps[key] { return cached.map { rebased($0, for: job, count: count) } }
         let gpus = packedGPUs(count: count, type: type)
         let estimate = gpus.map { model.isolatedStep(of: job, on: $0) }
@@ -65,7 +69,7 @@ public final class ThroughputOracle {
     /// The cached estimate (computed for another job of the same model) with `job`'s own work rate.
     private func rebased(_ e: StepEstimate, for job: JobSpec, count: Int) -> StepEstimate {
         var e = e
-        e.workRate = WorkRate.of(job, gpuCount: count, step: e.seconds, referenceStep: model.referenceStep(of: job))
+        e.workRate = WorkRate.of(job, gpuCount: count, step: e.seconds, referenceStep: model.referenceStep(of: job), compute: e.compute)
         return e
     }
 
