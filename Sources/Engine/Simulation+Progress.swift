@@ -17,8 +17,13 @@ extension Simulation {
             // The model priced goodput at the start of training; the noise scale depends on how far the job is.
             let total = WorkRate.units(of: jobs[i].spec)
             let done = total > 0 ? 1 - progress.entries[i].remainingWork / total : 0
-            unsharedRate[i] = WorkRate.of(
-                jobs[i].spec, gpuCount: jobs[i].gpus.count, step: step.seconds, referenceStep: 0, compute: step.compute, progress: done)
+            let spec = jobs[i].spec
+            let profile = ModelZoo.efficiencyProfiles[spec.model!]!
+            let g = StatisticalEfficiency.goodput(
+                of: spec, profile: profile, gpuCount: jobs[i].gpus.count, compute: step.compute, seconds: step.seconds, progress: done)
+            unsharedRate[i] = g.rate
+            currentEfficiency[i] = StatisticalEfficiency.efficiency(
+                batch: g.batch, baseBatch: Double(profile.baseBatch), noiseScale: profile.noiseScale(atProgress: done, batch: g.batch))
             applySharingFactor(i)
             scheduleNoiseScaleStep(i, done: done, total: total)
             return
@@ -32,7 +37,7 @@ extension Simulation {
         goodputGeneration[i] &+= 1
         let rate = progress.entries[i].workRate
         guard let m = jobs[i].spec.model, let profile = ModelZoo.efficiencyProfiles[m], rate > 0 else { return }
-        let shares = Double(profile.noiseScale.count)
+        let shares = Double(profile.shares)
         let next = ((done * shares).rounded(.down) + 1) / shares
         guard next < 1 else { return }
         // Remaining work at the boundary, and a nanosecond past it so that the new share is the one priced.
@@ -54,6 +59,11 @@ extension Simulation {
     func settleProgress(_ i: Int) {
         if tracksCheckpoints { advanceCheckpoints(i, by: clock.now - progress.entries[i].since) }
         let dt = (clock.now - progress.entries[i].since).seconds
+        if progress.entries[i].workRate > 0 {
+            let gpuSeconds = dt * Double(jobs[i].gpus.count)
+            trainingGPUSeconds += gpuSeconds
+            goodputGPUSeconds += gpuSeconds * currentEfficiency[i]
+        }
         progress.entries[i].remainingWork = max(0, progress.entries[i].remainingWork - progress.entries[i].workRate * dt)
         stepIntegral[i] += dt * currentStep[i]
         commIntegral[i] += dt * currentCommFraction[i]

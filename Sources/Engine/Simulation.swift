@@ -114,6 +114,12 @@ public final class Simulation {
     /// jobs), integrated over simulated time: the first closes the GPU-time conservation check under sharing.
     public internal(set) var guestGPUSeconds = 0.0
     public internal(set) var sharedGPUSeconds = 0.0
+    /// GPU-seconds of training so far (held at a positive rate), and the same weighted by each job's current
+    /// statistical efficiency (`currentEfficiency`).
+    public internal(set) var trainingGPUSeconds = 0.0
+    public internal(set) var goodputGPUSeconds = 0.0
+    /// Statistical efficiency of the batch each job trains with now (1 for jobs without an efficiency profile).
+    var currentEfficiency: [Double]
     /// Running jobs whose co-tenants changed during this event, re-rated at the flush (deferred speed models only).
     var coTenantsToRerate: [JobID] = []
     /// Periodic checkpoints, tracked only with failures: the interval (0 = none), and per job its running time and
@@ -201,6 +207,7 @@ public final class Simulation {
         }
         self.countsGoodput = goodput
         self.goodputGeneration = Array(repeating: 0, count: specs.count)
+        self.currentEfficiency = Array(repeating: 1, count: specs.count)
         assert(JobSetup.problems(jobs: specs, topology: topology).isEmpty, "jobs that cannot run were not rejected")
         self.topology = topology
         self.policyName = policy.name

@@ -5,10 +5,13 @@
 /// while a job trains and prices a batch of M samples by its efficiency relative to the base batch M₀:
 /// E(M) = (φ + M₀) / (φ + M), with φ the noise scale in samples. A job trained at batch M makes M/M₀ × E(M) base-batch
 /// iterations of progress per iteration, so a larger batch (more GPUs at a fixed local batch) is worth less than
-/// its throughput early in training, when φ is small. φ grows as training proceeds; the profile keeps it per tenth of
-/// the epoch cap (`noiseScale`), the geometric mean of the per-epoch values B = M₀ × grad_var / grad_sqr that the
-/// Pollux artifact recorded while training at M₀ (`simulator/traces/<app>/validation-<M₀>.csv`; epochs whose
-/// grad_sqr or grad_var is 0 are left out).
+/// its throughput early in training, when φ is small. φ grows as training proceeds, and the artifact measured it
+/// while training at each of several batch sizes (`simulator/traces/<app>/validation-<batch>.csv`, whose gradient
+/// statistics are normalized to M₀). The profile keeps, for each validated batch, φ per tenth of the epoch cap
+/// (`noiseScale`): the geometric mean of the per-epoch values B = M₀ × grad_var / grad_sqr (epochs whose grad_sqr or
+/// grad_var is 0 are left out). A batch between two validated ones takes the linear interpolation of their values,
+/// as the Pollux simulator interpolates the gradient statistics between them (`applications.py`,
+/// `get_grad_stats`; it interpolates grad_sqr and grad_var separately, per epoch).
 public struct EfficiencyProfile: Sendable, Equatable {
     /// The base batch M₀: the smallest batch the artifact validated (Pollux's `init_batch_size`).
     public var baseBatch: Int
@@ -21,23 +24,30 @@ public struct EfficiencyProfile: Sendable, Equatable {
     public var iterationsPerEpoch: Double
     /// Epochs a job trains for (the Pollux simulator's `max_epochs`; its workloads set no target metric).
     public var epochs: Int
-    /// The gradient noise scale φ in samples, one value per equal share of the epochs (at most ten shares).
-    public var noiseScale: [Double]
+    /// The validated batch sizes, ascending (the first is `baseBatch`).
+    public var noiseBatches: [Int]
+    /// The gradient noise scale φ in samples measured at each validated batch (same order), one value per equal share
+    /// of the epochs (at most ten shares; every row has as many).
+    public var noiseScale: [[Double]]
     /// A batch the job always trains with whatever its allocation (Pollux pins NCF to 32768), or nil.
     public var pinnedBatch: Int?
 
     /// Creates a profile.
     public init(
         baseBatch: Int, maxBatch: Int, localBatch: ClosedRange<Int>, iterationsPerEpoch: Double, epochs: Int,
-        noiseScale: [Double], pinnedBatch: Int? = nil
+        noiseBatches: [Int], noiseScale: [[Double]], pinnedBatch: Int? = nil
     ) {
         precondition(baseBatch >= 1 && maxBatch >= baseBatch && localBatch.lowerBound >= 1, "batch bounds out of order")
-        precondition(!noiseScale.isEmpty && noiseScale.allSatisfy { $0 > 0 && $0.isFinite }, "noise scales must be positive")
+        precondition(!noiseBatches.isEmpty && noiseBatches == noiseBatches.sorted() && noiseBatches.count == noiseScale.count,
+                     "one row of noise scales per validated batch, ascending")
+        precondition(noiseScale.allSatisfy { $0.count == noiseScale[0].count && !$0.isEmpty && $0.allSatisfy { $0 > 0 && $0.isFinite } },
+                     "noise scales must be positive, the same number per batch")
         self.baseBatch = baseBatch
         self.maxBatch = maxBatch
         self.localBatch = localBatch
         self.iterationsPerEpoch = iterationsPerEpoch
         self.epochs = epochs
+        self.noiseBatches = noiseBatches
         self.noiseScale = noiseScale
         self.pinnedBatch = pinnedBatch
     }
@@ -45,9 +55,25 @@ public struct EfficiencyProfile: Sendable, Equatable {
     /// The job's whole work in base-batch iterations: epochs × iterations per epoch.
     public var totalIterations: Double { Double(epochs) * iterationsPerEpoch }
 
-    /// The noise scale φ at `progress` (the share of the work done, clamped to 0...1): the value of its share.
-    public func noiseScale(atProgress progress: Double) -> Double {
+    /// Shares of training with one noise scale each.
+    public var shares: Int { noiseScale[0].count }
+
+    /// The share of training `progress` (share of the work done, clamped to 0...1) falls in.
+    public func share(atProgress progress: Double) -> Int {
         let f = progress.isFinite ? min(max(progress, 0), 1) : 0
-        return noiseScale[min(noiseScale.count - 1, Int(f * Double(noiseScale.count)))]
+        return min(shares - 1, Int(f * Double(shares)))
+    }
+
+    /// The noise scale φ at `progress` for training at `batch`: its share's value, interpolated linearly between the
+    /// validated batches around `batch` (clamped to the smallest and largest).
+    public func noiseScale(atProgress progress: Double, batch: Double) -> Double {
+        let k = share(atProgress: progress)
+        guard batch > Double(noiseBatches[0]) else { return noiseScale[0][k] }
+        for i in 1..<noiseBatches.count where batch <= Double(noiseBatches[i]) {
+            let lo = Double(noiseBatches[i - 1]), hi = Double(noiseBatches[i])
+            let w = (batch - lo) / (hi - lo)
+            return noiseScale[i - 1][k] * (1 - w) + noiseScale[i][k] * w
+        }
+        return noiseScale[noiseScale.count - 1][k]
     }
 }

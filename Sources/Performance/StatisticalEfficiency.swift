@@ -5,7 +5,7 @@ import Workload
 /// Pollux's statistical efficiency and goodput (Qiao et al., OSDI 2021, §3.1, eq. 2–3; petuum/adaptdl
 /// `simulator/goodput.py`, `GoodputFunction.efficiency` and `optimize`).
 ///
-/// With φ the gradient noise scale in samples and M₀ the base batch, a batch of M samples has efficiency
+/// With φ the gradient noise scale in samples (measured at the batch trained, `EfficiencyProfile`) and M₀ the base batch, a batch of M samples has efficiency
 /// E(M) = (φ + M₀) / (φ + M) ≤ 1 relative to M₀, and one iteration at M is worth M/M₀ × E(M) base-batch iterations
 /// (Pollux's `gain`). Goodput is throughput × efficiency: base-batch iterations per second = gain(M) / iteration
 /// seconds. A job whose zoo model has an `EfficiencyProfile` counts its work in base-batch iterations
@@ -58,10 +58,10 @@ public enum StatisticalEfficiency {
         let ownFactor = BatchSharding.computeScale(of: job, gpuCount: gpuCount)
         let unit = ownFactor > 0 ? compute / ownFactor : compute
         let other = seconds - compute
-        let phi = profile.noiseScale(atProgress: progress)
         let m0 = Double(profile.baseBatch)
         func rate(_ batch: Double) -> Double {
             let t = unit * computeFactor(local: batch / n, model: model, maxLocal: profile.localBatch.upperBound) + other
+            let phi = profile.noiseScale(atProgress: progress, batch: batch)
             return t > 0 ? gain(batch: batch, baseBatch: m0, noiseScale: phi) / t : 0
         }
         if let pinned = profile.pinnedBatch { return (Double(pinned), rate(Double(pinned))) }

@@ -3,8 +3,8 @@ import Models
 import XCTest
 
 /// Every number of the six Pollux-artifact zoo models, recomputed from copies of the artifact's files
-/// (Fixtures/pollux-osdi21: the single-GPU rows of simulator/traces/<app>/placements.csv, the base-batch
-/// validation-<M₀>.csv, and the list of validated batch sizes; petuum/adaptdl, branch osdi21-artifact).
+/// (Fixtures/pollux-osdi21: the single-GPU rows of simulator/traces/<app>/placements.csv, every
+/// validation-<batch>.csv, and the list of validated batch sizes; petuum/adaptdl, branch osdi21-artifact).
 final class PolluxZooTests: XCTestCase {
     private let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pollux-osdi21")
     /// (artifact application, zoo model, epoch cap from simulator/applications.py, local-batch cap where it overrides).
@@ -60,27 +60,31 @@ final class PolluxZooTests: XCTestCase {
     }
 
     /// Efficiency: M₀ and the largest batch from the validated sizes, iterations per epoch from the first epoch's
-    /// progress, φ per tenth of the epochs as the geometric mean of M₀ × grad_var / grad_sqr (zero rows left out).
+    /// progress at M₀, and for every validated batch φ per tenth of the epochs as the geometric mean of
+    /// M₀ × grad_var / grad_sqr over its validation file's epochs (zero rows left out).
     func testEfficiencyProfilesFollowTheValidationFiles() throws {
         for a in apps {
             let sizes = try batchSizes(a.app)
             let m0 = sizes.min()!
-            let epochs = try rows("\(a.app)-validation-\(m0).csv")
             let profile = try XCTUnwrap(ModelZoo.named(a.model)?.efficiency)
             XCTAssertEqual(profile.baseBatch, m0, a.model)
             XCTAssertEqual(profile.maxBatch, sizes.max()!, a.model)
+            XCTAssertEqual(profile.noiseBatches, sizes, a.model)
             XCTAssertEqual(profile.epochs, a.epochs, a.model)
-            XCTAssertEqual(profile.iterationsPerEpoch, epochs[0]["progress"]!, a.model)
-            XCTAssertGreaterThanOrEqual(epochs.count, a.epochs, a.model)
+            XCTAssertEqual(profile.iterationsPerEpoch, try rows("\(a.app)-validation-\(m0).csv")[0]["progress"]!, a.model)
             let shares = min(a.epochs, 10)
-            XCTAssertEqual(profile.noiseScale.count, shares, a.model)
-            for k in 0..<shares {
-                let slice = epochs[(k * a.epochs / shares)..<((k + 1) * a.epochs / shares)]
-                let logs = slice.compactMap { r -> Double? in
-                    guard r["grad_sqr"]! > 0, r["grad_var"]! > 0 else { return nil }
-                    return log(Double(m0) * r["grad_var"]! / r["grad_sqr"]!)
+            XCTAssertEqual(profile.shares, shares, a.model)
+            for (i, batch) in sizes.enumerated() {
+                let epochs = try rows("\(a.app)-validation-\(batch).csv")
+                XCTAssertGreaterThanOrEqual(epochs.count, a.epochs, "\(a.model) at \(batch)")
+                for k in 0..<shares {
+                    let slice = epochs[(k * a.epochs / shares)..<((k + 1) * a.epochs / shares)]
+                    let logs = slice.compactMap { r -> Double? in
+                        guard r["grad_sqr"]! > 0, r["grad_var"]! > 0 else { return nil }
+                        return log(Double(m0) * r["grad_var"]! / r["grad_sqr"]!)
+                    }
+                    assertRelative(profile.noiseScale[i][k], exp(logs.reduce(0, +) / Double(logs.count)), "\(a.model) φ[\(batch)][\(k)]")
                 }
-                assertRelative(profile.noiseScale[k], exp(logs.reduce(0, +) / Double(logs.count)), "\(a.model) φ[\(k)]")
             }
             XCTAssertEqual(profile.pinnedBatch, a.app == "ncf" ? 32768 : nil, a.model)
         }
@@ -88,12 +92,14 @@ final class PolluxZooTests: XCTestCase {
 
     func testNoiseScaleIsPiecewiseConstantOverTraining() throws {
         let p = try XCTUnwrap(ModelZoo.named("resnet18-cifar10")?.efficiency)
-        XCTAssertEqual(p.noiseScale(atProgress: 0), p.noiseScale[0])
-        XCTAssertEqual(p.noiseScale(atProgress: 0.0999), p.noiseScale[0])
-        XCTAssertEqual(p.noiseScale(atProgress: 0.1), p.noiseScale[1])
-        XCTAssertEqual(p.noiseScale(atProgress: 1), p.noiseScale[9])
-        XCTAssertEqual(p.noiseScale(atProgress: 7), p.noiseScale[9])
-        XCTAssertEqual(p.noiseScale(atProgress: -1), p.noiseScale[0])
+        XCTAssertEqual(p.noiseScale(atProgress: 0, batch: 128), p.noiseScale[0][0])
+        XCTAssertEqual(p.noiseScale(atProgress: 0.0999, batch: 128), p.noiseScale[0][0])
+        XCTAssertEqual(p.noiseScale(atProgress: 0.1, batch: 128), p.noiseScale[0][1])
+        XCTAssertEqual(p.noiseScale(atProgress: 1, batch: 4096), p.noiseScale[5][9])
+        XCTAssertEqual(p.noiseScale(atProgress: 7, batch: 9000), p.noiseScale[5][9])
+        XCTAssertEqual(p.noiseScale(atProgress: -1, batch: 1), p.noiseScale[0][0])
+        // Between validated batches, linear in the batch: 384 is halfway from 256 to 512.
+        XCTAssertEqual(p.noiseScale(atProgress: 0.5, batch: 384), (p.noiseScale[1][5] + p.noiseScale[2][5]) / 2, accuracy: 1e-9)
         XCTAssertEqual(p.totalIterations, 100 * 391)
     }
 }
