@@ -46,9 +46,10 @@ public enum RunMetrics {
         public var heldGPUSeconds: Double
         /// Seconds jobs held GPUs, summed over jobs.
         public var heldSeconds: Double
-        /// GPU-seconds of training (held while making progress) and the same weighted by the statistical efficiency
-        /// of the batch trained (`StatisticalEfficiency`; 1 for jobs without an efficiency profile).
+        /// GPU-seconds of training (held while making progress).
         public var trainingGPUSeconds: Double = 0
+        /// Training GPU-seconds weighted by the statistical efficiency of the batch trained (`StatisticalEfficiency`;
+        /// 1 for jobs without an efficiency profile).
         public var goodputGPUSeconds: Double = 0
 
         /// Derives the inputs from job outcomes and the run's failure totals.

@@ -114,9 +114,9 @@ public final class Simulation {
     /// jobs), integrated over simulated time: the first closes the GPU-time conservation check under sharing.
     public internal(set) var guestGPUSeconds = 0.0
     public internal(set) var sharedGPUSeconds = 0.0
-    /// GPU-seconds of training so far (held at a positive rate), and the same weighted by each job's current
-    /// statistical efficiency (`currentEfficiency`).
+    /// GPU-seconds of training so far (held at a positive rate).
     public internal(set) var trainingGPUSeconds = 0.0
+    /// `trainingGPUSeconds` weighted by each job's statistical efficiency at the time (`currentEfficiency`).
     public internal(set) var goodputGPUSeconds = 0.0
     /// Statistical efficiency of the batch each job trains with now (1 for jobs without an efficiency profile).
     var currentEfficiency: [Double]
