@@ -24,10 +24,18 @@ public struct RegressionSuite {
     }
 
     /// The baseline file of the scenario at `path`: `<dir>/<file name without .yaml>.json`, or
-    /// `<stem>@<variant>.json` for one of its variants.
+    /// `<stem>@<variant>.json` for one of its variants. A scenario in a subfolder of the baseline directory's parent
+    /// (`Scenarios/pollux-osdi21/workload-1.yaml`) keeps its baseline in the same subfolder of the baseline
+    /// directory (`Scenarios/baselines/pollux-osdi21/workload-1.json`), so equal file names in different folders
+    /// do not collide.
     public func baselineURL(forScenario path: String, variant: String? = nil) -> URL {
-        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return baselineDirectory.appendingPathComponent("\(stem)\(variant.map { "@\($0)" } ?? "").json")
+        let scenario = URL(fileURLWithPath: path).standardizedFileURL
+        let stem = scenario.deletingPathExtension().lastPathComponent
+        let root = baselineDirectory.standardizedFileURL.deletingLastPathComponent().path
+        let folder = scenario.deletingLastPathComponent().path
+        var directory = baselineDirectory
+        if folder.hasPrefix(root + "/") { directory = directory.appendingPathComponent(String(folder.dropFirst(root.count + 1))) }
+        return directory.appendingPathComponent("\(stem)\(variant.map { "@\($0)" } ?? "").json")
     }
 
     /// The names of the variants of the scenario at `path` (its `variants:` section), in name order.
@@ -53,7 +61,7 @@ public struct RegressionSuite {
             let data = try current.encoded()
             let old = try? Data(contentsOf: url)
             if old == data { return .updated(changed: false) }
-            try FileManager.default.createDirectory(at: baselineDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url, options: .atomic)
             return .updated(changed: true)
         }

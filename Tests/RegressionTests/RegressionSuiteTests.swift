@@ -103,6 +103,17 @@ final class RegressionSuiteTests: XCTestCase {
         XCTAssertEqual(positions, positions.sorted())
     }
 
+    // A scenario in a subfolder of the baselines' parent keeps its baseline in the same subfolder of the baselines
+    // (Scenarios/pollux-osdi21/workload-1.yaml → Scenarios/baselines/pollux-osdi21/workload-1.json); others as before.
+    func testSubfolderScenariosHaveSubfolderBaselines() {
+        let root = URL(fileURLWithPath: "/tmp/schedlab-root")
+        let suite = RegressionSuite(baselineDirectory: root.appendingPathComponent("baselines"))
+        XCTAssertEqual(suite.baselineURL(forScenario: "/tmp/schedlab-root/sub/w.yaml", variant: "v").path,
+                       "/tmp/schedlab-root/baselines/sub/w@v.json")
+        XCTAssertEqual(suite.baselineURL(forScenario: "/tmp/schedlab-root/./w.yaml").path, "/tmp/schedlab-root/baselines/w.json")
+        XCTAssertEqual(suite.baselineURL(forScenario: "/elsewhere/w.yaml").path, "/tmp/schedlab-root/baselines/w.json")
+    }
+
     // Variants: each is baselined as NAME@VARIANT with its overrides applied (here another policy), matched on its own,
     // and differs from the base scenario's baseline.
     func testVariantsHaveTheirOwnBaselines() throws {
