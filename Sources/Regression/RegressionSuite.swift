@@ -8,8 +8,15 @@ public struct RegressionSuite {
     /// Where baselines live.
     public let baselineDirectory: URL
 
-    /// Creates a suite over `baselineDirectory`.
-    public init(baselineDirectory: URL) { self.baselineDirectory = baselineDirectory }
+    /// The scenario directory whose subfolders' scenarios keep their baselines in the same subfolder of
+    /// `baselineDirectory` (nil: every baseline directly in it).
+    public let scenarioRoot: URL?
+
+    /// Creates a suite over `baselineDirectory`; scenarios in subfolders of `scenarioRoot` get subfolder baselines.
+    public init(baselineDirectory: URL, scenarioRoot: URL? = nil) {
+        self.baselineDirectory = baselineDirectory
+        self.scenarioRoot = scenarioRoot
+    }
 
     /// What happened to one scenario.
     public enum Outcome {
@@ -24,17 +31,16 @@ public struct RegressionSuite {
     }
 
     /// The baseline file of the scenario at `path`: `<dir>/<file name without .yaml>.json`, or
-    /// `<stem>@<variant>.json` for one of its variants. A scenario in a subfolder of the baseline directory's parent
+    /// `<stem>@<variant>.json` for one of its variants. A scenario in a subfolder of `scenarioRoot`
     /// (`Scenarios/pollux-osdi21/workload-1.yaml`) keeps its baseline in the same subfolder of the baseline
     /// directory (`Scenarios/baselines/pollux-osdi21/workload-1.json`), so equal file names in different folders
     /// do not collide.
     public func baselineURL(forScenario path: String, variant: String? = nil) -> URL {
         let scenario = URL(fileURLWithPath: path).standardizedFileURL
         let stem = scenario.deletingPathExtension().lastPathComponent
-        let root = baselineDirectory.standardizedFileURL.deletingLastPathComponent().path
         let folder = scenario.deletingLastPathComponent().path
         var directory = baselineDirectory
-        if folder.hasPrefix(root + "/") { directory = directory.appendingPathComponent(String(folder.dropFirst(root.count + 1))) }
+        if let root = scenarioRoot?.standardizedFileURL.path, folder.hasPrefix(root + "/") { directory = directory.appendingPathComponent(String(folder.dropFirst(root.count + 1))) }
         return directory.appendingPathComponent("\(stem)\(variant.map { "@\($0)" } ?? "").json")
     }
 

@@ -48,7 +48,7 @@ struct RegressCommand: ParsableCommand {
                 guard fm.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue,
                       URL(fileURLWithPath: dir).standardizedFileURL.path != baselineRoot else { continue }
                 let inner = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
-                let suite = RegressionSuite(baselineDirectory: URL(fileURLWithPath: baselines))
+                let suite = RegressionSuite(baselineDirectory: URL(fileURLWithPath: baselines), scenarioRoot: URL(fileURLWithPath: scenarioDir))
                 // A subfolder's scenario is replayed only when it has a baseline (sweep files and others are not scenarios).
                 found += inner.map { "\(dir)/\($0)" }.filter { fm.fileExists(atPath: suite.baselineURL(forScenario: $0).path) }
             }
@@ -58,7 +58,7 @@ struct RegressCommand: ParsableCommand {
                 throw CLIExit.badInput
             }
         }
-        let suite = RegressionSuite(baselineDirectory: URL(fileURLWithPath: baselines))
+        let suite = RegressionSuite(baselineDirectory: URL(fileURLWithPath: baselines), scenarioRoot: URL(fileURLWithPath: scenarioDir))
         var failures = 0
         var checked = 0
         // Every scenario, then each of its variants (`variants:`), as `path@variant`.

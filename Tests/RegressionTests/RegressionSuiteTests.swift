@@ -103,11 +103,14 @@ final class RegressionSuiteTests: XCTestCase {
         XCTAssertEqual(positions, positions.sorted())
     }
 
-    // A scenario in a subfolder of the baselines' parent keeps its baseline in the same subfolder of the baselines
-    // (Scenarios/pollux-osdi21/workload-1.yaml → Scenarios/baselines/pollux-osdi21/workload-1.json); others as before.
+    // A scenario in a subfolder of the scenario root keeps its baseline in the same subfolder of the baselines
+    // (Scenarios/pollux-osdi21/workload-1.yaml → Scenarios/baselines/pollux-osdi21/workload-1.json); others as before,
+    // and without a scenario root every baseline is directly in the directory.
     func testSubfolderScenariosHaveSubfolderBaselines() {
         let root = URL(fileURLWithPath: "/tmp/schedlab-root")
-        let suite = RegressionSuite(baselineDirectory: root.appendingPathComponent("baselines"))
+        XCTAssertEqual(RegressionSuite(baselineDirectory: root.appendingPathComponent("baselines"))
+            .baselineURL(forScenario: "/tmp/schedlab-root/sub/w.yaml").path, "/tmp/schedlab-root/baselines/w.json")
+        let suite = RegressionSuite(baselineDirectory: root.appendingPathComponent("baselines"), scenarioRoot: root)
         XCTAssertEqual(suite.baselineURL(forScenario: "/tmp/schedlab-root/sub/w.yaml", variant: "v").path,
                        "/tmp/schedlab-root/baselines/sub/w@v.json")
         XCTAssertEqual(suite.baselineURL(forScenario: "/tmp/schedlab-root/./w.yaml").path, "/tmp/schedlab-root/baselines/w.json")
