@@ -1,4 +1,5 @@
 import ClusterModel
+import Models
 import DequeModule
 import Performance
 import Scheduling
@@ -61,6 +62,11 @@ public final class Simulation {
     /// Each job's device memory per GPU, GB, for packing checks (nil: unknown, so it can only be time-sliced).
     let memoryGB: [Double?]
     let skipsIdleRounds: Bool
+    /// Whether job i counts its work in goodput (its zoo model has an efficiency profile): its rate then depends on
+    /// its progress through the gradient noise scale, and is re-priced where that steps (`noiseScaleStep`).
+    let countsGoodput: [Bool]
+    /// Per job, bumped whenever its speed is set: a `noiseScaleStep` event of an older generation is stale.
+    var goodputGeneration: [UInt32]
     let skipsBlockedHeadRounds: Bool
     /// The queue's first job when the last round ended with it still waiting (strict-order policies only).
     var blockedHead: JobID?
@@ -111,6 +117,12 @@ public final class Simulation {
     /// jobs), integrated over simulated time: the first closes the GPU-time conservation check under sharing.
     public internal(set) var guestGPUSeconds = 0.0
     public internal(set) var sharedGPUSeconds = 0.0
+    /// GPU-seconds of training so far (held at a positive rate).
+    public internal(set) var trainingGPUSeconds = 0.0
+    /// `trainingGPUSeconds` weighted by each job's statistical efficiency at the time (`currentEfficiency`).
+    public internal(set) var goodputGPUSeconds = 0.0
+    /// Statistical efficiency of the batch each job trains with now (1 for jobs without an efficiency profile).
+    var currentEfficiency: [Double]
     /// Running jobs whose co-tenants changed during this event, re-rated at the flush (deferred speed models only).
     var coTenantsToRerate: [JobID] = []
     /// Periodic checkpoints, tracked only with failures: the interval (0 = none), and per job its running time and
@@ -187,6 +199,21 @@ public final class Simulation {
         failures: FailureModel? = nil, sharing: GPUSharingModel = GPUSharingModel(), options: SimulationOptions
     ) {
         precondition(specs.enumerated().allSatisfy { $0.offset == $0.element.id.index }, "job IDs must be 0..<count in order")
+        let goodput = specs.map { spec in
+            guard let m = spec.model, case .iterations = spec.work else { return false }
+            return ModelZoo.efficiencyProfiles[m] != nil
+        }
+        // Pollux's jobs pick their batch for each allocation (AdaptDL); other policies' jobs keep their global batch.
+        let adapts = type(of: policy).adaptsBatchSize
+        let specs = specs.enumerated().map { i, spec in
+            guard adapts, goodput[i], spec.gpuRange != nil else { return spec }
+            var s = spec
+            s.adaptiveBatch = true
+            return s
+        }
+        self.countsGoodput = goodput
+        self.goodputGeneration = Array(repeating: 0, count: specs.count)
+        self.currentEfficiency = Array(repeating: 1, count: specs.count)
         assert(JobSetup.problems(jobs: specs, topology: topology).isEmpty, "jobs that cannot run were not rejected")
         self.topology = topology
         self.policyName = policy.name
@@ -290,6 +317,9 @@ public final class Simulation {
             guard e == epoch[id.index], jobs[id.index].state.isTransition else { break }
             endTransition(id)
             requestRound()
+        case .noiseScaleStep(let id, let generation):
+            guard generation == goodputGeneration[id.index], jobs[id.index].state == .running, !awaitingSpeed[id.index] else { break }
+            rerate(id)
         case .policyTimer(let generation):
             // A later wake-up request replaced this one; otherwise one round at this instant, shared with any
             // arrival or completion of the same instant.

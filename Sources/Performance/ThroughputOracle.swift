@@ -36,6 +36,8 @@ public final class ThroughputOracle {
         var scale: UInt64
         var gpus: Int
         var type: Int
+        /// The global batch of a job whose model has an efficiency profile (its compute depends on it); 0 otherwise.
+        var batch: Int
     }
 
     private struct ShapeKey: Hashable {
@@ -84,9 +86,10 @@ public final class ThroughputOracle {
             return StepEstimate(compute: 0, communication: 0, seconds: 0, communicationFraction: 0,
                                 workRate: WorkRate.of(job, gpuCount: count, step: 0, referenceStep: 0))
         }
-        // The scale is part of the key: jobs of one model sharding different global batches compute differently.
+        // The compute scale is part of the key: jobs of one model sharding different global batches compute
+        // differently. Models with an efficiency profile also key by the global batch (their compute has a fixed part).
         let key = TypeKey(model: m, scale: BatchSharding.computeScale(of: job, gpuCount: count).bitPattern,
-                          gpus: count, type: type)
+                          gpus: count, type: type, batch: ModelZoo.efficiencyProfiles[m] == nil ? 0 : job.globalBatch ?? 0)
         if let cached = typeSteps[key] { return cached.map { rebased($0, for: job, count: count) } }
         let gpus = packedGPUs(count: count, type: type)
         let estimate = gpus.map { model.isolatedStep(of: job, on: $0) }
@@ -102,7 +105,7 @@ public final class ThroughputOracle {
     /// The cached estimate (computed for another job of the same model) with `job`'s own work rate.
     private func rebased(_ e: StepEstimate, for job: JobSpec, count: Int) -> StepEstimate {
         var e = e
-        e.workRate = WorkRate.of(job, gpuCount: count, step: e.seconds, referenceStep: model.referenceStep(of: job))
+        e.workRate = WorkRate.of(job, gpuCount: count, step: e.seconds, referenceStep: model.referenceStep(of: job), compute: e.compute)
         return e
     }
 

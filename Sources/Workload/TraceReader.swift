@@ -9,7 +9,13 @@ import SimKernel
 /// (shared/traces/*/README.md describes how each public trace was converted). Empty optional fields mean
 /// "unknown". Rows are returned sorted by submit time (stable, so file order breaks ties) and numbered
 /// as `JobID`s in that order. `gpu_milli` (SchedLab's extension, from Alibaba openb) is the share of one GPU a
-/// 1-GPU job asked for, in thousandths; the simulator records it but allocates whole GPUs.
+/// 1-GPU job asked for, in thousandths; the simulator records it but allocates whole GPUs. `batch_size,epochs`
+/// (SchedLab's extension, from the Pollux artifact's workloads) describe an elastic data-parallel job that trains its
+/// zoo model for `epochs` epochs: its model must have an efficiency profile (`EfficiencyProfile`), its work is counted
+/// in base-batch iterations (epochs × the profile's iterations per epoch, so `duration_s` may be empty), its global
+/// batch is `batch_size` (empty: the profile's base batch), and it may run on 1 GPU up to as many as its largest
+/// batch gives the smallest local batch (Pollux's `max_batch_size // min_local_bsz`; one GPU for a pinned batch),
+/// never fewer than `num_gpus`.
 public enum TraceReader {
     /// A parsed trace.
     public struct Parsed: Sendable {
@@ -24,7 +30,7 @@ public enum TraceReader {
     /// The required header prefix.
     public static let requiredColumns = ["job_id", "submit_time_s", "num_gpus", "duration_s"]
     /// The optional columns, in order.
-    public static let optionalColumns = ["gpu_type", "model", "user", "status", "gpu_milli"]
+    public static let optionalColumns = ["gpu_type", "model", "user", "status", "gpu_milli", "batch_size", "epochs"]
 
     /// Parses trace text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(InputError) -> [JobSpec] {
@@ -124,11 +130,16 @@ public enum TraceReader {
         guard let gpus = Int(f[2]), gpus >= 1 else { throw fail("num_gpus", "an integer >= 1", f[2]) }
         // Sums of GPU counts (peak demand, GPU-hours) must not overflow.
         guard gpus <= 1_000_000 else { throw fail("num_gpus", "an integer in 1...1000000", f[2]) }
-        guard let duration = Double(f[3]), duration.isFinite, duration > 0 else {
-            throw fail("duration_s", "a number of seconds > 0", f[3])
-        }
-        guard duration <= SyntheticWorkload.maxDurationSeconds else {
-            throw fail("duration_s", "at most \(SyntheticWorkload.maxDurationSeconds) seconds", f[3])
+        let trainsEpochs = f.count > 10 && !f[10].isEmpty
+        var duration = 0.0
+        if !(trainsEpochs && f[3].isEmpty) {
+            guard let d = Double(f[3]), d.isFinite, d > 0 else {
+                throw fail("duration_s", trainsEpochs ? "a number of seconds > 0 or empty" : "a number of seconds > 0", f[3])
+            }
+            guard d <= SyntheticWorkload.maxDurationSeconds else {
+                throw fail("duration_s", "at most \(SyntheticWorkload.maxDurationSeconds) seconds", f[3])
+            }
+            duration = d
         }
         var gpuType: String?
         var model: Int?
@@ -157,6 +168,26 @@ public enum TraceReader {
             work: .duration(.seconds(duration)), gpuType: gpuType, user: user)
         spec.status = status
         spec.gpuMilli = gpuMilli
+        let batchText = f.count > 9 ? f[9] : ""
+        guard trainsEpochs else {
+            if !batchText.isEmpty { throw fail("epochs", "a number of epochs when batch_size is given", "") }
+            return spec
+        }
+        guard let m = model, let profile = ModelZoo.efficiencyProfiles[m] else {
+            let names = ModelZoo.all.filter { $0.efficiency != nil }.map(\.name)
+            throw fail("model", "a model with an efficiency profile (\(names.joined(separator: ", "))) for a job with epochs",
+                       f.count > 5 ? f[5] : "")
+        }
+        guard let epochs = Int(f[10]), epochs >= 1, epochs <= 100_000 else { throw fail("epochs", "an integer in 1...100000", f[10]) }
+        var batch = profile.baseBatch
+        if !batchText.isEmpty {
+            guard let b = Int(batchText), b >= 1, b <= 1 << 30 else { throw fail("batch_size", "an integer in 1...\(1 << 30) or empty", batchText) }
+            batch = b
+        }
+        let most = profile.pinnedBatch != nil ? 1 : max(1, profile.maxBatch / profile.localBatch.lowerBound)
+        spec.work = .iterations(Double(epochs) * profile.iterationsPerEpoch)
+        spec.globalBatch = batch
+        spec.gpuRange = 1...max(gpus, most)
         return spec
     }
 
