@@ -25,6 +25,8 @@ public final class Topology: Sendable {
     public let gpuTypes: [GPUType]
     /// The GPU-type index of each node's GPUs (all GPUs of a node share one type).
     public let nodeTypeIndex: [Int32]
+    /// Number of GPUs of each type, by type index (policies ask for it per job per round).
+    private let countOfType: [Int]
 
     /// Builds a topology from racks of node templates.
     public init(racks: [(name: String, nodes: [NodeTemplate])]) {
@@ -64,6 +66,9 @@ public final class Topology: Sendable {
         self.gpuTypeIndex = gpuType
         self.gpuTypes = types
         self.nodeTypeIndex = firstGPU.map { gpuType[Int($0)] }
+        var counts = Array(repeating: 0, count: types.count)
+        for t in gpuType { counts[Int(t)] += 1 }
+        self.countOfType = counts
     }
 
     /// Number of GPUs in the cluster.
@@ -86,5 +91,6 @@ public final class Topology: Sendable {
     @inlinable public func typeIndex(of node: NodeID) -> Int { Int(nodeTypeIndex[node.index]) }
 
     /// Number of GPUs of type index `t` in the whole cluster.
-    public func gpuCount(ofType t: Int) -> Int { gpuTypeIndex.lazy.filter { $0 == t }.count }
+    /// - Complexity: O(1).
+    public func gpuCount(ofType t: Int) -> Int { t >= 0 && t < countOfType.count ? countOfType[t] : 0 }
 }
