@@ -100,14 +100,14 @@ final class HostileInputExampleTests: XCTestCase {
 
     func testNodeCountNearIntMaxIsRejected() throws {
         for count in ["9223372036854775807", "9223372036854775000", "100000000"] {
-            try assertScenarioRejected("count.yaml", synthetic(count: count), ["cluster.racks[0].nodes[0].count", "nodes in 1...100000"])
+            try assertScenarioRejected("count.yaml", synthetic(count: count), ["cluster.racks[0].nodes[0].count", "nodes in 1...20000"])
         }
     }
 
     func testManyNodeGroupsPastTheClusterLimitAreRejected() throws {
-        let groups = Array(repeating: "{template: dgx-a100, count: 100000}", count: 3).joined(separator: ", ")
+        let groups = Array(repeating: "{template: dgx-a100, count: 20000}", count: 3).joined(separator: ", ")
         try assertScenarioRejected("groups.yaml", synthetic().replacingOccurrences(
-            of: "    - nodes:\n        - template: dgx-a100\n          count: 2", with: "    - nodes: [\(groups)]"), ["cluster.racks", "at most 100000"])
+            of: "    - nodes:\n        - template: dgx-a100\n          count: 2", with: "    - nodes: [\(groups)]"), ["cluster.racks", "60000 nodes", "at most 20000"])
     }
 
     func testBillionJobsAreRejected() throws {
@@ -166,7 +166,10 @@ final class HostileInputExampleTests: XCTestCase {
         // The largest row allowed, 1e6 GPUs, needs 125000 nodes: past the node limit, so rejected rather than run for hours.
         try write(Self.header + "a,0,1000000,10\n", "t.csv")
         try assertScenarioRejected("max.yaml", traceScenario("t.csv", cluster: "from_trace: {template: dgx-a100}"),
-                                   ["cluster.from_trace", "125000 nodes", "at most 100000"])
+                                   ["cluster.from_trace", "125000 nodes", "at most 20000"])
+        // Within the limits, a cluster sized from the trace runs.
+        try write(Self.header + "a,0,4000,10\nb,5,8,10\n", "t.csv")
+        try assertScenarioRuns("fits.yaml", traceScenario("t.csv", cluster: "from_trace: {template: dgx-a100}"))
     }
 
     // MARK: - check said ok, then run failed
@@ -230,7 +233,7 @@ final class HostileInputExampleTests: XCTestCase {
         try assertScenarioRejected("mem.yaml", synthetic(jobs: "10000000", rate: "1000000"),
                                    ["workload.synthetic.jobs", "would need about", "GB", "limits.memory_gb"])
         // A budget too small for a modest cluster names the cluster.
-        try assertScenarioRejected("mem-cluster.yaml", synthetic(count: "90000", extra: "limits: {memory_gb: 0.1}"),
+        try assertScenarioRejected("mem-cluster.yaml", synthetic(count: "20000", extra: "limits: {memory_gb: 0.05}"),
                                    ["cluster.racks", "would need about"])
         try assertScenarioRuns("mem-ok.yaml", synthetic(extra: "limits: {memory_gb: 1}"))
     }
