@@ -258,7 +258,7 @@ struct SharingFactorConfig: DecodableMapping {
 struct NetworkConfig: DecodableMapping {
     @Field("model", default: "flow", .oneOf(["flow", "alpha-beta"]), meaning: "speed model")
     var model: String
-    @Field("oversubscription", default: 1.0, .range(.above(0, upTo: 1e4, "a ratio")), meaning: "ToR uplink = Σ NIC bandwidth of the rack / this")
+    @Field("oversubscription", default: 1.0, .within(0.01...1000, "a ratio"), meaning: "ToR uplink = Σ NIC bandwidth of the rack / this")
     var oversubscription: Double
     @Field("gamma", default: StepTimeModel.defaultGamma, .within(1...100, "an overlap exponent"), meaning: "overlap exponent γ of (T_c^γ + T_n^γ)^(1/γ) for zoo models without their own")
     var gamma: Double
@@ -269,11 +269,13 @@ struct NetworkConfig: DecodableMapping {
     var linkSampleSeconds: Double
     @Field("busiest_links", default: 16, .within(0...10_000, "links"), meaning: "links recorded per sample")
     var busiestLinks: Int
-    @Field("nic_efficiency", default: 1.0, .range(.above(0, upTo: 1, "a share")), meaning: "achievable share of NIC bandwidth")
+    // Shares and bandwidths have floors: a link a million times slower than any real one turns a day of work into
+    // more time than the simulated clock holds (found by fuzzing: nic_efficiency 1e-300 trapped in `run`).
+    @Field("nic_efficiency", default: 1.0, .within(0.01...1, "a share"), meaning: "achievable share of NIC bandwidth")
     var nicEfficiency: Double
-    @Field("intra_node_efficiency", default: 1.0, .range(.above(0, upTo: 1, "a share")), meaning: "achievable share of intra-node bandwidth")
+    @Field("intra_node_efficiency", default: 1.0, .within(0.01...1, "a share"), meaning: "achievable share of intra-node bandwidth")
     var intraNodeEfficiency: Double
-    @Field("spine_efficiency", default: 1.0, .range(.above(0, upTo: 1, "a share")), meaning: "achievable share of ToR uplink bandwidth")
+    @Field("spine_efficiency", default: 1.0, .within(0.01...1, "a share"), meaning: "achievable share of ToR uplink bandwidth")
     var spineEfficiency: Double
     @Field("spine_latency_s", default: 0.0, .within(0...3600, "seconds"), meaning: "latency added per ToR↔spine hop, seconds")
     var spineLatencySeconds: Double
@@ -326,13 +328,13 @@ struct TemplateLinkOverrides: Decodable, CustomStringConvertible {
 
 /// One template's link overrides.
 struct TemplateLinkOverride: DecodableMapping {
-    @OptionalField("intra_node_gbps", .range(.above(0, upTo: 1e5, "GB/s")), meaning: "intra-node bandwidth per GPU, GB/s")
+    @OptionalField("intra_node_gbps", .within(0.01...1e5, "GB/s"), meaning: "intra-node bandwidth per GPU, GB/s")
     var intraNodeGBps: Double?
     @OptionalField("intra_node_latency_us", .within(0...1e6, "µs"), meaning: "intra-node latency, µs")
     var intraNodeLatencyMicroseconds: Double?
     @OptionalField("nic_count", .within(1...64, "NICs per node"), meaning: "NICs per node")
     var nicCount: Int?
-    @OptionalField("nic_gbps", .range(.above(0, upTo: 1e5, "GB/s")), meaning: "bandwidth per NIC, GB/s")
+    @OptionalField("nic_gbps", .within(0.01...1e5, "GB/s"), meaning: "bandwidth per NIC, GB/s")
     var nicGBps: Double?
     @OptionalField("nic_latency_us", .within(0...1e6, "µs"), meaning: "NIC latency, µs")
     var nicLatencyMicroseconds: Double?

@@ -324,6 +324,14 @@ public enum ScenarioLoader {
                 linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks)
         }
 
+        // Every job's run time at its reference placement under the speed model the run will use (slow links stretch
+        // iteration jobs): past the clock's headroom it is an input error here, not a trap in `run`.
+        let reference = Simulation.referenceSeconds(topology: topology, jobs: jobs, interconnect: interconnect)
+        if let i = reference.indices.first(where: { !(reference[$0] <= InputLimits.maxDurationSeconds * 2) }) {
+            throw fail(config.network != nil ? "network" : "workload",
+                "job \(jobs[i].name) would run about \(DistributionConfig.number(reference[i])) s at its reference placement with these "
+                + "link parameters; expected at most \(ValidRange.text(InputLimits.maxDurationSeconds * 2)) s (raise the link bandwidths or efficiencies, or shorten the job)")
+        }
         let name = config.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         if let tenants = config.tenants { jobs = tenants.table.apply(to: jobs) }

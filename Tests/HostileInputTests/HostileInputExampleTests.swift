@@ -177,8 +177,20 @@ final class HostileInputExampleTests: XCTestCase {
     func testZeroNICBandwidthIsRejected() throws {
         let extra = "network: {templates: {dgx-a100: {nic_gbps: 0}}}"
         try assertScenarioRejected("nic.yaml", synthetic(gpus: "16", models: true, extra: extra),
-                                   ["network.templates.dgx-a100.nic_gbps", "GB/s in (0, 100000]"])
+                                   ["network.templates.dgx-a100.nic_gbps", "GB/s in 0.01...100000"])
         try assertScenarioRuns("nic-ok.yaml", synthetic(gpus: "16", models: true, extra: "network: {templates: {dgx-a100: {nic_gbps: 25}}}"))
+    }
+
+    func testLinksTooSlowForTheClockAreRejected() throws {
+        // Found beyond the examples: vanishing bandwidths or efficiencies trapped in `run` after `check` said ok.
+        for extra in ["network: {templates: {dgx-a100: {nic_gbps: 1e-300}}}", "network: {nic_efficiency: 1e-300}",
+                      "network: {intra_node_efficiency: 1e-300}"] {
+            try assertScenarioRejected("slow.yaml", synthetic(gpus: "16", models: true, extra: extra), ["network.", "0.01...", "got 1e-300"])
+        }
+        // Within every range, but a 900-million-second job on 0.01 GB/s NICs at 1% efficiency would outlast the clock.
+        try assertScenarioRejected("slowest.yaml", synthetic(gpus: "16", duration: "900000000", jobs: "3", models: true,
+                                                             extra: "network: {nic_efficiency: 0.01, templates: {dgx-a100: {nic_gbps: 0.01}}}"),
+                                   ["network:", "reference placement", "expected at most 2e9 s"])
     }
 
     func testTinyLinkSampleIntervalIsRejected() throws {
