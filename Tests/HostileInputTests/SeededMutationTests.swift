@@ -61,14 +61,19 @@ final class SeededMutationTests: XCTestCase {
         return lines.joined(separator: "\n")
     }
 
-    /// Small scenarios of the repository (their traces are read relative to Scenarios/).
-    static func scenarioSeeds() throws -> [(name: String, text: String)] {
-        let dir = repoRoot.appendingPathComponent("Scenarios")
-        return try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted().filter { $0.hasSuffix(".yaml") }.compactMap { name in
-            let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
-            // Scenarios over the big traces are left out: each load would parse megabytes in a debug build.
-            return text.contains("msft-itp-2021") || text.contains("itp-cluster07") ? nil : (name, text)
+    /// Small scenarios of the repository and of the regression corpus, each with the path it is loaded as (so that
+    /// its relative traces resolve: Scenarios/ or the corpus directory).
+    static func scenarioSeeds() throws -> [(name: String, text: String, path: String)] {
+        var seeds: [(name: String, text: String, path: String)] = []
+        for dir in [repoRoot.appendingPathComponent("Scenarios"), repoRoot.appendingPathComponent("Tests/HostileInputTests/Corpus/scenarios")] {
+            for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where name.hasSuffix(".yaml") {
+                let text = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+                // Scenarios over the big traces are left out: each load would parse megabytes in a debug build.
+                if text.contains("msft-itp-2021") || text.contains("itp-cluster07") { continue }
+                seeds.append((name, text, dir.appendingPathComponent("mutant.yaml").path))
+            }
         }
+        return seeds
     }
 
     func assertBounded<T>(_ what: String, _ body: () -> T) -> T {
@@ -80,15 +85,14 @@ final class SeededMutationTests: XCTestCase {
 
     func testScenarioMutantsAreRejectedWithALocationOrRun() throws {
         let seeds = try Self.scenarioSeeds()
-        XCTAssertGreaterThan(seeds.count, 5)
-        let path = Self.repoRoot.appendingPathComponent("Scenarios/mutant.yaml").path
+        XCTAssertGreaterThan(seeds.count, 40)
         var rng = SplitMix64(state: 20_261_201)
         var rejected = 0, accepted = 0
         for round in 0..<2000 {
             let seed = seeds[round % seeds.count]
             var text = seed.text
             for _ in 0...rng.below(3) { text = Self.mutate(text, &rng) }
-            switch assertBounded("mutant \(round) of \(seed.name)", { InputProbe.scenario(text, path: path, simulateJobs: 20) }) {
+            switch assertBounded("mutant \(round) of \(seed.name)", { InputProbe.scenario(text, path: seed.path, simulateJobs: 20) }) {
             case .rejected(let e):
                 rejected += 1
                 XCTAssertEqual(e.description.split(separator: "\n").count, 1, "mutant \(round) of \(seed.name): \(e)")
