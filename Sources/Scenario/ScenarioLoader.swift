@@ -332,6 +332,31 @@ public enum ScenarioLoader {
                 "job \(jobs[i].name) would run about \(DistributionConfig.number(reference[i])) s at its reference placement with these "
                 + "link parameters; expected at most \(ValidRange.text(InputLimits.maxDurationSeconds * 2)) s (raise the link bandwidths or efficiencies, or shorten the job)")
         }
+        // Failures: a job restarts from its last checkpoint after each failure of one of its nodes or GPUs. When failures
+        // come much faster than a job's work between checkpoints, it (almost) never finishes and `run` spins forever;
+        // with exponential times between failures a stretch of s seconds on n nodes succeeds with probability
+        // exp(-n·s/MTBF), so more than e^maxFailureExponent expected attempts is rejected (means for other families).
+        if let failures = config.failures {
+            let interval = config.checkpoint?.intervalSeconds
+            let gpusPerNode = Double(topology.gpuCount) / Double(max(1, topology.nodeCount))
+            for (i, job) in jobs.enumerated() {
+                let stretch = min(reference[i], interval ?? .infinity)
+                let nodes = (Double(job.gpuCount) / gpusPerNode).rounded(.up)
+                var exponent = 0.0
+                var field = "failures.node.mtbf_h"
+                if let node = failures.node { exponent += nodes * stretch / (node.mtbfHours.distribution.mean * 3600) }
+                if let gpu = failures.gpu {
+                    let e = Double(job.gpuCount) * stretch / (gpu.mtbfHours.distribution.mean * 3600)
+                    if e > exponent { field = "failures.gpu.mtbf_h" }
+                    exponent += e
+                }
+                if !(exponent <= Self.maxFailureExponent) {
+                    throw fail(field, "job \(job.name) runs \(DistributionConfig.number(stretch)) s between checkpoints on \(Int(nodes)) node(s) (\(job.gpuCount) GPUs), "
+                        + "so it would need about e^\(DistributionConfig.number(exponent)) attempts to finish before a failure; "
+                        + "expected at most e^\(Int(Self.maxFailureExponent)) (a longer mtbf_h, or checkpoint.interval_s)")
+                }
+            }
+        }
         let name = config.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         if let tenants = config.tenants { jobs = tenants.table.apply(to: jobs) }
@@ -465,6 +490,10 @@ public enum ScenarioLoader {
         }
         return min(extent.jobs, Double(spec.jobCount ?? SyntheticWorkload.maxJobs))
     }
+
+    /// The largest failure exponent (failures expected per stretch of work between checkpoints) a job may face: e^10,
+    /// about 22000 expected attempts, is already a job that finishes only by chance.
+    static let maxFailureExponent = 10.0
 
     /// The most busiest-link samples a run may take over its arrivals' span (each is `busiest_links` rows).
     static let maxLinkSamples = 1e6

@@ -193,6 +193,17 @@ final class HostileInputExampleTests: XCTestCase {
                                    ["network:", "reference placement", "expected at most 2e9 s"])
     }
 
+    func testFailuresFasterThanAnyJobCanFinishAreRejected() throws {
+        // Found beyond the examples: failures every few seconds made `run` restart jobs forever (a hang).
+        for (failures, field) in [("{node: {mtbf_h: 1e-300, repair_h: 1}}", "failures.node.mtbf_h"),
+                                  ("{node: {mtbf_h: 0.001, repair_h: 1}}", "failures.node.mtbf_h"),
+                                  ("{gpu: {mtbf_h: 0.01, repair_h: 0}}", "failures.gpu.mtbf_h")] {
+            try assertScenarioRejected("f.yaml", synthetic(gpus: "16", models: true, extra: "failures: \(failures)"),
+                                       [field, "attempts to finish", "expected at most e^10"])
+        }
+        try assertScenarioRuns("f-ok.yaml", synthetic(gpus: "16", models: true, extra: "failures: {node: {mtbf_h: 1, repair_h: 1}}"))
+    }
+
     func testTinyLinkSampleIntervalIsRejected() throws {
         try assertScenarioRejected("ls.yaml", synthetic(gpus: "16", models: true, extra: "network: {link_sample_s: 0.001}"),
                                    ["network.link_sample_s", "1...1e9"])
