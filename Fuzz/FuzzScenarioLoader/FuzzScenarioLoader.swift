@@ -12,7 +12,10 @@ let scenarioPath = (ProcessInfo.processInfo.environment["FUZZ_SCENARIO_DIR"]
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzScenario(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let text = String(bytes: UnsafeBufferPointer(start: data, count: size), encoding: .utf8) else { return 0 }
-    _ = InputProbe.scenario(text, path: scenarioPath, simulateJobs: 50)
+    // A run failing for an input reason after the loader accepted the input is a finding: crash so libFuzzer keeps it.
+    if case .runFailed(let message) = InputProbe.scenario(text, path: scenarioPath, simulateJobs: 50) {
+        fatalError("check accepted what run rejects: \(message)")
+    }
     return 0
 }
 

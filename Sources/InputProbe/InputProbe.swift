@@ -16,6 +16,9 @@ public enum InputProbe {
         case rejected(InputError)
         /// Accepted; `jobs` jobs were loaded (and, for scenarios, `simulated` of them simulated to completion).
         case accepted(jobs: Int, simulated: Int)
+        /// Accepted by the loader, then failed in the engine for a reason the input caused (a completion past the
+        /// simulated clock): `check` should have rejected it. A finding.
+        case runFailed(String)
     }
 
     /// Loads `text` as a scenario file at `path` (relative trace paths resolve against its directory) and, when
@@ -34,10 +37,11 @@ public enum InputProbe {
             topology: scenario.topology, jobs: jobs, policy: scenario.policy, placement: PlacementCatalog.make(scenario.placementName)!,
             interconnect: scenario.interconnect, costs: scenario.transitionCosts, failures: scenario.failures, sharing: scenario.sharing,
             options: SimulationOptions(checkInvariants: false))
-        do {
+        do throws(SimulationError) {
             let result = try simulation.run()
             return .accepted(jobs: scenario.jobs.count, simulated: result.jobs.count)
         } catch {
+            if case .beyondClock = error { return .runFailed(error.description) }
             // A policy decision the engine refused is a simulation failure (exit 1), not bad input; still no crash.
             return .accepted(jobs: scenario.jobs.count, simulated: 0)
         }

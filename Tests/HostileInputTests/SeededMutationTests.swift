@@ -98,6 +98,7 @@ final class SeededMutationTests: XCTestCase {
                 XCTAssertEqual(e.description.split(separator: "\n").count, 1, "mutant \(round) of \(seed.name): \(e)")
                 XCTAssertFalse(e.message.isEmpty)
             case .accepted: accepted += 1
+            case .runFailed(let message): XCTFail("mutant \(round) of \(seed.name): check accepted what run rejects: \(message)")
             }
         }
         // Both outcomes occur, or the mutations are too weak (or too strong) to test anything.
@@ -120,6 +121,7 @@ final class SeededMutationTests: XCTestCase {
                 XCTAssertEqual(e.description.split(separator: "\n").count, 1, "\(e)")
                 XCTAssertEqual(e.file, "fuzz.csv")
             case .accepted: accepted += 1
+            case .runFailed(let message): XCTFail("trace mutant \(round): \(message)")
             }
         }
         XCTAssertGreaterThan(rejected, 300)
