@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "SimRandomTests", dependencies: ["SimRandom"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "SimTestSupport"]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "SimTestSupport"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "SimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PerformanceTests", dependencies: ["Performance", "Network", "SimTestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimRandom", "SimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization"]),

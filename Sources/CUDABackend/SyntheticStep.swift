@@ -89,6 +89,28 @@ public struct SyntheticStep: Codable, Equatable, Sendable {
         FLOPsEstimate(
             model: "gpt-1.3b", flops: 6 * 1.3e9 * 8 * 2048,
             derivation: "[derived] 6 × 1.3 B parameters × 8 sequences × 2,048 tokens (as in the zoo entry)"),
+        // The Pollux-artifact models, at their reference (largest local) batch.
+        FLOPsEstimate(
+            model: "bert-squad", flops: 6 * 110e6 * 12 * 384,
+            derivation: "[derived] 6 × 110 M parameters × 12 sequences × 384 tokens (as bert-base, at the artifact's largest "
+                + "local batch)"),
+        FLOPsEstimate(
+            model: "resnet18-cifar10", flops: 3 * 0.56e9 * 1024,
+            derivation: "[derived] 3 × 0.56 GFLOP forward per 32² CIFAR image × 1,024 images (as resnet18)"),
+        FLOPsEstimate(
+            model: "deepspeech2", flops: 6 * 86e6 * 80 * 250,
+            derivation: "[derived] 6 × 86 M parameters × 80 utterances × 250 frames after the convolutions' stride "
+                + "[assumption: ~5 s VoxForge utterances]; the 6N rule ignores the convolutions"),
+        FLOPsEstimate(
+            model: "resnet50-imagenet", flops: 3 * 4.1e9 * 200,
+            derivation: "[derived] 3 × 4.1 GFLOP forward per 224² image × 200 images (as resnet50)"),
+        FLOPsEstimate(
+            model: "neumf", flops: 6 * 1.6e6 * 32768,
+            derivation: "[derived] 6 × 1.6 M parameters × 32,768 user-item pairs; overcounts the embedding lookups, "
+                + "of which each pair touches only its own rows"),
+        FLOPsEstimate(
+            model: "yolov3", flops: 3 * 65.9e9 * 8,
+            derivation: "[derived] 3 × 65.9 GFLOP forward per 416² image (YOLOv3 paper; input size [assumption]) × 8 images"),
     ]
 
     /// FLOPs per training iteration of the zoo model `model` at its reference batch, or nil when unknown.

@@ -56,6 +56,7 @@ extension ClusterState {
         for g in gpus {
             let i = g.index
             assert(owner[i] != Self.downOwner && !holds(job, g), "\(g) cannot take \(job)")
+            noteChange(i)
             if owner[i] < 0 {
                 owner[i] = job.raw
                 freeOnNode[topology.gpuNode[i].index] -= 1

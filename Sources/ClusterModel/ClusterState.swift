@@ -40,6 +40,12 @@ public struct ClusterState: Sendable {
     public internal(set) var sharedGPUs: Int
     /// Guests over all GPUs: the job–GPU holdings beyond one per busy GPU.
     public internal(set) var totalGuests: Int
+    /// Whether changes are noted in `changedGPUs` (see `mirror(into:)`); off unless turned on.
+    package var tracksChanges = false
+    /// While tracking: the GPUs whose entries changed since the last `mirror(into:)`, with repeats, at most one
+    /// GPU count of them; `changesOverflowed` when more were changed (a mirror then copies everything).
+    package internal(set) var changedGPUs: [Int32] = []
+    package internal(set) var changesOverflowed = false
 
     /// A cluster with every GPU free; up to `maxJobsPerGPU` jobs may share a GPU (1 to 8).
     public init(topology: Topology, maxJobsPerGPU: Int = 1) {
@@ -59,6 +65,12 @@ public struct ClusterState: Sendable {
         busyGPUs = 0
         downCount = Array(repeating: 0, count: topology.gpuCount)
         downGPUs = 0
+    }
+
+    /// Notes that GPU `g`'s entries changed, when tracking changes.
+    @inline(__always) mutating func noteChange(_ g: Int) {
+        guard tracksChanges else { return }
+        if changedGPUs.count < owner.count { changedGPUs.append(Int32(g)) } else { changesOverflowed = true }
     }
 
     /// The owner slot of a down GPU: positive, so that `owner[g] < 0` ("free") is false for it, and never a job.
@@ -111,6 +123,7 @@ public struct ClusterState: Sendable {
         for g in gpus {
             freeOnNode[topology.gpuNode[g.index].index] -= 1
             freeOfType[Int(topology.gpuTypeIndex[g.index])] -= 1
+            noteChange(g.index)
         }
         busyGPUs += gpus.count
     }
@@ -123,6 +136,7 @@ public struct ClusterState: Sendable {
         for g in gpus {
             assert(owner[g.index] < 0, "\(g) is not free")
             owner[g.index] = job.raw
+            noteChange(g.index)
             freeOnNode[topology.gpuNode[g.index].index] -= 1
             freeOfType[Int(topology.gpuTypeIndex[g.index])] -= 1
         }
@@ -138,6 +152,7 @@ public struct ClusterState: Sendable {
             for j in 0..<i where gpus[j] == g { throw .duplicate(g, job) }
         }
         for g in gpus {
+            noteChange(g.index)
             if maxJobsPerGPU > 1 && guestCount[g.index] > 0 {
                 leaveShared(g, job)
                 continue
@@ -172,6 +187,7 @@ public struct ClusterState: Sendable {
         }
         var wentDown = 0
         for g in gpus {
+            noteChange(g.index)
             downCount[g.index] += 1
             guard downCount[g.index] == 1 else { continue }
             owner[g.index] = Self.downOwner
@@ -194,6 +210,7 @@ public struct ClusterState: Sendable {
         }
         var cameUp = 0
         for g in gpus {
+            noteChange(g.index)
             downCount[g.index] -= 1
             guard downCount[g.index] == 0 else { continue }
             owner[g.index] = -1

@@ -46,12 +46,19 @@ public enum RunMetrics {
         public var heldGPUSeconds: Double
         /// Seconds jobs held GPUs, summed over jobs.
         public var heldSeconds: Double
+        /// GPU-seconds of training (held while making progress).
+        public var trainingGPUSeconds: Double = 0
+        /// Training GPU-seconds weighted by the statistical efficiency of the batch trained (`StatisticalEfficiency`;
+        /// 1 for jobs without an efficiency profile).
+        public var goodputGPUSeconds: Double = 0
 
         /// Derives the inputs from job outcomes and the run's failure totals.
         public init(
             jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int, failureEvents: Int = 0, downGPUSeconds: Double = 0,
-            sharedGPUSeconds: Double = 0
+            sharedGPUSeconds: Double = 0, trainingGPUSeconds: Double = 0, goodputGPUSeconds: Double = 0
         ) {
+            self.trainingGPUSeconds = trainingGPUSeconds
+            self.goodputGPUSeconds = goodputGPUSeconds
             // One pass over the outcomes (they are large: filtering or mapping them copies each one); sums run in
             // job order, as they always did, so every value is bit-identical to the former per-metric passes.
             var jcts: [Double] = [], delays: [Double] = [], rhos: [Double] = []
@@ -106,10 +113,11 @@ public enum RunMetrics {
     /// Every catalog metric of the run, in catalog order.
     public static func summary(
         jobs: [JobOutcome], busyGPUSeconds: Double, clusterGPUs: Int, failureEvents: Int = 0, downGPUSeconds: Double = 0,
-        sharedGPUSeconds: Double = 0
+        sharedGPUSeconds: Double = 0, trainingGPUSeconds: Double = 0, goodputGPUSeconds: Double = 0
     ) -> [SummaryMetric] {
         let inputs = Inputs(jobs: jobs, busyGPUSeconds: busyGPUSeconds, clusterGPUs: clusterGPUs,
-                            failureEvents: failureEvents, downGPUSeconds: downGPUSeconds, sharedGPUSeconds: sharedGPUSeconds)
+                            failureEvents: failureEvents, downGPUSeconds: downGPUSeconds, sharedGPUSeconds: sharedGPUSeconds,
+                            trainingGPUSeconds: trainingGPUSeconds, goodputGPUSeconds: goodputGPUSeconds)
         return SummaryMetricKind.allCases.map { SummaryMetric($0, value: $0.value(inputs)) }
     }
 

@@ -10,6 +10,9 @@ public enum SimEvent: Sendable, Equatable {
     case completion(JobID, epoch: UInt32)
     /// A job's timed transition (restoring, checkpointing, resizing) ends, if its epoch still matches.
     case transitionEnd(JobID, epoch: UInt32)
+    /// A running goodput job reaches the next share of its training, where its gradient noise scale steps
+    /// (`EfficiencyProfile`), if its speed was not set again since (`generation` still current): its rate is re-priced.
+    case noiseScaleStep(JobID, generation: UInt32)
     /// The policy's wake-up, if no later wake-up request replaced it (`generation` still current).
     case policyTimer(generation: UInt32)
     /// The policy runs (once per instant, after every arrival, completion and timer of that instant).

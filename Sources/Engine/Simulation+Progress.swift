@@ -1,4 +1,6 @@
 import ClusterModel
+import Models
+import Performance
 import Scheduling
 import SimKernel
 
@@ -11,7 +13,38 @@ extension Simulation {
         unsharedRate[i] = step.workRate
         unsharedStep[i] = step.seconds
         currentCommFraction[i] = step.communicationFraction
+        if countsGoodput[i] {
+            // The model priced goodput at the start of training; the noise scale depends on how far the job is.
+            let total = WorkRate.units(of: jobs[i].spec)
+            let done = total > 0 ? 1 - progress.entries[i].remainingWork / total : 0
+            let spec = jobs[i].spec
+            let profile = ModelZoo.efficiencyProfiles[spec.model!]!
+            let g = StatisticalEfficiency.goodput(
+                of: spec, profile: profile, gpuCount: jobs[i].gpus.count, compute: step.compute, seconds: step.seconds, progress: done)
+            unsharedRate[i] = g.rate
+            currentEfficiency[i] = StatisticalEfficiency.efficiency(
+                batch: g.batch, baseBatch: Double(profile.baseBatch), noiseScale: profile.noiseScale(atProgress: done, batch: g.batch))
+            applySharingFactor(i)
+            scheduleNoiseScaleStep(i, done: done, total: total)
+            return
+        }
         applySharingFactor(i)
+    }
+
+    /// Schedules the re-pricing of goodput job i where its progress enters the next share of the noise-scale profile
+    /// (at its current unshared rate; any later speed change supersedes it).
+    private func scheduleNoiseScaleStep(_ i: Int, done: Double, total: Double) {
+        goodputGeneration[i] &+= 1
+        let rate = progress.entries[i].workRate
+        guard let m = jobs[i].spec.model, let profile = ModelZoo.efficiencyProfiles[m], rate > 0 else { return }
+        let shares = Double(profile.shares)
+        let next = ((done * shares).rounded(.down) + 1) / shares
+        guard next < 1 else { return }
+        // Remaining work at the boundary, and a nanosecond past it so that the new share is the one priced.
+        let left = progress.entries[i].remainingWork - total * (1 - next)
+        guard left > 0 else { return }
+        let at = clock.now + SimTime.seconds(left / rate) + SimTime(nanoseconds: 1)
+        events.push(.noiseScaleStep(JobID(i), generation: goodputGeneration[i]), at: at, phase: EventPhase.completion.rawValue)
     }
 
     /// Sets job i's rate and step from its speed alone on its GPUs (as last asked of the speed model) and the
@@ -26,6 +59,11 @@ extension Simulation {
     func settleProgress(_ i: Int) {
         if tracksCheckpoints { advanceCheckpoints(i, by: clock.now - progress.entries[i].since) }
         let dt = (clock.now - progress.entries[i].since).seconds
+        if progress.entries[i].workRate > 0 {
+            let gpuSeconds = dt * Double(jobs[i].gpus.count)
+            trainingGPUSeconds += gpuSeconds
+            goodputGPUSeconds += gpuSeconds * currentEfficiency[i]
+        }
         progress.entries[i].remainingWork = max(0, progress.entries[i].remainingWork - progress.entries[i].workRate * dt)
         stepIntegral[i] += dt * currentStep[i]
         commIntegral[i] += dt * currentCommFraction[i]

@@ -34,7 +34,8 @@ extension Simulation {
             jobs: outcomes, allocations: recorder.allocations, samples: recorder.samples,
             summary: RunMetrics.summary(
                 jobs: outcomes, busyGPUSeconds: busyGPUSeconds, clusterGPUs: topology.gpuCount,
-                failureEvents: failureEvents, downGPUSeconds: downGPUSeconds, sharedGPUSeconds: sharedGPUSeconds),
+                failureEvents: failureEvents, downGPUSeconds: downGPUSeconds, sharedGPUSeconds: sharedGPUSeconds,
+                trainingGPUSeconds: trainingGPUSeconds, goodputGPUSeconds: goodputGPUSeconds),
             eventsProcessed: eventsProcessed, simulatedEnd: clock.now, unfinishedJobs: unfinished, links: recorder.links)
     }
 }

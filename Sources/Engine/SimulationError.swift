@@ -17,6 +17,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     /// A job's completion or transition would fall past the simulated clock's range (Int64 nanoseconds, 292 years):
     /// its work at the speed it got (input link bandwidths, efficiencies, sharing) takes longer than the clock holds.
     case beyondClock(time: SimTime, job: JobID, seconds: Double)
+    /// `SimulationOptions.shouldStop` asked the run to stop (a signal): it stopped at simulated time `time`, between
+    /// two events, after `events` events.
+    case interrupted(time: SimTime, events: Int)
 
     public var description: String {
         switch self {
@@ -32,6 +35,8 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
         case .beyondClock(let time, let job, let seconds):
             return "at t=\(time.seconds) s job \(job.index) would need \(seconds) s more, past the simulated clock's range (292 years): "
                 + "its work is too slow at the speed it got (link bandwidths, efficiencies, sharing)"
+        case .interrupted(let time, let events):
+            return "interrupted at t=\(time.seconds) s after \(events) events"
         }
     }
 }

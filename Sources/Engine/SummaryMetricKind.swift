@@ -33,6 +33,7 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
     case resizes = "resizes"
     case reallocationGPUHours = "realloc_gpu_hours"
     case meanGPUsPerJob = "mean_gpus_per_job"
+    case goodput = "goodput"
 
     /// Name, unit and meaning.
     public var definition: MetricDefinition {
@@ -65,6 +66,8 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
         case .resizes: return define(.count, "resizes over all jobs (elastic jobs changing GPU count)")
         case .reallocationGPUHours: return define(.gpuHours, "GPU-hours held in resizes and migrations (part of checkpoint_gpu_hours)")
         case .meanGPUsPerJob: return define(.ratio, "GPUs a job held on average while holding any: Σ GPU-seconds held / Σ seconds held")
+        case .goodput:
+            return define(.fraction, "goodput ÷ throughput: statistical efficiency of the batches trained (Pollux), averaged over training GPU-seconds; 1 for jobs without an efficiency profile")
         }
     }
 
@@ -100,6 +103,7 @@ public enum SummaryMetricKind: String, CaseIterable, Sendable {
         case .resizes: return Double(run.resizes)
         case .reallocationGPUHours: return run.reallocationGPUSeconds / 3600
         case .meanGPUsPerJob: return run.heldSeconds > 0 ? run.heldGPUSeconds / run.heldSeconds : 0
+        case .goodput: return run.trainingGPUSeconds > 0 ? run.goodputGPUSeconds / run.trainingGPUSeconds : 0
         }
     }
 

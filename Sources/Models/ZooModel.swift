@@ -17,6 +17,12 @@ public struct ZooModel: Sendable, Equatable {
     /// Pollux's compute/communication overlap exponent γ for this model, when measured (nil: the interconnect's
     /// default). The iteration takes (T_c^γ + T_n^γ)^(1/γ).
     public var overlapGamma: Double?
+    /// Seconds of an iteration's compute on the first measured GPU that do not depend on the batch (kernel launches,
+    /// the optimizer step): compute(local) = α + (T − α) × local / reference. 0: proportional to the local batch.
+    public var computeInterceptSeconds: Double = 0
+    /// Statistical-efficiency profile for goodput accounting (`EfficiencyProfile`), or nil for a model trained by
+    /// iteration count.
+    public var efficiency: EfficiencyProfile?
 
     /// Creates a zoo model.
     public init(
@@ -45,10 +51,18 @@ public struct ZooModel: Sendable, Equatable {
         return anchor.seconds * anchorPeak / gpu.fp16TFLOPS
     }
 
+    /// The batch-independent share of an iteration's compute at the reference batch, α / T (0...1).
+    public var computeInterceptShare: Double {
+        let t = measuredComputeSeconds[0].seconds
+        return t > 0 ? min(max(computeInterceptSeconds / t, 0), 1) : 0
+    }
+
+    /// Compares every field.
     public static func == (a: ZooModel, b: ZooModel) -> Bool {
         a.name == b.name && a.referenceBatchPerGPU == b.referenceBatchPerGPU
             && a.measuredComputeSeconds.map(\.gpu) == b.measuredComputeSeconds.map(\.gpu)
             && a.measuredComputeSeconds.map(\.seconds) == b.measuredComputeSeconds.map(\.seconds)
             && a.gradientBytes == b.gradientBytes && a.memoryGB == b.memoryGB && a.overlapGamma == b.overlapGamma
+            && a.computeInterceptSeconds == b.computeInterceptSeconds && a.efficiency == b.efficiency
     }
 }

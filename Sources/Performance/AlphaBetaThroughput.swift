@@ -66,7 +66,8 @@ public final class AlphaBetaThroughput: ThroughputModel {
         return StepEstimate(
             compute: computeSeconds, communication: comm, seconds: computeSeconds + comm,
             communicationFraction: computeSeconds + comm > 0 ? comm / (computeSeconds + comm) : 0,
-            workRate: WorkRate.of(job, gpuCount: gpus.count, step: computeSeconds + comm, referenceStep: referenceSteps[job.id.index]))
+            workRate: WorkRate.of(
+                job, gpuCount: gpus.count, step: computeSeconds + comm, referenceStep: referenceSteps[job.id.index], compute: computeSeconds))
     }
 
     public func attach(_ job: JobSpec, on gpus: [GPUID]) -> [JobID] { [] }

@@ -18,9 +18,12 @@ public enum BatchSharding {
     }
 
     /// The factor on the zoo's per-GPU compute time of one iteration: local batch ÷ reference batch (1 for a job
-    /// that does not shard a global batch).
+    /// that does not shard a global batch); for a model with a batch-independent compute share or an efficiency
+    /// profile, `StatisticalEfficiency.computeFactor` (intercept, and gradient accumulation above its local bound).
     @inlinable public static func computeScale(of job: JobSpec, gpuCount: Int) -> Double {
         guard let local = localBatch(of: job, gpuCount: gpuCount), let model = job.zooModel else { return 1 }
-        return local / Double(model.referenceBatchPerGPU)
+        // NOTE: models without an intercept or efficiency profile keep the plain ratio, bit for bit (baselines).
+        guard model.computeInterceptSeconds != 0 || model.efficiency != nil else { return local / Double(model.referenceBatchPerGPU) }
+        return StatisticalEfficiency.computeFactor(local: local, model: model, maxLocal: model.efficiency?.localBatch.upperBound)
     }
 }

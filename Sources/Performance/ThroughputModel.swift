@@ -73,7 +73,8 @@ extension ThroughputModel {
         StepEstimate(
             compute: compute, communication: communication, seconds: step,
             communicationFraction: step > 0 ? (step - compute) / step : 0,
-            workRate: WorkRate.of(job, gpuCount: gpuCount, step: step, referenceStep: job.model == nil ? 0 : referenceStep(of: job)))
+            workRate: WorkRate.of(
+                job, gpuCount: gpuCount, step: step, referenceStep: job.model == nil ? 0 : referenceStep(of: job), compute: compute))
     }
 }
 

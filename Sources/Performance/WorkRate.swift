@@ -1,3 +1,4 @@
+import Models
 import SimKernel
 import Workload
 
@@ -13,9 +14,19 @@ public enum WorkRate {
     /// Work units per second of `job` on `gpuCount` GPUs whose iteration takes `step` seconds, where
     /// `referenceStep` is its iteration on the reference placement.
     ///
+    /// A job whose zoo model has an `EfficiencyProfile` and whose work is iterations counts base-batch iterations
+    /// and advances at its goodput (`StatisticalEfficiency.goodput`), which needs the iteration's `compute` part and the
+    /// job's `progress` (share of its work done; 0 where the caller does not know it).
+    ///
     /// NOTE: at the requested size the scale is exactly 1.0, so the rate is bit-identical to `1 / step` and
     /// `referenceStep / step`, the first engine's formulas (the regression baselines depend on it).
-    @inlinable public static func of(_ job: JobSpec, gpuCount: Int, step: Double, referenceStep: Double) -> Double {
+    @inlinable public static func of(
+        _ job: JobSpec, gpuCount: Int, step: Double, referenceStep: Double, compute: Double? = nil, progress: Double = 0
+    ) -> Double {
+        if let m = job.model, let profile = ModelZoo.efficiencyProfiles[m], case .iterations = job.work {
+            return StatisticalEfficiency.goodput(
+                of: job, profile: profile, gpuCount: gpuCount, compute: compute ?? step, seconds: step, progress: progress).rate
+        }
         let scale = gpuCount == job.gpuCount || job.globalBatch != nil ? 1.0 : Double(gpuCount) / Double(job.gpuCount)
         guard job.model != nil else { return scale }
         switch job.work {

@@ -8,6 +8,9 @@ public enum RecordingError: Error, Sendable, Equatable, CustomStringConvertible 
     case malformedValue(column: String, value: String)
     /// An allocation names a node or GPU the topology given to the sink does not have (the wrong topology).
     case allocationOutsideCluster(job: Int64, node: Int64)
+    /// The database was written by a newer SchedLab: its schema version (`database`) is beyond the newest this
+    /// binary knows (`supported`). Nothing was written to it.
+    case newerSchema(database: String, supported: String)
 
     public var description: String {
         switch self {
@@ -19,6 +22,9 @@ public enum RecordingError: Error, Sendable, Equatable, CustomStringConvertible 
             return "malformed value in \(column): \(value)"
         case .allocationOutsideCluster(let job, let node):
             return "job \(job)'s allocation on node \(node) is outside the run's cluster"
+        case .newerSchema(let database, let supported):
+            return "the database's schema is \(database), newer than this SchedLab's \(supported): it was written by a "
+                + "newer SchedLab; open it with that version (nothing was written)"
         }
     }
 }

@@ -6,7 +6,8 @@ import GRDB
 /// A `ResultSink` that writes runs into a SQLite database (schema: `Schema`).
 ///
 /// Several processes may record into the same file (e.g. parallel sweeps): WAL mode lets readers proceed
-/// during a write, and the busy timeout makes a writer wait for another's transaction instead of failing.
+/// during a write, and the busy timeout makes a writer wait for another's transaction instead of failing. Any number
+/// of processes may open (create, migrate) the same file at once: see `openPool` and `SchemaMigrator`.
 public final class SQLiteSink: ResultSink {
     /// How long a write waits for another connection's lock before failing, seconds.
     public static let busyTimeout: TimeInterval = 10
@@ -23,7 +24,8 @@ public final class SQLiteSink: ResultSink {
         try FileManager.default.createDirectory(
             at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         // A pool puts the database in WAL mode and allows reads concurrent with our long result transaction.
-        try self.init(writer: DatabasePool(path: url.path, configuration: Self.configuration(busyTimeout: busyTimeout)))
+        try self.init(writer: Self.openPool(
+            path: url.path, configuration: Self.configuration(busyTimeout: busyTimeout), busyTimeout: busyTimeout))
     }
 
     /// A fresh private in-memory database, for tests.
@@ -69,22 +71,85 @@ public final class SQLiteSink: ResultSink {
 
     /// Writes all result rows and marks the run `complete` in one transaction; rolls everything back on error.
     public func completeRun(id: Int64, result: RunResult, topology: Topology, wallEnd: Date) throws {
-        // `write` wraps the closure in a transaction that commits only if the closure returns normally.
-        try writer.write { db in
+        try completeRun(id: id, result: result, topology: topology, wallEnd: wallEnd, writePath: .bulk)
+    }
+
+    /// `completeRun` through a chosen write path, returning rows and seconds per table (for the benchmark, and the
+    /// test that both paths write the same database).
+    @discardableResult
+    public func completeRun(
+        id: Int64, result: RunResult, topology: Topology, wallEnd: Date, writePath: WritePath
+    ) throws -> WriteStatistics {
+        var stats = WriteStatistics()
+        let start = WriteStatistics.now()
+        var bodyEnd = start
+        /// Everything but the commit; `makeInsert` prepares one table's INSERT for the path.
+        func writeRows<R: RowSink>(_ db: Database, _ makeInsert: (Database, InsertSQL, Int) throws -> R) throws {
             // Check first so a wrong ID fails fast instead of after inserting a million rows.
             try Self.requireRunning(id: id, db)
-            try Self.insertJobs(result.jobs, run: id, db)
-            try Self.insertAllocations(result.allocations, topology: topology, run: id, db)
-            try Self.insertSamples(result.samples, run: id, db)
-            try Self.insertSummary(result.summary, run: id, db)
-            try Self.insertLinks(result.links, run: id, db)
+            var t = WriteStatistics.now()
+            try Self.insertJobs(result.jobs, run: id, try makeInsert(db, Self.jobsInsert, result.jobs.count))
+            stats.record("jobs", rows: result.jobs.count, since: t)
+            t = WriteStatistics.now()
+            try Self.insertAllocations(
+                result.allocations, topology: topology, run: id,
+                try makeInsert(db, Self.allocationsInsert, result.allocations.count))
+            stats.record("allocations", rows: result.allocations.count, since: t)
+            t = WriteStatistics.now()
+            try Self.insertSamples(result.samples, run: id, try makeInsert(db, Self.samplesInsert, result.samples.count))
+            stats.record("samples", rows: result.samples.count, since: t)
+            t = WriteStatistics.now()
+            try Self.insertSummary(result.summary, run: id, try makeInsert(db, Self.summaryInsert, result.summary.count))
+            stats.record("summary", rows: result.summary.count, since: t)
+            t = WriteStatistics.now()
+            if !result.links.isEmpty {
+                try Self.insertLinks(result.links, run: id, try makeInsert(db, Self.linksInsert, result.links.count))
+            }
+            stats.record("links", rows: result.links.count, since: t)
             try db.execute(
                 sql: """
                     UPDATE runs SET status = 'complete', sim_end_s = ?, events = ?, wall_end = ?
                     WHERE id = ? AND status = 'running'
                     """,
                 arguments: [result.simulatedEnd.seconds, result.eventsProcessed, WallClock.format(wallEnd), id])
+            bodyEnd = WriteStatistics.now()
         }
+        switch writePath {
+        case .reference:
+            try writer.writeWithoutTransaction { db in
+                let cpu = WriteStatistics.threadCPU()
+                defer { stats.cpuSeconds = WriteStatistics.threadCPU() - cpu }
+                // What `write` does: a transaction that commits only if the closure returns normally.
+                try db.inTransaction {
+                    try writeRows(db) { db, sql, _ in try ReferenceInsert(db, sql: sql.sql(rows: 1)) }
+                    return .commit
+                }
+            }
+        case .bulk:
+            try writer.writeWithoutTransaction { db in
+                let cpu = WriteStatistics.threadCPU()
+                defer { stats.cpuSeconds = WriteStatistics.threadCPU() - cpu }
+                // Every result row references `runs(id)`; with foreign keys on, SQLite looks the run up once per row.
+                // `requireRunning` checks it once inside the same transaction, which holds the write lock until the
+                // commit, so the check per row is redundant. The pragma is a no-op inside a transaction, hence
+                // switched around it (and back on whatever happens).
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                do {
+                    try db.inTransaction(.immediate) {
+                        try writeRows(db) { db, sql, rows in try BulkInsert(db, sql, rows: rows) }
+                        return .commit
+                    }
+                } catch {
+                    try? db.execute(sql: "PRAGMA foreign_keys = ON")
+                    throw error
+                }
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+            }
+        }
+        let end = WriteStatistics.now()
+        stats.commitSeconds = Double(end - bodyEnd) / 1e9
+        stats.totalSeconds = Double(end - start) / 1e9
+        return stats
     }
 
     /// Marks a `running` run `failed` with `message`; throws if the run does not exist or already ended.
@@ -108,17 +173,24 @@ public final class SQLiteSink: ResultSink {
         }
     }
 
-    // The bulk inserts below prepare one statement per table and bind each row's values directly (see
-    // `BulkInsert`): per-row GRDB arguments or Codable records cost more than SQLite's own work at 10^5–10^6 rows.
+    // The inserts below prepare one statement per table and bind each row's values through a `RowSink`: the bulk
+    // path binds them directly with the C API (see `BulkInsert`), the reference path collects GRDB arguments; the
+    // values come from the same code either way, so the two paths cannot drift apart.
 
-    private static func insertJobs(_ jobs: [JobOutcome], run: Int64, _ db: Database) throws {
-        let insert = try BulkInsert(db, sql: """
-            INSERT INTO jobs (run, job, name, submit_s, first_start_s, finish_s, gpus, gpu_type, model,
-                              queue_delay_s, jct_s, run_time_s, preemptions, mean_iteration_s, comm_fraction,
-                              user, migrations, resizes, restarts, overhead_s, overhead_gpu_s, isolated_s, rho,
-                              failures, lost_s, lost_gpu_s)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+    static let jobsInsert = InsertSQL(prefix: """
+        INSERT INTO jobs (run, job, name, submit_s, first_start_s, finish_s, gpus, gpu_type, model,
+                          queue_delay_s, jct_s, run_time_s, preemptions, mean_iteration_s, comm_fraction,
+                          user, migrations, resizes, restarts, overhead_s, overhead_gpu_s, isolated_s, rho,
+                          failures, lost_s, lost_gpu_s) VALUES
+        """, columns: 26)
+    static let allocationsInsert = InsertSQL(
+        prefix: "INSERT INTO allocations (run, job, start_s, end_s, node, gpus, first_gpu) VALUES", columns: 7)
+    static let samplesInsert = InsertSQL(
+        prefix: "INSERT INTO samples (run, time_s, busy_gpus, queued_jobs, running_jobs) VALUES", columns: 5)
+    static let summaryInsert = InsertSQL(prefix: "INSERT INTO summary (run, metric, value) VALUES", columns: 3)
+    static let linksInsert = InsertSQL(prefix: "INSERT INTO links (run, time_s, link, name, utilization) VALUES", columns: 5)
+
+    private static func insertJobs<R: RowSink>(_ jobs: [JobOutcome], run: Int64, _ insert: R) throws {
         for job in jobs {
             insert.bind(1, run)
             insert.bind(2, Int64(job.id.raw))
@@ -150,12 +222,9 @@ public final class SQLiteSink: ResultSink {
         }
     }
 
-    private static func insertAllocations(
-        _ allocations: [AllocationInterval], topology: Topology, run: Int64, _ db: Database
+    private static func insertAllocations<R: RowSink>(
+        _ allocations: [AllocationInterval], topology: Topology, run: Int64, _ insert: R
     ) throws {
-        let insert = try BulkInsert(db, sql: """
-            INSERT INTO allocations (run, job, start_s, end_s, node, gpus, first_gpu) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
         for allocation in allocations {
             let node = allocation.node.index
             // A wrong topology would silently attribute GPUs to other nodes; fail the transaction instead.
@@ -169,16 +238,13 @@ public final class SQLiteSink: ResultSink {
             insert.bind(3, allocation.start.seconds)
             insert.bind(4, allocation.end.seconds)
             insert.bind(5, Int64(allocation.node.raw))
-            insert.bind(6, gpuList(allocation.localGPUs))
+            insert.bind(6, gpuList: allocation.localGPUs)
             insert.bind(7, Int64(topology.nodeFirstGPU[node]))
             try insert.step()
         }
     }
 
-    private static func insertSamples(_ samples: [UtilizationSample], run: Int64, _ db: Database) throws {
-        let insert = try BulkInsert(db, sql: """
-            INSERT INTO samples (run, time_s, busy_gpus, queued_jobs, running_jobs) VALUES (?, ?, ?, ?, ?)
-            """)
+    private static func insertSamples<R: RowSink>(_ samples: [UtilizationSample], run: Int64, _ insert: R) throws {
         for sample in samples {
             insert.bind(1, run)
             insert.bind(2, sample.time.seconds)
@@ -189,9 +255,7 @@ public final class SQLiteSink: ResultSink {
         }
     }
 
-    private static func insertLinks(_ links: [LinkUtilizationSample], run: Int64, _ db: Database) throws {
-        guard !links.isEmpty else { return }
-        let insert = try BulkInsert(db, sql: "INSERT INTO links (run, time_s, link, name, utilization) VALUES (?, ?, ?, ?, ?)")
+    private static func insertLinks<R: RowSink>(_ links: [LinkUtilizationSample], run: Int64, _ insert: R) throws {
         for l in links {
             insert.bind(1, run)
             insert.bind(2, l.time.seconds)
@@ -202,8 +266,7 @@ public final class SQLiteSink: ResultSink {
         }
     }
 
-    private static func insertSummary(_ metrics: [SummaryMetric], run: Int64, _ db: Database) throws {
-        let insert = try BulkInsert(db, sql: "INSERT INTO summary (run, metric, value) VALUES (?, ?, ?)")
+    private static func insertSummary<R: RowSink>(_ metrics: [SummaryMetric], run: Int64, _ insert: R) throws {
         for metric in metrics {
             insert.bind(1, run)
             insert.bind(2, metric.name)

@@ -25,9 +25,10 @@ import GRDB
 /// - `schedlab_version` TEXT NULL (v5): SchedLab's semantic version alone (e.g. `0.1.0`), the number a paper cites
 ///   (see CITATION.cff). NULL for runs recorded before v5 (their `code_version` starts with the release).
 /// - `wall_start` TEXT, `wall_end` TEXT NULL: wall-clock start and end (end NULL while running).
-/// - `status` TEXT: 'running' | 'complete' | 'failed'. `error` TEXT NULL: failure message when 'failed'.
-/// - `sim_end_s` REAL NULL: simulated time of the last event, s (set when complete).
-/// - `events` INTEGER NULL: events processed (set when complete).
+/// - `status` TEXT: 'running' | 'complete' | 'failed' | 'interrupted' (v7). `error` TEXT NULL: failure message when
+///   'failed'; for 'interrupted', the signal that stopped it (`interrupted by SIGINT`).
+/// - `sim_end_s` REAL NULL: simulated time of the last event, s (set when complete or interrupted).
+/// - `events` INTEGER NULL: events processed (set when complete or interrupted).
 /// - `skipped_input_rows` INTEGER: trace rows skipped as bad (scenario `on_bad_row: skip`), 0 otherwise (v2).
 ///
 /// `jobs` — one row per job of a complete run; PK (`run`, `job`).
@@ -97,15 +98,19 @@ import GRDB
 /// from, as given) and `origin_run` INTEGER NULL (its ID there); NULL for runs recorded directly. A run merged twice
 /// keeps its first origin.
 ///
+/// v7 rebuilds `runs` (same columns, same order, same IDs and AUTOINCREMENT counter) so that its status CHECK
+/// admits 'interrupted': a run stopped by SIGINT or SIGTERM. SQLite cannot alter a CHECK constraint in place.
+///
 /// Result tables reference `runs` with ON DELETE CASCADE (GRDB enables foreign keys), so deleting a run row
-/// deletes its results. Migrations are append-only: never edit "v1"; add "v2" etc.
+/// deletes its results. Migrations are append-only: never edit "v1"; add "v2" etc. `SchemaMigrator` applies them,
+/// safely under concurrent openers, and refuses a database with migrations it does not know (a newer SchedLab's).
 enum Schema {
     /// Tables created by the migrations, in creation order.
     static let tableNames = ["runs", "jobs", "allocations", "samples", "summary", "links", "sweep_points"]
 
     /// The migrator that brings any results database up to the current schema.
-    static var migrator: DatabaseMigrator {
-        var migrator = DatabaseMigrator()
+    static var migrator: SchemaMigrator {
+        var migrator = SchemaMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
                 CREATE TABLE runs (
@@ -240,6 +245,52 @@ enum Schema {
                 ALTER TABLE runs ADD COLUMN origin_db TEXT;
                 ALTER TABLE runs ADD COLUMN origin_run INTEGER;
                 """)
+        }
+        // v7: a run stopped by SIGINT or SIGTERM is 'interrupted', which v1's CHECK on `runs.status` rejects. SQLite
+        // changes a constraint only by rebuilding the table (https://www.sqlite.org/lang_altertable.html#otheralter);
+        // `SchemaMigrator` runs this with foreign keys off, so dropping the old `runs` does not cascade into the result
+        // tables, whose REFERENCES name `runs` and so point at the rebuilt table once it is renamed. The AUTOINCREMENT
+        // counter is carried over so that IDs of deleted runs stay unused.
+        migrator.registerMigration("v7") { db in
+            let counter = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'runs'")
+            try db.execute(sql: """
+                CREATE TABLE runs_v7 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    scenario TEXT NOT NULL,
+                    scenario_hash TEXT NOT NULL,
+                    seed INTEGER NOT NULL,
+                    policy TEXT NOT NULL,
+                    placement TEXT NOT NULL,
+                    parameters TEXT NOT NULL DEFAULT '',
+                    code_version TEXT NOT NULL,
+                    wall_start TEXT NOT NULL,
+                    wall_end TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted')),
+                    error TEXT,
+                    sim_end_s REAL,
+                    events INTEGER,
+                    skipped_input_rows INTEGER NOT NULL DEFAULT 0,
+                    scenario_text TEXT,
+                    scenario_path TEXT,
+                    schedlab_version TEXT,
+                    origin_db TEXT,
+                    origin_run INTEGER
+                );
+                INSERT INTO runs_v7 (id, scenario, scenario_hash, seed, policy, placement, parameters, code_version,
+                                     wall_start, wall_end, status, error, sim_end_s, events, skipped_input_rows,
+                                     scenario_text, scenario_path, schedlab_version, origin_db, origin_run)
+                    SELECT id, scenario, scenario_hash, seed, policy, placement, parameters, code_version,
+                           wall_start, wall_end, status, error, sim_end_s, events, skipped_input_rows,
+                           scenario_text, scenario_path, schedlab_version, origin_db, origin_run
+                    FROM runs;
+                DROP TABLE runs;
+                ALTER TABLE runs_v7 RENAME TO runs;
+                """)
+            if let counter {
+                // The copy set the counter to the highest surviving ID; deleted runs may have had higher ones.
+                try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = 'runs'")
+                try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES ('runs', ?)", arguments: [counter])
+            }
         }
         return migrator
     }

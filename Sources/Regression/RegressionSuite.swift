@@ -8,8 +8,15 @@ public struct RegressionSuite {
     /// Where baselines live.
     public let baselineDirectory: URL
 
-    /// Creates a suite over `baselineDirectory`.
-    public init(baselineDirectory: URL) { self.baselineDirectory = baselineDirectory }
+    /// The scenario directory whose subfolders' scenarios keep their baselines in the same subfolder of
+    /// `baselineDirectory` (nil: every baseline directly in it).
+    public let scenarioRoot: URL?
+
+    /// Creates a suite over `baselineDirectory`; scenarios in subfolders of `scenarioRoot` get subfolder baselines.
+    public init(baselineDirectory: URL, scenarioRoot: URL? = nil) {
+        self.baselineDirectory = baselineDirectory
+        self.scenarioRoot = scenarioRoot
+    }
 
     /// What happened to one scenario.
     public enum Outcome {
@@ -24,10 +31,17 @@ public struct RegressionSuite {
     }
 
     /// The baseline file of the scenario at `path`: `<dir>/<file name without .yaml>.json`, or
-    /// `<stem>@<variant>.json` for one of its variants.
+    /// `<stem>@<variant>.json` for one of its variants. A scenario in a subfolder of `scenarioRoot`
+    /// (`Scenarios/pollux-osdi21/workload-1.yaml`) keeps its baseline in the same subfolder of the baseline
+    /// directory (`Scenarios/baselines/pollux-osdi21/workload-1.json`), so equal file names in different folders
+    /// do not collide.
     public func baselineURL(forScenario path: String, variant: String? = nil) -> URL {
-        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        return baselineDirectory.appendingPathComponent("\(stem)\(variant.map { "@\($0)" } ?? "").json")
+        let scenario = URL(fileURLWithPath: path).standardizedFileURL
+        let stem = scenario.deletingPathExtension().lastPathComponent
+        let folder = scenario.deletingLastPathComponent().path
+        var directory = baselineDirectory
+        if let root = scenarioRoot?.standardizedFileURL.path, folder.hasPrefix(root + "/") { directory = directory.appendingPathComponent(String(folder.dropFirst(root.count + 1))) }
+        return directory.appendingPathComponent("\(stem)\(variant.map { "@\($0)" } ?? "").json")
     }
 
     /// The names of the variants of the scenario at `path` (its `variants:` section), in name order.
@@ -53,7 +67,7 @@ public struct RegressionSuite {
             let data = try current.encoded()
             let old = try? Data(contentsOf: url)
             if old == data { return .updated(changed: false) }
-            try FileManager.default.createDirectory(at: baselineDirectory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try data.write(to: url, options: .atomic)
             return .updated(changed: true)
         }

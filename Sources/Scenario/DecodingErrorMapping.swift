@@ -86,6 +86,13 @@ enum DecodingErrorMapping {
                         "malformed YAML: \(context.text) started here, then at line \(mark.line): \(problem)")
                 }
                 return InputError(file: file, line: mark.line, message: "malformed YAML: \(problem)")
+            case .reader(let problem, let offset, let value, let yaml):
+                // libyaml's reader rejects bytes before parsing (a control character, invalid UTF-8); its offset
+                // counts bytes from the start of the text.
+                let line = offset.map { o in yaml.utf8.prefix(max(0, o)).reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 } }
+                let hex = String(value, radix: 16, uppercase: true)
+                let character = value >= 0 ? " (character U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex))" : ""
+                return InputError(file: file, line: line, message: "malformed YAML: \(problem)\(character)")
             case .duplicatedKeysInMapping(let duplicates, let context):
                 return InputError(file: file, line: context.mark.line, message:
                     "duplicate key(s) \(duplicates.sorted().joined(separator: ", ")) in one mapping")

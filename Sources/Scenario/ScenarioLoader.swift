@@ -29,6 +29,7 @@ public enum ScenarioLoader {
         path: String, overrides: [ScenarioOverride] = [], seed: UInt64? = nil, policy policyOverride: String? = nil,
         placement placementOverride: String? = nil, fallbackSeed: () -> UInt64 = { 1 }
     ) throws(InputError) -> Scenario {
+        try ScenarioFile.requireRegular(path)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -60,6 +60,8 @@ public enum ValidRangeTable {
         "num_gpus": "GPUs the job asked for",
         "duration_s": "run time as recorded",
         "gpu_milli": "share of one GPU a 1-GPU job asked for (empty: whole GPUs)",
+        "batch_size": "global batch of a job with epochs (empty: its model's base batch)",
+        "epochs": "epochs a goodput job trains (empty: a job of fixed duration)",
     ]
 
     private static let numericTypes: [Any.Type] = [Int.self, Double.self, UInt64.self, [Double].self, DistributionConfig.self]

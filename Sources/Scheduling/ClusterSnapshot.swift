@@ -84,6 +84,20 @@ public struct ClusterSnapshot {
         return n
     }
 
+    /// GPUs of the cluster, free or not, of the types `job` may run on.
+    public func eligibleGPUCount(of job: JobID) -> Int {
+        let topo = topology
+        var n = 0
+        for t in 0..<topo.gpuTypes.count where jobs[job.index].eligibleTypes.contains(t) { n += topo.gpuCount(ofType: t) }
+        return n
+    }
+
+    /// Share of `job`'s work done now, 0...1.
+    public func progressShare(of job: JobID) -> Double {
+        let total = WorkRate.units(of: jobs[job.index].spec)
+        return total > 0 ? min(1, max(0, 1 - remainingWork(of: job) / total)) : 0
+    }
+
     /// Work units `job` has left now (iterations, or reference seconds).
     @inlinable public func remainingWork(of job: JobID) -> Double { progress.remaining(job.index, at: now) }
 

@@ -41,13 +41,15 @@ public struct GreedyElasticAllocation {
     public init(_ snapshot: ClusterSnapshot) { self.snapshot = snapshot }
 
     /// Work units per second of `job` alone on `n` packed GPUs of type index `type` (proportional to n without an
-    /// oracle or a zoo model).
+    /// oracle or a zoo model). A job that counts goodput is priced at its current progress (its noise scale).
     public func rate(_ id: JobID, gpus n: Int, type: Int) -> Double {
         guard n > 0 else { return 0 }
         let spec = snapshot.jobs[id.index].spec
         guard let oracle = snapshot.oracle, spec.model != nil,
-              let r = oracle.rate(of: spec, gpuType: type, count: n) else { return Double(n) }
-        return r
+              let step = oracle.step(of: spec, gpuType: type, count: n) else { return Double(n) }
+        guard StatisticalEfficiency.countsGoodput(spec) else { return step.workRate }
+        return WorkRate.of(spec, gpuCount: n, step: step.seconds, referenceStep: 0, compute: step.compute,
+                           progress: snapshot.progressShare(of: id))
     }
 
     /// The jobs to allocate: running elastic jobs (JobID order), then waiting jobs (submission order).
@@ -68,9 +70,7 @@ public struct GreedyElasticAllocation {
     /// which the run's setup checked fits).
     private func range(_ id: JobID) -> ClosedRange<Int> {
         let allowed = snapshot.jobs[id.index].spec.allowedGPUCounts
-        let topo = snapshot.topology
-        var capacity = 0
-        for t in 0..<topo.gpuTypes.count where snapshot.jobs[id.index].eligibleTypes.contains(t) { capacity += topo.gpuCount(ofType: t) }
+        let capacity = snapshot.eligibleGPUCount(of: id)
         return allowed.lowerBound...max(allowed.lowerBound, min(allowed.upperBound, capacity))
     }
 
@@ -145,6 +145,35 @@ public struct GreedyElasticAllocation {
             out.append(.resize(c.id, gpus: c.held + extra))
         }
         return out
+    }
+
+    /// One interval-boundary round of an elastic baseline (`optimus`, `pollux`): before `clock` only a wake-up for it;
+    /// at or after it, the next boundary is set `interval` seconds on, counts are chosen with the gain `makeGain`
+    /// builds for this round's step and candidates, and the decisions that realize them come back with a wake-up at
+    /// the next boundary while anything waits, runs or changed.
+    public static func intervalRound(
+        _ s: ClusterSnapshot, planner: inout PlacementPlanner, clock: inout SimTime, interval: Double,
+        gain makeGain: (GreedyElasticAllocation, [Candidate]) -> (Int, Int) -> Double
+    ) -> [SchedulingDecision] {
+        guard s.now >= clock else { return [.wakeUp(at: clock)] }
+        clock = s.now + .seconds(interval)
+        let step = GreedyElasticAllocation(s)
+        let candidates = step.candidates()
+        let counts = step.counts(candidates, pool: step.pool(candidates, planner: planner), gain: makeGain(step, candidates))
+        var decisions = step.decisions(candidates, counts: counts, planner: &planner)
+        if !s.queue.isEmpty || !s.running.isEmpty || !decisions.isEmpty { decisions.append(.wakeUp(at: clock)) }
+        return decisions
+    }
+
+    /// Decodes a policy's `interval_s` (seconds between rounds, 0.001...1e9; `fallback` when absent).
+    public static func decodeInterval<Key: CodingKey>(
+        _ c: KeyedDecodingContainer<Key>, _ key: Key, default fallback: Double
+    ) throws -> Double {
+        let seconds = try c.decodeIfPresent(Double.self, forKey: key) ?? fallback
+        guard seconds.isFinite && (0.001...1e9).contains(seconds) else {
+            throw c.invalid(key, "expected seconds in 0.001...1e9, got \(seconds)")
+        }
+        return seconds
     }
 
     /// GPUs the allocation may hand out: free ones plus those of running elastic jobs.

@@ -22,6 +22,10 @@ public protocol SchedulingPolicy {
     /// placement strategies finding GPUs whenever enough free ones exist, as every shipped strategy does.
     /// Defaults to false.
     static var startsStrictlyInQueueOrder: Bool { get }
+    /// True for policies whose elastic jobs choose their global batch for each allocation to maximize goodput
+    /// (Pollux's co-adaptation): the engine then marks elastic jobs whose zoo model has an efficiency profile
+    /// `JobSpec.adaptiveBatch`. Defaults to false (jobs keep their global batch).
+    static var adaptsBatchSize: Bool { get }
     /// What the engine calls each round: `schedule`'s decisions, or a `PolicyFailure` that ends the run. Only
     /// policies that can fail for reasons outside the simulation implement it (an external policy's process can
     /// crash or hang); the default returns `schedule`'s answer.
@@ -35,6 +39,7 @@ public protocol SchedulingPolicy {
 extension SchedulingPolicy {
     public static var onlyStartsWaitingJobs: Bool { false }
     public static var startsStrictlyInQueueOrder: Bool { false }
+    public static var adaptsBatchSize: Bool { false }
     public mutating func decide(
         _ snapshot: ClusterSnapshot, planner: inout PlacementPlanner
     ) throws(PolicyFailure) -> [SchedulingDecision] {

@@ -46,12 +46,22 @@ public final class LocalSweepExecutor {
     }
 
     /// Runs every point, calling `finished` (on this thread) as each worker ends, in the order they end.
-    public func run(_ points: [SweepPoint], finished: (Finished) -> Void) throws {
+    ///
+    /// `interrupt` is asked between polls; once it names a signal, no further worker starts and the signal is sent on
+    /// to every running worker (once), which stops its point at an event boundary and records it `interrupted`; `run`
+    /// returns when they have all ended. Returns the points never started.
+    @discardableResult
+    public func run(_ points: [SweepPoint], interrupt: () -> Int32? = { nil }, finished: (Finished) -> Void) throws -> [SweepPoint] {
         try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
         var next = 0
         var running: [(pid: pid_t, point: SweepPoint, log: String)] = []
+        var forwarded = false
         while next < points.count || !running.isEmpty {
-            while running.count < workers && next < points.count {
+            if !forwarded, let sig = interrupt() {
+                forwarded = true
+                for worker in running { kill(worker.pid, sig) }
+            }
+            while !forwarded && running.count < workers && next < points.count {
                 let point = points[next]
                 let log = logDirectory.appendingPathComponent("point-\(point.index).log").path
                 running.append((try spawn(arguments(point), log: log), point, log))
@@ -77,7 +87,9 @@ public final class LocalSweepExecutor {
                 }
             }
             if !reaped { usleep(10_000) }
+            if forwarded && running.isEmpty { break }
         }
+        return Array(points[next...])
     }
 
     /// Starts `executable args`, its stdin /dev/null and stdout and stderr into `log`.
@@ -88,10 +100,21 @@ public final class LocalSweepExecutor {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Workers start with SIGINT and SIGTERM at their defaults, whatever this process does with them (the sweep
+        // ignores them in favour of a dispatch source, and ignored signals would be inherited).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         guard rc == 0 else {
             throw NSError(domain: "SchedLab.Sweep", code: Int(rc), userInfo: [
                 NSLocalizedDescriptionKey: "cannot start \(executable): \(String(cString: strerror(rc)))"])

@@ -26,6 +26,10 @@ public struct JobSpec: Sendable, Equatable {
     /// (local batch = global / GPUs; an elastic data-parallel job). Nil: each GPU keeps its zoo model's reference
     /// batch and the job's work is defined at its requested size (see `WorkRate`).
     public var globalBatch: Int?
+    /// Whether the job picks its global batch for each allocation to maximize its goodput (Pollux's batch-size
+    /// co-adaptation, done by each job's AdaptDL agent); the engine sets it for elastic jobs whose zoo model has an
+    /// efficiency profile when the policy adapts batch sizes (`SchedulingPolicy.adaptsBatchSize`).
+    public var adaptiveBatch = false
     /// Index into `ModelZoo.all`, or nil when the source does not say (a trace without model info).
     public var model: Int?
     /// The work to do.

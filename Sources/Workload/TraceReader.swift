@@ -9,7 +9,13 @@ import SimKernel
 /// (shared/traces/*/README.md describes how each public trace was converted). Empty optional fields mean
 /// "unknown". Rows are returned sorted by submit time (stable, so file order breaks ties) and numbered
 /// as `JobID`s in that order. `gpu_milli` (SchedLab's extension, from Alibaba openb) is the share of one GPU a
-/// 1-GPU job asked for, in thousandths; the simulator records it but allocates whole GPUs.
+/// 1-GPU job asked for, in thousandths; the simulator records it but allocates whole GPUs. `batch_size,epochs`
+/// (SchedLab's extension, from the Pollux artifact's workloads) describe an elastic data-parallel job that trains its
+/// zoo model for `epochs` epochs: its model must have an efficiency profile (`EfficiencyProfile`), its work is counted
+/// in base-batch iterations (epochs × the profile's iterations per epoch, so `duration_s` may be empty), its global
+/// batch is `batch_size` (empty: the profile's base batch), and it may run on 1 GPU up to as many as its largest
+/// batch gives the smallest local batch (Pollux's `max_batch_size // min_local_bsz`; one GPU for a pinned batch),
+/// never fewer than `num_gpus`.
 public enum TraceReader {
     /// A parsed trace.
     public struct Parsed: Sendable {
@@ -24,7 +30,7 @@ public enum TraceReader {
     /// The required header prefix.
     public static let requiredColumns = ["job_id", "submit_time_s", "num_gpus", "duration_s"]
     /// The optional columns, in order.
-    public static let optionalColumns = ["gpu_type", "model", "user", "status", "gpu_milli"]
+    public static let optionalColumns = ["gpu_type", "model", "user", "status", "gpu_milli", "batch_size", "epochs"]
 
     /// The valid range of each numeric column, declared once: the row checks use these and the README's valid-ranges
     /// table is generated from them. Submit and duration bounds keep every submit and finish time inside the simulated
@@ -34,6 +40,8 @@ public enum TraceReader {
         ("num_gpus", .integers(1...InputLimits.maxGPUsPerJob, "GPUs")),
         ("duration_s", .above(0, upTo: InputLimits.maxDurationSeconds, "seconds")),
         ("gpu_milli", .integers(1...1000, "thousandths of a GPU")),
+        ("batch_size", .integers(1...(1 << 30), "samples")),
+        ("epochs", .integers(1...100_000, "epochs")),
     ]
 
     /// The declared range of `column`.
@@ -59,8 +67,9 @@ public enum TraceReader {
         var lineNumber = 0
         /// The line of each job id seen so far: a trace's ids name its jobs in results, so two rows may not share one.
         var idLines: [String: Int] = [:]
-        // "\r\n" is one Character in Swift, so it must be named as a separator of its own (CRLF files).
-        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        // "\r\n" is one Character in Swift, so it must be named as a separator of its own (CRLF files); a lone "\r" ends a line too
+        // (classic Mac OS files, and spreadsheets that still write them).
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNumber += 1
             var line = Substring(rawLine)
             if line.last == "\r" { line = line.dropLast() }
@@ -143,8 +152,13 @@ public enum TraceReader {
             throw fail("submit_time_s", submitRange.expectation, f[1])
         }
         guard let gpus = Int(f[2]), gpuRange.contains(gpus) else { throw fail("num_gpus", gpuRange.expectation, f[2]) }
-        guard let duration = Double(f[3]), durationRange.contains(duration) else {
-            throw fail("duration_s", durationRange.expectation, f[3])
+        let trainsEpochs = f.count > 10 && !f[10].isEmpty
+        var duration = 0.0
+        if !(trainsEpochs && f[3].isEmpty) {
+            guard let d = Double(f[3]), durationRange.contains(d) else {
+                throw fail("duration_s", durationRange.expectation + (trainsEpochs ? " or empty" : ""), f[3])
+            }
+            duration = d
         }
         var gpuType: String?
         var model: Int?
@@ -174,6 +188,27 @@ public enum TraceReader {
             work: .duration(.seconds(duration)), gpuType: gpuType, user: user)
         spec.status = status
         spec.gpuMilli = gpuMilli
+        let batchText = f.count > 9 ? f[9] : ""
+        guard trainsEpochs else {
+            if !batchText.isEmpty { throw fail("epochs", "a number of epochs when batch_size is given", "") }
+            return spec
+        }
+        guard let m = model, let profile = ModelZoo.efficiencyProfiles[m] else {
+            let names = ModelZoo.all.filter { $0.efficiency != nil }.map(\.name)
+            throw fail("model", "a model with an efficiency profile (\(names.joined(separator: ", "))) for a job with epochs",
+                       f.count > 5 ? f[5] : "")
+        }
+        let epochRange = range("epochs"), batchRange = range("batch_size")
+        guard let epochs = Int(f[10]), epochRange.contains(epochs) else { throw fail("epochs", epochRange.expectation, f[10]) }
+        var batch = profile.baseBatch
+        if !batchText.isEmpty {
+            guard let b = Int(batchText), batchRange.contains(b) else { throw fail("batch_size", "\(batchRange.expectation) or empty", batchText) }
+            batch = b
+        }
+        let most = profile.pinnedBatch != nil ? 1 : max(1, profile.maxBatch / profile.localBatch.lowerBound)
+        spec.work = .iterations(Double(epochs) * profile.iterationsPerEpoch)
+        spec.globalBatch = batch
+        spec.gpuRange = 1...max(gpus, most)
         return spec
     }
 

@@ -78,6 +78,8 @@ struct CompareCommand: ParsableCommand {
         } catch let e as ComparisonError {
             printError("error: \(db): \(e)")
             throw CLIExit.badInput
+        } catch let e as RecordingError {
+            throw databaseOpenFailure(db, e, doing: "cannot open the results database")
         }
         switch format {
         case .md: print(ComparisonRendering.markdown(comparison), terminator: "")

@@ -45,8 +45,7 @@ struct ExportCommand: ParsableCommand {
         }
         let sink: SQLiteSink
         do { sink = try SQLiteSink(path: db) } catch {
-            printError("error: \(db): cannot open the results database: \(error)")
-            throw ExitCode.failure
+            throw databaseOpenFailure(db, error, doing: "cannot open the results database")
         }
         // Write to a temporary file and move it into place, so a failed export never leaves half a file.
         let target = output.map { URL(fileURLWithPath: $0) }

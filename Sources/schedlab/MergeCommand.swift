@@ -33,8 +33,10 @@ struct MergeCommand: ParsableCommand {
             print("merged \(copied.count) run(s) from \(inputs.count) database(s) into \(out)"
                 + (ids.isEmpty ? "" : " (runs \(ids.min()!)–\(ids.max()!))"))
         } catch let e as MergeError {
-            printError("error: \(e)")
+            printError("error: " + escapingControlCharacters(e.description))
             throw CLIExit.badInput
+        } catch let e as RecordingError {
+            throw databaseOpenFailure(out, e, doing: "cannot open the output database")
         }
     }
 }

@@ -10,7 +10,8 @@ struct RegressCommand: ParsableCommand {
         commandName: "regress",
         abstract: "Run scenarios and compare each with its baseline in Scenarios/baselines/ (exit 1 on any difference).",
         discussion: """
-            Without arguments, runs every Scenarios/*.yaml that has a baseline. A run must reproduce its baseline \
+            Without arguments, runs every Scenarios/*.yaml, and every Scenarios/<folder>/*.yaml that has a baseline \
+            (kept in Scenarios/baselines/<folder>/). A run must reproduce its baseline \
             exactly (the jobs digest and every summary metric): SchedLab is deterministic, so any difference is a \
             change in behaviour. Review intended changes with --update, which rewrites the baselines for git.
             Build with -c release: debug builds check invariants after every event and are much slower.
@@ -35,14 +36,29 @@ struct RegressCommand: ParsableCommand {
         if explicit {
             paths = scenarios
         } else {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: scenarioDir)) ?? []
-            paths = names.filter { $0.hasSuffix(".yaml") }.sorted().map { "\(scenarioDir)/\($0)" }
+            // Top-level scenarios, then those of each subfolder (Scenarios/pollux-osdi21/…), each in name order; only
+            // those with a baseline are replayed.
+            let fm = FileManager.default
+            let names = ((try? fm.contentsOfDirectory(atPath: scenarioDir)) ?? []).sorted()
+            var found = names.filter { $0.hasSuffix(".yaml") }.map { "\(scenarioDir)/\($0)" }
+            let baselineRoot = URL(fileURLWithPath: baselines).standardizedFileURL.path
+            for folder in names where !folder.hasPrefix(".") {
+                let dir = "\(scenarioDir)/\(folder)"
+                var isDirectory: ObjCBool = false
+                guard fm.fileExists(atPath: dir, isDirectory: &isDirectory), isDirectory.boolValue,
+                      URL(fileURLWithPath: dir).standardizedFileURL.path != baselineRoot else { continue }
+                let inner = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+                let suite = RegressionSuite(baselineDirectory: URL(fileURLWithPath: baselines), scenarioRoot: URL(fileURLWithPath: scenarioDir))
+                // A subfolder's scenario is replayed only when it has a baseline (sweep files and others are not scenarios).
+                found += inner.map { "\(dir)/\($0)" }.filter { fm.fileExists(atPath: suite.baselineURL(forScenario: $0).path) }
+            }
+            paths = found
             guard !paths.isEmpty else {
                 printError("error: \(scenarioDir): no scenario files (*.yaml)")
                 throw CLIExit.badInput
             }
         }
-        let suite = RegressionSuite(baselineDirectory: URL(fileURLWithPath: baselines))
+        let suite = RegressionSuite(baselineDirectory: URL(fileURLWithPath: baselines), scenarioRoot: URL(fileURLWithPath: scenarioDir))
         var failures = 0
         var checked = 0
         // Every scenario, then each of its variants (`variants:`), as `path@variant`.

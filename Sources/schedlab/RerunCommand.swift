@@ -57,6 +57,8 @@ struct RerunCommand: ParsableCommand {
             recorded = row
         } catch let e as InputError {
             throw e
+        } catch let e as RecordingError {
+            throw InputError(file: db, message: e.description)
         } catch {
             throw InputError(file: db, message: "cannot read the results database (\(error))")
         }

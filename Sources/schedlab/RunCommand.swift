@@ -12,8 +12,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Simulate a scenario, record it in the results database and print its summary.",
         discussion: """
-            Exit status: 0 on success, 2 on bad input (nothing is simulated or written), 1 when the simulation \
-            fails (the run is recorded with status 'failed').
+            Exit status: 0 on success, 2 on bad input (nothing is simulated or written) or a database written by a \
+            newer SchedLab, 1 when the simulation fails (the run is recorded with status 'failed'), 130 on SIGINT and \
+            143 on SIGTERM (the run stops at an event boundary and is recorded with status 'interrupted', without \
+            results; a second signal ends the process at once).
             """
     )
 
@@ -102,6 +104,9 @@ struct RunCommand: ParsableCommand {
         let sink: SQLiteSink?
         var runID: Int64?
         let wallStart = Date()
+        // From before the run row exists: a signal from here on ends in `interrupted`, never in a row left 'running'.
+        let interruption = Interruption.shared
+        interruption.install(secondSignalEnds: true)
         if let db {
             do {
                 let s = try SQLiteSink(path: db)
@@ -113,8 +118,7 @@ struct RunCommand: ParsableCommand {
                     scenarioText: scenario.text, scenarioPath: scenario.path))
                 sink = s
             } catch {
-                printError("error: \(db): cannot record the run: \(error)")
-                throw ExitCode.failure
+                throw databaseOpenFailure(db, error, doing: "cannot record the run")
             }
         } else {
             sink = nil
@@ -122,12 +126,20 @@ struct RunCommand: ParsableCommand {
         let progress = quiet ? nil : ProgressPrinter(totalJobs: scenario.jobs.count)
         var options = SimulationOptions(checkInvariants: nil)
         if let progress { options.progress = { progress.report($0) } }
+        options.shouldStop = { interruption.isRequested }
         let simulation = scenario.makeSimulation(options: options)
         let result: RunResult
         do {
             result = try simulation.run()
         } catch {
             progress?.finish()
+            // Any failure after a signal counts as the interruption: the same Ctrl-C also reaches an external
+            // policy's process, whose death the engine may see before its own stop check.
+            if let sig = interruption.caught {
+                var (time, events) = (simulation.now, simulation.eventsProcessed)
+                if case .interrupted(let t, let e) = error { (time, events) = (t, e) }
+                throw interrupted(by: sig, at: time.seconds, events: events, sink: sink, runID: runID, db: db)
+            }
             printError("error: \(scenario.path): \(error)")
             if let sink, let runID { try? sink.failRun(id: runID, message: error.description, wallEnd: Date()) }
             throw CLIExit.simulationFailed
@@ -142,9 +154,32 @@ struct RunCommand: ParsableCommand {
                 throw ExitCode.failure
             }
         }
+        if let sig = interruption.caught {
+            // Too late to stop anything: the simulation had ended, and its results went in whole (one transaction).
+            let recorded = runID.map { "; run \($0) is recorded complete in \(db!)" } ?? ""
+            printError("interrupted by \(Interruption.name(sig)) after the simulation ended\(recorded)")
+            throw Interruption.exitCode(sig)
+        }
         if !result.unfinishedJobs.isEmpty {
             printError("warning: \(result.unfinishedJobs.count) job(s) never finished (recorded with no finish time)")
         }
         return (result, runID, Date().timeIntervalSince(wallStart))
+    }
+
+    /// Marks the run `interrupted` (when recorded), prints the one line saying so, and returns the exit code.
+    private static func interrupted(by sig: Int32, at seconds: Double, events: Int, sink: SQLiteSink?, runID: Int64?, db: String?) -> ExitCode {
+        let name = Interruption.name(sig)
+        let point = "at t=\(String(format: "%.3f", seconds)) s after \(events) events"
+        if let sink, let runID, let db {
+            do {
+                try sink.interruptRun(id: runID, reason: "interrupted by \(name)", simulatedEndSeconds: seconds, events: events, wallEnd: Date())
+                printError("interrupted by \(name) \(point); run \(runID) is recorded as 'interrupted' in \(db)")
+            } catch {
+                printError("interrupted by \(name) \(point); could not mark run \(runID) in \(db): \(oneLine(error))")
+            }
+        } else {
+            printError("interrupted by \(name) \(point); nothing recorded")
+        }
+        return Interruption.exitCode(sig)
     }
 }

@@ -16,7 +16,9 @@ struct SweepCommand: ParsableCommand {
             again. Local: --jobs worker processes (default: all cores) write into the database at once. Slurm: one \
             'sbatch --array' job, each task writing its own database in the work directory; --wait waits for it and \
             merges them (else 'schedlab merge DB DIR/task-*.sqlite' does, when it has finished). \
-            Exit status: 0 every point complete; 4 some points failed (each is recorded with its error); 2 bad input.
+            Exit status: 0 every point complete; 4 some points failed (each is recorded with its error); 2 bad input; \
+            130 on SIGINT, 143 on SIGTERM: no further point starts, the running ones stop at an event boundary and are \
+            recorded 'interrupted', and running the sweep again resumes it.
             """
     )
 
@@ -75,8 +77,7 @@ struct SweepCommand: ParsableCommand {
             sink = try SQLiteSink(path: dbPath, busyTimeout: 600)
             completed = try sink.completedPointKeys(sweep: spec.name)
         } catch {
-            printError("error: \(dbPath): cannot open the results database: \(error)")
-            throw ExitCode.failure
+            throw databaseOpenFailure(dbPath, error, doing: "cannot open the results database")
         }
         let pending = points.filter { !completed.contains($0.key) }
         if dryRun {
@@ -103,6 +104,9 @@ struct SweepCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(at: logs) }
         let progress = SweepProgressBar(total: pending.count)
         var failures: [(point: SweepPoint, message: String)] = []
+        var interruptedPoints = 0
+        let interruption = Interruption.shared
+        interruption.install(secondSignalEnds: true)
         let executor = LocalSweepExecutor(
             executable: executable,
             arguments: { ["sweep-task", spec.path, "--db", db, "--points", String($0.index), "--sweep-digest", spec.digest,
@@ -110,11 +114,16 @@ struct SweepCommand: ParsableCommand {
             workers: workers, logDirectory: logs)
         setenv("SCHEDLAB_CODE_VERSION", CodeVersion.current, 1)  // computed once, not by every worker
         let started = Date()
-        try executor.run(pending) { finished in
+        let unstarted = try executor.run(pending, interrupt: { interruption.caught }) { finished in
             var message: String?
             switch finished.exit {
             case .status(0):
                 break
+            case .status(let s) where interruption.isRequested
+                && (s == CLIExit.interruptedByINT.rawValue || s == CLIExit.interruptedByTERM.rawValue):
+                // The worker stopped on the forwarded signal and recorded its run 'interrupted'.
+                interruptedPoints += 1
+                return
             case .status(CLIExit.someFailed.rawValue):
                 // The worker recorded the failure; its last error line says what it was.
                 message = Self.lastError(finished.outputTail, of: finished.point)
@@ -125,6 +134,13 @@ struct SweepCommand: ParsableCommand {
             }
             if let message { failures.append((finished.point, message)) }
             progress.advance(failed: message != nil)
+        }
+        if let sig = interruption.caught {
+            let done = pending.count - unstarted.count - interruptedPoints - failures.count
+            printError("interrupted by \(Interruption.name(sig)): sweep '\(spec.name)' stopped with \(done) of \(pending.count) point(s) "
+                + "completed, \(interruptedPoints) stopped (a run begun is recorded 'interrupted'), \(failures.count) failed and "
+                + "\(unstarted.count) not started in \(db); run the sweep again to resume")
+            throw Interruption.exitCode(sig)
         }
         try finish(spec, ran: pending.count, failures: failures, wall: Date().timeIntervalSince(started), db: db)
     }

@@ -10,7 +10,8 @@ struct SweepTaskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep-task",
         abstract: "Run some points of a sweep (started by 'schedlab sweep'; not for direct use).",
-        discussion: "Exit status: 0 every point completed; 4 some failed (each recorded with its error); 2 bad input.",
+        discussion: "Exit status: 0 every point completed; 4 some failed (each recorded with its error); 2 bad input; "
+            + "130/143 stopped by SIGINT/SIGTERM (the point's run is recorded 'interrupted'; later points are not started).",
         shouldDisplay: false
     )
 
@@ -37,6 +38,8 @@ struct SweepTaskCommand: ParsableCommand {
 
     func run() throws {
         if let parent = exitWithParent { Self.watch(parent: parent) }
+        let interruption = Interruption.shared
+        interruption.install(secondSignalEnds: false)
         let spec: SweepSpec
         let indices: [Int]
         let all: [SweepPoint]
@@ -60,15 +63,22 @@ struct SweepTaskCommand: ParsableCommand {
             // Many workers write into one file: a finished run waits its turn rather than failing for a lock.
             sink = try SQLiteSink(path: db, busyTimeout: 600)
         } catch {
-            printError("error: \(db): cannot open the results database: \(error)")
-            throw ExitCode.failure
+            throw databaseOpenFailure(db, error, doing: "cannot open the results database")
         }
         let version = ProcessInfo.processInfo.environment["SCHEDLAB_CODE_VERSION"] ?? CodeVersion.current
         var failed = 0
         for i in indices {
+            if let sig = interruption.caught {
+                printError("interrupted by \(Interruption.name(sig)) before point \(i)")
+                throw Interruption.exitCode(sig)
+            }
             let point = all[i]
-            let outcome = try SweepPointRunner.run(point, of: spec, scenarioText: text, sink: sink, codeVersion: version)
+            let outcome = try SweepPointRunner.run(point, of: spec, scenarioText: text, sink: sink, codeVersion: version,
+                                                   stopReason: { interruption.caught.map { "interrupted by \(Interruption.name($0))" } })
             switch outcome {
+            case .interrupted(let run, let message):
+                printError("point \(i) (\(point.label)), run \(run): \(message); recorded as 'interrupted'")
+                throw Interruption.exitCode(interruption.caught ?? SIGINT)
             case .complete(let run):
                 print("point \(i) (\(point.label)): run \(run) complete")
             case .failed(let run, let message):

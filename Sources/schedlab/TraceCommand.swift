@@ -137,6 +137,6 @@ extension TraceImportFormat: ExpressibleByArgument {}
 private func reportSkipped(_ skipped: [InputError], shown: Int = 5) {
     guard !skipped.isEmpty else { return }
     printError("skipped \(skipped.count) bad row\(skipped.count == 1 ? "" : "s")")
-    for e in skipped.prefix(shown) { printError("  \(e)") }
+    for e in skipped.prefix(shown) { printError("  " + escapingControlCharacters(e.description)) }
     if skipped.count > shown { printError("  ... and \(skipped.count - shown) more") }
 }

@@ -172,7 +172,7 @@ final class RerunCommandTests: SchedLabProcessTestCase {
         let r = try schedlab("info", "metrics")
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n")
-        XCTAssertEqual(lines.count, 2 + 28, r.stdout)
+        XCTAssertEqual(lines.count, 2 + 29, r.stdout)
         XCTAssertTrue(r.stdout.contains("down_gpu_hours        GPU-h     GPU-hours of capacity down for repair"), r.stdout)
         XCTAssertEqual(lines[2], "jobs_total            jobs      jobs in the workload")
         XCTAssertTrue(r.stdout.contains("gpu_util              fraction  busy GPU-seconds / (cluster GPUs × makespan)"), r.stdout)

@@ -73,6 +73,20 @@ final class FabricPolicyTests: XCTestCase {
         XCTAssertGreaterThan(live.metric("realloc_gpu_hours"), 0)
     }
 
+    // The scenario of the first test, priced: the elastic job holds both nodes and has hours of work left when the
+    // rigid newcomer arrives at 100 s. A 60 s reshard is repaid twice by the wait it spares (the elastic job's
+    // remaining hours, the soonest any GPU frees), so fabric shrinks; a 10⁶ s one is not, so the newcomer waits for
+    // the elastic job to finish and nobody is resized.
+    func testShrinksToAdmitOnlyWhenTheWaitSparedRepaysTheReshard() throws {
+        let jobs = [bert(0, iterations: 20_000, gpus: 4, range: 2...8), bert(1, iterations: 200, gpus: 4, range: nil, submit: 100)]
+        let cheap = try run(jobs, costs: FixedTransitionCosts(resize: 60))
+        XCTAssertEqual(cheap.jobs[1].firstStart?.seconds, 100)
+        XCTAssertGreaterThanOrEqual(cheap.jobs[0].resizes, 1)
+        let dear = try run(jobs, costs: FixedTransitionCosts(resize: 1e6))
+        XCTAssertEqual(dear.jobs[0].resizes, 0)
+        XCTAssertEqual(dear.jobs[1].firstStart, dear.jobs[0].finish)
+    }
+
     // Random clusters and workloads with zoo-model jobs made elastic by the seeded rule, under free, fixed and live
     // reallocation costs: every invariant after every event, every job finishes, a second run is identical.
     func testRandomElasticWorkloads() {

@@ -132,6 +132,15 @@ final class PreemptivePolicyTests: XCTestCase {
         XCTAssertEqual(intervals(time), [[0, 0, 500], [1, 500, 600], [0, 600, 2100]])
     }
 
+    // interval_s 60 (the Pollux simulator's cadence): the same two jobs decide only at 0, 60, 120, ... J1 arrives at
+    // 100 and waits for 120, when J0 (480 GPU·s) is still in the top queue and running ahead of it; at 180 J0 (720) is
+    // in queue 1 and J1 preempts it, running 180 → 280; J0 resumes at the next boundary, 300, and ends at 2120.
+    func testTiresiasIntervalDecidesOnlyAtBoundaries() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 2000), job(1, submit: 100, gpus: 1, duration: 100)]
+        let r = try run(jobs, TiresiasPolicy(.init(queueThresholds: [500], intervalSeconds: 60)))
+        XCTAssertEqual(intervals(r), [[0, 0, 180], [1, 180, 280], [0, 300, 2120]])
+    }
+
     // Within a queue, running jobs stay ahead of waiting ones even with a higher JobID. All at 0: J0 (3 GPUs, 100 s),
     // J1 (4 GPUs, 1000 s), J2 (1 GPU, 1000 s). 0: J0 starts, J1 does not fit (1 left), J2 starts. 100: J0 ends;
     // J2 (top queue, 100 GPU·s, running) stays ahead of J1 (top queue, waiting, lower JobID), so J1 (4 GPUs, 3 left)

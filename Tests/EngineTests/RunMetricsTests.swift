@@ -34,12 +34,12 @@ final class RunMetricsTests: XCTestCase {
             "jobs_total", "jobs_completed", "jobs_unfinished", "jct_mean_s", "jct_p50_s", "jct_p95_s", "jct_p99_s",
             "queue_mean_s", "queue_p95_s", "makespan_s", "gpu_util", "gpu_hours", "preemptions", "migrations", "restarts",
             "checkpoint_gpu_hours", "rho_mean", "rho_p95", "rho_max", "rho_jain", "failures", "job_kills", "lost_gpu_hours",
-            "down_gpu_hours", "shared_gpu_hours", "resizes", "realloc_gpu_hours", "mean_gpus_per_job",
+            "down_gpu_hours", "shared_gpu_hours", "resizes", "realloc_gpu_hours", "mean_gpus_per_job", "goodput",
         ])
         XCTAssertEqual(s.map(\.kind), SummaryMetricKind.allCases)
         // No counters, no isolated times and no failures: zeros.
         for name in ["preemptions", "migrations", "restarts", "checkpoint_gpu_hours", "rho_mean", "rho_max", "rho_jain",
-                     "failures", "job_kills", "lost_gpu_hours", "down_gpu_hours", "shared_gpu_hours", "resizes", "realloc_gpu_hours"] {
+                     "failures", "job_kills", "lost_gpu_hours", "down_gpu_hours", "shared_gpu_hours", "resizes", "realloc_gpu_hours", "goodput"] {
             XCTAssertEqual(v[name], 0, name)
         }
         XCTAssertEqual(v["jobs_total"], 3)

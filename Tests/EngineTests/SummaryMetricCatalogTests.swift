@@ -13,12 +13,12 @@ final class SummaryMetricCatalogTests: XCTestCase {
             "jobs_total", "jobs_completed", "jobs_unfinished", "jct_mean_s", "jct_p50_s", "jct_p95_s", "jct_p99_s",
             "queue_mean_s", "queue_p95_s", "makespan_s", "gpu_util", "gpu_hours", "preemptions", "migrations", "restarts",
             "checkpoint_gpu_hours", "rho_mean", "rho_p95", "rho_max", "rho_jain", "failures", "job_kills", "lost_gpu_hours",
-            "down_gpu_hours", "shared_gpu_hours", "resizes", "realloc_gpu_hours", "mean_gpus_per_job",
+            "down_gpu_hours", "shared_gpu_hours", "resizes", "realloc_gpu_hours", "mean_gpus_per_job", "goodput",
         ])
         XCTAssertEqual(SummaryMetricKind.definitions.map(\.unit), [
             .jobs, .jobs, .jobs, .seconds, .seconds, .seconds, .seconds, .seconds, .seconds, .seconds, .fraction, .gpuHours,
             .count, .count, .count, .gpuHours, .ratio, .ratio, .ratio, .fraction, .count, .count, .gpuHours, .gpuHours,
-            .gpuHours, .count, .gpuHours, .ratio,
+            .gpuHours, .count, .gpuHours, .ratio, .fraction,
         ])
         for d in SummaryMetricKind.definitions {
             XCTAssertFalse(d.meaning.isEmpty, d.name)

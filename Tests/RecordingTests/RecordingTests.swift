@@ -97,7 +97,7 @@ final class RecordingTests: XCTestCase {
             [.text("sweep_points_run"), .text("sweep_points")],
         ])
         let migrations = try sink.rawRows("SELECT identifier FROM grdb_migrations")
-        XCTAssertEqual(migrations, [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")], [.text("v6")]])
+        XCTAssertEqual(migrations, [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")], [.text("v6")], [.text("v7")]])
         let jobColumns = try sink.rawRows("SELECT name FROM pragma_table_info('jobs') ORDER BY cid").map { $0[0] }
         XCTAssertEqual(jobColumns, [
             "run", "job", "name", "submit_s", "first_start_s", "finish_s", "gpus", "gpu_type", "model",
@@ -283,7 +283,7 @@ final class RecordingTests: XCTestCase {
 
         // Reopening runs the migrator again (a no-op) and sees the committed run.
         let reopened = try SQLiteSink(path: path)
-        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")], [.text("v6")]])
+        XCTAssertEqual(try reopened.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")], [.text("v6")], [.text("v7")]])
         XCTAssertEqual(try reopened.fetchRuns().map(\.status), [.complete])
         XCTAssertEqual(try reopened.fetchSummary(run: id).first?.value, 2)
     }
@@ -364,7 +364,7 @@ final class RecordingTests: XCTestCase {
             XCTAssertEqual(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'scenario_text'") }, 0)
         }
         let sink = try SQLiteSink(path: path)
-        XCTAssertEqual(try sink.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")], [.text("v6")]])
+        XCTAssertEqual(try sink.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")], [.text("v6")], [.text("v7")]])
         let old = try XCTUnwrap(try sink.fetchRun(id: 1))
         XCTAssertEqual(old.scenario, "old")
         XCTAssertNil(old.scenarioText)
@@ -397,7 +397,7 @@ final class RecordingTests: XCTestCase {
             XCTAssertEqual(try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'schedlab_version'") }, 0)
         }
         let sink = try SQLiteSink(path: path)
-        XCTAssertEqual(try sink.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")], [.text("v6")]])
+        XCTAssertEqual(try sink.rawRows("SELECT identifier FROM grdb_migrations"), [[.text("v1")], [.text("v2")], [.text("v3")], [.text("v4")], [.text("v5")], [.text("v6")], [.text("v7")]])
         let old = try XCTUnwrap(try sink.fetchRun(id: 1))
         XCTAssertEqual(old.codeVersion, "0.1.0+g0123456789ab")
         XCTAssertEqual(old.scenarioText, "name: old")

@@ -103,6 +103,20 @@ final class RegressionSuiteTests: XCTestCase {
         XCTAssertEqual(positions, positions.sorted())
     }
 
+    // A scenario in a subfolder of the scenario root keeps its baseline in the same subfolder of the baselines
+    // (Scenarios/pollux-osdi21/workload-1.yaml → Scenarios/baselines/pollux-osdi21/workload-1.json); others as before,
+    // and without a scenario root every baseline is directly in the directory.
+    func testSubfolderScenariosHaveSubfolderBaselines() {
+        let root = URL(fileURLWithPath: "/tmp/schedlab-root")
+        XCTAssertEqual(RegressionSuite(baselineDirectory: root.appendingPathComponent("baselines"))
+            .baselineURL(forScenario: "/tmp/schedlab-root/sub/w.yaml").path, "/tmp/schedlab-root/baselines/w.json")
+        let suite = RegressionSuite(baselineDirectory: root.appendingPathComponent("baselines"), scenarioRoot: root)
+        XCTAssertEqual(suite.baselineURL(forScenario: "/tmp/schedlab-root/sub/w.yaml", variant: "v").path,
+                       "/tmp/schedlab-root/baselines/sub/w@v.json")
+        XCTAssertEqual(suite.baselineURL(forScenario: "/tmp/schedlab-root/./w.yaml").path, "/tmp/schedlab-root/baselines/w.json")
+        XCTAssertEqual(suite.baselineURL(forScenario: "/elsewhere/w.yaml").path, "/tmp/schedlab-root/baselines/w.json")
+    }
+
     // Variants: each is baselined as NAME@VARIANT with its overrides applied (here another policy), matched on its own,
     // and differs from the base scenario's baseline.
     func testVariantsHaveTheirOwnBaselines() throws {

@@ -63,9 +63,9 @@ final class TraceReaderTests: XCTestCase {
         let e = parseError("id,submit,gpus,dur\nx,1,1,1\n")
         XCTAssertEqual(e?.line, 1)
         XCTAssertEqual(e?.description,
-            "t.csv:1: expected the header 'job_id,submit_time_s,num_gpus,duration_s,gpu_type,model,user,status,gpu_milli', got 'id,submit,gpus,dur'")
+            "t.csv:1: expected the header 'job_id,submit_time_s,num_gpus,duration_s,gpu_type,model,user,status,gpu_milli,batch_size,epochs', got 'id,submit,gpus,dur'")
         XCTAssertEqual(parseError("\(TraceReader.requiredColumns.joined(separator: ",")),model\n")?.description,
-            "t.csv:1: unexpected column 'model'; optional columns are gpu_type,model,user,status,gpu_milli in that order")
+            "t.csv:1: unexpected column 'model'; optional columns are gpu_type,model,user,status,gpu_milli,batch_size,epochs in that order")
         XCTAssertEqual(parseError("")?.description, "t.csv: the trace is empty (no header line)")
     }
 

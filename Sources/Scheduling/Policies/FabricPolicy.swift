@@ -18,7 +18,10 @@ import Workload
 ///    answers for the job alone: other jobs' current traffic is not weighed.
 /// 3. **Shrinking**: the victim that loses the least of its own speed per GPU freed shrinks first (relative
 ///    loss, from the oracle), each at most once per round, never below its minimum; it keeps the GPUs on the
-///    nodes where it has most (`ElasticGPUChoice.keep`).
+///    nodes where it has most (`ElasticGPUChoice.keep`). The shrink is priced before it is made: the victims'
+///    reshard seconds (the run's transition cost) against the wait the admitted job is spared, estimated as the
+///    time until the first running job on GPUs of its types finishes; it is made only when that wait is at least
+///    `payback` × the cost (free reshards always qualify). With slow reallocation, jobs wait instead.
 /// 4. **Growth** into GPUs still free: for each running elastic job below its maximum, up to three growths are
 ///    priced: filling the free GPUs on its own nodes, doubling, and taking every free GPU (capped at its
 ///    maximum), each on GPUs chosen island-first (`ElasticGPUChoice.extra`). A growth from rate r to r′ over
@@ -91,6 +94,12 @@ public struct FabricPolicy: SchedulingPolicy {
         /// Per set of GPU types (mask bits), the smallest shortfall that shrinking could not cover this round: a
         /// later job of those types short of as many GPUs cannot be admitted either (spare only shrinks).
         var uncoverable: [UInt64: Int] = [:]
+        /// Per set of GPU types, the smallest shortfall whose shrinking did not repay its reshards this round; a larger
+        /// one is not tried again this round (a choice: it needs as many GPUs or more moved, and the wait it would
+        /// spare is estimated the same).
+        var unpaid: [UInt64: Int] = [:]
+        /// Per set of GPU types, `soonestRelease` this round.
+        var soonest: [UInt64: Double] = [:]
     }
 
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
@@ -157,17 +166,22 @@ public struct FabricPolicy: SchedulingPolicy {
             return min(usable, held.count - s.jobs[id.index].spec.allowedGPUCounts.lowerBound)
         }
         if let known = round.uncoverable[types.bits], need >= known { return false }
+        if let known = round.unpaid[types.bits], need >= known { return false }
         guard round.elastic.reduce(0, { $0 + spare($1) }) >= need else {
             round.uncoverable[types.bits] = min(need, round.uncoverable[types.bits] ?? .max)
             return false
         }
-        // Each candidate's relative loss per GPU if it gives up what is still needed (or all its spare).
+        // Plan first: each candidate's relative loss per GPU if it gives up what is still needed (or all its spare),
+        // least first, on a scratch copy of the holdings; nothing is released until the plan has been priced.
+        var planned: [(id: JobID, keep: [GPUID])] = []
+        var holdings = round.gpus
+        var done: Set<JobID> = []
         var left = need
         while left > 0 {
             var best: (id: JobID, m: Int, keep: [GPUID], loss: Double)?
-            for id in round.elastic {
+            for id in round.elastic where !done.contains(id) {
                 let m = min(spare(id), left)
-                guard m > 0, let held = round.gpus[id] else { continue }
+                guard m > 0, let held = holdings[id] else { continue }
                 let job = s.jobs[id.index]
                 // Drop GPUs of the waiting job's types only: keep the others plus the best-placed of these.
                 let keep = Self.keep(held, dropping: m, types: types, topo)
@@ -176,14 +190,44 @@ public struct FabricPolicy: SchedulingPolicy {
                 if best == nil || loss < best!.loss { best = (id, m, keep, loss) }
             }
             guard let b = best else { return false }
-            let held = round.gpus[b.id]!
-            planner.release(held.filter { !b.keep.contains($0) }, of: b.id)
-            decisions.append(.resize(b.id, gpus: b.keep))
-            round.gpus[b.id] = b.keep
-            round.touched.insert(b.id)
+            planned.append((b.id, b.keep))
+            holdings[b.id] = b.keep
+            done.insert(b.id)
             left -= b.m
         }
+        // Price it: the victims stall for their reshards (seconds of their completion times), against the wait the
+        // admitted job is spared, estimated as the soonest a running job of these types finishes (a lower bound:
+        // it may need more than one to finish). Free reshards always pay; others must repay `payback` times.
+        var cost = 0.0
+        for p in planned {
+            let job = s.jobs[p.id.index]
+            cost += s.transitionCosts.seconds(.resize, job: job, from: round.gpus[p.id]!, to: p.keep)
+        }
+        if cost > 0 && soonestRelease(of: types, s, &round) < parameters.payback * cost {
+            round.unpaid[types.bits] = min(need, round.unpaid[types.bits] ?? .max)
+            return false
+        }
+        for p in planned {
+            let held = round.gpus[p.id]!
+            planner.release(held.filter { !p.keep.contains($0) }, of: p.id)
+            decisions.append(.resize(p.id, gpus: p.keep))
+            round.gpus[p.id] = p.keep
+            round.touched.insert(p.id)
+        }
         return true
+    }
+
+    /// Seconds until the first running job holding GPUs of `types` is expected to finish at its current speed
+    /// (`.infinity` when none holds any); computed once per round and set of types.
+    private func soonestRelease(of types: GPUTypeMask, _ s: ClusterSnapshot, _ round: inout Round) -> Double {
+        if let known = round.soonest[types.bits] { return known }
+        let topo = s.topology
+        var soonest = Double.infinity
+        for id in s.running where s.jobs[id.index].gpus.contains(where: { types.contains(Int(topo.gpuTypeIndex[$0.index])) }) {
+            soonest = min(soonest, s.estimatedRemainingTime(of: id))
+        }
+        round.soonest[types.bits] = soonest
+        return soonest
     }
 
     /// `held` less `m` GPUs of `types`, keeping the compact part (`ElasticGPUChoice.keep`) of those.
@@ -201,6 +245,9 @@ public struct FabricPolicy: SchedulingPolicy {
         let topo = s.topology
         for _ in 0..<parameters.maxGrowsPerRound {
             guard planner.cluster.freeGPUs > 0 else { return }
+            // One copy of the plan's cluster per pass (nothing is claimed until the pass ends): reading it through the
+            // inout planner for every candidate retained and released all of its arrays each time.
+            let cluster = planner.cluster
             var best: (id: JobID, gpus: [GPUID], extra: [GPUID], score: Double)?
             for id in round.elastic where !round.touched.contains(id) {
                 let job = s.jobs[id.index]
@@ -211,7 +258,7 @@ public struct FabricPolicy: SchedulingPolicy {
                 var onNodes = 0
                 for n in Set(held.map { topo.gpuNode[$0.index].index }).sorted()
                 where job.eligibleTypes.contains(Int(topo.nodeTypeIndex[n])) {
-                    onNodes += Int(planner.cluster.freeOnNode[n])
+                    onNodes += Int(cluster.freeOnNode[n])
                 }
                 let work = s.remainingWork(of: id)
                 let now = rate(job, on: held, s)
@@ -219,7 +266,7 @@ public struct FabricPolicy: SchedulingPolicy {
                 var sizes = [min(room, onNodes), min(room, held.count), min(room, free)].filter { $0 > 0 }
                 sizes = Array(Set(sizes)).sorted()
                 for k in sizes {
-                    guard let extra = ElasticGPUChoice.extra(k, for: held, types: job.eligibleTypes, in: planner.cluster)
+                    guard let extra = ElasticGPUChoice.extra(k, for: held, types: job.eligibleTypes, in: cluster)
                     else { continue }
                     let target = held + extra
                     let after = rate(job, on: target, s)

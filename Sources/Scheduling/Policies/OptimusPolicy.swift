@@ -31,10 +31,7 @@ public struct OptimusPolicy: SchedulingPolicy {
         public init(from decoder: Decoder) throws {
             try decoder.rejectUnknownKeys(allowed: ["interval_s"])
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            intervalSeconds = try c.decodeIfPresent(Double.self, forKey: .interval_s) ?? 600
-            guard intervalSeconds.isFinite && (0.001...1e9).contains(intervalSeconds) else {
-                throw c.invalid(.interval_s, "expected seconds in 0.001...1e9, got \(intervalSeconds)")
-            }
+            intervalSeconds = try GreedyElasticAllocation.decodeInterval(c, .interval_s, default: 600)
         }
     }
 
@@ -46,19 +43,15 @@ public struct OptimusPolicy: SchedulingPolicy {
     public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
 
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
-        guard s.now >= nextRound else { return [.wakeUp(at: nextRound)] }
-        nextRound = s.now + .seconds(parameters.intervalSeconds)
-        let step = GreedyElasticAllocation(s)
-        let candidates = step.candidates()
-        let work = candidates.map { s.remainingWork(of: $0.id) }
-        let counts = step.counts(candidates, pool: step.pool(candidates, planner: planner)) { k, n in
-            let c = candidates[k]
-            let now = step.rate(c.id, gpus: n, type: c.type), next = step.rate(c.id, gpus: n + 1, type: c.type)
-            guard now > 0, next > 0 else { return 0 }
-            return work[k] / now - work[k] / next
+        GreedyElasticAllocation.intervalRound(s, planner: &planner, clock: &nextRound, interval: parameters.intervalSeconds) {
+            step, candidates in
+            let work = candidates.map { s.remainingWork(of: $0.id) }
+            return { k, n in
+                let c = candidates[k]
+                let now = step.rate(c.id, gpus: n, type: c.type), next = step.rate(c.id, gpus: n + 1, type: c.type)
+                guard now > 0, next > 0 else { return 0 }
+                return work[k] / now - work[k] / next
+            }
         }
-        var decisions = step.decisions(candidates, counts: counts, planner: &planner)
-        if !s.queue.isEmpty || !s.running.isEmpty || !decisions.isEmpty { decisions.append(.wakeUp(at: nextRound)) }
-        return decisions
     }
 }

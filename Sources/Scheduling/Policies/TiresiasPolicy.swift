@@ -43,6 +43,8 @@ import Workload
 ///   effective service and is demoted again as it runs. The policy wakes up at the earliest due promotion. (The
 ///   simulator instead accumulates all pending time since the last promotion across waiting spells; the current
 ///   spell is used here.)
+/// - **Interval** (`interval_s`, off by default): decide only at interval boundaries, as the Pollux simulator runs every
+///   policy (60 s); arrivals wait for the next boundary and demotions are seen there.
 /// - Jobs in a timed transition cannot be preempted: they keep their GPUs and are left out of the ordering
 ///   until the transition ends. Like `srtf`, the policy assumes a preemption frees its GPUs at once (free
 ///   checkpoints). Jobs run on exactly their requested GPU count.
@@ -67,25 +69,33 @@ public struct TiresiasPolicy: SchedulingPolicy {
         /// Starvation promotion: a waiting job returns to the top queue after waiting this many times its executed
         /// time; nil = off.
         public var promoteAfter: Double?
+        /// Seconds between rounds when the policy decides only at interval boundaries (as the Pollux simulator runs
+        /// every policy, `simulator/simulator.py`, 60 s); nil = at every event (arrivals, completions, demotions).
+        public var intervalSeconds: Double?
 
         static let documentation = [
             "service: gpu-time (GPU-seconds held, 2D-LAS) or time (seconds held) (gpu-time)",
             "queue_thresholds_gpu_s: increasing thresholds > 0 between the queues, in GPU-s (s with service: time) ([3250, 7200])",
             "promote_after: S > 0: a waiting job returns to the top queue after waiting S × its executed time (off)",
+            "interval_s: decide only every interval_s seconds, 0.001 to 1e9 (off: at every event)",
         ]
 
         /// Default parameters.
-        public init(service: Service = .gpuTime, queueThresholds: [Double] = [3250, 7200], promoteAfter: Double? = nil) {
+        public init(
+            service: Service = .gpuTime, queueThresholds: [Double] = [3250, 7200], promoteAfter: Double? = nil,
+            intervalSeconds: Double? = nil
+        ) {
+            self.intervalSeconds = intervalSeconds
             self.service = service
             self.queueThresholds = queueThresholds
             self.promoteAfter = promoteAfter
         }
 
         private enum CodingKeys: String, CodingKey {
-            case service, queueThresholds = "queue_thresholds_gpu_s", promoteAfter = "promote_after"
+            case service, queueThresholds = "queue_thresholds_gpu_s", promoteAfter = "promote_after", intervalSeconds = "interval_s"
         }
         public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(allowed: ["service", "queue_thresholds_gpu_s", "promote_after"])
+            try decoder.rejectUnknownKeys(allowed: ["service", "queue_thresholds_gpu_s", "promote_after", "interval_s"])
             let c = try decoder.container(keyedBy: CodingKeys.self)
             if let name = try c.decodeIfPresent(String.self, forKey: .service) {
                 guard let s = Service(rawValue: name) else {
@@ -115,6 +125,9 @@ public struct TiresiasPolicy: SchedulingPolicy {
                     throw c.invalid(.promoteAfter, "expected a number > 0 (omit it to turn promotion off), got \(p)")
                 }
                 promoteAfter = p
+            }
+            if c.contains(.intervalSeconds) {
+                intervalSeconds = try GreedyElasticAllocation.decodeInterval(c, .intervalSeconds, default: 60)
             }
         }
     }
@@ -151,6 +164,8 @@ public struct TiresiasPolicy: SchedulingPolicy {
     private var waitingByQueue: [[PriorityRunningSet.Entry]] = []
     /// Promotions so far.
     public private(set) var promotions = 0
+    /// The next round in interval mode (`Parameters.intervalSeconds`).
+    private var nextBoundary = SimTime.zero
 
     /// A service difference this close below a threshold counts as having reached it.
     static let slack = 1e-6
@@ -210,6 +225,17 @@ public struct TiresiasPolicy: SchedulingPolicy {
     }
 
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
+        guard let interval = parameters.intervalSeconds else { return round(s, planner: &planner) }
+        // Interval mode: one round per boundary; its own wake-ups (demotions, promotions) wait for the next boundary.
+        guard s.now >= nextBoundary else { return [.wakeUp(at: nextBoundary)] }
+        nextBoundary = s.now + .seconds(interval)
+        var decisions = round(s, planner: &planner).filter { if case .wakeUp = $0 { return false } else { return true } }
+        if !s.queue.isEmpty || !s.running.isEmpty || !decisions.isEmpty { decisions.append(.wakeUp(at: nextBoundary)) }
+        return decisions
+    }
+
+    /// One 2D-LAS round: the desired running set, its preemptions and starts, and the next wake-up it needs.
+    private mutating func round(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
         let now = s.now
         let thresholds = parameters.queueThresholds
         let service = parameters.service

@@ -21,6 +21,10 @@ public struct CanonicalTraceRow: Sendable, Equatable {
     public var status: String?
     /// Share of one GPU a 1-GPU job asked for, in thousandths (1...1000), or nil for whole GPUs.
     public var gpuMilli: Int?
+    /// Global batch of a job that trains for `epochs` (nil: the model's base batch, or not such a job).
+    public var batchSize: Int? = nil
+    /// Epochs an elastic job trains its zoo model for (its work; `duration` is then 0 and written empty), or nil.
+    public var epochs: Int? = nil
 
     /// Creates a row.
     public init(

@@ -24,11 +24,17 @@ public enum CanonicalTraceWriter {
         return out
     }
 
-    /// The canonical CSV text of `rows` (normalized first): the header, one line per row, a final newline.
+    /// The header with the epoch-training columns, used when any row trains for epochs.
+    public static let epochHeader = header + ",batch_size,epochs"
+
+    /// The canonical CSV text of `rows` (normalized first): the header, one line per row, a final newline. The
+    /// `batch_size,epochs` columns are written only when some row has them.
     public static func render(_ rows: [CanonicalTraceRow]) -> String {
-        var out = header + "\n"
+        let epochs = rows.contains { $0.epochs != nil || $0.batchSize != nil }
+        var out = (epochs ? epochHeader : header) + "\n"
         for row in normalized(rows) {
             out += line(row)
+            if epochs { out += "," + (row.batchSize.map(String.init) ?? "") + "," + (row.epochs.map(String.init) ?? "") }
             out += "\n"
         }
         return out
@@ -37,7 +43,7 @@ public enum CanonicalTraceWriter {
     /// One CSV line for an already normalized row (no newline).
     public static func line(_ row: CanonicalTraceRow) -> String {
         [
-            quoted(row.jobID), seconds(row.submitTime), String(row.gpuCount), seconds(row.duration),
+            quoted(row.jobID), seconds(row.submitTime), String(row.gpuCount), row.epochs != nil && row.duration == 0 ? "" : seconds(row.duration),
             quoted(row.gpuType ?? ""), quoted(row.model ?? ""), quoted(row.user ?? ""), quoted(row.status ?? ""),
             row.gpuMilli.map(String.init) ?? "",
         ].joined(separator: ",")

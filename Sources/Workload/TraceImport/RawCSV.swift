@@ -71,8 +71,9 @@ struct RawCSV {
     static func records(_ text: String) -> [(line: Int, text: Substring)] {
         var out: [(line: Int, text: Substring)] = []
         var number = 0
-        // "\r\n" is one Character in Swift, so it is named as a separator of its own.
-        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
+        // "\r\n" is one Character in Swift, so it is named as a separator of its own; a lone "\r" ends a
+        // line too (classic Mac OS files).
+        for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             number += 1
             var line = raw
             if line.last == "\r" { line = line.dropLast() }

@@ -12,6 +12,8 @@ public enum TraceImportFormat: String, CaseIterable, Sendable {
     case pai2020
     /// SchedLab's own canonical CSV, validated and normalized.
     case canonical
+    /// Pollux (OSDI'21) artifact workloads, `name,time,application,num_replicas,batch_size`.
+    case pollux
 
     /// The converter for this format.
     public var importer: any TraceImporter.Type {
@@ -22,6 +24,7 @@ public enum TraceImportFormat: String, CaseIterable, Sendable {
         case .helios: HeliosImporter.self
         case .pai2020: PAI2020Importer.self
         case .canonical: CanonicalImporter.self
+        case .pollux: PolluxImporter.self
         }
     }
 
@@ -34,6 +37,7 @@ public enum TraceImportFormat: String, CaseIterable, Sendable {
         case .helios: "SenseTime Helios cluster_log.csv"
         case .pai2020: "Alibaba PAI 2020 pai_task_table.csv (no header)"
         case .canonical: "SchedLab canonical trace CSV (validated and normalized)"
+        case .pollux: "Pollux OSDI'21 artifact simulator/workloads*/workload-N.csv (jobs train their zoo model to its epoch cap)"
         }
     }
 
