@@ -80,6 +80,7 @@ public struct ValidRange: Sendable, Equatable, CustomStringConvertible {
             while mantissa >= 10 { mantissa /= 10; exponent += 1 }
             let candidate = "\(x < 0 ? "-" : "")\(Int(mantissa.rounded()))e\(exponent)"
             if Double(candidate) == x { return candidate }
+            if abs(x) < 1e15 { return String(Int64(x)) }
         }
         return "\(x)"
     }
