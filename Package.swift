@@ -27,7 +27,11 @@
 //   CUDABackend   hardware calibration and validation on real GPUs (produces HardwareProfile)
 //   schedlab      the command-line tool
 //   BuildInfoPlugin  build-tool plugin: writes the git commit the schedlab binary is built from (`schedlab --version`)
+//   InputProbe    what fuzzing does with one scenario or trace (load, then simulate or summarize), shared by the
+//                 libFuzzer targets and the seeded mutation tests
+//   FuzzScenarioLoader, FuzzTraceReader  libFuzzer targets, declared only when SCHEDLAB_FUZZ is set (.ci/fuzz)
 import PackageDescription
+import Foundation
 
 // Invariant checks after every event (no GPU held twice, GPU-time conserved, every job accounted for)
 // are compiled into debug builds, which is what `swift test` uses, and compiled out of release builds,
@@ -153,12 +157,17 @@ let package = Package(
         ),
         // Writes BuildInfo.swift (the git commit and whether the tree was modified) into schedlab before each build.
         .plugin(name: "BuildInfoPlugin", capability: .buildTool()),
+        // What fuzzing does with one input; the fuzz targets below and HostileInputTests share it.
+        .target(name: "InputProbe", dependencies: ["Engine", "Scenario", "Scheduling", "Workload"], swiftSettings: internalChecks),
         // Tests
         .target(
             name: "SimTestSupport",
             dependencies: ["SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Performance", "Scheduling", "Engine"],
             path: "Tests/SimTestSupport"
         ),
+        // Seeded mutation fuzzing and the replay of every input fuzzing found (Tests/HostileInputTests/Corpus).
+        .testTarget(name: "HostileInputTests", dependencies: ["InputProbe", "Scenario", "Workload", "SimTestSupport", "schedlab"],
+                    exclude: ["Corpus"]),
         .testTarget(name: "SimKernelTests", dependencies: ["SimKernel"]),
         .testTarget(name: "SimRandomTests", dependencies: ["SimRandom"]),
         .testTarget(name: "ClusterModelTests", dependencies: ["ClusterModel", "SimTestSupport"]),
@@ -192,3 +201,12 @@ let package = Package(
         ]),
     ]
 )
+
+// libFuzzer targets, only when asked (`SCHEDLAB_FUZZ=1`, set by .ci/fuzz), so ordinary builds and CI never compile them:
+// each is built with `-sanitize=fuzzer` and its `LLVMFuzzerTestOneInput` replaces `main`.
+if ProcessInfo.processInfo.environment["SCHEDLAB_FUZZ"] != nil {
+    package.targets += [
+        .executableTarget(name: "FuzzScenarioLoader", dependencies: ["InputProbe"], path: "Fuzz/FuzzScenarioLoader"),
+        .executableTarget(name: "FuzzTraceReader", dependencies: ["InputProbe"], path: "Fuzz/FuzzTraceReader"),
+    ]
+}

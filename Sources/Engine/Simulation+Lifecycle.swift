@@ -62,7 +62,7 @@ extension Simulation {
         setSpeed(i)
         progress.entries[i].since = clock.now
         epoch[i] &+= 1
-        let end = clock.now + SimTime.seconds(progress.entries[i].remainingWork / progress.entries[i].workRate)
+        let end = later(by: progress.entries[i].remainingWork / progress.entries[i].workRate, job: id)
         jobs[i].expectedEnd = end
         running.insert(id, at: runningPosition(of: id))
         events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
@@ -120,7 +120,7 @@ extension Simulation {
         let i = id.index
         transition(id, to: state)
         epoch[i] &+= 1
-        let end = clock.now + SimTime.seconds(seconds)
+        let end = later(by: seconds, job: id)
         jobs[i].transitionEnd = end
         transitionSince[i] = clock.now
         transitioningCount += 1

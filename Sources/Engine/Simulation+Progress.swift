@@ -82,7 +82,7 @@ extension Simulation {
         if progress.entries[i].workRate == oldRate { return }
         running.remove(at: runningPosition(of: id))  // keyed by the old expected end
         epoch[i] &+= 1  // the completion scheduled at the old speed is now stale
-        let end = clock.now + SimTime.seconds(progress.entries[i].remainingWork / progress.entries[i].workRate)
+        let end = later(by: progress.entries[i].remainingWork / progress.entries[i].workRate, job: id)
         jobs[i].expectedEnd = end
         running.insert(id, at: runningPosition(of: id))
         events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)

@@ -75,6 +75,8 @@ public final class Simulation {
     let options: SimulationOptions
     /// Observers called after every event.
     public var observers: [any SimulationObserver] = []
+    /// The first job whose completion or transition would fall past the clock's range, and how far; fails the run.
+    var beyondClock: (job: JobID, seconds: Double)?
 
     // MARK: - State
     /// Current simulated time.
@@ -192,6 +194,21 @@ public final class Simulation {
                   costs: costs, failures: failures, sharing: sharing, options: options)
     }
 
+    /// Each job's run time in seconds at its reference placement under the speed model a run would use (the flow model
+    /// over `interconnect`, else α–β): what the engine estimates before anything contends. The scenario loader bounds
+    /// these, so that link parameters slow enough to push a completion past the simulated clock are an input error.
+    public static func referenceSeconds(topology: Topology, jobs specs: [JobSpec], interconnect: Interconnect?) -> [Double] {
+        let setup = JobSetup.Prepared(jobs: specs, topology: topology)
+        let model: any ThroughputModel = interconnect.map { FlowThroughput(interconnect: $0, jobs: specs, referenceNodes: setup.referenceNodes) }
+            ?? AlphaBetaThroughput(topology: topology, jobs: specs, referenceNodes: setup.referenceNodes)
+        return specs.map { spec in
+            switch spec.work {
+            case .duration(let d): return d.seconds
+            case .iterations(let k): return spec.model == nil ? k : k * model.referenceStep(of: spec)
+            }
+        }
+    }
+
     /// Prepares a run with a given speed model, prepared for these jobs with `setup`'s reference nodes.
     public init(
         topology: Topology, jobs specs: [JobSpec], setup: JobSetup.Prepared, policy: any SchedulingPolicy,
@@ -235,6 +252,7 @@ public final class Simulation {
         self.cluster.tracksChanges = true
         var statuses: [JobStatus] = []
         var referenceRates: [Double] = []
+        var overflow: (job: JobID, seconds: Double)?
         statuses.reserveCapacity(specs.count)
         referenceRates.reserveCapacity(specs.count)
         for (i, spec) in specs.enumerated() {
@@ -242,7 +260,11 @@ public final class Simulation {
             let estimated: SimTime
             switch spec.work {
             case .duration(let d): estimated = d
-            case .iterations(let k): estimated = spec.model == nil ? .seconds(k) : .seconds(k * refStep)
+            case .iterations(let k):
+                // Past the clock only if the loader was bypassed: saturate here, fail at the first event.
+                let seconds = spec.model == nil ? k : k * refStep
+                estimated = SimTime.zero.adding(seconds: seconds) ?? .never
+                if estimated == .never, overflow == nil { overflow = (spec.id, seconds) }
             }
             statuses.append(JobStatus(spec: spec, eligibleTypes: setup.eligibleTypes[i], estimatedDuration: estimated))
             referenceRates.append(WorkRate.of(spec, gpuCount: spec.gpuCount, step: refStep, referenceStep: refStep))
@@ -268,9 +290,19 @@ public final class Simulation {
             ? (failures?.checkpointIntervalSeconds).map { SimTime.seconds(min(max($0, 1e-9), 1e9)).nanoseconds } ?? 0 : 0
         pushNextArrival()
         if failuresOn { startFailureProcesses(specs.count) }
+        beyondClock = overflow
     }
 
     // MARK: - Run loop
+
+    /// The time `seconds` from now for `job`'s completion or transition end; when that is past the clock's range, the
+    /// event is scheduled at `.never` and the run fails after the current event (`SimulationError.beyondClock`) rather
+    /// than trapping in the conversion.
+    func later(by seconds: Double, job: JobID) -> SimTime {
+        if let t = clock.now.adding(seconds: seconds) { return t }
+        if beyondClock == nil { beyondClock = (job, seconds) }
+        return .never
+    }
 
     /// Runs until no events remain (or every job has finished, or only failures and repairs are left with nothing
     /// held or down: `onlyFailuresLeft`) and returns the outputs.
@@ -339,6 +371,7 @@ public final class Simulation {
         flushThroughput()
         recorder.sample(UtilizationSample(
             time: clock.now, busyGPUs: cluster.busyGPUs, queuedJobs: queue.count, runningJobs: running.count + transitioningCount))
+        if let overflow = beyondClock { throw .beyondClock(time: clock.now, job: overflow.job, seconds: overflow.seconds) }
         if options.checkInvariants, let problem = invariantViolation() {
             throw .invariantViolated(time: clock.now, event: event.payload, message: problem)
         }

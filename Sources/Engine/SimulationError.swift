@@ -14,6 +14,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
     /// The policy could not decide a round (an external policy's process crashed, hung, answered garbage) or, for a
     /// policy that explains its rejections, made an invalid decision; nothing of that round was applied.
     case policyFailed(policy: String, time: SimTime, failure: PolicyFailure)
+    /// A job's completion or transition would fall past the simulated clock's range (Int64 nanoseconds, 292 years):
+    /// its work at the speed it got (input link bandwidths, efficiencies, sharing) takes longer than the clock holds.
+    case beyondClock(time: SimTime, job: JobID, seconds: Double)
     /// `SimulationOptions.shouldStop` asked the run to stop (a signal): it stopped at simulated time `time`, between
     /// two events, after `events` events.
     case interrupted(time: SimTime, events: Int)
@@ -29,6 +32,9 @@ public enum SimulationError: Error, Sendable, CustomStringConvertible {
                 + "left to happen, and its last \(rounds) rounds started nothing"
         case .policyFailed(let policy, let time, let failure):
             return "policy '\(policy)' at t=\(time.seconds) s failed: \(failure)"
+        case .beyondClock(let time, let job, let seconds):
+            return "at t=\(time.seconds) s job \(job.index) would need \(seconds) s more, past the simulated clock's range (292 years): "
+                + "its work is too slow at the speed it got (link bandwidths, efficiencies, sharing)"
         case .interrupted(let time, let events):
             return "interrupted at t=\(time.seconds) s after \(events) events"
         }

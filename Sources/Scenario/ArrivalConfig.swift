@@ -14,14 +14,9 @@ struct ArrivalConfig: DecodableMapping {
             : "unknown arrival process '\(p)'; expected one of: \(ArrivalConfig.processes.joined(separator: ", "))"
     }, meaning: "arrival process: poisson, diurnal, mmpp, batch or replay")
     var process: String
-    @OptionalField("rate_per_hour", FieldCheck { r in
-        !(r.isFinite && r > 0) ? "expected jobs per hour > 0, got \(r)" : r > 1e9 ? "expected jobs per hour <= 1e9, got \(r)" : nil
-    }, meaning: "mean arrivals per hour")
+    @OptionalField("rate_per_hour", .range(.above(0, upTo: 1e9, "jobs per hour")), meaning: "mean arrivals per hour")
     var ratePerHour: Double?
-    @OptionalField("load", FieldCheck { l in
-        !(l.isFinite && l > 0) ? "expected a load > 0 (1.0 = cluster fully offered), got \(l)"
-            : l > 1e6 ? "expected a load <= 1e6, got \(l)" : nil
-    }, meaning: "offered load: rate = load × GPUs / E[GPU-seconds per job]")
+    @OptionalField("load", .range(.above(0, upTo: 1e6, "a load (1.0 = cluster fully offered)")), meaning: "offered load: rate = load × GPUs / E[GPU-seconds per job]")
     var load: Double?
     @Field("scale", default: 1.0, .within(1e-6...1e6, "a factor on the mean rate"),
            meaning: "multiplies the mean rate, keeping the process's shape (1.5 = 1.5× the load)")
@@ -36,7 +31,7 @@ struct ArrivalConfig: DecodableMapping {
     var amplitude: Double?
     @OptionalField("peak_hour", .within(0...168, "an hour"), meaning: "diurnal: hour of the peak rate (default 0)")
     var peakHour: Double?
-    @OptionalField("period_h", FieldCheck { p in p == 24 || p == 168 ? nil : "expected 24 (a day) or 168 (a week), got \(p)" },
+    @OptionalField("period_h", FieldCheck(valid: "24 or 168 hours") { p in p == 24 || p == 168 ? nil : "expected 24 (a day) or 168 (a week), got \(p)" },
                    meaning: "diurnal: period of the parametric profile, hours (default 24)")
     var periodHours: Int?
 
@@ -45,7 +40,9 @@ struct ArrivalConfig: DecodableMapping {
     var states: [MMPPStateConfig]?
 
     // batch
-    @OptionalField("size", meaning: "batch: jobs per batch, a whole number >= 1: a number, categorical or geometric")
+    @OptionalField("size", FieldCheck(valid: "whole numbers in 1...1000000 jobs; a geometric mean at most 1000000") {
+        ArrivalConfig.batchSizeProblem($0.distribution)
+    }, meaning: "batch: jobs per batch, a whole number >= 1: a number, categorical or geometric")
     var size: DistributionConfig?
     @OptionalField("identical", meaning: "batch: every job of a batch copies the first one's GPUs, duration, model and user")
     var identical: Bool?
@@ -113,7 +110,7 @@ struct ArrivalConfig: DecodableMapping {
     }
 
     /// 24 or 168 finite weights >= 0, not all 0.
-    static let hourlyWeights = FieldCheck<[Double]> { w in
+    static let hourlyWeights = FieldCheck<[Double]>(valid: "24 or 168 weights in 0...1e12, not all 0") { w in
         guard w.count == 24 || w.count == 168 else { return "expected 24 (a day) or 168 (a week) hourly weights, got \(w.count)" }
         if let bad = w.first(where: { !($0.isFinite && $0 >= 0 && $0 <= 1e12) }) { return "expected weights in 0...1e12, got \(bad)" }
         return w.contains { $0 > 0 } ? nil : "expected a weight > 0"

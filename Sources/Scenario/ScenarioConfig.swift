@@ -18,7 +18,7 @@ struct ScenarioConfig: DecodableMapping {
     var name: String?
     @OptionalField("description", meaning: "free text")
     var description: String?
-    @OptionalField("seed", meaning: "master seed of every random stream")
+    @OptionalField("seed", FieldCheck(valid: "any integer in 0...18446744073709551615") { _ in nil }, meaning: "master seed of every random stream")
     var seed: UInt64?
     @Field("cluster", meaning: "racks of nodes, or a cluster sized from the trace")
     var cluster: ClusterConfig
@@ -42,12 +42,23 @@ struct ScenarioConfig: DecodableMapping {
     var elastic: ElasticConfig?
     @OptionalField("reallocation", meaning: "how resizes and migrations are charged: live resharding or checkpoint-restart")
     var reallocation: ReallocationConfig?
+    @Field("limits", default: LimitsConfig(), meaning: "resource bounds checked before anything is built")
+    var limits: LimitsConfig
 
     func finishDecoding(_ decoder: Decoder) throws {
         if reallocation?.mode == "checkpoint-restart" && checkpoint == nil {
             throw decoder.invalid("reallocation", "mode 'checkpoint-restart' needs a 'checkpoint:' section (its bandwidths and overheads)")
         }
     }
+}
+
+/// `limits:` resource bounds. A scenario whose cluster and jobs would need more memory than `memory_gb` (estimated from
+/// its node, GPU and job counts before anything is built, `ResourceEstimate`) is rejected with the estimate, rather than
+/// aborting in an allocation halfway through a run.
+struct LimitsConfig: DecodableMapping {
+    @Field("memory_gb", default: ResourceEstimate.defaultBudgetGB, .within(0.01...1e5, "GB"),
+           meaning: "memory a run of the scenario may need, GB (estimated)")
+    var memoryGB: Double
 }
 
 /// `elastic:` the seeded rule that makes jobs elastic (`ElasticRule`): a share of the zoo-model jobs may run on
@@ -127,10 +138,10 @@ struct FailuresConfig: DecodableMapping {
 /// `failures.node:` or `failures.gpu:` the time between failures of each node (GPU) and the repair time, hours:
 /// a number or a distribution.
 struct FailureProcessConfig: DecodableMapping {
-    @Field("mtbf_h", DistributionConfig.hours(positive: true),
+    @Field("mtbf_h", DistributionConfig.hours(positive: true, within: .above(0, upTo: 1e7, "hours")),
            meaning: "hours from a repair (or the start) to the next failure of each node (GPU); a number or a distribution")
     var mtbfHours: DistributionConfig
-    @Field("repair_h", DistributionConfig.hours(positive: false), meaning: "hours from a failure to its repair; a number or a distribution")
+    @Field("repair_h", DistributionConfig.hours(positive: false, within: .closed(0...1e6, "hours")), meaning: "hours from a failure to its repair; a number or a distribution")
     var repairHours: DistributionConfig
 
     /// The process these fields describe.
@@ -141,8 +152,9 @@ struct FailureProcessConfig: DecodableMapping {
 
 extension DistributionConfig {
     /// A distribution of hours whose draws are all > 0 (`positive`) or >= 0, and whose mean is finite.
-    static func hours(positive: Bool) -> FieldCheck<DistributionConfig> {
-        FieldCheck { d in
+    static func hours(positive: Bool, within limit: ValidRange) -> FieldCheck<DistributionConfig> {
+        FieldCheck(valid: "values \(limit.interval) hours; a distribution's mean likewise") { d in
+            if let p = drawProblem(d.distribution, range: limit, whole: false) { return p }
             let bound = positive ? "> 0" : ">= 0"
             func ok(_ x: Double) -> Bool { x.isFinite && (positive ? x > 0 : x >= 0) }
             func problem(_ d: Distribution) -> String? {
@@ -181,7 +193,7 @@ struct CheckpointConfig: DecodableMapping {
     var defaultStateGB: Double
     @Field("first_start", default: false, meaning: "charge the restore overhead on a job's first start too")
     var firstStart: Bool
-    @OptionalField("interval_s", .positive,
+    @OptionalField("interval_s", .range(.above(0, upTo: InputLimits.maxDurationSeconds, "seconds")),
                    meaning: "seconds of running time between periodic checkpoints, free in this model (what a failure loses); default: none")
     var intervalSeconds: Double?
 
@@ -246,26 +258,26 @@ struct SharingFactorConfig: DecodableMapping {
 struct NetworkConfig: DecodableMapping {
     @Field("model", default: "flow", .oneOf(["flow", "alpha-beta"]), meaning: "speed model")
     var model: String
-    @Field("oversubscription", default: 1.0, .positive, meaning: "ToR uplink = Σ NIC bandwidth of the rack / this")
+    @Field("oversubscription", default: 1.0, .within(0.01...1000, "a ratio"), meaning: "ToR uplink = Σ NIC bandwidth of the rack / this")
     var oversubscription: Double
-    @Field("gamma", default: StepTimeModel.defaultGamma, FieldCheck { g in
-        !(g.isFinite && g > 0) ? "expected a number > 0, got \(g)" : g < 1 ? "expected an overlap exponent >= 1, got \(g)" : nil
-    }, meaning: "overlap exponent γ of (T_c^γ + T_n^γ)^(1/γ) for zoo models without their own")
+    @Field("gamma", default: StepTimeModel.defaultGamma, .within(1...100, "an overlap exponent"), meaning: "overlap exponent γ of (T_c^γ + T_n^γ)^(1/γ) for zoo models without their own")
     var gamma: Double
-    @Field("small_message_bytes", default: CollectiveOptions().smallMessageBytes, .nonNegative,
+    @Field("small_message_bytes", default: CollectiveOptions().smallMessageBytes, .within(0...1e15, "bytes"),
            meaning: "below this, halving-doubling (latency-bound) all-reduce")
     var smallMessageBytes: Double
-    @Field("link_sample_s", default: 3600.0, .positive, meaning: "simulated seconds between busiest-link samples")
+    @Field("link_sample_s", default: 3600.0, .within(1...InputLimits.maxDurationSeconds, "seconds"), meaning: "simulated seconds between busiest-link samples")
     var linkSampleSeconds: Double
-    @Field("busiest_links", default: 16, .atLeast(0), meaning: "links recorded per sample")
+    @Field("busiest_links", default: 16, .within(0...10_000, "links"), meaning: "links recorded per sample")
     var busiestLinks: Int
-    @Field("nic_efficiency", default: 1.0, .positive, meaning: "achievable share of NIC bandwidth")
+    // Shares and bandwidths have floors: a link a million times slower than any real one turns a day of work into
+    // more time than the simulated clock holds (found by fuzzing: nic_efficiency 1e-300 trapped in `run`).
+    @Field("nic_efficiency", default: 1.0, .within(0.01...1, "a share"), meaning: "achievable share of NIC bandwidth")
     var nicEfficiency: Double
-    @Field("intra_node_efficiency", default: 1.0, .positive, meaning: "achievable share of intra-node bandwidth")
+    @Field("intra_node_efficiency", default: 1.0, .within(0.01...1, "a share"), meaning: "achievable share of intra-node bandwidth")
     var intraNodeEfficiency: Double
-    @Field("spine_efficiency", default: 1.0, .positive, meaning: "achievable share of ToR uplink bandwidth")
+    @Field("spine_efficiency", default: 1.0, .within(0.01...1, "a share"), meaning: "achievable share of ToR uplink bandwidth")
     var spineEfficiency: Double
-    @Field("spine_latency_s", default: 0.0, .nonNegative, meaning: "latency added per ToR↔spine hop, seconds")
+    @Field("spine_latency_s", default: 0.0, .within(0...3600, "seconds"), meaning: "latency added per ToR↔spine hop, seconds")
     var spineLatencySeconds: Double
     @Field("templates", default: TemplateLinkOverrides(), meaning: "per-template link parameters (GB/s, µs)")
     var templates: TemplateLinkOverrides
@@ -316,15 +328,15 @@ struct TemplateLinkOverrides: Decodable, CustomStringConvertible {
 
 /// One template's link overrides.
 struct TemplateLinkOverride: DecodableMapping {
-    @OptionalField("intra_node_gbps", .nonNegative, meaning: "intra-node bandwidth per GPU, GB/s")
+    @OptionalField("intra_node_gbps", .within(0.01...1e5, "GB/s"), meaning: "intra-node bandwidth per GPU, GB/s")
     var intraNodeGBps: Double?
-    @OptionalField("intra_node_latency_us", .nonNegative, meaning: "intra-node latency, µs")
+    @OptionalField("intra_node_latency_us", .within(0...1e6, "µs"), meaning: "intra-node latency, µs")
     var intraNodeLatencyMicroseconds: Double?
-    @OptionalField("nic_count", .atLeast(1), meaning: "NICs per node")
+    @OptionalField("nic_count", .within(1...64, "NICs per node"), meaning: "NICs per node")
     var nicCount: Int?
-    @OptionalField("nic_gbps", .nonNegative, meaning: "bandwidth per NIC, GB/s")
+    @OptionalField("nic_gbps", .within(0.01...1e5, "GB/s"), meaning: "bandwidth per NIC, GB/s")
     var nicGBps: Double?
-    @OptionalField("nic_latency_us", .nonNegative, meaning: "NIC latency, µs")
+    @OptionalField("nic_latency_us", .within(0...1e6, "µs"), meaning: "NIC latency, µs")
     var nicLatencyMicroseconds: Double?
 }
 
@@ -357,9 +369,9 @@ struct FromTraceConfig: DecodableMapping {
     var gpu: String?
     @OptionalField("gpus", .within(1...64, "GPUs per node"), meaning: "GPUs per node instead of the template's")
     var gpus: Int?
-    @Field("capacity", default: 1.0, .positive, meaning: "cluster size as a share of the trace's no-queueing peak")
+    @Field("capacity", default: 1.0, .range(.above(0, upTo: 1000, "a share of the peak")), meaning: "cluster size as a share of the trace's no-queueing peak")
     var capacity: Double
-    @Field("nodes_per_rack", default: 16, .atLeast(1), meaning: "nodes per rack")
+    @Field("nodes_per_rack", default: 16, .within(1...InputLimits.maxNodes, "nodes per rack"), meaning: "nodes per rack")
     var nodesPerRack: Int
 
     /// The node template with its GPU type and count fitted.
@@ -382,7 +394,7 @@ struct RackConfig: DecodableMapping {
 struct NodeGroupConfig: DecodableMapping {
     @Field("template", NodeGroupConfig.knownTemplate, meaning: "node template (`schedlab info templates`)")
     var templateName: String
-    @Field("count", default: 1, .atLeast(1), meaning: "nodes in the group")
+    @Field("count", default: 1, .within(1...InputLimits.maxNodes, "nodes"), meaning: "nodes in the group")
     var count: Int
     @OptionalField("gpu", NodeGroupConfig.knownGPU, meaning: "another GPU type in the same chassis")
     var gpu: String?
@@ -415,12 +427,20 @@ struct NodeGroupConfig: DecodableMapping {
     }
 }
 
+extension WorkloadConfig: NestedMappings {
+    static var nestedMappings: [(key: String?, type: any DecodableMapping.Type)] { [(nil, Sections.self)] }
+}
+
+extension TemplateLinkOverrides: NestedMappings {
+    static var nestedMappings: [(key: String?, type: any DecodableMapping.Type)] { [("<template>", TemplateLinkOverride.self)] }
+}
+
 /// `workload:` exactly one of `synthetic` or `trace`.
 enum WorkloadConfig: Decodable {
     case synthetic(SyntheticConfig)
     case trace(TraceConfig)
 
-    private struct Sections: DecodableMapping {
+    fileprivate struct Sections: DecodableMapping {
         // Expanded by `WorkloadInclude` before decoding, so never seen here; declared so that errors list it.
         @OptionalField("include", meaning: "a YAML file holding the workload section, merged under the fields here")
         var include: String?
@@ -448,9 +468,7 @@ struct TraceConfig: DecodableMapping {
     var window: WindowConfig
     @Field("filter", default: FilterConfig(), meaning: "which jobs to keep")
     var filter: FilterConfig
-    @Field("time_scale", default: 1.0, FieldCheck { s in
-        s.isFinite && s > 0 ? nil : "expected a number > 0 (0.5 = arrivals twice as dense), got \(s)"
-    }, meaning: "submit times are multiplied by this")
+    @Field("time_scale", default: 1.0, .range(.above(0, upTo: 1e6, "a factor (0.5 = arrivals twice as dense)")), meaning: "submit times are multiplied by this")
     var timeScale: Double
     @Field("assign_models", default: ModelWeights(), meaning: "seeded zoo model for jobs without one")
     var assignModels: ModelWeights
@@ -467,14 +485,9 @@ struct TraceConfig: DecodableMapping {
 
 /// `workload.trace.window:`.
 struct WindowConfig: DecodableMapping, CustomStringConvertible {
-    @OptionalField("start_s", FieldCheck { a in
-        !(a.isFinite && a >= 0) ? "expected seconds >= 0, got \(a)"
-            : a > SyntheticWorkload.maxArrivalSeconds ? "expected seconds <= \(SyntheticWorkload.maxArrivalSeconds), got \(a)" : nil
-    }, meaning: "first submit time kept, trace clock")
+    @OptionalField("start_s", .within(0...InputLimits.maxArrivalSeconds, "seconds"), meaning: "first submit time kept, trace clock")
     var start: Double?
-    @OptionalField("end_s", FieldCheck { b in
-        b.isFinite && b > SyntheticWorkload.maxArrivalSeconds ? "expected seconds <= \(SyntheticWorkload.maxArrivalSeconds), got \(b)" : nil
-    }, meaning: "submit times before this are kept, trace clock")
+    @OptionalField("end_s", .range(.above(0, upTo: InputLimits.maxArrivalSeconds, "seconds")), meaning: "submit times before this are kept, trace clock")
     var end: Double?
     var description: String { "the whole trace" }
 
@@ -487,9 +500,9 @@ struct WindowConfig: DecodableMapping, CustomStringConvertible {
 struct FilterConfig: DecodableMapping, CustomStringConvertible {
     @OptionalField("job_id_prefix", meaning: "keep jobs whose id starts with this")
     var jobIDPrefix: String?
-    @OptionalField("min_gpus", .atLeast(1), meaning: "keep jobs with at least this many GPUs")
+    @OptionalField("min_gpus", .within(1...InputLimits.maxGPUsPerJob, "GPUs"), meaning: "keep jobs with at least this many GPUs")
     var minGPUs: Int?
-    @OptionalField("max_gpus", meaning: "keep jobs with at most this many GPUs")
+    @OptionalField("max_gpus", .within(1...InputLimits.maxGPUsPerJob, "GPUs"), meaning: "keep jobs with at most this many GPUs")
     var maxGPUs: Int?
     var description: String { "every job" }
 
@@ -499,7 +512,9 @@ struct FilterConfig: DecodableMapping, CustomStringConvertible {
 }
 
 /// A `{model: weight}` mapping of zoo models, in name order (YAML mappings are unordered).
-struct ModelWeights: Decodable, CustomStringConvertible {
+struct ModelWeights: Decodable, CustomStringConvertible, NamedNumbers {
+    static let keyPlaceholder = "<model>"
+    static let validText = "weights in 0...1e12, at least one > 0"
     var weights: [(index: Int, weight: Double)] = []
     var description: String { "none" }
 
@@ -512,7 +527,7 @@ struct ModelWeights: Decodable, CustomStringConvertible {
                 throw m.invalid(k, "unknown model '\(k.stringValue)'; expected one of: \(ModelZoo.names.joined(separator: ", "))")
             }
             let w = try m.decode(Double.self, forKey: k)
-            guard w.isFinite && w >= 0 else { throw m.invalid(k, "expected a weight >= 0, got \(w)") }
+            guard w.isFinite && w >= 0 && w <= 1e12 else { throw m.invalid(k, "expected a weight in 0...1e12, got \(w)") }
             weights.append((index, w))
         }
         guard weights.contains(where: { $0.weight > 0 }) else { throw decoder.invalid("expected at least one weight > 0") }

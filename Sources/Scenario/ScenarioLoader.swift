@@ -116,6 +116,10 @@ public enum ScenarioLoader {
         if let file = config.cluster.hardwareProfile {
             let base = URL(fileURLWithPath: path).deletingLastPathComponent()
             let url = file.hasPrefix("/") ? URL(fileURLWithPath: file) : base.appendingPathComponent(file)
+            // A device or FIFO would be read forever: only a regular file is a profile.
+            if let type = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.type] as? FileAttributeType, type != .typeRegular {
+                throw fail("cluster.hardware_profile", "\(url.path) is not a regular file; expected the JSON written by `schedlab hw calibrate -o`")
+            }
             do {
                 hasher.update(data: try Data(contentsOf: url))
                 profile = try HardwareProfile.read(from: url)
@@ -147,6 +151,31 @@ public enum ScenarioLoader {
             }
             hasher.update(data: Data(traceText.utf8))
             return (tracePath, try TraceReader.parse(traceText, file: tracePath, skipBadRows: skipBadRows))
+        }
+        let budgetGB = config.limits.memoryGB
+        /// Rejects a cluster and job count past the declared limits or the memory budget, before either is built.
+        func checkSize(nodes: Double, gpus: Double, jobs: Double, clusterField: String, jobsField: String) throws(InputError) {
+            if nodes > Double(InputLimits.maxNodes) {
+                throw fail(clusterField, "the cluster would have \(ValidRange.text(nodes.rounded())) nodes; expected at most \(InputLimits.maxNodes)")
+            }
+            if gpus > Double(InputLimits.maxClusterGPUs) {
+                throw fail(clusterField, "the cluster would have \(ValidRange.text(gpus.rounded())) GPUs; expected at most \(InputLimits.maxClusterGPUs)")
+            }
+            if let problem = ResourceEstimate.problem(nodes: nodes, gpus: gpus, jobs: jobs, budgetGB: budgetGB) {
+                let cluster = ResourceEstimate.bytes(nodes: nodes, gpus: gpus, jobs: 0)
+                throw fail(cluster >= ResourceEstimate.bytes(nodes: 0, gpus: 0, jobs: jobs) ? clusterField : jobsField, problem)
+            }
+        }
+        var racksSize: (nodes: Double, gpus: Double) = (0, 0)
+        if let racks = config.cluster.racks {
+            // Doubles: each group's count is bounded, but a file may list many groups; no sum can overflow a Double.
+            for rack in racks {
+                for group in rack.nodes {
+                    racksSize.nodes += Double(group.count)
+                    racksSize.gpus += Double(group.count) * Double(group.template.gpuCount)
+                }
+            }
+            try checkSize(nodes: racksSize.nodes, gpus: racksSize.gpus, jobs: 0, clusterField: "cluster.racks", jobsField: "workload")
         }
         switch config.workload {
         case .synthetic(let synthetic):
@@ -182,7 +211,9 @@ public enum ScenarioLoader {
                 replay = ArrivalReplaySource(times: times, spanSeconds: span)
             }
             let spec = synthetic.spec(sample: sample, replay: replay)
-            try checkSynthetic(spec, topology: topology, fail: fail)
+            let expectedJobs = try checkSynthetic(spec, topology: topology, fail: fail)
+            try checkSize(nodes: racksSize.nodes, gpus: racksSize.gpus, jobs: expectedJobs, clusterField: "cluster.racks",
+                          jobsField: synthetic.jobs != nil ? "workload.synthetic.jobs" : synthetic.spanHours != nil ? "workload.synthetic.span_h" : "workload.synthetic.arrivals")
             do {
                 jobs = try spec.generate(streams: RandomStreams(master: masterSeed), topology: topology)
             } catch {
@@ -211,13 +242,19 @@ public enum ScenarioLoader {
                 ? selected.jobs
                 : TraceModelAssignment(models: trace.models).apply(to: selected.jobs, streams: RandomStreams(master: masterSeed))
             if let racks = config.cluster.racks {
+                try checkSize(nodes: racksSize.nodes, gpus: racksSize.gpus, jobs: Double(selectedJobs.count),
+                              clusterField: "cluster.racks", jobsField: "workload.trace.file")
                 topology = buildTopology(racks, adjust: profiled)
             } else {
                 let sizing = config.cluster.fromTrace!
                 let template = profiled(sizing.template)
                 let stats = TraceStats(jobs: selectedJobs)
                 let needed = max(Double(stats.peakConcurrentGPUs) * sizing.capacity, Double(stats.maxGPUs))
-                let nodes = max(1, Int((needed / Double(template.gpuCount)).rounded(.up)))
+                // Checked as a Double first: a huge peak × capacity must be an error, not a trap converting to Int.
+                let nodeCount = max(1, (needed / Double(template.gpuCount)).rounded(.up))
+                try checkSize(nodes: nodeCount, gpus: nodeCount * Double(template.gpuCount), jobs: Double(selectedJobs.count),
+                              clusterField: "cluster.from_trace", jobsField: "workload.trace.file")
+                let nodes = Int(nodeCount)
                 topology = Topology(racks: stride(from: 0, to: nodes, by: sizing.nodesPerRack).enumerated().map { r, first in
                     (name: "rack\(r)", nodes: Array(repeating: template, count: min(sizing.nodesPerRack, nodes - first)))
                 })
@@ -233,6 +270,15 @@ public enum ScenarioLoader {
                                  message: "\(problem) (cluster from \(path))")
             }
             jobs = selectedJobs
+        }
+        // Busiest-link samples are taken every link_sample_s while links are busy: bound their number over the arrivals.
+        if let net = config.network, net.flow, let last = jobs.map(\.submitTime).max() {
+            let samples = last.seconds / net.linkSampleSeconds
+            if samples > Self.maxLinkSamples {
+                throw fail("network.link_sample_s", "the arrivals span \(ValidRange.text(last.seconds.rounded())) s: sampling every "
+                    + "\(net.linkSampleSeconds) s takes about \(ValidRange.text(samples.rounded())) samples; expected at most "
+                    + "\(ValidRange.text(Self.maxLinkSamples)) (link_sample_s >= \(ValidRange.text((last.seconds / Self.maxLinkSamples).rounded(.up))))")
+            }
         }
         if let elastic = config.elastic {
             jobs = elastic.rule.apply(to: jobs, streams: RandomStreams(master: masterSeed), capacity: topology.gpuCount)
@@ -279,6 +325,39 @@ public enum ScenarioLoader {
                 linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks)
         }
 
+        // Every job's run time at its reference placement under the speed model the run will use (slow links stretch
+        // iteration jobs): past the clock's headroom it is an input error here, not a trap in `run`.
+        let reference = Simulation.referenceSeconds(topology: topology, jobs: jobs, interconnect: interconnect)
+        if let i = reference.indices.first(where: { !(reference[$0] <= InputLimits.maxDurationSeconds * 2) }) {
+            throw fail(config.network != nil ? "network" : "workload",
+                "job \(jobs[i].name) would run about \(DistributionConfig.number(reference[i])) s at its reference placement with these "
+                + "link parameters; expected at most \(ValidRange.text(InputLimits.maxDurationSeconds * 2)) s (raise the link bandwidths or efficiencies, or shorten the job)")
+        }
+        // Failures: a job restarts from its last checkpoint after each failure of one of its nodes or GPUs. When failures
+        // come much faster than a job's work between checkpoints, it (almost) never finishes and `run` spins forever;
+        // with exponential times between failures a stretch of s seconds on n nodes succeeds with probability
+        // exp(-n·s/MTBF), so more than e^maxFailureExponent expected attempts is rejected (means for other families).
+        if let failures = config.failures {
+            let interval = config.checkpoint?.intervalSeconds
+            let gpusPerNode = Double(topology.gpuCount) / Double(max(1, topology.nodeCount))
+            for (i, job) in jobs.enumerated() {
+                let stretch = min(reference[i], interval ?? .infinity)
+                let nodes = (Double(job.gpuCount) / gpusPerNode).rounded(.up)
+                var exponent = 0.0
+                var field = "failures.node.mtbf_h"
+                if let node = failures.node { exponent += nodes * stretch / (node.mtbfHours.distribution.mean * 3600) }
+                if let gpu = failures.gpu {
+                    let e = Double(job.gpuCount) * stretch / (gpu.mtbfHours.distribution.mean * 3600)
+                    if e > exponent { field = "failures.gpu.mtbf_h" }
+                    exponent += e
+                }
+                if !(exponent <= Self.maxFailureExponent) {
+                    throw fail(field, "job \(job.name) runs \(DistributionConfig.number(stretch)) s between checkpoints on \(Int(nodes)) node(s) (\(job.gpuCount) GPUs), "
+                        + "so it would need about e^\(DistributionConfig.number(exponent)) attempts to finish before a failure; "
+                        + "expected at most e^\(Int(Self.maxFailureExponent)) (a longer mtbf_h, or checkpoint.interval_s)")
+                }
+            }
+        }
         let name = config.name ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let hash = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         if let tenants = config.tenants { jobs = tenants.table.apply(to: jobs) }
@@ -363,9 +442,11 @@ public enum ScenarioLoader {
 
     /// Rejects synthetic recipes that could draw an impossible job, whatever the seed: a categorical GPU count
     /// larger than the cluster, or a model no GPU (of the required type) has the memory for.
+    /// Returns the number of jobs the recipe is expected to generate (for the memory estimate).
+    @discardableResult
     static func checkSynthetic(
         _ spec: SyntheticWorkload, topology: Topology, fail: (String, String) -> InputError
-    ) throws(InputError) {
+    ) throws(InputError) -> Double {
         let eligible = topology.gpuTypes.indices.filter { spec.gpuType == nil || topology.gpuTypes[$0].name == spec.gpuType }
         for (index, weight) in spec.models where weight > 0 {
             let model = ModelZoo.all[index]
@@ -408,7 +489,15 @@ public enum ScenarioLoader {
                 "the arrivals would hold about \(DistributionConfig.number(extent.jobs.rounded())) jobs; expected at most "
                 + "\(SyntheticWorkload.maxJobs / 2): shorten the span or lower the rate")
         }
+        return min(extent.jobs, Double(spec.jobCount ?? SyntheticWorkload.maxJobs))
     }
+
+    /// The largest failure exponent (failures expected per stretch of work between checkpoints) a job may face: e^10,
+    /// about 22000 expected attempts, is already a job that finishes only by chance.
+    static let maxFailureExponent = 10.0
+
+    /// The most busiest-link samples a run may take over its arrivals' span (each is `busiest_links` rows).
+    static let maxLinkSamples = 1e6
 
     /// The largest value `d` can draw, or nil when it is unbounded.
     static func largestValue(_ d: Distribution) -> Double? {

@@ -4,9 +4,7 @@ import Workload
 /// `workload.synthetic:` generated jobs: how many (or over how long), their arrivals, and their attributes either
 /// from distributions (`gpus`, `duration_s`) or bootstrapped jointly from a trace's rows (`sample`).
 struct SyntheticConfig: DecodableMapping {
-    @OptionalField("jobs", FieldCheck { n in
-        n < 1 ? "expected an integer >= 1, got \(n)" : n > SyntheticWorkload.maxJobs ? "expected at most \(SyntheticWorkload.maxJobs) jobs, got \(n)" : nil
-    },
+    @OptionalField("jobs", .range(.integers(1...InputLimits.maxJobs, "jobs")),
                    meaning: "jobs to generate (with span_h or a replay: at most this many)")
     var jobs: Int?
     @OptionalField("span_h", .within(1e-3...(SyntheticWorkload.maxExpectedSpanSeconds / 3600), "hours"),
@@ -14,9 +12,9 @@ struct SyntheticConfig: DecodableMapping {
     var spanHours: Double?
     @Field("arrivals", meaning: "arrival process")
     var arrivals: ArrivalConfig
-    @OptionalField("gpus", meaning: "distribution of GPUs per job (not with sample)")
+    @OptionalField("gpus", DistributionConfig.gpuCounts, meaning: "distribution of GPUs per job (not with sample)")
     var gpus: DistributionConfig?
-    @OptionalField("duration_s", meaning: "distribution of run time at the requested size, packed, seconds (not with sample)")
+    @OptionalField("duration_s", DistributionConfig.durations, meaning: "distribution of run time at the requested size, packed, seconds (not with sample)")
     var durationSeconds: DistributionConfig?
     @OptionalField("sample", meaning: "bootstrap GPU count, duration, model, user and GPU type jointly from a trace's rows")
     var sample: SampleConfig?
@@ -82,7 +80,9 @@ extension TraceSelection {
 }
 
 /// A `{user: weight}` mapping of who submits synthetic jobs, in name order (YAML mappings are unordered).
-struct UserWeights: Decodable, CustomStringConvertible {
+struct UserWeights: Decodable, CustomStringConvertible, NamedNumbers {
+    static let keyPlaceholder = "<user>"
+    static let validText = "weights in 0...1e12, at least one > 0"
     var weights: [(name: String, weight: Double)] = []
     var description: String { "none" }
 

@@ -19,6 +19,10 @@ struct TenantsConfig: Decodable, CustomStringConvertible {
     }
 }
 
+extension TenantsConfig: NestedMappings {
+    static var nestedMappings: [(key: String?, type: any DecodableMapping.Type)] { [("<user>", TenantConfig.self)] }
+}
+
 /// One tenant's terms.
 struct TenantConfig: DecodableMapping {
     @Field("weight", default: 1.0, .within(1e-6...1e6, "a weight"), meaning: "share of the cluster relative to other tenants")

@@ -21,6 +21,16 @@ public struct SimTime: Hashable, Comparable, Sendable, CustomStringConvertible {
         return SimTime(nanoseconds: Int64(ns))
     }
 
+    /// `self` plus `s` seconds, or nil when the sum falls outside the clock's range (NaN, ±inf, past ±292 years):
+    /// for times derived from input at run time (a completion after a drawn duration at a modeled speed), which must
+    /// fail the run with a message rather than trap as `seconds(_:)` does.
+    @inlinable public func adding(seconds s: Double) -> SimTime? {
+        let ns = (s * 1e9).rounded()
+        guard ns.isFinite, abs(ns) < 9.2e18 else { return nil }
+        let (sum, overflow) = nanoseconds.addingReportingOverflow(Int64(ns))
+        return overflow || sum == .max ? nil : SimTime(nanoseconds: sum)
+    }
+
     /// Converts whole seconds exactly.
     @inlinable public static func seconds(_ s: Int64) -> SimTime { SimTime(nanoseconds: s * 1_000_000_000) }
 

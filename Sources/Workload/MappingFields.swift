@@ -24,6 +24,12 @@ public protocol MappingField: AnyObject {
     var isRequired: Bool { get }
     /// Reads and checks the field from `container` (absent: its default, or a missing-key error if required).
     func decode(from container: KeyedDecodingContainer<AnyCodingKey>) throws
+    /// The declared valid range of a numeric field (what its check enforces), or nil.
+    var validRange: ValidRange? { get }
+    /// What a value must be when that is not a plain range (a distribution's draws, "24 or 168"), or nil.
+    var validText: String? { get }
+    /// The field's value type (for walking nested mappings when documenting).
+    var valueType: Any.Type { get }
 }
 
 /// A check on a decoded value: nil when fine, else what was expected (with the value), e.g.
@@ -31,8 +37,32 @@ public protocol MappingField: AnyObject {
 public struct FieldCheck<Value>: Sendable {
     /// The expectation the value fails, or nil.
     public let problem: @Sendable (Value) -> String?
-    /// Creates a check.
-    public init(_ problem: @escaping @Sendable (Value) -> String?) { self.problem = problem }
+    /// The numeric range the check enforces, when it is one (documented in the README's valid-ranges table).
+    public let range: ValidRange?
+    /// What the check expects, for documentation, when it is not a plain range.
+    public let validText: String?
+    /// Creates a check; `valid` says what it expects, for the documentation.
+    public init(valid: String? = nil, _ problem: @escaping @Sendable (Value) -> String?) {
+        self.problem = problem
+        self.range = nil
+        self.validText = valid
+    }
+    /// A check of a range, declared once: the same value checks and documents.
+    init(range: ValidRange, _ problem: @escaping @Sendable (Value) -> String?) {
+        self.problem = problem
+        self.range = range
+        self.validText = nil
+    }
+}
+
+extension FieldCheck where Value == Double {
+    /// A number in the declared `range`.
+    public static func range(_ range: ValidRange) -> Self { Self(range: range) { range.problem($0) } }
+}
+
+extension FieldCheck where Value == Int {
+    /// An integer in the declared `range`.
+    public static func range(_ range: ValidRange) -> Self { Self(range: range) { range.problem($0) } }
 }
 
 extension FieldCheck where Value == Double {
@@ -41,9 +71,7 @@ extension FieldCheck where Value == Double {
     /// A finite number >= 0.
     public static var nonNegative: Self { Self { $0.isFinite && $0 >= 0 ? nil : "expected a number >= 0, got \($0)" } }
     /// A finite number in `range`, described as `what` (bounds keep derived times inside the simulated clock).
-    public static func within(_ range: ClosedRange<Double>, _ what: String) -> Self {
-        Self { range.contains($0) ? nil : "expected \(what) in \(range.lowerBound.formatted)...\(range.upperBound.formatted), got \($0)" }
-    }
+    public static func within(_ range: ClosedRange<Double>, _ what: String) -> Self { .range(.closed(range, what)) }
 
     /// A finite number >= `low`, described as `what`.
     public static func atLeast(_ low: Double, _ what: String = "a number") -> Self {
@@ -55,9 +83,7 @@ extension FieldCheck where Value == Int {
     /// An integer >= `low`.
     public static func atLeast(_ low: Int) -> Self { Self { $0 >= low ? nil : "expected an integer >= \(low), got \($0)" } }
     /// An integer in `range`, described as `what`.
-    public static func within(_ range: ClosedRange<Int>, _ what: String = "an integer") -> Self {
-        Self { range.contains($0) ? nil : "expected \(what) in \(range.lowerBound)...\(range.upperBound), got \($0)" }
-    }
+    public static func within(_ range: ClosedRange<Int>, _ what: String = "an integer") -> Self { .range(.integers(range, what)) }
 }
 
 extension FieldCheck where Value == String {
@@ -104,6 +130,9 @@ public final class Field<Value: Decodable>: MappingField, @unchecked Sendable {
 
     public var defaultText: String? { fallback.map { "\($0)" } }
     public var isRequired: Bool { fallback == nil }
+    public var validRange: ValidRange? { check?.range }
+    public var validText: String? { check?.validText }
+    public var valueType: Any.Type { Value.self }
 
     public func decode(from container: KeyedDecodingContainer<AnyCodingKey>) throws {
         let k = AnyCodingKey(stringValue: key)
@@ -139,6 +168,9 @@ public final class OptionalField<Value: Decodable>: MappingField, @unchecked Sen
 
     public var defaultText: String? { nil }
     public var isRequired: Bool { false }
+    public var validRange: ValidRange? { check?.range }
+    public var validText: String? { check?.validText }
+    public var valueType: Any.Type { Value.self }
 
     public func decode(from container: KeyedDecodingContainer<AnyCodingKey>) throws {
         let k = AnyCodingKey(stringValue: key)

@@ -32,6 +32,21 @@ public enum TraceReader {
     /// The optional columns, in order.
     public static let optionalColumns = ["gpu_type", "model", "user", "status", "gpu_milli", "batch_size", "epochs"]
 
+    /// The valid range of each numeric column, declared once: the row checks use these and the README's valid-ranges
+    /// table is generated from them. Submit and duration bounds keep every submit and finish time inside the simulated
+    /// clock (`InputLimits`); the GPU bound keeps sums of GPU counts (peak demand, GPU-hours) far from overflow.
+    public static let columnRanges: [(column: String, range: ValidRange)] = [
+        ("submit_time_s", .closed(0...InputLimits.maxArrivalSeconds, "seconds")),
+        ("num_gpus", .integers(1...InputLimits.maxGPUsPerJob, "GPUs")),
+        ("duration_s", .above(0, upTo: InputLimits.maxDurationSeconds, "seconds")),
+        ("gpu_milli", .integers(1...1000, "thousandths of a GPU")),
+        ("batch_size", .integers(1...(1 << 30), "samples")),
+        ("epochs", .integers(1...100_000, "epochs")),
+    ]
+
+    /// The declared range of `column`.
+    static func range(_ column: String) -> ValidRange { columnRanges.first { $0.column == column }!.range }
+
     /// Parses trace text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(InputError) -> [JobSpec] {
         try parseWithLines(text, file: file).jobs
@@ -50,6 +65,8 @@ public enum TraceReader {
         var rows: [(line: Int, spec: JobSpec)] = []
         var header: [String]?
         var lineNumber = 0
+        /// The line of each job id seen so far: a trace's ids name its jobs in results, so two rows may not share one.
+        var idLines: [String: Int] = [:]
         // "\r\n" is one Character in Swift, so it must be named as a separator of its own (CRLF files); a lone "\r" ends a line too
         // (classic Mac OS files, and spreadsheets that still write them).
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
@@ -75,13 +92,22 @@ public enum TraceReader {
                     throw InputError(file: file, line: lineNumber, message:
                         "expected \(columns.count) fields (\(columns.joined(separator: ","))), got \(fields.count)")
                 }
-                rows.append((lineNumber, try parseRow(fields, index: rows.count, file: file, line: lineNumber)))
+                let spec = try parseRow(fields, index: rows.count, file: file, line: lineNumber)
+                if let first = idLines[spec.name] {
+                    throw InputError(file: file, line: lineNumber, field: "job_id",
+                                     message: "expected a job id not used before, got '\(spec.name)' (also on line \(first))")
+                }
+                idLines[spec.name] = lineNumber
+                rows.append((lineNumber, spec))
             } catch {
                 guard skipBadRows else { throw error }
                 skipped.append(error)
             }
         }
         guard header != nil else { throw InputError(file: file, message: "the trace is empty (no header line)") }
+        guard !rows.isEmpty || !skipped.isEmpty else {
+            throw InputError(file: file, message: "the trace has a header but no job rows; expected at least one job")
+        }
         // Stable sort by submit time.
         let sorted = rows.enumerated().sorted {
             ($0.element.spec.submitTime, $0.offset) < ($1.element.spec.submitTime, $1.offset)
@@ -120,24 +146,17 @@ public enum TraceReader {
         }
         let name = f[0]
         guard !name.isEmpty else { throw fail("job_id", "a non-empty job id", name) }
-        guard let submit = Double(f[1]), submit.isFinite, submit >= 0 else {
-            throw fail("submit_time_s", "a number of seconds >= 0", f[1])
+        // Ranges from `columnRanges`; the bounds keep every submit and finish time inside the simulated clock.
+        let submitRange = range("submit_time_s"), gpuRange = range("num_gpus"), durationRange = range("duration_s")
+        guard let submit = Double(f[1]), submitRange.contains(submit) else {
+            throw fail("submit_time_s", submitRange.expectation, f[1])
         }
-        // Bounds that keep every submit and finish time inside the simulated clock (Int64 nanoseconds, 292 years).
-        guard submit <= SyntheticWorkload.maxArrivalSeconds else {
-            throw fail("submit_time_s", "at most \(SyntheticWorkload.maxArrivalSeconds) seconds", f[1])
-        }
-        guard let gpus = Int(f[2]), gpus >= 1 else { throw fail("num_gpus", "an integer >= 1", f[2]) }
-        // Sums of GPU counts (peak demand, GPU-hours) must not overflow.
-        guard gpus <= 1_000_000 else { throw fail("num_gpus", "an integer in 1...1000000", f[2]) }
+        guard let gpus = Int(f[2]), gpuRange.contains(gpus) else { throw fail("num_gpus", gpuRange.expectation, f[2]) }
         let trainsEpochs = f.count > 10 && !f[10].isEmpty
         var duration = 0.0
         if !(trainsEpochs && f[3].isEmpty) {
-            guard let d = Double(f[3]), d.isFinite, d > 0 else {
-                throw fail("duration_s", trainsEpochs ? "a number of seconds > 0 or empty" : "a number of seconds > 0", f[3])
-            }
-            guard d <= SyntheticWorkload.maxDurationSeconds else {
-                throw fail("duration_s", "at most \(SyntheticWorkload.maxDurationSeconds) seconds", f[3])
+            guard let d = Double(f[3]), durationRange.contains(d) else {
+                throw fail("duration_s", durationRange.expectation + (trainsEpochs ? " or empty" : ""), f[3])
             }
             duration = d
         }
@@ -160,7 +179,8 @@ public enum TraceReader {
         let status = f.count > 7 && !f[7].isEmpty ? f[7] : nil
         var gpuMilli: Int?
         if f.count > 8, !f[8].isEmpty {
-            guard let m = Int(f[8]), m >= 1, m <= 1000 else { throw fail("gpu_milli", "an integer in 1...1000 or empty", f[8]) }
+            let milliRange = range("gpu_milli")
+            guard let m = Int(f[8]), milliRange.contains(m) else { throw fail("gpu_milli", "\(milliRange.expectation) or empty", f[8]) }
             gpuMilli = m
         }
         var spec = JobSpec(
@@ -178,10 +198,11 @@ public enum TraceReader {
             throw fail("model", "a model with an efficiency profile (\(names.joined(separator: ", "))) for a job with epochs",
                        f.count > 5 ? f[5] : "")
         }
-        guard let epochs = Int(f[10]), epochs >= 1, epochs <= 100_000 else { throw fail("epochs", "an integer in 1...100000", f[10]) }
+        let epochRange = range("epochs"), batchRange = range("batch_size")
+        guard let epochs = Int(f[10]), epochRange.contains(epochs) else { throw fail("epochs", epochRange.expectation, f[10]) }
         var batch = profile.baseBatch
         if !batchText.isEmpty {
-            guard let b = Int(batchText), b >= 1, b <= 1 << 30 else { throw fail("batch_size", "an integer in 1...\(1 << 30) or empty", batchText) }
+            guard let b = Int(batchText), batchRange.contains(b) else { throw fail("batch_size", "\(batchRange.expectation) or empty", batchText) }
             batch = b
         }
         let most = profile.pinnedBatch != nil ? 1 : max(1, profile.maxBatch / profile.localBatch.lowerBound)

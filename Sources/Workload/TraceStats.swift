@@ -59,6 +59,25 @@ public struct TraceStats: Sendable, Equatable {
         peakConcurrentGPUs = peak
     }
 
+    /// The statistics of a trace's jobs, as `trace stats` prints them: an input error naming `file` when it has no
+    /// duration jobs (a header-only trace, or every row skipped) or when a sum of its GPU counts would overflow.
+    /// Row bounds (`TraceReader.columnRanges`) already keep sums far from Int.max; the check says so rather than trusts it.
+    public static func checked(jobs specs: [JobSpec], file: String) throws(InputError) -> TraceStats {
+        var total = 0
+        for job in specs {
+            let (sum, overflow) = total.addingReportingOverflow(job.gpuCount)
+            guard !overflow, job.gpuCount >= 0 else {
+                throw InputError(file: file, field: "num_gpus", message: "the GPU counts of the trace's jobs add up past \(Int.max)")
+            }
+            total = sum
+        }
+        let stats = TraceStats(jobs: specs)
+        guard stats.jobs > 0 else {
+            throw InputError(file: file, message: specs.isEmpty ? "the trace has no jobs (every row was skipped as bad)" : "the trace has no duration jobs")
+        }
+        return stats
+    }
+
     /// Submit span, seconds.
     public var spanSeconds: Double { lastSubmit - firstSubmit }
 

@@ -3,6 +3,7 @@ import ClusterModel
 import Engine
 import Models
 import Performance
+import Scenario
 import Scheduling
 import Workload
 
@@ -10,16 +11,21 @@ import Workload
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "List GPU types, zoo models, policies, placements, node templates, summary metrics or GPU-sharing factors.")
+        abstract: "List GPU types, zoo models, policies, placements, node templates, summary metrics, GPU-sharing factors or valid input ranges.")
 
     enum Topic: String, ExpressibleByArgument, CaseIterable {
-        case gpus, models, policies, placements, templates, metrics, sharing
+        case gpus, models, policies, placements, templates, metrics, sharing, ranges
     }
 
     @Argument(help: "One of: \(Topic.allCases.map(\.rawValue).joined(separator: ", ")).")
     var topic: Topic
 
     func run() throws {
+        if topic == .ranges {
+            // Markdown, exactly the README's "Valid ranges" tables (a test compares them).
+            print(ValidRangeTable.markdown)
+            return
+        }
         var table: TextTable
         switch topic {
         case .gpus:
@@ -54,6 +60,7 @@ struct InfoCommand: ParsableCommand {
         case .metrics:
             table = TextTable(header: ["name", "unit", "meaning"])
             for d in SummaryMetricKind.definitions { table.rows.append([d.name, d.unit.symbol, d.meaning]) }
+        case .ranges: return
         case .sharing:
             let model = GPUSharingModel()
             table = TextTable(header: ["model", "packed with", "speed factor", "source"], rightAligned: [2])

@@ -80,13 +80,15 @@ struct TraceCommand: ParsableCommand {
 
         func run() throws {
             let parsed: TraceReader.Parsed
+            let stats: TraceStats
             do {
                 parsed = try TraceReader.parse(TraceReader.readText(path: file), file: file, skipBadRows: skipBadRows)
+                stats = try TraceStats.checked(jobs: parsed.jobs, file: file)
             } catch {
                 throw reportInputError(error)
             }
             reportSkipped(parsed.skipped)
-            print(Self.render(TraceStats(jobs: parsed.jobs), jobs: parsed.jobs, file: file))
+            print(Self.render(stats, jobs: parsed.jobs, file: file))
         }
 
         /// The statistics as aligned `label  value` lines.

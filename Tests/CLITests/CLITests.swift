@@ -235,7 +235,7 @@ final class CLITests: SchedLabProcessTestCase {
             """, to: "s.yaml")
         let r = try schedlab("check", scenario)
         XCTAssertEqual(r.status, 2, r.stderr)
-        XCTAssertEqual(r.stderr, "error: \(trace):3: duration_s: expected a number of seconds > 0, got 'abc'\n")
+        XCTAssertEqual(r.stderr, "error: \(trace):3: duration_s: expected seconds in (0, 1e9], got 'abc'\n")
     }
 
     // MARK: - info

@@ -37,7 +37,7 @@ final class TraceCommandTests: SchedLabProcessTestCase {
             """, to: "t.csv")
         let bad = try schedlab("trace", "stats", trace)
         XCTAssertEqual(bad.status, 2)
-        XCTAssertEqual(bad.stderr, "error: \(trace):3: num_gpus: expected an integer >= 1, got 'x'\n")
+        XCTAssertEqual(bad.stderr, "error: \(trace):3: num_gpus: expected GPUs in 1...1000000 (whole numbers), got 'x'\n")
         let r = try schedlab("trace", "stats", trace, "--skip-bad-rows")
         XCTAssertEqual(r.status, 0, "stderr: \(r.stderr)")
         XCTAssertTrue(r.stderr.hasPrefix("skipped 2 bad rows\n  \(trace):3: num_gpus: "), r.stderr)

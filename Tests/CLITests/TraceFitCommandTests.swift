@@ -82,7 +82,7 @@ final class TraceFitCommandTests: SchedLabProcessTestCase {
         let bad = try write("job_id,submit_time_s,num_gpus,duration_s\na,0,1,60\nb,5,1,1e300\n", to: "bad.csv")
         let b = try schedlab("trace", "fit", bad)
         XCTAssertEqual(b.status, 2)
-        XCTAssertEqual(b.stderr, "error: \(bad):3: duration_s: expected at most 1000000000.0 seconds, got '1e300'\n")
+        XCTAssertEqual(b.stderr, "error: \(bad):3: duration_s: expected seconds in (0, 1e9], got '1e300'\n")
     }
 
     // `check` rejects what `run` would: a bad field inside the included file is reported there.

@@ -265,7 +265,7 @@ final class ScenarioLoaderTests: XCTestCase {
 
     func testZeroJobs() throws {
         let text = edit("jobs: 20", "jobs: 0")
-        try assertError(text, line: line(of: "jobs:", in: text), field: "workload.synthetic.jobs", contains: [">= 1", "0"])
+        try assertError(text, line: line(of: "jobs:", in: text), field: "workload.synthetic.jobs", contains: ["jobs in 1...1e7", "got 0"])
     }
 
     func testRacksNotAList() throws {
@@ -365,7 +365,7 @@ final class ScenarioLoaderTests: XCTestCase {
     func testNegativeRate() throws {
         let text = edit("rate_per_hour: 60", "rate_per_hour: -3")
         try assertError(text, line: line(of: "rate_per_hour:", in: text), field: "workload.synthetic.arrivals.rate_per_hour",
-                        contains: ["> 0", "-3"])
+                        contains: ["in (0, 1e9]", "-3"])
     }
 
     func testBothRateAndLoad() throws {
@@ -383,7 +383,7 @@ final class ScenarioLoaderTests: XCTestCase {
     func testNegativeLoad() throws {
         let text = edit("rate_per_hour: 60", "load: -0.5")
         try assertError(text, line: line(of: "load:", in: text), field: "workload.synthetic.arrivals.load",
-                        contains: ["> 0", "-0.5"])
+                        contains: ["in (0, 1000000]", "-0.5"])
     }
 
     func testBadDistributionParameter() throws {
@@ -509,7 +509,7 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertEqual(e.line, 3)
         XCTAssertEqual(e.field, "duration_s")
         XCTAssertTrue(e.message.contains("'abc'"), "\(e)")
-        XCTAssertTrue(e.description.hasSuffix("trace.csv:3: duration_s: expected a number of seconds > 0, got 'abc'"), e.description)
+        XCTAssertTrue(e.description.hasSuffix("trace.csv:3: duration_s: expected seconds in (0, 1e9], got 'abc'"), e.description)
     }
 
     func testTraceWrongFieldCount() throws {
@@ -548,7 +548,7 @@ final class ScenarioLoaderTests: XCTestCase {
         let scenarioPath = try write(Self.traceScenario.replacingOccurrences(of: "{TRACE}", with: "trace.csv"))
         guard let e = loadError(scenarioPath) else { return }
         XCTAssertEqual(e.file, tracePath)
-        XCTAssertTrue(e.message.contains("no jobs"), "\(e)")
+        XCTAssertTrue(e.message.contains("no job rows"), "\(e)")
     }
 
     func testMissingTraceFile() throws {
@@ -829,23 +829,23 @@ final class ScenarioLoaderTests: XCTestCase {
         let base = Self.good + "failures:\n  node:\n    mtbf_h: 100\n    repair_h: 2\n"
         let at = (line(of: "failures:", in: base) ?? 0)
         try assertError(edit(base, "mtbf_h: 100", ["mtbf_h: -5"]), line: at + 2, field: "failures.node.mtbf_h",
-                        contains: ["expected hours > 0, got -5"])
+                        contains: ["expected hours in (0, 1e7], got -5"])
         try assertError(edit(base, "mtbf_h: 100", ["mtbf_h: 0"]), line: at + 2, field: "failures.node.mtbf_h",
-                        contains: ["expected hours > 0, got 0"])
+                        contains: ["expected hours in (0, 1e7], got 0"])
         try assertError(edit(base, "repair_h: 2", ["repair_h: -1"]), line: at + 3, field: "failures.node.repair_h",
-                        contains: ["expected hours >= 0, got -1"])
+                        contains: ["expected hours in 0...1000000, got -1"])
         try assertError(edit(base, "mtbf_h: 100", ["mtbf_h: {exponential: {mean: -3}}"]), line: at + 2,
                         field: "failures.node.mtbf_h.exponential", contains: ["mean must be a finite number > 0"])
         try assertError(edit(base, "mtbf_h: 100", ["mtbf_h: {poisson: {mean: 3}}"]), line: at + 2, field: "failures.node.mtbf_h.poisson",
                         contains: ["unknown field 'poisson'"])
         try assertError(edit(base, "repair_h: 2", ["repair_h: {uniform: {low: -1, high: 2}}"]), line: at + 3,
-                        field: "failures.node.repair_h", contains: ["low >= 0, got -1"])
+                        field: "failures.node.repair_h", contains: ["uniform distribution within hours in 0...1000000, got [-1, 2)"])
         try assertError(drop(base, "repair_h"), line: at + 1, field: "failures.node.repair_h", contains: ["missing required field"])
         try assertError(base + "  rack: {mtbf_h: 1, repair_h: 1}\n", line: at + 4, field: "failures.rack",
                         contains: ["unknown field 'rack'", "node, gpu"])
         try assertError(Self.good + "failures: {}\n", line: line(of: "failures:", in: Self.good + "failures: {}\n"), field: "failures",
                         contains: ["expected at least one of 'node' or 'gpu'"])
         let ck = base + "checkpoint:\n  write_gbps: 2\n  read_gbps: 4\n  interval_s: 0\n"
-        try assertError(ck, line: line(of: "interval_s", in: ck), field: "checkpoint.interval_s", contains: ["expected a number > 0, got 0"])
+        try assertError(ck, line: line(of: "interval_s", in: ck), field: "checkpoint.interval_s", contains: ["expected seconds in (0, 1e9], got 0"])
     }
 }

@@ -72,10 +72,10 @@ final class PolluxImporterTests: XCTestCase {
             XCTAssertTrue("\(error)".hasPrefix("t.csv:2: model: expected a model with an efficiency profile"), "\(error)")
         }
         XCTAssertThrowsError(try TraceReader.parse(header + "a,0,1,,,neumf,,,,256,0\n", file: "t.csv")) { error in
-            XCTAssertEqual("\(error)", "t.csv:2: epochs: expected an integer in 1...100000, got '0'")
+            XCTAssertEqual("\(error)", "t.csv:2: epochs: expected epochs in 1...100000 (whole numbers), got '0'")
         }
         XCTAssertThrowsError(try TraceReader.parse(header + "a,0,1,,,neumf,,,,256,\n", file: "t.csv")) { error in
-            XCTAssertEqual("\(error)", "t.csv:2: duration_s: expected a number of seconds > 0, got ''")
+            XCTAssertEqual("\(error)", "t.csv:2: duration_s: expected seconds in (0, 1e9], got ''")
         }
         XCTAssertThrowsError(try TraceReader.parse(header + "a,0,1,60,,neumf,,,,256,\n", file: "t.csv")) { error in
             XCTAssertEqual("\(error)", "t.csv:2: epochs: expected a number of epochs when batch_size is given, got ''")

@@ -139,7 +139,7 @@ final class TraceImportFormatTests: XCTestCase {
 
     func testCanonical() throws {
         let (r, csv) = try convert(.canonical, "canonical_fixture.csv",
-                                   expectedError: "canonical_fixture.csv:5: num_gpus: expected an integer >= 1, got 'zero'")
+                                   expectedError: "canonical_fixture.csv:5: num_gpus: expected GPUs in 1...1000000 (whole numbers), got 'zero'")
         XCTAssertEqual(csv, header + """
             c,0,4,7,t4,,"x,y",,
             a,10.5,1,5.25,,,,,

@@ -79,12 +79,12 @@ final class TraceReaderTests: XCTestCase {
     func testBadValuesNameLineAndColumn() {
         let h = "job_id,submit_time_s,num_gpus,duration_s,gpu_type,model\n"
         XCTAssertEqual(parseError(h + "ok,1,1,1,,\na,abc,1,1,,\n")?.description,
-                       "t.csv:3: submit_time_s: expected a number of seconds >= 0, got 'abc'")
+                       "t.csv:3: submit_time_s: expected seconds in 0...6e9, got 'abc'")
         XCTAssertEqual(parseError(h + "a,-1,1,1,,\n")?.description,
-                       "t.csv:2: submit_time_s: expected a number of seconds >= 0, got '-1'")
-        XCTAssertEqual(parseError(h + "a,1,0,1,,\n")?.description, "t.csv:2: num_gpus: expected an integer >= 1, got '0'")
+                       "t.csv:2: submit_time_s: expected seconds in 0...6e9, got '-1'")
+        XCTAssertEqual(parseError(h + "a,1,0,1,,\n")?.description, "t.csv:2: num_gpus: expected GPUs in 1...1000000 (whole numbers), got '0'")
         XCTAssertEqual(parseError(h + "a,1,1.5,1,,\n")?.field, "num_gpus")
-        XCTAssertEqual(parseError(h + "a,1,1,-5,,\n")?.description, "t.csv:2: duration_s: expected a number of seconds > 0, got '-5'")
+        XCTAssertEqual(parseError(h + "a,1,1,-5,,\n")?.description, "t.csv:2: duration_s: expected seconds in (0, 1e9], got '-5'")
         XCTAssertEqual(parseError(h + ",1,1,1,,\n")?.field, "job_id")
         let gpu = parseError(h + "a,1,1,1,x100,\n")
         XCTAssertEqual(gpu?.line, 2)
