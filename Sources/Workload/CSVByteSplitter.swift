@@ -14,6 +14,46 @@ final class CSVByteSplitter {
 
     deinit { scratch.deallocate() }
 
+    /// What `scanLine` found on a line.
+    enum LineKind {
+        /// ASCII without quotes: `fields` holds its fields.
+        case plain
+        /// ASCII with a quote: split it with `split`.
+        case quoted
+        /// A byte beyond ASCII: the line is for the reference splitter.
+        case beyondASCII
+    }
+
+    /// Finds the end of the line starting at `start` (its first CR or LF, or the end of `text`) in one pass that
+    /// also splits a plain line at its commas into `fields`.
+    func scanLine(_ text: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, kind: LineKind) {
+        fields.fields.removeAll(keepingCapacity: true)
+        let base = text.baseAddress!
+        let n = text.count
+        var i = start
+        var fieldStart = start
+        var bits: UInt8 = 0
+        var quoted = false
+        while i < n {
+            let b = text[i]
+            // Every byte that matters here is at most ",": one comparison for the others.
+            if b <= UInt8(ascii: ",") {
+                if b == UInt8(ascii: ",") {
+                    fields.fields.append(Self.trimmed(base + fieldStart, i - fieldStart))
+                    fieldStart = i + 1
+                } else if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") {
+                    break
+                } else if b == UInt8(ascii: "\"") {
+                    quoted = true
+                }
+            }
+            bits |= b
+            i += 1
+        }
+        fields.fields.append(Self.trimmed(base + fieldStart, i - fieldStart))
+        return (i, bits >= 0x80 ? .beyondASCII : quoted ? .quoted : .plain)
+    }
+
     /// Splits `line` (ASCII bytes, without its line break) into `fields`; false when a quoted field is not closed.
     func split(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         fields.fields.removeAll(keepingCapacity: true)

@@ -11,6 +11,7 @@ enum FileBytes {
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         // The size is a hint: a file that grows while it is read is read to its end.
+        // One byte more than the size, so that reaching the end takes no extra allocation.
         var bytes = [UInt8](repeating: 0, count: max(Int(info.st_size), 0) + 1)
         var filled = 0
         while true {
@@ -29,20 +30,28 @@ enum FileBytes {
         return bytes
     }
 
-    /// Whether every byte is below 0x80 (eight at a time).
+    /// Whether every byte is below 0x80.
     static func isASCII(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var i = 0
-            var bits: UInt64 = 0
-            while i + 8 <= raw.count {
-                bits |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                i += 8
-            }
-            while i < raw.count {
-                bits |= UInt64(raw[i])
-                i += 1
-            }
-            return bits & 0x8080_8080_8080_8080 == 0
+        bytes.withUnsafeBytes { isASCII($0) }
+    }
+
+    /// Whether every byte is below 0x80.
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        isASCII(UnsafeRawBufferPointer(bytes))
+    }
+
+    /// Whether every byte is below 0x80 (eight at a time).
+    static func isASCII(_ raw: UnsafeRawBufferPointer) -> Bool {
+        var i = 0
+        var bits: UInt64 = 0
+        while i + 8 <= raw.count {
+            bits |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
         }
+        while i < raw.count {
+            bits |= UInt64(raw[i])
+            i += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
     }
 }

@@ -100,29 +100,23 @@ public enum TraceReader {
         var skipped: [InputError] = []
         var specs: [JobSpec] = []
         var lines: [Int] = []
-        // Canonical traces run 40-80 bytes a row.
-        specs.reserveCapacity(text.count / 48)
-        lines.reserveCapacity(text.count / 48)
+        // Canonical traces run 40-80 bytes a row; reserved memory that is never used is never touched either.
+        let rowsGuess = text.count / 40 + 1
+        specs.reserveCapacity(rowsGuess)
+        lines.reserveCapacity(rowsGuess)
         var header: [String]?
         /// The line of each job id seen so far: a trace's ids name its jobs in results, so two rows may not share one.
-        var idLines: [String: Int] = [:]
-        idLines.reserveCapacity(text.count / 48)
+        var idLines = JobIDLines(capacity: rowsGuess)
         let splitter = CSVByteSplitter()
         let n = text.count
         var lineNumber = 0
         var position = 0
-        var more = true
+        var more = n > 0
+        if n == 0 { lineNumber = 1 }  // the reference counts an empty text as one (blank) line
         while more {
             lineNumber += 1
             let start = position
-            var end = start
-            var bits: UInt8 = 0
-            while end < n {
-                let b = text[end]
-                if b == UInt8(ascii: "\n") || b == UInt8(ascii: "\r") { break }
-                bits |= b
-                end += 1
-            }
+            let (end, kind) = splitter.scanLine(text, from: start)
             if end < n {
                 position = end + 1
                 if text[end] == UInt8(ascii: "\r") && position < n && text[position] == UInt8(ascii: "\n") { position += 1 }
@@ -131,38 +125,34 @@ public enum TraceReader {
                 more = false
             }
             let line = UnsafeBufferPointer(rebasing: text[start..<end])
-            let ascii = bits < 0x80
-            if ascii {
-                if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { continue }
-            }
+            // A line of spaces and tabs: one field, empty once trimmed.
+            if kind == .plain && splitter.fields.count == 1 && splitter.fields.isEmpty(0) { continue }
             // Lines beyond ASCII, and the header, go through the reference splitter; its `String`s back `StringFields`.
             var stringFields: [String]?
-            if !ascii || header == nil {
+            if kind == .beyondASCII || header == nil {
                 let lineText = String(decoding: line, as: UTF8.self)
-                if !ascii && lineText.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
+                if lineText.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
                 let fields = try splitCSV(Substring(lineText), file: file, line: lineNumber)
                 guard header != nil else {
                     header = try checkedHeader(fields, lineText: lineText, file: file, line: lineNumber)
                     continue
                 }
                 stringFields = fields
-            } else if !splitter.split(line) {
+            } else if kind == .quoted && !splitter.split(line) {
                 throw InputError(file: file, line: lineNumber, message: "unterminated quoted field")
             }
-            let columns = header!
             do throws(InputError) {
                 let count = stringFields?.count ?? splitter.fields.count
-                guard count == columns.count else {
+                guard count == header!.count else {
                     throw InputError(file: file, line: lineNumber, message:
-                        "expected \(columns.count) fields (\(columns.joined(separator: ","))), got \(count)")
+                        "expected \(header!.count) fields (\(header!.joined(separator: ","))), got \(count)")
                 }
                 let spec = if let stringFields {
                     try parseRow(StringFields(fields: stringFields), index: specs.count, file: file, line: lineNumber)
                 } else {
                     try parseRow(splitter.fields, index: specs.count, file: file, line: lineNumber)
                 }
-                if let first = idLines.updateValue(lineNumber, forKey: spec.name) {
-                    idLines[spec.name] = first
+                if let first = idLines.insert(spec.name, line: lineNumber) {
                     throw InputError(file: file, line: lineNumber, field: "job_id",
                                      message: "expected a job id not used before, got '\(spec.name)' (also on line \(first))")
                 }
@@ -177,7 +167,8 @@ public enum TraceReader {
         guard !specs.isEmpty || !skipped.isEmpty else {
             throw InputError(file: file, message: "the trace has a header but no job rows; expected at least one job")
         }
-        return sortedBySubmitTime(specs, lines: lines, skipped: skipped)
+        sortBySubmitTime(&specs, lines: &lines)
+        return Parsed(jobs: specs, lines: lines, skipped: skipped)
     }
 
     /// The header's fields when they are the required columns and then optional ones in order; else the error.
@@ -193,25 +184,21 @@ public enum TraceReader {
         return fields
     }
 
-    /// Jobs stably sorted by submit time (file order breaks ties) and numbered in that order, with their lines.
-    private static func sortedBySubmitTime(_ specs: [JobSpec], lines: [Int], skipped: [InputError]) -> Parsed {
-        var specs = specs
+    /// Sorts jobs stably by submit time (file order breaks ties) with their lines, and numbers them in that order.
+    private static func sortBySubmitTime(_ specs: inout [JobSpec], lines: inout [Int]) {
         // Traces are usually written in submit order already: then sorting is a scan.
-        let inOrder = zip(specs, specs.dropFirst()).allSatisfy { $0.submitTime <= $1.submitTime }
-        if inOrder {
-            for i in specs.indices { specs[i].id = JobID(i) }
-            return Parsed(jobs: specs, lines: lines, skipped: skipped)
+        var inOrder = true
+        for i in specs.indices.dropFirst() where specs[i - 1].submitTime > specs[i].submitTime {
+            inOrder = false
+            break
         }
-        // Sort positions, not the (large) specs: the stable order by (submit time, file position).
-        let order = specs.indices.sorted { (specs[$0].submitTime, $0) < (specs[$1].submitTime, $1) }
-        var jobs: [JobSpec] = []
-        jobs.reserveCapacity(specs.count)
-        for (i, k) in order.enumerated() {
-            var spec = specs[k]
-            spec.id = JobID(i)
-            jobs.append(spec)
+        if !inOrder {
+            // Sort positions, not the (large) specs: the stable order by (submit time, file position).
+            let order = specs.indices.sorted { (specs[$0].submitTime, $0) < (specs[$1].submitTime, $1) }
+            specs = order.map { specs[$0] }
+            lines = order.map { lines[$0] }
         }
-        return Parsed(jobs: jobs, lines: order.map { lines[$0] }, skipped: skipped)
+        for i in specs.indices { specs[i].id = JobID(i) }
     }
 
     /// Reads a trace file's text, with a clear error when it cannot be read.
