@@ -56,31 +56,38 @@ extension TraceReader {
             guard let m = f.int(8), milliRange.contains(m) else { throw fail("gpu_milli", "\(milliRange.expectation) or empty", f.string(8)) }
             gpuMilli = m
         }
+        let hasBatch = f.count > 9 && !f.isEmpty(9)
+        var work = JobWork.duration(.seconds(duration))
+        var globalBatch: Int?
+        var gpuRange: ClosedRange<Int>?
+        if trainsEpochs {
+            guard let m = model, let profile = ModelZoo.efficiencyProfiles[m] else {
+                let names = ModelZoo.all.filter { $0.efficiency != nil }.map(\.name)
+                throw fail("model", "a model with an efficiency profile (\(names.joined(separator: ", "))) for a job with epochs",
+                           f.count > 5 ? f.string(5) : "")
+            }
+            guard let epochs = f.int(10), epochRange.contains(epochs) else { throw fail("epochs", epochRange.expectation, f.string(10)) }
+            var batch = profile.baseBatch
+            if hasBatch {
+                guard let b = f.int(9), batchRange.contains(b) else { throw fail("batch_size", "\(batchRange.expectation) or empty", f.string(9)) }
+                batch = b
+            }
+            let most = profile.pinnedBatch != nil ? 1 : max(1, profile.maxBatch / profile.localBatch.lowerBound)
+            work = .iterations(Double(epochs) * profile.iterationsPerEpoch)
+            globalBatch = batch
+            gpuRange = 1...max(gpus, most)
+        } else if hasBatch {
+            throw fail("epochs", "a number of epochs when batch_size is given", "")
+        }
+        // Built once, after every check, and returned as built: building it earlier and returning it from several
+        // places made the optimizer copy it (a retain and release of each of its strings per row).
         var spec = JobSpec(
             id: JobID(index), name: name, submitTime: .seconds(submit), gpuCount: gpus, model: model,
-            work: .duration(.seconds(duration)), gpuType: gpuType, user: user)
+            work: work, gpuType: gpuType, user: user)
         spec.status = status
         spec.gpuMilli = gpuMilli
-        let hasBatch = f.count > 9 && !f.isEmpty(9)
-        guard trainsEpochs else {
-            if hasBatch { throw fail("epochs", "a number of epochs when batch_size is given", "") }
-            return spec
-        }
-        guard let m = model, let profile = ModelZoo.efficiencyProfiles[m] else {
-            let names = ModelZoo.all.filter { $0.efficiency != nil }.map(\.name)
-            throw fail("model", "a model with an efficiency profile (\(names.joined(separator: ", "))) for a job with epochs",
-                       f.count > 5 ? f.string(5) : "")
-        }
-        guard let epochs = f.int(10), epochRange.contains(epochs) else { throw fail("epochs", epochRange.expectation, f.string(10)) }
-        var batch = profile.baseBatch
-        if hasBatch {
-            guard let b = f.int(9), batchRange.contains(b) else { throw fail("batch_size", "\(batchRange.expectation) or empty", f.string(9)) }
-            batch = b
-        }
-        let most = profile.pinnedBatch != nil ? 1 : max(1, profile.maxBatch / profile.localBatch.lowerBound)
-        spec.work = .iterations(Double(epochs) * profile.iterationsPerEpoch)
-        spec.globalBatch = batch
-        spec.gpuRange = 1...max(gpus, most)
+        spec.globalBatch = globalBatch
+        spec.gpuRange = gpuRange
         return spec
     }
 }
