@@ -3,7 +3,7 @@ import Foundation
 
 extension TraceReader {
     /// The reference reader: `parse` as it was written first, line by line over `Character`s with a `String` per field.
-    /// Slow (about 10x the byte reader); kept as the oracle the fast reader must agree with, job for job and error for
+    /// Slow (the ITP trace: about 0.7 s of CPU against 25 ms for the byte reader, release build); kept as the oracle the fast reader must agree with, job for job and error for
     /// error (`TraceReaderOracleTests`), so it must stay the plain, obviously right version.
     static func parseReference(_ text: String, file: String, skipBadRows: Bool) throws(InputError) -> Parsed {
         var skipped: [InputError] = []
