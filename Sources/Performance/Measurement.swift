@@ -13,7 +13,7 @@ import Workload
 ///
 /// `gpu_type` empty = the template's; `placement` GPUs per node separated by `|`; `local_batch` empty = the model's
 /// reference batch; `sync_s` (exposed communication seconds) may be empty; `source` is free text and may be quoted.
-public struct Measurement: Sendable, Equatable {
+public struct StepMeasurement: Sendable, Equatable {
     /// Zoo model name (`ModelZoo.named`).
     public var model: String
     /// Node template name (`NodeTemplateCatalog.named`).
@@ -84,10 +84,10 @@ public struct Measurement: Sendable, Equatable {
 public enum MeasurementFile {
     /// The rows of `text` (the contents of `file`); the first error, located `file:line: column: expected …, got …`.
     ///
-    /// A header row naming the columns of `Measurement.columns` in that order is required; lines starting with `#`
+    /// A header row naming the columns of `StepMeasurement.columns` in that order is required; lines starting with `#`
     /// and blank lines are skipped.
-    public static func parse(_ text: String, file: String) throws(InputError) -> [Measurement] {
-        var rows: [Measurement] = []
+    public static func parse(_ text: String, file: String) throws(InputError) -> [StepMeasurement] {
+        var rows: [StepMeasurement] = []
         var sawHeader = false
         var number = 0
         for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
@@ -98,25 +98,25 @@ public enum MeasurementFile {
             let fields = try split(line, file: file, line: number)
             if !sawHeader {
                 let names = fields.map { $0.trimmingCharacters(in: .whitespaces) }
-                guard names == Measurement.columns else {
+                guard names == StepMeasurement.columns else {
                     throw InputError(file: file, line: number, field: "header",
-                        message: "expected \(Measurement.header), got \(names.joined(separator: ","))")
+                        message: "expected \(StepMeasurement.header), got \(names.joined(separator: ","))")
                 }
                 sawHeader = true
                 continue
             }
-            guard fields.count == Measurement.columns.count else {
+            guard fields.count == StepMeasurement.columns.count else {
                 throw InputError(file: file, line: number, message:
-                    "expected \(Measurement.columns.count) fields (\(Measurement.header)), got \(fields.count)")
+                    "expected \(StepMeasurement.columns.count) fields (\(StepMeasurement.header)), got \(fields.count)")
             }
             rows.append(try row(fields.map { $0.trimmingCharacters(in: .whitespaces) }, file: file, line: number))
         }
-        guard sawHeader else { throw InputError(file: file, field: "header", message: "expected a header line \(Measurement.header), got an empty file") }
+        guard sawHeader else { throw InputError(file: file, field: "header", message: "expected a header line \(StepMeasurement.header), got an empty file") }
         return rows
     }
 
     /// One data row from its trimmed fields.
-    static func row(_ f: [String], file: String, line: Int) throws(InputError) -> Measurement {
+    static func row(_ f: [String], file: String, line: Int) throws(InputError) -> StepMeasurement {
         func fail(_ column: String, _ expected: String, _ got: String) -> InputError {
             InputError(file: file, line: line, field: column, message: "expected \(expected), got '\(got)'")
         }
@@ -152,7 +152,7 @@ public enum MeasurementFile {
             }
             sync = s
         }
-        return Measurement(
+        return StepMeasurement(
             model: f[0], nodeTemplate: template.name, gpuType: gpuType, placement: placement, localBatch: localBatch,
             stepSeconds: step, syncSeconds: sync, source: f[7], file: file, line: line)
     }

@@ -3,7 +3,7 @@ import Models
 import Network
 import Workload
 
-/// The default model's prediction for one `Measurement` row, and its error.
+/// The default model's prediction for one `StepMeasurement` row, and its error.
 ///
 /// The prediction is the uncontended single-job path of `schedlab steptime`: the row's nodes built from its template
 /// (with its GPU type fitted), all under one ToR, the job alone on them with the flow-level interconnect under the
@@ -11,7 +11,7 @@ import Workload
 /// with the model's γ. `schedlab fidelity` prints it for every row; `schedlab fit` varies the `FabricSpec`.
 public struct MeasurementPrediction: Sendable, Equatable {
     /// The row predicted.
-    public var row: Measurement
+    public var row: StepMeasurement
     /// The modeled iteration: compute, each all-reduce phase, overlap.
     public var breakdown: StepBreakdown
 
@@ -23,7 +23,7 @@ public struct MeasurementPrediction: Sendable, Equatable {
     public var relativeError: Double { (stepSeconds - row.stepSeconds) / row.stepSeconds }
 
     /// Creates a prediction from its parts.
-    public init(row: Measurement, breakdown: StepBreakdown) {
+    public init(row: StepMeasurement, breakdown: StepBreakdown) {
         self.row = row
         self.breakdown = breakdown
     }
@@ -37,7 +37,7 @@ public struct MeasurementPrediction: Sendable, Equatable {
     /// - Throws: `InputError` located at the row when its model, template or GPU type is unknown or the placement
     ///   does not fit the template (rows read by `MeasurementFile.parse` are already checked).
     public static func predict(
-        _ row: Measurement, fabric: FabricSpec = FabricSpec(), collectives: CollectiveOptions = CollectiveOptions(),
+        _ row: StepMeasurement, fabric: FabricSpec = FabricSpec(), collectives: CollectiveOptions = CollectiveOptions(),
         gamma: Double = StepTimeModel.defaultGamma
     ) throws(InputError) -> MeasurementPrediction {
         func fail(_ column: String, _ message: String) -> InputError {
