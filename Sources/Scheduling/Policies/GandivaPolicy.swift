@@ -111,19 +111,25 @@ public struct GandivaPolicy: SchedulingPolicy {
         var hostsBuilt = !sharing
         func buildHosts() {
             hostsBuilt = true
-            var found: [(id: JobID, count: Int, holders: Int)] = []
+            // Hosts found in running order, sorted by JobID as plain integers (a closure sort of records showed in
+            // profiles: this runs at nearly every round of an overloaded cluster).
+            var found: [UInt64] = []
             var largest = 0
             for id in s.running {
                 let gpus = s.jobs[id.index].gpus
                 guard let n = gpus.first.map({ s.cluster.holderCount(of: $0) }), n < limit,
                       gpus.allSatisfy({ s.cluster.holderCount(of: $0) == n && s.cluster.sharing(of: $0) != .packed }),
                       Self.sameHolders(gpus, s.cluster) else { continue }
-                found.append((id, gpus.count, n))
+                found.append(UInt64(UInt32(bitPattern: id.raw)))
                 largest = max(largest, gpus.count)
             }
-            found.sort { $0.id < $1.id }
+            found.sort()
             hosts = Array(repeating: [], count: largest + 1)
-            for h in found { hosts[h.count].append(Host(id: h.id, holders: h.holders)) }
+            for raw in found {
+                let id = JobID(Int(raw))
+                let gpus = s.jobs[id.index].gpus
+                hosts[gpus.count].append(Host(id: id, holders: s.cluster.holderCount(of: gpus[0])))
+            }
             hostCount = found.count
         }
         // Steps 1–3: start, pack or time-slice each waiting job, in submission order.
@@ -161,8 +167,7 @@ public struct GandivaPolicy: SchedulingPolicy {
     /// Whether every GPU of `gpus` is held by the same jobs (so a job joining all of them keeps the group aligned).
     private static func sameHolders(_ gpus: [GPUID], _ cluster: ClusterState) -> Bool {
         guard cluster.maxJobsPerGPU > 1, let first = gpus.first, cluster.holderCount(of: first) > 1 else { return true }
-        let reference = cluster.holders(of: first)
-        return gpus.dropFirst().allSatisfy { cluster.holders(of: $0) == reference }
+        return gpus.dropFirst().allSatisfy { cluster.sameHolders($0, first) }
     }
 
     /// The host `job` should join and how: the best-gaining packable single-tenant host, else the host with the
