@@ -366,4 +366,25 @@ public struct FlatAllReducePlan: Sendable {
         }
         return CollectiveTime(phases: out)
     }
+
+    /// The total of `time(rate:bottleneck:)` without building the phases or asking for bottlenecks: the flow model's
+    /// hot path (every re-rate of a job) needs only this sum, and finding a bottleneck walks every flow on every link
+    /// of the slowest flow's path. Same arithmetic in the same order, so the same bits as `time(…).total`.
+    public func totalSeconds(rate: (Int) -> Double) -> Double {
+        var total = 0.0
+        for phase in phases {
+            var slowest = Double.infinity
+            var arg = -1
+            for i in phase.flows {
+                let r = rate(i)
+                if r < slowest || arg < 0 {
+                    slowest = r
+                    arg = i
+                }
+            }
+            let transfer = phase.bytesPerFlow == 0 ? 0 : phase.bytesPerFlow / slowest
+            total = total + (phase.latency + transfer)
+        }
+        return total
+    }
 }

@@ -82,6 +82,13 @@ struct FabricFlows {
         }
     }
 
+    /// `collectiveTime(of:).total` without the per-phase breakdown (the re-rate hot path).
+    mutating func collectiveSeconds(of job: JobID) -> Double {
+        guard let plan = plans[job.index] else { return 0 }
+        let ids = jobFlows[job.index]
+        return withUnsafeMutablePointer(to: &flows) { net in plan.totalSeconds(rate: { net.pointee.rate(of: ids[$0]) }) }
+    }
+
     /// The all-reduce time of `gpus` if the job ran alone on the fabric (its reference speed).
     mutating func uncontendedTime(on gpus: [GPUID], bytes: Double) -> CollectiveTime {
         AllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
