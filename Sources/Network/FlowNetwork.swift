@@ -221,12 +221,21 @@ public struct FlowNetwork: Sendable {
     /// `pathLinks[pathStart[i] ..< pathStart[i + 1]]` (as `FlatAllReducePlan` lists them); otherwise as
     /// `add(_:deferResolve:)`. It spares the caller an array per flow.
     public mutating func add(pathLinks links: [LinkID], pathStart: [Int32], deferResolve: Bool) -> FlowUpdate {
+        add(pathLinks: links, pathStart: pathStart, rateCaps: [], deferResolve: deferResolve)
+    }
+
+    /// As `add(pathLinks:pathStart:deferResolve:)`, flow i capped at `rateCaps[i]` (`.infinity`: uncapped); an empty
+    /// `rateCaps` leaves every flow uncapped (`FlatAllReducePlan.rateCaps`).
+    public mutating func add(pathLinks links: [LinkID], pathStart: [Int32], rateCaps: [Double], deferResolve: Bool) -> FlowUpdate {
+        precondition(rateCaps.isEmpty || rateCaps.count == pathStart.count - 1, "one rate cap per flow, or none")
         var added: [FlowID] = []
         added.reserveCapacity(max(0, pathStart.count - 1))
         var touched: [Int32] = []
         touched.reserveCapacity(links.count)
         for i in 0..<max(0, pathStart.count - 1) {
-            added.append(insert(path: links[Int(pathStart[i])..<Int(pathStart[i + 1])], weight: 1, cap: .infinity, touched: &touched))
+            added.append(insert(
+                path: links[Int(pathStart[i])..<Int(pathStart[i + 1])], weight: 1,
+                cap: rateCaps.isEmpty ? .infinity : rateCaps[i], touched: &touched))
         }
         return finishAdding(added, touched: touched, deferResolve: deferResolve)
     }

@@ -42,7 +42,8 @@ struct FabricFlows {
         let plan = FlatAllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
         plans[job.index] = plan
         guard plan.flowCount > 0 else { return [] }
-        let update = flows.add(pathLinks: plan.pathLinks, pathStart: plan.pathStart, deferResolve: deferResolve)
+        let update = flows.add(
+            pathLinks: plan.pathLinks, pathStart: plan.pathStart, rateCaps: plan.rateCaps, deferResolve: deferResolve)
         jobFlows[job.index] = update.added
         for f in update.added {
             if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
@@ -79,6 +80,13 @@ struct FabricFlows {
         return withUnsafeMutablePointer(to: &flows) { net in
             plan.time(rate: { net.pointee.rate(of: ids[$0]) }, bottleneck: { net.pointee.bottleneck(of: ids[$0]) })
         }
+    }
+
+    /// `collectiveTime(of:).total` without the per-phase breakdown (the re-rate hot path).
+    mutating func collectiveSeconds(of job: JobID) -> Double {
+        guard let plan = plans[job.index] else { return 0 }
+        let ids = jobFlows[job.index]
+        return withUnsafeMutablePointer(to: &flows) { net in plan.totalSeconds(rate: { net.pointee.rate(of: ids[$0]) }) }
     }
 
     /// The all-reduce time of `gpus` if the job ran alone on the fabric (its reference speed).
