@@ -41,9 +41,8 @@ final class BulkInsert: RowSink {
     private var bindFailure: CInt = SQLITE_OK
     /// Scratch bytes for text formatted per row (`bind(_:gpuList:)`).
     private var text: [UInt8] = []
-
-    /// SQLite must copy text we bind: the Swift string's buffer is only valid inside `withCString`.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    /// The current batch's text values, which SQLite reads in place when the batch executes.
+    private let batchText = BatchText()
 
     /// Prepares `insert` for `rows` rows (in batches of `batchRows`); exactly that many rows must follow.
     init(_ db: Database, _ insert: InsertSQL, rows: Int) throws {
@@ -75,10 +74,10 @@ final class BulkInsert: RowSink {
         }
     }
 
-    /// Binds text, or NULL when nil.
+    /// Binds text, or NULL when nil. The bytes stay in `batchText` until the batch executes: SQLITE_STATIC (nil).
     func bind(_ index: CInt, _ value: String?) {
         if let value {
-            record(value.withCString { sqlite3_bind_text(handle, offset + index, $0, -1, Self.transient) })
+            record(sqlite3_bind_text(handle, offset + index, batchText.store(value), -1, nil))
         } else {
             record(sqlite3_bind_null(handle, offset + index))
         }
@@ -92,11 +91,8 @@ final class BulkInsert: RowSink {
             if k > 0 { text.append(UInt8(ascii: ",")) }
             Self.appendDecimal(gpu, to: &text)
         }
-        record(text.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return sqlite3_bind_text(handle, offset + index, "", 0, Self.transient) }
-            return sqlite3_bind_text(handle, offset + index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                                     CInt(buffer.count), Self.transient)
-        })
+        let stored = text.withUnsafeBytes { batchText.store($0) }
+        record(sqlite3_bind_text(handle, offset + index, stored, -1, nil))
     }
 
     /// Appends the decimal digits of `value` (as `String(value)` writes them).
@@ -126,8 +122,10 @@ final class BulkInsert: RowSink {
         let failedBind = bindFailure
         bindFailure = SQLITE_OK
         let code = failedBind == SQLITE_OK ? sqlite3_step(handle) : failedBind
-        // Reset even on failure so the statement is reusable and releases its locks; bindings stay (all are rebound).
+        // Reset even on failure so the statement is reusable and releases its locks; bindings stay (all are rebound,
+        // so the text memory they point at is free for the next batch).
         sqlite3_reset(handle)
+        batchText.reset()
         guard code == SQLITE_DONE else {
             let extended = failedBind == SQLITE_OK ? sqlite3_extended_errcode(connection) : failedBind
             throw DatabaseError(

@@ -144,13 +144,14 @@ public enum ScenarioLoader {
         func readTrace(_ file: String, field: String?, skipBadRows: Bool) throws(InputError) -> (path: String, parsed: TraceReader.Parsed) {
             let base = URL(fileURLWithPath: path).deletingLastPathComponent()
             let tracePath = file.hasPrefix("/") ? file : base.appendingPathComponent(file).path
-            let traceText: String
-            do { traceText = try TraceReader.readText(path: tracePath) } catch {
+            // The trace's text as bytes (hashed and parsed without decoding it into a `String`).
+            let traceBytes: [UInt8]
+            do { traceBytes = try TraceReader.readUTF8(path: tracePath) } catch {
                 guard let field else { throw error }
                 throw fail(field, "\(tracePath): \(error.message)")
             }
-            hasher.update(data: Data(traceText.utf8))
-            return (tracePath, try TraceReader.parse(traceText, file: tracePath, skipBadRows: skipBadRows))
+            hasher.update(data: traceBytes)
+            return (tracePath, try TraceReader.parse(utf8: traceBytes, file: tracePath, skipBadRows: skipBadRows))
         }
         let budgetGB = config.limits.memoryGB
         /// Rejects a cluster and job count past the declared limits or the memory budget, before either is built.

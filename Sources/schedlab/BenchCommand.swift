@@ -45,6 +45,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Instead of the rows: a million jobs (or --jobs) on 16,384 GPUs (2,048 DGX-A100-like nodes, 64 racks, 2:1 oversubscribed spine), FIFO with the flow-level network, results written to SQLite.")
     var scale = false
 
+    @Option(help: ArgumentHelp("Instead of the rows: read and validate this canonical trace CSV --repeat times (after a warm-up read) and print the median and best milliseconds (Tests/Benchmarks/trace-read.sh compares Python's csv module).", valueName: "file"))
+    var trace: String?
+
     @Option(help: ArgumentHelp("The external-policy rows' policy process (run from the repository root).", valueName: "command"))
     var pythonPolicy = "python3 python/examples/fifo.py"
 
@@ -63,6 +66,7 @@ struct BenchCommand: ParsableCommand {
             printError("error: \(badOption)")
             throw CLIExit.badInput
         }
+        if let trace { return try TraceReadBench(path: trace, runs: `repeat`).run() }
         if scale { return try ScaleBench(jobs: jobs ?? 1_000_000, load: load, seed: seed).run() }
         let external = ExternalPolicyBench(command: pythonPolicy.split(separator: " ").map(String.init), seed: seed)
         if only == "external" { return try external.run() }

@@ -82,7 +82,7 @@ struct TraceCommand: ParsableCommand {
             let parsed: TraceReader.Parsed
             let stats: TraceStats
             do {
-                parsed = try TraceReader.parse(TraceReader.readText(path: file), file: file, skipBadRows: skipBadRows)
+                parsed = try TraceReader.read(path: file, skipBadRows: skipBadRows)
                 stats = try TraceStats.checked(jobs: parsed.jobs, file: file)
             } catch {
                 throw reportInputError(error)

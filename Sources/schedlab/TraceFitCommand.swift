@@ -66,7 +66,7 @@ extension TraceCommand {
         func run() throws {
             let parsed: TraceReader.Parsed
             do {
-                parsed = try TraceReader.parse(TraceReader.readText(path: file), file: file, skipBadRows: skipBadRows)
+                parsed = try TraceReader.read(path: file, skipBadRows: skipBadRows)
             } catch {
                 throw reportInputError(error)
             }

@@ -130,6 +130,40 @@ final class WritePathTests: XCTestCase {
         XCTAssertEqual(try sink.rawRows("PRAGMA foreign_keys"), [[.integer(1)]])
     }
 
+    /// Text the bulk path copies into its batch memory (`BatchText`): empty, non-ASCII, with a NUL byte (stored up to
+    /// it, as the reference binds it), longer than a chunk, and enough of it in one batch to fill several chunks.
+    func testBulkPathWritesTheReferenceRowsForLongAndOddText() throws {
+        var result = edgeResult()
+        let long = String(repeating: "λ", count: BatchText.chunkBytes)  // two bytes each: twice a chunk
+        for i in result.jobs.indices {
+            switch i % 6 {
+            case 0: result.jobs[i].name = ""
+            case 1: result.jobs[i].name = "a\u{0}b"
+            case 2: result.jobs[i].name = long
+            case 3: result.jobs[i].name = String(repeating: "x", count: BatchText.chunkBytes / 3 + i)
+            case 4: result.jobs[i].user = "ユーザー\(i)"
+            default: result.jobs[i].name = String(repeating: "n", count: BatchText.chunkBytes - 1)
+            }
+        }
+        try assertPathsAgree(result)
+        let sink = try SQLiteSink.inMemory()
+        let id = try sink.beginRun(meta())
+        try sink.completeRun(id: id, result: result, topology: topology, wallEnd: Date(), writePath: .bulk)
+        XCTAssertEqual(try sink.rawRows("SELECT name FROM jobs WHERE job = 1"), [[.text("a")]])
+        XCTAssertEqual(try sink.rawRows("SELECT length(name) FROM jobs WHERE job = 2"), [[.integer(Int64(BatchText.chunkBytes))]])
+    }
+
+    func testBatchTextKeepsEveryValueOfABatch() {
+        let text = BatchText()
+        for round in 0..<3 {
+            // Values of every size class, all alive at once until the reset.
+            let values = (0..<200).map { i in String(repeating: Character(UnicodeScalar(UInt8(65 + (i + round) % 26))), count: (i * 997) % (BatchText.chunkBytes + 10)) }
+            let pointers = values.map { text.store($0) }
+            for (value, pointer) in zip(values, pointers) { XCTAssertEqual(String(cString: pointer), value) }
+            text.reset()
+        }
+    }
+
     func testBatchStatementsHoldTheirRows() {
         XCTAssertEqual(InsertSQL(prefix: "INSERT INTO t (a, b) VALUES", columns: 2).sql(rows: 3),
                        "INSERT INTO t (a, b) VALUES (?, ?), (?, ?), (?, ?)")
