@@ -44,6 +44,11 @@ struct TiresiasLevels {
     private var runningCount = 0
     private var runningGPUs = 0
     private var waitingCount = 0
+    /// GPUs held by the running jobs of each queue, and the requests of each queue's waiting jobs that may use GPU
+    /// type 0 (how many ask for each count): the admission takes a queue's running jobs whole while they all fit, and
+    /// skips a queue's waiting jobs when none asks for few enough GPUs.
+    private var queueGPUs: [Int]
+    private var queueRequests: [RequestCounts]
     /// The highest JobID index ever listed as waiting: queued jobs above it are arrivals.
     private var newestListed = -1
     /// Jobs this policy preempted in the last round: waiting now unless their checkpoint takes time.
@@ -68,16 +73,27 @@ struct TiresiasLevels {
         self.service = service
         running = Array(repeating: [], count: thresholds.count + 1)
         waiting = Array(repeating: [], count: thresholds.count + 1)
+        queueGPUs = Array(repeating: 0, count: thresholds.count + 1)
+        queueRequests = Array(repeating: RequestCounts(), count: thresholds.count + 1)
     }
 
-    /// The service `x` of a job, measured.
-    @inline(__always) private func measure(_ a: AttainedService) -> Double { TiresiasPolicy.measure(a, service) }
+    // NOTE: the helpers are static and take what they read: non-mutating instance methods called from the mutating
+    // round made Swift copy the whole struct (a retain of every array) per call.
 
-    @inline(__always) private func level(of x: Double) -> Int { TiresiasPolicy.queue(forService: x, thresholds: thresholds) }
+    /// Attained service measured as `service` says.
+    @inline(__always) private static func measure(_ a: AttainedService, _ service: TiresiasPolicy.Service) -> Double {
+        TiresiasPolicy.measure(a, service)
+    }
+
+    @inline(__always) private static func level(of x: Double, _ thresholds: [Double]) -> Int {
+        TiresiasPolicy.queue(forService: x, thresholds: thresholds)
+    }
 
     /// The moment a job in queue `q` with service `x` now, holding `gpus`, reaches the queue's upper threshold; nil in
     /// the last queue. The same arithmetic as the policy's wake-up.
-    @inline(__always) private func crossing(_ now: SimTime, service x: Double, level q: Int, gpus: Int) -> SimTime? {
+    @inline(__always) private static func crossing(
+        _ now: SimTime, service x: Double, level q: Int, gpus: Int, _ thresholds: [Double], _ service: TiresiasPolicy.Service
+    ) -> SimTime? {
         guard q < thresholds.count, gpus > 0 else { return nil }
         let rate = service == .gpuTime ? Double(gpus) : 1
         return TiresiasPolicy.after(now, seconds: (thresholds[q] - x) / rate)
@@ -117,8 +133,8 @@ struct TiresiasLevels {
         for d in decisions {
             guard case .start(let id, let gpus) = d else { continue }
             removeWaiting(id)
-            let x = measure(s.attainedService(of: id))
-            if let c = crossing(now, service: x, level: level(of: x), gpus: gpus.count) { next = min(next, c) }
+            let x = Self.measure(s.attainedService(of: id), service)
+            if let c = Self.crossing(now, service: x, level: Self.level(of: x, thresholds), gpus: gpus.count, thresholds, service) { next = min(next, c) }
         }
         for id in preempted { removeRunning(id) }
         preemptedLast = preempted
@@ -127,13 +143,13 @@ struct TiresiasLevels {
         var fresh = SimTime.never
         for q in running.indices {
             for id in running[q] {
-                let x = measure(held[id.index].service(at: now))
-                if let c = crossing(now, service: x, level: level(of: x), gpus: held[id.index].gpus) { fresh = min(fresh, c) }
+                let x = Self.measure(held[id.index].service(at: now), service)
+                if let c = Self.crossing(now, service: x, level: Self.level(of: x, thresholds), gpus: held[id.index].gpus, thresholds, service) { fresh = min(fresh, c) }
             }
         }
         for case .start(let id, let gpus) in decisions {
-            let x = measure(s.attainedService(of: id))
-            if let c = crossing(now, service: x, level: level(of: x), gpus: gpus.count) { fresh = min(fresh, c) }
+            let x = Self.measure(s.attainedService(of: id), service)
+            if let c = Self.crossing(now, service: x, level: Self.level(of: x, thresholds), gpus: gpus.count, thresholds, service) { fresh = min(fresh, c) }
         }
         assert(fresh == next, "Tiresias' kept threshold moments missed the earliest: \(next) instead of \(fresh)")
         #endif
@@ -173,11 +189,17 @@ struct TiresiasLevels {
             request[i] = Int32(s.jobs[i].spec.gpuCount)
             usesTypeZero[i] = s.jobs[i].eligibleTypes.bits & 1 != 0
         }
-        let q = level(of: measure(s.attainedService(of: id)))
-        waitingLevel[i] = Int32(q)
+        let q = Self.level(of: Self.measure(s.attainedService(of: id), service), thresholds)
         waiting[q].insert(id, at: Self.position(of: id, in: waiting[q]))
+        countWaiting(i, in: q)
+    }
+
+    /// Counts job i as waiting in queue q (listed there by the caller).
+    private mutating func countWaiting(_ i: Int, in q: Int) {
+        waitingLevel[i] = Int32(q)
         waitingCount += 1
         newestListed = max(newestListed, i)
+        if usesTypeZero[i] { queueRequests[q].add(request[i]) }
     }
 
     private mutating func removeWaiting(_ id: JobID) {
@@ -187,6 +209,7 @@ struct TiresiasLevels {
         waiting[q].remove(at: p)
         waitingLevel[id.index] = -1
         waitingCount -= 1
+        if usesTypeZero[id.index] { queueRequests[q].remove(request[id.index]) }
     }
 
     /// Rebuilds the waiting lists from the queue, keeping the queue of every job already listed.
@@ -196,6 +219,7 @@ struct TiresiasLevels {
         for q in waiting.indices {
             for id in waiting[q] where queuedIn[id.index] != stamp { waitingLevel[id.index] = -1 }
             waiting[q].removeAll(keepingCapacity: true)
+            queueRequests[q] = RequestCounts()
         }
         waitingCount = 0
         for id in s.queue {
@@ -203,9 +227,9 @@ struct TiresiasLevels {
             if waitingLevel[i] < 0 {
                 addWaiting(id, s)
             } else {
-                waiting[Int(waitingLevel[i])].append(id)  // the queue is in JobID order
-                waitingCount += 1
-                newestListed = max(newestListed, i)
+                let q = Int(waitingLevel[i])
+                waiting[q].append(id)  // the queue is in JobID order
+                countWaiting(i, in: q)
             }
         }
     }
@@ -240,12 +264,13 @@ struct TiresiasLevels {
         for id in newlyRunning {
             let i = id.index
             held[i] = TiresiasPolicy.Interval(s.jobs[i])
-            let x = measure(held[i].service(at: s.now))
-            let q = level(of: x)
+            let x = Self.measure(held[i].service(at: s.now), service)
+            let q = Self.level(of: x, thresholds)
             runningLevel[i] = Int32(q)
             running[q].insert(id, at: Self.position(of: id, in: running[q]))
             runningCount += 1
             runningGPUs += held[i].gpus
+            queueGPUs[q] += held[i].gpus
             keepCrossing(i, now: s.now, service: x, level: q)
         }
     }
@@ -253,6 +278,7 @@ struct TiresiasLevels {
     /// Forgets a running job's queue and GPUs (not its place in the lists).
     private mutating func forgetRunning(_ id: JobID) {
         let i = id.index
+        queueGPUs[Int(runningLevel[i])] -= held[i].gpus
         runningLevel[i] = -1
         runningCount -= 1
         runningGPUs -= held[i].gpus
@@ -271,11 +297,12 @@ struct TiresiasLevels {
     /// Keeps the moment job `i` (running, service `x` now, in queue `q`) reaches its queue's upper threshold.
     private mutating func keepCrossing(_ i: Int, now: SimTime, service x: Double, level q: Int) {
         generation[i] &+= 1
-        guard let c = crossing(now, service: x, level: q, gpus: held[i].gpus) else { return }
+        guard let c = Self.crossing(now, service: x, level: q, gpus: held[i].gpus, thresholds, service) else { return }
         crossings.insert(.init(time: c.nanoseconds, job: Int32(i), generation: generation[i]))
     }
 
-    @inline(__always) private func isCurrent(_ e: CrossingHeap.Entry) -> Bool {
+    /// Whether a kept moment is still that of a running job (not stopped since, not recomputed).
+    @inline(__always) private static func isCurrent(_ e: CrossingHeap.Entry, _ runningLevel: [Int32], _ generation: [UInt32]) -> Bool {
         runningLevel[Int(e.job)] >= 0 && generation[Int(e.job)] == e.generation
     }
 
@@ -285,18 +312,20 @@ struct TiresiasLevels {
         rechecked.removeAll(keepingCapacity: true)
         while let top = crossings.first, top.time - Self.margin <= now.nanoseconds {
             crossings.removeFirst()
-            if isCurrent(top) { rechecked.append(top.job) }
+            if Self.isCurrent(top, runningLevel, generation) { rechecked.append(top.job) }
         }
         for j in rechecked {
             let i = Int(j)
-            let x = measure(held[i].service(at: now))
-            let q = level(of: x)
+            let x = Self.measure(held[i].service(at: now), service)
+            let q = Self.level(of: x, thresholds)
             let old = Int(runningLevel[i])
             if q != old {
                 let id = JobID(i)
                 running[old].remove(at: Self.position(of: id, in: running[old]))
                 running[q].insert(id, at: Self.position(of: id, in: running[q]))
                 runningLevel[i] = Int32(q)
+                queueGPUs[old] -= held[i].gpus
+                queueGPUs[q] += held[i].gpus
             }
             keepCrossing(i, now: now, service: x, level: q)
         }
@@ -304,14 +333,14 @@ struct TiresiasLevels {
 
     /// The earliest moment a job running now reaches its next threshold, computed at `now`.
     private mutating func earliestRunningCrossing(_ now: SimTime) -> SimTime {
-        while let top = crossings.first, !isCurrent(top) { crossings.removeFirst() }
+        while let top = crossings.first, !Self.isCurrent(top, runningLevel, generation) { crossings.removeFirst() }
         guard let top = crossings.first else { return .never }
         crossings.entries(upTo: top.time + Self.margin, into: &candidates)
         var next = SimTime.never
-        for e in candidates where isCurrent(e) {
+        for e in candidates where Self.isCurrent(e, runningLevel, generation) {
             let i = Int(e.job)
-            let x = measure(held[i].service(at: now))
-            if let c = crossing(now, service: x, level: level(of: x), gpus: held[i].gpus) { next = min(next, c) }
+            let x = Self.measure(held[i].service(at: now), service)
+            if let c = Self.crossing(now, service: x, level: Self.level(of: x, thresholds), gpus: held[i].gpus, thresholds, service) { next = min(next, c) }
         }
         return next
     }
@@ -319,25 +348,37 @@ struct TiresiasLevels {
     // MARK: Admission
 
     /// The greedy admission on one GPU type over the queues (each: running jobs, then waiting ones, in JobID order),
-    /// stopping where `PriorityRunningSet.admitOneType` stops; lists in `order` every running job it reaches and the
-    /// admitted waiting ones, with `keep`.
+    /// as `PriorityRunningSet.admitOneType` makes it, listing in `order` only what decides something: the running
+    /// jobs it refuses (to be preempted) and the waiting jobs it admits (to be started), with `keep`.
+    ///
+    /// Why whole queues can be skipped: let slack = GPUs left − GPUs of the running jobs not reached yet (at first, the
+    /// free GPUs). A running job that fits leaves it unchanged, one refused raises it, an admitted waiting job lowers
+    /// it. While it is ≥ 0 the next running job fits (what is left covers every running job still to come), so a
+    /// queue reached with slack ≥ 0 keeps all of its running jobs; only admitted waiting jobs can push it below 0 and
+    /// make later running jobs be refused. A queue's waiting jobs are skipped when none asks for at most what is left.
     private mutating func admitOneType(free: Int) {
         order.removeAll(keepingCapacity: true)
         keep.removeAll(keepingCapacity: true)
         var left = free + runningGPUs
-        var runningLeft = runningCount
+        var unreached = runningGPUs  // GPUs of the running jobs not reached yet
         for q in running.indices {
-            if left == 0 && runningLeft == 0 { return }
-            for id in running[q] {
-                let gpus = held[id.index].gpus
-                runningLeft -= 1
-                let fits = gpus <= left
-                if fits { left -= gpus }
-                order.append(PriorityRunningSet.Entry(id: id, kind: .running, gpus: gpus, usesTypeZero: true))
-                keep.append(fits)
+            if left == 0 && unreached == 0 { return }
+            if left >= unreached {
+                left -= queueGPUs[q]
+                unreached -= queueGPUs[q]
+            } else {
+                for id in running[q] {
+                    let gpus = held[id.index].gpus
+                    unreached -= gpus
+                    if gpus <= left {
+                        left -= gpus
+                    } else {
+                        order.append(PriorityRunningSet.Entry(id: id, kind: .running, gpus: gpus, usesTypeZero: true))
+                        keep.append(false)
+                    }
+                }
             }
-            // With no GPU left, the waiting jobs of this queue are all refused: none is listed.
-            if left == 0 { continue }
+            guard left > 0, let smallest = queueRequests[q].smallest, smallest <= left else { continue }
             for id in waiting[q] {
                 let i = id.index
                 let gpus = Int(request[i])
@@ -345,7 +386,7 @@ struct TiresiasLevels {
                 left -= gpus
                 order.append(PriorityRunningSet.Entry(id: id, kind: .waiting, gpus: gpus, usesTypeZero: true))
                 keep.append(true)
-                if left == 0 { break }
+                if left < smallest { break }  // no later one can fit
             }
         }
     }
@@ -387,17 +428,23 @@ struct TiresiasLevels {
         assert(listedWaiting.sorted() == Array(s.queue), "Tiresias' waiting lists are stale")
         assert(runningCount == s.running.count && waitingCount == s.queue.count, "Tiresias' counts are stale")
         assert(runningGPUs == s.running.reduce(0) { $0 + s.jobs[$1.index].allocation.gpus.count }, "Tiresias' GPU count is stale")
+        for q in running.indices {
+            assert(queueGPUs[q] == running[q].reduce(0) { $0 + held[$1.index].gpus }, "Tiresias' GPUs of queue \(q) are stale")
+            var requests = RequestCounts()
+            for id in waiting[q] where usesTypeZero[id.index] { requests.add(request[id.index]) }
+            assert(requests.smallest == queueRequests[q].smallest, "Tiresias' smallest request of queue \(q) is stale")
+        }
         for (q, list) in running.enumerated() {
             assert(zip(list, list.dropFirst()).allSatisfy { $0 < $1 }, "Tiresias' running list \(q) is out of order")
             for id in list {
                 assert(held[id.index].service(at: s.now) == s.attainedService(of: id), "stale interval of running \(id)")
                 assert(held[id.index].gpus == s.jobs[id.index].allocation.gpus.count, "stale GPU count of running \(id)")
-                assert(level(of: measure(s.attainedService(of: id))) == q, "running \(id) is listed in the wrong queue")
+                assert(Self.level(of: Self.measure(s.attainedService(of: id), service), thresholds) == q, "running \(id) is listed in the wrong queue")
             }
         }
         for (q, list) in waiting.enumerated() {
             assert(zip(list, list.dropFirst()).allSatisfy { $0 < $1 }, "Tiresias' waiting list \(q) is out of order")
-            for id in list { assert(level(of: measure(s.attainedService(of: id))) == q, "waiting \(id) is listed in the wrong queue") }
+            for id in list { assert(Self.level(of: Self.measure(s.attainedService(of: id), service), thresholds) == q, "waiting \(id) is listed in the wrong queue") }
         }
     }
 
@@ -407,12 +454,35 @@ struct TiresiasLevels {
         fullOrder()
         let full = order
         let reference = PriorityRunningSet.admitOneType(order: full, planner: planner)
-        let expected = zip(full, reference).filter { $0.0.kind == .running || $0.1 }
+        let expected = zip(full, reference).filter { $0.0.kind == .running ? !$0.1 : $0.1 }
         assert(expected.map(\.0.id) == o.map(\.id) && expected.map(\.1) == k, "Tiresias' admission walk disagrees")
         order = o
         keep = k
     }
     #endif
+}
+
+/// How many waiting jobs ask for each GPU count (a handful of distinct counts), for the smallest request.
+struct RequestCounts {
+    /// (GPUs, jobs asking for them), ascending GPUs; counts may drop to 0.
+    private var counts: [(gpus: Int32, jobs: Int)] = []
+
+    /// The fewest GPUs any counted job asks for; nil when none is counted.
+    var smallest: Int? {
+        for c in counts where c.jobs > 0 { return Int(c.gpus) }
+        return nil
+    }
+
+    mutating func add(_ gpus: Int32) {
+        var k = 0
+        while k < counts.count && counts[k].gpus < gpus { k += 1 }
+        if k < counts.count && counts[k].gpus == gpus { counts[k].jobs += 1 } else { counts.insert((gpus, 1), at: k) }
+    }
+
+    mutating func remove(_ gpus: Int32) {
+        guard let k = counts.firstIndex(where: { $0.gpus == gpus }) else { preconditionFailure("no waiting job asks for \(gpus) GPUs") }
+        counts[k].jobs -= 1
+    }
 }
 
 /// Threshold moments as a binary min-heap on (time, job).
