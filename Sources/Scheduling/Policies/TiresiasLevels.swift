@@ -53,6 +53,9 @@ struct TiresiasLevels {
     private var newestListed = -1
     /// Jobs this policy preempted in the last round: waiting now unless their checkpoint takes time.
     private var preemptedLast: [JobID] = []
+    /// Jobs this policy started that were not running at the last round (just started, or restoring): the only jobs
+    /// that can begin running (it never resizes or migrates).
+    private var startedNotRunning: [JobID] = []
     /// Round marks by JobID index (marks instead of sets: no hashing per job per round): seen running, seen waiting.
     private var seenIn: [UInt32] = []
     private var queuedIn: [UInt32] = []
@@ -133,6 +136,7 @@ struct TiresiasLevels {
         for d in decisions {
             guard case .start(let id, let gpus) = d else { continue }
             removeWaiting(id)
+            startedNotRunning.append(id)
             let x = Self.measure(s.attainedService(of: id), service)
             if let c = Self.crossing(now, service: x, level: Self.level(of: x, thresholds), gpus: gpus.count, thresholds, service) { next = min(next, c) }
         }
@@ -237,13 +241,32 @@ struct TiresiasLevels {
     // MARK: Running jobs
 
     /// Brings the running lists level with `s.running`: drops the jobs that stopped, adds the ones that began running.
+    ///
+    /// Jobs begin running only when this policy starts them (at once, or after a restore), so when the running jobs
+    /// number those listed plus those of its starts that run now, none stopped and nothing else changed: the running
+    /// list is not scanned. Otherwise (a completion, a failure) it is, and whatever differs is fixed.
     private mutating func syncRunning(_ s: ClusterSnapshot) {
         let stamp = round
-        var stillRunning = 0
         newlyRunning.removeAll(keepingCapacity: true)
-        for id in s.running {
-            seenIn[id.index] = stamp
-            if runningLevel[id.index] >= 0 { stillRunning += 1 } else { newlyRunning.append(id) }
+        var restoring = 0
+        for id in startedNotRunning {
+            let state = s.jobs[id.index].state
+            if state == .running && runningLevel[id.index] < 0 {
+                newlyRunning.append(id)
+            } else if state == .restoring {
+                startedNotRunning[restoring] = id
+                restoring += 1
+            }
+        }
+        startedNotRunning.removeLast(startedNotRunning.count - restoring)
+        var stillRunning = runningCount
+        if s.running.count != runningCount + newlyRunning.count {
+            stillRunning = 0
+            newlyRunning.removeAll(keepingCapacity: true)
+            for id in s.running {
+                seenIn[id.index] = stamp
+                if runningLevel[id.index] >= 0 { stillRunning += 1 } else { newlyRunning.append(id) }
+            }
         }
         if stillRunning != runningCount {
             // Some stopped (completed, failed, or preempted by another path): dropped from their lists.
