@@ -382,44 +382,15 @@ public enum ScenarioLoader {
 
     /// The overrides of the variant `name` of the scenario at `path` (its `variants:` section); an input error
     /// listing the variants when it has no such variant.
-    ///
-    /// Only the `variants:` section is read: loading the whole scenario (its trace, its cluster) here parsed the trace
-    /// a second time for every `--variant` run. The run's own load, with the overrides, checks everything else.
     public static func overrides(ofVariant name: String, inScenarioAt path: String) throws(InputError) -> [ScenarioOverride] {
-        let variants = try variantSection(ofScenarioAt: path)
-        guard let v = variants.first(where: { $0.name == name }) else {
-            let known = variants.map(\.name)
+        let base = try load(path: path)
+        guard let v = base.variants.first(where: { $0.name == name }) else {
+            let known = base.variants.map(\.name)
             throw InputError(file: path, field: "variants", message: known.isEmpty
                 ? "the scenario has no variants; expected a 'variants:' section naming '\(name)'"
                 : "no variant '\(name)'; expected one of: \(known.joined(separator: ", "))")
         }
         return v.overrides
-    }
-
-    /// The `variants:` section of the scenario file at `path`, decoded alone.
-    private static func variantSection(ofScenarioAt path: String) throws(InputError) -> [(name: String, overrides: [ScenarioOverride])] {
-        /// The one field read; the others are left to the full load.
-        struct VariantsOnly: Decodable {
-            var variants: VariantsConfig?
-        }
-        try ScenarioFile.requireRegular(path)
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw InputError(file: path, message: "cannot read the scenario file (\(error.localizedDescription))")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw InputError(file: path, message: "the scenario file is not UTF-8 text")
-        }
-        var root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-            guard let tree = root else { throw InputError(file: path, message: "the scenario file is empty") }
-            return try YAMLDecoder().decode(VariantsOnly.self, from: tree).variants?.variants ?? []
-        } catch {
-            throw DecodingErrorMapping.inputError(error, file: path, root: root)
-        }
     }
 
     /// Hashes an external policy's files into the scenario hash, so that the run's provenance covers the policy's
