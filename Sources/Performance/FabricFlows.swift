@@ -24,17 +24,6 @@ struct FabricFlows {
     private var plans: [FlatAllReducePlan?]
     private var jobFlows: [[FlowID]]
     private var flowOwner: [Int32] = []
-    /// Plans already made, by GPU list and bytes: a plan depends on nothing else (the graph and the collective options
-    /// are fixed), and preemptive policies restart jobs on the same GPUs again and again (the same whole nodes, the
-    /// same GPU pairs inside a node). Emptied when it reaches `planCacheLimit` entries, which bounds its memory.
-    private var planCache: [PlanKey: FlatAllReducePlan] = [:]  // looked up only, never iterated
-    static let planCacheLimit = 1 << 14
-
-    /// A plan's inputs besides the fixed fabric.
-    private struct PlanKey: Hashable {
-        var gpus: [GPUID]
-        var bytes: UInt64
-    }
 
     init(model: Interconnect, jobCount: Int) {
         self.fabric = Fabric(model)
@@ -50,7 +39,7 @@ struct FabricFlows {
         // One rank has nothing to all-reduce: no plan (its time is that of an empty one), which spares most jobs of a
         // trace building and freeing one at every start.
         guard gpus.count > 1 else { return [] }
-        let plan = plan(gpus: gpus, bytes: bytes)
+        let plan = FlatAllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
         plans[job.index] = plan
         guard plan.flowCount > 0 else { return [] }
         let update = flows.add(pathLinks: plan.pathLinks, pathStart: plan.pathStart, deferResolve: deferResolve)
@@ -60,16 +49,6 @@ struct FabricFlows {
             flowOwner[f.index] = job.raw
         }
         return owners(of: update.changed, except: job)
-    }
-
-    /// The all-reduce plan of `bytes` per rank over `gpus` (made once per distinct input, see `planCache`).
-    private mutating func plan(gpus: [GPUID], bytes: Double) -> FlatAllReducePlan {
-        let key = PlanKey(gpus: gpus, bytes: bytes.bitPattern)
-        if let plan = planCache[key] { return plan }
-        let plan = FlatAllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
-        if planCache.count >= Self.planCacheLimit { planCache.removeAll(keepingCapacity: true) }
-        planCache[key] = plan
-        return plan
     }
 
     /// Removes `job`'s flows; returns the running jobs whose rates changed (none when `deferResolve`).
