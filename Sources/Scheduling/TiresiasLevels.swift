@@ -18,9 +18,9 @@ import Workload
 ///   clock (as the scanning round does, to the nanosecond) for the jobs whose kept moment is within `margin` of
 ///   the earliest kept one: a kept moment, computed at an earlier round's clock, differs from the fresh one only by
 ///   rounding (nanoseconds), so no other job can be the earliest.
-/// - On a cluster of one GPU type the greedy admission walks the queues only as far as it must (every running job
-///   seen and no GPU left), listing only running jobs and admitted waiting ones; otherwise the full order goes to
-///   `PriorityRunningSet.decisions`.
+/// - On a cluster of one GPU type the greedy admission walks the queues only as far as it must (see
+///   `admitOneType`), listing only the running jobs it refuses and the waiting ones it admits; otherwise the full
+///   order goes to `PriorityRunningSet.decisions`.
 /// Debug builds check the lists, the running jobs' queues and the wake-up against a fresh computation every round.
 struct TiresiasLevels {
     /// Queue thresholds and the service measured, as in the policy's parameters.
@@ -320,7 +320,10 @@ struct TiresiasLevels {
     /// Keeps the moment job `i` (running, service `x` now, in queue `q`) reaches its queue's upper threshold.
     private mutating func keepCrossing(_ i: Int, now: SimTime, service x: Double, level q: Int) {
         generation[i] &+= 1
-        guard let c = Self.crossing(now, service: x, level: q, gpus: held[i].gpus, thresholds, service) else { return }
+        // A moment past the clock's range (`.never`) is never reached: the job keeps its queue, and asks no wake-up.
+        guard let c = Self.crossing(now, service: x, level: q, gpus: held[i].gpus, thresholds, service), c != .never else {
+            return
+        }
         crossings.insert(.init(time: c.nanoseconds, job: Int32(i), generation: generation[i]))
     }
 
@@ -358,7 +361,8 @@ struct TiresiasLevels {
     private mutating func earliestRunningCrossing(_ now: SimTime) -> SimTime {
         while let top = crossings.first, !Self.isCurrent(top, runningLevel, generation) { crossings.removeFirst() }
         guard let top = crossings.first else { return .never }
-        crossings.entries(upTo: top.time + Self.margin, into: &candidates)
+        let bound = top.time > Int64.max - Self.margin ? Int64.max : top.time + Self.margin
+        crossings.entries(upTo: bound, into: &candidates)
         var next = SimTime.never
         for e in candidates where Self.isCurrent(e, runningLevel, generation) {
             let i = Int(e.job)
