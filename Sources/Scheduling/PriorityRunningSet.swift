@@ -77,8 +77,16 @@ struct PriorityRunningSet {
         #endif
         let keep = s.topology.gpuTypes.count == 1
             ? admitOneType(order: order, planner: planner) : admit(order: order.map(\.id), s, planner: planner)
+        return decisions(order: order, keep: keep, s, planner: &planner, preempted: &preempted)
+    }
 
-        // `keep` may cover only a prefix of `order`: past it, nothing runs and nothing fits.
+    /// The decisions for an admission already made: `keep[i]` says whether `order[i]` is in the running set. `keep` may
+    /// cover only a prefix of `order` (past it, nothing runs and nothing fits), and `order` may leave out waiting jobs
+    /// that are not kept (they decide nothing; a caller that admits as it goes need not list them): only the running
+    /// jobs' entries and the relative order of the kept waiting ones matter.
+    static func decisions(
+        order: [Entry], keep: [Bool], _ s: ClusterSnapshot, planner: inout PlacementPlanner, preempted: inout [JobID]
+    ) -> [SchedulingDecision] {
         var out: [SchedulingDecision] = []
         for (i, e) in order.prefix(keep.count).enumerated() where !keep[i] && e.kind == .running {
             // A job that checkpoints keeps its GPUs until the checkpoint ends; the jobs meant for them start at the
@@ -143,7 +151,7 @@ struct PriorityRunningSet {
     /// `admit` on a cluster of one GPU type, where the ledger is a single count: the same answers from the entries
     /// alone. The result stops once every running job has been seen and no GPU is left (the rest of `order` would all
     /// be refused), which on a long queue behind a full cluster is most of it.
-    private static func admitOneType(order: [Entry], planner: PlacementPlanner) -> [Bool] {
+    static func admitOneType(order: [Entry], planner: PlacementPlanner) -> [Bool] {
         var left = Int(planner.cluster.freeOfType[0])
         var runningLeft = 0
         for e in order where e.kind == .running {

@@ -155,6 +155,20 @@ final class PreemptivePolicyTests: XCTestCase {
         XCTAssertEqual(r.jobs.map(\.preemptions), [0, 0, 0])
     }
 
+    // A threshold so high that reaching it lies past the clock's range (1e300 GPU·s): every job stays in the top queue
+    // and no wake-up is asked for, so it is FIFO inside one queue with running jobs ahead. J0 (4 GPUs, 100 s) runs
+    // 0 → 100; J1 (4 GPUs, 10 s) arrives at 20 and waits behind it, 100 → 110. The same with promotion on.
+    func testTiresiasThresholdPastTheClockNeverDemotes() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 100), job(1, submit: 20, gpus: 4, duration: 10)]
+        for policy in [TiresiasPolicy(.init(queueThresholds: [1e300])),
+                       TiresiasPolicy(.init(queueThresholds: [1e300], promoteAfter: 1))] {
+            let r = try run(jobs, policy)
+            XCTAssertEqual(r.starts, [0, 100])
+            XCTAssertEqual(r.finishes, [100, 110])
+            XCTAssertEqual(r.jobs.map(\.preemptions), [0, 0])
+        }
+    }
+
     // Starvation promotion, `service: time`, one threshold at 10 s, promote_after 2. J0 (4 GPUs, 100 s) from 0,
     // reaches queue 1 at 10. 20: J1 (4 GPUs, 100 s) arrives in the top queue, J0 (executed 20 s) is preempted.
     // 30: J1 reaches queue 1; running, it stays ahead of J0. Without promotion J1 runs to 120 and J0 120 → 200.

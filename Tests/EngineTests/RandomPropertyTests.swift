@@ -2,6 +2,7 @@ import ClusterModel
 import Engine
 import Scheduling
 import SimKernel
+import SimRandom
 import SimTestSupport
 import Workload
 import XCTest
@@ -131,6 +132,38 @@ final class RandomPropertyTests: XCTestCase {
             }
         }
         for (v, (name, _)) in variants.enumerated() { XCTAssertGreaterThan(preemptions[v], 0, name) }
+    }
+
+    // Tiresias without starvation promotion keeps its queues across rounds (TiresiasLevels); with promotion it
+    // rebuilds them every round. A promotion that can never fall due (S = 1e12) changes nothing but that, so both must
+    // run every job the same way, here with timed checkpoints and restores (jobs between lists) and node failures
+    // (jobs leaving the running list unannounced), for 60 seeds × every placement. Debug builds also check the kept
+    // lists, queues and wake-ups against a fresh computation after every round.
+    func testTiresiasKeptQueuesMatchRebuiltQueues() {
+        let costs = FixedTransitionCosts(restore: 0.5, checkpoint: 1.5)
+        var preemptions = 0
+        var restarts = 0
+        withEvery("random scenario, Tiresias kept vs rebuilt queues", in: 0..<60) { seed in
+            let (topo, jobs) = Self.scenario(seed: seed)
+            let failures = FailureModel(
+                node: FailureProcess(timeBetweenFailuresHours: .constant(37.0 / 3600), repairHours: .constant(3.0 / 3600)),
+                seed: UInt64(seed), checkpointIntervalSeconds: 4)
+            for placement in everyPlacement {
+                let label = "seed \(seed) \(placement.name)"
+                let kept = try simulate(jobs: jobs, topology: topo, policy: TiresiasPolicy(.init(queueThresholds: [5, 20])),
+                                        placement: placement, costs: costs, failures: failures)
+                let rebuilt = try simulate(
+                    jobs: jobs, topology: topo, policy: TiresiasPolicy(.init(queueThresholds: [5, 20], promoteAfter: 1e12)),
+                    placement: placement, costs: costs, failures: failures)
+                XCTAssertEqual(kept.unfinishedJobs, [], label)
+                XCTAssertEqual(kept.jobs, rebuilt.jobs, label)
+                XCTAssertEqual(kept.allocations, rebuilt.allocations, label)
+                preemptions += kept.jobs.reduce(0) { $0 + $1.preemptions }
+                restarts += kept.jobs.reduce(0) { $0 + $1.restarts }
+            }
+        }
+        XCTAssertGreaterThan(preemptions, 0)
+        XCTAssertGreaterThan(restarts, preemptions)  // failures restart jobs too
     }
 
     /// Every job's allocation rows cover exactly its GPU count in each of its run intervals (first start, resumes,

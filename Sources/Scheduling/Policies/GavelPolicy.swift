@@ -453,7 +453,9 @@ public struct GavelPolicy: SchedulingPolicy {
             }
             // A job still waiting needs the next boundary even if the last one found nothing to change (and asked for
             // no wake-up); asking again for the same time changes nothing otherwise.
-            if s.queue.contains(where: { !startedNow.contains($0) }) { decisions.append(.wakeUp(at: nextBoundary)) }
+            // Every job started here was waiting (in `s.queue`) and none twice, so some job still waits exactly when the
+            // queue is longer than the starts (a search of the queue for each call was O(queue × starts)).
+            if s.queue.count > startedNow.count { decisions.append(.wakeUp(at: nextBoundary)) }
         }
         // The next call's transitions can only be among this call's holders and the jobs it starts or moves.
         known = holders

@@ -23,9 +23,10 @@ import Workload
 ///   up to the nanosecond, so the round that demotes it runs at that instant, not at the next arrival or
 ///   completion. (The authors' simulator does the same with whole seconds.) A job in a timed transition when it
 ///   crosses is re-ranked at the round that ends the transition.
-/// - **Queue membership** is recomputed every round from attained service minus the job's baseline (0 until it
-///   is promoted), not kept as sticky state; with increasing thresholds this equals the simulator's one-level-
-///   at-a-time demotion, since every crossing gets its own round.
+/// - **Queue membership** follows from attained service minus the job's baseline (0 until it is promoted), not
+///   from sticky state; with increasing thresholds this equals the simulator's one-level-at-a-time demotion, since
+///   every crossing gets its own round. Without promotion the queues are kept across rounds and updated by what
+///   changed (`TiresiasLevels`); with it they are rebuilt every round. Both give the same rounds.
 /// - **Order**: queues from highest (least service) to lowest; within a queue, running jobs ahead of waiting
 ///   ones (the simulator moves pending jobs to the back of their queue after every round), then submission
 ///   order (JobID) — FIFO inside a queue, as in the paper. New jobs enter the top queue.
@@ -48,7 +49,9 @@ import Workload
 /// - Jobs in a timed transition cannot be preempted: they keep their GPUs and are left out of the ordering
 ///   until the transition ends. Like `srtf`, the policy assumes a preemption frees its GPUs at once (free
 ///   checkpoints). Jobs run on exactly their requested GPU count.
-/// - Complexity: O(J log J + J × 2^k) per round for J running and waiting jobs and k GPU types, plus placements.
+/// - Complexity: without promotion, on one GPU type, O(R + A log J) per round for R running jobs and A jobs that
+///   arrived, started, stopped or changed queue, plus the waiting jobs the admission reaches and placements; with
+///   promotion or several types, O(J log J + J × 2^k) for J running and waiting jobs and k GPU types.
 public struct TiresiasPolicy: SchedulingPolicy {
     public static let name = "tiresias"
 
@@ -166,6 +169,8 @@ public struct TiresiasPolicy: SchedulingPolicy {
     public private(set) var promotions = 0
     /// The next round in interval mode (`Parameters.intervalSeconds`).
     private var nextBoundary = SimTime.zero
+    /// The queues kept across rounds, for rounds without starvation promotion (see `TiresiasLevels`).
+    private var levels: TiresiasLevels
 
     /// A service difference this close below a threshold counts as having reached it.
     static let slack = 1e-6
@@ -173,6 +178,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
     /// Creates the policy.
     public init(_ parameters: Parameters = Parameters()) {
         self.parameters = parameters
+        levels = TiresiasLevels(thresholds: parameters.queueThresholds, service: parameters.service)
         runningByQueue = Array(repeating: [], count: parameters.queueThresholds.count + 1)
         waitingByQueue = Array(repeating: [], count: parameters.queueThresholds.count + 1)
     }
@@ -181,7 +187,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
     // methods made Swift copy the whole policy (every array of it) per call.
 
     /// The measure of `a` under `service`.
-    @inline(__always) private static func measure(_ a: AttainedService, _ service: Service) -> Double {
+    @inline(__always) static func measure(_ a: AttainedService, _ service: Service) -> Double {
         service == .gpuTime ? a.gpuSeconds : a.seconds
     }
 
@@ -189,7 +195,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
     public func queue(forService x: Double) -> Int { Self.queue(forService: x, thresholds: parameters.queueThresholds) }
 
     /// The queue (0 = top) of a job with effective service `x` under `thresholds`.
-    @inline(__always) private static func queue(forService x: Double, thresholds: [Double]) -> Int {
+    @inline(__always) static func queue(forService x: Double, thresholds: [Double]) -> Int {
         var q = 0
         while q < thresholds.count && x >= thresholds[q] - slack { q += 1 }
         return q
@@ -211,7 +217,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
     }
 
     /// `now` plus `seconds` rounded up to the next nanosecond, and at least 1 ns later.
-    private static func after(_ now: SimTime, seconds: Double) -> SimTime {
+    static func after(_ now: SimTime, seconds: Double) -> SimTime {
         let ns = (seconds * 1e9).rounded(.up)
         guard ns.isFinite && ns < Double(SimTime.never.nanoseconds - now.nanoseconds) else { return .never }
         return SimTime(nanoseconds: now.nanoseconds + max(1, Int64(ns)))
@@ -236,6 +242,16 @@ public struct TiresiasPolicy: SchedulingPolicy {
 
     /// One 2D-LAS round: the desired running set, its preemptions and starts, and the next wake-up it needs.
     private mutating func round(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
+        guard parameters.promoteAfter != nil else {
+            // Without promotion, a job's queue changes only as it runs: the queues are kept across rounds.
+            var (decisions, next) = levels.round(s, planner: &planner)
+            if next != .never && next != requestedWake {
+                decisions.append(.wakeUp(at: next))
+                requestedWake = next
+            }
+            return decisions
+        }
+        // With promotion, every waiting job may be due at any round: the queues are rebuilt from every job.
         let now = s.now
         let thresholds = parameters.queueThresholds
         let service = parameters.service
@@ -406,7 +422,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
     /// A running job's allocation interval as its status gives it: the service of its closed intervals, when the
     /// open one began, and its GPUs. None of them changes while it keeps running (the engine closes the interval only
     /// when the job stops, which this policy sees as a preemption, a completion or a failure).
-    private struct Interval {
+    struct Interval {
         var known = false
         var closedSeconds = 0.0
         var closedGPUSeconds = 0.0
