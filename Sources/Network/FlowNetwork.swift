@@ -221,12 +221,23 @@ public struct FlowNetwork: Sendable {
     /// `pathLinks[pathStart[i] ..< pathStart[i + 1]]` (as `FlatAllReducePlan` lists them); otherwise as
     /// `add(_:deferResolve:)`. It spares the caller an array per flow.
     public mutating func add(pathLinks links: [LinkID], pathStart: [Int32], deferResolve: Bool) -> FlowUpdate {
+        add(pathLinks: links, pathStart: pathStart, weight: 1, caps: nil, deferResolve: deferResolve)
+    }
+
+    /// Adds flows in flat form (as `add(pathLinks:pathStart:deferResolve:)`), each of weight `weight` and, when
+    /// `caps` is given, flow i capped at `caps[i]` bytes per second.
+    public mutating func add(
+        pathLinks links: [LinkID], pathStart: [Int32], weight: Double, caps: [Double]?, deferResolve: Bool
+    ) -> FlowUpdate {
+        let count = max(0, pathStart.count - 1)
+        precondition(caps == nil || caps!.count == count, "one cap per flow")
         var added: [FlowID] = []
-        added.reserveCapacity(max(0, pathStart.count - 1))
+        added.reserveCapacity(count)
         var touched: [Int32] = []
         touched.reserveCapacity(links.count)
-        for i in 0..<max(0, pathStart.count - 1) {
-            added.append(insert(path: links[Int(pathStart[i])..<Int(pathStart[i + 1])], weight: 1, cap: .infinity, touched: &touched))
+        for i in 0..<count {
+            added.append(insert(path: links[Int(pathStart[i])..<Int(pathStart[i + 1])], weight: weight,
+                                cap: caps?[i] ?? .infinity, touched: &touched))
         }
         return finishAdding(added, touched: touched, deferResolve: deferResolve)
     }

@@ -322,7 +322,7 @@ public enum ScenarioLoader {
             interconnect = Interconnect(
                 graph: LinkGraph(topology: topology, spec: net.fabric), gamma: net.gamma,
                 collectives: CollectiveOptions(smallMessageBytes: net.smallMessageBytes),
-                linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks)
+                linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks, dutyCycle: net.dutyCycle)
         }
 
         // Every job's run time at its reference placement under the speed model the run will use (slow links stretch
