@@ -283,6 +283,8 @@ struct NetworkConfig: DecodableMapping {
     var templates: TemplateLinkOverrides
     // Off by default: the time-averaged load is the optimistic bound on contention (bursts interleave perfectly),
     // always-active flows the pessimistic one; existing results keep the pessimistic one (see `DutyCycle`).
+    @OptionalField("fabric_profile", meaning: "a `schedlab fit -o` profile whose parameters replace these fields")
+    var fabricProfile: String?
     @Field("duty_cycle", default: false, meaning: "flows load links only for the share of the iteration they are active")
     var dutyCycle: Bool
 

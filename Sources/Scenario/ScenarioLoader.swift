@@ -319,8 +319,12 @@ public enum ScenarioLoader {
 
         var interconnect: Interconnect?
         if let net = config.network, net.flow {
+            var fabric = net.fabric
+            if let file = net.fabricProfile {
+                fabric = try fittedFabric(file, over: fabric, scenarioPath: path, hasher: &hasher, fail: fail)
+            }
             interconnect = Interconnect(
-                graph: LinkGraph(topology: topology, spec: net.fabric), gamma: net.gamma,
+                graph: LinkGraph(topology: topology, spec: fabric), gamma: net.gamma,
                 collectives: CollectiveOptions(smallMessageBytes: net.smallMessageBytes),
                 linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks, dutyCycle: net.dutyCycle)
         }
