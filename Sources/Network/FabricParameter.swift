@@ -71,8 +71,11 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
         }
     }
 
-    /// The accepted values: shares in 0.01...1 (as `network.*_efficiency`), latencies in 1e-9...1 s.
-    public var range: ClosedRange<Double> { isLatency ? 1e-9...1 : 0.01...1 }
+    /// The accepted values: shares in 0.01...1 (as `network.*_efficiency`), latencies in 0...1 s.
+    public var range: ClosedRange<Double> { isLatency ? 0...1 : 0.01...1 }
+
+    /// Smallest latency the fit's logarithmic coordinate reaches (1 ns: nothing measurable is shorter).
+    public static let smallestFittedLatency = 1e-9
 
     /// The value in `spec` (a template latency: the override's, else the catalog template's; 0 for unknown names).
     public func value(in spec: FabricSpec) -> Double {
@@ -112,7 +115,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
     /// past the range's ends map a hair inside it (the coordinate of an end is infinite).
     public func coordinate(of value: Double) -> Double {
         let r = range
-        if isLatency { return log(min(max(value, r.lowerBound), r.upperBound)) }
+        if isLatency { return log(min(max(value, Self.smallestFittedLatency), r.upperBound)) }
         let t = (value - r.lowerBound) / (r.upperBound - r.lowerBound)
         let p = min(max(t, 1e-3), 1 - 1e-3)
         return log(p / (1 - p))
@@ -121,7 +124,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
     /// The value at coordinate `u` (inverse of `coordinate(of:)`), always inside `range`.
     public func value(atCoordinate u: Double) -> Double {
         let r = range
-        if isLatency { return min(max(exp(u), r.lowerBound), r.upperBound) }
+        if isLatency { return min(max(exp(u), Self.smallestFittedLatency), r.upperBound) }
         return r.lowerBound + (r.upperBound - r.lowerBound) / (1 + exp(-u))
     }
 

@@ -82,11 +82,12 @@ public enum FabricFit {
         /// Largest held-out |error|.
         public var crossValidatedMaxAbsoluteError: Double? { crossValidatedErrors.max() }
 
-        /// The fabric profile a scenario can reference (`network.fabric_profile`).
+        /// The fabric profile a scenario can reference (`network.fabric_profile`): the fitted parameters only, so a
+        /// held one never replaces a scenario's own value with the fit's starting point.
         public func profile(measurements: String) -> FabricProfile {
             FabricProfile(
                 measurements: measurements, rows: rows.count,
-                parameters: parameters.map { .init(name: $0.parameter.name, value: $0.value, standardError: $0.standardError, fitted: $0.fitted) },
+                parameters: parameters.filter(\.fitted).map { .init(name: $0.parameter.name, value: $0.value, standardError: $0.standardError, fitted: $0.fitted) },
                 medianAbsoluteError: medianAbsoluteError, maxAbsoluteError: maxAbsoluteError,
                 crossValidatedMedianAbsoluteError: crossValidatedMedianAbsoluteError,
                 crossValidatedMaxAbsoluteError: crossValidatedMaxAbsoluteError)
