@@ -39,6 +39,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
         }
     }
 
+    /// The parameter's name (`name`).
     public var description: String { name }
 
     /// The parameter called `name` (see `name`), or nil; template names must be in the catalog.

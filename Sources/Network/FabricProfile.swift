@@ -66,6 +66,7 @@ public struct FabricProfile: Codable, Equatable, Sendable {
         public var field: String
         /// What is wrong and what was expected.
         public var message: String
+        /// The problem in words, for error messages.
         public var description: String { "\(field): \(message)" }
     }
 

@@ -101,6 +101,7 @@ public enum FabricFit {
         /// GSL reported an error.
         case solver(String)
 
+        /// The problem in words, for error messages.
         public var description: String {
             switch self {
             case .tooFewRows(let n, let free):

@@ -105,6 +105,14 @@ struct FitCommand: ParsableCommand {
         var rows: [Row]
     }
 
+    /// Whether a fitted value sits at an end of its range (for latencies, the fit's smallest, 1 ns), where its
+    /// coordinate's gradient vanishes and no standard error is meaningful.
+    static func atBound(_ e: FabricFit.Estimate) -> Bool {
+        let r = e.parameter.range
+        let low = e.parameter.isLatency ? FabricParameter.smallestFittedLatency : r.lowerBound
+        return e.value <= low * (1 + 1e-3) || e.value >= r.upperBound * (1 - 1e-3)
+    }
+
     /// The text report.
     static func text(_ r: FabricFit.Result) -> String {
         func pct(_ x: Double) -> String { String(format: "%+.1f%%", x * 100) }
@@ -127,7 +135,7 @@ struct FitCommand: ParsableCommand {
             func v(_ x: Double) -> String { e.parameter.isLatency ? String(format: "%.2f µs", x * 1e6) : String(format: "%.4f", x) }
             params.rows.append([
                 e.parameter.name, v(e.initial), v(e.value), e.standardError.map(v) ?? "-",
-                e.fitted ? "" : "held (no row depends on it)",
+                !e.fitted ? "held (no row depends on it)" : Self.atBound(e) ? "at the end of its range: the rows push it further" : "",
             ])
         }
         let initialErrors = r.initialRows.map { abs($0.error) }
