@@ -1,5 +1,6 @@
 import CGSL
 import Network
+import Workload
 
 #if canImport(Glibc)
 import Glibc
@@ -37,7 +38,7 @@ public enum FabricFit {
     /// One row's measured and predicted step.
     public struct RowResult: Sendable, Equatable {
         /// The measurement.
-        public var measurement: MeasurementRow
+        public var measurement: StepMeasurement
         /// The predicted seconds per iteration.
         public var predicted: Double
         /// predicted / measured − 1.
@@ -100,6 +101,10 @@ public enum FabricFit {
         case tooFewRows(rows: Int, free: [FabricParameter])
         /// GSL reported an error.
         case solver(String)
+        /// A row the predictor cannot build (unknown names or a placement its template cannot hold).
+        case badRow(InputError)
+        /// No rows at all.
+        case noRows
 
         /// The problem in words, for error messages.
         public var description: String {
@@ -108,13 +113,15 @@ public enum FabricFit {
                 "\(n) row\(n == 1 ? "" : "s") cannot determine \(free.count) free parameters (\(free.map(\.name).joined(separator: ", "))); "
                     + "expected at least as many rows as parameters: add measurements or choose fewer with --parameters"
             case .solver(let m): "the least-squares solver failed: \(m)"
+            case .badRow(let e): e.description
+            case .noRows: "no measurement rows; expected at least one"
             }
         }
     }
 
     /// The parameters a fit to `rows` considers by default: the spec-wide efficiencies and spine latency, and the
     /// intra-node and NIC latency of each template the rows use (those no row depends on are then held).
-    public static func defaultParameters(for rows: [MeasurementRow]) -> [FabricParameter] {
+    public static func defaultParameters(for rows: [StepMeasurement]) -> [FabricParameter] {
         var out: [FabricParameter] = [.intraNodeEfficiency, .nicEfficiency, .spineEfficiency, .spineLatency]
         for t in Set(rows.map(\.nodeTemplate)).sorted() { out += [.intraNodeLatency(template: t), .nicLatency(template: t)] }
         return out
@@ -123,8 +130,12 @@ public enum FabricFit {
     /// Fits `parameters` (default: `defaultParameters(for:)`) starting from `base`; with `crossValidate`, also refits
     /// without each model in turn and predicts its rows.
     public static func fit(
-        _ rows: [MeasurementRow], base: FabricSpec = FabricSpec(), parameters: [FabricParameter]? = nil, crossValidate: Bool = true
+        _ rows: [StepMeasurement], base: FabricSpec = FabricSpec(), parameters: [FabricParameter]? = nil, crossValidate: Bool = true
     ) throws(Failure) -> Result {
+        guard !rows.isEmpty else { throw .noRows }
+        for row in rows {
+            do throws(InputError) { _ = try MeasurementPrediction.predict(row, fabric: base) } catch { throw .badRow(error) }
+        }
         let candidates = Array(Set(parameters ?? defaultParameters(for: rows))).sorted()
         let core = try solve(rows, base: base, candidates: candidates)
         var heldOut: [HeldOutModel] = []
@@ -145,9 +156,15 @@ public enum FabricFit {
             initialRows: predictions(rows, base), iterations: core.iterations, convergence: core.convergence, heldOut: heldOut)
     }
 
+    /// The predicted seconds per iteration of `row` under `fabric` (`MeasurementPrediction.predict`); NaN for a row
+    /// the predictor rejects (`fit` checks every row first, so it never sees one).
+    public static func predictedSeconds(of row: StepMeasurement, fabric: FabricSpec = FabricSpec()) -> Double {
+        (try? MeasurementPrediction.predict(row, fabric: fabric))?.stepSeconds ?? .nan
+    }
+
     /// Every row's prediction under `fabric`.
-    public static func predictions(_ rows: [MeasurementRow], _ fabric: FabricSpec) -> [RowResult] {
-        rows.map { RowResult(measurement: $0, predicted: MeasurementPrediction.stepSeconds(of: $0, fabric: fabric)) }
+    public static func predictions(_ rows: [StepMeasurement], _ fabric: FabricSpec) -> [RowResult] {
+        rows.map { RowResult(measurement: $0, predicted: FabricFit.predictedSeconds(of: $0, fabric: fabric)) }
     }
 
     /// The median of `values` (mean of the middle two for an even count; 0 when empty).
@@ -161,10 +178,10 @@ public enum FabricFit {
 
     /// What the callbacks need: the rows, the starting fabric and the free parameters.
     private final class Problem {
-        let rows: [MeasurementRow]
+        let rows: [StepMeasurement]
         let base: FabricSpec
         let free: [FabricParameter]
-        init(rows: [MeasurementRow], base: FabricSpec, free: [FabricParameter]) {
+        init(rows: [StepMeasurement], base: FabricSpec, free: [FabricParameter]) {
             self.rows = rows
             self.base = base
             self.free = free
@@ -178,12 +195,12 @@ public enum FabricFit {
 
         func residuals(at u: [Double]) -> [Double] {
             let s = fabric(at: u)
-            return rows.map { MeasurementPrediction.relativeError(of: $0, fabric: s) }
+            return rows.map { FabricFit.predictedSeconds(of: $0, fabric: s) / $0.stepSeconds - 1 }
         }
     }
 
     private static func solve(
-        _ rows: [MeasurementRow], base: FabricSpec, candidates: [FabricParameter]
+        _ rows: [StepMeasurement], base: FabricSpec, candidates: [FabricParameter]
     ) throws(Failure) -> (fabric: FabricSpec, estimates: [Estimate], iterations: Int, convergence: Int) {
         // A parameter is free when moving its coordinate moves some row's prediction: a zero Jacobian column would
         // make J^T J singular and its estimate arbitrary.

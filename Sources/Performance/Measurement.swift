@@ -3,34 +3,42 @@ import Foundation
 import Models
 import Workload
 
-/// One row of a measurement CSV: a measured iteration time of a zoo model on one placement of one node template.
+/// One measured training configuration: a zoo model on a placement of one node template, and its measured
+/// seconds per iteration. A row of a Measurement CSV file (README, "Measurement CSV").
 ///
-/// The format (README "Measurement CSV"): UTF-8, a header row, `#` comment lines, columns
-/// `model,node_template,gpu_type,placement,local_batch,step_s,sync_s,source`.
-public struct MeasurementRow: Sendable, Equatable {
-    /// Zoo model name (`schedlab info models`).
+/// The format, shared by `schedlab fidelity` and `schedlab fit`:
+///
+///     model,node_template,gpu_type,placement,local_batch,step_s,sync_s,source
+///     bert-squad,pollux-g4dn,,2|2,12,1.234,0.83,petuum/adaptdl simulator/traces/bert/placements.csv
+///
+/// `gpu_type` empty = the template's; `placement` GPUs per node separated by `|`; `local_batch` empty = the model's
+/// reference batch; `sync_s` (exposed communication seconds) may be empty; `source` is free text and may be quoted.
+public struct StepMeasurement: Sendable, Equatable {
+    /// Zoo model name (`ModelZoo.named`).
     public var model: String
-    /// Node template name (`schedlab info templates`).
+    /// Node template name (`NodeTemplateCatalog.named`).
     public var nodeTemplate: String
-    /// GPU type fitted in the template's nodes, nil for the template's own.
+    /// GPU type fitted in the nodes, nil for the template's own.
     public var gpuType: String?
-    /// GPUs used on each node, e.g. [2, 2].
+    /// GPUs per node, e.g. [2, 2] for two nodes with two GPUs each.
     public var placement: [Int]
-    /// Per-GPU batch, nil for the model's reference batch.
+    /// Samples per GPU per iteration, nil for the model's reference batch.
     public var localBatch: Int?
-    /// Measured seconds per iteration.
+    /// Measured seconds per iteration (> 0).
     public var stepSeconds: Double
-    /// Measured exposed communication seconds per iteration, when known.
+    /// Measured exposed communication seconds per iteration (time waiting on gradient synchronization), if known.
     public var syncSeconds: Double?
     /// Where the number comes from (free text).
     public var source: String
-    /// The 1-based line of the row in its file (0 for rows built in code).
+    /// The file the row was read from ("" when built in code), for messages.
+    public var file: String
+    /// The row's 1-based line in `file` (0 when built in code).
     public var line: Int
 
     /// Creates a row.
     public init(
         model: String, nodeTemplate: String, gpuType: String? = nil, placement: [Int], localBatch: Int? = nil,
-        stepSeconds: Double, syncSeconds: Double? = nil, source: String = "", line: Int = 0
+        stepSeconds: Double, syncSeconds: Double? = nil, source: String = "", file: String = "", line: Int = 0
     ) {
         self.model = model
         self.nodeTemplate = nodeTemplate
@@ -40,72 +48,75 @@ public struct MeasurementRow: Sendable, Equatable {
         self.stepSeconds = stepSeconds
         self.syncSeconds = syncSeconds
         self.source = source
+        self.file = file
         self.line = line
     }
 
-    /// The placement as `schedlab steptime --placement` writes it, e.g. "2|2".
+    /// The placement as the CSV writes it, e.g. "2|2".
     public var placementText: String { placement.map(String.init).joined(separator: "|") }
 
-    /// The node template with the row's GPU type fitted (nil for names the catalogs do not know).
-    public var template: NodeTemplate? {
-        guard var t = NodeTemplateCatalog.named(nodeTemplate) else { return nil }
-        if let gpuType {
-            guard let g = GPUCatalog.named(gpuType) else { return nil }
-            t = t.with(gpuType: g)
+    /// Total GPUs of the placement.
+    public var gpuCount: Int { placement.reduce(0, +) }
+
+    /// The CSV columns, in order.
+    public static let columns = ["model", "node_template", "gpu_type", "placement", "local_batch", "step_s", "sync_s", "source"]
+
+    /// The header line of a Measurement CSV file.
+    public static var header: String { columns.joined(separator: ",") }
+
+    /// The row as one CSV line (no newline); the source is quoted when it holds a comma or a quote.
+    public var csvLine: String {
+        func number(_ x: Double) -> String { String(x) }
+        var quoted = source
+        if quoted.contains(",") || quoted.contains("\"") {
+            quoted = "\"" + quoted.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        return t
+        return [
+            model, nodeTemplate, gpuType ?? "", placementText, localBatch.map(String.init) ?? "", number(stepSeconds),
+            syncSeconds.map(number) ?? "", quoted,
+        ].joined(separator: ",")
     }
 }
 
-/// Reads measurement CSVs, with errors located `file:line: column: expected …, got …`.
-public enum MeasurementCSV {
-    /// The columns, in order.
-    public static let columns = ["model", "node_template", "gpu_type", "placement", "local_batch", "step_s", "sync_s", "source"]
-    /// Most nodes one row may span (the predictor builds one node per entry of the placement).
-    public static let maxNodes = 1024
-    /// Largest accepted step or sync time, seconds (a day: no training iteration is longer).
-    public static let maxSeconds = 86_400.0
+// MARK: - Reading
 
-    /// Reads and parses the file at `path`.
-    public static func read(path: String) throws(InputError) -> [MeasurementRow] {
-        if let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType, type != .typeRegular {
-            throw InputError(file: path, message: "cannot read the measurement file (not a regular file)")
-        }
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw InputError(file: path, message: "cannot read the measurement file (\(error.localizedDescription)); expected a UTF-8 CSV")
-        }
-        return try parse(text, file: path)
-    }
-
-    /// Parses measurement CSV text; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws(InputError) -> [MeasurementRow] {
-        var rows: [MeasurementRow] = []
+/// Reads Measurement CSV files, checking every field against the zoo and the catalogs.
+public enum MeasurementFile {
+    /// The rows of `text` (the contents of `file`); the first error, located `file:line: column: expected …, got …`.
+    ///
+    /// A header row naming the columns of `StepMeasurement.columns` in that order is required; lines starting with `#`
+    /// and blank lines are skipped.
+    public static func parse(_ text: String, file: String) throws(InputError) -> [StepMeasurement] {
+        var rows: [StepMeasurement] = []
         var sawHeader = false
         var number = 0
         for raw in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             number += 1
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = try split(Substring(line), file: file, line: number)
-            guard sawHeader else {
-                guard fields == columns else {
-                    throw InputError(file: file, line: number, message: "expected the header '\(columns.joined(separator: ","))', got '\(line)'")
+            let line = raw.last == "\r" ? raw.dropLast() : raw
+            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+            if trimmed.isEmpty || trimmed.first == "#" { continue }
+            let fields = try split(line, file: file, line: number)
+            if !sawHeader {
+                let names = fields.map { $0.trimmingCharacters(in: .whitespaces) }
+                guard names == StepMeasurement.columns else {
+                    throw InputError(file: file, line: number, field: "header",
+                        message: "expected \(StepMeasurement.header), got \(names.joined(separator: ","))")
                 }
                 sawHeader = true
                 continue
             }
-            guard fields.count == columns.count else {
-                throw InputError(file: file, line: number, message: "expected \(columns.count) fields (\(columns.joined(separator: ","))), got \(fields.count)")
+            guard fields.count == StepMeasurement.columns.count else {
+                throw InputError(file: file, line: number, message:
+                    "expected \(StepMeasurement.columns.count) fields (\(StepMeasurement.header)), got \(fields.count)")
             }
-            rows.append(try row(fields, file: file, line: number))
+            rows.append(try row(fields.map { $0.trimmingCharacters(in: .whitespaces) }, file: file, line: number))
         }
-        guard sawHeader else { throw InputError(file: file, message: "the measurement file is empty; expected the header '\(columns.joined(separator: ","))'") }
-        guard !rows.isEmpty else { throw InputError(file: file, message: "the measurement file has a header but no rows; expected at least one") }
+        guard sawHeader else { throw InputError(file: file, field: "header", message: "expected a header line \(StepMeasurement.header), got an empty file") }
         return rows
     }
 
-    private static func row(_ f: [String], file: String, line: Int) throws(InputError) -> MeasurementRow {
+    /// One data row from its trimmed fields.
+    static func row(_ f: [String], file: String, line: Int) throws(InputError) -> StepMeasurement {
         func fail(_ column: String, _ expected: String, _ got: String) -> InputError {
             InputError(file: file, line: line, field: column, message: "expected \(expected), got '\(got)'")
         }
@@ -113,55 +124,77 @@ public enum MeasurementCSV {
         guard let template = NodeTemplateCatalog.named(f[1]) else {
             throw fail("node_template", "a node template (\(NodeTemplateCatalog.names.joined(separator: ", ")))", f[1])
         }
-        if !f[2].isEmpty, GPUCatalog.named(f[2]) == nil {
-            throw fail("gpu_type", "empty or a GPU type (\(GPUCatalog.names.joined(separator: ", ")))", f[2])
+        let gpuType: String? = f[2].isEmpty ? nil : f[2]
+        if let g = gpuType, GPUCatalog.named(g) == nil {
+            throw fail("gpu_type", "empty or a GPU type (\(GPUCatalog.names.joined(separator: ", ")))", g)
         }
         let parts = f[3].split(separator: "|", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= template.gpuCount }) else {
-            throw fail("placement", "GPUs per node as integers in 1...\(template.gpuCount) (\(template.name) nodes) separated by '|'", f[3])
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw fail("placement", "GPUs per node as positive integers separated by '|' (e.g. 2|2)", f[3])
         }
-        guard parts.count <= maxNodes else { throw fail("placement", "at most \(maxNodes) nodes", "\(parts.count) nodes") }
-        var batch: Int?
+        let placement = parts.map { $0! }
+        guard placement.allSatisfy({ $0 <= template.gpuCount }) else {
+            throw fail("placement", "at most \(template.gpuCount) GPUs per \(template.name) node", f[3])
+        }
+        guard placement.count <= 4096 else { throw fail("placement", "at most 4096 nodes", "\(placement.count) nodes") }
+        var localBatch: Int?
         if !f[4].isEmpty {
-            guard let b = Int(f[4]), (1...1_000_000).contains(b) else { throw fail("local_batch", "empty or an integer in 1...1000000", f[4]) }
-            batch = b
+            guard let b = Int(f[4]), b >= 1, b <= 1 << 30 else { throw fail("local_batch", "empty or an integer in 1...\(1 << 30)", f[4]) }
+            localBatch = b
         }
-        guard let step = Double(f[5]), step > 0, step <= maxSeconds else { throw fail("step_s", "seconds in (0, \(Int(maxSeconds))]", f[5]) }
+        guard let step = Double(f[5]), step.isFinite, step > 0, step <= 1e6 else {
+            throw fail("step_s", "seconds per iteration, a number in (0, 1e6]", f[5])
+        }
         var sync: Double?
         if !f[6].isEmpty {
-            guard let s = Double(f[6]), s >= 0, s <= step else { throw fail("sync_s", "empty or seconds in [0, step_s = \(f[5])]", f[6]) }
+            guard let s = Double(f[6]), s.isFinite, s >= 0, s <= step else {
+                throw fail("sync_s", "empty or seconds in [0, step_s]", f[6])
+            }
             sync = s
         }
-        return MeasurementRow(
-            model: f[0], nodeTemplate: f[1], gpuType: f[2].isEmpty ? nil : f[2], placement: parts.map { $0! }, localBatch: batch,
-            stepSeconds: step, syncSeconds: sync, source: f[7], line: line)
+        return StepMeasurement(
+            model: f[0], nodeTemplate: template.name, gpuType: gpuType, placement: placement, localBatch: localBatch,
+            stepSeconds: step, syncSeconds: sync, source: f[7], file: file, line: line)
     }
 
-    /// Splits one CSV line with RFC 4180 quoting ("a,b" and "" inside quotes); fields are trimmed.
+    /// RFC 4180 fields of one line: quoted fields may hold commas and doubled quotes.
     static func split(_ line: Substring, file: String, line number: Int) throws(InputError) -> [String] {
         var fields: [String] = []
         var current = ""
-        var quoted = false
-        var chars = Array(line)[...]
-        while let c = chars.popFirst() {
-            if quoted {
+        var inQuotes = false
+        var wasQuoted = false
+        var i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            if inQuotes {
                 if c == "\"" {
-                    if chars.first == "\"" { current.append("\""); chars.removeFirst() } else { quoted = false }
+                    let next = line.index(after: i)
+                    if next < line.endIndex && line[next] == "\"" {
+                        current.append("\"")
+                        i = next
+                    } else {
+                        inQuotes = false
+                    }
                 } else {
                     current.append(c)
                 }
             } else if c == "," {
-                fields.append(current.trimmingCharacters(in: .whitespaces))
+                fields.append(current)
                 current = ""
-            } else if c == "\"" && current.allSatisfy({ $0 == " " }) {
-                quoted = true
+                wasQuoted = false
+            } else if c == "\"" && current.allSatisfy({ $0 == " " }) && !wasQuoted {
+                inQuotes = true
+                wasQuoted = true
                 current = ""
             } else {
                 current.append(c)
             }
+            i = line.index(after: i)
         }
-        guard !quoted else { throw InputError(file: file, line: number, message: "unterminated quoted field; expected a closing '\"'") }
-        fields.append(current.trimmingCharacters(in: .whitespaces))
+        guard !inQuotes else {
+            throw InputError(file: file, line: number, message: "expected a closing '\"' before the end of the line, got an unterminated quoted field")
+        }
+        fields.append(current)
         return fields
     }
 }

@@ -39,9 +39,13 @@ struct FitCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let rows: [MeasurementRow]
-        do { rows = try MeasurementCSV.read(path: file) } catch {
+        let rows: [StepMeasurement]
+        do { rows = try MeasurementFile.parse(Self.readText(file), file: file) } catch {
             printError("error: \(error)")
+            throw CLIExit.badInput
+        }
+        guard !rows.isEmpty else {
+            printError("error: \(file): the file has a header but no rows; expected at least one measurement")
             throw CLIExit.badInput
         }
         var chosen: [FabricParameter]?
@@ -85,6 +89,17 @@ struct FitCommand: ParsableCommand {
             print(String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
             print(Self.text(result))
+        }
+    }
+
+    /// The text of the measurement file at `path`; a device, FIFO or unreadable file is a bad-input error.
+    static func readText(_ path: String) throws(InputError) -> String {
+        // A device or pipe would be read forever: only regular files are measurement files.
+        if let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType, type != .typeRegular {
+            throw InputError(file: path, message: "cannot read the measurement file (not a regular file)")
+        }
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw InputError(file: path, message: "cannot read the measurement file (\(error.localizedDescription)); expected a UTF-8 CSV")
         }
     }
 

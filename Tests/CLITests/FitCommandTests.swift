@@ -15,9 +15,9 @@ final class FitCommandTests: SchedLabProcessTestCase {
         var text = "# synthetic: nic_efficiency 0.6, nic_latency@pollux-g4dn 200 us\n" + header
         for model in ["bert-base", "neumf"] {
             for placement in ["4", "1|1", "2|2", "4|4", "3|3|3"] {
-                let row = MeasurementRow(model: model, nodeTemplate: "pollux-g4dn", placement: placement.split(separator: "|").map { Int($0)! },
+                let row = StepMeasurement(model: model, nodeTemplate: "pollux-g4dn", placement: placement.split(separator: "|").map { Int($0)! },
                                          stepSeconds: 1)
-                let step = MeasurementPrediction.stepSeconds(of: row, fabric: truth)
+                let step = FabricFit.predictedSeconds(of: row, fabric: truth)
                 text += "\(model),pollux-g4dn,,\(placement),,\(step),,\"synthetic, from known parameters\"\n"
             }
         }
@@ -57,6 +57,10 @@ final class FitCommandTests: SchedLabProcessTestCase {
         let name = try schedlab(["fit", "one.csv", "--parameters", "nic_bandwidth"])
         XCTAssertEqual(name.status, 2)
         XCTAssertTrue(name.stderr.hasPrefix("error: --parameters: expected names among"), name.stderr)
+        try write(header, to: "empty.csv")
+        let empty = try schedlab(["fit", "empty.csv"])
+        XCTAssertEqual(empty.status, 2)
+        XCTAssertTrue(empty.stderr.hasPrefix("error: empty.csv: the file has a header but no rows"), empty.stderr)
         let missing = try schedlab(["fit", "absent.csv"])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("absent.csv: cannot read the measurement file"), missing.stderr)

@@ -19,13 +19,13 @@ final class FabricFitTests: XCTestCase {
 
     /// Rows of four models on eight placements, their step times exactly the prediction under `trueFabric`
     /// (times `noise(i)` for row i).
-    static func syntheticRows(noise: (Int) -> Double = { _ in 1 }) -> [MeasurementRow] {
-        var rows: [MeasurementRow] = []
+    static func syntheticRows(noise: (Int) -> Double = { _ in 1 }) -> [StepMeasurement] {
+        var rows: [StepMeasurement] = []
         for model in ["bert-squad", "neumf", "resnet18-cifar10", "yolov3"] {
             for placement in [[2], [4], [1, 1], [2, 2], [4, 4], [1, 1, 1, 1], [3, 3, 3], [2, 2, 2, 2]] {
-                var row = MeasurementRow(model: model, nodeTemplate: "pollux-g4dn", placement: placement, stepSeconds: 1,
+                var row = StepMeasurement(model: model, nodeTemplate: "pollux-g4dn", placement: placement, stepSeconds: 1,
                                          source: "synthetic", line: rows.count + 2)
-                row.stepSeconds = MeasurementPrediction.stepSeconds(of: row, fabric: trueFabric) * noise(rows.count)
+                row.stepSeconds = FabricFit.predictedSeconds(of: row, fabric: trueFabric) * noise(rows.count)
                 rows.append(row)
             }
         }
@@ -53,7 +53,7 @@ final class FabricFitTests: XCTestCase {
         let profile = result.profile(measurements: "synthetic.csv")
         let applied = try profile.applied(to: FabricSpec())
         for r in result.rows {
-            XCTAssertEqual(MeasurementPrediction.stepSeconds(of: r.measurement, fabric: applied), r.predicted, accuracy: 1e-12)
+            XCTAssertEqual(FabricFit.predictedSeconds(of: r.measurement, fabric: applied), r.predicted, accuracy: 1e-12)
         }
     }
 
@@ -92,7 +92,7 @@ final class FabricFitTests: XCTestCase {
         let held = try FabricFit.fit([row], parameters: [.spineEfficiency, .nicLatency(template: "dgx-a100")])
         XCTAssertEqual(held.parameters.map(\.fitted), [false, false])
         XCTAssertEqual(held.iterations, 0)
-        XCTAssertEqual(held.rows[0].predicted, MeasurementPrediction.stepSeconds(of: row), accuracy: 0)
+        XCTAssertEqual(held.rows[0].predicted, FabricFit.predictedSeconds(of: row), accuracy: 0)
     }
 
     // A held-out model whose training rows cannot determine the parameters gets a note, not a crash.
@@ -106,6 +106,17 @@ final class FabricFitTests: XCTestCase {
             XCTAssertTrue(h.note?.hasPrefix("1 row cannot determine 2 free parameters") == true, h.note ?? "nil")
         }
         XCTAssertNil(result.crossValidatedMedianAbsoluteError)
+    }
+
+    // No rows, or a row built in code that the predictor rejects, fail before any fit, naming the row.
+    func testRowsThePredictorRejects() {
+        XCTAssertThrowsError(try FabricFit.fit([])) { XCTAssertEqual($0 as? FabricFit.Failure, .noRows) }
+        let bad = StepMeasurement(model: "neumf", nodeTemplate: "pollux-g4dn", placement: [9], stepSeconds: 1, file: "m.csv", line: 4)
+        XCTAssertThrowsError(try FabricFit.fit([bad])) { error in
+            guard case .badRow(let e) = error as? FabricFit.Failure else { return XCTFail("\(error)") }
+            XCTAssertEqual(e.line, 4)
+            XCTAssertEqual(e.field, "placement")
+        }
     }
 
     func testMedian() {

@@ -27,11 +27,11 @@ final class FabricProfileScenarioTests: XCTestCase {
         var truth = FabricSpec()
         FabricParameter.nicEfficiency.set(0.6, in: &truth)
         FabricParameter.nicLatency(template: "pollux-g4dn").set(200e-6, in: &truth)
-        var rows: [MeasurementRow] = []
+        var rows: [StepMeasurement] = []
         for model in ["bert-base", "neumf"] {
             for placement in [[4], [1, 1], [2, 2], [4, 4], [3, 3], [1, 1, 1, 1]] {
-                var r = MeasurementRow(model: model, nodeTemplate: "pollux-g4dn", placement: placement, stepSeconds: 1, line: rows.count + 2)
-                r.stepSeconds = MeasurementPrediction.stepSeconds(of: r, fabric: truth)
+                var r = StepMeasurement(model: model, nodeTemplate: "pollux-g4dn", placement: placement, stepSeconds: 1, line: rows.count + 2)
+                r.stepSeconds = FabricFit.predictedSeconds(of: r, fabric: truth)
                 rows.append(r)
             }
         }
