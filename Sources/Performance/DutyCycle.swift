@@ -39,12 +39,15 @@ public enum DutyCycle {
     }
 
     /// Each flow's rate when the plan's job is alone on links of `capacities`: min over its links of capacity /
-    /// (appearances of that link in all the plan's flows), as `AllReducePlan.uncontendedRates` computes it.
-    public static func soloRates(of plan: FlatAllReducePlan, capacities: [Double]) -> [Double] {
+    /// (appearances of that link in all the plan's flows), as `AllReducePlan.uncontendedRates` computes it, and at
+    /// most flow i's own rate cap `rateCaps[i]` when caps are given (empty: uncapped).
+    public static func soloRates(of plan: FlatAllReducePlan, capacities: [Double], rateCaps: [Double] = []) -> [Double] {
+        precondition(rateCaps.isEmpty || rateCaps.count == plan.flowCount, "one rate cap per flow, or none")
         var count: [Int32: Int] = [:]  // lookup only, never iterated
         for l in plan.pathLinks { count[l.raw, default: 0] += 1 }
         return (0..<plan.flowCount).map { i in
-            plan.path(i).reduce(Double.infinity) { min($0, capacities[$1.index] / Double(count[$1.raw]!)) }
+            let share = plan.path(i).reduce(Double.infinity) { min($0, capacities[$1.index] / Double(count[$1.raw]!)) }
+            return rateCaps.isEmpty ? share : min(share, rateCaps[i])
         }
     }
 }

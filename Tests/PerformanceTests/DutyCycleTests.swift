@@ -70,6 +70,17 @@ final class DutyCycleTests: XCTestCase {
         }
     }
 
+    // A 2-rank ring over two single-GPU nodes: each flow crosses its GPU link (100 GB/s) and two NIC links (1 GB/s,
+    // one flow each), so alone it runs at 1 GB/s; a per-flow cap below that wins.
+    func testSoloRates() {
+        let topo = ClusterFixtures.topology(nodesPerRack: [Array(repeating: node(gpus: 1, nicBytesPerSecond: 1e9), count: 2)])
+        let graph = LinkGraph(topology: topo)
+        let plan = FlatAllReducePlan(gpus: [GPUID(0), GPUID(1)], bytes: 1e6, graph: graph)
+        XCTAssertEqual(plan.flowCount, 2)
+        XCTAssertEqual(DutyCycle.soloRates(of: plan, capacities: graph.capacities), [1e9, 1e9])
+        XCTAssertEqual(DutyCycle.soloRates(of: plan, capacities: graph.capacities, rateCaps: [0.5e9, .infinity]), [0.5e9, 1e9])
+    }
+
     // d = T_n / (T_c^γ + T_n^γ)^(1/γ): 0.5 at T_c = T_n and γ = 1, 1/√2 at γ = 2, 1 without compute; clamped below.
     func testShare() {
         XCTAssertEqual(DutyCycle.share(compute: 1, communication: 1, gamma: 1), 0.5, accuracy: 1e-15)
