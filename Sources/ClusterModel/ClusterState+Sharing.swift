@@ -41,6 +41,23 @@ extension ClusterState {
         return out
     }
 
+    /// Whether `a` and `b` are held by the same jobs in the same order (`holders(of: a) == holders(of: b)`, without
+    /// building the two lists: policies ask this for every GPU of every running job).
+    public func sameHolders(_ a: GPUID, _ b: GPUID) -> Bool {
+        let oa = owner[a.index], ob = owner[b.index]
+        let heldA = oa >= 0 && oa != Self.downOwner, heldB = ob >= 0 && ob != Self.downOwner
+        guard heldA == heldB else { return false }
+        guard heldA else { return true }
+        guard oa == ob else { return false }
+        guard maxJobsPerGPU > 1 else { return true }
+        let n = guestCount[a.index]
+        guard n == guestCount[b.index] else { return false }
+        let slots = maxJobsPerGPU - 1
+        let baseA = a.index * slots, baseB = b.index * slots
+        for k in 0..<Int(n) where guests[baseA + k] != guests[baseB + k] { return false }
+        return true
+    }
+
     /// How `gpu` is shared, or nil when fewer than two jobs hold it.
     @inlinable public func sharing(of gpu: GPUID) -> SharingMode? {
         guard maxJobsPerGPU > 1 else { return nil }

@@ -18,12 +18,33 @@ public struct NodeTemplate: Sendable, Equatable {
     public var nic: LinkParameters
     /// Where the numbers come from.
     public var source: String
+    /// Largest rate of one TCP stream between two of these nodes, bytes per second; nil when a connection is limited
+    /// only by the NIC (RDMA fabrics). A cloud's per-flow limit, e.g. EC2's 5 Gb/s per flow outside a cluster
+    /// placement group and 10 Gb/s inside one (Amazon EC2 User Guide, "Amazon EC2 instance network bandwidth").
+    public var tcpStreamBytesPerSecond: Double?
+    /// TCP streams NCCL opens per connection of its socket transport: NCCL_SOCKET_NTHREADS × NCCL_NSOCKS_PERTHREAD
+    /// (NCCL user guide, "Environment Variables"; both default to 1 where NCCL does not recognise the cloud's NIC).
+    public var socketsPerConnection: Int = 1
+    /// True when collectives run NCCL's flat ring through every rank (each channel's ring enters and leaves every
+    /// node once) rather than SchedLab's two-level plan (intra-node reduce-scatter, one inter-node ring per local
+    /// rank, intra-node all-gather); see `AllReducePlan`.
+    public var flatRing: Bool = false
+
+    /// The rate cap of one inter-node connection: `tcpStreamBytesPerSecond` × `socketsPerConnection`, or
+    /// `.infinity` when the streams are not capped.
+    public var connectionCapBytesPerSecond: Double {
+        tcpStreamBytesPerSecond.map { $0 * Double(socketsPerConnection) } ?? .infinity
+    }
 
     /// Creates a node template.
     public init(
         name: String, summary: String, gpuType: GPUType, gpuCount: Int, intraNodeClass: LinkClass,
-        intraNode: LinkParameters, nicCount: Int, nic: LinkParameters, source: String
+        intraNode: LinkParameters, nicCount: Int, nic: LinkParameters, source: String,
+        tcpStreamBytesPerSecond: Double? = nil, socketsPerConnection: Int = 1, flatRing: Bool = false
     ) {
+        self.tcpStreamBytesPerSecond = tcpStreamBytesPerSecond
+        self.socketsPerConnection = socketsPerConnection
+        self.flatRing = flatRing
         self.name = name
         self.summary = summary
         self.gpuType = gpuType

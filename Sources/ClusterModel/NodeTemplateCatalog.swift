@@ -41,18 +41,31 @@ public enum NodeTemplateCatalog {
             intraNode: LinkParameters(bandwidthBytesPerSecond: 25 * gb, latencySeconds: 2e-6),
             nicCount: 2, nic: LinkParameters(bandwidthBytesPerSecond: 12.2 * gb, latencySeconds: 5e-6),
             source: "PCIe Gen4 arithmetic [derived]; nccl-tests#29 (100 Gb/s per-NIC)"),
-        // The Pollux testbed (Qiao et al., OSDI'21): AWS g4dn.12xlarge, 4x T4 on PCIe Gen3, 50 Gb/s ENA Ethernet.
+        // The Pollux testbed (Qiao et al., OSDI'21): 16 AWS g4dn.12xlarge (petuum/adaptdl, benchmark/main.tf), 4x T4 on
+        // PCIe Gen3, 50 Gb/s ENA Ethernet, jobs in Kubernetes pods on a Calico pod network (same main.tf).
         // Intra-node: ~8 GB/s all-reduce bus bandwidth, about half of PCIe Gen3 x16's 15.75 GB/s line rate, as NCCL
-        // reaches on PCIe Gen3 hosts without NVLink [derived; unverified on g4dn]. Inter-node: NCCL over TCP
-        // sockets; EC2 caps one TCP flow at 10 Gb/s inside a cluster placement group (5 Gb/s outside) [EC2
-        // instance network bandwidth documentation; unverified here], and a ring hop is one flow, so 1.25 GB/s
-        // line × 0.8 TCP/NCCL efficiency [assumption] = 1.0 GB/s per NIC flow. 25 µs per TCP step [assumption].
+        // reaches on PCIe Gen3 hosts without NVLink [derived; unverified on g4dn].
+        // Inter-node, three mechanisms (README "Network model fidelity"):
+        // - NCCL's flat ring (`flatRing`): NCCL builds rings through every rank, entering and leaving each node once
+        //   (NVIDIA/nccl src/graph/search.cc), so a node's NIC carries the ring's whole 2(n−1)/n·S, and a 4+4 job
+        //   sends 1.75× the bytes of a 1+1 job through it (the measured 4|4 BERT step is 2.3× the 1|1 one);
+        // - one TCP stream per connection (`socketsPerConnection` 1): NCCL_SOCKET_NTHREADS × NCCL_NSOCKS_PERTHREAD,
+        //   both 1 unless NCCL recognises the cloud's NIC (NCCL user guide, Environment Variables), which a pod's
+        //   virtual interface hides;
+        // - the per-stream cap (`tcpStreamBytesPerSecond`): EC2 limits one flow to 5 Gb/s outside a cluster placement
+        //   group (10 Gb/s inside; Amazon EC2 User Guide, "Amazon EC2 instance network bandwidth"); main.tf names a
+        //   placement group whose strategy it does not show, and Calico's IP-in-IP encapsulation costs single-stream
+        //   TCP more, so 5 Gb/s × 0.97 (SimGrid's LV08 TCP bandwidth factor) = 0.606 GB/s [assumption; the
+        //   Pollux 1|1, 1|1|1 and 1|1|1|1 rows agree within their spread: Scenarios/measurements/pollux-g4dn.csv].
+        // The NIC itself: 50 Gb/s × 0.97 = 6.06 GB/s, shared by every connection of the node's jobs.
+        // 25 µs per TCP ring step [assumption].
         NodeTemplate(
-            name: "pollux-g4dn", summary: "Pollux testbed: 4x T4 on PCIe Gen3, 50 Gb/s ENA (10 Gb/s per TCP flow)",
+            name: "pollux-g4dn", summary: "Pollux testbed: 4x T4 on PCIe Gen3, 50 Gb/s ENA, NCCL flat ring over one 5 Gb/s TCP stream",
             gpuType: GPUCatalog.named("t4")!, gpuCount: 4, intraNodeClass: .pcie,
             intraNode: LinkParameters(bandwidthBytesPerSecond: 8 * gb, latencySeconds: 5e-6),
-            nicCount: 1, nic: LinkParameters(bandwidthBytesPerSecond: 1.0 * gb, latencySeconds: 25e-6),
-            source: "Pollux OSDI'21 testbed (g4dn.12xlarge); EC2 per-flow bandwidth limit; PCIe Gen3 arithmetic [derived]"),
+            nicCount: 1, nic: LinkParameters(bandwidthBytesPerSecond: 50 / 8 * 0.97 * gb, latencySeconds: 25e-6),
+            source: "Pollux OSDI'21 testbed (petuum/adaptdl benchmark/main.tf: g4dn.12xlarge); EC2 per-flow bandwidth limit; NCCL socket transport defaults; PCIe Gen3 arithmetic [derived]",
+            tcpStreamBytesPerSecond: 5 / 8 * 0.97 * gb, socketsPerConnection: 1, flatRing: true),
     ]
 
     /// The template called `name`, or nil.

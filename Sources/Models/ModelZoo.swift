@@ -155,6 +155,15 @@ public enum ModelZoo {
         return m
     }
 
+    /// What the compute-time scaling of a sharded batch needs of a model, by zoo index: flat tables for the hot rate
+    /// path, because reading a model out of `all` copies it (a retain and a release of each of its arrays and strings,
+    /// which showed in profiles of every re-rate).
+    public static let batchComputeTables: [BatchComputeEntry] = all.map {
+        BatchComputeEntry(
+            referenceBatchPerGPU: $0.referenceBatchPerGPU, computeInterceptShare: $0.computeInterceptShare,
+            scalesPlainly: $0.computeInterceptSeconds == 0 && $0.efficiency == nil, maxLocalBatch: $0.efficiency?.localBatch.upperBound)
+    }
+
     /// The efficiency profile of each model, by zoo index (a flat table for the hot rate path).
     public static let efficiencyProfiles: [EfficiencyProfile?] = all.map(\.efficiency)
 

@@ -37,8 +37,12 @@ public enum SpeedModel {
         var latency = 0.0
         var cls = LinkClass.nic
         for (t, k) in shape {
-            // Each of the k GPUs gets an equal share of the node's NICs, but no more than its own PCIe link.
-            let share = min(Double(t.nicCount) * t.nic.bandwidthBytesPerSecond / Double(k), t.gpuType.hostLinkGBps * 1e9)
+            // Each of the k GPUs gets an equal share of the node's NICs, but no more than its own PCIe link, nor more
+            // than one inter-node connection carries (the template's per-TCP-stream cap × NCCL sockets per connection;
+            // `.infinity` for RDMA templates, which keeps their figures bit for bit).
+            let share = min(
+                Double(t.nicCount) * t.nic.bandwidthBytesPerSecond / Double(k), t.gpuType.hostLinkGBps * 1e9,
+                t.connectionCapBytesPerSecond)
             if share < bandwidth { bandwidth = share }
             latency = max(latency, t.nic.latencySeconds)
             if k > 1 && t.intraNode.bandwidthBytesPerSecond < bandwidth {

@@ -71,6 +71,11 @@ extension AllReducePlan {
                     arg = l
                 }
             }
+            // A connection cap below every link share limits the flow by itself: no link is its bottleneck.
+            if f.rateCap < best {
+                best = f.rateCap
+                arg = nil
+            }
             rates.append(best)
             bottlenecks.append(arg)
         }
@@ -117,6 +122,8 @@ extension AllReducePlan {
         return CollectiveTime(phases: out)
     }
 
-    /// The flows as max-min demands (weight 1, uncapped), for `FlowNetwork.add(_:)`.
-    public var demands: [FlowDemand] { flows.map { FlowDemand(path: $0.path) } }
+    /// The flows as max-min demands (weight 1, each with its connection cap), for `FlowNetwork.add(_:)`.
+    public var demands: [FlowDemand] {
+        flows.map { FlowDemand(path: $0.path, rateCap: $0.rateCap.isFinite ? $0.rateCap : nil) }
+    }
 }

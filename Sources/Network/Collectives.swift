@@ -22,12 +22,15 @@ public struct CollectiveFlow: Sendable, Equatable {
     public var destination: GPUID
     /// The links the transfer crosses (`LinkGraph.path(fromGPU:toGPU:)`).
     public var path: [LinkID]
+    /// Largest rate of the transfer, bytes per second (`LinkGraph.connectionCap(fromGPU:toGPU:)`; `.infinity`: none).
+    public var rateCap: Double
 
     /// Creates a flow.
-    public init(source: GPUID, destination: GPUID, path: [LinkID]) {
+    public init(source: GPUID, destination: GPUID, path: [LinkID], rateCap: Double = .infinity) {
         self.source = source
         self.destination = destination
         self.path = path
+        self.rateCap = rateCap
     }
 }
 
@@ -98,12 +101,19 @@ public struct CollectiveOptions: Sendable, Equatable {
 ///    at the ring's 2(n−1)/n·S per rank (nccl-tests PERFORMANCE.md: the bus-bandwidth volume is the same for
 ///    every algorithm);
 /// 3. all GPUs in one node → `.ring`: one phase, n flows of 2(n−1)/n·S bytes, 2(n−1) steps;
-/// 4. N ≥ 2 nodes with the same g GPUs on each → `.hierarchical`: intra-node reduce-scatter (N rings of g,
+/// 4. N ≥ 2 nodes with the same g GPUs on each, none of whose templates asks for NCCL's flat ring
+///    (`NodeTemplate.flatRing`) → `.hierarchical`: intra-node reduce-scatter (N rings of g,
 ///    (g−1)/g·S per flow, g−1 steps), inter-node all-reduce of the S/g shard over g parallel rings (local rank r
 ///    of every node, through each GPU's own NIC; 2(N−1)/N·S/g per flow, 2(N−1) steps), intra-node all-gather (as
 ///    the reduce-scatter). With g = 1 only the inter-node phase remains;
-/// 5. otherwise (nodes holding different counts) → `.ring` over all n ranks, hops between nodes going through
-///    the NICs; its speed is that of its slowest hop.
+/// 5. otherwise (nodes holding different counts, or a flat-ring template) → `.ring` over all n ranks, hops
+///    between nodes going through the NICs; its speed is that of its slowest hop. This is NCCL's own ring: its
+///    topology search builds rings through every GPU of the communicator, each ring entering and leaving every node
+///    once (NVIDIA/nccl, src/graph/search.cc, src/graph/rings.cc), so each NIC carries the whole 2(n−1)/n·S of every
+///    ring, not the 1/g shard of the two-level plan.
+///
+/// Every flow between two nodes carries its connection's rate cap (`LinkGraph.connectionCap(fromGPU:toGPU:)`: a
+/// cloud's per-TCP-stream limit × NCCL's sockets per connection), which the max-min solver honours.
 ///
 /// Ring order is the given GPU order grouped by node: nodes in order of first appearance, each node's GPUs in
 /// the order given. Flows are unique per (source, destination) pair: the reduce-scatter and all-gather phases
@@ -134,7 +144,9 @@ public struct AllReducePlan: Sendable, Equatable {
         self.nodeCount = skeleton.nodeCount
         self.gpusPerNode = skeleton.gpusPerNode
         let flows = zip(skeleton.sources, skeleton.destinations).map {
-            CollectiveFlow(source: $0, destination: $1, path: graph.path(fromGPU: $0, toGPU: $1))
+            CollectiveFlow(
+                source: $0, destination: $1, path: graph.path(fromGPU: $0, toGPU: $1),
+                rateCap: graph.connectionCap(fromGPU: $0, toGPU: $1))
         }
         self.flows = flows
         self.phases = skeleton.phases.map { p in
@@ -216,7 +228,7 @@ struct AllReduceSkeleton {
             algorithm = .halvingDoubling
             for i in 0..<n { flow(ordered[i], ordered[(i + 1) % n]) }
             phases = [(.halvingDoubling, 0..<n, 2 * Double(n - 1) / Double(n) * bytes, 2 * AllReducePlan.ceilLog2(n))]
-        } else if nodes.count == 1 || uniform == nil {
+        } else if nodes.count == 1 || uniform == nil || nodes.contains(where: { graph.nodeFlatRing[$0.index] }) {
             algorithm = .ring
             for i in 0..<n { flow(ordered[i], ordered[(i + 1) % n]) }
             phases = [(.ring, 0..<n, 2 * Double(n - 1) / Double(n) * bytes, 2 * (n - 1))]
@@ -287,6 +299,8 @@ public struct FlatAllReducePlan: Sendable {
     public let pathLinks: [LinkID]
     /// Where each flow's links start in `pathLinks`; one more entry than flows.
     public let pathStart: [Int32]
+    /// Each flow's rate cap (`LinkGraph.connectionCap(fromGPU:toGPU:)`), by flow index; empty when no flow is capped.
+    public let rateCaps: [Double]
     /// The phases, in the order they run.
     public let phases: [FlatCollectivePhase]
 
@@ -299,12 +313,22 @@ public struct FlatAllReducePlan: Sendable {
         var start: [Int32] = [0]
         links.reserveCapacity(4 * skeleton.sources.count)
         start.reserveCapacity(skeleton.sources.count + 1)
-        for (a, b) in zip(skeleton.sources, skeleton.destinations) {
+        var caps: [Double] = []
+        var anyCap = false
+        for (i, (a, b)) in zip(skeleton.sources, skeleton.destinations).enumerated() {
             graph.appendPath(fromGPU: a, toGPU: b, to: &links)
             start.append(Int32(links.count))
+            // Caps are listed only once one is finite: uncapped fabrics (every RDMA template) build no array.
+            let cap = graph.connectionCap(fromGPU: a, toGPU: b)
+            if cap.isFinite && !anyCap {
+                anyCap = true
+                caps = Array(repeating: .infinity, count: i)
+            }
+            if anyCap { caps.append(cap) }
         }
         pathLinks = links
         pathStart = start
+        rateCaps = caps
         phases = skeleton.phases.map { p in
             FlatCollectivePhase(
                 kind: p.kind, flows: p.flows, bytesPerFlow: p.bytesPerFlow, steps: p.steps,
@@ -341,5 +365,26 @@ public struct FlatAllReducePlan: Sendable {
                 bottleneck: arg >= 0 ? bottleneck(arg) : nil))
         }
         return CollectiveTime(phases: out)
+    }
+
+    /// The total of `time(rate:bottleneck:)` without building the phases or asking for bottlenecks: the flow model's
+    /// hot path (every re-rate of a job) needs only this sum, and finding a bottleneck walks every flow on every link
+    /// of the slowest flow's path. Same arithmetic in the same order, so the same bits as `time(…).total`.
+    public func totalSeconds(rate: (Int) -> Double) -> Double {
+        var total = 0.0
+        for phase in phases {
+            var slowest = Double.infinity
+            var arg = -1
+            for i in phase.flows {
+                let r = rate(i)
+                if r < slowest || arg < 0 {
+                    slowest = r
+                    arg = i
+                }
+            }
+            let transfer = phase.bytesPerFlow == 0 ? 0 : phase.bytesPerFlow / slowest
+            total = total + (phase.latency + transfer)
+        }
+        return total
     }
 }

@@ -42,6 +42,9 @@ public struct FabricSpec: Sendable, Equatable {
         if let p = o.intraNode { t.intraNode = p }
         if let k = o.nicCount { t.nicCount = k }
         if let p = o.nic { t.nic = p }
+        if let c = o.tcpStreamBytesPerSecond { t.tcpStreamBytesPerSecond = c.isFinite ? c : nil }
+        if let k = o.socketsPerConnection { t.socketsPerConnection = k }
+        if let f = o.flatRing { t.flatRing = f }
         return t
     }
 }
@@ -56,9 +59,21 @@ public struct NodeFabricOverride: Sendable, Equatable {
     public var nicCount: Int?
     /// Replacement per-NIC bandwidth and α, or nil to keep the template's.
     public var nic: LinkParameters?
+    /// Replacement per-TCP-stream rate cap, bytes per second (`.infinity`: uncapped), or nil to keep the template's.
+    public var tcpStreamBytesPerSecond: Double?
+    /// Replacement TCP streams per NCCL connection, or nil to keep the template's.
+    public var socketsPerConnection: Int?
+    /// Replacement ring layout (true: NCCL's flat ring), or nil to keep the template's.
+    public var flatRing: Bool?
 
     /// Creates an override.
-    public init(templateName: String, intraNode: LinkParameters? = nil, nicCount: Int? = nil, nic: LinkParameters? = nil) {
+    public init(
+        templateName: String, intraNode: LinkParameters? = nil, nicCount: Int? = nil, nic: LinkParameters? = nil,
+        tcpStreamBytesPerSecond: Double? = nil, socketsPerConnection: Int? = nil, flatRing: Bool? = nil
+    ) {
+        self.tcpStreamBytesPerSecond = tcpStreamBytesPerSecond
+        self.socketsPerConnection = socketsPerConnection
+        self.flatRing = flatRing
         self.templateName = templateName
         self.intraNode = intraNode
         self.nicCount = nicCount

@@ -221,7 +221,14 @@ public struct FlowNetwork: Sendable {
     /// `pathLinks[pathStart[i] ..< pathStart[i + 1]]` (as `FlatAllReducePlan` lists them); otherwise as
     /// `add(_:deferResolve:)`. It spares the caller an array per flow.
     public mutating func add(pathLinks links: [LinkID], pathStart: [Int32], deferResolve: Bool) -> FlowUpdate {
-        add(pathLinks: links, pathStart: pathStart, weight: 1, caps: nil, deferResolve: deferResolve)
+        add(pathLinks: links, pathStart: pathStart, rateCaps: [], deferResolve: deferResolve)
+    }
+
+    /// As `add(pathLinks:pathStart:deferResolve:)`, flow i capped at `rateCaps[i]` (`.infinity`: uncapped); an empty
+    /// `rateCaps` leaves every flow uncapped (`FlatAllReducePlan.rateCaps`).
+    public mutating func add(pathLinks links: [LinkID], pathStart: [Int32], rateCaps: [Double], deferResolve: Bool) -> FlowUpdate {
+        precondition(rateCaps.isEmpty || rateCaps.count == pathStart.count - 1, "one rate cap per flow, or none")
+        return add(pathLinks: links, pathStart: pathStart, weight: 1, caps: rateCaps.isEmpty ? nil : rateCaps, deferResolve: deferResolve)
     }
 
     /// Adds flows in flat form (as `add(pathLinks:pathStart:deferResolve:)`), each of weight `weight` and, when

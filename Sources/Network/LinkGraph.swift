@@ -48,6 +48,10 @@ public struct LinkGraph: Sendable {
     public let rackUpLink: [LinkID]
     /// Each rack's downlink from the spine, by rack index.
     public let rackDownLink: [LinkID]
+    /// Each node's inter-node connection cap (`NodeTemplate.connectionCapBytesPerSecond`), by node index.
+    public let nodeConnectionCap: [Double]
+    /// Whether each node's template runs NCCL's flat ring (`NodeTemplate.flatRing`), by node index.
+    public let nodeFlatRing: [Bool]
 
     /// Builds the link graph of `topology` under `spec`.
     /// - Complexity: O(GPUs + NICs + racks).
@@ -121,6 +125,8 @@ public struct LinkGraph: Sendable {
         self.nicDownLink = nicDown
         self.rackUpLink = rackUp
         self.rackDownLink = rackDown
+        self.nodeConnectionCap = templates.map(\.connectionCapBytesPerSecond)
+        self.nodeFlatRing = templates.map(\.flatRing)
     }
 
     /// Number of links.
@@ -185,6 +191,16 @@ public struct LinkGraph: Sendable {
             if link.kind.isSpine { spine += link.latency } else { endpoint = max(endpoint, link.latency) }
         }
         return endpoint + spine
+    }
+
+    /// The rate cap of one collective connection from GPU `a` to GPU `b`: `.infinity` inside a node, else the lower
+    /// of the two nodes' connection caps (a TCP stream is limited at both ends; `NodeTemplate.connectionCapBytesPerSecond`).
+    /// - Complexity: O(1).
+    @inlinable public func connectionCap(fromGPU a: GPUID, toGPU b: GPUID) -> Double {
+        let na = topology.gpuNode[a.index].index
+        let nb = topology.gpuNode[b.index].index
+        if na == nb { return .infinity }
+        return min(nodeConnectionCap[na], nodeConnectionCap[nb])
     }
 
     /// The global index of GPU `g`'s NIC.

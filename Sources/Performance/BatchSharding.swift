@@ -21,9 +21,12 @@ public enum BatchSharding {
     /// that does not shard a global batch); for a model with a batch-independent compute share or an efficiency
     /// profile, `StatisticalEfficiency.computeFactor` (intercept, and gradient accumulation above its local bound).
     @inlinable public static func computeScale(of job: JobSpec, gpuCount: Int) -> Double {
-        guard let local = localBatch(of: job, gpuCount: gpuCount), let model = job.zooModel else { return 1 }
+        guard let local = localBatch(of: job, gpuCount: gpuCount), let m = job.model else { return 1 }
+        let model = ModelZoo.batchComputeTables[m]  // the scalars, not a copy of the model (hot path)
         // NOTE: models without an intercept or efficiency profile keep the plain ratio, bit for bit (baselines).
-        guard model.computeInterceptSeconds != 0 || model.efficiency != nil else { return local / Double(model.referenceBatchPerGPU) }
-        return StatisticalEfficiency.computeFactor(local: local, model: model, maxLocal: model.efficiency?.localBatch.upperBound)
+        guard !model.scalesPlainly else { return local / Double(model.referenceBatchPerGPU) }
+        return StatisticalEfficiency.computeFactor(
+            local: local, interceptShare: model.computeInterceptShare, referenceBatch: model.referenceBatchPerGPU,
+            maxLocal: model.maxLocalBatch)
     }
 }

@@ -52,14 +52,15 @@ struct FabricFlows {
         guard plan.flowCount > 0 else { return [] }
         let update: FlowUpdate
         if let burst {
-            let solo = DutyCycle.soloRates(of: plan, capacities: fabric.graph.capacities)
+            let solo = DutyCycle.soloRates(of: plan, capacities: fabric.graph.capacities, rateCaps: plan.rateCaps)
             let alone = plan.time(rate: { solo[$0] }, bottleneck: { _ in nil }).total
             let d = DutyCycle.share(compute: burst.compute, communication: alone, gamma: burst.gamma)
             duty[job.index] = d
             update = flows.add(pathLinks: plan.pathLinks, pathStart: plan.pathStart, weight: d, caps: solo.map { $0 * d },
                                deferResolve: deferResolve)
         } else {
-            update = flows.add(pathLinks: plan.pathLinks, pathStart: plan.pathStart, deferResolve: deferResolve)
+            update = flows.add(
+                pathLinks: plan.pathLinks, pathStart: plan.pathStart, rateCaps: plan.rateCaps, deferResolve: deferResolve)
         }
         jobFlows[job.index] = update.added
         for f in update.added {
@@ -99,6 +100,15 @@ struct FabricFlows {
         return withUnsafeMutablePointer(to: &flows) { net in
             plan.time(rate: { net.pointee.rate(of: ids[$0]) / d }, bottleneck: { net.pointee.bottleneck(of: ids[$0]) })
         }
+    }
+
+    /// `collectiveTime(of:).total` without the per-phase breakdown (the re-rate hot path).
+    mutating func collectiveSeconds(of job: JobID) -> Double {
+        guard let plan = plans[job.index] else { return 0 }
+        let ids = jobFlows[job.index]
+        // Time-averaged rates / d = the rate while active (see `collectiveTime`); d is 1 without bursts.
+        let d = duty[job.index]
+        return withUnsafeMutablePointer(to: &flows) { net in plan.totalSeconds(rate: { net.pointee.rate(of: ids[$0]) / d }) }
     }
 
     /// The all-reduce time of `gpus` if the job ran alone on the fabric (its reference speed).

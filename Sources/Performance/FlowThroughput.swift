@@ -91,7 +91,7 @@ public final class FlowThroughput: ThroughputModel {
     public func currentStep(of job: JobSpec, on gpus: [GPUID]) -> StepEstimate {
         guard let m = job.model else { return estimate(of: job, gpuCount: gpus.count, compute: 0, communication: 0, step: 0) }
         let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
-        let comm = fabric.collectiveTime(of: job.id).total
+        let comm = fabric.collectiveSeconds(of: job.id)
         return estimate(of: job, gpuCount: gpus.count, compute: c, communication: comm,
                         step: StepTimeModel.overlap(compute: c, communication: comm, gamma: gamma(m)))
     }

@@ -39,9 +39,13 @@ public enum StatisticalEfficiency {
     /// The compute factor of training `local` samples per GPU per iteration relative to one pass at the model's
     /// reference batch: (k + 1) micro-batches of local/(k + 1), each costing a + (1 − a) × micro/reference.
     @inlinable public static func computeFactor(local: Double, model: ZooModel, maxLocal: Int?) -> Double {
-        let a = model.computeInterceptShare
+        computeFactor(local: local, interceptShare: model.computeInterceptShare, referenceBatch: model.referenceBatchPerGPU, maxLocal: maxLocal)
+    }
+
+    /// `computeFactor(local:model:maxLocal:)` from the model's two scalars (`ModelZoo.batchComputeTables`).
+    @inlinable public static func computeFactor(local: Double, interceptShare a: Double, referenceBatch: Int, maxLocal: Int?) -> Double {
         let steps = maxLocal.map { max(1, (local / Double($0) - 1e-8).rounded(.up)) } ?? 1
-        return steps * (a + (1 - a) * local / steps / Double(model.referenceBatchPerGPU))
+        return steps * (a + (1 - a) * local / steps / Double(referenceBatch))
     }
 
     /// The batch `job` trains with on `gpuCount` GPUs and its goodput (base-batch iterations per second), given its
@@ -49,7 +53,8 @@ public enum StatisticalEfficiency {
     public static func goodput(
         of job: JobSpec, profile: EfficiencyProfile, gpuCount: Int, compute: Double, seconds: Double, progress: Double
     ) -> (batch: Double, rate: Double) {
-        guard let model = job.zooModel, gpuCount > 0, seconds > 0 else { return (0, 0) }
+        guard let m = job.model, gpuCount > 0, seconds > 0 else { return (0, 0) }
+        let model = ModelZoo.batchComputeTables[m]
         // GPUs beyond the largest count whose local batch stays at or above the minimum add nothing.
         let batchCap = Double(profile.pinnedBatch ?? (job.adaptiveBatch ? profile.maxBatch : (job.globalBatch ?? profile.maxBatch)))
         let useful = max(1, min(gpuCount, Int(batchCap / Double(profile.localBatch.lowerBound))))
@@ -60,7 +65,9 @@ public enum StatisticalEfficiency {
         let other = seconds - compute
         let m0 = Double(profile.baseBatch)
         func rate(_ batch: Double) -> Double {
-            let t = unit * computeFactor(local: batch / n, model: model, maxLocal: profile.localBatch.upperBound) + other
+            let t = unit * computeFactor(
+                local: batch / n, interceptShare: model.computeInterceptShare, referenceBatch: model.referenceBatchPerGPU,
+                maxLocal: profile.localBatch.upperBound) + other
             let phi = profile.noiseScale(atProgress: progress, batch: batch)
             return t > 0 ? gain(batch: batch, baseBatch: m0, noiseScale: phi) / t : 0
         }

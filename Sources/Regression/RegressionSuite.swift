@@ -46,7 +46,7 @@ public struct RegressionSuite {
 
     /// The names of the variants of the scenario at `path` (its `variants:` section), in name order.
     public static func variants(ofScenarioAt path: String) throws -> [String] {
-        try ScenarioLoader.load(path: path).variants.map(\.name)
+        try ScenarioLoader.variants(ofScenarioAt: path).map(\.name)
     }
 
     /// The baseline a run of `scenario` produces now.

@@ -327,6 +327,9 @@ struct TemplateLinkOverrides: Decodable, CustomStringConvertible {
                     latencySeconds: o.nicLatencyMicroseconds.map { $0 * 1e-6 } ?? template.nic.latencySeconds)
             }
             override.nicCount = o.nicCount
+            override.tcpStreamBytesPerSecond = o.tcpStreamGBps.map { $0 * 1e9 }
+            override.socketsPerConnection = o.socketsPerConnection
+            override.flatRing = o.flatRing
             overrides.append(override)
         }
     }
@@ -344,6 +347,14 @@ struct TemplateLinkOverride: DecodableMapping {
     var nicGBps: Double?
     @OptionalField("nic_latency_us", .within(0...1e6, "µs"), meaning: "NIC latency, µs")
     var nicLatencyMicroseconds: Double?
+    // The network-fidelity mechanisms (README "Network model fidelity"): a cloud's per-TCP-stream cap, NCCL's sockets
+    // per connection (NCCL_SOCKET_NTHREADS × NCCL_NSOCKS_PERTHREAD, at most 64 in NCCL), and NCCL's flat ring.
+    @OptionalField("tcp_stream_gbps", .within(0.01...1e5, "GB/s"), meaning: "rate cap of one TCP stream between nodes, GB/s")
+    var tcpStreamGBps: Double?
+    @OptionalField("sockets_per_connection", .within(1...64, "sockets"), meaning: "TCP streams per NCCL connection")
+    var socketsPerConnection: Int?
+    @OptionalField("flat_ring", meaning: "NCCL's flat ring through every rank instead of the two-level all-reduce")
+    var flatRing: Bool?
 }
 
 /// `cluster:` racks of node groups, or a cluster sized from the trace (`from_trace`).

@@ -384,12 +384,34 @@ public enum ScenarioLoader {
         return scenario
     }
 
+    /// The variants of the scenario at `path` (its `variants:` section), in name order.
+    ///
+    /// Read from the decoded YAML alone, without building the scenario: a `--variant` run or a regression check then
+    /// reads its trace once, not twice (the whole ITP trace's parse was a fifth of a preemptive policy's run). The
+    /// variant itself is always loaded in full by `load(path:overrides:)`, which checks everything. A file that does
+    /// not decode is loaded in full here, so that its error is exactly `load`'s.
+    public static func variants(ofScenarioAt path: String) throws(InputError) -> [(name: String, overrides: [ScenarioOverride])] {
+        if let decoded = try? decodedConfig(path: path) { return decoded.variants.variants }
+        return try load(path: path).variants
+    }
+
+    /// The scenario file's YAML decoded (its workload include merged), or nil if any step fails.
+    private static func decodedConfig(path: String) throws -> ScenarioConfig {
+        try ScenarioFile.requireRegular(path)
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        guard let text = String(data: data, encoding: .utf8), let tree = try Yams.compose(yaml: text) else {
+            throw InputError(file: path, message: "not a YAML scenario")
+        }
+        let (merged, _) = try WorkloadInclude.expand(tree, scenarioPath: path)
+        return try YAMLDecoder().decode(ScenarioConfig.self, from: merged)
+    }
+
     /// The overrides of the variant `name` of the scenario at `path` (its `variants:` section); an input error
     /// listing the variants when it has no such variant.
     public static func overrides(ofVariant name: String, inScenarioAt path: String) throws(InputError) -> [ScenarioOverride] {
-        let base = try load(path: path)
-        guard let v = base.variants.first(where: { $0.name == name }) else {
-            let known = base.variants.map(\.name)
+        let variants = try variants(ofScenarioAt: path)
+        guard let v = variants.first(where: { $0.name == name }) else {
+            let known = variants.map(\.name)
             throw InputError(file: path, field: "variants", message: known.isEmpty
                 ? "the scenario has no variants; expected a 'variants:' section naming '\(name)'"
                 : "no variant '\(name)'; expected one of: \(known.joined(separator: ", "))")

@@ -41,6 +41,34 @@ final class ClusterStateSharingTests: XCTestCase {
         XCTAssertNil(c.invariantViolation())
     }
 
+    /// `sameHolders` agrees with comparing the two `holders(of:)` lists, pair by pair, through joins, a promotion, a
+    /// free GPU and a down one.
+    func testSameHoldersAgreesWithTheHolderLists() throws {
+        var c = ClusterState(topology: topo, maxJobsPerGPU: 3)
+        func check(_ step: String) {
+            for a in 0..<4 {
+                for b in 0..<4 {
+                    XCTAssertEqual(c.sameHolders(GPUID(a), GPUID(b)), c.holders(of: GPUID(a)) == c.holders(of: GPUID(b)), "\(step): gpu\(a) gpu\(b)")
+                }
+            }
+        }
+        check("empty")
+        c.joinValidated(ids([0, 1, 2]), for: JobID(7), mode: .timeSliced)
+        check("one owner")
+        c.joinValidated(ids([0, 1]), for: JobID(8), mode: .timeSliced)
+        c.joinValidated(ids([2]), for: JobID(9), mode: .timeSliced)
+        check("different guests")
+        XCTAssertTrue(c.sameHolders(GPUID(0), GPUID(1)))
+        XCTAssertFalse(c.sameHolders(GPUID(0), GPUID(2)))
+        c.joinValidated(ids([1]), for: JobID(9), mode: .timeSliced)
+        check("a third holder on one")
+        try c.release(ids([0, 1, 2]), from: JobID(7))
+        check("promotion")
+        XCTAssertEqual(try c.markDown(ids([3])), 1)
+        check("down")
+        XCTAssertFalse(c.sameHolders(GPUID(3), GPUID(0)))
+    }
+
     // A shared GPU is not free: exclusive allocation and failures refuse it while any job holds it.
     func testSharedGPUsAreBusyForExclusiveUsers() throws {
         var c = ClusterState(topology: topo, maxJobsPerGPU: 2)

@@ -21,21 +21,21 @@ final class FabricProfileScenarioTests: XCTestCase {
 
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
-    /// Synthetic rows from a known fabric (NIC efficiency 0.6, NIC α 200 µs on pollux-g4dn), fitted from the
+    /// Synthetic rows from a known fabric (NIC efficiency 0.6, NIC α 200 µs on pcie-4gpu), fitted from the
     /// defaults, written with `schedlab fit -o`'s encoder.
     private func fittedProfile() throws -> (FabricFit.Result, URL) {
         var truth = FabricSpec()
         FabricParameter.nicEfficiency.set(0.6, in: &truth)
-        FabricParameter.nicLatency(template: "pollux-g4dn").set(200e-6, in: &truth)
+        FabricParameter.nicLatency(template: "pcie-4gpu").set(200e-6, in: &truth)
         var rows: [StepMeasurement] = []
         for model in ["bert-base", "neumf"] {
             for placement in [[4], [1, 1], [2, 2], [4, 4], [3, 3], [1, 1, 1, 1]] {
-                var r = StepMeasurement(model: model, nodeTemplate: "pollux-g4dn", placement: placement, stepSeconds: 1, line: rows.count + 2)
+                var r = StepMeasurement(model: model, nodeTemplate: "pcie-4gpu", placement: placement, stepSeconds: 1, line: rows.count + 2)
                 r.stepSeconds = FabricFit.predictedSeconds(of: r, fabric: truth)
                 rows.append(r)
             }
         }
-        let result = try FabricFit.fit(rows, parameters: [.nicEfficiency, .nicLatency(template: "pollux-g4dn")])
+        let result = try FabricFit.fit(rows, parameters: [.nicEfficiency, .nicLatency(template: "pcie-4gpu")])
         let url = directory.appendingPathComponent("fabric.json")
         try result.profile(measurements: "synthetic.csv").jsonData().write(to: url)
         return (result, url)
@@ -46,7 +46,7 @@ final class FabricProfileScenarioTests: XCTestCase {
             seed: 1
             cluster:
               racks:
-                - nodes: [{template: pollux-g4dn, count: 2}]
+                - nodes: [{template: pcie-4gpu, count: 2}]
             network: \(network)
             workload:
               synthetic:

@@ -1,4 +1,5 @@
 import Foundation
+import ClusterModel
 import Network
 import Scenario
 import Workload
@@ -43,6 +44,26 @@ final class NetworkConfigTests: XCTestCase {
         XCTAssertEqual(nicUp.count, 8)
         XCTAssertTrue(nicUp.allSatisfy { $0.capacity == 10e9 })
         XCTAssertEqual(graph.links.first { $0.kind == .torUp }?.capacity, 40e9)
+    }
+
+    // The fidelity mechanisms' knobs reach the link graph: a 2 GB/s stream × 3 sockets caps each inter-node
+    // connection at 6 GB/s, and `flat_ring` turns a 2+2 all-reduce into one ring of four.
+    func testMechanismKnobs() throws {
+        let s = try load("network: {templates: {dgx-a100: {tcp_stream_gbps: 2, sockets_per_connection: 3, flat_ring: true}}}")
+        let graph = try XCTUnwrap(s.interconnect?.graph)
+        XCTAssertEqual(graph.nodeConnectionCap, [6e9, 6e9])
+        XCTAssertEqual(graph.nodeFlatRing, [true, true])
+        let plan = AllReducePlan(gpus: [GPUID(0), GPUID(1), GPUID(8), GPUID(9)], bytes: 1e8, graph: graph)
+        XCTAssertEqual(plan.algorithm, .ring)
+        XCTAssertEqual(plan.flows.map(\.rateCap), [.infinity, 6e9, .infinity, 6e9])
+        let plain = try XCTUnwrap(try load("network: {}").interconnect?.graph)
+        XCTAssertEqual(plain.nodeConnectionCap, [.infinity, .infinity])
+        XCTAssertThrowsError(try load("network: {templates: {dgx-a100: {sockets_per_connection: 65}}}")) { e in
+            XCTAssertEqual((e as? InputError)?.field, "network.templates.dgx-a100.sockets_per_connection")
+        }
+        XCTAssertThrowsError(try load("network: {templates: {dgx-a100: {tcp_stream_gbps: 0}}}")) { e in
+            XCTAssertEqual((e as? InputError)?.field, "network.templates.dgx-a100.tcp_stream_gbps")
+        }
     }
 
     // Bad values are located errors.

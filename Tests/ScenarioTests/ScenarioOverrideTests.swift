@@ -224,4 +224,36 @@ final class ScenarioOverrideTests: XCTestCase {
             XCTAssertTrue(($0 as? InputError)?.file.hasSuffix("other/t.csv") ?? false, "\($0)")
         }
     }
+
+    /// A variant's overrides come from the decoded YAML: the trace is not read for them (a `--variant` run parses it
+    /// once), while loading the variant itself still reads and checks it.
+    func testVariantOverridesAreReadWithoutTheTrace() throws {
+        let text = """
+            seed: 1
+            cluster:
+              racks:
+                - nodes: [{template: dgx-a100}]
+            workload:
+              trace: {file: missing.csv}
+            policy: {name: fifo}
+            variants:
+              short: [policy.name=sjf]
+
+            """
+        let path = try write(text, to: "variants/v.yaml")
+        XCTAssertEqual(try ScenarioLoader.variants(ofScenarioAt: path).map(\.name), ["short"])
+        XCTAssertEqual(try ScenarioLoader.overrides(ofVariant: "short", inScenarioAt: path).map(\.text), ["policy.name=sjf"])
+        let overrides = try ScenarioLoader.overrides(ofVariant: "short", inScenarioAt: path)
+        XCTAssertThrowsError(try ScenarioLoader.load(path: path, overrides: overrides)) {
+            XCTAssertTrue(($0 as? InputError)?.file.hasSuffix("missing.csv") ?? false, "\($0)")
+        }
+        // A file that does not decode gives load's own error.
+        let broken = try write("seed: [\n", to: "variants/broken.yaml")
+        var fromVariants: Error?
+        var fromLoad: Error?
+        do { _ = try ScenarioLoader.variants(ofScenarioAt: broken) } catch { fromVariants = error }
+        do { _ = try ScenarioLoader.load(path: broken) } catch { fromLoad = error }
+        XCTAssertNotNil(fromVariants)
+        XCTAssertEqual(fromVariants.map { "\($0)" }, fromLoad.map { "\($0)" })
+    }
 }

@@ -91,10 +91,9 @@ public struct GandivaPolicy: SchedulingPolicy {
     /// Creates the policy.
     public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
 
-    /// A running job that waiting jobs of its size may join.
+    /// A running job that waiting jobs of its size may join (its GPUs are `s.jobs[id.index].gpus`).
     private struct Host {
         var id: JobID
-        var gpus: [GPUID]
         /// Jobs on its GPUs now (in the plan).
         var holders: Int
     }
@@ -103,24 +102,34 @@ public struct GandivaPolicy: SchedulingPolicy {
         var decisions: [SchedulingDecision] = []
         let limit = s.cluster.maxJobsPerGPU
         let sharing = (parameters.packing || parameters.timeSlicing) && limit > 1
-        // Hosts by GPU count, in JobID order: running jobs whose GPUs all hold the same jobs and have room. Built
-        // only once a waiting job fails to start exclusively (most rounds of an idle or a saturated cluster end
-        // before).
-        var hosts: [Int: [Host]] = [:]
+        // Hosts by GPU count (`hosts[n]`: the hosts of n GPUs), in JobID order: running jobs whose GPUs all hold the
+        // same jobs and have room. Built only once a waiting job fails to start exclusively (most rounds of an idle
+        // or a saturated cluster end before). An array by count, not a dictionary: it is rebuilt every such round,
+        // and hashing a count per waiting job showed in profiles of the ITP replay.
+        var hosts: [[Host]] = []
         var hostCount = 0
         var hostsBuilt = !sharing
         func buildHosts() {
             hostsBuilt = true
-            var found: [Host] = []
+            // Hosts found in running order, sorted by JobID as plain integers (a closure sort of records showed in
+            // profiles: this runs at nearly every round of an overloaded cluster).
+            var found: [UInt64] = []
+            var largest = 0
             for id in s.running {
                 let gpus = s.jobs[id.index].gpus
                 guard let n = gpus.first.map({ s.cluster.holderCount(of: $0) }), n < limit,
                       gpus.allSatisfy({ s.cluster.holderCount(of: $0) == n && s.cluster.sharing(of: $0) != .packed }),
                       Self.sameHolders(gpus, s.cluster) else { continue }
-                found.append(Host(id: id, gpus: gpus, holders: n))
+                found.append(UInt64(UInt32(bitPattern: id.raw)))
+                largest = max(largest, gpus.count)
             }
-            found.sort { $0.id < $1.id }
-            for h in found { hosts[h.gpus.count, default: []].append(h) }
+            found.sort()
+            hosts = Array(repeating: [], count: largest + 1)
+            for raw in found {
+                let id = JobID(Int(raw))
+                let gpus = s.jobs[id.index].gpus
+                hosts[gpus.count].append(Host(id: id, holders: s.cluster.holderCount(of: gpus[0])))
+            }
             hostCount = found.count
         }
         // Steps 1–3: start, pack or time-slice each waiting job, in submission order.
@@ -134,17 +143,18 @@ public struct GandivaPolicy: SchedulingPolicy {
             guard sharing else { continue }
             if !hostsBuilt { buildHosts() }
             let job = s[id]
-            guard var group = hosts[job.gpuCount], !group.isEmpty else { continue }
-            if let (k, mode) = chooseHost(for: job, in: group, s) {
-                let host = group[k]
-                planner.share(host.gpus, for: id, mode: mode)
-                decisions.append(.share(id, gpus: host.gpus, mode: mode))
-                group[k].holders += 1
-                if group[k].holders >= limit || mode == .packed {
-                    group.remove(at: k)
+            let size = job.gpuCount
+            guard size < hosts.count, !hosts[size].isEmpty else { continue }
+            if let (k, mode) = chooseHost(for: job, in: hosts[size], s) {
+                let gpus = s.jobs[hosts[size][k].id.index].gpus
+                planner.share(gpus, for: id, mode: mode)
+                decisions.append(.share(id, gpus: gpus, mode: mode))
+                // In place: a copy of the group per share was most of this loop's time under overload.
+                hosts[size][k].holders += 1
+                if hosts[size][k].holders >= limit || mode == .packed {
+                    hosts[size].remove(at: k)
                     hostCount -= 1
                 }
-                hosts[job.gpuCount] = group
             }
         }
         // Step 4: migrations onto GPUs still free.
@@ -157,8 +167,7 @@ public struct GandivaPolicy: SchedulingPolicy {
     /// Whether every GPU of `gpus` is held by the same jobs (so a job joining all of them keeps the group aligned).
     private static func sameHolders(_ gpus: [GPUID], _ cluster: ClusterState) -> Bool {
         guard cluster.maxJobsPerGPU > 1, let first = gpus.first, cluster.holderCount(of: first) > 1 else { return true }
-        let reference = cluster.holders(of: first)
-        return gpus.dropFirst().allSatisfy { cluster.holders(of: $0) == reference }
+        return gpus.dropFirst().allSatisfy { cluster.sameHolders($0, first) }
     }
 
     /// The host `job` should join and how: the best-gaining packable single-tenant host, else the host with the
@@ -166,14 +175,14 @@ public struct GandivaPolicy: SchedulingPolicy {
     private func chooseHost(for job: JobStatus, in group: [Host], _ s: ClusterSnapshot) -> (Int, SharingMode)? {
         let topology = s.topology
         func usable(_ host: Host) -> Bool {
-            host.gpus.allSatisfy { job.eligibleTypes.contains(Int(topology.gpuTypeIndex[$0.index])) }
+            s.jobs[host.id.index].gpus.allSatisfy { job.eligibleTypes.contains(Int(topology.gpuTypeIndex[$0.index])) }
         }
         if parameters.packing, let mine = GPUSharingModel.memoryGB(of: job.spec.model) {
             var best: (k: Int, gain: Double)?
             for (k, host) in group.enumerated() where host.holders == 1 && usable(host) {
                 let other = s[host.id].spec.model
                 guard let theirs = GPUSharingModel.memoryGB(of: other),
-                      host.gpus.allSatisfy({ mine + theirs <= topology.gpuTypes[Int(topology.gpuTypeIndex[$0.index])].memoryGB })
+                      s.jobs[host.id.index].gpus.allSatisfy({ mine + theirs <= topology.gpuTypes[Int(topology.gpuTypeIndex[$0.index])].memoryGB })
                 else { continue }
                 let gain = s.sharing.packedFactor(job.spec.model, with: other) + s.sharing.packedFactor(other, with: job.spec.model)
                 if gain >= 1 + parameters.minPackingGain && gain > (best?.gain ?? -1) { best = (k, gain) }
@@ -215,9 +224,11 @@ public struct GandivaPolicy: SchedulingPolicy {
         let topology = s.topology
         var spread: [JobID] = []
         if budget > 0 {
+            // The planner does not change in this scan: the most free GPUs on a node, once (not per running job).
+            let mostFreeOnANode = Int(planner.cluster.freeOnNode.max() ?? 0)
             for id in s.running where !moved.contains(id) {
                 let gpus = s.jobs[id.index].gpus
-                guard gpus.count > 1, gpus.count <= Int(planner.cluster.freeOnNode.max() ?? 0), let first = gpus.first,
+                guard gpus.count > 1, gpus.count <= mostFreeOnANode, let first = gpus.first,
                       planner.cluster.holderCount(of: first) == 1 else { continue }
                 let node = topology.gpuNode[first.index]
                 if gpus.contains(where: { topology.gpuNode[$0.index] != node }) { spread.append(id) }

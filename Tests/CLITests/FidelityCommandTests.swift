@@ -1,0 +1,45 @@
+import Foundation
+import XCTest
+
+/// `schedlab measurements import` and `schedlab fidelity` end to end: conversion, the report, the median gate, bad input.
+final class FidelityCommandTests: SchedLabProcessTestCase {
+    func testImportThenFidelity() throws {
+        try write("placement,local_bsz,step_time,sync_time\n1,12,0.907026,0.01\n1,6,0.6,0.01\n", to: "bert/placements.csv")
+        let imported = try schedlab("measurements", "import", "--format", "pollux-placements", "bert/placements.csv", "-o", "m.csv")
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let csv = try String(contentsOf: dir.appendingPathComponent("m.csv"), encoding: .utf8)
+        XCTAssertTrue(csv.contains("model,node_template,gpu_type,placement,local_batch,step_s,sync_s,source\n"), csv)
+        XCTAssertTrue(csv.contains("bert-squad,pollux-g4dn,,1,12,0.907026,0.01,petuum/adaptdl osdi21-artifact simulator/traces/bert/placements.csv"), csv)
+        // Row 1 is exact (the zoo's compute at batch 12); row 2 is 0.212971 + 0.694055/2 = 0.5600 s against 0.6: −6.7%.
+        let report = try schedlab("fidelity", "m.csv", "--max-median", "0.15")
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(report.stdout.contains("+0.0%"), report.stdout)
+        XCTAssertTrue(report.stdout.contains("-6.7%"), report.stdout)
+        let md = try schedlab("fidelity", "m.csv", "--markdown", "--summary-only", "--write", "report.md")
+        XCTAssertEqual(md.status, 0, md.stderr)
+        XCTAssertTrue(md.stdout.hasPrefix("| model | rows |"), md.stdout)
+        let written = try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertTrue(written.contains("## Every row"), written)
+        // The gate: a median above the threshold exits 1.
+        let gate = try schedlab("fidelity", "m.csv", "--max-median", "0.01")
+        XCTAssertEqual(gate.status, 1)
+        XCTAssertTrue(gate.stderr.contains("exceeds 1.0%"), gate.stderr)
+    }
+
+    func testBadInputIsExit2() throws {
+        try write("model,node_template,gpu_type,placement,local_batch,step_s,sync_s,source\nbert-squad,pollux-g4dn,,9,12,1,,s\n", to: "bad.csv")
+        let r = try schedlab("fidelity", "bad.csv")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderr, "error: bad.csv:2: placement: expected at most 4 GPUs per pollux-g4dn node, got '9'\n")
+        try write("placement,local_bsz\n1,2\n", to: "x/placements.csv")
+        let imp = try schedlab("measurements", "import", "--format", "pollux-placements", "x/placements.csv", "--model", "yolov3")
+        XCTAssertEqual(imp.status, 2)
+        XCTAssertTrue(imp.stderr.hasPrefix("error: x/placements.csv:1: header: expected placement,local_bsz,step_time,sync_time"), imp.stderr)
+        let noApp = try schedlab("measurements", "import", "--format", "pollux-placements", "x/placements.csv")
+        XCTAssertEqual(noApp.status, 2)
+        XCTAssertTrue(noApp.stderr.contains("got directory 'x'"), noApp.stderr)
+        let none = try schedlab("fidelity")
+        XCTAssertEqual(none.status, 2)
+        XCTAssertTrue(none.stderr.contains("Scenarios/measurements"), none.stderr)
+    }
+}
