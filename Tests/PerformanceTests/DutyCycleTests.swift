@@ -81,6 +81,32 @@ final class DutyCycleTests: XCTestCase {
         XCTAssertEqual(DutyCycle.soloRates(of: plan, capacities: graph.capacities, rateCaps: [0.5e9, .infinity]), [0.5e9, 1e9])
     }
 
+    // On pollux-g4dn every inter-node connection is capped (one 5 Gb/s TCP stream): with duty cycles a job alone still
+    // runs exactly its isolated step, so the cap reaches the duty-cycle flows (their solo rates include it), and two
+    // such jobs across the same two NICs are no slower than always active.
+    func testConnectionCapsHoldUnderDutyCycles() {
+        let pollux = NodeTemplateCatalog.named("pollux-g4dn")!
+        XCTAssertTrue(pollux.connectionCapBytesPerSecond.isFinite)
+        let topo = ClusterFixtures.topology(nodesPerRack: [Array(repeating: pollux, count: 2)])
+        let bert = ModelZoo.index(named: "bert-base")!
+        let jobs = (0..<2).map { JobSpec(id: JobID($0), name: "b\($0)", submitTime: .zero, gpuCount: 4, model: bert, work: .iterations(10)) }
+        let placements = [[0, 1, 4, 5].map(GPUID.init), [2, 3, 6, 7].map(GPUID.init)]
+        func steps(duty: Bool, count: Int) -> (current: [StepEstimate], alone: StepEstimate) {
+            let flow = FlowThroughput(interconnect: Interconnect(graph: LinkGraph(topology: topo), dutyCycle: duty),
+                                      jobs: jobs, referenceNodes: [0, 0])
+            for i in 0..<count { _ = flow.attach(jobs[i], on: placements[i]) }
+            _ = flow.flush()
+            return ((0..<count).map { flow.currentStep(of: jobs[$0], on: placements[$0]) }, flow.isolatedStep(of: jobs[0], on: placements[0]))
+        }
+        let alone = steps(duty: true, count: 1)
+        XCTAssertEqual(alone.current[0].seconds, alone.alone.seconds, accuracy: 1e-12 * alone.alone.seconds)
+        let always = steps(duty: false, count: 2).current, duty = steps(duty: true, count: 2).current
+        for i in 0..<2 {
+            XCTAssertLessThanOrEqual(duty[i].seconds, always[i].seconds * (1 + 1e-12))
+            XCTAssertGreaterThanOrEqual(duty[i].seconds, alone.alone.seconds * (1 - 1e-12))
+        }
+    }
+
     // d = T_n / (T_c^γ + T_n^γ)^(1/γ): 0.5 at T_c = T_n and γ = 1, 1/√2 at γ = 2, 1 without compute; clamped below.
     func testShare() {
         XCTAssertEqual(DutyCycle.share(compute: 1, communication: 1, gamma: 1), 0.5, accuracy: 1e-15)
