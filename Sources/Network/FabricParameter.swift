@@ -11,7 +11,8 @@ import Darwin
 /// Efficiencies multiply a link class's bandwidth everywhere; latencies are the per-ring-step α of one node
 /// template's intra-node or NIC links (kept in the spec's `nodeOverrides`, with the template's bandwidth unless an
 /// override already replaced it). Each has a valid range, the one scenarios accept for the same field, and an
-/// unbounded coordinate the fit moves in: log-odds inside the range for efficiencies, the logarithm for latencies,
+/// unbounded coordinate the fit moves in: log-odds inside the range for efficiencies, the logarithm for latencies and
+/// stream caps,
 /// so no step of the optimiser can leave the range or reach zero.
 public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `FabricSpec.intraNodeEfficiency`.
@@ -26,6 +27,9 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
     case intraNodeLatency(template: String)
     /// The NIC link α of nodes built from the named template, seconds.
     case nicLatency(template: String)
+    /// The per-TCP-stream rate cap between nodes built from the named template, bytes per second
+    /// (`NodeTemplate.tcpStreamBytesPerSecond`; a connection is capped at it × the template's sockets per connection).
+    case tcpStreamCap(template: String)
 
     /// The name used on the command line and in fabric profiles, e.g. `nic_efficiency`, `nic_latency@pollux-g4dn`.
     public var name: String {
@@ -36,6 +40,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
         case .spineLatency: "spine_latency"
         case .intraNodeLatency(let t): "intra_node_latency@\(t)"
         case .nicLatency(let t): "nic_latency@\(t)"
+        case .tcpStreamCap(let t): "tcp_stream_cap@\(t)"
         }
     }
 
@@ -55,6 +60,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
             switch parts[0] {
             case "intra_node_latency": self = .intraNodeLatency(template: parts[1])
             case "nic_latency": self = .nicLatency(template: parts[1])
+            case "tcp_stream_cap": self = .tcpStreamCap(template: parts[1])
             default: return nil
             }
         }
@@ -62,7 +68,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
 
     /// Every name form, for error messages.
     public static let nameForms = ["intra_node_efficiency", "nic_efficiency", "spine_efficiency", "spine_latency",
-                                   "intra_node_latency@TEMPLATE", "nic_latency@TEMPLATE"]
+                                   "intra_node_latency@TEMPLATE", "nic_latency@TEMPLATE", "tcp_stream_cap@TEMPLATE"]
 
     /// Whether the value is a latency in seconds (else a share).
     public var isLatency: Bool {
@@ -72,8 +78,15 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
         }
     }
 
-    /// The accepted values: shares in 0.01...1 (as `network.*_efficiency`), latencies in 0...1 s.
-    public var range: ClosedRange<Double> { isLatency ? 0...1 : 0.01...1 }
+    /// Whether the value is a rate in bytes per second.
+    public var isRate: Bool {
+        if case .tcpStreamCap = self { return true }
+        return false
+    }
+
+    /// The accepted values: shares in 0.01...1 (as `network.*_efficiency`), latencies in 0...1 s, stream caps in
+    /// 1e7...1e14 bytes per second (`tcp_stream_gbps`' 0.01...1e5 GB/s).
+    public var range: ClosedRange<Double> { isRate ? 1e7...1e14 : isLatency ? 0...1 : 0.01...1 }
 
     /// Smallest latency the fit's logarithmic coordinate reaches (1 ns: nothing measurable is shorter).
     public static let smallestFittedLatency = 1e-9
@@ -87,6 +100,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
         case .spineLatency: return spec.spineLatencySeconds
         case .intraNodeLatency(let t): return NodeTemplateCatalog.named(t).map { spec.effective($0).intraNode.latencySeconds } ?? 0
         case .nicLatency(let t): return NodeTemplateCatalog.named(t).map { spec.effective($0).nic.latencySeconds } ?? 0
+        case .tcpStreamCap(let t): return NodeTemplateCatalog.named(t).flatMap { spec.effective($0).tcpStreamBytesPerSecond } ?? .infinity
         }
     }
 
@@ -97,6 +111,13 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
         case .nicEfficiency: spec.nicEfficiency = value
         case .spineEfficiency: spec.spineEfficiency = value
         case .spineLatency: spec.spineLatencySeconds = value
+        case .tcpStreamCap(let name):
+            guard NodeTemplateCatalog.named(name) != nil else { return }
+            let i = spec.nodeOverrides.firstIndex { $0.templateName == name } ?? {
+                spec.nodeOverrides.append(NodeFabricOverride(templateName: name))
+                return spec.nodeOverrides.count - 1
+            }()
+            spec.nodeOverrides[i].tcpStreamBytesPerSecond = value
         case .intraNodeLatency(let name), .nicLatency(let name):
             guard let template = NodeTemplateCatalog.named(name) else { return }
             let current = spec.effective(template)
@@ -116,6 +137,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
     /// past the range's ends map a hair inside it (the coordinate of an end is infinite).
     public func coordinate(of value: Double) -> Double {
         let r = range
+        if isRate { return log(min(max(value, r.lowerBound), r.upperBound)) }
         if isLatency { return log(min(max(value, Self.smallestFittedLatency), r.upperBound)) }
         let t = (value - r.lowerBound) / (r.upperBound - r.lowerBound)
         let p = min(max(t, 1e-3), 1 - 1e-3)
@@ -125,6 +147,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
     /// The value at coordinate `u` (inverse of `coordinate(of:)`), always inside `range`.
     public func value(atCoordinate u: Double) -> Double {
         let r = range
+        if isRate { return min(max(exp(u), r.lowerBound), r.upperBound) }
         if isLatency { return min(max(exp(u), Self.smallestFittedLatency), r.upperBound) }
         return r.lowerBound + (r.upperBound - r.lowerBound) / (1 + exp(-u))
     }
@@ -132,7 +155,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
     /// d value / d coordinate at `u`, for turning the coordinate's standard error into the value's (delta method).
     public func derivative(atCoordinate u: Double) -> Double {
         let r = range
-        if isLatency { return exp(u) }
+        if isLatency || isRate { return exp(u) }
         let s = 1 / (1 + exp(-u))
         return (r.upperBound - r.lowerBound) * s * (1 - s)
     }
@@ -147,6 +170,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
             case .spineLatency: (3, "")
             case .intraNodeLatency(let t): (4, t)
             case .nicLatency(let t): (5, t)
+            case .tcpStreamCap(let t): (6, t)
             }
         }
         return key(a) < key(b)

@@ -85,7 +85,7 @@ public struct FabricProfile: Codable, Equatable, Sendable {
                 throw Problem(field: "parameters[\(i)].name", message: "expected each parameter once, got '\(e.name)' again")
             }
             guard e.value.isFinite, p.range.contains(e.value) else {
-                throw Problem(field: "parameters[\(i)].value", message: "expected \(p.isLatency ? "seconds" : "a share") in \(p.range.lowerBound)...\(p.range.upperBound), got \(e.value)")
+                throw Problem(field: "parameters[\(i)].value", message: "expected \(p.isRate ? "bytes per second" : p.isLatency ? "seconds" : "a share") in \(p.range.lowerBound)...\(p.range.upperBound), got \(e.value)")
             }
             out.append((p, e.value))
         }

@@ -147,7 +147,10 @@ struct FitCommand: ParsableCommand {
         }
         var params = TextTable(header: ["parameter", "initial", "fitted", "std. error", ""], rightAligned: [1, 2, 3])
         for e in r.parameters {
-            func v(_ x: Double) -> String { e.parameter.isLatency ? String(format: "%.2f µs", x * 1e6) : String(format: "%.4f", x) }
+            func v(_ x: Double) -> String {
+                e.parameter.isRate ? String(format: "%.4f GB/s", x / 1e9)
+                    : e.parameter.isLatency ? String(format: "%.2f µs", x * 1e6) : String(format: "%.4f", x)
+            }
             params.rows.append([
                 e.parameter.name, v(e.initial), v(e.value), e.standardError.map(v) ?? "-",
                 !e.fitted ? "held (no row depends on it)" : Self.atBound(e) ? "at the end of its range: the rows push it further" : "",

@@ -119,6 +119,26 @@ final class FabricFitTests: XCTestCase {
         }
     }
 
+    // pollux-g4dn's per-stream cap is a default parameter of rows on it, and a cap of 0.4 GB/s that made the rows is
+    // found again from the catalog's 0.606 GB/s.
+    func testRecoversAStreamCap() throws {
+        var truth = FabricSpec()
+        FabricParameter.tcpStreamCap(template: "pollux-g4dn").set(0.4e9, in: &truth)
+        var rows: [StepMeasurement] = []
+        for model in ["bert-squad", "neumf"] {
+            for placement in [[1, 1], [2, 2], [4, 4], [1, 1, 1, 1]] {
+                var row = StepMeasurement(model: model, nodeTemplate: "pollux-g4dn", placement: placement, stepSeconds: 1)
+                row.stepSeconds = FabricFit.predictedSeconds(of: row, fabric: truth)
+                rows.append(row)
+            }
+        }
+        XCTAssertTrue(FabricFit.defaultParameters(for: rows).contains(.tcpStreamCap(template: "pollux-g4dn")))
+        XCTAssertFalse(FabricFit.defaultParameters(for: Self.syntheticRows()).contains(.tcpStreamCap(template: "pcie-4gpu")))
+        let result = try FabricFit.fit(rows, parameters: [.tcpStreamCap(template: "pollux-g4dn")], crossValidate: false)
+        XCTAssertEqual(try XCTUnwrap(result.parameters.first).value, 0.4e9, accuracy: 1e-4 * 0.4e9)
+        XCTAssertLessThan(result.maxAbsoluteError, 1e-6)
+    }
+
     func testMedian() {
         XCTAssertEqual(FabricFit.median([]), 0)
         XCTAssertEqual(FabricFit.median([3, 1, 2]), 2)

@@ -11,9 +11,10 @@ final class FabricParameterTests: XCTestCase {
     // fit coordinate maps back to the value and stays inside the range however far it goes.
     func testFabricParameters() {
         let all: [FabricParameter] = [.intraNodeEfficiency, .nicEfficiency, .spineEfficiency, .spineLatency,
-                                      .intraNodeLatency(template: "pollux-g4dn"), .nicLatency(template: "dgx-a100")]
+                                      .intraNodeLatency(template: "pollux-g4dn"), .nicLatency(template: "dgx-a100"),
+                                      .tcpStreamCap(template: "pollux-g4dn")]
         XCTAssertEqual(all.map(\.name), ["intra_node_efficiency", "nic_efficiency", "spine_efficiency", "spine_latency",
-                                         "intra_node_latency@pollux-g4dn", "nic_latency@dgx-a100"])
+                                         "intra_node_latency@pollux-g4dn", "nic_latency@dgx-a100", "tcp_stream_cap@pollux-g4dn"])
         XCTAssertEqual(all.map { FabricParameter(name: $0.name) }, all)
         XCTAssertNil(FabricParameter(name: "nic_latency@nope"))
         XCTAssertNil(FabricParameter(name: "bandwidth"))
@@ -21,7 +22,7 @@ final class FabricParameterTests: XCTestCase {
         XCTAssertEqual(all.shuffled(using: &rng).sorted(), all)
         var spec = FabricSpec()
         for (i, p) in all.enumerated() {
-            let v = p.isLatency ? 1e-5 * Double(i + 1) : 0.1 * Double(i + 1)
+            let v = p.isRate ? 1e8 * Double(i + 1) : p.isLatency ? 1e-5 * Double(i + 1) : 0.1 * Double(i + 1)
             p.set(v, in: &spec)
             XCTAssertEqual(p.value(in: spec), v, p.name)
             XCTAssertEqual(p.value(atCoordinate: p.coordinate(of: v)), v, accuracy: 1e-12 * max(1, v), p.name)
@@ -29,7 +30,9 @@ final class FabricParameterTests: XCTestCase {
         }
         let t = NodeTemplateCatalog.named("pollux-g4dn")!
         XCTAssertEqual(spec.effective(t).intraNode.bandwidthBytesPerSecond, t.intraNode.bandwidthBytesPerSecond)
-        XCTAssertEqual(spec.effective(t).nic, t.nic, "only the intra-node latency was set for pollux-g4dn")
+        XCTAssertEqual(spec.effective(t).nic, t.nic, "only the intra-node latency and the stream cap were set for pollux-g4dn")
+        XCTAssertEqual(spec.effective(t).tcpStreamBytesPerSecond, 7e8)
+        XCTAssertEqual(FabricParameter.tcpStreamCap(template: "dgx-a100").value(in: FabricSpec()), .infinity, "dgx-a100 has no cap")
     }
 
     func testProfileValidation() throws {
