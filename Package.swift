@@ -79,7 +79,7 @@ let package = Package(
         // One throughput model (α–β or flow-level) that the engine and, through the oracle, policies ask.
         .target(
             name: "Performance",
-            dependencies: ["SimKernel", "ClusterModel", "Models", "Workload", "Network"],
+            dependencies: ["CGSL", "SimKernel", "ClusterModel", "Models", "Workload", "Network"],
             swiftSettings: internalChecks
         ),
         // GLPK through its module map (Debian's libglpk-dev has no pkg-config file); Optimization wraps its simplex.

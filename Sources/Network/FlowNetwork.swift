@@ -228,14 +228,23 @@ public struct FlowNetwork: Sendable {
     /// `rateCaps` leaves every flow uncapped (`FlatAllReducePlan.rateCaps`).
     public mutating func add(pathLinks links: [LinkID], pathStart: [Int32], rateCaps: [Double], deferResolve: Bool) -> FlowUpdate {
         precondition(rateCaps.isEmpty || rateCaps.count == pathStart.count - 1, "one rate cap per flow, or none")
+        return add(pathLinks: links, pathStart: pathStart, weight: 1, caps: rateCaps.isEmpty ? nil : rateCaps, deferResolve: deferResolve)
+    }
+
+    /// Adds flows in flat form (as `add(pathLinks:pathStart:deferResolve:)`), each of weight `weight` and, when
+    /// `caps` is given, flow i capped at `caps[i]` bytes per second.
+    public mutating func add(
+        pathLinks links: [LinkID], pathStart: [Int32], weight: Double, caps: [Double]?, deferResolve: Bool
+    ) -> FlowUpdate {
+        let count = max(0, pathStart.count - 1)
+        precondition(caps == nil || caps!.count == count, "one cap per flow")
         var added: [FlowID] = []
-        added.reserveCapacity(max(0, pathStart.count - 1))
+        added.reserveCapacity(count)
         var touched: [Int32] = []
         touched.reserveCapacity(links.count)
-        for i in 0..<max(0, pathStart.count - 1) {
-            added.append(insert(
-                path: links[Int(pathStart[i])..<Int(pathStart[i + 1])], weight: 1,
-                cap: rateCaps.isEmpty ? .infinity : rateCaps[i], touched: &touched))
+        for i in 0..<count {
+            added.append(insert(path: links[Int(pathStart[i])..<Int(pathStart[i + 1])], weight: weight,
+                                cap: caps?[i] ?? .infinity, touched: &touched))
         }
         return finishAdding(added, touched: touched, deferResolve: deferResolve)
     }

@@ -23,6 +23,8 @@ struct FabricFlows {
     private(set) var flows: FlowNetwork
     private var plans: [FlatAllReducePlan?]
     private var jobFlows: [[FlowID]]
+    /// Each job's duty cycle (1: flows always active; see `DutyCycle`), by JobID.
+    private var duty: [Double]
     private var flowOwner: [Int32] = []
 
     init(model: Interconnect, jobCount: Int) {
@@ -30,20 +32,36 @@ struct FabricFlows {
         self.flows = FlowNetwork(graph: model.graph)
         self.plans = Array(repeating: nil, count: jobCount)
         self.jobFlows = Array(repeating: [], count: jobCount)
+        self.duty = Array(repeating: 1, count: jobCount)
     }
 
     /// Registers `job`'s all-reduce on `gpus`; returns the other running jobs whose rates changed (none when
     /// `deferResolve`: the re-solve waits for `resolvePending()`).
     /// - Complexity: the size of the connected components the new flows join.
-    mutating func start(_ job: JobID, on gpus: [GPUID], bytes: Double, deferResolve: Bool = false) -> [JobID] {
+    /// With `burst` (the job's compute seconds per iteration and its overlap γ), its flows are active only for its
+    /// duty cycle (`DutyCycle`): they enter the network with weight d, each capped at d × its solo rate.
+    mutating func start(
+        _ job: JobID, on gpus: [GPUID], bytes: Double, burst: (compute: Double, gamma: Double)? = nil, deferResolve: Bool = false
+    ) -> [JobID] {
         // One rank has nothing to all-reduce: no plan (its time is that of an empty one), which spares most jobs of a
         // trace building and freeing one at every start.
         guard gpus.count > 1 else { return [] }
         let plan = FlatAllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
         plans[job.index] = plan
+        duty[job.index] = 1
         guard plan.flowCount > 0 else { return [] }
-        let update = flows.add(
-            pathLinks: plan.pathLinks, pathStart: plan.pathStart, rateCaps: plan.rateCaps, deferResolve: deferResolve)
+        let update: FlowUpdate
+        if let burst {
+            let solo = DutyCycle.soloRates(of: plan, capacities: fabric.graph.capacities, rateCaps: plan.rateCaps)
+            let alone = plan.time(rate: { solo[$0] }, bottleneck: { _ in nil }).total
+            let d = DutyCycle.share(compute: burst.compute, communication: alone, gamma: burst.gamma)
+            duty[job.index] = d
+            update = flows.add(pathLinks: plan.pathLinks, pathStart: plan.pathStart, weight: d, caps: solo.map { $0 * d },
+                               deferResolve: deferResolve)
+        } else {
+            update = flows.add(
+                pathLinks: plan.pathLinks, pathStart: plan.pathStart, rateCaps: plan.rateCaps, deferResolve: deferResolve)
+        }
         jobFlows[job.index] = update.added
         for f in update.added {
             if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
@@ -75,10 +93,12 @@ struct FabricFlows {
     mutating func collectiveTime(of job: JobID) -> CollectiveTime {
         guard let plan = plans[job.index] else { return CollectiveTime(phases: []) }
         let ids = jobFlows[job.index]
+        // The network holds time-averaged rates (d × the rate while active, see `DutyCycle`); d is 1 without bursts.
+        let d = duty[job.index]
         // NOTE: the network is read through a pointer: a non-mutating call on `flows` from this mutating method
         // copied the whole network (a retain and a release of each of its arrays) per phase of every re-rated job.
         return withUnsafeMutablePointer(to: &flows) { net in
-            plan.time(rate: { net.pointee.rate(of: ids[$0]) }, bottleneck: { net.pointee.bottleneck(of: ids[$0]) })
+            plan.time(rate: { net.pointee.rate(of: ids[$0]) / d }, bottleneck: { net.pointee.bottleneck(of: ids[$0]) })
         }
     }
 
@@ -86,7 +106,9 @@ struct FabricFlows {
     mutating func collectiveSeconds(of job: JobID) -> Double {
         guard let plan = plans[job.index] else { return 0 }
         let ids = jobFlows[job.index]
-        return withUnsafeMutablePointer(to: &flows) { net in plan.totalSeconds(rate: { net.pointee.rate(of: ids[$0]) }) }
+        // Time-averaged rates / d = the rate while active (see `collectiveTime`); d is 1 without bursts.
+        let d = duty[job.index]
+        return withUnsafeMutablePointer(to: &flows) { net in plan.totalSeconds(rate: { net.pointee.rate(of: ids[$0]) / d }) }
     }
 
     /// The all-reduce time of `gpus` if the job ran alone on the fabric (its reference speed).
@@ -95,7 +117,10 @@ struct FabricFlows {
             .uncontendedTime(on: fabric.graph)
     }
 
-    /// The `count` most utilised links (load / capacity), busiest first, ties by link ID; links without load left out.
+    /// The duty cycle of `job`'s flows (1 when always active or not started).
+    func dutyCycle(of job: JobID) -> Double { duty[job.index] }
+
+    /// The `count` most utilised links (time-averaged load / capacity), busiest first, ties by link ID; links without load left out.
     mutating func busiestLinks(_ count: Int) -> [(link: LinkID, utilization: Double)] {
         var all: [(link: LinkID, utilization: Double)] = []
         // One pass over the network for every link's load (the same sums as `load(on:)`), read through a pointer:

@@ -6,7 +6,9 @@ import Workload
 
 /// The flow-level speed model: every attached multi-GPU job with a zoo model keeps its all-reduce flows in
 /// one shared max-min fair `FlowNetwork`; its communication time follows from its flows' current rates, and
-/// its iteration is Pollux's overlap of compute and communication, (T_c^γ + T_n^γ)^(1/γ).
+/// its iteration is Pollux's overlap of compute and communication, (T_c^γ + T_n^γ)^(1/γ). With
+/// `Interconnect.dutyCycle`, a job's flows load the links only for the share of its iteration they are active
+/// (`DutyCycle`).
 ///
 /// Attaching or detaching a job re-solves only the connected component its flows touch, and returns the
 /// jobs whose flows' rates changed, so the engine re-rates exactly those.
@@ -74,7 +76,12 @@ public final class FlowThroughput: ThroughputModel {
 
     public func attach(_ job: JobSpec, on gpus: [GPUID]) -> [JobID] {
         guard let m = job.model else { return [] }
-        return fabric.start(job.id, on: gpus, bytes: ModelZoo.all[m].gradientBytes, deferResolve: true)
+        var burst: (compute: Double, gamma: Double)?
+        if interconnect.dutyCycle {
+            let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
+            burst = (c, gamma(m))
+        }
+        return fabric.start(job.id, on: gpus, bytes: ModelZoo.all[m].gradientBytes, burst: burst, deferResolve: true)
     }
 
     public func detach(_ job: JobID) -> [JobID] { fabric.stop(job, deferResolve: true) }

@@ -16,12 +16,16 @@ public struct Interconnect: Sendable {
     public var linkSampleInterval: Double
     /// How many of the busiest links each sample records.
     public var linksPerSample: Int
+    /// Whether a job's flows load the links only for their duty cycle, the share of its iteration it communicates
+    /// (`DutyCycle`); false: always active, as before.
+    public var dutyCycle: Bool
 
     /// Creates an interconnect model.
     public init(
         graph: LinkGraph, gamma: Double = StepTimeModel.defaultGamma, collectives: CollectiveOptions = CollectiveOptions(),
-        linkSampleInterval: Double = 3600, linksPerSample: Int = 16
+        linkSampleInterval: Double = 3600, linksPerSample: Int = 16, dutyCycle: Bool = false
     ) {
+        self.dutyCycle = dutyCycle
         self.graph = graph
         self.gamma = gamma
         self.collectives = collectives

@@ -281,6 +281,12 @@ struct NetworkConfig: DecodableMapping {
     var spineLatencySeconds: Double
     @Field("templates", default: TemplateLinkOverrides(), meaning: "per-template link parameters (GB/s, µs)")
     var templates: TemplateLinkOverrides
+    // Off by default: the time-averaged load is the optimistic bound on contention (bursts interleave perfectly),
+    // always-active flows the pessimistic one; existing results keep the pessimistic one (see `DutyCycle`).
+    @OptionalField("fabric_profile", meaning: "a `schedlab fit -o` profile whose parameters replace these fields")
+    var fabricProfile: String?
+    @Field("duty_cycle", default: false, meaning: "flows load links only for the share of the iteration they are active")
+    var dutyCycle: Bool
 
     /// Whether the flow-level model is chosen.
     var flow: Bool { model == "flow" }

@@ -320,10 +320,14 @@ public enum ScenarioLoader {
 
         var interconnect: Interconnect?
         if let net = config.network, net.flow {
+            var fabric = net.fabric
+            if let file = net.fabricProfile {
+                fabric = try fittedFabric(file, over: fabric, scenarioPath: path, hasher: &hasher, fail: fail)
+            }
             interconnect = Interconnect(
-                graph: LinkGraph(topology: topology, spec: net.fabric), gamma: net.gamma,
+                graph: LinkGraph(topology: topology, spec: fabric), gamma: net.gamma,
                 collectives: CollectiveOptions(smallMessageBytes: net.smallMessageBytes),
-                linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks)
+                linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks, dutyCycle: net.dutyCycle)
         }
 
         // Every job's run time at its reference placement under the speed model the run will use (slow links stretch

@@ -1,0 +1,174 @@
+import ArgumentParser
+import Foundation
+import Network
+import Performance
+import Workload
+
+/// `schedlab fit`: fit the fabric's free parameters to measured step times and write a fabric profile.
+struct FitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit link efficiencies and latencies to a measurement CSV (GSL nonlinear least squares); write a fabric profile.",
+        discussion: """
+            Each row of the measurement CSV (README, "Measurement CSV") is predicted as `schedlab steptime` does: the job \
+            alone on its placement, flow-level interconnect, the model's overlap γ. The fit minimises the sum of squared \
+            relative errors over the parameters (default: intra-node, NIC and spine efficiency, spine latency, and the \
+            intra-node and NIC latency of each template the rows use; those no row depends on are held). It prints every \
+            row's measured, predicted and error before and after, each parameter with its standard error, and the \
+            leave-one-model-out cross-validated error (each model's rows predicted by a fit to the other models' rows). \
+            With -o it writes the fabric profile (JSON) that `network: {fabric_profile: FILE}` applies. Exit status: 0 on \
+            success, 2 on a bad file or a fit that cannot run (fewer rows than free parameters).
+            """
+    )
+
+    @Argument(help: "Measurement CSV.")
+    var file: String
+
+    @Option(help: ArgumentHelp(
+        "Comma-separated parameters to fit (\(FabricParameter.nameForms.joined(separator: ", "))); default: all that the rows depend on.",
+        valueName: "names"))
+    var parameters: String?
+
+    @Option(name: [.short, .customLong("output")], help: "Fabric profile JSON to write.")
+    var output: String?
+
+    @Flag(help: "Skip the leave-one-model-out cross-validation.")
+    var noCrossValidation = false
+
+    @Flag(help: "Print JSON (the profile with every row) instead of text.")
+    var json = false
+
+    func run() throws {
+        let rows: [StepMeasurement]
+        do { rows = try MeasurementFile.parse(Self.readText(file), file: file) } catch {
+            printError("error: \(error)")
+            throw CLIExit.badInput
+        }
+        guard !rows.isEmpty else {
+            printError("error: \(file): the file has a header but no rows; expected at least one measurement")
+            throw CLIExit.badInput
+        }
+        var chosen: [FabricParameter]?
+        if let parameters {
+            chosen = []
+            for name in parameters.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let p = FabricParameter(name: name) else {
+                    printError("error: --parameters: expected names among \(FabricParameter.nameForms.joined(separator: ", ")) "
+                        + "(TEMPLATE from `schedlab info templates`), got '\(name)'")
+                    throw CLIExit.badInput
+                }
+                chosen!.append(p)
+            }
+            guard !chosen!.isEmpty else {
+                printError("error: --parameters: expected at least one parameter name, got '\(parameters)'")
+                throw CLIExit.badInput
+            }
+        }
+        let result: FabricFit.Result
+        do { result = try FabricFit.fit(rows, parameters: chosen, crossValidate: !noCrossValidation) } catch {
+            printError("error: \(file): \(error)")
+            throw CLIExit.badInput
+        }
+        let profile = result.profile(measurements: file)
+        if let output {
+            do { try profile.jsonData().write(to: URL(fileURLWithPath: output)) } catch {
+                printError("error: -o: cannot write \(output): \(error.localizedDescription)")
+                throw CLIExit.badInput
+            }
+        }
+        if json {
+            let report = Report(profile: profile, rows: result.rows.enumerated().map { i, r in
+                Report.Row(line: r.measurement.line, model: r.measurement.model, nodeTemplate: r.measurement.nodeTemplate,
+                           placement: r.measurement.placementText, measured: r.measurement.stepSeconds,
+                           initialPredicted: result.initialRows[i].predicted, predicted: r.predicted, error: r.error,
+                           heldOutPredicted: result.heldOut.first { $0.model == r.measurement.model }?.rows
+                               .first { $0.measurement.line == r.measurement.line && $0.measurement == r.measurement }?.predicted)
+            })
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+        } else {
+            print(Self.text(result))
+        }
+    }
+
+    /// The text of the measurement file at `path`; a device, FIFO or unreadable file is a bad-input error.
+    static func readText(_ path: String) throws(InputError) -> String {
+        // A device or pipe would be read forever: only regular files are measurement files.
+        if let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType, type != .typeRegular {
+            throw InputError(file: path, message: "cannot read the measurement file (not a regular file)")
+        }
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw InputError(file: path, message: "cannot read the measurement file (\(error.localizedDescription)); expected a UTF-8 CSV")
+        }
+    }
+
+    /// The JSON report: the profile and every row.
+    struct Report: Codable {
+        struct Row: Codable {
+            var line: Int
+            var model: String
+            var nodeTemplate: String
+            var placement: String
+            var measured: Double
+            var initialPredicted: Double
+            var predicted: Double
+            var error: Double
+            var heldOutPredicted: Double?
+        }
+        var profile: FabricProfile
+        var rows: [Row]
+    }
+
+    /// Whether a fitted value sits at an end of its range (for latencies, the fit's smallest, 1 ns), where its
+    /// coordinate's gradient vanishes and no standard error is meaningful.
+    static func atBound(_ e: FabricFit.Estimate) -> Bool {
+        let r = e.parameter.range
+        let low = e.parameter.isLatency ? FabricParameter.smallestFittedLatency : r.lowerBound
+        return e.value <= low * (1 + 1e-3) || e.value >= r.upperBound * (1 - 1e-3)
+    }
+
+    /// The text report.
+    static func text(_ r: FabricFit.Result) -> String {
+        func pct(_ x: Double) -> String { String(format: "%+.1f%%", x * 100) }
+        func apct(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+        func ms(_ s: Double) -> String { String(format: "%.1f", s * 1000) }
+        var rows = TextTable(header: ["line", "model", "template", "placement", "measured ms", "default ms", "error",
+                                      "fitted ms", "error", "held-out ms", "error"],
+                             rightAligned: [0, 4, 5, 6, 7, 8, 9, 10])
+        for (i, row) in r.rows.enumerated() {
+            let m = row.measurement
+            let held = r.heldOut.first { $0.model == m.model }?.rows.first { $0.measurement == m }
+            rows.rows.append([
+                "\(m.line)", m.model, m.nodeTemplate + (m.gpuType.map { "/\($0)" } ?? ""), m.placementText, ms(m.stepSeconds),
+                ms(r.initialRows[i].predicted), pct(r.initialRows[i].error), ms(row.predicted), pct(row.error),
+                held.map { ms($0.predicted) } ?? "-", held.map { pct($0.error) } ?? "-",
+            ])
+        }
+        var params = TextTable(header: ["parameter", "initial", "fitted", "std. error", ""], rightAligned: [1, 2, 3])
+        for e in r.parameters {
+            func v(_ x: Double) -> String {
+                e.parameter.isRate ? String(format: "%.4f GB/s", x / 1e9)
+                    : e.parameter.isLatency ? String(format: "%.2f µs", x * 1e6) : String(format: "%.4f", x)
+            }
+            params.rows.append([
+                e.parameter.name, v(e.initial), v(e.value), e.standardError.map(v) ?? "-",
+                !e.fitted ? "held (no row depends on it)" : Self.atBound(e) ? "at the end of its range: the rows push it further" : "",
+            ])
+        }
+        let initialErrors = r.initialRows.map { abs($0.error) }
+        var lines = [rows.render(), "", params.render(), ""]
+        lines.append("default model: median |error| \(apct(FabricFit.median(initialErrors))), max \(apct(initialErrors.max() ?? 0))")
+        lines.append("fitted:        median |error| \(apct(r.medianAbsoluteError)), max \(apct(r.maxAbsoluteError))"
+            + " (\(r.rows.count) rows, \(r.parameters.filter(\.fitted).count) parameters, \(r.iterations) iterations)")
+        if let med = r.crossValidatedMedianAbsoluteError, let max = r.crossValidatedMaxAbsoluteError {
+            lines.append("leave-one-model-out: median |error| \(apct(med)), max \(apct(max))")
+        } else {
+            let why = r.heldOut.isEmpty ? (Set(r.rows.map(\.measurement.model)).count < 2 ? "fewer than two models" : "not requested")
+                : "no model could be held out"
+            lines.append("leave-one-model-out: not available (\(why))")
+        }
+        for h in r.heldOut where h.note != nil { lines.append("  \(h.model) not validated: \(h.note!)") }
+        return lines.joined(separator: "\n")
+    }
+}
