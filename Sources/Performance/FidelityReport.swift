@@ -76,11 +76,11 @@ public struct FidelityReport: Sendable {
     /// The summaries as a Markdown table (overall first, then per model).
     public var summaryMarkdown: String {
         var lines = [
-            "| model | rows | median \\|error\\| | max \\|error\\| | rows > 35% | cross-validated median after `schedlab fit` |",
-            "|---|---:|---:|---:|---:|---|",
+            "| model | rows | median \\|error\\| | max \\|error\\| | rows > 35% |",
+            "|---|---:|---:|---:|---:|",
         ]
         for s in perModel + [overall] {
-            lines.append("| \(s.name == "all" ? "**all**" : s.name) | \(s.rows) | \(Self.apct(s.medianAbsError)) | \(Self.apct(s.maxAbsError)) | \(s.rowsOver35) | pending (net-fit) |")
+            lines.append("| \(s.name == "all" ? "**all**" : s.name) | \(s.rows) | \(Self.apct(s.medianAbsError)) | \(Self.apct(s.maxAbsError)) | \(s.rowsOver35) |")
         }
         return lines.joined(separator: "\n")
     }
