@@ -350,21 +350,31 @@ public struct FlatAllReducePlan: Sendable {
         var out: [PhaseTime] = []
         out.reserveCapacity(phases.count)
         for phase in phases {
-            var slowest = Double.infinity
-            var arg = -1
-            for i in phase.flows {
-                let r = rate(i)
-                if r < slowest || arg < 0 {
-                    slowest = r
-                    arg = i
-                }
-            }
-            let transfer = phase.bytesPerFlow == 0 ? 0 : phase.bytesPerFlow / slowest
+            let (slowest, arg) = Self.slowestFlow(of: phase, rate: rate)
             out.append(PhaseTime(
-                kind: phase.kind, latency: phase.latency, transfer: transfer, rate: slowest,
+                kind: phase.kind, latency: phase.latency, transfer: Self.transfer(of: phase, at: slowest), rate: slowest,
                 bottleneck: arg >= 0 ? bottleneck(arg) : nil))
         }
         return CollectiveTime(phases: out)
+    }
+
+    /// The slowest flow of `phase` (the first on ties) and its rate; (∞, −1) for a phase without flows.
+    @inline(__always) static func slowestFlow(of phase: FlatCollectivePhase, rate: (Int) -> Double) -> (rate: Double, flow: Int) {
+        var slowest = Double.infinity
+        var arg = -1
+        for i in phase.flows {
+            let r = rate(i)
+            if r < slowest || arg < 0 {
+                slowest = r
+                arg = i
+            }
+        }
+        return (slowest, arg)
+    }
+
+    /// The phase's transfer term at the slowest flow's rate.
+    @inline(__always) static func transfer(of phase: FlatCollectivePhase, at slowest: Double) -> Double {
+        phase.bytesPerFlow == 0 ? 0 : phase.bytesPerFlow / slowest
     }
 
     /// The total of `time(rate:bottleneck:)` without building the phases or asking for bottlenecks: the flow model's
@@ -373,17 +383,7 @@ public struct FlatAllReducePlan: Sendable {
     public func totalSeconds(rate: (Int) -> Double) -> Double {
         var total = 0.0
         for phase in phases {
-            var slowest = Double.infinity
-            var arg = -1
-            for i in phase.flows {
-                let r = rate(i)
-                if r < slowest || arg < 0 {
-                    slowest = r
-                    arg = i
-                }
-            }
-            let transfer = phase.bytesPerFlow == 0 ? 0 : phase.bytesPerFlow / slowest
-            total = total + (phase.latency + transfer)
+            total = total + (phase.latency + Self.transfer(of: phase, at: Self.slowestFlow(of: phase, rate: rate).rate))
         }
         return total
     }
