@@ -48,7 +48,13 @@ struct FidelityCommand: ParsableCommand {
             do { text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
                 throw reportInputError(InputError(file: path, message: "cannot read the file (\(error.localizedDescription))"))
             }
-            do throws(InputError) { rows += try MeasurementFile.parse(text, file: path) } catch { throw reportInputError(error) }
+            let parsed: [StepMeasurement]
+            do throws(InputError) { parsed = try MeasurementFile.parse(text, file: path) } catch { throw reportInputError(error) }
+            // A file without rows would report a 0% median and pass any gate: bad input, as for `schedlab fit`.
+            guard !parsed.isEmpty else {
+                throw reportInputError(InputError(file: path, message: "the file has no measurement rows; expected at least one"))
+            }
+            rows += parsed
         }
         let report: FidelityReport
         do throws(InputError) { report = try FidelityReport(rows: rows) } catch { throw reportInputError(error) }

@@ -41,5 +41,10 @@ final class FidelityCommandTests: SchedLabProcessTestCase {
         let none = try schedlab("fidelity")
         XCTAssertEqual(none.status, 2)
         XCTAssertTrue(none.stderr.contains("Scenarios/measurements"), none.stderr)
+        // A header without rows would give a 0% median that passes any gate.
+        try write("model,node_template,gpu_type,placement,local_batch,step_s,sync_s,source\n", to: "empty.csv")
+        let empty = try schedlab("fidelity", "empty.csv", "--max-median", "0.15")
+        XCTAssertEqual(empty.status, 2)
+        XCTAssertEqual(empty.stderr, "error: empty.csv: the file has no measurement rows; expected at least one\n")
     }
 }
