@@ -31,6 +31,7 @@ public struct MeasurementPrediction: Sendable, Equatable {
     /// Predicts `row` under `fabric` (default: the templates as the catalog gives them).
     ///
     /// - Parameters:
+    ///   - row: the measured configuration (model, node template, GPU type, placement, local batch).
     ///   - fabric: link parameters and per-template overrides (what `schedlab fit` varies).
     ///   - collectives: collective algorithm tunables.
     ///   - gamma: overlap exponent for models without their own γ.
