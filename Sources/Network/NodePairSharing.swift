@@ -20,7 +20,7 @@ extension LinkGraph {
     /// `Documentation/networking/scaling.rst`); the CPU serving that queue receives the peer's data and also sends to
     /// the peer, since TCP transmits queued data from the path that processes an incoming acknowledgement (Linux
     /// `net/ipv4/tcp_input.c`, `tcp_rcv_established` → `tcp_data_snd_check`). Which of these binds was not measured on the
-    /// testbed [inferred]; the data only say that two-node communication is 1.4–1.8× slower per byte than three- or
+    /// testbed [inferred]; the data only say that two-node communication is 1.25–1.8× slower per byte than three- or
     /// four-node communication at every GPUs-per-node count, so the cap's value is a fitted parameter
     /// (`FabricParameter.nodePairCap`).
     ///
