@@ -61,8 +61,9 @@ final class RunOutputChunkTests: XCTestCase {
                     XCTAssertEqual(jobs, Array(result.jobs.prefix(jobs.count)), label)
                     XCTAssertEqual(allocations, Array(result.allocations.prefix(allocations.count)), label)
                     XCTAssertEqual(samples, Array(result.samples.prefix(samples.count)), label)
-                    // Most rows go out while the run goes on; only finished jobs do.
-                    XCTAssertGreaterThan(jobs.count, result.jobs.count / 2, label)
+                    // Rows go out while the run goes on; jobs only once every job before them has finished, so under
+                    // FIFO most of them, under shortest-first policies fewer (a long early job holds the rest back).
+                    XCTAssertGreaterThan(jobs.count, name == "fifo" ? result.jobs.count / 2 : 0, label)
                     XCTAssertGreaterThan(samples.count, result.samples.count / 2, label)
                     XCTAssertTrue(jobs.allSatisfy { $0.finish != nil }, label)
                     XCTAssertLessThan(samples.count, result.samples.count, label)

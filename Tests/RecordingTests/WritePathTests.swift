@@ -5,6 +5,7 @@ import Foundation
 import Scheduling
 import SimKernel
 import SimTestSupport
+import Workload
 import XCTest
 
 /// The bulk write path (multi-row statements bound through the C API, foreign-key checks off for the transaction)
@@ -203,9 +204,9 @@ final class WritePathTests: XCTestCase {
                 // Nothing is visible to other connections before the commit.
                 XCTAssertEqual(try sink.rawRows("SELECT count(*) FROM jobs WHERE run = \(id)"), [[.integer(0)]], label)
                 let stats = try stream.finish(result: result, wallEnd: Date(timeIntervalSince1970: 1_764_171_600.5))
-                XCTAssertEqual(stats.tables.map(\.name), ["jobs", "allocations", "samples", "summary", "links"], label)
-                XCTAssertEqual(stats.rows, result.jobs.count + result.allocations.count + result.samples.count
-                               + result.summary.count + result.links.count, label)
+                XCTAssertEqual(stats.tables.map { $0.name }, ["jobs", "allocations", "samples", "summary", "links"], label)
+                let rows: Int = result.jobs.count + result.allocations.count + result.samples.count
+                XCTAssertEqual(stats.rows, rows + result.summary.count + result.links.count, label)
                 if interval < 4096 {
                     XCTAssertGreaterThan(stats.rowsWhileSimulating, stats.rows / 2, label)
                 }
