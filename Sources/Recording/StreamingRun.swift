@@ -50,7 +50,7 @@ public final class StreamingRun: @unchecked Sendable {  // shared state is guard
         self.id = id
         self.topology = topology
         let thread = Thread { [self] in self.write() }
-        thread.name = "SchedLab.StreamingRun"
+        thread.name = "SchedLab.writer"  // at most 15 bytes: the kernel's thread name limit
         thread.stackSize = 8 << 20
         thread.start()
     }
