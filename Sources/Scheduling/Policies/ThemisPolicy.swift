@@ -23,8 +23,13 @@ import Workload
 /// Choices the paper leaves open here: no auction (the worst-ρ participants simply take GPUs, which is Themis with
 /// every bid at its full-allocation value); N counts waiting and running jobs (jobs in a timed transition are not
 /// counted); ties in ρ go to the earlier submission; a job's isolated time is its `estimatedDuration`.
-/// - Complexity: O(K + T log K + E log R) per round for K candidates of which T are taken in order before the round
-///   has nothing left to give, E expired leases and R running jobs; O(1) for a round with no free GPU and no expiry.
+/// The waiting jobs and what ρ reads of them are kept across rounds (`ThemisWaitingJobs`), and a round computes ρ only
+/// for the candidates whose cheap bounds reach the top of its order (`bounds(_:nowSeconds:share:)`); both give the
+/// decisions of a round that reads every job's status and computes every ρ, which a test checks.
+/// - Complexity: O(K + T log K + E log R + A) per round for K candidates of which T are taken in order before the
+///   round has nothing left to give, E expired leases, R running jobs and A arrivals (plus a pass over the queue when
+///   jobs re-queue unannounced: a checkpoint ended, a failure); O(1) for a round with no free GPU and no expiry. The
+///   O(K) part is a pass over one compact array with multiplications only.
 public struct ThemisPolicy: SchedulingPolicy {
     public static let name = "themis"
 
@@ -76,6 +81,12 @@ public struct ThemisPolicy: SchedulingPolicy {
     // that preempted or started the job (marks instead of sets: no hashing per job per round).
     private var candidates: [Candidate] = []
     private var expired: [JobID] = []
+    /// More round scratch, moved out for the round and back after it (an allocation per array per round showed in
+    /// profiles of the ITP replay: a round runs at every lease expiry).
+    private var scratchReleasable: [Candidate] = []
+    private var scratchOffered: [Candidate] = []
+    private var scratchRanked: [Candidate] = []
+    private var scratchStarted: [JobID] = []
     private var preemptedIn: [UInt32] = []
     private var startedIn: [UInt32] = []
     private var round: UInt32 = 0
@@ -211,7 +222,7 @@ public struct ThemisPolicy: SchedulingPolicy {
             #endif
         }
         // Expired-lease jobs that may lose their GPUs, lowest ρ first (ties: the later submission first).
-        var releasable: [Candidate] = []
+        var releasable = Self.reuse(&scratchReleasable)
         for id in expired {
             let rho = Self.rho(of: id, in: s, share: share)
             releasable.append(Candidate(
@@ -222,7 +233,7 @@ public struct ThemisPolicy: SchedulingPolicy {
         let candidateCount = s.queue.count + expired.count
         let participants = Int((parameters.fairnessKnob * Double(candidateCount)).rounded(.up))
         var decisions: [SchedulingDecision] = []
-        var started: [JobID] = []
+        var started = Self.reuse(&scratchStarted)
         /// Starts `c` if the planner places it.
         func offer(_ c: Candidate, _ planner: inout PlacementPlanner) {
             let i = c.id.index
@@ -249,12 +260,18 @@ public struct ThemisPolicy: SchedulingPolicy {
         //    free, or a participant that found GPUs short before a lease was taken back); the rank of the last
         //    participant is found by selection only when such a second attempt is pending.
         candidates.removeAll(keepingCapacity: true)
-        var offered: [Candidate] = []  // waiting participants taken in step 1, in order
+        var offered = Self.reuse(&scratchOffered)  // waiting participants taken in step 1, in order
         var taken = 0
         var exhausted = false
         let stepOne = !releasable.isEmpty
         if stepOne {
-            for k in jobs.indices { candidates.append(waitingCandidate(k)) }
+            // Written through the buffer: an append per waiting job (a uniqueness and a capacity check each) was most of
+            // this loop's time.
+            let n = jobs.count
+            candidates.append(contentsOf: repeatElement(releasable[0], count: n))
+            candidates.withUnsafeMutableBufferPointer { buffer in
+                for k in 0..<n { buffer[k] = waitingCandidate(k) }
+            }
             candidates += releasable
             var selector = LazyOrder()
             while taken < participants && !releasable.isEmpty, let c = selector.popFirst(&candidates, resolve) {
@@ -293,9 +310,18 @@ public struct ThemisPolicy: SchedulingPolicy {
             // Step 2. The candidates not taken yet are `candidates` (in heap order) when step 1 ran, else the queue.
             let rest = stepOne ? candidates.count : waiting.jobs.count
             let more = participants - taken  // participants among them
-            var ranked: [Candidate] = []
+            var ranked = Self.reuse(&scratchRanked)
             if stepOne {
-                for c in candidates where !c.running && fits(c, planner) { ranked.append(c) }
+                // The planner does not change in this pass: the free GPUs of the last mask seen are asked once.
+                var mask: UInt64? = nil
+                var free = 0
+                for c in candidates where !c.running {
+                    if c.types.bits != mask {
+                        mask = c.types.bits
+                        free = planner.freeGPUs(in: c.types)
+                    }
+                    if Int(c.gpuCount) <= free { ranked.append(c) }
+                }
             } else {
                 for k in jobs.indices where Int(jobs[k].gpuCount) <= planner.freeGPUs(in: jobs[k].types) {
                     ranked.append(waitingCandidate(k))
@@ -363,6 +389,7 @@ public struct ThemisPolicy: SchedulingPolicy {
                 }
                 if !pastParticipants { _ = secondAttempts(&planner) }
             }
+            scratchRanked = ranked
         }
         // Every expired lease that was not taken back is renewed; the next round is at the earliest expiry.
         var next = nextRunning
@@ -382,7 +409,18 @@ public struct ThemisPolicy: SchedulingPolicy {
             next = min(next, leaseEnd[id.index])
         }
         if next != .never && next > now { decisions.append(.wakeUp(at: next)) }
+        scratchReleasable = releasable
+        scratchOffered = offered
+        scratchStarted = started
         return decisions
+    }
+
+    /// `array`'s storage, emptied, leaving `array` empty: a round's scratch array without an allocation.
+    @inline(__always) private static func reuse<T>(_ array: inout [T]) -> [T] {
+        var taken: [T] = []
+        swap(&taken, &array)
+        taken.removeAll(keepingCapacity: true)
+        return taken
     }
 
     /// Bounds on the ρ of waiting job `w` now (`nowSeconds`), with each job's equal share `share` GPUs, from
