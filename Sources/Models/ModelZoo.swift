@@ -80,10 +80,20 @@ public enum ModelZoo {
                 2048: [939.253, 4083.44, 6544.99, 9071.93, 13572.4, 25132.5, 56770.8, 81125.1, 117055, 106004],
                 4096: [928.99, 4007.81, 6658.84, 9684.67, 13741.4, 24126.1, 51757.2, 103714, 142788, 144707],
             ], app: "cifar10"),
-        // DeepSpeech2 on VoxForge: deepspeech.pytorch's five bidirectional LSTM layers of 1024 ≈ 86 M parameters
-        // [derived; the artifact does not state the size] → 344 MB.
+        // DeepSpeech2 on VoxForge, the model the Pollux testbed trained: petuum/adaptdl (osdi21-artifact)
+        // `benchmark/models/deepspeech2/train.py` defaults (`--hidden-size 800`, `--hidden-layers 5`, `--rnn-type gru`,
+        // bidirectional, 16 kHz, 20 ms windows; `adaptdljob.yaml` overrides none of them) and `model.py`'s layers,
+        // counted by hand [derived] (an earlier entry took deepspeech.pytorch's 5 × bidirectional LSTM of 1024, ≈ 86 M):
+        //   conv 1×32×41×11 + 32 = 14,464; conv 32×32×21×11 + 32 = 236,576; their BatchNorm2d 2 × 64 = 128
+        //   RNN input: 161 frequency bins → ⌊(161 + 40 − 41)/2⌋ + 1 = 81 → ⌊(81 + 20 − 21)/2⌋ + 1 = 41; × 32 channels = 1312
+        //   GRU, per direction 3·(h·(i + h) + 2h), h = 800, two directions (their outputs are summed, so the next
+        //   layer's input is h): layer 1, i = 1312: 2 × 5,073,600 = 10,147,200; layers 2–5, i = 800: 4 × 2 × 3,844,800
+        //   = 30,758,400; BatchNorm1d(800) before layers 2–5: 4 × 1,600 = 6,400
+        //   head: BatchNorm1d(800) 1,600 + Linear 800 × 29 labels, no bias, 23,200 (29: deepspeech.pytorch's
+        //   labels.json, `_'A–Z` and space [assumption; the file is not in the artifact])
+        //   total 41,187,968 parameters → 164.8 MB of fp32 gradients.
         pollux(
-            "deepspeech2", local: 10...80, alpha: 0.0912821, atMax: 2.41541, gradientBytes: 86e6 * 4, memoryGB: 12,
+            "deepspeech2", local: 10...80, alpha: 0.0912821, atMax: 2.41541, gradientBytes: 41_187_968 * 4, memoryGB: 12,
             batches: 20...640, iterationsPerEpoch: 357, epochs: 80,
             noise: [
                 20: [41.8203, 689.383, 2553.43, 12013, 21353.4, 36005.9, 578621, 1.44969e+06, 211683, 223015],

@@ -155,6 +155,37 @@ final class PreemptivePolicyTests: XCTestCase {
         XCTAssertEqual(r.jobs.map(\.preemptions), [0, 0, 0])
     }
 
+    // `order: arrival` (the Pollux artifact's Tiresias): the same three jobs, one queue (threshold 1e6 GPU·s). At 0
+    // J0 starts, J1 (4 GPUs) does not fit, J2 backfills. 100: J0 ends; J1 entered the queue with J2 and has the lower
+    // JobID, so it outranks the running J2: J2 is preempted, J1 runs 100 → 1100, J2 resumes 1100 → 2000 (900 s left).
+    func testTiresiasArrivalOrderPreemptsTheBackfilledJob() throws {
+        let jobs = [job(0, submit: 0, gpus: 3, duration: 100), job(1, submit: 0, gpus: 4, duration: 1000),
+                    job(2, submit: 0, gpus: 1, duration: 1000)]
+        let r = try run(jobs, TiresiasPolicy(.init(queueThresholds: [1e6], order: .arrival)))
+        XCTAssertEqual(r.starts, [0, 100, 0])
+        XCTAssertEqual(r.finishes, [100, 1100, 2000])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [0, 0, 1])
+        // Running first (the default) keeps J2 running, as in the test above.
+        let first = try run(jobs, TiresiasPolicy(.init(queueThresholds: [1e6])))
+        XCTAssertEqual(first.finishes, [100, 2000, 1000])
+        XCTAssertEqual(first.jobs.map(\.preemptions), [0, 0, 0])
+    }
+
+    // `order: arrival` in a lower queue: the job demoted first outranks one demoted later even while that one runs.
+    // One threshold at 400 GPU·s. J0 (1 GPU, 1000 s) from 0; 10: J1 (4 GPUs, 1000 s) arrives and does not fit. 400:
+    // J0 reaches 400 GPU·s and enters queue 1; J1 (top queue) preempts it and runs from 400. 500: J1 reaches 400 GPU·s
+    // and enters queue 1 after J0, which outranks it: J1 is preempted, J0 resumes 500 → 1100 (600 s left), J1 resumes
+    // 1100 → 2000 (900 s left). Running first (the default) keeps J1 running at 500 until 1400; J0 resumes 1400 → 2000.
+    func testTiresiasArrivalOrderKeepsDemotionOrder() throws {
+        let jobs = [job(0, submit: 0, gpus: 1, duration: 1000), job(1, submit: 10, gpus: 4, duration: 1000)]
+        let r = try run(jobs, TiresiasPolicy(.init(queueThresholds: [400], order: .arrival)))
+        XCTAssertEqual(r.finishes, [1100, 2000])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [1, 1])
+        let first = try run(jobs, TiresiasPolicy(.init(queueThresholds: [400])))
+        XCTAssertEqual(first.finishes, [2000, 1400])
+        XCTAssertEqual(first.jobs.map(\.preemptions), [1, 0])
+    }
+
     // A threshold so high that reaching it lies past the clock's range (1e300 GPU·s): every job stays in the top queue
     // and no wake-up is asked for, so it is FIFO inside one queue with running jobs ahead. J0 (4 GPUs, 100 s) runs
     // 0 → 100; J1 (4 GPUs, 10 s) arrives at 20 and waits behind it, 100 → 110. The same with promotion on.

@@ -65,6 +65,13 @@ final class PreemptivePolicyScenarioTests: XCTestCase {
         XCTAssertEqual(p, TiresiasPolicy.Parameters(service: .time, queueThresholds: [100, 200.5, 3000], promoteAfter: 4))
         let defaults = try XCTUnwrap(try PolicyCatalog.entry("tiresias")!.make(nil) as? TiresiasPolicy).parameters
         XCTAssertEqual(defaults, TiresiasPolicy.Parameters(service: .gpuTime, queueThresholds: [3250, 7200], promoteAfter: nil))
+        XCTAssertEqual(defaults.order, .runningFirst)
+        let arrival = try load(scenario("tiresias", params: ["order: arrival"]))
+        XCTAssertEqual(try XCTUnwrap(arrival.policy as? TiresiasPolicy).parameters.order, .arrival)
+        XCTAssertThrowsError(try load(scenario("tiresias", params: ["order: lifo"]))) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("order") && text.contains("running-first, arrival") && text.contains("lifo"), text)
+        }
     }
 
     func testSRTFParametersDecode() throws {

@@ -88,6 +88,25 @@ final class PlacementTests: XCTestCase {
         XCTAssertNil(PackedPlacement().choose(count: 12, types: all, in: c))
     }
 
+    // Most-free (the Pollux artifact's Tiresias) puts a small job on the emptiest node, not the best fit, and a
+    // large one on the nodes with the most free GPUs, whole, ignoring racks; ties to the lowest node index.
+    func testMostFreeTakesEmptiestNodesWhole() {
+        let topo = ClusterFixtures.microCluster(racks: 2, nodesPerRack: 2)
+        // rack0: node0 free 2 (gpus 2,3), node1 free 3 (5,6,7); rack1: node2 free 4 (8–11), node3 free 2 (14,15)
+        let c = cluster(topo, busy: [0, 1, 4, 12, 13])
+        let all = GPUTypeMask.all(topo)
+        let s = MostFreePlacement()
+        XCTAssertEqual(raw(s.choose(count: 1, types: all, in: c)), [8], "emptiest node, where packed takes the best fit")
+        XCTAssertEqual(raw(PackedPlacement().choose(count: 1, types: all, in: c)), [2])
+        // 6 GPUs: node2's 4, then node1's (3 free, the next most) — across racks, where packed stays in rack1.
+        XCTAssertEqual(raw(s.choose(count: 6, types: all, in: c)), [8, 9, 10, 11, 5, 6])
+        // 9: node2 (4), node1 (3), then node0 (2 free, tied with node3: lowest index).
+        XCTAssertEqual(raw(s.choose(count: 9, types: all, in: c)), [8, 9, 10, 11, 5, 6, 7, 2, 3])
+        XCTAssertNil(s.choose(count: 12, types: all, in: c))
+        // On an empty cluster it fills node0 first, like packed.
+        XCTAssertEqual(raw(s.choose(count: 6, types: all, in: cluster(topo, busy: []))), [0, 1, 2, 3, 4, 5])
+    }
+
     // Ties go to the lowest rack and node index.
     func testPackedTieBreaks() {
         let topo = ClusterFixtures.microCluster(racks: 2, nodesPerRack: 2)
@@ -116,7 +135,7 @@ final class PlacementTests: XCTestCase {
 
     // The catalogs list the shipped strategies and policies by name.
     func testCatalogs() {
-        XCTAssertEqual(PlacementCatalog.names, ["first-fit", "packed", "spread", "topology-aware"])
+        XCTAssertEqual(PlacementCatalog.names, ["first-fit", "packed", "spread", "most-free", "topology-aware"])
         XCTAssertEqual(PlacementCatalog.make("packed")?.name, "packed")
         XCTAssertNil(PlacementCatalog.make("random"))
         XCTAssertEqual(PolicyCatalog.names, ["fifo", "sjf", "backfill", "srtf", "tiresias", "themis", "gandiva", "optimus", "pollux", "fabric", "gavel", "external"])

@@ -206,6 +206,18 @@ def spread(count, type_mask, p):
     return sorted(chosen, key=lambda g: (c.gpu_node[g], g))
 
 
+def most_free(count, type_mask, p):
+    """``most-free``: all the free GPUs of the node with the most free GPUs, then of the next, until ``count`` (the
+    Pollux artifact's Tiresias, petuum/adaptdl ``simulator/tiresias.py``)."""
+    c = p.cluster
+    on_node = p.free_on_node
+    nodes = sorted((n for n in range(len(c.nodes)) if on_node[n] > 0 and type_mask >> c.nodes[n].type & 1),
+                   key=lambda n: (-on_node[n], n))
+    if sum(on_node[n] for n in nodes) < count:
+        return None
+    return _take(count, nodes, p)
+
+
 def topology_aware(count, type_mask, p):
     """``topology-aware``: one node (best fit); else one rack, with equal GPUs per node where possible; else the
     fewest racks."""
@@ -288,5 +300,6 @@ STRATEGIES = {
     "first-fit": first_fit,
     "packed": packed,
     "spread": spread,
+    "most-free": most_free,
     "topology-aware": topology_aware,
 }

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from schedlab_policy import (ARRIVAL_FIELDS, JOB_FIELDS, Migrate, Policy, Preempt, Resize, Share, Snapshot, Start, TypeLedger,  # noqa: E402
                              WakeUp, decode, encode, run)
-from schedlab_policy.placement import first_fit, packed, spread, topology_aware  # noqa: E402
+from schedlab_policy.placement import first_fit, most_free, packed, spread, topology_aware  # noqa: E402
 
 
 def hello(nodes_per_rack=(2, 2), gpus_per_node=4, types=None):
@@ -75,6 +75,14 @@ class PlacementTests(unittest.TestCase):
         self.assertEqual(spread(4, 1, s.planner()), [1, 4, 8, 12])
         # Round robin over node1, node2, node3, node0 (most free first), then grouped by node.
         self.assertEqual(spread(5, 1, s.planner()), [1, 4, 5, 8, 12])
+
+    def test_most_free_takes_the_emptiest_nodes_whole(self):
+        s = Snapshot(hello())
+        occupy(s, [0, 1, 4, 12, 13])  # free: node0 2, node1 3, node2 4, node3 2
+        self.assertEqual(most_free(1, 1, s.planner()), [8])  # the emptiest node, not the best fit
+        self.assertEqual(most_free(6, 1, s.planner()), [8, 9, 10, 11, 5, 6])  # node2, then node1, across racks
+        self.assertEqual(most_free(9, 1, s.planner()), [8, 9, 10, 11, 5, 6, 7, 2, 3])  # node0 before node3 (tie)
+        self.assertIsNone(most_free(12, 1, s.planner()))
 
     def test_topology_aware_equal_chunks_in_one_rack(self):
         s = Snapshot(hello())

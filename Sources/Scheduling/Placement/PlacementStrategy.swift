@@ -20,6 +20,8 @@ public enum PlacementCatalog {
         (FirstFitPlacement.name, "lowest-numbered free GPUs, wherever they are", { FirstFitPlacement() }),
         (PackedPlacement.name, "fewest nodes (best-fit node for small jobs), then fewest racks", { PackedPlacement() }),
         (SpreadPlacement.name, "one GPU per node across as many nodes as possible", { SpreadPlacement() }),
+        (MostFreePlacement.name, "the node with the most free GPUs first, all of them, then the next (Pollux artifact's Tiresias)",
+         { MostFreePlacement() }),
         (TopologyAwarePlacement.name, "one node, else one rack with equal GPUs per node, else fewest racks",
          { TopologyAwarePlacement() }),
     ]

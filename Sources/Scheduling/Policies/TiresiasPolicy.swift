@@ -27,9 +27,16 @@ import Workload
 ///   from sticky state; with increasing thresholds this equals the simulator's one-level-at-a-time demotion, since
 ///   every crossing gets its own round. Without promotion the queues are kept across rounds and updated by what
 ///   changed (`TiresiasLevels`); with it they are rebuilt every round. Both give the same rounds.
-/// - **Order**: queues from highest (least service) to lowest; within a queue, running jobs ahead of waiting
-///   ones (the simulator moves pending jobs to the back of their queue after every round), then submission
-///   order (JobID) — FIFO inside a queue, as in the paper. New jobs enter the top queue.
+/// - **Order** (`order`): queues from highest (least service) to lowest; within a queue, by default
+///   (`running-first`), running jobs ahead of waiting ones (the authors' simulator moves pending jobs to the back of
+///   their queue after every round), then submission order (JobID) — FIFO inside a queue, as in the paper. New jobs
+///   enter the top queue. With `arrival`, a queue keeps the order jobs entered it, running or not: the top queue by
+///   the round that first saw each job, lower queues by the round that first saw the job there (demotion order), ties
+///   by JobID — the Pollux artifact's Tiresias (petuum/adaptdl, branch `osdi21-artifact`, `simulator/tiresias.py`:
+///   `_queue_0.append` for new jobs, `_queue_1.append` on demotion, statuses assigned by walking the two lists). A
+///   waiting job that entered its queue before a running one then outranks it, and preempts it once it fits: the
+///   backfilled jobs of a queue are preempted for the older jobs they overtook. Rounds with `arrival` rebuild the
+///   queues every round, as with promotion.
 /// - **Packing**: the desired running set is built greedily in that order over all running and waiting jobs;
 ///   jobs that do not fit in the capacity left are skipped (the simulator's fit-first inside FIFO), GPUs counted
 ///   per eligible type (`PriorityRunningSet`). A running job that no longer fits is preempted; one that stays
@@ -63,6 +70,14 @@ public struct TiresiasPolicy: SchedulingPolicy {
         case time
     }
 
+    /// The order of the jobs inside one queue.
+    public enum Order: String, Sendable, Equatable, CaseIterable {
+        /// Running jobs ahead of waiting ones, then JobID (the Tiresias authors' simulator).
+        case runningFirst = "running-first"
+        /// The order jobs entered the queue, running or not, then JobID (the Pollux artifact's Tiresias).
+        case arrival
+    }
+
     /// Scenario parameters of `tiresias`.
     public struct Parameters: Decodable, Sendable, Equatable {
         /// What attained service counts.
@@ -75,20 +90,25 @@ public struct TiresiasPolicy: SchedulingPolicy {
         /// Seconds between rounds when the policy decides only at interval boundaries (as the Pollux simulator runs
         /// every policy, `simulator/simulator.py`, 60 s); nil = at every event (arrivals, completions, demotions).
         public var intervalSeconds: Double?
+        /// The order inside a queue.
+        public var order: Order = .runningFirst
 
         static let documentation = [
             "service: gpu-time (GPU-seconds held, 2D-LAS) or time (seconds held) (gpu-time)",
             "queue_thresholds_gpu_s: increasing thresholds > 0 between the queues, in GPU-s (s with service: time) ([3250, 7200])",
             "promote_after: S > 0: a waiting job returns to the top queue after waiting S × its executed time (off)",
             "interval_s: decide only every interval_s seconds, 0.001 to 1e9 (off: at every event)",
+            "order: inside a queue, running-first (running jobs, then JobID) or arrival (the order jobs entered the "
+                + "queue, running or not, as the Pollux artifact's Tiresias) (running-first)",
         ]
 
         /// Default parameters.
         public init(
             service: Service = .gpuTime, queueThresholds: [Double] = [3250, 7200], promoteAfter: Double? = nil,
-            intervalSeconds: Double? = nil
+            intervalSeconds: Double? = nil, order: Order = .runningFirst
         ) {
             self.intervalSeconds = intervalSeconds
+            self.order = order
             self.service = service
             self.queueThresholds = queueThresholds
             self.promoteAfter = promoteAfter
@@ -96,9 +116,10 @@ public struct TiresiasPolicy: SchedulingPolicy {
 
         private enum CodingKeys: String, CodingKey {
             case service, queueThresholds = "queue_thresholds_gpu_s", promoteAfter = "promote_after", intervalSeconds = "interval_s"
+            case order
         }
         public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(allowed: ["service", "queue_thresholds_gpu_s", "promote_after", "interval_s"])
+            try decoder.rejectUnknownKeys(allowed: ["service", "queue_thresholds_gpu_s", "promote_after", "interval_s", "order"])
             let c = try decoder.container(keyedBy: CodingKeys.self)
             if let name = try c.decodeIfPresent(String.self, forKey: .service) {
                 guard let s = Service(rawValue: name) else {
@@ -128,6 +149,12 @@ public struct TiresiasPolicy: SchedulingPolicy {
                     throw c.invalid(.promoteAfter, "expected a number > 0 (omit it to turn promotion off), got \(p)")
                 }
                 promoteAfter = p
+            }
+            if let name = try c.decodeIfPresent(String.self, forKey: .order) {
+                guard let o = Order(rawValue: name) else {
+                    throw c.invalid(.order, "expected one of: \(Order.allCases.map(\.rawValue).joined(separator: ", ")); got '\(name)'")
+                }
+                order = o
             }
             if c.contains(.intervalSeconds) {
                 intervalSeconds = try GreedyElasticAllocation.decodeInterval(c, .intervalSeconds, default: 60)
@@ -162,6 +189,10 @@ public struct TiresiasPolicy: SchedulingPolicy {
     private var usesTypeZero: [Bool] = []
     /// Each running job's effective service this round, by index (round scratch).
     private var serviceNow: [Double] = []
+    /// With `Order.arrival`: the queue each job was last seen in (−1 until seen) and the round it was first seen
+    /// there, by index.
+    private var seenLevel: [Int] = []
+    private var enteredIn: [UInt32] = []
     /// The round's order by queue, kept to reuse their storage.
     private var runningByQueue: [[PriorityRunningSet.Entry]] = []
     private var waitingByQueue: [[PriorityRunningSet.Entry]] = []
@@ -242,7 +273,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
 
     /// One 2D-LAS round: the desired running set, its preemptions and starts, and the next wake-up it needs.
     private mutating func round(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
-        guard parameters.promoteAfter != nil else {
+        guard parameters.promoteAfter != nil || parameters.order == .arrival else {
             // Without promotion, a job's queue changes only as it runs: the queues are kept across rounds.
             var (decisions, next) = levels.round(s, planner: &planner)
             if next != .never && next != requestedWake {
@@ -272,6 +303,8 @@ public struct TiresiasPolicy: SchedulingPolicy {
             request.append(contentsOf: repeatElement(-1, count: extra))
             usesTypeZero.append(contentsOf: repeatElement(false, count: extra))
             serviceNow.append(contentsOf: repeatElement(0, count: extra))
+            seenLevel.append(contentsOf: repeatElement(-1, count: extra))
+            enteredIn.append(contentsOf: repeatElement(0, count: extra))
         }
         // Marks by JobID index rather than sets: no hashing per job per round.
         round &+= 1
@@ -360,9 +393,26 @@ public struct TiresiasPolicy: SchedulingPolicy {
         #endif
         var order: [PriorityRunningSet.Entry] = []
         order.reserveCapacity(s.running.count + s.queue.count)
-        for q in 0..<levels {
-            order += runningByQueue[q]
-            order += waitingByQueue[q]
+        if parameters.order == .arrival {
+            // Each job's entry into its queue: the round that first saw it there (rounds are numbered in time order;
+            // the wrap above restarts them only after 2^32 rounds).
+            for q in 0..<levels {
+                for e in runningByQueue[q] + waitingByQueue[q] where seenLevel[e.id.index] != q {
+                    seenLevel[e.id.index] = q
+                    enteredIn[e.id.index] = stamp
+                }
+            }
+            for q in 0..<levels {
+                let entered = enteredIn
+                order += (runningByQueue[q] + waitingByQueue[q]).sorted {
+                    (entered[$0.id.index], $0.id) < (entered[$1.id.index], $1.id)
+                }
+            }
+        } else {
+            for q in 0..<levels {
+                order += runningByQueue[q]
+                order += waitingByQueue[q]
+            }
         }
         var preempted: [JobID] = []
         var decisions = PriorityRunningSet.decisions(order: order, s, planner: &planner, preempted: &preempted)
