@@ -67,7 +67,7 @@ struct FabricFlows {
             if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
             flowOwner[f.index] = job.raw
         }
-        return owners(of: update.changed, except: job)
+        return Self.owners(of: update.changed, except: job, flowOwner: flowOwner)
     }
 
     /// Removes `job`'s flows; returns the running jobs whose rates changed (none when `deferResolve`).
@@ -80,13 +80,13 @@ struct FabricFlows {
         // NOTE: the removal is its own statement: as an argument of `owners` (a method on self) it would run while
         // a copy of self is held, and copy every flow array of the fabric.
         let update = flows.remove(ids, deferResolve: deferResolve)
-        return owners(of: update.changed, except: job)
+        return Self.owners(of: update.changed, except: job, flowOwner: flowOwner)
     }
 
     /// Re-solves what deferred starts and stops touched; returns the attached jobs whose rates changed, ascending.
     mutating func resolvePending() -> [JobID] {
         let update = flows.resolvePending()
-        return owners(of: update.changed, except: JobID(-1))
+        return Self.owners(of: update.changed, except: JobID(-1), flowOwner: flowOwner)
     }
 
     /// The all-reduce time of a running job at the current rates.
@@ -134,7 +134,9 @@ struct FabricFlows {
         return Array(all.prefix(count))
     }
 
-    private func owners(of changed: [FlowID], except job: JobID) -> [JobID] {
+    // NOTE: static, given the owner table: as a method, called from the mutating ones, it got a bitwise copy of the
+    // whole struct (384 bytes) at every start, stop and re-solve.
+    private static func owners(of changed: [FlowID], except job: JobID, flowOwner: [Int32]) -> [JobID] {
         var owners: [Int32] = []
         for f in changed where flowOwner[f.index] >= 0 && flowOwner[f.index] != job.raw { owners.append(flowOwner[f.index]) }
         owners.sort()
