@@ -17,6 +17,13 @@ struct FabricFlows {
             graph = model.graph
             collectives = model.collectives
         }
+
+        /// The all-reduce plan of `bytes` per rank over `gpus`.
+        // NOTE: built here, where `graph` is a field of the borrowed `self`: `fabric.graph` handed over from a mutating
+        // method of `FabricFlows` was copied (every array of the graph retained and released) at every start.
+        func plan(_ gpus: [GPUID], bytes: Double) -> FlatAllReducePlan {
+            FlatAllReducePlan(gpus: gpus, bytes: bytes, graph: graph, options: collectives)
+        }
     }
 
     private let fabric: Fabric
@@ -46,7 +53,7 @@ struct FabricFlows {
         // One rank has nothing to all-reduce: no plan (its time is that of an empty one), which spares most jobs of a
         // trace building and freeing one at every start.
         guard gpus.count > 1 else { return [] }
-        let plan = FlatAllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
+        let plan = fabric.plan(gpus, bytes: bytes)
         plans[job.index] = plan
         duty[job.index] = 1
         guard plan.flowCount > 0 else { return [] }

@@ -147,6 +147,18 @@ public struct SRTFPolicy: SchedulingPolicy {
             running = s.running
             runningKey = []
         }
+        // No GPU free and every running job ahead of every waiting one: the running set is all running jobs, which
+        // leave nothing for the waiting ones, so the round decides nothing (a long job's arrival at a full cluster).
+        // The test is strict on keys, so that JobID ties cannot matter; one key is computed instead of a merge and a
+        // walk over every running job. Debug builds run the full round instead and check that it decides nothing.
+        var decidesNothing = false
+        if let first = waiting.first, let last = running.last, planner.cluster.freeOfType.allSatisfy({ $0 == 0 }) {
+            let lastKey = gpuWeighted ? runningKey[runningKey.count - 1] : Self.key(of: last, in: s, gpuWeighted: false)
+            decidesNothing = lastKey < waitKey[first.index]
+        }
+        #if !SIM_INTERNAL_CHECKS
+        if decidesNothing { return [] }
+        #endif
         // Merge the two sorted sequences. Listed jobs that do not wait (checkpointing after a preemption) are
         // passed along: the running-set builder skips jobs that neither run nor wait.
         var order: [PriorityRunningSet.Entry] = []
@@ -228,6 +240,7 @@ public struct SRTFPolicy: SchedulingPolicy {
             insert(id, key: parameters.gpuWeighted ? left * Double(s.jobs[id.index].spec.gpuCount) : left)
         }
         #if SIM_INTERNAL_CHECKS
+        assert(!decidesNothing || decisions.isEmpty, "SRTF's full-cluster shortcut would have skipped \(decisions)")
         // The kept order is the order a fresh sort of the waiting jobs gives.
         let fresh = s.queue.filter { id in !decisions.contains { if case .start(id, _) = $0 { return true } else { return false } } }
             .sorted { Self.before(key(of: $0, in: s), $0, key(of: $1, in: s), $1) }
