@@ -29,6 +29,12 @@ public struct NodeTemplate: Sendable, Equatable {
     /// node once) rather than SchedLab's two-level plan (intra-node reduce-scatter, one inter-node ring per local
     /// rank, intra-node all-gather); see `AllReducePlan`.
     public var flatRing: Bool = false
+    /// Largest combined rate, both directions together, of one job's connections between two of these nodes, bytes
+    /// per second; nil when the two directions are independent. Where it is set, a collective's flows between one pair
+    /// of nodes (a two-node ring sends one each way) split it equally, each still under its connection cap; a ring over
+    /// three or more nodes has one flow per pair and is held only by min(connection cap, this). See `LinkGraph`'s
+    /// `connectionCaps(sources:destinations:)` and README "Network model fidelity" for the mechanism and its evidence.
+    public var nodePairBytesPerSecond: Double?
 
     /// The rate cap of one inter-node connection: `tcpStreamBytesPerSecond` × `socketsPerConnection`, or
     /// `.infinity` when the streams are not capped.
@@ -40,8 +46,10 @@ public struct NodeTemplate: Sendable, Equatable {
     public init(
         name: String, summary: String, gpuType: GPUType, gpuCount: Int, intraNodeClass: LinkClass,
         intraNode: LinkParameters, nicCount: Int, nic: LinkParameters, source: String,
-        tcpStreamBytesPerSecond: Double? = nil, socketsPerConnection: Int = 1, flatRing: Bool = false
+        tcpStreamBytesPerSecond: Double? = nil, socketsPerConnection: Int = 1, flatRing: Bool = false,
+        nodePairBytesPerSecond: Double? = nil
     ) {
+        self.nodePairBytesPerSecond = nodePairBytesPerSecond
         self.tcpStreamBytesPerSecond = tcpStreamBytesPerSecond
         self.socketsPerConnection = socketsPerConnection
         self.flatRing = flatRing

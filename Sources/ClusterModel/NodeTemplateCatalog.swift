@@ -57,6 +57,15 @@ public enum NodeTemplateCatalog {
         //   placement group whose strategy it does not show, and Calico's IP-in-IP encapsulation costs single-stream
         //   TCP more, so 5 Gb/s × 0.97 (SimGrid's LV08 TCP bandwidth factor) = 0.606 GB/s [assumption; the
         //   Pollux 1|1, 1|1|1 and 1|1|1|1 rows agree within their spread: Scenarios/measurements/pollux-g4dn.csv].
+        // - the node-pair cap (`nodePairBytesPerSecond`): both directions of a job's traffic between two nodes share one
+        //   limit, so a two-node ring, which sends one flow each way between the same two hosts, gets half of it per
+        //   direction, while a ring over three or more nodes (one flow per pair) is held by the stream cap alone. The
+        //   pods' traffic crosses Calico's IP-in-IP tunnel (Calico v3.11's manifest, which main.tf applies, sets
+        //   CALICO_IPV4POOL_IPIP: Always), whose outer header has no ports: all traffic between two hosts is one flow to
+        //   EC2 and to the receiving NIC's queue hash, served by one CPU that also sends to the same peer (TCP sends from
+        //   its ACK path) [inferred]. Value 0.78 GB/s (6.2 Gb/s, 1.29× the stream cap): fitted alone to the 5,542 rows of
+        //   Scenarios/measurements/pollux-g4dn.csv, everything else at these defaults (`schedlab fit
+        //   --parameters node_pair_cap@pollux-g4dn`: 0.783 ± 0.007 GB/s) [fitted].
         // The NIC itself: 50 Gb/s × 0.97 = 6.06 GB/s, shared by every connection of the node's jobs.
         // 25 µs per TCP ring step [assumption].
         NodeTemplate(
@@ -65,7 +74,8 @@ public enum NodeTemplateCatalog {
             intraNode: LinkParameters(bandwidthBytesPerSecond: 8 * gb, latencySeconds: 5e-6),
             nicCount: 1, nic: LinkParameters(bandwidthBytesPerSecond: 50 / 8 * 0.97 * gb, latencySeconds: 25e-6),
             source: "Pollux OSDI'21 testbed (petuum/adaptdl benchmark/main.tf: g4dn.12xlarge); EC2 per-flow bandwidth limit; NCCL socket transport defaults; PCIe Gen3 arithmetic [derived]",
-            tcpStreamBytesPerSecond: 5 / 8 * 0.97 * gb, socketsPerConnection: 1, flatRing: true),
+            tcpStreamBytesPerSecond: 5 / 8 * 0.97 * gb, socketsPerConnection: 1, flatRing: true,
+            nodePairBytesPerSecond: 0.78 * gb),
     ]
 
     /// The template called `name`, or nil.

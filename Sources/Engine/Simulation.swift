@@ -19,6 +19,12 @@ public struct SimulationOptions {
     /// Asked at every 16th event boundary (before the first event, the 17th, ...); when it answers true the run stops
     /// there and throws `SimulationError.interrupted` (the CLI sets it from SIGINT and SIGTERM). nil: never stop early.
     public var shouldStop: (() -> Bool)?
+    /// Called every `outputInterval` events with the output rows that became final since the last call (see
+    /// `RunOutputChunk`; chunks may be empty), so that a writer on another thread can store them while the run goes
+    /// on; nil for none. The final `RunResult` still holds every row.
+    public var output: ((RunOutputChunk) -> Void)?
+    /// Events between `output` calls.
+    public var outputInterval: Int = 1 << 12
 
     /// Default options.
     public init(checkInvariants: Bool? = nil, progress: ((ProgressReport) -> Void)? = nil) {
@@ -167,6 +173,8 @@ public final class Simulation {
     // MARK: - Outputs
     var recorder: RunRecorder
     var firstGPUType: [String?]
+    /// Jobs, allocation intervals and samples already handed to `options.output`.
+    var handedOut = (jobs: 0, allocations: 0, samples: 0)
     /// Events processed so far.
     public internal(set) var eventsProcessed = 0
     /// Busy GPU-seconds integrated over simulated time (for utilization and the conservation check).
@@ -378,6 +386,9 @@ public final class Simulation {
         for o in observers { o.didProcess(event, in: self) }
         if let report = options.progress, eventsProcessed % options.progressInterval == 0 {
             report(ProgressReport(now: clock.now, events: eventsProcessed, finishedJobs: finishedCount, totalJobs: jobs.count))
+        }
+        if let output = options.output, eventsProcessed % max(1, options.outputInterval) == 0 {
+            output(finalOutput())
         }
     }
 

@@ -50,6 +50,16 @@ public enum SpeedModel {
                 cls = t.intraNodeClass
             }
         }
+        // Over exactly two nodes the ring runs both ways between the same pair, so where the templates set a node-pair
+        // cap each direction gets half of it (the flow model's rule: Network's `LinkGraph.connectionCaps`).
+        if shape.count == 2 {
+            let pair = min(
+                shape[0].template.nodePairBytesPerSecond ?? .infinity, shape[1].template.nodePairBytesPerSecond ?? .infinity)
+            if pair / 2 < bandwidth {
+                bandwidth = pair / 2
+                cls = .nic
+            }
+        }
         return (LinkParameters(bandwidthBytesPerSecond: bandwidth, latencySeconds: latency), cls)
     }
 

@@ -22,7 +22,7 @@ public struct CollectiveFlow: Sendable, Equatable {
     public var destination: GPUID
     /// The links the transfer crosses (`LinkGraph.path(fromGPU:toGPU:)`).
     public var path: [LinkID]
-    /// Largest rate of the transfer, bytes per second (`LinkGraph.connectionCap(fromGPU:toGPU:)`; `.infinity`: none).
+    /// Largest rate of the transfer, bytes per second (`LinkGraph.connectionCaps(sources:destinations:)`; `.infinity`: none).
     public var rateCap: Double
 
     /// Creates a flow.
@@ -113,7 +113,9 @@ public struct CollectiveOptions: Sendable, Equatable {
 ///    ring, not the 1/g shard of the two-level plan.
 ///
 /// Every flow between two nodes carries its connection's rate cap (`LinkGraph.connectionCap(fromGPU:toGPU:)`: a
-/// cloud's per-TCP-stream limit × NCCL's sockets per connection), which the max-min solver honours.
+/// cloud's per-TCP-stream limit × NCCL's sockets per connection), and where the templates set a node-pair cap, its
+/// equal share of it among the plan's flows between the same two nodes in both directions
+/// (`LinkGraph.connectionCaps(sources:destinations:)`); the max-min solver honours the caps.
 ///
 /// Ring order is the given GPU order grouped by node: nodes in order of first appearance, each node's GPUs in
 /// the order given. Flows are unique per (source, destination) pair: the reduce-scatter and all-gather phases
@@ -143,10 +145,10 @@ public struct AllReducePlan: Sendable, Equatable {
         self.ranks = skeleton.ranks
         self.nodeCount = skeleton.nodeCount
         self.gpusPerNode = skeleton.gpusPerNode
-        let flows = zip(skeleton.sources, skeleton.destinations).map {
-            CollectiveFlow(
-                source: $0, destination: $1, path: graph.path(fromGPU: $0, toGPU: $1),
-                rateCap: graph.connectionCap(fromGPU: $0, toGPU: $1))
+        let caps = graph.connectionCaps(sources: skeleton.sources, destinations: skeleton.destinations)
+        let flows = skeleton.sources.indices.map { i in
+            let (a, b) = (skeleton.sources[i], skeleton.destinations[i])
+            return CollectiveFlow(source: a, destination: b, path: graph.path(fromGPU: a, toGPU: b), rateCap: caps[i])
         }
         self.flows = flows
         self.phases = skeleton.phases.map { p in
@@ -299,7 +301,7 @@ public struct FlatAllReducePlan: Sendable {
     public let pathLinks: [LinkID]
     /// Where each flow's links start in `pathLinks`; one more entry than flows.
     public let pathStart: [Int32]
-    /// Each flow's rate cap (`LinkGraph.connectionCap(fromGPU:toGPU:)`), by flow index; empty when no flow is capped.
+    /// Each flow's rate cap (`LinkGraph.connectionCaps(sources:destinations:)`), by flow index; empty when no flow is capped.
     public let rateCaps: [Double]
     /// The phases, in the order they run.
     public let phases: [FlatCollectivePhase]
@@ -315,11 +317,14 @@ public struct FlatAllReducePlan: Sendable {
         start.reserveCapacity(skeleton.sources.count + 1)
         var caps: [Double] = []
         var anyCap = false
+        // Node-pair caps depend on every flow of the collective, so they are computed for all flows at once.
+        let pairCaps = graph.hasNodePairCaps
+            ? graph.connectionCaps(sources: skeleton.sources, destinations: skeleton.destinations) : []
         for (i, (a, b)) in zip(skeleton.sources, skeleton.destinations).enumerated() {
             graph.appendPath(fromGPU: a, toGPU: b, to: &links)
             start.append(Int32(links.count))
             // Caps are listed only once one is finite: uncapped fabrics (every RDMA template) build no array.
-            let cap = graph.connectionCap(fromGPU: a, toGPU: b)
+            let cap = pairCaps.isEmpty ? graph.connectionCap(fromGPU: a, toGPU: b) : pairCaps[i]
             if cap.isFinite && !anyCap {
                 anyCap = true
                 caps = Array(repeating: .infinity, count: i)

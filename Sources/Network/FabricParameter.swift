@@ -30,6 +30,9 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
     /// The per-TCP-stream rate cap between nodes built from the named template, bytes per second
     /// (`NodeTemplate.tcpStreamBytesPerSecond`; a connection is capped at it × the template's sockets per connection).
     case tcpStreamCap(template: String)
+    /// The node-pair cap between nodes built from the named template, bytes per second (`NodeTemplate.nodePairBytesPerSecond`:
+    /// both directions of a collective's traffic between two nodes together).
+    case nodePairCap(template: String)
 
     /// The name used on the command line and in fabric profiles, e.g. `nic_efficiency`, `nic_latency@pollux-g4dn`.
     public var name: String {
@@ -41,6 +44,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
         case .intraNodeLatency(let t): "intra_node_latency@\(t)"
         case .nicLatency(let t): "nic_latency@\(t)"
         case .tcpStreamCap(let t): "tcp_stream_cap@\(t)"
+        case .nodePairCap(let t): "node_pair_cap@\(t)"
         }
     }
 
@@ -61,6 +65,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
             case "intra_node_latency": self = .intraNodeLatency(template: parts[1])
             case "nic_latency": self = .nicLatency(template: parts[1])
             case "tcp_stream_cap": self = .tcpStreamCap(template: parts[1])
+            case "node_pair_cap": self = .nodePairCap(template: parts[1])
             default: return nil
             }
         }
@@ -68,7 +73,8 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
 
     /// Every name form, for error messages.
     public static let nameForms = ["intra_node_efficiency", "nic_efficiency", "spine_efficiency", "spine_latency",
-                                   "intra_node_latency@TEMPLATE", "nic_latency@TEMPLATE", "tcp_stream_cap@TEMPLATE"]
+                                   "intra_node_latency@TEMPLATE", "nic_latency@TEMPLATE", "tcp_stream_cap@TEMPLATE",
+                                   "node_pair_cap@TEMPLATE"]
 
     /// Whether the value is a latency in seconds (else a share).
     public var isLatency: Bool {
@@ -80,12 +86,14 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
 
     /// Whether the value is a rate in bytes per second.
     public var isRate: Bool {
-        if case .tcpStreamCap = self { return true }
-        return false
+        switch self {
+        case .tcpStreamCap, .nodePairCap: true
+        default: false
+        }
     }
 
-    /// The accepted values: shares in 0.01...1 (as `network.*_efficiency`), latencies in 0...1 s, stream caps in
-    /// 1e7...1e14 bytes per second (`tcp_stream_gbps`' 0.01...1e5 GB/s).
+    /// The accepted values: shares in 0.01...1 (as `network.*_efficiency`), latencies in 0...1 s, stream and node-pair
+    /// caps in 1e7...1e14 bytes per second (`tcp_stream_gbps`' and `node_pair_gbps`' 0.01...1e5 GB/s).
     public var range: ClosedRange<Double> { isRate ? 1e7...1e14 : isLatency ? 0...1 : 0.01...1 }
 
     /// Smallest latency the fit's logarithmic coordinate reaches (1 ns: nothing measurable is shorter).
@@ -101,6 +109,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
         case .intraNodeLatency(let t): return NodeTemplateCatalog.named(t).map { spec.effective($0).intraNode.latencySeconds } ?? 0
         case .nicLatency(let t): return NodeTemplateCatalog.named(t).map { spec.effective($0).nic.latencySeconds } ?? 0
         case .tcpStreamCap(let t): return NodeTemplateCatalog.named(t).flatMap { spec.effective($0).tcpStreamBytesPerSecond } ?? .infinity
+        case .nodePairCap(let t): return NodeTemplateCatalog.named(t).flatMap { spec.effective($0).nodePairBytesPerSecond } ?? .infinity
         }
     }
 
@@ -111,13 +120,17 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
         case .nicEfficiency: spec.nicEfficiency = value
         case .spineEfficiency: spec.spineEfficiency = value
         case .spineLatency: spec.spineLatencySeconds = value
-        case .tcpStreamCap(let name):
+        case .tcpStreamCap(let name), .nodePairCap(let name):
             guard NodeTemplateCatalog.named(name) != nil else { return }
             let i = spec.nodeOverrides.firstIndex { $0.templateName == name } ?? {
                 spec.nodeOverrides.append(NodeFabricOverride(templateName: name))
                 return spec.nodeOverrides.count - 1
             }()
-            spec.nodeOverrides[i].tcpStreamBytesPerSecond = value
+            if case .tcpStreamCap = self {
+                spec.nodeOverrides[i].tcpStreamBytesPerSecond = value
+            } else {
+                spec.nodeOverrides[i].nodePairBytesPerSecond = value
+            }
         case .intraNodeLatency(let name), .nicLatency(let name):
             guard let template = NodeTemplateCatalog.named(name) else { return }
             let current = spec.effective(template)
@@ -171,6 +184,7 @@ public enum FabricParameter: Hashable, Comparable, Sendable, CustomStringConvert
             case .intraNodeLatency(let t): (4, t)
             case .nicLatency(let t): (5, t)
             case .tcpStreamCap(let t): (6, t)
+            case .nodePairCap(let t): (7, t)
             }
         }
         return key(a) < key(b)

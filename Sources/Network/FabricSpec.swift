@@ -45,6 +45,7 @@ public struct FabricSpec: Sendable, Equatable {
         if let c = o.tcpStreamBytesPerSecond { t.tcpStreamBytesPerSecond = c.isFinite ? c : nil }
         if let k = o.socketsPerConnection { t.socketsPerConnection = k }
         if let f = o.flatRing { t.flatRing = f }
+        if let c = o.nodePairBytesPerSecond { t.nodePairBytesPerSecond = c.isFinite ? c : nil }
         return t
     }
 }
@@ -65,12 +66,17 @@ public struct NodeFabricOverride: Sendable, Equatable {
     public var socketsPerConnection: Int?
     /// Replacement ring layout (true: NCCL's flat ring), or nil to keep the template's.
     public var flatRing: Bool?
+    /// Replacement node-pair cap (`NodeTemplate.nodePairBytesPerSecond`), bytes per second (`.infinity`: the two
+    /// directions independent), or nil to keep the template's.
+    public var nodePairBytesPerSecond: Double?
 
     /// Creates an override.
     public init(
         templateName: String, intraNode: LinkParameters? = nil, nicCount: Int? = nil, nic: LinkParameters? = nil,
-        tcpStreamBytesPerSecond: Double? = nil, socketsPerConnection: Int? = nil, flatRing: Bool? = nil
+        tcpStreamBytesPerSecond: Double? = nil, socketsPerConnection: Int? = nil, flatRing: Bool? = nil,
+        nodePairBytesPerSecond: Double? = nil
     ) {
+        self.nodePairBytesPerSecond = nodePairBytesPerSecond
         self.tcpStreamBytesPerSecond = tcpStreamBytesPerSecond
         self.socketsPerConnection = socketsPerConnection
         self.flatRing = flatRing

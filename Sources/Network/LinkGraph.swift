@@ -52,6 +52,10 @@ public struct LinkGraph: Sendable {
     public let nodeConnectionCap: [Double]
     /// Whether each node's template runs NCCL's flat ring (`NodeTemplate.flatRing`), by node index.
     public let nodeFlatRing: [Bool]
+    /// Each node's node-pair cap (`NodeTemplate.nodePairBytesPerSecond`; `.infinity`: none), by node index.
+    public let nodePairCap: [Double]
+    /// Whether any node has a finite node-pair cap (else `connectionCaps(sources:destinations:)` skips the pair count).
+    public let hasNodePairCaps: Bool
 
     /// Builds the link graph of `topology` under `spec`.
     /// - Complexity: O(GPUs + NICs + racks).
@@ -127,6 +131,8 @@ public struct LinkGraph: Sendable {
         self.rackDownLink = rackDown
         self.nodeConnectionCap = templates.map(\.connectionCapBytesPerSecond)
         self.nodeFlatRing = templates.map(\.flatRing)
+        self.nodePairCap = templates.map { $0.nodePairBytesPerSecond ?? .infinity }
+        self.hasNodePairCaps = self.nodePairCap.contains { $0.isFinite }
     }
 
     /// Number of links.

@@ -121,14 +121,16 @@ public enum FabricFit {
     }
 
     /// The parameters a fit to `rows` considers by default: the spec-wide efficiencies and spine latency, and the
-    /// intra-node and NIC latency (and TCP stream cap, where it has one) of each template the rows use (those no row
-    /// depends on are then held).
+    /// intra-node and NIC latency (and TCP stream cap and node-pair cap, where it has them) of each template the rows
+    /// use (those no row depends on are then held).
     public static func defaultParameters(for rows: [StepMeasurement]) -> [FabricParameter] {
         var out: [FabricParameter] = [.intraNodeEfficiency, .nicEfficiency, .spineEfficiency, .spineLatency]
         for t in Set(rows.map(\.nodeTemplate)).sorted() {
             out += [.intraNodeLatency(template: t), .nicLatency(template: t)]
             // A stream cap is a parameter only where the template has one (an uncapped RDMA fabric has none to fit).
             if NodeTemplateCatalog.named(t)?.tcpStreamBytesPerSecond != nil { out.append(.tcpStreamCap(template: t)) }
+            // Likewise a node-pair cap (only templates whose node pairs share one limit).
+            if NodeTemplateCatalog.named(t)?.nodePairBytesPerSecond != nil { out.append(.nodePairCap(template: t)) }
         }
         return out
     }

@@ -88,15 +88,15 @@ public final class SQLiteSink: ResultSink {
             // Check first so a wrong ID fails fast instead of after inserting a million rows.
             try Self.requireRunning(id: id, db)
             var t = WriteStatistics.now()
-            try Self.insertJobs(result.jobs, run: id, try makeInsert(db, Self.jobsInsert, result.jobs.count))
+            try Self.insertJobs(result.jobs[...], run: id, try makeInsert(db, Self.jobsInsert, result.jobs.count))
             stats.record("jobs", rows: result.jobs.count, since: t)
             t = WriteStatistics.now()
             try Self.insertAllocations(
-                result.allocations, topology: topology, run: id,
+                result.allocations[...], topology: topology, run: id,
                 try makeInsert(db, Self.allocationsInsert, result.allocations.count))
             stats.record("allocations", rows: result.allocations.count, since: t)
             t = WriteStatistics.now()
-            try Self.insertSamples(result.samples, run: id, try makeInsert(db, Self.samplesInsert, result.samples.count))
+            try Self.insertSamples(result.samples[...], run: id, try makeInsert(db, Self.samplesInsert, result.samples.count))
             stats.record("samples", rows: result.samples.count, since: t)
             t = WriteStatistics.now()
             try Self.insertSummary(result.summary, run: id, try makeInsert(db, Self.summaryInsert, result.summary.count))
@@ -115,6 +115,8 @@ public final class SQLiteSink: ResultSink {
             bodyEnd = WriteStatistics.now()
         }
         switch writePath {
+        case .streamed:
+            return try streamRun(id: id, topology: topology).finish(result: result, wallEnd: wallEnd)
         case .reference:
             try writer.writeWithoutTransaction { db in
                 let cpu = WriteStatistics.threadCPU()
@@ -152,6 +154,13 @@ public final class SQLiteSink: ResultSink {
         return stats
     }
 
+    /// Starts writing run `id` (a `running` run, `beginRun`) while it is simulated: pass the stream's `receive` as
+    /// `SimulationOptions.output`, then call its `finish` with the result, or `abort` if the simulation fails. The
+    /// database content is `completeRun`'s; see `StreamingRun` for the write lock it holds meanwhile.
+    public func streamRun(id: Int64, topology: Topology) -> StreamingRun {
+        StreamingRun(sink: self, id: id, topology: topology)
+    }
+
     /// Marks a `running` run `failed` with `message`; throws if the run does not exist or already ended.
     public func failRun(id: Int64, message: String, wallEnd: Date) throws {
         try writer.write { db in
@@ -165,7 +174,7 @@ public final class SQLiteSink: ResultSink {
     // MARK: - Writing helpers
 
     /// Throws unless run `id` exists and is `running`: a run's results are written at most once.
-    private static func requireRunning(id: Int64, _ db: Database) throws {
+    static func requireRunning(id: Int64, _ db: Database) throws {
         guard let status = try String.fetchOne(db, sql: "SELECT status FROM runs WHERE id = ?", arguments: [id])
         else { throw RecordingError.unknownRun(id: id) }
         guard status == RunStatus.running.rawValue else {
@@ -190,7 +199,7 @@ public final class SQLiteSink: ResultSink {
     static let summaryInsert = InsertSQL(prefix: "INSERT INTO summary (run, metric, value) VALUES", columns: 3)
     static let linksInsert = InsertSQL(prefix: "INSERT INTO links (run, time_s, link, name, utilization) VALUES", columns: 5)
 
-    private static func insertJobs<R: RowSink>(_ jobs: [JobOutcome], run: Int64, _ insert: R) throws {
+    static func insertJobs<R: RowSink>(_ jobs: ArraySlice<JobOutcome>, run: Int64, _ insert: R) throws {
         for job in jobs {
             insert.bind(1, run)
             insert.bind(2, Int64(job.id.raw))
@@ -222,8 +231,8 @@ public final class SQLiteSink: ResultSink {
         }
     }
 
-    private static func insertAllocations<R: RowSink>(
-        _ allocations: [AllocationInterval], topology: Topology, run: Int64, _ insert: R
+    static func insertAllocations<R: RowSink>(
+        _ allocations: ArraySlice<AllocationInterval>, topology: Topology, run: Int64, _ insert: R
     ) throws {
         for allocation in allocations {
             let node = allocation.node.index
@@ -244,7 +253,7 @@ public final class SQLiteSink: ResultSink {
         }
     }
 
-    private static func insertSamples<R: RowSink>(_ samples: [UtilizationSample], run: Int64, _ insert: R) throws {
+    static func insertSamples<R: RowSink>(_ samples: ArraySlice<UtilizationSample>, run: Int64, _ insert: R) throws {
         for sample in samples {
             insert.bind(1, run)
             insert.bind(2, sample.time.seconds)
@@ -255,7 +264,7 @@ public final class SQLiteSink: ResultSink {
         }
     }
 
-    private static func insertLinks<R: RowSink>(_ links: [LinkUtilizationSample], run: Int64, _ insert: R) throws {
+    static func insertLinks<R: RowSink>(_ links: [LinkUtilizationSample], run: Int64, _ insert: R) throws {
         for l in links {
             insert.bind(1, run)
             insert.bind(2, l.time.seconds)
@@ -266,7 +275,7 @@ public final class SQLiteSink: ResultSink {
         }
     }
 
-    private static func insertSummary<R: RowSink>(_ metrics: [SummaryMetric], run: Int64, _ insert: R) throws {
+    static func insertSummary<R: RowSink>(_ metrics: [SummaryMetric], run: Int64, _ insert: R) throws {
         for metric in metrics {
             insert.bind(1, run)
             insert.bind(2, metric.name)

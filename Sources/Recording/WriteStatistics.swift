@@ -18,8 +18,14 @@ public struct WriteStatistics: Sendable, Equatable {
     public var tables: [Table] = []
     /// Wall seconds of the commit (writing the transaction to the WAL and syncing it).
     public var commitSeconds = 0.0
-    /// Wall seconds of the whole call, from the start of the transaction to the end of the commit.
+    /// Wall seconds of the whole call, from the start of the transaction to the end of the commit; for a
+    /// `StreamingRun`, from `finish` (the end of the simulation) to the end of the commit.
     public var totalSeconds = 0.0
+    /// Rows a `StreamingRun` was handed while the simulation ran, inserted as they came as far as the writing thread
+    /// kept up (0 for `completeRun`).
+    public var rowsWhileSimulating = 0
+    /// Wall seconds the writing thread spent inserting those rows (hidden behind the simulation when a core is free).
+    public var secondsWhileSimulating = 0.0
     /// CPU seconds of the writing thread over the same stretch: unlike wall time, barely moved by other processes.
     public var cpuSeconds = 0.0
 
@@ -32,6 +38,17 @@ public struct WriteStatistics: Sendable, Equatable {
     /// Appends a table's figures.
     mutating func record(_ name: String, rows: Int, since start: UInt64) {
         tables.append(Table(name: name, rows: rows, seconds: Self.seconds(since: start)))
+    }
+
+    /// Adds rows and the seconds since `start` to a table's figures, appending the table the first time.
+    mutating func add(_ name: String, rows: Int, since start: UInt64) {
+        let seconds = Self.seconds(since: start)
+        if let k = tables.firstIndex(where: { $0.name == name }) {
+            tables[k].rows += rows
+            tables[k].seconds += seconds
+        } else {
+            tables.append(Table(name: name, rows: rows, seconds: seconds))
+        }
     }
 
     /// The calling thread's CPU seconds so far.

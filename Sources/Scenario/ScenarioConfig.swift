@@ -330,6 +330,7 @@ struct TemplateLinkOverrides: Decodable, CustomStringConvertible {
             override.tcpStreamBytesPerSecond = o.tcpStreamGBps.map { $0 * 1e9 }
             override.socketsPerConnection = o.socketsPerConnection
             override.flatRing = o.flatRing
+            override.nodePairBytesPerSecond = o.nodePairGBps.map { $0 * 1e9 }
             overrides.append(override)
         }
     }
@@ -355,6 +356,10 @@ struct TemplateLinkOverride: DecodableMapping {
     var socketsPerConnection: Int?
     @OptionalField("flat_ring", meaning: "NCCL's flat ring through every rank instead of the two-level all-reduce")
     var flatRing: Bool?
+    // Both directions between two nodes sharing one limit (NodeTemplate.nodePairBytesPerSecond; README "Network model
+    // fidelity", the two-node rows).
+    @OptionalField("node_pair_gbps", .within(0.01...1e5, "GB/s"), meaning: "combined rate cap, both directions, of a job's traffic between two nodes, GB/s")
+    var nodePairGBps: Double?
 }
 
 /// `cluster:` racks of node groups, or a cluster sized from the trace (`from_trace`).

@@ -54,6 +54,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "No progress or provenance lines on stderr; only the summary table on stdout.")
     var quiet = false
 
+    @Flag(help: "Write the result rows on a second thread while the simulation runs, still in one transaction that commits at the end (the same database): less wait after the simulation when a core is free. The database's write lock is then held for the whole run, so other processes writing into the same file wait for it.")
+    var streamWrites = false
+
     func run() throws {
         var chosenSeed: UInt64?
         var scenario: Scenario
@@ -85,7 +88,7 @@ struct RunCommand: ParsableCommand {
             }
             scenario.policy = DecisionRecording.wrap(scenario.policy, log: log!)
         }
-        let outcome = try Self.simulate(scenario, db: noDb ? nil : db, quiet: quiet)
+        let outcome = try Self.simulate(scenario, db: noDb ? nil : db, quiet: quiet, streamWrites: streamWrites)
         if let log {
             do {
                 try log.close()
@@ -100,7 +103,10 @@ struct RunCommand: ParsableCommand {
     }
 
     /// Simulates `scenario`, recording into `db` when given; prints progress unless `quiet`.
-    static func simulate(_ scenario: Scenario, db: String?, quiet: Bool) throws -> (result: RunResult, runID: Int64?, wallSeconds: Double) {
+    ///
+    /// With `streamWrites`, rows go to a `StreamingRun` while the simulation runs; it is rolled back before the run is
+    /// marked failed or interrupted (its transaction holds the connection those writes need).
+    static func simulate(_ scenario: Scenario, db: String?, quiet: Bool, streamWrites: Bool = false) throws -> (result: RunResult, runID: Int64?, wallSeconds: Double) {
         let sink: SQLiteSink?
         var runID: Int64?
         let wallStart = Date()
@@ -127,11 +133,18 @@ struct RunCommand: ParsableCommand {
         var options = SimulationOptions(checkInvariants: nil)
         if let progress { options.progress = { progress.report($0) } }
         options.shouldStop = { interruption.isRequested }
+        var stream: StreamingRun?
+        if streamWrites, let sink, let runID {
+            let s = sink.streamRun(id: runID, topology: scenario.topology)
+            options.output = { s.receive($0) }
+            stream = s
+        }
         let simulation = scenario.makeSimulation(options: options)
         let result: RunResult
         do {
             result = try simulation.run()
         } catch {
+            stream?.abort()
             progress?.finish()
             // Any failure after a signal counts as the interruption: the same Ctrl-C also reaches an external
             // policy's process, whose death the engine may see before its own stop check.
@@ -147,7 +160,11 @@ struct RunCommand: ParsableCommand {
         progress?.finish()
         if let sink, let runID {
             do {
-                try sink.completeRun(id: runID, result: result, topology: scenario.topology, wallEnd: Date())
+                if let stream {
+                    _ = try stream.finish(result: result, wallEnd: Date())
+                } else {
+                    try sink.completeRun(id: runID, result: result, topology: scenario.topology, wallEnd: Date())
+                }
             } catch {
                 printError("error: \(db!): could not write the results of run \(runID): \(error)")
                 try? sink.failRun(id: runID, message: "recording failed: \(error)", wallEnd: Date())

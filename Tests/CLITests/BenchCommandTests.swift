@@ -4,9 +4,9 @@ import XCTest
 /// `schedlab bench`'s options: rows left out, per-table write figures, the scale run, and bad values (exit 2).
 /// Tiny job counts: this checks what the command prints, not its speed (the figures come from release builds).
 final class BenchCommandTests: SchedLabProcessTestCase {
-    func testWriteRowsReportRowsPerTableAndBothPathsAgreeOnCounts() throws {
+    func testWriteRowsReportRowsPerTableAndAllPathsAgreeOnCounts() throws {
         var counts: [String: [String]] = [:]
-        for path in ["bulk", "reference"] {
+        for path in ["bulk", "reference", "streamed"] {
             let r = try schedlab("bench", "--jobs", "300", "--only", "fifo", "--skip", "network", "--write-path", path)
             XCTAssertEqual(r.status, 0, r.stderr)
             XCTAssertTrue(r.stdout.contains("fifo + sqlite"), r.stdout)
@@ -19,6 +19,7 @@ final class BenchCommandTests: SchedLabProcessTestCase {
             XCTAssertEqual(counts[path]?.first, "jobs 300", r.stdout)
         }
         XCTAssertEqual(counts["bulk"], counts["reference"])
+        XCTAssertEqual(counts["streamed"], counts["reference"])
     }
 
     func testScaleRunReportsEveryPhase() throws {

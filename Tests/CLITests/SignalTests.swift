@@ -112,6 +112,25 @@ final class SignalTests: SchedLabProcessTestCase {
         XCTAssertEqual(try query(db, "SELECT count(*) FROM runs WHERE status = 'running'"), [["0"]])
     }
 
+    /// With `--stream-writes` the rows written while the run went on are rolled back: the run is `interrupted`
+    /// without results, and the database stays sound.
+    func testSIGINTRollsBackStreamedWrites() throws {
+        let db = dir.appendingPathComponent("streamed.sqlite").path
+        let started = try start(["run", "long.yaml", "--db", db, "--quiet", "--stream-writes"])
+        XCTAssertTrue(try wait(seconds: 60) { try runningCount(db) == 1 }, "the long run never started")
+        Thread.sleep(forTimeInterval: 1)  // well inside the simulation, with rows handed to the writer
+        XCTAssertTrue(started.process.isRunning, "the long run ended by itself")
+        let r = try signal(started, SIGINT)
+        XCTAssertEqual(r.status, 130, r.stderr)
+        XCTAssertNotNil(r.stderr.range(of: #"^interrupted by SIGINT at t=[0-9.]+ s after [0-9]+ events; run 1 is recorded as 'interrupted' in .*streamed\.sqlite\n$"#,
+                                       options: .regularExpression), r.stderr)
+        XCTAssertEqual(try query(db, "SELECT status FROM runs"), [["interrupted"]])
+        for table in ["jobs", "allocations", "samples", "summary"] {
+            XCTAssertEqual(try query(db, "SELECT count(*) FROM \(table)"), [["0"]], "no partial \(table)")
+        }
+        XCTAssertEqual(try query(db, "PRAGMA integrity_check"), [["ok"]])
+    }
+
     /// Without a database the line says nothing was recorded.
     func testSIGINTWithoutDatabase() throws {
         let started = try start(["run", "long.yaml", "--no-db", "--quiet"])

@@ -68,6 +68,7 @@ final class GoodputJobTests: XCTestCase {
         slow.nic = LinkParameters(bandwidthBytesPerSecond: 1e9, latencySeconds: 25e-6)
         slow.tcpStreamBytesPerSecond = nil
         slow.flatRing = false
+        slow.nodePairBytesPerSecond = nil
         let cluster = ClusterFixtures.topology(nodesPerRack: [Array(repeating: slow, count: 2)])
         let j = job(batch: 4096, gpus: 8, epochs: 5, range: 1...8)
         let costs = FreeTransitions()

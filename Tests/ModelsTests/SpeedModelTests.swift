@@ -80,6 +80,18 @@ final class SpeedModelTests: XCTestCase {
         XCTAssertEqual(half.compute, 128.0 / 2470, accuracy: 1e-15)
     }
 
+    // A node-pair cap (1.5 GB/s, streams at 1 GB/s) halves per direction over exactly two nodes, where the ring runs
+    // both ways between one pair: min(1, 1.5/2) = 0.75 GB/s; over three nodes each pair carries one direction: 1 GB/s.
+    func testNodePairCapHalvesTwoNodeRings() {
+        var t = NodeTemplateCatalog.named("pollux-g4dn")!
+        t.tcpStreamBytesPerSecond = 1e9
+        t.nodePairBytesPerSecond = 1.5e9
+        XCTAssertEqual(SpeedModel.bottleneckLink(shape: [(t, 1), (t, 1)])?.0.bandwidthBytesPerSecond, 0.75e9)
+        XCTAssertEqual(SpeedModel.bottleneckLink(shape: [(t, 1), (t, 1), (t, 1)])?.0.bandwidthBytesPerSecond, 1e9)
+        t.nodePairBytesPerSecond = nil
+        XCTAssertEqual(SpeedModel.bottleneckLink(shape: [(t, 1), (t, 1)])?.0.bandwidthBytesPerSecond, 1e9)
+    }
+
     // Shapes: GPUs grouped per node in order of first appearance; packed shape fills whole nodes first.
     func testShapes() {
         let topo = ClusterFixtures.dgxA100(nodes: 2)

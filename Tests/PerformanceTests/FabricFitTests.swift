@@ -139,6 +139,26 @@ final class FabricFitTests: XCTestCase {
         XCTAssertLessThan(result.maxAbsoluteError, 1e-6)
     }
 
+    // pollux-g4dn's node-pair cap is a default parameter too, and a pair cap of 0.6 GB/s that made two- and three-node
+    // rows is found again from the catalog's 0.78 GB/s (the three-node rows do not depend on it: one flow per pair).
+    func testRecoversANodePairCap() throws {
+        var truth = FabricSpec()
+        FabricParameter.nodePairCap(template: "pollux-g4dn").set(0.6e9, in: &truth)
+        var rows: [StepMeasurement] = []
+        for model in ["bert-squad", "neumf"] {
+            for placement in [[1, 1], [2, 2], [4, 4], [1, 1, 1]] {
+                var row = StepMeasurement(model: model, nodeTemplate: "pollux-g4dn", placement: placement, stepSeconds: 1)
+                row.stepSeconds = FabricFit.predictedSeconds(of: row, fabric: truth)
+                rows.append(row)
+            }
+        }
+        XCTAssertTrue(FabricFit.defaultParameters(for: rows).contains(.nodePairCap(template: "pollux-g4dn")))
+        XCTAssertFalse(FabricFit.defaultParameters(for: Self.syntheticRows()).contains(.nodePairCap(template: "pcie-4gpu")))
+        let result = try FabricFit.fit(rows, parameters: [.nodePairCap(template: "pollux-g4dn")], crossValidate: false)
+        XCTAssertEqual(try XCTUnwrap(result.parameters.first).value, 0.6e9, accuracy: 1e-4 * 0.6e9)
+        XCTAssertLessThan(result.maxAbsoluteError, 1e-6)
+    }
+
     func testMedian() {
         XCTAssertEqual(FabricFit.median([]), 0)
         XCTAssertEqual(FabricFit.median([3, 1, 2]), 2)

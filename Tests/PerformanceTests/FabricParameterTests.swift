@@ -12,9 +12,10 @@ final class FabricParameterTests: XCTestCase {
     func testFabricParameters() {
         let all: [FabricParameter] = [.intraNodeEfficiency, .nicEfficiency, .spineEfficiency, .spineLatency,
                                       .intraNodeLatency(template: "pollux-g4dn"), .nicLatency(template: "dgx-a100"),
-                                      .tcpStreamCap(template: "pollux-g4dn")]
+                                      .tcpStreamCap(template: "pollux-g4dn"), .nodePairCap(template: "pollux-g4dn")]
         XCTAssertEqual(all.map(\.name), ["intra_node_efficiency", "nic_efficiency", "spine_efficiency", "spine_latency",
-                                         "intra_node_latency@pollux-g4dn", "nic_latency@dgx-a100", "tcp_stream_cap@pollux-g4dn"])
+                                         "intra_node_latency@pollux-g4dn", "nic_latency@dgx-a100", "tcp_stream_cap@pollux-g4dn",
+                                         "node_pair_cap@pollux-g4dn"])
         XCTAssertEqual(all.map { FabricParameter(name: $0.name) }, all)
         XCTAssertNil(FabricParameter(name: "nic_latency@nope"))
         XCTAssertNil(FabricParameter(name: "bandwidth"))
@@ -32,6 +33,8 @@ final class FabricParameterTests: XCTestCase {
         XCTAssertEqual(spec.effective(t).intraNode.bandwidthBytesPerSecond, t.intraNode.bandwidthBytesPerSecond)
         XCTAssertEqual(spec.effective(t).nic, t.nic, "only the intra-node latency and the stream cap were set for pollux-g4dn")
         XCTAssertEqual(spec.effective(t).tcpStreamBytesPerSecond, 7e8)
+        XCTAssertEqual(spec.effective(t).nodePairBytesPerSecond, 8e8)
+        XCTAssertEqual(FabricParameter.nodePairCap(template: "dgx-a100").value(in: FabricSpec()), .infinity, "dgx-a100 has no pair cap")
         XCTAssertEqual(FabricParameter.tcpStreamCap(template: "dgx-a100").value(in: FabricSpec()), .infinity, "dgx-a100 has no cap")
     }
 

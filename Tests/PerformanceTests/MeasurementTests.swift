@@ -85,14 +85,17 @@ final class MeasurementTests: XCTestCase {
     }
 
     /// Several nodes: the steptime path (flow model alone on the nodes, γ overlap), and a FabricSpec override changes it.
+    /// Over two nodes each direction gets half the 0.78 GB/s node-pair cap, below the 0.606 GB/s stream cap; without the
+    /// pair cap and with two sockets per connection the stream cap doubles and binds.
     func testMultiNodePredictionFollowsTheFabric() throws {
         let row = StepMeasurement(model: "bert-squad", nodeTemplate: "pollux-g4dn", placement: [1, 1], localBatch: 12, stepSeconds: 1)
         let p = try MeasurementPrediction.predict(row)
         let cap = 5e9 / 8 * 0.97
-        let comm = 2 * 25e-6 + 440e6 / cap
+        let comm = 2 * 25e-6 + 440e6 / (0.78e9 / 2)
         XCTAssertEqual(p.breakdown.communication, comm, accuracy: 1e-9)
         XCTAssertEqual(p.stepSeconds, StepTimeModel.overlap(compute: 0.907026, communication: comm, gamma: 2), accuracy: 1e-9)
-        let faster = FabricSpec(nodeOverrides: [NodeFabricOverride(templateName: "pollux-g4dn", socketsPerConnection: 2)])
+        let faster = FabricSpec(nodeOverrides: [NodeFabricOverride(
+            templateName: "pollux-g4dn", socketsPerConnection: 2, nodePairBytesPerSecond: .infinity)])
         let q = try MeasurementPrediction.predict(row, fabric: faster)
         XCTAssertEqual(q.breakdown.communication, 2 * 25e-6 + 440e6 / (2 * cap), accuracy: 1e-9)
     }

@@ -64,6 +64,16 @@ final class NetworkConfigTests: XCTestCase {
         XCTAssertThrowsError(try load("network: {templates: {dgx-a100: {tcp_stream_gbps: 0}}}")) { e in
             XCTAssertEqual((e as? InputError)?.field, "network.templates.dgx-a100.tcp_stream_gbps")
         }
+        // A 3 GB/s node-pair cap: the 2+2 flat ring's two inter-node flows (one each way) get 1.5 GB/s each.
+        let paired = try load("network: {templates: {dgx-a100: {tcp_stream_gbps: 2, flat_ring: true, node_pair_gbps: 3}}}")
+        let pg = try XCTUnwrap(paired.interconnect?.graph)
+        XCTAssertEqual(pg.nodePairCap, [3e9, 3e9])
+        XCTAssertEqual(AllReducePlan(gpus: [GPUID(0), GPUID(1), GPUID(8), GPUID(9)], bytes: 1e8, graph: pg).flows.map(\.rateCap),
+                       [.infinity, 1.5e9, .infinity, 1.5e9])
+        XCTAssertEqual(plain.nodePairCap, [.infinity, .infinity])
+        XCTAssertThrowsError(try load("network: {templates: {dgx-a100: {node_pair_gbps: -1}}}")) { e in
+            XCTAssertEqual((e as? InputError)?.field, "network.templates.dgx-a100.node_pair_gbps")
+        }
     }
 
     // Bad values are located errors.

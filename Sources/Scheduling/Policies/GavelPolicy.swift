@@ -379,7 +379,9 @@ public struct GavelPolicy: SchedulingPolicy {
     private var allocation: [[Double]] = []
     private var hasSolved = false
     /// Seconds each job (by JobID index) has held GPUs of each type, as seen at the policy's calls.
-    private var received: [[Double]] = []
+    /// Flat, job-major (`index × types + type`): an array per job cost a retain and a uniqueness check per holder
+    /// per call, which dominated Gavel's calls between boundaries.
+    private var received: [Double] = []
     /// Each job's speed on each type (nil entries where it cannot run), by JobID index, once asked.
     private var throughputCache: [[Double?]?] = []
     /// The previous call's holders and the jobs it started or moved: where this call's jobs in timed transitions
@@ -404,8 +406,8 @@ public struct GavelPolicy: SchedulingPolicy {
             capacity = Array(repeating: 0, count: k)
             for t in topo.gpuTypeIndex { capacity[Int(t)] += 1 }
         }
-        if received.count < s.jobs.count {
-            received.append(contentsOf: repeatElement(Array(repeating: 0, count: k), count: s.jobs.count - received.count))
+        if received.count < s.jobs.count * k {
+            received.append(contentsOf: repeatElement(0, count: s.jobs.count * k - received.count))
         }
         // Jobs holding GPUs: the running ones, and those in a timed transition, which the snapshot lists nowhere but
         // which can only be among the previous call's holders and starts (`known`).
@@ -425,7 +427,7 @@ public struct GavelPolicy: SchedulingPolicy {
             for j in holders {
                 guard let g = s.jobs[j.index].allocation.gpus.first else { continue }
                 let since = max(last, s.jobs[j.index].heldSince ?? last)
-                received[j.index][Int(topo.gpuTypeIndex[g.index])] += (s.now - since).seconds
+                received[j.index * k + Int(topo.gpuTypeIndex[g.index])] += (s.now - since).seconds
             }
         }
         lastCall = s.now
@@ -509,10 +511,18 @@ public struct GavelPolicy: SchedulingPolicy {
     private static func mask(_ t: Int) -> GPUTypeMask { GPUTypeMask(bits: UInt64(1) << UInt64(t)) }
 
     /// Fraction of `job`'s time since submission spent on `t` (all types when nil), given each job's seconds per type.
-    private static func receivedFraction(_ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: [[Double]]) -> Double {
+    private static func receivedFraction(_ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: [Double]) -> Double {
         let elapsed = (s.now - s.jobs[job.index].spec.submitTime).seconds
         guard elapsed > 0 else { return 0 }
-        let got = t.map { received[job.index][$0] } ?? received[job.index].reduce(0, +)
+        let k = s.topology.gpuTypes.count
+        let base = job.index * k
+        var got: Double
+        if let t {
+            got = received[base + t]
+        } else {
+            got = 0  // summed in type order from zero, as a reduce over the job's row was
+            for u in 0..<k { got += received[base + u] }
+        }
         return got / elapsed
     }
 

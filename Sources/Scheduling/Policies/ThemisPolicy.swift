@@ -23,8 +23,13 @@ import Workload
 /// Choices the paper leaves open here: no auction (the worst-ρ participants simply take GPUs, which is Themis with
 /// every bid at its full-allocation value); N counts waiting and running jobs (jobs in a timed transition are not
 /// counted); ties in ρ go to the earlier submission; a job's isolated time is its `estimatedDuration`.
-/// - Complexity: O(K + T log K + E log R) per round for K candidates of which T are taken in order before the round
-///   has nothing left to give, E expired leases and R running jobs; O(1) for a round with no free GPU and no expiry.
+/// The waiting jobs and what ρ reads of them are kept across rounds (`ThemisWaitingJobs`), and a round computes ρ only
+/// for the candidates whose cheap bounds reach the top of its order (`bounds(_:nowSeconds:share:)`); both give the
+/// decisions of a round that reads every job's status and computes every ρ, which a test checks.
+/// - Complexity: O(K + T log K + E log R + A) per round for K candidates of which T are taken in order before the
+///   round has nothing left to give, E expired leases, R running jobs and A arrivals (plus a pass over the queue when
+///   jobs re-queue unannounced: a checkpoint ended, a failure); O(1) for a round with no free GPU and no expiry. The
+///   O(K) part is a pass over one compact array with multiplications only.
 public struct ThemisPolicy: SchedulingPolicy {
     public static let name = "themis"
 
@@ -76,23 +81,30 @@ public struct ThemisPolicy: SchedulingPolicy {
     // that preempted or started the job (marks instead of sets: no hashing per job per round).
     private var candidates: [Candidate] = []
     private var expired: [JobID] = []
+    /// More round scratch, moved out for the round and back after it (an allocation per array per round showed in
+    /// profiles of the ITP replay: a round runs at every lease expiry).
+    private var scratchReleasable: [Candidate] = []
+    private var scratchOffered: [Candidate] = []
+    private var scratchRanked: [Candidate] = []
+    private var scratchStarted: [JobID] = []
     private var preemptedIn: [UInt32] = []
     private var startedIn: [UInt32] = []
     private var round: UInt32 = 0
-    /// The round that last saw each job waiting, by index, and what ρ reads of it (fixed while it waits).
-    private var queuedIn: [UInt32] = []
-    private var waiting: [WaitingJob] = []
-
-    /// What ρ reads of a waiting job, fixed while it waits.
-    private struct WaitingJob {
-        var submit = SimTime.zero
-        var isolated = 0.0
-        var gpus = 0.0
-        var remaining = 0.0
-    }
+    /// The waiting jobs and what ρ reads of them (fixed while they wait), kept across rounds.
+    private var waiting = ThemisWaitingJobs()
+    /// Whether `waiting` is kept across rounds (false: rebuilt from the queue every round, the reference the kept set
+    /// is tested against).
+    let keepsWaitingJobs: Bool
 
     /// Creates the policy.
-    public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
+    public init(_ parameters: Parameters = Parameters()) { self.init(parameters, keepsWaitingJobs: true) }
+
+    /// Creates the policy, keeping its waiting set across rounds or rebuilding it every round (for tests: both must
+    /// decide the same).
+    init(_ parameters: Parameters, keepsWaitingJobs: Bool) {
+        self.parameters = parameters
+        self.keepsWaitingJobs = keepsWaitingJobs
+    }
 
     /// Finish-time fairness ρ of `id` now, with `active` jobs sharing the cluster.
     public static func rho(of id: JobID, in s: ClusterSnapshot, active: Int) -> Double {
@@ -110,11 +122,22 @@ public struct ThemisPolicy: SchedulingPolicy {
         return ideal > 0 ? shared / ideal : 1
     }
 
-    /// A job offered GPUs this round, with its ρ.
+    /// A job offered GPUs this round, with its ρ and its request (read once, not from its status per check).
+    ///
+    /// A waiting job's ρ is computed only when the round's order needs it (`exact`); until then `lo...hi` bounds it
+    /// (see `bounds`). Three divisions per waiting job per round were most of the round's time, and a round takes one
+    /// or two jobs from the top of the order.
     private struct Candidate {
         var rho: Double
+        var lo: Double
+        var hi: Double
+        var exact: Bool
         var id: JobID
         var running: Bool
+        var gpuCount: Int32
+        var types: GPUTypeMask
+        /// The job's position in the waiting set (waiting candidates), whose values give its exact ρ.
+        var slot: Int32
 
         /// The round's order: worst (largest) ρ first, ties to the earlier submission (lower JobID).
         @inline(__always) static func before(_ a: Candidate, _ b: Candidate) -> Bool {
@@ -128,8 +151,6 @@ public struct ThemisPolicy: SchedulingPolicy {
             leaseEnd += repeatElement(.never, count: extra)
             preemptedIn += repeatElement(0, count: extra)
             startedIn += repeatElement(0, count: extra)
-            queuedIn += repeatElement(0, count: extra)
-            waiting += repeatElement(WaitingJob(), count: extra)
         }
         let now = s.now
         let lease = SimTime.seconds(parameters.leaseSeconds)
@@ -167,57 +188,65 @@ public struct ThemisPolicy: SchedulingPolicy {
         if planner.cluster.freeGPUs == 0 && expired.isEmpty { return [] }
         round &+= 1
         if round == 0 {  // wrapped: clear the marks so an old round cannot look current
-            for i in preemptedIn.indices { preemptedIn[i] = 0; startedIn[i] = 0; queuedIn[i] = 0 }
+            for i in preemptedIn.indices { preemptedIn[i] = 0; startedIn[i] = 0 }
             round = 1
         }
         let stamp = round
         let share = Double(s.topology.gpuCount) / Double(max(1, s.queue.count + s.running.count))
-        // What ρ reads of a waiting job is fixed while it waits (its remaining time too: it makes no progress), so it
-        // is read from its status once per waiting spell (a spell is new when the job was not waiting at the last
-        // round that got this far, or that round started it), not at every round: those reads dominated.
-        let previous = stamp &- 1
-        for id in s.queue {
-            let i = id.index
-            if queuedIn[i] != previous || startedIn[i] == previous || queuedIn[i] == 0 {
-                waiting[i] = WaitingJob(
-                    submit: s.jobs[i].spec.submitTime, isolated: s.jobs[i].estimatedDuration.seconds,
-                    gpus: Double(s.jobs[i].spec.gpuCount), remaining: s.estimatedRemainingTime(of: id))
-            }
-            queuedIn[i] = stamp
+        // What ρ reads of a waiting job is fixed while it waits (its remaining time too: it makes no progress): it is
+        // read from its status once per waiting spell, into a compact set kept across rounds (see ThemisWaitingJobs).
+        waiting.sync(s, rebuild: !keepsWaitingJobs)
+        let jobs = waiting.jobs
+        let nowSeconds = now.seconds
+        /// The waiting job at `slot` as a candidate, its ρ bounded, not computed.
+        func waitingCandidate(_ slot: Int) -> Candidate {
+            let w = jobs[slot]
+            var c = Candidate(
+                rho: .nan, lo: -.infinity, hi: .infinity, exact: false, id: w.id, running: false, gpuCount: w.gpuCount,
+                types: w.types, slot: Int32(slot))
+            if w.boundable { (c.lo, c.hi) = Self.bounds(w, nowSeconds: nowSeconds, share: share) }
+            return c
         }
-        /// ρ of the waiting job `id` (as `rho(of:in:active:)`, from the kept values).
-        func waitingRho(_ id: JobID) -> Double {
-            let w = waiting[id.index]
+        /// Computes the ρ of waiting candidate `c` (as `rho(of:in:active:)`, from the kept values).
+        func resolve(_ c: inout Candidate) {
+            guard !c.exact else { return }
+            let w = jobs[Int(c.slot)]
             let ideal = w.isolated * max(1, w.gpus / share)
             let shared = (now - w.submit).seconds + w.remaining
-            let rho = ideal > 0 ? shared / ideal : 1
+            c.rho = ideal > 0 ? shared / ideal : 1
+            c.exact = true
             #if SIM_INTERNAL_CHECKS
-            assert(rho == Self.rho(of: id, in: s, share: share) || (rho.isNaN && Self.rho(of: id, in: s, share: share).isNaN),
-                   "stale waiting values of \(id)")
+            assert(c.rho == Self.rho(of: w.id, in: s, share: share) || (c.rho.isNaN && Self.rho(of: w.id, in: s, share: share).isNaN),
+                   "stale waiting values of \(w.id)")
+            assert(!w.boundable || (c.lo <= c.rho && c.rho <= c.hi), "ρ \(c.rho) of \(w.id) outside its bounds \(c.lo)...\(c.hi)")
             #endif
-            return rho
         }
         // Expired-lease jobs that may lose their GPUs, lowest ρ first (ties: the later submission first).
-        var releasable: [Candidate] = []
-        for id in expired { releasable.append(Candidate(rho: Self.rho(of: id, in: s, share: share), id: id, running: true)) }
+        var releasable = Self.reuse(&scratchReleasable)
+        for id in expired {
+            let rho = Self.rho(of: id, in: s, share: share)
+            releasable.append(Candidate(
+                rho: rho, lo: rho, hi: rho, exact: true, id: id, running: true,
+                gpuCount: Int32(s.jobs[id.index].spec.gpuCount), types: s.jobs[id.index].eligibleTypes, slot: -1))
+        }
         releasable.sort { Candidate.before($1, $0) }
         let candidateCount = s.queue.count + expired.count
         let participants = Int((parameters.fairnessKnob * Double(candidateCount)).rounded(.up))
         var decisions: [SchedulingDecision] = []
-        var started: [JobID] = []
+        var started = Self.reuse(&scratchStarted)
         /// Starts `c` if the planner places it.
         func offer(_ c: Candidate, _ planner: inout PlacementPlanner) {
             let i = c.id.index
-            if let gpus = planner.place(c.id, count: s.jobs[i].spec.gpuCount, types: s.jobs[i].eligibleTypes) {
+            if let gpus = planner.place(c.id, count: Int(c.gpuCount), types: c.types) {
                 decisions.append(.start(c.id, gpus: gpus))
                 startedIn[i] = stamp
                 started.append(c.id)
                 leaseEnd[i] = now + lease
             }
         }
-        /// Whether waiting job `id` could pass the planner's first check (enough free GPUs of its types) now.
-        func fits(_ id: JobID, _ planner: PlacementPlanner) -> Bool {
-            s.jobs[id.index].spec.gpuCount <= planner.freeGPUs(in: s.jobs[id.index].eligibleTypes)
+        /// Whether waiting candidate `c` could pass the planner's first check (enough free GPUs of its types) now.
+        func fits(_ c: Candidate, _ planner: PlacementPlanner) -> Bool {
+            Int(c.gpuCount) <= planner.freeGPUs(in: c.types)
         }
 
         // The candidates are taken in order (worst ρ first, ties to the lower JobID): the first `participants` may
@@ -231,15 +260,21 @@ public struct ThemisPolicy: SchedulingPolicy {
         //    free, or a participant that found GPUs short before a lease was taken back); the rank of the last
         //    participant is found by selection only when such a second attempt is pending.
         candidates.removeAll(keepingCapacity: true)
-        var offered: [Candidate] = []  // waiting participants taken in step 1, in order
+        var offered = Self.reuse(&scratchOffered)  // waiting participants taken in step 1, in order
         var taken = 0
         var exhausted = false
         let stepOne = !releasable.isEmpty
         if stepOne {
-            for id in s.queue { candidates.append(Candidate(rho: waitingRho(id), id: id, running: false)) }
+            // Written through the buffer: an append per waiting job (a uniqueness and a capacity check each) was most of
+            // this loop's time.
+            let n = jobs.count
+            candidates.append(contentsOf: repeatElement(releasable[0], count: n))
+            candidates.withUnsafeMutableBufferPointer { buffer in
+                for k in 0..<n { buffer[k] = waitingCandidate(k) }
+            }
             candidates += releasable
             var selector = LazyOrder()
-            while taken < participants && !releasable.isEmpty, let c = selector.popFirst(&candidates) {
+            while taken < participants && !releasable.isEmpty, let c = selector.popFirst(&candidates, resolve) {
                 taken += 1
                 // With no GPU free and no releasable lease worse off than this candidate, no later one (ρ no larger)
                 // can take or free GPUs: the rest of the round, work conservation included, would change nothing.
@@ -253,7 +288,7 @@ public struct ThemisPolicy: SchedulingPolicy {
                 }
                 offered.append(c)
                 let i = c.id.index
-                var gpus = planner.place(c.id, count: s.jobs[i].spec.gpuCount, types: s.jobs[i].eligibleTypes)
+                var gpus = planner.place(c.id, count: Int(c.gpuCount), types: c.types)
                 while gpus == nil, let victim = releasable.first, victim.rho < c.rho {
                     releasable.removeFirst()
                     decisions.append(.preempt(victim.id))
@@ -261,7 +296,7 @@ public struct ThemisPolicy: SchedulingPolicy {
                     // A job that checkpoints keeps its GPUs until the checkpoint ends: this job waits for that round.
                     guard s.preemptionFreesGPUsAtOnce(victim.id) else { continue }
                     planner.release(s.jobs[victim.id.index].allocation.gpus, of: victim.id)
-                    gpus = planner.place(c.id, count: s.jobs[i].spec.gpuCount, types: s.jobs[i].eligibleTypes)
+                    gpus = planner.place(c.id, count: Int(c.gpuCount), types: c.types)
                 }
                 if let gpus {
                     decisions.append(.start(c.id, gpus: gpus))
@@ -273,21 +308,30 @@ public struct ThemisPolicy: SchedulingPolicy {
         }
         if !exhausted {
             // Step 2. The candidates not taken yet are `candidates` (in heap order) when step 1 ran, else the queue.
-            let rest = stepOne ? candidates.count : s.queue.count
+            let rest = stepOne ? candidates.count : waiting.jobs.count
             let more = participants - taken  // participants among them
-            var ranked: [Candidate] = []
+            var ranked = Self.reuse(&scratchRanked)
             if stepOne {
-                for c in candidates where !c.running && fits(c.id, planner) { ranked.append(c) }
+                // The planner does not change in this pass: the free GPUs of the last mask seen are asked once.
+                var mask: UInt64? = nil
+                var free = 0
+                for c in candidates where !c.running {
+                    if c.types.bits != mask {
+                        mask = c.types.bits
+                        free = planner.freeGPUs(in: c.types)
+                    }
+                    if Int(c.gpuCount) <= free { ranked.append(c) }
+                }
             } else {
-                for id in s.queue where fits(id, planner) {
-                    ranked.append(Candidate(rho: waitingRho(id), id: id, running: false))
+                for k in jobs.indices where Int(jobs[k].gpuCount) <= planner.freeGPUs(in: jobs[k].types) {
+                    ranked.append(waitingCandidate(k))
                 }
             }
             // A job asking for no GPU passes the planner's check even with none free: then no early stop.
-            let mayStop = !ranked.contains { s.jobs[$0.id.index].spec.gpuCount <= 0 }
+            let mayStop = !ranked.contains { $0.gpuCount <= 0 }
             var rankedOrder = LazyOrder()
             // Second attempts, in order: step 1's participants that were not placed and fit now, then refused ones.
-            var retry = offered.filter { startedIn[$0.id.index] != stamp && fits($0.id, planner) }
+            var retry = offered.filter { startedIn[$0.id.index] != stamp && fits($0, planner) }
             var lastParticipant: Candidate??  // unknown until needed; .some(nil): every remaining one participates
             func participates(_ c: Candidate) -> Bool {
                 guard more > 0 else { return false }
@@ -299,8 +343,9 @@ public struct ThemisPolicy: SchedulingPolicy {
                         if stepOne {
                             all = candidates
                         } else {
-                            for id in s.queue { all.append(Candidate(rho: waitingRho(id), id: id, running: false)) }
+                            for k in jobs.indices { all.append(waitingCandidate(k)) }
                         }
+                        for k in all.indices { resolve(&all[k]) }
                         lastParticipant = .some(Self.element(ofRank: more - 1, in: all))
                     }
                 }
@@ -319,20 +364,20 @@ public struct ThemisPolicy: SchedulingPolicy {
             }
             // The fewest GPUs any ranked job not taken yet asks for (a lower bound once jobs are taken, tightened after
             // every start): when more than are free, none of them can start, and the ranking stops there.
-            func smallestRequest() -> Int { ranked.reduce(Int.max) { min($0, s.jobs[$1.id.index].spec.gpuCount) } }
+            func smallestRequest() -> Int { ranked.reduce(Int.max) { min($0, Int($1.gpuCount)) } }
             var smallest = smallestRequest()
             conservation: do {
                 if pastParticipants && !secondAttempts(&planner) { break conservation }
-                while !(mayStop && smallest > planner.cluster.freeGPUs), let c = rankedOrder.popFirst(&ranked) {
+                while !(mayStop && smallest > planner.cluster.freeGPUs), let c = rankedOrder.popFirst(&ranked, resolve) {
                     if mayStop && planner.cluster.freeGPUs == 0 { break conservation }
                     if !pastParticipants && !retry.isEmpty && !participates(c) {
                         pastParticipants = true
                         if !secondAttempts(&planner) { break conservation }
                         if mayStop && planner.cluster.freeGPUs == 0 { break conservation }
                     }
-                    guard fits(c.id, planner) else { continue }
+                    guard fits(c, planner) else { continue }
                     let i = c.id.index
-                    if let gpus = planner.place(c.id, count: s.jobs[i].spec.gpuCount, types: s.jobs[i].eligibleTypes) {
+                    if let gpus = planner.place(c.id, count: Int(c.gpuCount), types: c.types) {
                         decisions.append(.start(c.id, gpus: gpus))
                         startedIn[i] = stamp
                         started.append(c.id)
@@ -344,12 +389,14 @@ public struct ThemisPolicy: SchedulingPolicy {
                 }
                 if !pastParticipants { _ = secondAttempts(&planner) }
             }
+            scratchRanked = ranked
         }
         // Every expired lease that was not taken back is renewed; the next round is at the earliest expiry.
         var next = nextRunning
         for id in expired {
             if preemptedIn[id.index] == stamp {
                 leaseEnd[id.index] = .never
+                waiting.preempted(id)
                 continue
             }
             leaseEnd[id.index] = now + lease
@@ -357,11 +404,39 @@ public struct ThemisPolicy: SchedulingPolicy {
             next = min(next, now + lease)
         }
         for id in started {
+            waiting.started(id)
             leases.insert(LeaseHeap.Entry(end: leaseEnd[id.index], job: id.raw))
             next = min(next, leaseEnd[id.index])
         }
         if next != .never && next > now { decisions.append(.wakeUp(at: next)) }
+        scratchReleasable = releasable
+        scratchOffered = offered
+        scratchStarted = started
         return decisions
+    }
+
+    /// `array`'s storage, emptied, leaving `array` empty: a round's scratch array without an allocation.
+    @inline(__always) private static func reuse<T>(_ array: inout [T]) -> [T] {
+        var taken: [T] = []
+        swap(&taken, &array)
+        taken.removeAll(keepingCapacity: true)
+        return taken
+    }
+
+    /// Bounds on the ρ of waiting job `w` now (`nowSeconds`), with each job's equal share `share` GPUs, from
+    /// multiplications only: ρ = (now − submit + remaining) / (isolated · max(1, gpus / share)) is
+    /// (now − submit + remaining) · (1 / isolated) · min(1, share · (1 / gpus)). The seconds in floating point carry
+    /// rounding errors of a few ulps of `now`, the submission and the remaining time (1e-13 of their sum covers
+    /// them), the products a few ulps (1e-12 of the result covers them and the exact ρ's own rounding).
+    @inline(__always) private static func bounds(
+        _ w: ThemisWaitingJobs.Job, nowSeconds: Double, share: Double
+    ) -> (Double, Double) {
+        let shared = nowSeconds - w.submitSeconds + w.remaining
+        let slack = 1e-13 * (abs(nowSeconds) + abs(w.submitSeconds) + w.remaining)
+        let scale = w.inverseIsolated * min(1, share * w.inverseGPUs)
+        let lo = (shared - slack) * scale
+        let hi = (shared + slack) * scale
+        return (lo < 0 ? lo * (1 + 1e-12) : lo * (1 - 1e-12), hi * (1 + 1e-12))
     }
 
     /// The candidate of rank `rank` (0 = first) in the round's order among `all`: quickselect on a copy, O(n)
@@ -398,19 +473,27 @@ public struct ThemisPolicy: SchedulingPolicy {
         private var taken = 0
         private var isHeap = false
 
-        /// Removes and returns the first candidate of `items` in the round's order, nil when empty.
-        mutating func popFirst(_ items: inout [Candidate]) -> Candidate? {
+        /// Removes and returns the first candidate of `items` in the round's order, nil when empty; `resolve`
+        /// computes a candidate's exact ρ. A scan computes it only for the candidates whose upper bound reaches the
+        /// greatest lower bound: any other one is below that candidate, strictly (no tie to break either).
+        mutating func popFirst(_ items: inout [Candidate], _ resolve: (inout Candidate) -> Void) -> Candidate? {
             guard !items.isEmpty else { return nil }
             taken += 1
             if !isHeap && taken <= 4 {
-                var best = 0
-                for i in 1..<items.count where Candidate.before(items[i], items[best]) { best = i }
+                var floor = -Double.infinity
+                for c in items where c.lo > floor { floor = c.lo }
+                var best = -1
+                for i in items.indices where items[i].hi >= floor {
+                    resolve(&items[i])
+                    if best < 0 || Candidate.before(items[i], items[best]) { best = i }
+                }
                 let c = items[best]
                 items.swapAt(best, items.count - 1)
                 items.removeLast()
                 return c
             }
             if !isHeap {
+                for i in items.indices { resolve(&items[i]) }
                 ThemisPolicy.heapify(&items)
                 isHeap = true
             }
