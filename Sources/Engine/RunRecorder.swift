@@ -9,6 +9,8 @@ struct RunRecorder {
     private(set) var allocations: [AllocationInterval] = []
     private(set) var samples: [UtilizationSample] = [UtilizationSample(time: .zero, busyGPUs: 0, queuedJobs: 0, runningJobs: 0)]
     private(set) var links: [LinkUtilizationSample] = []
+    /// Reused by `allocation` to sort an unsorted GPU list.
+    private var sortScratch: [GPUID] = []
     private let linkSampleInterval: SimTime?
     /// The next link-sample time; `.never` when the speed model has no links.
     private(set) var nextLinkSample: SimTime
@@ -21,17 +23,41 @@ struct RunRecorder {
     /// Records that `job` held `gpus` from `start` to `end`: one row per node, GPUs as node-local indices,
     /// nodes in ascending order.
     mutating func allocation(_ job: JobID, gpus: [GPUID], from start: SimTime, to end: SimTime, in topology: Topology) {
-        // Placements usually come sorted already; sort (allocating) only when they do not.
-        let sorted = zip(gpus, gpus.dropFirst()).allSatisfy({ $0.0 < $0.1 }) ? gpus : gpus.sorted()
+        // Placements usually come sorted already; sort only when they do not, into a buffer kept across calls (a
+        // multi-node placement lists its nodes fullest first, so a preemptive run sorts at most of its stops).
+        var isSorted = true
+        for k in gpus.indices.dropFirst() where !(gpus[k - 1] < gpus[k]) {
+            isSorted = false
+            break
+        }
+        if isSorted {
+            appendIntervals(job, sorted: gpus, from: start, to: end, in: topology)
+        } else {
+            sortScratch.removeAll(keepingCapacity: true)
+            sortScratch.append(contentsOf: gpus)
+            sortScratch.sort()
+            let sorted = sortScratch
+            sortScratch = []  // handed back below, so that the buffer stays uniquely referenced
+            appendIntervals(job, sorted: sorted, from: start, to: end, in: topology)
+            sortScratch = sorted
+        }
+    }
+
+    /// `allocation` for GPUs in ascending order: one interval per node, each node's local indices in an array of
+    /// exactly its size (grown by appends, it was reallocated about twice per interval).
+    private mutating func appendIntervals(_ job: JobID, sorted: [GPUID], from start: SimTime, to end: SimTime, in topology: Topology) {
         var k = 0
         while k < sorted.count {
             let node = topology.gpuNode[sorted[k].index]
             let first = Int(topology.nodeFirstGPU[node.index])
-            var local: [Int] = []
-            while k < sorted.count && topology.gpuNode[sorted[k].index] == node {
-                local.append(sorted[k].index - first)
-                k += 1
+            var n = 1
+            while k + n < sorted.count && topology.gpuNode[sorted[k + n].index] == node { n += 1 }
+            let base = k
+            let local = [Int](unsafeUninitializedCapacity: n) { buffer, count in
+                for j in 0..<n { buffer[j] = sorted[base + j].index - first }
+                count = n
             }
+            k += n
             allocations.append(AllocationInterval(job: job, start: start, end: end, node: node, localGPUs: local))
         }
     }

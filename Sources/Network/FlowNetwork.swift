@@ -328,7 +328,9 @@ public struct FlowNetwork: Sendable {
     }
 
     /// The upper bound bᶠ of flow slot `f`: min(its cap, min over its path of Cₗ / multiplicity).
-    private func bound(of f: Int) -> Double {
+    // NOTE: inlined, as `computeTight` is: called from a mutating method, a non-mutating one got a bitwise copy of the
+    // whole network (344 bytes) per call, which `insert` made per flow and `resolve` per touched link.
+    @inline(__always) private func bound(of f: Int) -> Double {
         var b = caps[f]
         let base = f * pathStride
         for j in 0..<Int(pathLength[f]) {
@@ -346,7 +348,7 @@ public struct FlowNetwork: Sendable {
     /// every partial sum is exact in any order and the kept sum is the ascending one bit for bit. Otherwise it is
     /// summed afresh. (Re-summing the long flow lists of oversubscribed uplinks at every start and stop was a
     /// visible share of a run.)
-    private func computeTight(_ link: Int) -> Bool {
+    @inline(__always) private func computeTight(_ link: Int) -> Bool {
         guard prunesSlackLinks else { return linkFlows.count(link) > 0 }
         if inexactBounds[link] == 0 && linkFlows.count(link) < 1 << 13 {
             #if SIM_INTERNAL_CHECKS

@@ -17,6 +17,13 @@ struct FabricFlows {
             graph = model.graph
             collectives = model.collectives
         }
+
+        /// The all-reduce plan of `bytes` per rank over `gpus`.
+        // NOTE: built here, where `graph` is a field of the borrowed `self`: `fabric.graph` handed over from a mutating
+        // method of `FabricFlows` was copied (every array of the graph retained and released) at every start.
+        func plan(_ gpus: [GPUID], bytes: Double) -> FlatAllReducePlan {
+            FlatAllReducePlan(gpus: gpus, bytes: bytes, graph: graph, options: collectives)
+        }
     }
 
     private let fabric: Fabric
@@ -46,7 +53,7 @@ struct FabricFlows {
         // One rank has nothing to all-reduce: no plan (its time is that of an empty one), which spares most jobs of a
         // trace building and freeing one at every start.
         guard gpus.count > 1 else { return [] }
-        let plan = FlatAllReducePlan(gpus: gpus, bytes: bytes, graph: fabric.graph, options: fabric.collectives)
+        let plan = fabric.plan(gpus, bytes: bytes)
         plans[job.index] = plan
         duty[job.index] = 1
         guard plan.flowCount > 0 else { return [] }
@@ -67,7 +74,7 @@ struct FabricFlows {
             if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
             flowOwner[f.index] = job.raw
         }
-        return owners(of: update.changed, except: job)
+        return Self.owners(of: update.changed, except: job, flowOwner: flowOwner)
     }
 
     /// Removes `job`'s flows; returns the running jobs whose rates changed (none when `deferResolve`).
@@ -80,13 +87,13 @@ struct FabricFlows {
         // NOTE: the removal is its own statement: as an argument of `owners` (a method on self) it would run while
         // a copy of self is held, and copy every flow array of the fabric.
         let update = flows.remove(ids, deferResolve: deferResolve)
-        return owners(of: update.changed, except: job)
+        return Self.owners(of: update.changed, except: job, flowOwner: flowOwner)
     }
 
     /// Re-solves what deferred starts and stops touched; returns the attached jobs whose rates changed, ascending.
     mutating func resolvePending() -> [JobID] {
         let update = flows.resolvePending()
-        return owners(of: update.changed, except: JobID(-1))
+        return Self.owners(of: update.changed, except: JobID(-1), flowOwner: flowOwner)
     }
 
     /// The all-reduce time of a running job at the current rates.
@@ -134,7 +141,9 @@ struct FabricFlows {
         return Array(all.prefix(count))
     }
 
-    private func owners(of changed: [FlowID], except job: JobID) -> [JobID] {
+    // NOTE: static, given the owner table: as a method, called from the mutating ones, it got a bitwise copy of the
+    // whole struct (384 bytes) at every start, stop and re-solve.
+    private static func owners(of changed: [FlowID], except job: JobID, flowOwner: [Int32]) -> [JobID] {
         var owners: [Int32] = []
         for f in changed where flowOwner[f.index] >= 0 && flowOwner[f.index] != job.raw { owners.append(flowOwner[f.index]) }
         owners.sort()

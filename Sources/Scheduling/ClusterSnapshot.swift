@@ -59,8 +59,12 @@ public struct ClusterSnapshot {
         self.progress = progress
         self.oracle = oracle
         self.transitionCosts = transitionCosts
+        self.costsAreFree = transitionCosts is FreeTransitions
         self.sharing = sharing
     }
+
+    /// Whether `transitionCosts` is `FreeTransitions` (every answer 0), so that asking it can be skipped.
+    private let costsAreFree: Bool
 
     /// The order of `running`: expected end, then JobID.
     @inlinable public static func endsBefore(_ a: JobID, _ b: JobID, _ jobs: [JobStatus]) -> Bool {
@@ -129,6 +133,9 @@ public struct ClusterSnapshot {
     /// Whether preempting the running `job` frees its GPUs in the same round: true when its checkpoint is free.
     /// Otherwise it keeps them while it checkpoints, and a policy must not plan another job onto them this round.
     public func preemptionFreesGPUsAtOnce(_ job: JobID) -> Bool {
+        // NOTE: free transitions (the default) are not asked: the question copied the job's whole status, at every
+        // preemption of a preemptive policy's round.
+        if costsAreFree { return true }
         let j = jobs[job.index]
         return transitionCosts.seconds(.checkpoint, job: j, from: j.gpus, to: []) == 0
     }

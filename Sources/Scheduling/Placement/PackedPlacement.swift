@@ -56,22 +56,28 @@ public struct PackedPlacement: PlacementStrategy {
         }
         byFree.sort { (freeCount[$0], -$0) > (freeCount[$1], -$1) }
         // Each rack's pick is the prefix of `byFree` within that rack that reaches `count`: one pass over `byFree`
-        // builds every rack's at once (a pass per rack was O(racks × nodes), most of a placement on 64 racks).
-        var rackPicked = [[Int]](repeating: [], count: topo.rackCount)
+        // counts every rack's at once (a pass per rack was O(racks × nodes), most of a placement on 64 racks), and the
+        // winner's nodes are listed afterwards (a list per rack was an allocation per rack at every placement).
+        var rackPicked = [Int](repeating: 0, count: topo.rackCount)
         var rackGot = [Int](repeating: 0, count: topo.rackCount)
         for node in byFree {
             let rack = topo.nodeRack[node].index
             guard rackGot[rack] < count else { continue }
-            rackPicked[rack].append(node)
+            rackPicked[rack] += 1
             rackGot[rack] += freeCount[node]
         }
-        var bestRack: (nodes: [Int], rack: Int)?
+        var bestRack = -1
         for rack in 0..<topo.rackCount where rackGot[rack] >= count {
-            if bestRack == nil || rackPicked[rack].count < bestRack!.nodes.count {
-                bestRack = (rackPicked[rack], rack)
-            }
+            if bestRack < 0 || rackPicked[rack] < rackPicked[bestRack] { bestRack = rack }
         }
-        if let bestRack { return take(count, from: bestRack.nodes, in: cluster) }
+        if bestRack >= 0 {
+            var nodes: [Int] = []
+            nodes.reserveCapacity(rackPicked[bestRack])
+            for node in byFree where nodes.count < rackPicked[bestRack] && topo.nodeRack[node].index == bestRack {
+                nodes.append(node)
+            }
+            return take(count, from: nodes, in: cluster)
+        }
         var picked: [Int] = []
         var got = 0
         for node in byFree where got < count {

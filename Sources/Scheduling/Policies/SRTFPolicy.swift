@@ -33,7 +33,10 @@ import Workload
 ///   across rounds (inserted when they arrive or are preempted, removed when started); running jobs are in
 ///   `ClusterSnapshot.running`, whose expected-end order is their remaining-time order (keyed here by expected end −
 ///   now, exact to the nanosecond). A round merges the two, instead of sorting every job (which dominated long
-///   queues). Debug builds check the kept order against a fresh sort after every round.
+///   queues); the running jobs that go before each waiting one are found by galloping search on their keys, so a
+///   round reads the status of O(Q log R) running jobs, not all of them. A round with nobody waiting decides nothing
+///   and returns at once. Debug builds check the kept order against a fresh sort, and the merge against a one-by-one
+///   merge, after every round.
 /// - Complexity: O(Q + R × 2^k + insertions) per round for Q waiting and R running jobs and k GPU types (R log R with
 ///   `gpu_weighted`, whose running order is sorted), plus placements.
 public struct SRTFPolicy: SchedulingPolicy {
@@ -124,44 +127,105 @@ public struct SRTFPolicy: SchedulingPolicy {
             startedOn += Array(repeating: 0, count: s.jobs.count - startedOn.count)
         }
         let gpuWeighted = parameters.gpuWeighted
+        // Nobody waits: every running job fits on the GPUs it holds, so the running set is all of them and the round
+        // decides nothing (most rounds of a run that is not overloaded; the merge below would still visit every
+        // running job). Listed jobs that do not wait (checkpointing) neither start nor stop.
+        if s.queue.isEmpty { return [] }
         // Jobs that began waiting since the last round (arrivals, and any the engine put back in the queue).
         for id in s.queue where !listed[id.index] { insert(id, key: Self.key(of: id, in: s, gpuWeighted: gpuWeighted)) }
         // Running jobs in key order: the engine's expected-end order, or sorted when weighted by GPUs. Their keys are
         // computed only as the merge below needs them (once the waiting jobs are all placed, no more comparisons).
-        var running = s.running
-        var runningKey: [Double] = []
+        let running: [JobID]
+        let runningKey: [Double]
         if gpuWeighted {
-            runningKey = running.map { Self.key(of: $0, in: s, gpuWeighted: true) }
-            let order = running.indices.sorted { Self.before(runningKey[$0], running[$0], runningKey[$1], running[$1]) }
-            running = order.map { running[$0] }
-            runningKey = order.map { runningKey[$0] }
+            let unsorted = s.running
+            let keys = unsorted.map { Self.key(of: $0, in: s, gpuWeighted: true) }
+            let order = unsorted.indices.sorted { Self.before(keys[$0], unsorted[$0], keys[$1], unsorted[$1]) }
+            running = order.map { unsorted[$0] }
+            runningKey = order.map { keys[$0] }
+        } else {
+            running = s.running
+            runningKey = []
         }
+        // No GPU free and every running job ahead of every waiting one: the running set is all running jobs, which
+        // leave nothing for the waiting ones, so the round decides nothing (a long job's arrival at a full cluster).
+        // The test is strict on keys, so that JobID ties cannot matter; one key is computed instead of a merge and a
+        // walk over every running job. Debug builds run the full round instead and check that it decides nothing.
+        var decidesNothing = false
+        if let first = waiting.first, let last = running.last, planner.cluster.freeOfType.allSatisfy({ $0 == 0 }) {
+            let lastKey = gpuWeighted ? runningKey[runningKey.count - 1] : Self.key(of: last, in: s, gpuWeighted: false)
+            decidesNothing = lastKey < waitKey[first.index]
+        }
+        #if !SIM_INTERNAL_CHECKS
+        if decidesNothing { return [] }
+        #endif
         // Merge the two sorted sequences. Listed jobs that do not wait (checkpointing after a preemption) are
         // passed along: the running-set builder skips jobs that neither run nor wait.
         var order: [PriorityRunningSet.Entry] = []
         order.reserveCapacity(running.count + waiting.count)
-        var r = 0, w = 0
-        var keyOfR = Double.nan  // the key of running[r], once computed
+        var r = 0
         func runningEntry(_ id: JobID) -> PriorityRunningSet.Entry {
             let held = startedOn[id.index]
             guard held > 0 else { return PriorityRunningSet.Entry(id, in: s) }
             return PriorityRunningSet.Entry(id: id, kind: .running, gpus: held, usesTypeZero: true)
         }
-        while r < running.count || w < waiting.count {
-            var takeRunning = w == waiting.count
-            if !takeRunning && r < running.count {
-                if keyOfR.isNaN { keyOfR = gpuWeighted ? runningKey[r] : Self.key(of: running[r], in: s, gpuWeighted: false) }
-                takeRunning = Self.before(keyOfR, running[r], waitKey[waiting[w].index], waiting[w])
+        // The key of running[i]. Keys never decrease along `running`: unweighted, a running job's key is its expected
+        // end − now in seconds, and the list is sorted by expected end (Int64 → Double and ÷ 1e9 are monotone).
+        // The last key computed is remembered: the search for the next waiting job usually starts where the last ended.
+        var memoIndex = -1
+        var memoKey = 0.0
+        func runningKeyAt(_ i: Int) -> Double {
+            if gpuWeighted { return runningKey[i] }
+            if i != memoIndex {
+                memoIndex = i
+                memoKey = Self.key(of: running[i], in: s, gpuWeighted: false)
             }
-            if takeRunning {
+            return memoKey
+        }
+        for w in 0..<waiting.count {
+            let wid = waiting[w]
+            let wk = waitKey[wid.index]
+            // The running jobs that rank before waiting[w]: every one with a smaller key, then, among equal keys, those
+            // `before` puts first, up to the first that it does not (what a one-by-one merge takes, found with
+            // O(log) keys instead of one per running job: long waiting jobs behind a full cluster made every round
+            // read every running job's status). Galloping from r, so that short gaps cost few keys.
+            var lo = r, step = 1, hi = r
+            while hi < running.count && runningKeyAt(hi) < wk {
+                lo = hi + 1
+                hi = r + step
+                step *= 2
+            }
+            hi = min(hi, running.count)
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if runningKeyAt(mid) < wk { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < running.count && Self.before(runningKeyAt(lo), running[lo], wk, wid) { lo += 1 }
+            while r < lo {
                 order.append(runningEntry(running[r]))
                 r += 1
-                keyOfR = .nan
-            } else {
-                order.append(PriorityRunningSet.Entry(waiting[w], in: s))
-                w += 1
             }
+            order.append(PriorityRunningSet.Entry(wid, in: s))
         }
+        while r < running.count {
+            order.append(runningEntry(running[r]))
+            r += 1
+        }
+        #if SIM_INTERNAL_CHECKS
+        // The galloping merge gives the order a one-by-one merge of the two sequences gives.
+        var plain: [JobID] = []
+        var pr = 0
+        for wid in waiting {
+            while pr < running.count
+                && Self.before(gpuWeighted ? runningKey[pr] : key(of: running[pr], in: s), running[pr], waitKey[wid.index], wid) {
+                plain.append(running[pr])
+                pr += 1
+            }
+            plain.append(wid)
+        }
+        plain += running[pr...]
+        assert(plain == order.map(\.id), "SRTF's galloping merge differs from a one-by-one merge")
+        #endif
         var preempted: [JobID] = []
         let decisions = PriorityRunningSet.decisions(order: order, s, planner: &planner, preempted: &preempted)
         for d in decisions {
@@ -176,6 +240,7 @@ public struct SRTFPolicy: SchedulingPolicy {
             insert(id, key: parameters.gpuWeighted ? left * Double(s.jobs[id.index].spec.gpuCount) : left)
         }
         #if SIM_INTERNAL_CHECKS
+        assert(!decidesNothing || decisions.isEmpty, "SRTF's full-cluster shortcut would have skipped \(decisions)")
         // The kept order is the order a fresh sort of the waiting jobs gives.
         let fresh = s.queue.filter { id in !decisions.contains { if case .start(id, _) = $0 { return true } else { return false } } }
             .sorted { Self.before(key(of: $0, in: s), $0, key(of: $1, in: s), $1) }
