@@ -75,7 +75,7 @@ let package = Package(
         .target(name: "Models", dependencies: ["ClusterModel"], swiftSettings: internalChecks),
         .target(name: "Workload", dependencies: ["SimKernel", "SimRandom", "ClusterModel", "Models"], swiftSettings: internalChecks),
         // Interconnect: link graph, max-min fair sharing of links between flows, collectives as flows.
-        .target(name: "Network", dependencies: ["ClusterModel"], swiftSettings: internalChecks),
+        .target(name: "Network", dependencies: ["SimKernel", "ClusterModel"], swiftSettings: internalChecks),
         // One throughput model (α–β or flow-level) that the engine and, through the oracle, policies ask.
         .target(
             name: "Performance",

@@ -224,13 +224,7 @@ extension Simulation {
 
     /// Where `id` is, or belongs, in the queue (sorted by JobID). O(log Q).
     func queuePosition(of id: JobID) -> Int {
-        var lo = 0
-        var hi = queue.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if queue[mid] < id { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        queue.lowerBound(of: id)
     }
 
     /// Where `id` is, or belongs, in `running` (sorted by expected end, then JobID). O(log R).

@@ -1,3 +1,5 @@
+import SimKernel
+
 /// The active flows on each link of a `FlowNetwork`, ascending by flow ID, once per appearance of the link in a
 /// flow's path.
 ///
@@ -67,7 +69,7 @@ struct LinkFlowLists: Sendable {
         if firsts[l] == f {
             if counts[l] > 1 { firsts[l] = rests[l].removeFirst() }
         } else {
-            let at = Self.lowerBound(rests[l], f)
+            let at = rests[l].lowerBound(of: f)
             precondition(at < rests[l].count && rests[l][at] == f, "flow \(f) is not on link \(l)")
             rests[l].remove(at: at)
         }
@@ -75,18 +77,7 @@ struct LinkFlowLists: Sendable {
 
     /// Where `f` goes in an ascending list: the end when it is not below the last (the usual case), else a binary search.
     private static func insertionPoint(_ list: [Int32], _ f: Int32) -> Int {
-        if let last = list.last, last > f { return lowerBound(list, f) }
+        if let last = list.last, last > f { return list.lowerBound(of: f) }
         return list.count
-    }
-
-    /// The first index of `list` (ascending) whose element is not below `x`.
-    private static func lowerBound(_ list: [Int32], _ x: Int32) -> Int {
-        var lo = 0
-        var hi = list.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if list[mid] < x { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 }

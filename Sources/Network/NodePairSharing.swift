@@ -1,4 +1,5 @@
 import ClusterModel
+import SimKernel
 
 // MARK: - Node-pair cap
 
@@ -45,31 +46,9 @@ extension LinkGraph {
             let b = Int(keys[i] & 0xffff_ffff)
             let pair = min(nodePairCap[a], nodePairCap[b])
             guard pair.isFinite else { continue }
-            let count = Self.upperBound(sorted, keys[i]) - Self.lowerBound(sorted, keys[i])
+            let count = sorted.upperBound(of: keys[i]) - sorted.lowerBound(of: keys[i])
             caps[i] = min(caps[i], pair / Double(count))
         }
         return caps
-    }
-
-    /// First index of `sorted` whose element is not below `key`.
-    private static func lowerBound(_ sorted: [Int64], _ key: Int64) -> Int {
-        var lo = 0
-        var hi = sorted.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sorted[mid] < key { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-
-    /// First index of `sorted` whose element is above `key`.
-    private static func upperBound(_ sorted: [Int64], _ key: Int64) -> Int {
-        var lo = 0
-        var hi = sorted.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sorted[mid] <= key { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
     }
 }

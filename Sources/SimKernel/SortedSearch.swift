@@ -1,0 +1,29 @@
+// Binary search over ascending arrays, written once: the engine's queues, the flow model's per-link lists and the
+// node-pair cap's counts all ask "where does this key start (or end) in a sorted list".
+
+extension RandomAccessCollection where Index == Int {
+    /// The first index whose element does not satisfy `belongs`, for a predicate that holds on a prefix. O(log n).
+    ///
+    /// `@inlinable` so that the hot callers (the engine's queue, the flow model's link lists) get a specialized loop
+    /// with the predicate inlined, as their hand-written searches had.
+    @inlinable
+    public func partitionPoint(_ belongs: (Element) throws -> Bool) rethrows -> Int {
+        var lo = startIndex
+        var hi = endIndex
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            if try belongs(self[mid]) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
+
+extension RandomAccessCollection where Index == Int, Element: Comparable {
+    /// The first index whose element is not below `value` (the collection ascending). O(log n).
+    @inlinable
+    public func lowerBound(of value: Element) -> Int { partitionPoint { $0 < value } }
+
+    /// The first index whose element is above `value` (the collection ascending). O(log n).
+    @inlinable
+    public func upperBound(of value: Element) -> Int { partitionPoint { $0 <= value } }
+}
