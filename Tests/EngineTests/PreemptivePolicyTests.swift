@@ -186,6 +186,25 @@ final class PreemptivePolicyTests: XCTestCase {
         XCTAssertEqual(first.jobs.map(\.preemptions), [1, 0])
     }
 
+    // `order: arrival` ranks a lower queue by demotion time, not by JobID: here the higher JobID is demoted first.
+    // One threshold at 400 GPU·s. J0 (1 GPU, 1000 s) from 0; J1 (2 GPUs, 1000 s) from 10; both run (3 of 4 GPUs).
+    // J1 reaches 400 GPU·s at 210 and enters queue 1; J0 at 400, after it. 500: J2 (2 GPUs, 100 s, top queue) arrives;
+    // one GPU is free. The walk takes J2 (2 of 4), then queue 1 in demotion order: J1 keeps its 2, J0 no longer fits
+    // and is preempted. J2 runs 500 → 600 (200 GPU·s, still in the top queue); J0 resumes 600 → 1100 (500 s left).
+    // J1 runs on, 10 → 1010. Ranking queue 1 by JobID would preempt J1 instead (J0 first, then J1 not fitting), which
+    // is what running first (the default, both running, ties by JobID) does: J1 waits 500 → 600 and ends at 1110.
+    func testTiresiasArrivalOrderRanksByDemotionNotJobID() throws {
+        let jobs = [job(0, submit: 0, gpus: 1, duration: 1000), job(1, submit: 10, gpus: 2, duration: 1000),
+                    job(2, submit: 500, gpus: 2, duration: 100)]
+        let r = try run(jobs, TiresiasPolicy(.init(queueThresholds: [400], order: .arrival)))
+        XCTAssertEqual(r.finishes, [1100, 1010, 600])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [1, 0, 0])
+        XCTAssertEqual(intervals(r), [[0, 0, 500], [2, 500, 600], [1, 10, 1010], [0, 600, 1100]])
+        let first = try run(jobs, TiresiasPolicy(.init(queueThresholds: [400])))
+        XCTAssertEqual(intervals(first), [[1, 10, 500], [2, 500, 600], [0, 0, 1000], [1, 600, 1110]])
+        XCTAssertEqual(first.jobs.map(\.preemptions), [0, 1, 0])
+    }
+
     // A threshold so high that reaching it lies past the clock's range (1e300 GPU·s): every job stays in the top queue
     // and no wake-up is asked for, so it is FIFO inside one queue with running jobs ahead. J0 (4 GPUs, 100 s) runs
     // 0 → 100; J1 (4 GPUs, 10 s) arrives at 20 and waits behind it, 100 → 110. The same with promotion on.
