@@ -20,10 +20,7 @@ public struct MostFreePlacement: PlacementStrategy {
         let topo = cluster.topology
         // Taking a node's GPUs either takes all of them (it drops to zero free) or finishes the job, so repeatedly
         // taking the node with the most free GPUs is one pass over the nodes sorted by free GPUs, descending.
-        let nodes = (0..<topo.nodeCount)
-            .filter { cluster.freeOnNode[$0] > 0 && types.contains(Int(topo.nodeTypeIndex[$0])) }
-            .sorted { (cluster.freeOnNode[$0], -$0) > (cluster.freeOnNode[$1], -$1) }
-        guard nodes.reduce(0, { $0 + Int(cluster.freeOnNode[$1]) }) >= count else { return nil }
+        guard let nodes = cluster.nodesByMostFree(atLeast: count, types: types) else { return nil }
         var chosen: [GPUID] = []
         chosen.reserveCapacity(count)
         for node in nodes {

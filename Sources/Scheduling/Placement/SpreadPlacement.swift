@@ -13,10 +13,7 @@ public struct SpreadPlacement: PlacementStrategy {
 
     public func choose(count: Int, types: GPUTypeMask, in cluster: ClusterState) -> [GPUID]? {
         let topo = cluster.topology
-        let nodes = (0..<topo.nodeCount)
-            .filter { cluster.freeOnNode[$0] > 0 && types.contains(Int(topo.nodeTypeIndex[$0])) }
-            .sorted { (cluster.freeOnNode[$0], -$0) > (cluster.freeOnNode[$1], -$1) }
-        guard nodes.reduce(0, { $0 + Int(cluster.freeOnNode[$1]) }) >= count else { return nil }
+        guard let nodes = cluster.nodesByMostFree(atLeast: count, types: types) else { return nil }
         // Free GPUs of each candidate node, lowest index first; take one from each node per pass.
         var free: [[Int]] = nodes.map { n in topo.gpus(of: NodeID(n)).filter { cluster.owner[$0] < 0 } }
         var chosen: [GPUID] = []
