@@ -25,9 +25,11 @@ PUBLISHED_MEAN = (2751, 5682, 4038)
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def run(schedlab, workload, policy):
+def run(schedlab, workload, policy, overrides=()):
     """Average JCT (s) of one run, read from the summary table `schedlab run --quiet --no-db` prints."""
     cmd = [schedlab, "run", os.path.join(HERE, f"workload-{workload}.yaml"), "--quiet", "--no-db"]
+    for o in overrides:
+        cmd += ["--set", o]
     if policy != "pollux":
         cmd += ["--variant", policy]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -42,11 +44,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--schedlab", default=".build/release/schedlab", help="the schedlab binary")
     parser.add_argument("--jobs", type=int, default=2, help="runs at a time")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="scenario override passed to every run (repeatable), e.g. "
+                             "network.fabric_profile=/abs/path/fabric.json")
     args = parser.parse_args()
     start = time.time()
     points = [(w, p) for w in sorted(PUBLISHED) for p in POLICIES]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = dict(zip(points, pool.map(lambda wp: run(args.schedlab, *wp), points)))
+        results = dict(zip(points, pool.map(lambda wp: run(args.schedlab, *wp, args.set), points)))
     wall = time.time() - start
 
     def err(ours, published):
