@@ -21,8 +21,8 @@ struct FitCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Measurement CSV.")
-    var file: String
+    @Argument(help: "Measurement CSV file(s); their rows are fitted together.")
+    var files: [String]
 
     @Option(help: ArgumentHelp(
         "Comma-separated parameters to fit (\(FabricParameter.nameForms.joined(separator: ", "))); default: all that the rows depend on.",
@@ -38,16 +38,25 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Print JSON (the profile with every row) instead of text.")
     var json = false
 
+    func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one measurement CSV") }
+    }
+
     func run() throws {
-        let rows: [StepMeasurement]
-        do { rows = try MeasurementFile.parse(Self.readText(file), file: file) } catch {
-            printError("error: \(error)")
-            throw CLIExit.badInput
+        var rows: [StepMeasurement] = []
+        for file in files {
+            let parsed: [StepMeasurement]
+            do { parsed = try MeasurementFile.parse(Self.readText(file), file: file) } catch {
+                printError("error: \(error)")
+                throw CLIExit.badInput
+            }
+            guard !parsed.isEmpty else {
+                printError("error: \(file): the file has a header but no rows; expected at least one measurement")
+                throw CLIExit.badInput
+            }
+            rows += parsed
         }
-        guard !rows.isEmpty else {
-            printError("error: \(file): the file has a header but no rows; expected at least one measurement")
-            throw CLIExit.badInput
-        }
+        let file = files.joined(separator: ", ")
         var chosen: [FabricParameter]?
         if let parameters {
             chosen = []

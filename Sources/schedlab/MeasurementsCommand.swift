@@ -16,6 +16,8 @@ struct MeasurementsCommand: ParsableCommand {
     enum Format: String, ExpressibleByArgument, CaseIterable {
         /// petuum/adaptdl simulator/traces/<app>/placements.csv.
         case polluxPlacements = "pollux-placements"
+        /// petuum/adaptdl simulator/traces/<app>/scalability.csv (6-16 nodes; even splits only).
+        case polluxScalability = "pollux-scalability"
     }
 
     /// `schedlab measurements import`: convert profile files to one Measurement CSV.
@@ -26,11 +28,15 @@ struct MeasurementsCommand: ParsableCommand {
             discussion: """
                 pollux-placements: the Pollux artifact's simulator/traces/<app>/placements.csv (petuum/adaptdl, branch \
                 osdi21-artifact); the zoo model is taken from the <app> directory name (bert, cifar10, deepspeech2, \
-                imagenet, ncf, yolov3) unless --model is given. Every row is kept. Exit status: 0 on success, 2 on bad input.
+                imagenet, ncf, yolov3) unless --model is given. Every row is kept. pollux-scalability: the same directory's \
+                scalability.csv (6-16 nodes, 6-64 GPUs; columns num_nodes,num_replicas,local_bsz,step_time,sync_time); \
+                the file gives only the counts, so a row whose replicas divide evenly over its nodes is read as that \
+                many GPUs on every node, and the other rows are skipped (counted on standard error). Exit status: 0 on \
+                success, 2 on bad input.
                 """
         )
 
-        @Option(help: "Input format (pollux-placements).")
+        @Option(help: "Input format (pollux-placements, pollux-scalability).")
         var format: Format
 
         @Argument(help: "Input file(s), all in the given format.")
@@ -54,6 +60,7 @@ struct MeasurementsCommand: ParsableCommand {
                 throw reportInputError(InputError(file: "--node-template", message: "expected one of \(NodeTemplateCatalog.names.joined(separator: ", ")), got '\(nodeTemplate)'"))
             }
             var rows: [StepMeasurement] = []
+            var skipped = 0
             for path in inputs {
                 let url = URL(fileURLWithPath: path)
                 let app = url.deletingLastPathComponent().lastPathComponent
@@ -65,10 +72,17 @@ struct MeasurementsCommand: ParsableCommand {
                 do { text = try String(contentsOf: url, encoding: .utf8) } catch {
                     throw reportInputError(InputError(file: path, message: "cannot read the file (\(error.localizedDescription))"))
                 }
+                let source = "petuum/adaptdl osdi21-artifact simulator/traces/\(app)/\(url.lastPathComponent)"
                 do throws(InputError) {
-                    rows += try PolluxPlacementsImport.convert(
-                        text, file: path, model: zoo, nodeTemplate: nodeTemplate,
-                        source: "petuum/adaptdl osdi21-artifact simulator/traces/\(app)/placements.csv")
+                    switch format {
+                    case .polluxPlacements:
+                        rows += try PolluxPlacementsImport.convert(text, file: path, model: zoo, nodeTemplate: nodeTemplate, source: source)
+                    case .polluxScalability:
+                        let (kept, uneven) = try PolluxPlacementsImport.convertScalability(
+                            text, file: path, model: zoo, nodeTemplate: nodeTemplate, source: source)
+                        rows += kept
+                        skipped += uneven
+                    }
                 } catch {
                     throw reportInputError(error)
                 }
@@ -83,7 +97,8 @@ struct MeasurementsCommand: ParsableCommand {
             } else {
                 FileHandle.standardOutput.write(Data(text.utf8))
             }
-            printError("imported \(rows.count) rows from \(inputs.count) file(s)")
+            printError("imported \(rows.count) rows from \(inputs.count) file(s)"
+                + (skipped > 0 ? "; skipped \(skipped) whose replicas do not divide evenly over their nodes" : ""))
         }
     }
 }

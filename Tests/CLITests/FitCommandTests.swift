@@ -43,6 +43,16 @@ final class FitCommandTests: SchedLabProcessTestCase {
         XCTAssertEqual(json.status, 0, json.stderr)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         XCTAssertEqual((object?["rows"] as? [Any])?.count, 10)
+        // The same rows split over two files fit together: all ten rows, the same parameters.
+        let lines = try syntheticCSV().split(separator: "\n").map(String.init)
+        try write(lines[..<6].joined(separator: "\n") + "\n", to: "a.csv")
+        try write(([lines[1]] + lines[6...]).joined(separator: "\n") + "\n", to: "b.csv")
+        let two = try schedlab(["fit", "a.csv", "b.csv", "--parameters", "nic_efficiency,nic_latency@pcie-4gpu",
+                                "--no-cross-validation", "-o", "two.json"])
+        XCTAssertEqual(two.status, 0, two.stderr)
+        let joined = try FabricProfile.decode(Data(contentsOf: dir.appendingPathComponent("two.json")))
+        XCTAssertEqual(joined.rows, 10)
+        XCTAssertEqual(joined.parameters.map(\.value), profile.parameters.map(\.value))
     }
 
     func testBadInputIsExit2() throws {

@@ -74,6 +74,36 @@ final class MeasurementTests: XCTestCase {
         }
     }
 
+    /// scalability.csv: an even split becomes that many GPUs on every node; an uneven one is skipped and counted.
+    func testPolluxScalabilityConvert() throws {
+        let text = "num_nodes,num_replicas,local_bsz,step_time,sync_time\n6,12,8,1.5,1.0\n6,7,8,1.4,0.9\n16,64,4,2.0,3.0\n"
+        let (rows, skipped) = try PolluxPlacementsImport.convertScalability(
+            text, file: "bert/scalability.csv", model: "bert-squad", nodeTemplate: "pollux-g4dn", source: "src")
+        XCTAssertEqual(skipped, 1)
+        XCTAssertEqual(rows.map(\.placement), [Array(repeating: 2, count: 6), Array(repeating: 4, count: 16)])
+        XCTAssertEqual(rows.map(\.localBatch), [8, 4])
+        XCTAssertEqual(rows.map(\.stepSeconds), [1.5, 2.0])
+        XCTAssertEqual(rows.map(\.syncSeconds), [1.0, 2.0], "sync is capped at the step")
+        func error(_ row: String) -> String? {
+            do {
+                _ = try PolluxPlacementsImport.convertScalability(
+                    "num_nodes,num_replicas,local_bsz,step_time,sync_time\n" + row, file: "s.csv", model: "bert-squad",
+                    nodeTemplate: "pollux-g4dn", source: "")
+                return nil
+            } catch { return error.description }
+        }
+        XCTAssertEqual(error("0,6,8,1,1"), "s.csv:2: num_nodes: expected an integer in 1...1024, got '0'")
+        XCTAssertEqual(error("6,5,8,1,1"), "s.csv:2: num_replicas: expected an integer from num_nodes (6) to 64 per node (384), got '5'")
+        XCTAssertEqual(error("6,6,0,1,1"), "s.csv:2: local_bsz: expected a positive integer, got '0'")
+        XCTAssertEqual(error("6,6,8,nan,1"), "s.csv:2: step_time: expected positive seconds, got 'nan'")
+        XCTAssertEqual(error("6,6,8,1"), "s.csv:2: expected 5 fields, got 4")
+        XCTAssertThrowsError(try PolluxPlacementsImport.convertScalability(
+            "placement,local_bsz,step_time,sync_time\n", file: "h.csv", model: "bert-squad", nodeTemplate: "pollux-g4dn", source: "")) {
+            XCTAssertEqual(($0 as? InputError)?.description,
+                "h.csv:1: header: expected num_nodes,num_replicas,local_bsz,step_time,sync_time, got placement,local_bsz,step_time,sync_time")
+        }
+    }
+
     /// One GPU: no communication, so the prediction is the compute at the local batch, α + (T − α)·local/reference:
     /// BERT on SQuAD at local batch 6 of 12 is 0.212971 + (0.907026 − 0.212971)·6/12 s.
     func testSingleGPUPredictionIsCompute() throws {
