@@ -1,4 +1,5 @@
 import Foundation
+import Network
 import Performance
 import XCTest
 
@@ -20,5 +21,26 @@ final class FidelityCorpusTests: XCTestCase {
         let report = try FidelityReport(rows: rows)
         print(report.summaryMarkdown)
         XCTAssertLessThanOrEqual(report.overall.medianAbsError, 0.15, "default model median |error| over the measurement corpus")
+    }
+
+    /// The Pollux scenarios' fabric (Scenarios/pollux-osdi21/pollux-g4dn-fabric.json, written by `schedlab fit` over the
+    /// whole corpus) still describes this code: it names the corpus files, counts their rows, and its recorded median and
+    /// max |error| are what the current model gives under it. A change to the speed model that moves any prediction
+    /// fails here until the profile is refitted with the command in the scenarios' comments.
+    func testPolluxFabricProfileMatchesTheCurrentModel() throws {
+        let root = Self.directory.deletingLastPathComponent().deletingLastPathComponent()
+        let profile = try FabricProfile.decode(Data(contentsOf: root.appendingPathComponent("Scenarios/pollux-osdi21/pollux-g4dn-fabric.json")))
+        let files = profile.measurements.components(separatedBy: ", ")
+        XCTAssertEqual(files, ["Scenarios/measurements/pollux-g4dn.csv", "Scenarios/measurements/pollux-g4dn-scalability.csv"])
+        var rows: [StepMeasurement] = []
+        for file in files {
+            let url = root.appendingPathComponent(file)
+            rows += try MeasurementFile.parse(String(contentsOf: url, encoding: .utf8), file: file)
+        }
+        XCTAssertEqual(rows.count, profile.rows)
+        let fabric = try profile.applied(to: FabricSpec())
+        let errors = rows.map { abs(FabricFit.predictedSeconds(of: $0, fabric: fabric) / $0.stepSeconds - 1) }
+        XCTAssertEqual(FabricFit.median(errors), profile.medianAbsoluteError, accuracy: 1e-9)
+        XCTAssertEqual(errors.max() ?? 0, profile.maxAbsoluteError, accuracy: 1e-9)
     }
 }
