@@ -197,9 +197,10 @@ public struct GavelPolicy: SchedulingPolicy {
         guard p.capacity.allSatisfy({ $0 >= 0 }), p.gpus.allSatisfy({ $0 >= 1 }) else {
             throw .invalidInput("GPU counts must be >= 1 per job and capacities >= 0")
         }
-        let eq = equalShare(p)
+        // Only the equal-share throughputs are needed here: the matrix X_eq (a row per job) is not built.
+        let eqThroughput = equalShareThroughput(p)
         guard objective == .maxMin else {
-            return try solve(p, equalShare: eq.throughput, multiplicity: Array(repeating: 1, count: m), objective: objective,
+            return try solve(p, equalShare: eqThroughput, multiplicity: Array(repeating: 1, count: m), objective: objective,
                              rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
         }
         // Max-min over identical jobs (same GPU count, same speed on every type) has an optimum that gives them the
@@ -223,9 +224,9 @@ public struct GavelPolicy: SchedulingPolicy {
         }
         let reduced = Problem(throughput: representative.map { p.throughput[$0] }, gpus: representative.map { p.gpus[$0] },
                               capacity: p.capacity)
-        let r = try solve(reduced, equalShare: representative.map { eq.throughput[$0] }, multiplicity: multiplicity,
+        let r = try solve(reduced, equalShare: representative.map { eqThroughput[$0] }, multiplicity: multiplicity,
                           objective: .maxMin, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
-        return Solution(x: (0..<m).map { r.x[jobClass[$0]] }, equalShareThroughput: eq.throughput, value: r.value,
+        return Solution(x: (0..<m).map { r.x[jobClass[$0]] }, equalShareThroughput: eqThroughput, value: r.value,
                         solves: r.solves)
     }
 
@@ -351,21 +352,34 @@ public struct GavelPolicy: SchedulingPolicy {
     /// Gavel's equal-share allocation X_eq and the throughput each job gets under it.
     public static func equalShare(_ p: Problem) -> (x: [[Double]], throughput: [Double]) {
         let m = p.gpus.count
+        var x = Array(repeating: Array(repeating: 0.0, count: p.capacity.count), count: m)
+        let tput = equalShare(p) { j, t, xt in x[j][t] = xt }
+        return (x, tput)
+    }
+
+    /// The throughput each job gets under Gavel's equal share, without the matrix (what a solve needs: a row per job
+    /// per solve showed in profiles of the ITP replay). The same arithmetic as `equalShare(_:)`, so the same values.
+    static func equalShareThroughput(_ p: Problem) -> [Double] { equalShare(p) { _, _, _ in } }
+
+    /// The equal share: each job's throughput under it; `entry(j, t, X_eq[j,t])` for every usable pair, in order.
+    private static func equalShare(_ p: Problem, _ entry: (Int, Int, Double) -> Void) -> [Double] {
+        let m = p.gpus.count
         let k = p.capacity.count
-        let n = (0..<m).filter { j in (0..<k).contains { p.usable(j, $0) } }.count
-        var x = Array(repeating: Array(repeating: 0.0, count: k), count: m)
+        var n = 0
+        for j in 0..<m where (0..<k).contains(where: { p.usable(j, $0) }) { n += 1 }
         var tput = Array(repeating: 0.0, count: m)
         for j in 0..<m {
-            let usable = (0..<k).filter { p.usable(j, $0) }
-            let c = usable.reduce(0) { $0 + p.capacity[$1] }
+            var c = 0
+            for t in 0..<k where p.usable(j, t) { c += p.capacity[t] }
             guard c > 0 else { continue }
             let share = min(1, Double(c) / (Double(n) * Double(p.gpus[j])))
-            for t in usable {
-                x[j][t] = share * Double(p.capacity[t]) / Double(c)
-                tput[j] += x[j][t] * p.throughput[j][t]!
+            for t in 0..<k where p.usable(j, t) {
+                let xt = share * Double(p.capacity[t]) / Double(c)
+                entry(j, t, xt)
+                tput[j] += xt * p.throughput[j][t]!
             }
         }
-        return (x, tput)
+        return tput
     }
 
     // MARK: - The policy
@@ -547,11 +561,14 @@ public struct GavelPolicy: SchedulingPolicy {
             tput.append(throughputCache[j.index]!)
         }
         if !hasSolved || active != solvedJobs {
+            // Elapsed, remaining and total work enter only the finish-time objective: max-min leaves them zero
+            // (reading every active job's progress at every solve showed in profiles).
+            let timed = parameters.objective == .finishTime
             let problem = Problem(
-                throughput: tput, gpus: active.map { s[$0].gpuCount }, capacity: capacity,
-                elapsed: active.map { max(0, (s.now - s[$0].spec.submitTime).seconds) },
-                remaining: active.map { s.remainingWork(of: $0) },
-                totalWork: active.map { WorkRate.units(of: s[$0].spec) })
+                throughput: tput, gpus: active.map { s.jobs[$0.index].spec.gpuCount }, capacity: capacity,
+                elapsed: timed ? active.map { max(0, (s.now - s.jobs[$0.index].spec.submitTime).seconds) } : nil,
+                remaining: timed ? active.map { s.remainingWork(of: $0) } : nil,
+                totalWork: timed ? active.map { WorkRate.units(of: s.jobs[$0.index].spec) } : nil)
             if let solution = try? Self.solve(
                 problem, objective: parameters.objective, rhoTolerance: parameters.rhoTolerance,
                 rhoIterations: parameters.rhoIterations) {
@@ -576,8 +593,9 @@ public struct GavelPolicy: SchedulingPolicy {
                 for g in s.jobs[j.index].allocation.gpus { remaining[Int(topo.gpuTypeIndex[g.index])] -= 1 }
                 continue
             }
-            let usable = (0..<k).filter { tput[row][$0] != nil }
-            if usable.isEmpty {
+            // The usable types are those with a speed, visited in type order (no array of them per job per round).
+            let speeds = tput[row]
+            if !speeds.contains(where: { $0 != nil }) {
                 guard Self.eligibleCapacity(s, j, capacity: capacity) >= s.jobs[j.index].spec.gpuCount else { continue }
                 spanning[row] = true
                 let share = min(1, Double(Self.eligibleCapacity(s, j, capacity: capacity)) / (Double(n) * Double(s.jobs[j.index].spec.gpuCount)))
@@ -585,13 +603,14 @@ public struct GavelPolicy: SchedulingPolicy {
                 pairs.append(Pair(row: row, type: -1, tier: 0, key: -p, speed: 0))
                 continue
             }
-            for t in usable {
+            for t in 0..<k {
+                guard let speed = speeds[t] else { continue }
                 let x = allocation[row][t]
                 if x > 1e-9 {
                     let p = x / (Self.receivedFraction(s, j, type: t, received: received) + parameters.priorityEpsilon)
-                    pairs.append(Pair(row: row, type: t, tier: 0, key: -p, speed: tput[row][t]!))
+                    pairs.append(Pair(row: row, type: t, tier: 0, key: -p, speed: speed))
                 } else {
-                    pairs.append(Pair(row: row, type: t, tier: 1, key: Self.receivedFraction(s, j, type: nil, received: received), speed: tput[row][t]!))
+                    pairs.append(Pair(row: row, type: t, tier: 1, key: Self.receivedFraction(s, j, type: nil, received: received), speed: speed))
                 }
             }
         }
@@ -738,7 +757,13 @@ public struct GavelPolicy: SchedulingPolicy {
         for (j, _) in order {
             if planner.cluster.freeGPUs == 0 { break }
             let count = s.jobs[j.index].spec.gpuCount
-            let tput = Self.throughputs(s, j, capacity: capacity)
+            // Speeds from the cache when a boundary round filled it (they depend only on the job and the types), else
+            // asked of the oracle (a job that arrived since): one oracle question per type per start showed in profiles.
+            let tput = j.index < throughputCache.count ? throughputCache[j.index] ?? Self.throughputs(s, j, capacity: capacity)
+                : Self.throughputs(s, j, capacity: capacity)
+            #if SIM_INTERNAL_CHECKS
+            assert(tput == Self.throughputs(s, j, capacity: capacity), "stale speeds of \(j)")
+            #endif
             let usable = (0..<capacity.count).filter { tput[$0] != nil }
             if usable.isEmpty {
                 if let gpus = planner.place(j, count: count, types: s.jobs[j.index].eligibleTypes) { decisions.append(.start(j, gpus: gpus)) }

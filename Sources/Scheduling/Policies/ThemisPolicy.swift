@@ -84,6 +84,8 @@ public struct ThemisPolicy: SchedulingPolicy {
     /// More round scratch, moved out for the round and back after it (an allocation per array per round showed in
     /// profiles of the ITP replay: a round runs at every lease expiry).
     private var scratchReleasable: [Candidate] = []
+    private var scratchLeases: [Candidate] = []
+    private var scratchHits: [StepOneOrder.Hit] = []
     private var scratchOffered: [Candidate] = []
     private var scratchRanked: [Candidate] = []
     private var scratchStarted: [JobID] = []
@@ -95,15 +97,19 @@ public struct ThemisPolicy: SchedulingPolicy {
     /// Whether `waiting` is kept across rounds (false: rebuilt from the queue every round, the reference the kept set
     /// is tested against).
     let keepsWaitingJobs: Bool
+    /// Whether step 1 builds its candidate array at once (the reference `StepOneOrder`'s first scans without the
+    /// array are tested against).
+    let buildsCandidates: Bool
 
     /// Creates the policy.
     public init(_ parameters: Parameters = Parameters()) { self.init(parameters, keepsWaitingJobs: true) }
 
-    /// Creates the policy, keeping its waiting set across rounds or rebuilding it every round (for tests: both must
-    /// decide the same).
-    init(_ parameters: Parameters, keepsWaitingJobs: Bool) {
+    /// Creates the policy, keeping its waiting set across rounds or rebuilding it every round, and taking step 1's
+    /// first candidates without or with building their array (for tests: all must decide the same).
+    init(_ parameters: Parameters, keepsWaitingJobs: Bool, buildsCandidates: Bool = false) {
         self.parameters = parameters
         self.keepsWaitingJobs = keepsWaitingJobs
+        self.buildsCandidates = buildsCandidates
     }
 
     /// Finish-time fairness ρ of `id` now, with `active` jobs sharing the cluster.
@@ -200,12 +206,7 @@ public struct ThemisPolicy: SchedulingPolicy {
         let nowSeconds = now.seconds
         /// The waiting job at `slot` as a candidate, its ρ bounded, not computed.
         func waitingCandidate(_ slot: Int) -> Candidate {
-            let w = jobs[slot]
-            var c = Candidate(
-                rho: .nan, lo: -.infinity, hi: .infinity, exact: false, id: w.id, running: false, gpuCount: w.gpuCount,
-                types: w.types, slot: Int32(slot))
-            if w.boundable { (c.lo, c.hi) = Self.bounds(w, nowSeconds: nowSeconds, share: share) }
-            return c
+            Self.waitingCandidate(jobs[slot], slot: slot, nowSeconds: nowSeconds, share: share)
         }
         /// Computes the ρ of waiting candidate `c` (as `rho(of:in:active:)`, from the kept values).
         func resolve(_ c: inout Candidate) {
@@ -259,22 +260,23 @@ public struct ThemisPolicy: SchedulingPolicy {
         //    only for the order of second attempts (a job the placement strategy refused although enough GPUs were
         //    free, or a participant that found GPUs short before a lease was taken back); the rank of the last
         //    participant is found by selection only when such a second attempt is pending.
+        // Step 1's candidates are the waiting jobs, then the expired leases; `order` stands for the array of them
+        // without building it until a round needs more than its first few (see StepOneOrder).
         candidates.removeAll(keepingCapacity: true)
         var offered = Self.reuse(&scratchOffered)  // waiting participants taken in step 1, in order
         var taken = 0
         var exhausted = false
         let stepOne = !releasable.isEmpty
+        // The expired leases at the start of step 1, in a copy of their own (sharing `releasable`'s storage would copy
+        // it at the first removal from it).
+        var leasesAtStart = Self.reuse(&scratchLeases)
+        leasesAtStart += releasable
+        var order = StepOneOrder(
+            waiting: jobs, nowSeconds: nowSeconds, share: share, leases: leasesAtStart,
+            spillAt: buildsCandidates ? 0 : LazyOrder.scans)
         if stepOne {
-            // Written through the buffer: an append per waiting job (a uniqueness and a capacity check each) was most of
-            // this loop's time.
-            let n = jobs.count
-            candidates.append(contentsOf: repeatElement(releasable[0], count: n))
-            candidates.withUnsafeMutableBufferPointer { buffer in
-                for k in 0..<n { buffer[k] = waitingCandidate(k) }
-            }
-            candidates += releasable
-            var selector = LazyOrder()
-            while taken < participants && !releasable.isEmpty, let c = selector.popFirst(&candidates, resolve) {
+            while taken < participants && !releasable.isEmpty,
+                  let c = order.popFirst(spillingInto: &candidates, scratch: &scratchHits, resolve) {
                 taken += 1
                 // With no GPU free and no releasable lease worse off than this candidate, no later one (ρ no larger)
                 // can take or free GPUs: the rest of the round, work conservation included, would change nothing.
@@ -307,20 +309,32 @@ public struct ThemisPolicy: SchedulingPolicy {
             }
         }
         if !exhausted {
-            // Step 2. The candidates not taken yet are `candidates` (in heap order) when step 1 ran, else the queue.
-            let rest = stepOne ? candidates.count : waiting.jobs.count
+            // Step 2. The candidates not taken yet are `order`'s when step 1 ran, else the queue.
+            let rest = stepOne ? order.remaining(candidates) : waiting.jobs.count
             let more = participants - taken  // participants among them
             var ranked = Self.reuse(&scratchRanked)
             if stepOne {
                 // The planner does not change in this pass: the free GPUs of the last mask seen are asked once.
                 var mask: UInt64? = nil
                 var free = 0
-                for c in candidates where !c.running {
-                    if c.types.bits != mask {
-                        mask = c.types.bits
-                        free = planner.freeGPUs(in: c.types)
+                if order.spilled {
+                    for c in candidates where !c.running {
+                        if c.types.bits != mask {
+                            mask = c.types.bits
+                            free = planner.freeGPUs(in: c.types)
+                        }
+                        if Int(c.gpuCount) <= free { ranked.append(c) }
                     }
-                    if Int(c.gpuCount) <= free { ranked.append(c) }
+                } else {
+                    // The same candidates in the same order, read from the waiting set: only those that fit are built.
+                    order.forEachRemaining { source in
+                        guard source < jobs.count else { return }  // an expired lease: running
+                        if jobs[source].types.bits != mask {
+                            mask = jobs[source].types.bits
+                            free = planner.freeGPUs(in: jobs[source].types)
+                        }
+                        if Int(jobs[source].gpuCount) <= free { ranked.append(waitingCandidate(source)) }
+                    }
                 }
             } else {
                 for k in jobs.indices where Int(jobs[k].gpuCount) <= planner.freeGPUs(in: jobs[k].types) {
@@ -341,7 +355,7 @@ public struct ThemisPolicy: SchedulingPolicy {
                     } else {
                         var all: [Candidate] = []
                         if stepOne {
-                            all = candidates
+                            all = order.spilled ? candidates : order.materialized()
                         } else {
                             for k in jobs.indices { all.append(waitingCandidate(k)) }
                         }
@@ -410,6 +424,7 @@ public struct ThemisPolicy: SchedulingPolicy {
         }
         if next != .never && next > now { decisions.append(.wakeUp(at: next)) }
         scratchReleasable = releasable
+        scratchLeases = leasesAtStart
         scratchOffered = offered
         scratchStarted = started
         return decisions
@@ -421,6 +436,17 @@ public struct ThemisPolicy: SchedulingPolicy {
         swap(&taken, &array)
         taken.removeAll(keepingCapacity: true)
         return taken
+    }
+
+    /// Waiting job `w` (at `slot` of the waiting set) as a candidate, its ρ bounded, not computed.
+    @inline(__always) private static func waitingCandidate(
+        _ w: ThemisWaitingJobs.Job, slot: Int, nowSeconds: Double, share: Double
+    ) -> Candidate {
+        var c = Candidate(
+            rho: .nan, lo: -.infinity, hi: .infinity, exact: false, id: w.id, running: false, gpuCount: w.gpuCount,
+            types: w.types, slot: Int32(slot))
+        if w.boundable { (c.lo, c.hi) = bounds(w, nowSeconds: nowSeconds, share: share) }
+        return c
     }
 
     /// Bounds on the ρ of waiting job `w` now (`nowSeconds`), with each job's equal share `share` GPUs, from
@@ -465,6 +491,247 @@ public struct ThemisPolicy: SchedulingPolicy {
 
     // MARK: Candidates in order, lazily
 
+    /// Step 1's candidates: the round's waiting jobs (positions 0..<`waitingCount` of the waiting set), then the expired
+    /// leases, taken in the round's order as `LazyOrder` takes them from an array holding them in that arrangement,
+    /// without building the array for the first `LazyOrder.scans` (most rounds end there: building a candidate per
+    /// waiting job at every lease expiry, to take one or two, was most of a round's own time).
+    ///
+    /// The array it stands for is the one a round would build and then shrink by `LazyOrder`'s swap-with-last removals:
+    /// position i holds source i (a waiting-set position, or `waitingCount` + an expired lease's index) unless a removal
+    /// moved another source there (at most one per removal, kept in `movedTo`/`movedFrom`, ascending by position). It
+    /// is visited in that order, so even an order among candidates that does not depend on arrangement only by the
+    /// uniqueness of keys (NaN ρ) comes out as the array's would. After the scans it is built (`spilled`) and
+    /// `LazyOrder` takes over.
+    private struct StepOneOrder {
+        /// The waiting set's jobs, and what their bounds on ρ read.
+        private let waiting: [ThemisWaitingJobs.Job]
+        private let nowSeconds: Double
+        private let share: Double
+        private let leases: [Candidate]
+        /// Candidates not taken yet (while not spilled).
+        private(set) var count: Int
+        /// Positions whose source a removal replaced, ascending, and their sources (at most `LazyOrder.scans`).
+        private var movedTo = SIMD4<Int>(repeating: 0)
+        private var movedFrom = SIMD4<Int>(repeating: 0)
+        private var moved = 0
+        private var pops = 0
+        /// Pops taken before the array is built (`LazyOrder.scans` at most: `movedTo` holds that many).
+        private let spillAt: Int
+        /// Whether the candidates are in the caller's array now (after the scans), ordered by `selector`.
+        private(set) var spilled = false
+        private var selector = LazyOrder()
+        /// The greatest lower bounds on ρ (greatest first) and their sources, from the first pop's pass, less the
+        /// candidates taken since.
+        private var topLo = SIMD4<Double>(repeating: -.infinity)
+        private var topSource = SIMD4<Int>(repeating: -1)
+        private var topCount = 0
+
+        /// A candidate a scan may have to resolve: its position, source and upper bound.
+        struct Hit {
+            var position: Int
+            var source: Int
+            var hi: Double
+        }
+
+        init(waiting: [ThemisWaitingJobs.Job], nowSeconds: Double, share: Double, leases: [Candidate], spillAt: Int) {
+            precondition(spillAt <= LazyOrder.scans && LazyOrder.scans == 4, "more removals than StepOneOrder keeps")
+            self.waiting = waiting
+            self.nowSeconds = nowSeconds
+            self.share = share
+            self.leases = leases
+            self.spillAt = spillAt
+            count = waiting.count + leases.count
+        }
+
+        /// Candidates not taken yet; `items` is the caller's array, which holds them once spilled.
+        func remaining(_ items: [Candidate]) -> Int { spilled ? items.count : count }
+
+        /// The source at each position not taken yet, in position order (not spilled).
+        @inline(__always) func forEachRemaining(_ body: (Int) -> Void) {
+            // The next moved position is kept in a scalar: indexing a SIMD vector by a variable goes through memory.
+            var next = 0
+            var nextAt = moved > 0 ? movedTo[0] : Int.max
+            for i in 0..<count {
+                if i == nextAt {
+                    body(movedFrom[next])
+                    next += 1
+                    nextAt = next < moved ? movedTo[next] : Int.max
+                } else {
+                    body(i)
+                }
+            }
+        }
+
+        /// The candidate of source `source`.
+        @inline(__always) private func candidate(_ source: Int) -> Candidate {
+            source < waiting.count
+                ? ThemisPolicy.waitingCandidate(waiting[source], slot: source, nowSeconds: nowSeconds, share: share)
+                : leases[source - waiting.count]
+        }
+
+        /// The array the round would hold now (not spilled).
+        func materialized() -> [Candidate] {
+            var items: [Candidate] = []
+            items.reserveCapacity(count)
+            forEachRemaining { items.append(candidate($0)) }
+            return items
+        }
+
+        /// Removes and returns the first candidate in the round's order (as `LazyOrder.popFirst` on the array), nil
+        /// when none is left; `resolve` computes a candidate's ρ; `hits` is scratch.
+        mutating func popFirst(
+            spillingInto items: inout [Candidate], scratch hits: inout [Hit], _ resolve: (inout Candidate) -> Void
+        ) -> Candidate? {
+            if !spilled && pops == spillAt {
+                items.removeAll(keepingCapacity: true)
+                items.reserveCapacity(count)
+                forEachRemaining { items.append(candidate($0)) }
+                spilled = true
+                selector = LazyOrder(taken: pops)
+            }
+            if spilled { return selector.popFirst(&items, resolve) }
+            guard count > 0 else { return nil }
+            #if SIM_INTERNAL_CHECKS
+            // The array this stands for, and what LazyOrder takes from it: the same candidate, the same array after.
+            var reference = materialized()
+            var referenceOrder = LazyOrder(taken: pops)
+            let expected = referenceOrder.popFirst(&reference, resolve)
+            defer {
+                let after = materialized()
+                assert(after.map(\.id) == reference.map(\.id), "StepOneOrder's arrangement differs from the array's")
+            }
+            #endif
+            // LazyOrder's scan: the greatest lower bound among the candidates left, then the best of those whose upper
+            // bound reaches it, in position order. One pass over every candidate, at the first pop, keeps the
+            // `LazyOrder.scans` greatest lower bounds (`topLo`) and every candidate whose upper bound reaches the
+            // least of them so far (`hits`; the least of them only grows, so none is missed): at the p-th pop at most
+            // p − 1 of those greatest bounds were taken, so the greatest left is the greatest lower bound of all left,
+            // and it is at least the least of them, so the candidates that reach it are among `hits`.
+            if pops == 0 { firstPass(&hits) }
+            pops += 1
+            var floor = -Double.infinity
+            if topCount > 0 { floor = topLo[0] }
+            var best = -1
+            var bestHit = -1
+            var first = leases.isEmpty ? candidate(0) : leases[0]
+            for k in hits.indices where hits[k].hi >= floor {
+                var c = candidate(hits[k].source)
+                resolve(&c)
+                if best < 0 || Candidate.before(c, first) {
+                    best = hits[k].position
+                    bestHit = k
+                    first = c
+                }
+            }
+            // Take it out of the kept bounds and hits, and follow the swap-with-last in the hits' positions.
+            let taken = hits[bestHit].source
+            let lastPosition = count - 1
+            let lastSource = source(at: lastPosition)
+            hits.remove(at: bestHit)
+            for k in 0..<topCount where topSource[k] == taken {
+                for j in k..<(topCount - 1) {
+                    topLo[j] = topLo[j + 1]
+                    topSource[j] = topSource[j + 1]
+                }
+                topCount -= 1
+                break
+            }
+            remove(at: best)
+            if best != lastPosition, let k = hits.firstIndex(where: { $0.source == lastSource }) {
+                // It moves from the end to `best`: back into position order.
+                var hit = hits.remove(at: k)
+                hit.position = best
+                let at = hits.firstIndex { $0.position > best } ?? hits.count
+                hits.insert(hit, at: at)
+            }
+            #if SIM_INTERNAL_CHECKS
+            assert(expected?.id == first.id, "StepOneOrder took \(first.id), the array's order \(String(describing: expected?.id))")
+            #endif
+            return first
+        }
+
+        /// The first pop's pass over every candidate: the greatest lower bounds, and the candidates whose upper bound
+        /// reaches the least of them so far, in position order.
+        private mutating func firstPass(_ hits: inout [Hit]) {
+            hits.removeAll(keepingCapacity: true)
+            var position = 0
+            let w = waiting.count
+            var tops = 0
+            // Four slots in plain memory (a SIMD vector indexed by a variable went through the stack at every step).
+            var lows = (-Double.infinity, -Double.infinity, -Double.infinity, -Double.infinity)
+            var sources = (-1, -1, -1, -1)
+            withUnsafeMutableBytes(of: &lows) { lowBytes in
+                withUnsafeMutableBytes(of: &sources) { sourceBytes in
+                    let low = lowBytes.bindMemory(to: Double.self)
+                    let src = sourceBytes.bindMemory(to: Int.self)
+                    waiting.withUnsafeBufferPointer { jobs in
+                        forEachRemaining { source in
+                            var lo = -Double.infinity
+                            var hi = Double.infinity
+                            if source < w {
+                                if jobs[source].boundable {
+                                    (lo, hi) = ThemisPolicy.bounds(jobs[source], nowSeconds: nowSeconds, share: share)
+                                }
+                            } else {
+                                lo = leases[source - w].lo
+                                hi = leases[source - w].hi
+                            }
+                            if tops < 4 || lo > low[3] {
+                                // Insert, greatest first (after equal ones), dropping the least when full.
+                                var k = min(tops, 3)
+                                while k > 0 && low[k - 1] < lo {
+                                    low[k] = low[k - 1]
+                                    src[k] = src[k - 1]
+                                    k -= 1
+                                }
+                                low[k] = lo
+                                src[k] = source
+                                tops = min(tops + 1, 4)
+                            }
+                            if tops < 4 || hi >= low[3] { hits.append(Hit(position: position, source: source, hi: hi)) }
+                            position += 1
+                        }
+                    }
+                }
+            }
+            topLo = SIMD4(lows.0, lows.1, lows.2, lows.3)
+            topSource = SIMD4(sources.0, sources.1, sources.2, sources.3)
+            topCount = tops
+        }
+
+        /// The source at `position` (not spilled).
+        private func source(at position: Int) -> Int {
+            for k in 0..<moved where movedTo[k] == position { return movedFrom[k] }
+            return position
+        }
+
+        /// The swap-with-last removal of the candidate at `position`.
+        private mutating func remove(at position: Int) {
+            let last = count - 1
+            var lastSource = last
+            if moved > 0 && movedTo[moved - 1] == last {  // positions ascend: only the last entry can be `last`
+                lastSource = movedFrom[moved - 1]
+                moved -= 1
+            }
+            count -= 1
+            guard position != last else { return }
+            for k in 0..<moved where movedTo[k] == position {
+                movedFrom[k] = lastSource
+                return
+            }
+            // Insert (position, lastSource) keeping positions ascending.
+            var k = moved
+            while k > 0 && movedTo[k - 1] > position {
+                movedTo[k] = movedTo[k - 1]
+                movedFrom[k] = movedFrom[k - 1]
+                k -= 1
+            }
+            movedTo[k] = position
+            movedFrom[k] = lastSource
+            moved += 1
+        }
+    }
+
     /// Takes candidates out of an array in the round's order: the first few by a linear scan for the best (a round
     /// usually needs one or two: a heap or a sort of every waiting job at every lease expiry dominated), then, if
     /// more are wanted, from a heap built of the rest. Keys are unique (ties break on JobID), so the order taken does
@@ -473,13 +740,19 @@ public struct ThemisPolicy: SchedulingPolicy {
         private var taken = 0
         private var isHeap = false
 
+        /// Candidates taken by linear scans before the rest are heaped.
+        static let scans = 4
+
+        /// An order that starts where one that already took `taken` candidates by scans stands.
+        init(taken: Int = 0) { self.taken = taken }
+
         /// Removes and returns the first candidate of `items` in the round's order, nil when empty; `resolve`
         /// computes a candidate's exact ρ. A scan computes it only for the candidates whose upper bound reaches the
         /// greatest lower bound: any other one is below that candidate, strictly (no tie to break either).
         mutating func popFirst(_ items: inout [Candidate], _ resolve: (inout Candidate) -> Void) -> Candidate? {
             guard !items.isEmpty else { return nil }
             taken += 1
-            if !isHeap && taken <= 4 {
+            if !isHeap && taken <= Self.scans {
                 var floor = -Double.infinity
                 for c in items where c.lo > floor { floor = c.lo }
                 var best = -1
