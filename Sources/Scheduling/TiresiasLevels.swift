@@ -40,7 +40,7 @@ struct TiresiasLevels {
     /// Bumped whenever a job's entry in `crossings` becomes stale (it stopped, or its moment was recomputed).
     private var generation: [UInt32] = []
     /// When each running job below the last queue reaches its queue's upper threshold, as computed at some round.
-    private var crossings = CrossingHeap()
+    private var crossings = MinHeap<Crossing>()
     private var runningCount = 0
     private var runningGPUs = 0
     private var waitingCount = 0
@@ -65,7 +65,7 @@ struct TiresiasLevels {
     private var keep: [Bool] = []
     private var newlyRunning: [JobID] = []
     private var rechecked: [Int32] = []
-    private var candidates: [CrossingHeap.Entry] = []
+    private var candidates: [Crossing] = []
 
     /// How long before its kept threshold moment a running job's queue is recomputed (1 ms: far beyond the rounding
     /// of the kept moments, nanoseconds, and beyond the threshold slack, 1 µs(GPU)·s, at one GPU or more).
@@ -328,7 +328,7 @@ struct TiresiasLevels {
     }
 
     /// Whether a kept moment is still that of a running job (not stopped since, not recomputed).
-    @inline(__always) private static func isCurrent(_ e: CrossingHeap.Entry, _ runningLevel: [Int32], _ generation: [UInt32]) -> Bool {
+    @inline(__always) private static func isCurrent(_ e: Crossing, _ runningLevel: [Int32], _ generation: [UInt32]) -> Bool {
         runningLevel[Int(e.job)] >= 0 && generation[Int(e.job)] == e.generation
     }
 
@@ -362,7 +362,7 @@ struct TiresiasLevels {
         while let top = crossings.first, !Self.isCurrent(top, runningLevel, generation) { crossings.removeFirst() }
         guard let top = crossings.first else { return .never }
         let bound = top.time > Int64.max - Self.margin ? Int64.max : top.time + Self.margin
-        crossings.entries(upTo: bound, into: &candidates)
+        crossings.collect(into: &candidates) { $0.time <= bound }
         var next = SimTime.never
         for e in candidates where Self.isCurrent(e, runningLevel, generation) {
             let i = Int(e.job)
@@ -512,64 +512,13 @@ struct RequestCounts {
     }
 }
 
-/// Threshold moments as a binary min-heap on (time, job).
-struct CrossingHeap {
-    /// One kept moment: nanoseconds, the job's index, and its generation when kept.
-    struct Entry {
-        var time: Int64
-        var job: Int32
-        var generation: UInt32
-    }
+/// One kept threshold moment: nanoseconds, the job's index, and its generation when kept; ordered by (time, job).
+struct Crossing: HeapOrdered {
+    var time: Int64
+    var job: Int32
+    var generation: UInt32
 
-    private var entries: [Entry] = []
-
-    @inline(__always) private static func less(_ a: Entry, _ b: Entry) -> Bool {
+    @inline(__always) static func precedes(_ a: Crossing, _ b: Crossing) -> Bool {
         a.time != b.time ? a.time < b.time : a.job < b.job
-    }
-
-    /// The earliest entry.
-    var first: Entry? { entries.first }
-
-    mutating func insert(_ e: Entry) {
-        entries.append(e)
-        var c = entries.count - 1
-        while c > 0 {
-            let p = (c - 1) / 2
-            guard Self.less(e, entries[p]) else { break }
-            entries[c] = entries[p]
-            c = p
-        }
-        entries[c] = e
-    }
-
-    mutating func removeFirst() {
-        let last = entries.removeLast()
-        guard !entries.isEmpty else { return }
-        let n = entries.count
-        var p = 0
-        while true {
-            let l = 2 * p + 1
-            guard l < n else { break }
-            var m = l
-            if l + 1 < n && Self.less(entries[l + 1], entries[l]) { m = l + 1 }
-            guard Self.less(entries[m], last) else { break }
-            entries[p] = entries[m]
-            p = m
-        }
-        entries[p] = last
-    }
-
-    /// Every entry at or before `time` (in heap order) into `out`, visiting only those and their children.
-    func entries(upTo time: Int64, into out: inout [Entry]) {
-        out.removeAll(keepingCapacity: true)
-        guard !entries.isEmpty else { return }
-        var stack = [0]
-        while let k = stack.popLast() {
-            let e = entries[k]
-            guard e.time <= time else { continue }
-            out.append(e)
-            if 2 * k + 1 < entries.count { stack.append(2 * k + 1) }
-            if 2 * k + 2 < entries.count { stack.append(2 * k + 2) }
-        }
     }
 }

@@ -76,7 +76,7 @@ public struct ThemisPolicy: SchedulingPolicy {
     /// running job each round (a scan per round dominated: a round runs at every expiry). An entry is stale once its
     /// job's lease end differs (renewed, or taken back) or the job holds no GPUs (finished, failed); stale entries are
     /// dropped when they reach the top.
-    private var leases = LeaseHeap()
+    private var leases = MinHeap<LeaseEnd>()
     // Round scratch, kept to reuse storage: the candidates (a heap, worst ρ first), and per JobID index the round
     // that preempted or started the job (marks instead of sets: no hashing per job per round).
     private var candidates: [Candidate] = []
@@ -164,7 +164,7 @@ public struct ThemisPolicy: SchedulingPolicy {
         // GPUs without running (restoring) keep their entry for when they run, but take no part now.
         expired.removeAll(keepingCapacity: true)
         var nextRunning = SimTime.never
-        var setAside: [LeaseHeap.Entry] = []
+        var setAside: [LeaseEnd] = []
         while let top = leases.first {
             let i = Int(top.job)
             let state = s.jobs[i].state
@@ -414,12 +414,12 @@ public struct ThemisPolicy: SchedulingPolicy {
                 continue
             }
             leaseEnd[id.index] = now + lease
-            leases.insert(LeaseHeap.Entry(end: now + lease, job: id.raw))
+            leases.insert(LeaseEnd(end: now + lease, job: id.raw))
             next = min(next, now + lease)
         }
         for id in started {
             waiting.started(id)
-            leases.insert(LeaseHeap.Entry(end: leaseEnd[id.index], job: id.raw))
+            leases.insert(LeaseEnd(end: leaseEnd[id.index], job: id.raw))
             next = min(next, leaseEnd[id.index])
         }
         if next != .never && next > now { decisions.append(.wakeUp(at: next)) }
@@ -808,48 +808,10 @@ public struct ThemisPolicy: SchedulingPolicy {
     }
 }
 
-/// Lease ends as a binary min-heap on (end, job).
-private struct LeaseHeap {
-    struct Entry {
-        var end: SimTime
-        var job: Int32
-    }
+/// One job's lease end, ordered by (end, job).
+private struct LeaseEnd: HeapOrdered {
+    var end: SimTime
+    var job: Int32
 
-    private var entries: [Entry] = []
-
-    private static func less(_ a: Entry, _ b: Entry) -> Bool { a.end != b.end ? a.end < b.end : a.job < b.job }
-
-    /// The earliest entry.
-    var first: Entry? { entries.first }
-
-    mutating func insert(_ e: Entry) {
-        entries.append(e)
-        var c = entries.count - 1
-        while c > 0 {
-            let p = (c - 1) / 2
-            guard Self.less(e, entries[p]) else { break }
-            entries[c] = entries[p]
-            c = p
-        }
-        entries[c] = e
-    }
-
-    @discardableResult mutating func removeFirst() -> Entry {
-        let first = entries[0]
-        let last = entries.removeLast()
-        guard !entries.isEmpty else { return first }
-        let n = entries.count
-        var p = 0
-        while true {
-            let l = 2 * p + 1
-            guard l < n else { break }
-            var m = l
-            if l + 1 < n && Self.less(entries[l + 1], entries[l]) { m = l + 1 }
-            guard Self.less(entries[m], last) else { break }
-            entries[p] = entries[m]
-            p = m
-        }
-        entries[p] = last
-        return first
-    }
+    static func precedes(_ a: LeaseEnd, _ b: LeaseEnd) -> Bool { a.end != b.end ? a.end < b.end : a.job < b.job }
 }
