@@ -180,9 +180,16 @@ public struct FlowNetwork: Sendable {
     /// The load of every link (as `load(on:)`), by `LinkID`, in one pass: for utilization samples.
     /// - Complexity: O(links + Σ|P| over active flows).
     public func loads() -> [Double] {
-        var out = [Double](repeating: 0, count: capacities.count)
-        for l in 0..<capacities.count { linkFlows.forEach(l) { out[l] += rates[Int($0)] } }
+        var out: [Double] = []
+        loads(into: &out)
         return out
+    }
+
+    /// `loads()` written into `out` (resized to the link count), whose storage a caller can keep across calls.
+    public func loads(into out: inout [Double]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: repeatElement(0, count: capacities.count))
+        for l in 0..<capacities.count { linkFlows.forEach(l) { out[l] += rates[Int($0)] } }
     }
 
     /// The link that limits flow `id`: a saturated link on its path where its rate/weight is the largest, or nil
