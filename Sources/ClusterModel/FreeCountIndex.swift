@@ -33,6 +33,30 @@ public struct FreeCountIndex: Sendable, Equatable {
         bits[Int(new) * words + node >> 6] |= bit
     }
 
+    /// Free GPUs over all nodes: Σ free count × nodes with that count.
+    public var totalFree: Int {
+        var total = 0
+        for f in 1..<(maxFree + 1) {
+            for w in 0..<words { total += f * bits[f * words + w].nonzeroBitCount }
+        }
+        return total
+    }
+
+    /// Calls `body(node, free)` for every node with a free GPU, most free first, ties by lowest index.
+    /// - Complexity: O(maxFree × ⌈nodes / 64⌉ + nodes visited).
+    public func forEachNodeByMostFree(_ body: (Int, Int) throws -> Void) rethrows {
+        guard maxFree >= 1 else { return }
+        for f in stride(from: maxFree, through: 1, by: -1) {
+            for w in 0..<words {
+                var b = bits[f * words + w]
+                while b != 0 {
+                    try body(w * 64 + b.trailingZeroBitCount, f)
+                    b &= b - 1
+                }
+            }
+        }
+    }
+
     /// The best fit for `count` GPUs: among the nodes with at least `count` free GPUs, the lowest-indexed of those
     /// with the fewest; nil when no node has `count` free.
     /// - Complexity: O((maxFree − count + 1) × ⌈nodes / 64⌉).

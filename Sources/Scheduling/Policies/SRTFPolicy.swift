@@ -174,13 +174,15 @@ public struct SRTFPolicy: SchedulingPolicy {
         // and no GPU is left, every waiting job behind is refused, and building its entry (a read of its status)
         // for each of a long queue's jobs at every round was wasted.
         let oneType = s.topology.gpuTypes.count == 1
+        // Every running job's entry, once (a read per job of arrays indexed by JobID: cache misses on large runs).
+        let runEntries = running.map(runningEntry)
         var keep: [Bool] = []
         var left = 0
         var runningLeft = running.count
         if oneType {
             keep.reserveCapacity(running.count + waiting.count)
             left = Int(planner.cluster.freeOfType[0])
-            for id in running { left += Int(runningEntry(id).gpus) }
+            for e in runEntries { left += Int(e.gpus) }
         }
         func emit(_ e: PriorityRunningSet.Entry) {
             order.append(e)
@@ -235,7 +237,7 @@ public struct SRTFPolicy: SchedulingPolicy {
             }
             while lo < running.count && Self.before(runningKeyAt(lo), running[lo], wk, wid) { lo += 1 }
             while r < lo {
-                emit(runningEntry(running[r]))
+                emit(runEntries[r])
                 r += 1
             }
             // Checked again: the running jobs just placed may have used the last GPU.
@@ -243,7 +245,7 @@ public struct SRTFPolicy: SchedulingPolicy {
             emit(PriorityRunningSet.Entry(wid, in: s))
         }
         while r < running.count {
-            emit(runningEntry(running[r]))
+            emit(runEntries[r])
             r += 1
         }
         #if SIM_INTERNAL_CHECKS
