@@ -35,8 +35,10 @@ import Workload
 ///   now, exact to the nanosecond). A round merges the two, instead of sorting every job (which dominated long
 ///   queues); the running jobs that go before each waiting one are found by galloping search on their keys, so a
 ///   round reads the status of O(Q log R) running jobs, not all of them. A round with nobody waiting decides nothing
-///   and returns at once. Debug builds check the kept order against a fresh sort, and the merge against a one-by-one
-///   merge, after every round.
+///   and returns at once. On a cluster of one GPU type the admission runs during the merge and the merge stops where
+///   it would (every running job placed, no GPU left), so waiting jobs behind a full cluster are not visited. Debug
+///   builds check the kept order against a fresh sort, the merge against a one-by-one merge and the admission against
+///   `PriorityRunningSet.admitOneType` on the whole order, after every round.
 /// - Complexity: O(Q + R × 2^k + insertions) per round for Q waiting and R running jobs and k GPU types (R log R with
 ///   `gpu_weighted`, whose running order is sorted), plus placements.
 public struct SRTFPolicy: SchedulingPolicy {
