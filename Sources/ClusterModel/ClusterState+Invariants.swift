@@ -27,6 +27,9 @@ extension ClusterState {
         if down != downGPUs { return "down GPU count \(downGPUs) but \(down) GPUs are down" }
         if busy != busyGPUs { return "busy GPU count \(busyGPUs) but \(busy) GPUs have owners" }
         if perNode != freeOnNode { return "per-node free counts \(freeOnNode) disagree with owners \(perNode)" }
+        if freeIndex != FreeCountIndex(freeOnNode: freeOnNode, capacity: topology.nodeGPUCount) {
+            return "the nodes-by-free-count index disagrees with the per-node free counts \(freeOnNode)"
+        }
         if perType != freeOfType { return "per-type free counts \(freeOfType) disagree with owners \(perType)" }
         return sharingInvariantViolation()
     }

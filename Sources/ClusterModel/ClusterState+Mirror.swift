@@ -22,6 +22,9 @@ extension ClusterState {
             copyEntries(at: theirs, into: &copy)
         }
         for t in freeOfType.indices { copy.freeOfType[t] = freeOfType[t] }
+        // The index is a function of the free counts just copied; sharing its few words is cheaper than moving each
+        // changed node (a first change on either side copies them: (GPUs per node + 1) × ⌈nodes / 64⌉ words).
+        copy.freeIndex = freeIndex
         copy.busyGPUs = busyGPUs
         copy.downGPUs = downGPUs
         copy.sharedGPUs = sharedGPUs
@@ -79,6 +82,7 @@ extension ClusterState {
     /// Whether every GPU, node and type entry and every total equals `other`'s (the change lists aside).
     package func sameState(as other: ClusterState) -> Bool {
         owner == other.owner && downCount == other.downCount && freeOnNode == other.freeOnNode
+            && freeIndex == other.freeIndex
             && freeOfType == other.freeOfType && guests == other.guests && guestCount == other.guestCount
             && sharingMode == other.sharingMode && busyGPUs == other.busyGPUs && downGPUs == other.downGPUs
             && sharedGPUs == other.sharedGPUs && totalGuests == other.totalGuests

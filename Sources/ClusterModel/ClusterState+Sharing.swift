@@ -76,7 +76,7 @@ extension ClusterState {
             noteChange(i)
             if owner[i] < 0 {
                 owner[i] = job.raw
-                freeOnNode[topology.gpuNode[i].index] -= 1
+                adjustFree(topology.gpuNode[i].index, by: -1)
                 freeOfType[Int(topology.gpuTypeIndex[i])] -= 1
                 busyGPUs += 1
                 continue

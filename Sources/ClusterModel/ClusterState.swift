@@ -23,6 +23,8 @@ public struct ClusterState: Sendable {
     public internal(set) var downGPUs: Int
     /// Free GPUs per node.
     public internal(set) var freeOnNode: [Int32]
+    /// The nodes grouped by their free count (`freeOnNode`), for best-fit placement without a scan.
+    public internal(set) var freeIndex: FreeCountIndex
     /// Free GPUs per GPU-type index.
     public internal(set) var freeOfType: [Int32]
     /// GPUs held by some job.
@@ -59,6 +61,7 @@ public struct ClusterState: Sendable {
         totalGuests = 0
         owner = Array(repeating: -1, count: topology.gpuCount)
         freeOnNode = topology.nodeGPUCount
+        freeIndex = FreeCountIndex(freeOnNode: topology.nodeGPUCount, capacity: topology.nodeGPUCount)
         var byType = Array(repeating: Int32(0), count: topology.gpuTypes.count)
         for t in topology.gpuTypeIndex { byType[Int(t)] += 1 }
         freeOfType = byType
@@ -71,6 +74,13 @@ public struct ClusterState: Sendable {
     @inline(__always) mutating func noteChange(_ g: Int) {
         guard tracksChanges else { return }
         if changedGPUs.count < owner.count { changedGPUs.append(Int32(g)) } else { changesOverflowed = true }
+    }
+
+    /// Changes node `n`'s free count by `delta`, keeping `freeIndex` in step.
+    @inline(__always) mutating func adjustFree(_ n: Int, by delta: Int32) {
+        let old = freeOnNode[n]
+        freeOnNode[n] = old + delta
+        freeIndex.move(n, from: old, to: old + delta)
     }
 
     /// The owner slot of a down GPU: positive, so that `owner[g] < 0` ("free") is false for it, and never a job.
@@ -121,7 +131,7 @@ public struct ClusterState: Sendable {
             owner[g.index] = job.raw
         }
         for g in gpus {
-            freeOnNode[topology.gpuNode[g.index].index] -= 1
+            adjustFree(topology.gpuNode[g.index].index, by: -1)
             freeOfType[Int(topology.gpuTypeIndex[g.index])] -= 1
             noteChange(g.index)
         }
@@ -137,7 +147,7 @@ public struct ClusterState: Sendable {
             assert(owner[g.index] < 0, "\(g) is not free")
             owner[g.index] = job.raw
             noteChange(g.index)
-            freeOnNode[topology.gpuNode[g.index].index] -= 1
+            adjustFree(topology.gpuNode[g.index].index, by: -1)
             freeOfType[Int(topology.gpuTypeIndex[g.index])] -= 1
         }
         busyGPUs += gpus.count
@@ -151,6 +161,21 @@ public struct ClusterState: Sendable {
             guard holds(job, g) else { throw .notHeld(g, by: job, heldBy: holder(of: g)) }
             for j in 0..<i where gpus[j] == g { throw .duplicate(g, job) }
         }
+        releaseValidated(gpus, from: job)
+    }
+
+    /// Takes `gpus` back from `job` without checking them: for callers that know `job` holds each of them once (the
+    /// engine releases the GPU list it gave the job, and checks its lists against the holders after every event in
+    /// debug builds). The checks of `release` (a quadratic duplicate search per placement) were most of its cost on
+    /// the restart path of preemptive policies. Debug builds still check.
+    /// - Complexity: O(k) for k GPUs.
+    public mutating func releaseValidated(_ gpus: [GPUID], from job: JobID) {
+        #if SIM_INTERNAL_CHECKS
+        for (i, g) in gpus.enumerated() {
+            assert(holds(job, g), "\(job) does not hold \(g)")
+            assert(!gpus[..<i].contains(g), "\(g) appears twice in the release of \(job)")
+        }
+        #endif
         for g in gpus {
             noteChange(g.index)
             if maxJobsPerGPU > 1 && guestCount[g.index] > 0 {
@@ -158,7 +183,7 @@ public struct ClusterState: Sendable {
                 continue
             }
             owner[g.index] = -1
-            freeOnNode[topology.gpuNode[g.index].index] += 1
+            adjustFree(topology.gpuNode[g.index].index, by: 1)
             freeOfType[Int(topology.gpuTypeIndex[g.index])] += 1
             busyGPUs -= 1
         }
@@ -191,7 +216,7 @@ public struct ClusterState: Sendable {
             downCount[g.index] += 1
             guard downCount[g.index] == 1 else { continue }
             owner[g.index] = Self.downOwner
-            freeOnNode[topology.gpuNode[g.index].index] -= 1
+            adjustFree(topology.gpuNode[g.index].index, by: -1)
             freeOfType[Int(topology.gpuTypeIndex[g.index])] -= 1
             wentDown += 1
         }
@@ -214,7 +239,7 @@ public struct ClusterState: Sendable {
             downCount[g.index] -= 1
             guard downCount[g.index] == 0 else { continue }
             owner[g.index] = -1
-            freeOnNode[topology.gpuNode[g.index].index] += 1
+            adjustFree(topology.gpuNode[g.index].index, by: 1)
             freeOfType[Int(topology.gpuTypeIndex[g.index])] += 1
             cameUp += 1
         }

@@ -43,8 +43,8 @@ struct RunRecorder {
         }
     }
 
-    /// `allocation` for GPUs in ascending order: one interval per node, each node's local indices in an array of
-    /// exactly its size (grown by appends, it was reallocated about twice per interval).
+    /// `allocation` for GPUs in ascending order: one interval per node, each node's local indices as a bit set (an
+    /// array only for a local index of 64 or more; see `AllocationInterval`).
     private mutating func appendIntervals(_ job: JobID, sorted: [GPUID], from start: SimTime, to end: SimTime, in topology: Topology) {
         var k = 0
         while k < sorted.count {
@@ -52,13 +52,15 @@ struct RunRecorder {
             let first = Int(topology.nodeFirstGPU[node.index])
             var n = 1
             while k + n < sorted.count && topology.gpuNode[sorted[k + n].index] == node { n += 1 }
-            let base = k
-            let local = [Int](unsafeUninitializedCapacity: n) { buffer, count in
-                for j in 0..<n { buffer[j] = sorted[base + j].index - first }
-                count = n
+            if sorted[k + n - 1].index - first < 64 {
+                var mask: UInt64 = 0
+                for j in k..<(k + n) { mask |= 1 << UInt64(sorted[j].index - first) }
+                allocations.append(AllocationInterval(job: job, start: start, end: end, node: node, localMask: mask))
+            } else {
+                let local = sorted[k..<(k + n)].map { $0.index - first }
+                allocations.append(AllocationInterval(job: job, start: start, end: end, node: node, localGPUs: local))
             }
             k += n
-            allocations.append(AllocationInterval(job: job, start: start, end: end, node: node, localGPUs: local))
         }
     }
 

@@ -80,6 +80,10 @@ public struct JobOutcome: Sendable, Equatable {
 }
 
 /// One contiguous interval during which a job held some GPUs of one node.
+///
+/// The local GPUs are stored as a bit set (bit i: local GPU i) when they are ascending and below 64, as on every
+/// shipped node template, and as an array otherwise: a preemptive run on a large trace closes about a million
+/// intervals, and an array per row was a heap allocation each, whose fresh pages a tenth of such a run faulted in.
 public struct AllocationInterval: Sendable, Equatable {
     /// The job.
     public var job: JobID
@@ -89,8 +93,43 @@ public struct AllocationInterval: Sendable, Equatable {
     public var end: SimTime
     /// The node.
     public var node: NodeID
+    /// `localGPUs` as a bit set; 0 when they are in `spilled`.
+    private var mask: UInt64
+    /// `localGPUs` when the bit set cannot hold them (an index of 64 or more, or a list not strictly ascending).
+    private var spilled: [Int]?
+
     /// The GPUs held, as indices local to the node (0..<GPUs per node), ascending.
-    public var localGPUs: [Int]
+    public var localGPUs: [Int] {
+        get {
+            if let spilled { return spilled }
+            var out: [Int] = []
+            out.reserveCapacity(mask.nonzeroBitCount)
+            forEachLocalGPU { out.append($0) }
+            return out
+        }
+        set { (mask, spilled) = Self.encode(newValue) }
+    }
+
+    /// Number of GPUs held.
+    public var localGPUCount: Int { spilled?.count ?? mask.nonzeroBitCount }
+
+    /// Calls `body` with each local GPU index, in `localGPUs` order, without building the array.
+    @inlinable public func forEachLocalGPU(_ body: (Int) throws -> Void) rethrows {
+        if let spilled = spilledGPUs {
+            for g in spilled { try body(g) }
+            return
+        }
+        var m = localGPUMask
+        while m != 0 {
+            try body(m.trailingZeroBitCount)
+            m &= m - 1
+        }
+    }
+
+    /// The bit set of the local GPUs (bit i: local GPU i), or nil when they are stored as a list.
+    @usableFromInline var localGPUMask: UInt64 { mask }
+    /// The local GPUs when stored as a list.
+    @usableFromInline var spilledGPUs: [Int]? { spilled }
 
     /// Creates an interval.
     public init(job: JobID, start: SimTime, end: SimTime, node: NodeID, localGPUs: [Int]) {
@@ -98,7 +137,30 @@ public struct AllocationInterval: Sendable, Equatable {
         self.start = start
         self.end = end
         self.node = node
-        self.localGPUs = localGPUs
+        (mask, spilled) = Self.encode(localGPUs)
+    }
+
+    /// An interval whose local GPUs are the set bits of `localMask` (not 0).
+    init(job: JobID, start: SimTime, end: SimTime, node: NodeID, localMask: UInt64) {
+        self.job = job
+        self.start = start
+        self.end = end
+        self.node = node
+        self.mask = localMask
+        self.spilled = nil
+    }
+
+    /// The stored form of a list: a bit set when strictly ascending, non-empty and within 0..<64, else the list. The
+    /// form is a function of the list, so synthesized equality compares lists.
+    private static func encode(_ gpus: [Int]) -> (UInt64, [Int]?) {
+        var m: UInt64 = 0
+        var previous = -1
+        for g in gpus {
+            guard g > previous && g < 64 else { return (0, gpus) }
+            m |= 1 << UInt64(g)
+            previous = g
+        }
+        return m == 0 ? (0, gpus) : (m, nil)
     }
 }
 

@@ -309,6 +309,10 @@ public struct FlatAllReducePlan: Sendable {
     /// Plans the all-reduce of `bytes` per rank over `gpus` on `graph`, as `AllReducePlan.init` does.
     /// - Complexity: O(n) for n ranks.
     public init(gpus: [GPUID], bytes: Double, graph: borrowing LinkGraph, options: CollectiveOptions = CollectiveOptions()) {
+        if let plan = Self.oneNode(gpus: gpus, bytes: bytes, graph: graph, options: options) {
+            self = plan
+            return
+        }
         let skeleton = AllReduceSkeleton(gpus: gpus, bytes: bytes, graph: graph, options: options)
         algorithm = skeleton.algorithm
         var links: [LinkID] = []
@@ -341,6 +345,51 @@ public struct FlatAllReducePlan: Sendable {
                     max($0, graph.stepLatency(of: links[Int(start[$1])..<Int(start[$1 + 1])]))
                 })
         }
+    }
+
+    /// A plan from its parts.
+    private init(
+        algorithm: AllReduceAlgorithm, pathLinks: [LinkID], pathStart: [Int32], rateCaps: [Double], phases: [FlatCollectivePhase]
+    ) {
+        self.algorithm = algorithm
+        self.pathLinks = pathLinks
+        self.pathStart = pathStart
+        self.rateCaps = rateCaps
+        self.phases = phases
+    }
+
+    /// The plan of two or more GPUs on one node, built directly; nil for any other placement. It is the plan the
+    /// general path builds (`AllReduceSkeleton`: one node is a ring, or halving-doubling below the small-message size;
+    /// ranks in the given order; paths from the graph; no rate caps inside a node; α the largest path latency, taken
+    /// in flow order): most multi-GPU starts of a trace are on one node, and the skeleton's grouping, pair lists and
+    /// phase records cost more than the plan itself. `CollectivesTests` compares both paths on seeded placements.
+    private static func oneNode(
+        gpus: [GPUID], bytes: Double, graph: borrowing LinkGraph, options: CollectiveOptions
+    ) -> FlatAllReducePlan? {
+        let n = gpus.count
+        guard n > 1 else { return nil }
+        let node = graph.topology.gpuNode[gpus[0].index]
+        for g in gpus.dropFirst() where graph.topology.gpuNode[g.index] != node { return nil }
+        precondition(bytes >= 0, "bytes must be non-negative")
+        for i in 1..<n {
+            for j in 0..<i { precondition(gpus[i] != gpus[j], "a GPU appears twice in the job") }
+        }
+        var links: [LinkID] = []
+        links.reserveCapacity(2 * n)
+        var start: [Int32] = [0]
+        start.reserveCapacity(n + 1)
+        var latency = 0.0
+        for i in 0..<n {
+            graph.appendPath(fromGPU: gpus[i], toGPU: gpus[(i + 1) % n], to: &links)
+            start.append(Int32(links.count))
+            latency = max(latency, graph.stepLatency(of: links[Int(start[i])..<Int(start[i + 1])]))
+        }
+        let small = bytes < options.smallMessageBytes
+        let phase = FlatCollectivePhase(
+            kind: small ? .halvingDoubling : .ring, flows: 0..<n, bytesPerFlow: 2 * Double(n - 1) / Double(n) * bytes,
+            steps: small ? 2 * AllReducePlan.ceilLog2(n) : 2 * (n - 1), stepLatency: latency)
+        return FlatAllReducePlan(
+            algorithm: small ? .halvingDoubling : .ring, pathLinks: links, pathStart: start, rateCaps: [], phases: [phase])
     }
 
     /// Number of flows.

@@ -63,6 +63,17 @@ public struct FlowUpdate: Sendable, Equatable {
 /// link that turns tight merges components (it seeds the re-solve), one that turns slack splits its component (its
 /// flows seed the re-solve). So the components are always those of the current flows, a function of the state.
 ///
+/// **Lone flows** (`tracksLoneFlows`, on by default with pruning): a flow that, when added, is the only flow on every
+/// link of its path and crosses no link twice (an all-reduce ring inside one node: each GPU's own up and down links)
+/// is slack on all of them, so it is a component of its own at its bound bᶠ. Such a flow's bound is left out of its
+/// links' kept sums and its links are not re-classified when it comes or goes: they are slack before and after, and
+/// no other flow crosses them, so nothing else can change. When another flow joins one of its links, the lone flow's
+/// bound is added to its links' sums first (it is then a flow like any other, in the state it would have had all
+/// along; the sums are exact or re-summed, so their order does not matter), and the joining flow touches the link as
+/// usual. The lone flow is still listed on its links (loads and bottlenecks read it) and still reported in `changed`
+/// when added. Its rate is the one the full path gives, bit for bit; a seeded test checks this against a network that
+/// tracks no lone flows.
+///
 /// Rates that move by no more than `changeTolerance` (relative) keep their old value and are not reported, so a
 /// caller that reschedules only the reported flows stays consistent with `rate(of:)`; such differences are
 /// floating-point rounding (frozen loads summed in another order when a component's other flows change), not the
@@ -83,6 +94,8 @@ public struct FlowNetwork: Sendable {
     public private(set) var capacities: [Double]
     /// Whether links that can never saturate are left out of component searches and solves (see the type's notes).
     public let prunesSlackLinks: Bool
+    /// Whether flows alone on all their links skip the kept sums and re-classification (see the type's notes).
+    public let tracksLoneFlows: Bool
     /// Each flow slot's weight, by `FlowID`.
     public private(set) var weights: [Double] = []
     /// Each flow slot's rate cap (`.infinity` when uncapped), by `FlowID`.
@@ -91,6 +104,8 @@ public struct FlowNetwork: Sendable {
     public private(set) var rates: [Double] = []
     /// Whether each flow slot holds an active flow, by `FlowID`.
     public private(set) var isActive: [Bool] = []
+    // Whether each active flow slot is lone (see the type's notes): its bound is in no link's kept sum.
+    private var lone: [Bool] = []
     // Paths, flat: slot f's links are pathLinks[f·pathStride ..< f·pathStride + pathLength[f]] (0 for free slots).
     private var pathStride = 0
     private var pathLinks: [Int32] = []
@@ -124,11 +139,13 @@ public struct FlowNetwork: Sendable {
     private var flowSeeds: [Int32] = []
 
     /// Creates an empty network over links of the given capacities (bytes per second, by `LinkID`); with
-    /// `pruneSlackLinks` false every link with flows takes part in the solves (the plain algorithm, as a reference).
-    public init(capacities: [Double], pruneSlackLinks: Bool = true) {
+    /// `pruneSlackLinks` false every link with flows takes part in the solves (the plain algorithm, as a reference);
+    /// with `trackLoneFlows` false (or without pruning) lone flows take the full path (a reference for tests).
+    public init(capacities: [Double], pruneSlackLinks: Bool = true, trackLoneFlows: Bool = true) {
         precondition(capacities.allSatisfy { $0 >= 0 }, "link capacities must be non-negative")
         self.capacities = capacities
         self.prunesSlackLinks = pruneSlackLinks
+        self.tracksLoneFlows = pruneSlackLinks && trackLoneFlows
         self.linkFlows = LinkFlowLists(linkCount: capacities.count)
         self.tight = Array(repeating: false, count: capacities.count)
         self.boundSum = Array(repeating: 0, count: capacities.count)
@@ -180,9 +197,16 @@ public struct FlowNetwork: Sendable {
     /// The load of every link (as `load(on:)`), by `LinkID`, in one pass: for utilization samples.
     /// - Complexity: O(links + Σ|P| over active flows).
     public func loads() -> [Double] {
-        var out = [Double](repeating: 0, count: capacities.count)
-        for l in 0..<capacities.count { linkFlows.forEach(l) { out[l] += rates[Int($0)] } }
+        var out: [Double] = []
+        loads(into: &out)
         return out
+    }
+
+    /// `loads()` written into `out` (resized to the link count), whose storage a caller can keep across calls.
+    public func loads(into out: inout [Double]) {
+        out.removeAll(keepingCapacity: true)
+        out.append(contentsOf: repeatElement(0, count: capacities.count))
+        for l in 0..<capacities.count { linkFlows.forEach(l) { out[l] += rates[Int($0)] } }
     }
 
     /// The link that limits flow `id`: a saturated link on its path where its rate/weight is the largest, or nil
@@ -265,12 +289,14 @@ public struct FlowNetwork: Sendable {
             caps[Int(f)] = cap
             rates[Int(f)] = .nan
             isActive[Int(f)] = true
+            lone[Int(f)] = false
         } else {
             f = Int32(weights.count)
             weights.append(weight)
             caps.append(cap)
             rates.append(.nan)
             isActive.append(true)
+            lone.append(false)
             bounds.append(0)
             flowStamp.append(0)
             flowLocal.append(0)
@@ -285,13 +311,37 @@ public struct FlowNetwork: Sendable {
         pathLength[Int(f)] = Int32(path.count)
         let b = bound(of: Int(f))
         bounds[Int(f)] = b
+        // Lone when every link is empty before it (a repeated link is not: its second appearance finds the first). A
+        // lone flow met on a link becomes an ordinary one before this flow joins it.
+        var isLone = tracksLoneFlows
         for l in path {
-            linkFlows.insert(f, on: l.index)
-            addToBoundSum(b, l.index, sign: 1)
-            touched.append(l.raw)
+            let li = l.index
+            let onLink = linkFlows.count(li)
+            if onLink > 0 {
+                isLone = false
+                if onLink == 1 && lone[Int(linkFlows.first(li))] { joinSums(linkFlows.first(li)) }
+            }
+            linkFlows.insert(f, on: li)
+        }
+        lone[Int(f)] = isLone
+        if !isLone {
+            for l in path {
+                addToBoundSum(b, l.index, sign: 1)
+                touched.append(l.raw)
+            }
         }
         active += 1
         return FlowID(Int(f))
+    }
+
+    /// Makes lone flow `f` an ordinary one: its bound enters its links' kept sums, as if it had been there since it
+    /// was added. Its links need no re-classification: each stays slack with `f` alone on it, and the link a joining
+    /// flow shares with it is touched by that flow.
+    private mutating func joinSums(_ f: Int32) {
+        let fi = Int(f)
+        lone[fi] = false
+        let base = fi * pathStride
+        for j in 0..<Int(pathLength[fi]) { addToBoundSum(bounds[fi], Int(pathLinks[base + j]), sign: 1) }
     }
 
     /// Records or re-solves what an addition touched.
@@ -353,7 +403,7 @@ public struct FlowNetwork: Sendable {
         if inexactBounds[link] == 0 && linkFlows.count(link) < 1 << 13 {
             #if SIM_INTERNAL_CHECKS
             var check = 0.0
-            linkFlows.forEach(link) { check += bounds[Int($0)] }
+            linkFlows.forEach(link) { if !lone[Int($0)] { check += bounds[Int($0)] } }
             assert(check == boundSum[link], "link \(link): kept bound sum \(boundSum[link]) ≠ \(check)")
             #endif
             return boundSum[link] > capacities[link]
@@ -383,11 +433,16 @@ public struct FlowNetwork: Sendable {
             let f = id.raw
             precondition(id.index < isActive.count && isActive[id.index], "\(id) is not active")
             let base = id.index * pathStride
+            // A lone flow leaves links that stay slack and carry no other flow: nothing to re-classify.
+            let isLone = lone[id.index]
+            lone[id.index] = false
             for j in 0..<Int(pathLength[id.index]) {
                 let l = Int(pathLinks[base + j])
                 linkFlows.remove(f, from: l)
-                addToBoundSum(bounds[id.index], l, sign: -1)
-                touched.append(Int32(l))
+                if !isLone {
+                    addToBoundSum(bounds[id.index], l, sign: -1)
+                    touched.append(Int32(l))
+                }
             }
             pathLength[id.index] = 0
             rates[id.index] = 0
@@ -425,6 +480,8 @@ public struct FlowNetwork: Sendable {
         capacities[link.index] = capacity
         var touched: [Int32] = [link.raw]
         let affected = linkFlows.list(link.index)
+        // Their bounds change: a lone flow's moves into its links' sums first, so that the update below applies to it.
+        for f in affected where lone[Int(f)] { joinSums(f) }
         for f in affected {
             let old = bounds[Int(f)]
             let new = bound(of: Int(f))

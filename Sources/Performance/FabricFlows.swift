@@ -33,6 +33,9 @@ struct FabricFlows {
     /// Each job's duty cycle (1: flows always active; see `DutyCycle`), by JobID.
     private var duty: [Double]
     private var flowOwner: [Int32] = []
+    /// Buffers `busiestLinks` reuses: every link's load, and the loaded links with their utilization.
+    private var sampleLoads: [Double] = []
+    private var sampleLinks: [(link: LinkID, utilization: Double)] = []
 
     init(model: Interconnect, jobCount: Int) {
         self.fabric = Fabric(model)
@@ -129,10 +132,23 @@ struct FabricFlows {
 
     /// The `count` most utilised links (time-averaged load / capacity), busiest first, ties by link ID; links without load left out.
     mutating func busiestLinks(_ count: Int) -> [(link: LinkID, utilization: Double)] {
-        var all: [(link: LinkID, utilization: Double)] = []
         // One pass over the network for every link's load (the same sums as `load(on:)`), read through a pointer:
-        // a call per link on `flows` from this mutating method copied the whole network per link.
-        let (loads, capacities) = withUnsafeMutablePointer(to: &flows) { ($0.pointee.loads(), $0.pointee.capacities) }
+        // a call per link on `flows` from this mutating method copied the whole network per link. Both buffers are
+        // kept across samples: built afresh they were large enough (a few thousand links) for the allocator to map new
+        // pages at every sample, and the page faults cost more than the sums.
+        var loads = sampleLoads
+        var all = sampleLinks
+        sampleLoads = []
+        sampleLinks = []
+        defer {
+            sampleLoads = loads
+            sampleLinks = all
+        }
+        let capacities = withUnsafeMutablePointer(to: &flows) { net in
+            net.pointee.loads(into: &loads)
+            return net.pointee.capacities
+        }
+        all.removeAll(keepingCapacity: true)
         for l in 0..<capacities.count where capacities[l] > 0 {
             let u = loads[l] / capacities[l]
             if u > 0 { all.append((LinkID(l), u)) }

@@ -237,8 +237,9 @@ public final class SQLiteSink: ResultSink {
         for allocation in allocations {
             let node = allocation.node.index
             // A wrong topology would silently attribute GPUs to other nodes; fail the transaction instead.
+            let gpus = allocation.localGPUs
             guard node >= 0 && node < topology.nodeCount,
-                  allocation.localGPUs.allSatisfy({ $0 >= 0 && $0 < Int(topology.nodeGPUCount[node]) })
+                  gpus.allSatisfy({ $0 >= 0 && $0 < Int(topology.nodeGPUCount[node]) })
             else {
                 throw RecordingError.allocationOutsideCluster(job: Int64(allocation.job.raw), node: Int64(node))
             }
@@ -247,7 +248,7 @@ public final class SQLiteSink: ResultSink {
             insert.bind(3, allocation.start.seconds)
             insert.bind(4, allocation.end.seconds)
             insert.bind(5, Int64(allocation.node.raw))
-            insert.bind(6, gpuList: allocation.localGPUs)
+            insert.bind(6, gpuList: gpus)
             insert.bind(7, Int64(topology.nodeFirstGPU[node]))
             try insert.step()
         }

@@ -91,7 +91,7 @@ struct PriorityRunningSet {
         for (i, e) in order.prefix(keep.count).enumerated() where !keep[i] && e.kind == .running {
             // A job that checkpoints keeps its GPUs until the checkpoint ends; the jobs meant for them start at the
             // round its end triggers.
-            if s.preemptionFreesGPUsAtOnce(e.id) { planner.release(s.jobs[e.id.index].allocation.gpus, of: e.id) }
+            if s.preemptionFreesGPUsAtOnce(e.id) { planner.releaseAllocation(s.jobs[e.id.index].allocation.gpus, of: e.id) }
             out.append(.preempt(e.id))
             preempted.append(e.id)
         }

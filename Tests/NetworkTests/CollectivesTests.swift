@@ -202,6 +202,43 @@ final class CollectivesTests: XCTestCase {
         }
     }
 
+    /// The flat plan's one-node path gives the general path's plan: random placements on one node (and, as controls,
+    /// on several), in random GPU order, small and large messages, on NVSwitch and PCIe nodes with node-pair caps.
+    func testFlatPlanOfOneNodeIsTheSamePlan() {
+        var capped = dgx
+        capped.name = "capped"
+        capped.nodePairBytesPerSecond = 5e9
+        capped.flatRing = true
+        let topo = ClusterFixtures.topology(nodesPerRack: [[pcie4, dgx], [capped, capped]])
+        let graph = LinkGraph(topology: topo, spec: FabricSpec(oversubscription: 2))
+        var rng = SeededGenerator(seed: 97)
+        var oneNode = 0
+        for trial in 0..<400 {
+            var pool: [Int] = []
+            let nodes = rng.int(0...5) == 0 ? [0, 1, 2, 3].shuffled(using: &rng).prefix(2).map { $0 } : [rng.int(0...3)]
+            for n in nodes { pool += Array(topo.gpus(of: NodeID(n))) }
+            pool.shuffle(using: &rng)
+            let ids = pool.prefix(rng.int(2...min(8, pool.count))).map { GPUID($0) }
+            if nodes.count == 1 { oneNode += 1 }
+            let bytes = rng.int(0...1) == 0 ? Double(rng.int(1...60_000)) : Double(rng.int(1...400)) * 1e6
+            let plan = AllReducePlan(gpus: ids, bytes: bytes, graph: graph)
+            let flat = FlatAllReducePlan(gpus: ids, bytes: bytes, graph: graph)
+            XCTAssertEqual(flat.algorithm, plan.algorithm, "trial \(trial)")
+            XCTAssertEqual(flat.flowCount, plan.flows.count, "trial \(trial)")
+            for (i, f) in plan.flows.enumerated() { XCTAssertEqual(Array(flat.path(i)), f.path, "trial \(trial) flow \(i)") }
+            XCTAssertEqual(flat.rateCaps.isEmpty ? plan.flows.map { _ in .infinity } : flat.rateCaps, plan.flows.map(\.rateCap))
+            XCTAssertEqual(flat.phases.count, plan.phases.count, "trial \(trial)")
+            for (a, b) in zip(flat.phases, plan.phases) {
+                XCTAssertEqual(a.kind, b.kind)
+                XCTAssertEqual(Array(a.flows), b.flowIndices)
+                XCTAssertEqual(a.bytesPerFlow.bitPattern, b.bytesPerFlow.bitPattern)
+                XCTAssertEqual(a.steps, b.steps)
+                XCTAssertEqual(a.stepLatency.bitPattern, b.stepLatency.bitPattern)
+            }
+        }
+        XCTAssertGreaterThan(oneNode, 250)
+    }
+
     /// The flat plan is the same plan: on every algorithm (small messages, one node, uneven nodes, hierarchical with
     /// one or several GPUs per node, across racks) it has the same algorithm, the same paths in the same order, the same
     /// phases (ranges equal to the index lists, same bytes, steps and α), and gives bit-identical phase times for any

@@ -6,7 +6,8 @@ import ClusterModel
 /// which keeps whole nodes free for large jobs). A larger job takes the fullest-free nodes of the single
 /// rack that needs the fewest nodes; if no rack can hold it, the fullest-free nodes of the whole cluster.
 /// Ties go to the lowest index, so the choice is deterministic.
-/// - Complexity: O(N log N) for N nodes per placement.
+/// - Complexity: with any GPU type allowed, O(GPUs per node × N / 64) for a one-node fit and O(N) for a multi-node
+///   one, for N nodes (`ClusterState.freeIndex`); restricted to some types, O(N log N).
 public struct PackedPlacement: PlacementStrategy {
     public static let name = "packed"
 
@@ -21,22 +22,29 @@ public struct PackedPlacement: PlacementStrategy {
         func free(_ node: Int) -> Int {
             anyType || types.contains(Int(nodeType[node])) ? Int(freeOnNode[node]) : 0
         }
-        // One node, best fit. The scan reads the free counts through a buffer pointer: it visits every node of the
-        // cluster for most placements (2,048 nodes at scale), where checked reads through `free` cost twice as much.
+        // One node, best fit. Any type allowed (every placement on a one-type cluster): the cluster's index of nodes by
+        // free count answers it (a scan of every node's count at every placement was a visible share of preemptive
+        // runs, which place a job at every restart); `total` is then only needed when no node fits. Otherwise the
+        // scan reads the free counts through a buffer pointer (checked reads through `free` cost twice as much).
         var best = -1
-        var bestFree = Int.max
         var total = 0
-        freeOnNode.withUnsafeBufferPointer { freeOnNode in
-            nodeType.withUnsafeBufferPointer { nodeType in
-                for node in 0..<freeOnNode.count {
-                    let f = anyType || types.contains(Int(nodeType[node])) ? Int(freeOnNode[node]) : 0
-                    total += f
-                    if f >= count && f < bestFree {
-                        best = node
-                        bestFree = f
-                        // An exact fit is the best fit, and the first one found is the lowest-indexed: nothing later
-                        // can win, so the rest of the scan is skipped. `total` is only needed when no node fits.
-                        if f == count { break }
+        if anyType {
+            if let node = cluster.freeIndex.bestFit(count) { return take(count, from: [node], in: cluster) }
+            total = cluster.freeIndex.totalFree
+        } else {
+            var bestFree = Int.max
+            freeOnNode.withUnsafeBufferPointer { freeOnNode in
+                nodeType.withUnsafeBufferPointer { nodeType in
+                    for node in 0..<freeOnNode.count {
+                        let f = types.contains(Int(nodeType[node])) ? Int(freeOnNode[node]) : 0
+                        total += f
+                        if f >= count && f < bestFree {
+                            best = node
+                            bestFree = f
+                            // An exact fit is the best fit, and the first one found is the lowest-indexed: nothing
+                            // later can win, so the rest of the scan is skipped. `total` is only needed when no node fits.
+                            if f == count { break }
+                        }
                     }
                 }
             }
@@ -44,17 +52,25 @@ public struct PackedPlacement: PlacementStrategy {
         if best >= 0 { return take(count, from: [best], in: cluster) }
         guard total >= count else { return nil }
 
-        // Several nodes: fullest-free first, inside the rack that needs the fewest nodes.
-        // Free counts are read once (the sort compares them O(N log N) times).
-        var freeCount = [Int](repeating: 0, count: topo.nodeCount)
+        // Several nodes: fullest-free first (ties by lowest index), inside the rack that needs the fewest nodes. Any
+        // type allowed, the index lists the nodes in that order (most preemptive restarts of jobs larger than the
+        // free room on any one node come here, and sorting every node's count cost more than the rest of the choice);
+        // otherwise the eligible nodes' counts are read once and sorted.
+        var freeCount: [Int] = []
         var byFree: [Int] = []
         byFree.reserveCapacity(topo.nodeCount)
-        for node in 0..<topo.nodeCount {
-            let f = free(node)
-            freeCount[node] = f
-            if f > 0 { byFree.append(node) }
+        if anyType {
+            cluster.freeIndex.forEachNodeByMostFree { node, _ in byFree.append(node) }
+        } else {
+            freeCount = [Int](repeating: 0, count: topo.nodeCount)
+            for node in 0..<topo.nodeCount {
+                let f = free(node)
+                freeCount[node] = f
+                if f > 0 { byFree.append(node) }
+            }
+            byFree.sort { (freeCount[$0], -$0) > (freeCount[$1], -$1) }
         }
-        byFree.sort { (freeCount[$0], -$0) > (freeCount[$1], -$1) }
+        func freeOf(_ node: Int) -> Int { anyType ? Int(freeOnNode[node]) : freeCount[node] }
         // Each rack's pick is the prefix of `byFree` within that rack that reaches `count`: one pass over `byFree`
         // counts every rack's at once (a pass per rack was O(racks × nodes), most of a placement on 64 racks), and the
         // winner's nodes are listed afterwards (a list per rack was an allocation per rack at every placement).
@@ -64,7 +80,7 @@ public struct PackedPlacement: PlacementStrategy {
             let rack = topo.nodeRack[node].index
             guard rackGot[rack] < count else { continue }
             rackPicked[rack] += 1
-            rackGot[rack] += freeCount[node]
+            rackGot[rack] += freeOf(node)
         }
         var bestRack = -1
         for rack in 0..<topo.rackCount where rackGot[rack] >= count {
@@ -82,7 +98,7 @@ public struct PackedPlacement: PlacementStrategy {
         var got = 0
         for node in byFree where got < count {
             picked.append(node)
-            got += freeCount[node]
+            got += freeOf(node)
         }
         return take(count, from: picked, in: cluster)
     }

@@ -35,8 +35,10 @@ import Workload
 ///   now, exact to the nanosecond). A round merges the two, instead of sorting every job (which dominated long
 ///   queues); the running jobs that go before each waiting one are found by galloping search on their keys, so a
 ///   round reads the status of O(Q log R) running jobs, not all of them. A round with nobody waiting decides nothing
-///   and returns at once. Debug builds check the kept order against a fresh sort, and the merge against a one-by-one
-///   merge, after every round.
+///   and returns at once. On a cluster of one GPU type the admission runs during the merge and the merge stops where
+///   it would (every running job placed, no GPU left), so waiting jobs behind a full cluster are not visited. Debug
+///   builds check the kept order against a fresh sort, the merge against a one-by-one merge and the admission against
+///   `PriorityRunningSet.admitOneType` on the whole order, after every round.
 /// - Complexity: O(Q + R × 2^k + insertions) per round for Q waiting and R running jobs and k GPU types (R log R with
 ///   `gpu_weighted`, whose running order is sorted), plus placements.
 public struct SRTFPolicy: SchedulingPolicy {
@@ -75,8 +77,9 @@ public struct SRTFPolicy: SchedulingPolicy {
     /// Whether each job is in `waiting`, by index.
     private var listed: [Bool] = []
     /// GPUs of the last start of each job, by index (0 when not started by this policy): a running job's entry
-    /// without reading its status.
-    private var startedOn: [Int] = []
+    /// without reading its status. 32-bit: it is read for every running job of most rounds, at random job indices,
+    /// and a denser array misses the cache less.
+    private var startedOn: [Int32] = []
 
     /// The ordering key of `id` now: remaining time, or remaining GPU-time with `gpu_weighted`.
     public func key(of id: JobID, in s: ClusterSnapshot) -> Double { Self.key(of: id, in: s, gpuWeighted: parameters.gpuWeighted) }
@@ -167,7 +170,40 @@ public struct SRTFPolicy: SchedulingPolicy {
         func runningEntry(_ id: JobID) -> PriorityRunningSet.Entry {
             let held = startedOn[id.index]
             guard held > 0 else { return PriorityRunningSet.Entry(id, in: s) }
-            return PriorityRunningSet.Entry(id: id, kind: .running, gpus: held, usesTypeZero: true)
+            return PriorityRunningSet.Entry(id: id, kind: .running, gpus: Int(held), usesTypeZero: true)
+        }
+        // On a cluster of one GPU type the admission (`PriorityRunningSet.admitOneType`, the same steps) runs as the
+        // merge emits entries, so that the merge ends where that admission would: once every running job is placed
+        // and no GPU is left, every waiting job behind is refused, and building its entry (a read of its status)
+        // for each of a long queue's jobs at every round was wasted.
+        let oneType = s.topology.gpuTypes.count == 1
+        // Every running job's entry, once (a read per job of arrays indexed by JobID: cache misses on large runs).
+        let runEntries = running.map(runningEntry)
+        var keep: [Bool] = []
+        var left = 0
+        var runningLeft = running.count
+        if oneType {
+            keep.reserveCapacity(running.count + waiting.count)
+            left = Int(planner.cluster.freeOfType[0])
+            for e in runEntries { left += Int(e.gpus) }
+        }
+        func emit(_ e: PriorityRunningSet.Entry) {
+            order.append(e)
+            guard oneType else { return }
+            switch e.kind {
+            case .running:
+                runningLeft -= 1
+                let fits = Int(e.gpus) <= left
+                if fits { left -= Int(e.gpus) }
+                keep.append(fits)
+            case .waiting where left > 0:
+                // A job that may not use the cluster's only type never fits.
+                let fits = e.usesTypeZero && Int(e.gpus) <= left
+                if fits { left -= Int(e.gpus) }
+                keep.append(fits)
+            default:
+                keep.append(false)
+            }
         }
         // The key of running[i]. Keys never decrease along `running`: unweighted, a running job's key is its expected
         // end − now in seconds, and the list is sorted by expected end (Int64 → Double and ÷ 1e9 are monotone).
@@ -183,6 +219,8 @@ public struct SRTFPolicy: SchedulingPolicy {
             return memoKey
         }
         for w in 0..<waiting.count {
+            // Every running job placed and no GPU left: the admission refuses the rest (`admitOneType` stops here too).
+            if oneType && runningLeft == 0 && left == 0 { break }
             let wid = waiting[w]
             let wk = waitKey[wid.index]
             // The running jobs that rank before waiting[w]: every one with a smaller key, then, among equal keys, those
@@ -202,17 +240,20 @@ public struct SRTFPolicy: SchedulingPolicy {
             }
             while lo < running.count && Self.before(runningKeyAt(lo), running[lo], wk, wid) { lo += 1 }
             while r < lo {
-                order.append(runningEntry(running[r]))
+                emit(runEntries[r])
                 r += 1
             }
-            order.append(PriorityRunningSet.Entry(wid, in: s))
+            // Checked again: the running jobs just placed may have used the last GPU.
+            if oneType && runningLeft == 0 && left == 0 { break }
+            emit(PriorityRunningSet.Entry(wid, in: s))
         }
         while r < running.count {
-            order.append(runningEntry(running[r]))
+            emit(runEntries[r])
             r += 1
         }
         #if SIM_INTERNAL_CHECKS
-        // The galloping merge gives the order a one-by-one merge of the two sequences gives.
+        // The galloping merge gives the order a one-by-one merge of the two sequences gives (up to where the fused
+        // admission stopped), and that admission is `admitOneType`'s over the whole order.
         var plain: [JobID] = []
         var pr = 0
         for wid in waiting {
@@ -224,14 +265,23 @@ public struct SRTFPolicy: SchedulingPolicy {
             plain.append(wid)
         }
         plain += running[pr...]
-        assert(plain == order.map(\.id), "SRTF's galloping merge differs from a one-by-one merge")
+        assert(Array(plain.prefix(order.count)) == order.map(\.id), "SRTF's galloping merge differs from a one-by-one merge")
+        if oneType {
+            assert(order.count == plain.count || (runningLeft == 0 && left == 0), "SRTF's merge stopped early with GPUs left")
+            let full = plain.map { PriorityRunningSet.Entry($0, in: s) }
+            assert(PriorityRunningSet.admitOneType(order: full, planner: planner) == keep, "SRTF's fused admission differs")
+        } else {
+            assert(plain == order.map(\.id), "SRTF's merge left jobs out on a cluster of several types")
+        }
         #endif
         var preempted: [JobID] = []
-        let decisions = PriorityRunningSet.decisions(order: order, s, planner: &planner, preempted: &preempted)
+        let decisions = oneType
+            ? PriorityRunningSet.decisions(order: order, keep: keep, s, planner: &planner, preempted: &preempted)
+            : PriorityRunningSet.decisions(order: order, s, planner: &planner, preempted: &preempted)
         for d in decisions {
             if case .start(let id, let gpus) = d {
                 remove(id)
-                startedOn[id.index] = gpus.count
+                startedOn[id.index] = Int32(gpus.count)
             }
         }
         // A preempted job waits with its work left at its reference speed, the key a fresh look would give it.
