@@ -92,6 +92,7 @@ extension Simulation {
     /// and an insertion, but one shift of the jobs in between instead of two of the whole tail (a job re-rated under
     /// contention usually moves only a little; the two memmoves and two searches showed in Gandiva's profile).
     private func moveRunning(_ id: JobID, from: Int) {
+        assert(running[from] == id, "\(id) is not at position \(from) of the running list")
         jobs.withUnsafeBufferPointer { jobs in
             running.withUnsafeMutableBufferPointer { running in
                 let end = jobs[id.index].expectedEnd ?? .never

@@ -82,7 +82,7 @@ struct MaxMinComponent {
 ///
 /// Implementation: instead of raising λ round by round and rescanning every link, each link has the absolute level
 /// at which it would saturate, λₗ = (Cₗ − load of its frozen flows) / (Σ weights of its unfrozen flows), kept in a
-/// binary heap ordered by (λₗ, link ID). Freezing a flow at the current level λ* never lowers λₗ of its other links
+/// 4-ary heap ordered by (λₗ, link ID). Freezing a flow at the current level λ* never lowers λₗ of its other links
 /// (the mediant of (C−F)/W ≥ λ* and λ*), so a heap entry is only ever a lower bound of its link's level: popping
 /// the minimum recomputes λₗ and, if it rose, pushes the link back once (lazy re-keying) instead of re-keying on
 /// every freeze. Each step takes the lowest level (or the lowest cap level) and freezes that link's unfrozen flows.
@@ -196,21 +196,29 @@ public struct MaxMinSolver: Sendable {
                 n += 1
             }
 
+            // Both heaps are 4-ary: half the depth of a binary heap, and the four 16-byte siblings a step compares
+            // fill one cache line (the sifts were most of the solver's time on 2,000-link components). The order is
+            // total (IDs are unique), so the arity cannot change which entry is the minimum, only the work to find it.
             /// Moves `e` down from position `start` to where it belongs.
             @inline(__always) func siftDown(_ start: Int, _ e: HeapEntry) {
                 var p = start
                 while true {
-                    let l = 2 * p + 1
-                    guard l < n else { break }
-                    var m = l
-                    if l + 1 < n && HeapEntry.less(heap[l + 1], heap[l]) { m = l + 1 }
+                    let first = 4 * p + 1
+                    guard first < n else { break }
+                    var m = first
+                    var c = first + 1
+                    let end = min(first + 4, n)
+                    while c < end {
+                        if HeapEntry.less(heap[c], heap[m]) { m = c }
+                        c += 1
+                    }
                     guard HeapEntry.less(heap[m], e) else { break }
                     heap[p] = heap[m]
                     p = m
                 }
                 heap[p] = e
             }
-            if n > 1 { for p in stride(from: n / 2 - 1, through: 0, by: -1) { siftDown(p, heap[p]) } }  // O(L)
+            if n > 1 { for p in stride(from: (n - 2) / 4, through: 0, by: -1) { siftDown(p, heap[p]) } }  // O(L)
             /// Removes the minimum.
             @inline(__always) func popMin() {
                 n -= 1
@@ -221,17 +229,24 @@ public struct MaxMinSolver: Sendable {
             @inline(__always) func siftDownCapped(_ start: Int, _ e: HeapEntry) {
                 var p = start
                 while true {
-                    let l = 2 * p + 1
-                    guard l < cappedCount else { break }
-                    var m = l
-                    if l + 1 < cappedCount && HeapEntry.less(capped[l + 1], capped[l]) { m = l + 1 }
+                    let first = 4 * p + 1
+                    guard first < cappedCount else { break }
+                    var m = first
+                    var c = first + 1
+                    let end = min(first + 4, cappedCount)
+                    while c < end {
+                        if HeapEntry.less(capped[c], capped[m]) { m = c }
+                        c += 1
+                    }
                     guard HeapEntry.less(capped[m], e) else { break }
                     capped[p] = capped[m]
                     p = m
                 }
                 capped[p] = e
             }
-            if cappedCount > 1 { for p in stride(from: cappedCount / 2 - 1, through: 0, by: -1) { siftDownCapped(p, capped[p]) } }  // O(K)
+            if cappedCount > 1 {
+                for p in stride(from: (cappedCount - 2) / 4, through: 0, by: -1) { siftDownCapped(p, capped[p]) }  // O(K)
+            }
             /// Removes the lowest cap.
             @inline(__always) func popCapped() {
                 cappedCount -= 1
