@@ -112,23 +112,42 @@ public struct GandivaPolicy: SchedulingPolicy {
         func buildHosts() {
             hostsBuilt = true
             // Hosts found in running order, sorted by JobID as plain integers (a closure sort of records showed in
-            // profiles: this runs at nearly every round of an overloaded cluster).
+            // profiles: this runs at nearly every round of an overloaded cluster). Each is packed as JobID << 32 |
+            // GPU count << 8 | holders, so the sort orders by JobID (unique) and the lists are built without reading
+            // the jobs again.
             var found: [UInt64] = []
             var largest = 0
-            for id in s.running {
-                let gpus = s.jobs[id.index].gpus
-                guard let n = gpus.first.map({ s.cluster.holderCount(of: $0) }), n < limit,
-                      gpus.allSatisfy({ s.cluster.holderCount(of: $0) == n && s.cluster.sharing(of: $0) != .packed }),
-                      Self.sameHolders(gpus, s.cluster) else { continue }
-                found.append(UInt64(UInt32(bitPattern: id.raw)))
-                largest = max(largest, gpus.count)
-            }
+            // NOTE: the per-GPU arrays are read through buffers taken once (`holderCount(of:)` and `sharing(of:)` per
+            // GPU of every running job re-checked bounds at each read); a GPU counts as `holderCount(of:)` does (up:
+            // 1 + guests, with sharing on, as it is here) and as not packed as `sharing(of:) != .packed` does.
+            let packed = SharingMode.packed.rawValue
+            s.cluster.owner.withUnsafeBufferPointer { owner in
+            s.cluster.guestCount.withUnsafeBufferPointer { guests in
+            s.cluster.sharingMode.withUnsafeBufferPointer { mode in
+                @inline(__always) func holders(_ g: GPUID) -> Int {
+                    let o = owner[g.index]
+                    return o >= 0 && o != ClusterState.downOwner ? 1 + Int(guests[g.index]) : 0
+                }
+                for id in s.running {
+                    let gpus = s.jobs[id.index].gpus
+                    guard let first = gpus.first else { continue }
+                    let n = holders(first)
+                    guard n < limit else { continue }
+                    var aligned = true
+                    for g in gpus where holders(g) != n || mode[g.index] == packed {
+                        aligned = false
+                        break
+                    }
+                    guard aligned, Self.sameHolders(gpus, s.cluster) else { continue }
+                    found.append(UInt64(UInt32(bitPattern: id.raw)) << 32 | UInt64(gpus.count) << 8 | UInt64(n))
+                    largest = max(largest, gpus.count)
+                }
+            }}}
             found.sort()
             hosts = Array(repeating: [], count: largest + 1)
-            for raw in found {
-                let id = JobID(Int(raw))
-                let gpus = s.jobs[id.index].gpus
-                hosts[gpus.count].append(Host(id: id, holders: s.cluster.holderCount(of: gpus[0])))
+            for key in found {
+                let id = JobID(Int(UInt32(truncatingIfNeeded: key >> 32)))
+                hosts[Int((key >> 8) & 0xFF_FFFF)].append(Host(id: id, holders: Int(key & 0xFF)))
             }
             hostCount = found.count
         }
@@ -142,9 +161,11 @@ public struct GandivaPolicy: SchedulingPolicy {
             }
             guard sharing else { continue }
             if !hostsBuilt { buildHosts() }
-            let job = s[id]
-            let size = job.gpuCount
+            // The size first: most waiting jobs of an overloaded cluster find no host of their size, and need no copy of
+            // their status.
+            let size = s.jobs[id.index].gpuCount
             guard size < hosts.count, !hosts[size].isEmpty else { continue }
+            let job = s[id]
             if let (k, mode) = chooseHost(for: job, in: hosts[size], s) {
                 let gpus = s.jobs[hosts[size][k].id.index].gpus
                 planner.share(gpus, for: id, mode: mode)
