@@ -114,6 +114,30 @@ public struct MaxMinSolver: Sendable {
         }
     }
 
+    /// Moves `e` down the 4-ary min-heap held in the first `count` entries of `a`, from position `start` to where it
+    /// belongs (children of p at 4p + 1 … 4p + 4). The solver keeps two such heaps, its links' levels and its capped
+    /// flows' caps.
+    @inline(__always) private static func siftDown4(
+        _ a: UnsafeMutableBufferPointer<HeapEntry>, count: Int, from start: Int, _ e: HeapEntry
+    ) {
+        var p = start
+        while true {
+            let first = 4 * p + 1
+            guard first < count else { break }
+            var m = first
+            var c = first + 1
+            let end = min(first + 4, count)
+            while c < end {
+                if HeapEntry.less(a[c], a[m]) { m = c }
+                c += 1
+            }
+            guard HeapEntry.less(a[m], e) else { break }
+            a[p] = a[m]
+            p = m
+        }
+        a[p] = e
+    }
+
     /// Creates a solver with scratch space for `linkCount` links (it grows on demand).
     public init(linkCount: Int = 0) { reserve(links: linkCount, flows: 0) }
 
@@ -199,25 +223,8 @@ public struct MaxMinSolver: Sendable {
             // Both heaps are 4-ary: half the depth of a binary heap, and the four 16-byte siblings a step compares
             // fill one cache line (the sifts were most of the solver's time on 2,000-link components). The order is
             // total (IDs are unique), so the arity cannot change which entry is the minimum, only the work to find it.
-            /// Moves `e` down from position `start` to where it belongs.
-            @inline(__always) func siftDown(_ start: Int, _ e: HeapEntry) {
-                var p = start
-                while true {
-                    let first = 4 * p + 1
-                    guard first < n else { break }
-                    var m = first
-                    var c = first + 1
-                    let end = min(first + 4, n)
-                    while c < end {
-                        if HeapEntry.less(heap[c], heap[m]) { m = c }
-                        c += 1
-                    }
-                    guard HeapEntry.less(heap[m], e) else { break }
-                    heap[p] = heap[m]
-                    p = m
-                }
-                heap[p] = e
-            }
+            /// Moves `e` down the link heap from position `start` to where it belongs.
+            @inline(__always) func siftDown(_ start: Int, _ e: HeapEntry) { Self.siftDown4(heap, count: n, from: start, e) }
             if n > 1 { for p in stride(from: (n - 2) / 4, through: 0, by: -1) { siftDown(p, heap[p]) } }  // O(L)
             /// Removes the minimum.
             @inline(__always) func popMin() {
@@ -227,22 +234,7 @@ public struct MaxMinSolver: Sendable {
             var cappedCount = capped.count  // capped-heap size
             /// Moves `e` down the capped heap from position `start` to where it belongs.
             @inline(__always) func siftDownCapped(_ start: Int, _ e: HeapEntry) {
-                var p = start
-                while true {
-                    let first = 4 * p + 1
-                    guard first < cappedCount else { break }
-                    var m = first
-                    var c = first + 1
-                    let end = min(first + 4, cappedCount)
-                    while c < end {
-                        if HeapEntry.less(capped[c], capped[m]) { m = c }
-                        c += 1
-                    }
-                    guard HeapEntry.less(capped[m], e) else { break }
-                    capped[p] = capped[m]
-                    p = m
-                }
-                capped[p] = e
+                Self.siftDown4(capped, count: cappedCount, from: start, e)
             }
             if cappedCount > 1 {
                 for p in stride(from: (cappedCount - 2) / 4, through: 0, by: -1) { siftDownCapped(p, capped[p]) }  // O(K)
@@ -261,8 +253,8 @@ public struct MaxMinSolver: Sendable {
                 frozen[p] = true
                 rates[p] = rate
                 let w = weights[p]
-                for cappedCount in Int(flowStart[p])..<Int(flowStart[p + 1]) {
-                    let i = Int(flowLinks[cappedCount])
+                for k in Int(flowStart[p])..<Int(flowStart[p + 1]) {
+                    let i = Int(flowLinks[k])
                     frozenLoad[i] += rate
                     weightSum[i] -= w
                     activeCount[i] -= 1

@@ -160,22 +160,10 @@ struct PriorityRunningSet {
         }
         var keep: [Bool] = []
         keep.reserveCapacity(order.count)
+        var admission = OneTypeAdmission(left: left, runningLeft: runningLeft)
         for e in order {
-            if left == 0 && runningLeft == 0 { break }
-            switch e.kind {
-            case .running:
-                runningLeft -= 1
-                let fits = Int(e.gpus) <= left
-                if fits { left -= Int(e.gpus) }
-                keep.append(fits)
-            case .waiting where left > 0:
-                // A job that may not use the cluster's only type never fits.
-                let fits = e.usesTypeZero && Int(e.gpus) <= left
-                if fits { left -= Int(e.gpus) }
-                keep.append(fits)
-            default:
-                keep.append(false)
-            }
+            if admission.isDone { break }
+            keep.append(admission.admit(e))
         }
         return keep
     }
@@ -255,5 +243,36 @@ struct TypeLedger {
         }
         totalLeft -= count
         return true
+    }
+}
+
+/// `PriorityRunningSet.admitOneType`'s rule, one entry at a time, for callers that build the order and admit in the
+/// same pass (SRTF): on a cluster of one GPU type, a running job keeps its GPUs when they fit in what is left, a waiting
+/// job starts when it may use the type and fits, and nothing is admitted once no GPU is left.
+struct OneTypeAdmission {
+    /// GPUs not yet given out: the free ones plus every running job's, less what was admitted.
+    var left: Int
+    /// Running jobs not yet seen.
+    var runningLeft: Int
+
+    /// Every running job seen and no GPU left: every later entry would be refused.
+    var isDone: Bool { left == 0 && runningLeft == 0 }
+
+    /// Whether `e` keeps its GPUs (running) or starts (waiting), taking its GPUs from what is left if so.
+    mutating func admit(_ e: PriorityRunningSet.Entry) -> Bool {
+        switch e.kind {
+        case .running:
+            runningLeft -= 1
+            let fits = Int(e.gpus) <= left
+            if fits { left -= Int(e.gpus) }
+            return fits
+        case .waiting where left > 0:
+            // A job that may not use the cluster's only type never fits.
+            let fits = e.usesTypeZero && Int(e.gpus) <= left
+            if fits { left -= Int(e.gpus) }
+            return fits
+        default:
+            return false
+        }
     }
 }

@@ -30,38 +30,16 @@ final class SRTFReferenceTests: XCTestCase {
     }
 
     // 100 seeds × every placement × plain and GPU-weighted keys, with free transitions and with timed checkpoints and
-    // restores plus node failures (jobs between lists, jobs leaving the running list unannounced): the same jobs and
-    // the same allocation rows. Preemptions must really happen (they are what exercises the kept order).
+    // restores plus node failures (`SameRunsCheck`): the same jobs and the same allocation rows. Preemptions must really
+    // happen (they are what exercises the kept order).
     func testKeptOrderMatchesFreshSort() {
-        let costs = FixedTransitionCosts(restore: 0.5, checkpoint: 1.5)
-        var preemptions = 0
-        var roundsWithoutWaiting = 0
-        withEvery("random scenario, SRTF kept order vs fresh sort", in: 0..<100) { seed in
-            let (topo, jobs) = RandomPropertyTests.scenario(seed: seed)
-            let failures = FailureModel(
-                node: FailureProcess(timeBetweenFailuresHours: .constant(37.0 / 3600), repairHours: .constant(3.0 / 3600)),
-                seed: UInt64(seed), checkpointIntervalSeconds: 4)
-            for weighted in [false, true] {
-                for timed in [false, true] {
-                    for placement in everyPlacement {
-                        let label = "seed \(seed) weighted \(weighted) timed \(timed) \(placement.name)"
-                        let kept = try simulate(
-                            jobs: jobs, topology: topo, policy: SRTFPolicy(.init(gpuWeighted: weighted)), placement: placement,
-                            costs: timed ? costs : FreeTransitions(), failures: timed ? failures : nil)
-                        let fresh = try simulate(
-                            jobs: jobs, topology: topo, policy: FreshSortSRTF(gpuWeighted: weighted), placement: placement,
-                            costs: timed ? costs : FreeTransitions(), failures: timed ? failures : nil)
-                        XCTAssertEqual(kept.unfinishedJobs, [], label)
-                        XCTAssertEqual(kept.jobs, fresh.jobs, label)
-                        XCTAssertEqual(kept.allocations, fresh.allocations, label)
-                        preemptions += kept.jobs.reduce(0) { $0 + $1.preemptions }
-                        // Jobs that ran alone on the cluster at some point: their rounds found nobody waiting.
-                        roundsWithoutWaiting += kept.samples.filter { $0.queuedJobs == 0 && $0.runningJobs > 0 }.count
-                    }
-                }
-            }
-        }
-        XCTAssertGreaterThan(preemptions, 0)
-        XCTAssertGreaterThan(roundsWithoutWaiting, 0)
+        let check = SameRunsCheck<Bool>(
+            settings: [("plain", false), ("gpu-weighted", true)], failureHours: (between: 37, repair: 3), checkpointIntervalSeconds: 4)
+        let runs = check.run(
+            self, "random scenario, SRTF kept order vs fresh sort", seeds: 0..<100,
+            fast: { SRTFPolicy(.init(gpuWeighted: $0)) }, reference: { FreshSortSRTF(gpuWeighted: $0) })
+        XCTAssertGreaterThan(runs.reduce(0) { $0 + $1.jobs.reduce(0) { $0 + $1.preemptions } }, 0)
+        // Jobs that ran alone on the cluster at some point: their rounds found nobody waiting.
+        XCTAssertGreaterThan(runs.reduce(0) { $0 + $1.samples.filter { $0.queuedJobs == 0 && $0.runningJobs > 0 }.count }, 0)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import InputProbe
+import SimTestSupport
 import Workload
 import XCTest
 
@@ -19,18 +20,9 @@ final class SeededMutationTests: XCTestCase {
         "-9223372036854775808", "18446744073709551616", ".nan", ".inf", "-.inf", "1e10", "100000000",
     ]
 
-    /// A deterministic generator (SplitMix64), so that every run mutates identically.
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-    }
+    /// Mutations come from SimTestSupport's `SeededGenerator` (SplitMix64), so that every run mutates identically.
+    typealias SplitMix64 = SeededGenerator
+
 
     /// One mutation of `text`: a number replaced by a hostile one, a line dropped or doubled, or a byte changed.
     static func mutate(_ text: String, _ rng: inout SplitMix64) -> String {
@@ -86,7 +78,7 @@ final class SeededMutationTests: XCTestCase {
     func testScenarioMutantsAreRejectedWithALocationOrRun() throws {
         let seeds = try Self.scenarioSeeds()
         XCTAssertGreaterThan(seeds.count, 40)
-        var rng = SplitMix64(state: 20_261_201)
+        var rng = SplitMix64(seed: 20_261_201)
         var rejected = 0, accepted = 0
         for round in 0..<2000 {
             let seed = seeds[round % seeds.count]
@@ -110,7 +102,7 @@ final class SeededMutationTests: XCTestCase {
         let traces = ["Scenarios/traces/itp-cluster10.csv", "Scenarios/traces/openb.csv", "Tests/WorkloadTests/Fixtures/canonical_fixture.csv"]
         let seeds = try traces.map { try String(contentsOf: Self.repoRoot.appendingPathComponent($0), encoding: .utf8) }
             .map { $0.split(separator: "\n").prefix(60).joined(separator: "\n") + "\n" }
-        var rng = SplitMix64(state: 11)
+        var rng = SplitMix64(seed: 11)
         var rejected = 0, accepted = 0
         for round in 0..<3000 {
             var text = seeds[round % seeds.count]

@@ -7,6 +7,15 @@ public typealias SeededGenerator = SplitMix64
 extension SplitMix64 {
     /// A uniform integer in `range`.
     public mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
+
+    /// The next 64 bits modulo `n` (0 when `n` ≤ 1): cheap and reproducible; its slight bias is harmless in tests.
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
+
+    /// An element of `values` chosen by `below`; `values` must not be empty.
+    public mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
+
+    /// A double in [0, 1) from the top 53 bits.
+    public mutating func unit() -> Double { Double(next() >> 11) / Double(UInt64(1) << 53) }
 }
 
 extension XCTestCase {

@@ -1,24 +1,15 @@
 import Foundation
 @testable import Workload
+import SimTestSupport
 import XCTest
 
 /// The fast trace reader (bytes, `CSVByteSplitter`, `DecimalBytes`) against the reference reader it replaced
 /// (`TraceReader.parseReference`: `Character`s and a `String` per field): on seeded random traces and mutations of the
 /// repository's traces, both must return the same jobs, lines and skipped rows, or throw the same located error.
 final class TraceReaderOracleTests: XCTestCase {
-    /// A deterministic generator (SplitMix64), so that every run draws the same inputs.
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
-        mutating func pick<T>(_ values: [T]) -> T { values[below(values.count)] }
-    }
+    /// Inputs come from SimTestSupport's `SeededGenerator` (SplitMix64), so that every run draws the same ones.
+    typealias SplitMix64 = SeededGenerator
+
 
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -125,7 +116,7 @@ final class TraceReaderOracleTests: XCTestCase {
     }
 
     func testRandomTracesReadTheSameByBothReaders() {
-        var rng = SplitMix64(state: 20_261_202)
+        var rng = SplitMix64(seed: 20_261_202)
         var failed = 0
         let rounds = 4000
         for round in 0..<rounds where assertAgree(Self.randomTrace(&rng), "random trace \(round)") { failed += 1 }
@@ -145,7 +136,7 @@ final class TraceReaderOracleTests: XCTestCase {
         // Byte edits from a pool of the characters that matter to the reader, including multi-byte ones.
         let pool: [[UInt8]] = [",", "\"", "\r", "\n", " ", "\t", "0", "9", ".", "e", "-", "+", "x", "é", "\u{301}", "\u{212A}", "\u{FEFF}"]
             .map { Array($0.utf8) }
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         for round in 0..<3000 {
             var bytes = Array(seeds[round % seeds.count].utf8)
             for _ in 0...rng.below(4) {
@@ -164,7 +155,7 @@ final class TraceReaderOracleTests: XCTestCase {
 
     /// `DecimalBytes` either declines or returns exactly `Double(String)` / `Int(String)`, on random decimal text.
     func testDecimalBytesMatchTheStandardParsers() {
-        var rng = SplitMix64(state: 99)
+        var rng = SplitMix64(seed: 99)
         var handled = 0
         let digits = Array("0123456789")
         for round in 0..<200_000 {

@@ -180,30 +180,15 @@ public struct SRTFPolicy: SchedulingPolicy {
         // Every running job's entry, once (a read per job of arrays indexed by JobID: cache misses on large runs).
         let runEntries = running.map(runningEntry)
         var keep: [Bool] = []
-        var left = 0
-        var runningLeft = running.count
+        var admission = OneTypeAdmission(left: 0, runningLeft: running.count)
         if oneType {
             keep.reserveCapacity(running.count + waiting.count)
-            left = Int(planner.cluster.freeOfType[0])
-            for e in runEntries { left += Int(e.gpus) }
+            admission.left = Int(planner.cluster.freeOfType[0])
+            for e in runEntries { admission.left += Int(e.gpus) }
         }
         func emit(_ e: PriorityRunningSet.Entry) {
             order.append(e)
-            guard oneType else { return }
-            switch e.kind {
-            case .running:
-                runningLeft -= 1
-                let fits = Int(e.gpus) <= left
-                if fits { left -= Int(e.gpus) }
-                keep.append(fits)
-            case .waiting where left > 0:
-                // A job that may not use the cluster's only type never fits.
-                let fits = e.usesTypeZero && Int(e.gpus) <= left
-                if fits { left -= Int(e.gpus) }
-                keep.append(fits)
-            default:
-                keep.append(false)
-            }
+            if oneType { keep.append(admission.admit(e)) }
         }
         // The key of running[i]. Keys never decrease along `running`: unweighted, a running job's key is its expected
         // end − now in seconds, and the list is sorted by expected end (Int64 → Double and ÷ 1e9 are monotone).
@@ -220,7 +205,7 @@ public struct SRTFPolicy: SchedulingPolicy {
         }
         for w in 0..<waiting.count {
             // Every running job placed and no GPU left: the admission refuses the rest (`admitOneType` stops here too).
-            if oneType && runningLeft == 0 && left == 0 { break }
+            if oneType && admission.isDone { break }
             let wid = waiting[w]
             let wk = waitKey[wid.index]
             // The running jobs that rank before waiting[w]: every one with a smaller key, then, among equal keys, those
@@ -244,7 +229,7 @@ public struct SRTFPolicy: SchedulingPolicy {
                 r += 1
             }
             // Checked again: the running jobs just placed may have used the last GPU.
-            if oneType && runningLeft == 0 && left == 0 { break }
+            if oneType && admission.isDone { break }
             emit(PriorityRunningSet.Entry(wid, in: s))
         }
         while r < running.count {
@@ -267,7 +252,7 @@ public struct SRTFPolicy: SchedulingPolicy {
         plain += running[pr...]
         assert(Array(plain.prefix(order.count)) == order.map(\.id), "SRTF's galloping merge differs from a one-by-one merge")
         if oneType {
-            assert(order.count == plain.count || (runningLeft == 0 && left == 0), "SRTF's merge stopped early with GPUs left")
+            assert(order.count == plain.count || admission.isDone, "SRTF's merge stopped early with GPUs left")
             let full = plain.map { PriorityRunningSet.Entry($0, in: s) }
             assert(PriorityRunningSet.admitOneType(order: full, planner: planner) == keep, "SRTF's fused admission differs")
         } else {
