@@ -1,3 +1,4 @@
+import ClusterModel
 import Foundation
 import Workload
 
@@ -67,6 +68,10 @@ public enum PolluxPlacementsImport {
             }
             let (local, step, sync) = try times(fields[2...], file: file, line: number, firstColumn: "local_bsz")
             guard replicas % nodes == 0 else { skipped += 1; return }
+            if let template = NodeTemplateCatalog.named(nodeTemplate), replicas / nodes > template.gpuCount {
+                throw InputError(file: file, line: number, field: "num_replicas",
+                    message: "expected at most \(template.gpuCount) GPUs per \(nodeTemplate) node, got \(replicas) replicas on \(nodes) nodes")
+            }
             out.append(StepMeasurement(
                 model: model, nodeTemplate: nodeTemplate, placement: Array(repeating: replicas / nodes, count: nodes),
                 localBatch: local, stepSeconds: step, syncSeconds: sync, source: source))

@@ -29,23 +29,39 @@ struct MinHeap<Element: HeapOrdered> {
     }
 
     /// Removes and returns the earliest entry; the heap must not be empty.
-    @discardableResult mutating func removeFirst() -> Element {
-        let first = entries[0]
-        let last = entries.removeLast()
-        guard !entries.isEmpty else { return first }
-        let n = entries.count
-        var p = 0
-        while true {
-            let l = 2 * p + 1
-            guard l < n else { break }
-            var m = l
-            if l + 1 < n && Element.precedes(entries[l + 1], entries[l]) { m = l + 1 }
-            guard Element.precedes(entries[m], last) else { break }
-            entries[p] = entries[m]
-            p = m
-        }
-        entries[p] = last
+    @discardableResult mutating func removeFirst() -> Element { Self.popFirst(&entries)! }
+
+    /// Orders `a` as a heap in place (bottom-up, O(n)), for callers that build an array first and heap it only when
+    /// they need more than a few of its smallest entries (Themis' step 1 candidates).
+    static func heapify(_ a: inout [Element]) {
+        guard a.count > 1 else { return }
+        for p in stride(from: a.count / 2 - 1, through: 0, by: -1) { siftDown(&a, from: p, a[p]) }
+    }
+
+    /// Removes and returns the first entry of `a`, an array `heapify` ordered; nil when it is empty.
+    static func popFirst(_ a: inout [Element]) -> Element? {
+        guard let first = a.first else { return nil }
+        let last = a.removeLast()
+        if !a.isEmpty { siftDown(&a, from: 0, last) }
         return first
+    }
+
+    /// Moves `e` down the heap in `a` from position `start` (whose entry it replaces) to where it belongs.
+    private static func siftDown(_ a: inout [Element], from start: Int, _ e: Element) {
+        a.withUnsafeMutableBufferPointer { h in
+            let n = h.count
+            var p = start
+            while true {
+                let l = 2 * p + 1
+                guard l < n else { break }
+                var m = l
+                if l + 1 < n && Element.precedes(h[l + 1], h[l]) { m = l + 1 }
+                guard Element.precedes(h[m], e) else { break }
+                h[p] = h[m]
+                p = m
+            }
+            h[p] = e
+        }
     }
 
     /// Replaces `out` with every entry for which `include` holds, where `include` holds for an entry's parent whenever

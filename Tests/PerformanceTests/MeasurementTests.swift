@@ -94,6 +94,7 @@ final class MeasurementTests: XCTestCase {
         }
         XCTAssertEqual(error("0,6,8,1,1"), "s.csv:2: num_nodes: expected an integer in 1...1024, got '0'")
         XCTAssertEqual(error("6,5,8,1,1"), "s.csv:2: num_replicas: expected an integer from num_nodes (6) to 64 per node (384), got '5'")
+        XCTAssertEqual(error("6,30,8,1,1"), "s.csv:2: num_replicas: expected at most 4 GPUs per pollux-g4dn node, got 30 replicas on 6 nodes")
         XCTAssertEqual(error("6,6,0,1,1"), "s.csv:2: local_bsz: expected a positive integer, got '0'")
         XCTAssertEqual(error("6,6,8,nan,1"), "s.csv:2: step_time: expected positive seconds, got 'nan'")
         XCTAssertEqual(error("6,6,8,1"), "s.csv:2: expected 5 fields, got 4")

@@ -36,4 +36,17 @@ final class MinHeapTests: XCTestCase {
             }
         }
     }
+
+    /// An array heaped in place (`heapify`, as Themis heaps its remaining candidates) pops in sorted order.
+    func testHeapifiedArrayPopsInOrder() {
+        for seed in 1...20 {
+            var rng = SeededGenerator(seed: UInt64(seed))
+            var items = (0..<rng.below(200)).map { Item(key: rng.below(10), index: $0) }
+            let sorted = items.sorted(by: Item.precedes)
+            MinHeap<Item>.heapify(&items)
+            var popped: [Item] = []
+            while let e = MinHeap<Item>.popFirst(&items) { popped.append(e) }
+            XCTAssertEqual(popped, sorted, "seed \(seed)")
+        }
+    }
 }

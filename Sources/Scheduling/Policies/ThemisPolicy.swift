@@ -133,7 +133,7 @@ public struct ThemisPolicy: SchedulingPolicy {
     /// A waiting job's ρ is computed only when the round's order needs it (`exact`); until then `lo...hi` bounds it
     /// (see `bounds`). Three divisions per waiting job per round were most of the round's time, and a round takes one
     /// or two jobs from the top of the order.
-    private struct Candidate {
+    private struct Candidate: HeapOrdered {
         var rho: Double
         var lo: Double
         var hi: Double
@@ -149,6 +149,8 @@ public struct ThemisPolicy: SchedulingPolicy {
         @inline(__always) static func before(_ a: Candidate, _ b: Candidate) -> Bool {
             a.rho != b.rho ? a.rho > b.rho : a.id < b.id
         }
+        /// `before`, as `MinHeap` orders its entries (the heap holds the candidates left after the first scans).
+        @inline(__always) static func precedes(_ a: Candidate, _ b: Candidate) -> Bool { before(a, b) }
     }
 
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
@@ -767,43 +769,10 @@ public struct ThemisPolicy: SchedulingPolicy {
             }
             if !isHeap {
                 for i in items.indices { resolve(&items[i]) }
-                ThemisPolicy.heapify(&items)
+                MinHeap<Candidate>.heapify(&items)
                 isHeap = true
             }
-            return ThemisPolicy.popFirst(&items)
-        }
-    }
-
-    private static func heapify(_ h: inout [Candidate]) {
-        guard h.count > 1 else { return }
-        for p in stride(from: h.count / 2 - 1, through: 0, by: -1) { siftDown(&h, p) }
-    }
-
-    private static func popFirst(_ h: inout [Candidate]) -> Candidate? {
-        guard let first = h.first else { return nil }
-        let last = h.removeLast()
-        if !h.isEmpty {
-            h[0] = last
-            siftDown(&h, 0)
-        }
-        return first
-    }
-
-    private static func siftDown(_ h: inout [Candidate], _ start: Int) {
-        h.withUnsafeMutableBufferPointer { h in
-            let n = h.count
-            let e = h[start]
-            var p = start
-            while true {
-                let l = 2 * p + 1
-                guard l < n else { break }
-                var m = l
-                if l + 1 < n && Candidate.before(h[l + 1], h[l]) { m = l + 1 }
-                guard Candidate.before(h[m], e) else { break }
-                h[p] = h[m]
-                p = m
-            }
-            h[p] = e
+            return MinHeap<Candidate>.popFirst(&items)
         }
     }
 }
