@@ -133,7 +133,7 @@ extension Simulation {
             if state == .resizing { jobs[i].reallocationGPUSeconds += dt * Double(jobs[i].allocation.count) }
             jobs[i].transitionEnd = nil
             transitioningCount -= 1
-            epoch[i] &+= 1  // cancels the pending transition end
+            events.cancel(key: EventKey.transitionEnd(i))
         }
         jobs[i].failures += 1
         jobs[i].lostSeconds += Double(progressNanos[i] - checkpointNanos[i]) / 1e9

@@ -16,12 +16,14 @@ extension Simulation {
     /// - every job is accounted for, in exactly one state: the queue holds exactly the waiting jobs in
     ///   submission order, `running` exactly the running ones by expected end, the transition count the jobs in
     ///   timed transitions, and the finished count the finished ones; running jobs have an expected end and
-    ///   transitioning ones a transition end, and nobody else has either.
+    ///   transitioning ones a transition end, and nobody else has either;
+    /// - no stale event is pending: see `eventInvariantViolation`.
     /// - Complexity: O(GPUs + jobs); called after every event in checked builds only.
     public func invariantViolation() -> String? {
         if let problem = cluster.invariantViolation() { return problem }
         if !startsAwaitingSpeed.isEmpty { return "\(startsAwaitingSpeed) started without a speed after the event" }
         if let problem = failureInvariantViolation() { return problem }
+        if let problem = eventInvariantViolation() { return problem }
         var held = 0
         var gpuSeconds = 0.0
         var counts = Array(repeating: 0, count: JobState.allCases.count)
@@ -78,6 +80,50 @@ extension Simulation {
             return "\(transitioningCount) jobs counted in transition but \(transitioning) are"
         }
         if finishedCount != count(.finished) { return "\(finishedCount) jobs counted finished but \(count(.finished)) are" }
+        return nil
+    }
+
+    /// The first pending event that is stale or misfiled, or nil: every running job has exactly one pending completion,
+    /// at its expected end, and every job in a timed transition exactly one transition end, at its transition end;
+    /// nobody else has either; noise-scale steps are pending only for running goodput jobs, at most one each, and at
+    /// most one policy timer; each of these is filed under its `EventKey`, and the queue's key positions agree with
+    /// its heap.
+    /// - Complexity: O(pending events + keys).
+    func eventInvariantViolation() -> String? {
+        if let problem = events.invariantViolation() { return "event queue: \(problem)" }
+        var completions = 0, transitionEnds = 0
+        for e in events.unordered {
+            switch e.payload {
+            case .completion(let id):
+                completions += 1
+                let job = jobs[id.index]
+                if e.queueKey != EventKey.completion(id.index) { return "\(id)'s completion is not filed under its key" }
+                if job.state != .running { return "\(id) is \(job.state) with a completion pending at \(e.time.seconds) s" }
+                if job.expectedEnd != e.time {
+                    return "\(id)'s completion is pending at \(e.time.seconds) s but it is expected to end at \(job.expectedEnd.map { "\($0.seconds) s" } ?? "none")"
+                }
+            case .transitionEnd(let id):
+                transitionEnds += 1
+                let job = jobs[id.index]
+                if e.queueKey != EventKey.transitionEnd(id.index) { return "\(id)'s transition end is not filed under its key" }
+                if !job.state.isTransition { return "\(id) is \(job.state) with a transition end pending at \(e.time.seconds) s" }
+                if job.transitionEnd != e.time {
+                    return "\(id)'s transition end is pending at \(e.time.seconds) s but recorded at \(job.transitionEnd.map { "\($0.seconds) s" } ?? "none")"
+                }
+            case .noiseScaleStep(let id):
+                if e.queueKey != EventKey.noiseScaleStep(id.index) { return "\(id)'s noise-scale step is not filed under its key" }
+                if jobs[id.index].state != .running || !countsGoodput[id.index] {
+                    return "\(id) is \(jobs[id.index].state) with a noise-scale step pending at \(e.time.seconds) s"
+                }
+            case .policyTimer:
+                if e.queueKey != EventKey.policyTimer(jobs: jobs.count) { return "the policy timer is not filed under its key" }
+            case .arrival, .schedulingRound, .failure, .repair:
+                if let key = e.queueKey { return "\(e.payload) is filed under key \(key)" }
+            }
+        }
+        // One per key, so equal counts mean one each.
+        if completions != running.count { return "\(completions) completions pending for \(running.count) running jobs" }
+        if transitionEnds != transitioningCount { return "\(transitionEnds) transition ends pending for \(transitioningCount) jobs in transition" }
         return nil
     }
 }

@@ -61,11 +61,10 @@ extension Simulation {
         awaitingSpeed[i] = false
         setSpeed(i)
         progress.entries[i].since = clock.now
-        epoch[i] &+= 1
         let end = later(by: progress.entries[i].remainingWork / progress.entries[i].workRate, job: id)
         jobs[i].expectedEnd = end
         running.insert(id, at: runningPosition(of: id))
-        events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
+        events.schedule(.completion(id), at: end, phase: EventPhase.completion.rawValue, key: EventKey.completion(i))
     }
 
     /// Gives every job started during this event its speed and re-rates every job whose flows changed, after one
@@ -94,21 +93,22 @@ extension Simulation {
     }
 
     /// Stops a running job's progress: brings its work up to date, takes it off the running list and out of the
-    /// speed model (re-rating the jobs that shared links with it), and cancels its completion.
+    /// speed model (re-rating the jobs that shared links with it), and cancels its completion and noise-scale step.
     func stopProgress(_ id: JobID) {
         let i = id.index
         if awaitingSpeed[i] {
-            // Started during this event and stopped before it ended: no progress, not on the running list.
+            // Started during this event and stopped before it ended: no progress, not on the running list, and
+            // nothing scheduled yet (its speed, completion and noise-scale step wait for the flush).
             awaitingSpeed[i] = false
             startsAwaitingSpeed.removeAll { $0 == id }
-            epoch[i] &+= 1
             _ = throughput.detach(id)
             return
         }
         settleProgress(i)
         running.remove(at: runningPosition(of: id))  // before expectedEnd, its sort key, is cleared
         jobs[i].expectedEnd = nil
-        epoch[i] &+= 1  // cancels the pending completion
+        events.cancel(key: EventKey.completion(i))  // nil when it is the completion being processed
+        if countsGoodput[i] { events.cancel(key: EventKey.noiseScaleStep(i)) }
         progress.entries[i].workRate = 0
         currentStep[i] = 0
         currentCommFraction[i] = 0
@@ -119,12 +119,11 @@ extension Simulation {
     private func beginTransition(_ id: JobID, to state: JobState, seconds: Double) {
         let i = id.index
         transition(id, to: state)
-        epoch[i] &+= 1
         let end = later(by: seconds, job: id)
         jobs[i].transitionEnd = end
         transitionSince[i] = clock.now
         transitioningCount += 1
-        events.push(.transitionEnd(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
+        events.schedule(.transitionEnd(id), at: end, phase: EventPhase.completion.rawValue, key: EventKey.transitionEnd(i))
     }
 
     /// Ends a job's timed transition: a restore or resize starts it running, a checkpoint completes its preemption.

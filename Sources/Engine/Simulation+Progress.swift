@@ -32,19 +32,24 @@ extension Simulation {
     }
 
     /// Schedules the re-pricing of goodput job i where its progress enters the next share of the noise-scale profile
-    /// (at its current unshared rate; any later speed change supersedes it).
+    /// (at its current rate; any later speed change moves or cancels it).
     private func scheduleNoiseScaleStep(_ i: Int, done: Double, total: Double) {
-        goodputGeneration[i] &+= 1
+        let key = EventKey.noiseScaleStep(i)
         let rate = progress.entries[i].workRate
-        guard let m = jobs[i].spec.model, let profile = ModelZoo.efficiencyProfiles[m], rate > 0 else { return }
+        guard let m = jobs[i].spec.model, let profile = ModelZoo.efficiencyProfiles[m], rate > 0 else {
+            events.cancel(key: key)
+            return
+        }
         let shares = Double(profile.shares)
         let next = ((done * shares).rounded(.down) + 1) / shares
-        guard next < 1 else { return }
         // Remaining work at the boundary, and a nanosecond past it so that the new share is the one priced.
         let left = progress.entries[i].remainingWork - total * (1 - next)
-        guard left > 0 else { return }
+        guard next < 1, left > 0 else {
+            events.cancel(key: key)
+            return
+        }
         let at = clock.now + SimTime.seconds(left / rate) + SimTime(nanoseconds: 1)
-        events.push(.noiseScaleStep(JobID(i), generation: goodputGeneration[i]), at: at, phase: EventPhase.completion.rawValue)
+        events.schedule(.noiseScaleStep(JobID(i)), at: at, phase: EventPhase.completion.rawValue, key: key)
     }
 
     /// Sets job i's rate and step from its speed alone on its GPUs (as last asked of the speed model) and the
@@ -81,11 +86,11 @@ extension Simulation {
         // The same rate keeps the same end: the completion already scheduled stands (no stale event, no heap growth).
         if progress.entries[i].workRate == oldRate { return }
         let from = runningPosition(of: id)  // keyed by the old expected end
-        epoch[i] &+= 1  // the completion scheduled at the old speed is now stale
         let end = later(by: progress.entries[i].remainingWork / progress.entries[i].workRate, job: id)
         jobs[i].expectedEnd = end
         moveRunning(id, from: from)
-        events.push(.completion(id, epoch: epoch[i]), at: end, phase: EventPhase.completion.rawValue)
+        // Moves the completion scheduled at the old speed (a new sequence number, as a fresh push would take).
+        events.schedule(.completion(id), at: end, phase: EventPhase.completion.rawValue, key: EventKey.completion(i))
     }
 
     /// Moves `id`, at position `from` of `running`, to where its new expected end puts it: the same list as a removal

@@ -71,8 +71,6 @@ public final class Simulation {
     /// Whether job i counts its work in goodput (its zoo model has an efficiency profile): its rate then depends on
     /// its progress through the gradient noise scale, and is re-priced where that steps (`noiseScaleStep`).
     let countsGoodput: [Bool]
-    /// Per job, bumped whenever its speed is set: a `noiseScaleStep` event of an older generation is stale.
-    var goodputGeneration: [UInt32]
     let skipsBlockedHeadRounds: Bool
     /// The queue's first job when the last round ended with it still waiting (strict-order policies only).
     var blockedHead: JobID?
@@ -100,12 +98,11 @@ public final class Simulation {
     /// Jobs in a timed transition (restoring, checkpointing, resizing).
     public internal(set) var transitioningCount = 0
     var clock = SimClock()
-    var events = EventQueue<SimEvent>()
+    /// Pending events; completions, transition ends, noise-scale steps and the policy timer under their `EventKey`.
+    var events: EventQueue<SimEvent>
     var roundPendingAt: SimTime?
     var finishedCount = 0
     var nextArrival = 0
-    /// Each job's run epoch: bumped whenever a scheduled completion or transition end becomes stale.
-    var epoch: [UInt32]
     /// When each job's current timed transition began.
     var transitionSince: [SimTime]
     /// The failure processes and checkpoint interval, if the run has failures; see `Simulation+Failures`.
@@ -142,8 +139,6 @@ public final class Simulation {
     var checkpointNanos: [Int64] = []
     var checkpointGPUSeconds: [Double] = []
     var checkpointRemaining: [Double] = []
-    /// The generation of the policy's current wake-up; a new request bumps it, so older timers are stale.
-    var timerGeneration: UInt32 = 0
     /// Decision validation scratch: see `RoundOverlay`.
     var overlay: RoundOverlay
     /// Whether the speed model defers re-solves to `flushThroughput()` at the end of each event.
@@ -237,7 +232,6 @@ public final class Simulation {
             return s
         }
         self.countsGoodput = goodput
-        self.goodputGeneration = Array(repeating: 0, count: specs.count)
         self.currentEfficiency = Array(repeating: 1, count: specs.count)
         assert(JobSetup.problems(jobs: specs, topology: topology).isEmpty, "jobs that cannot run were not rejected")
         self.topology = topology
@@ -279,7 +273,7 @@ public final class Simulation {
         }
         self.jobs = statuses
         self.progress = JobProgress(work: specs.map(WorkRate.units(of:)), referenceRate: referenceRates)
-        self.epoch = Array(repeating: 0, count: specs.count)
+        self.events = EventQueue(keys: EventKey.count(jobs: specs.count))
         self.transitionSince = Array(repeating: .zero, count: specs.count)
         self.overlay = RoundOverlay(gpuCount: topology.gpuCount, jobCount: specs.count, maxJobsPerGPU: sharing.maxJobsPerGPU)
         self.currentStep = Array(repeating: 0, count: specs.count)
@@ -348,22 +342,20 @@ public final class Simulation {
             transition(id, to: .queued)
             queue.append(id)  // arrivals pop in JobID order, so the queue stays sorted
             requestRound()
-        case .completion(let id, let e):
-            // A preemption, reallocation or speed change since this event was scheduled bumped the epoch.
-            guard e == epoch[id.index], jobs[id.index].state == .running else { break }
+        case .completion(let id):
+            // Superseded completions were re-timed or cancelled in the queue (`EventKey`): this one is current.
+            assert(jobs[id.index].state == .running && !awaitingSpeed[id.index], "completion of \(id) while \(jobs[id.index].state)")
             finish(id)
             requestRound()
-        case .transitionEnd(let id, let e):
-            guard e == epoch[id.index], jobs[id.index].state.isTransition else { break }
+        case .transitionEnd(let id):
+            assert(jobs[id.index].state.isTransition, "transition end of \(id) while \(jobs[id.index].state)")
             endTransition(id)
             requestRound()
-        case .noiseScaleStep(let id, let generation):
-            guard generation == goodputGeneration[id.index], jobs[id.index].state == .running, !awaitingSpeed[id.index] else { break }
+        case .noiseScaleStep(let id):
+            assert(jobs[id.index].state == .running && !awaitingSpeed[id.index], "noise-scale step of \(id) while \(jobs[id.index].state)")
             rerate(id)
-        case .policyTimer(let generation):
-            // A later wake-up request replaced this one; otherwise one round at this instant, shared with any
-            // arrival or completion of the same instant.
-            guard generation == timerGeneration else { break }
+        case .policyTimer:
+            // One round at this instant, shared with any arrival or completion of the same instant.
             requestRound()
         case .schedulingRound:
             if roundPendingAt == clock.now { roundPendingAt = nil }
@@ -426,9 +418,8 @@ public final class Simulation {
         events.push(.schedulingRound, at: clock.now, phase: EventPhase.schedulingRound.rawValue)
     }
 
-    /// Replaces the policy's wake-up with one at `time`.
+    /// Replaces the policy's wake-up with one at `time` (moving the pending one in the queue).
     func setTimer(at time: SimTime) {
-        timerGeneration &+= 1
-        events.push(.policyTimer(generation: timerGeneration), at: time, phase: EventPhase.schedulingRound.rawValue)
+        events.schedule(.policyTimer, at: time, phase: EventPhase.schedulingRound.rawValue, key: EventKey.policyTimer(jobs: jobs.count))
     }
 }

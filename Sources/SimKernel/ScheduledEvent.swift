@@ -5,9 +5,8 @@
 /// the remaining ties in insertion order, because a binary heap by itself is not stable.
 ///
 /// Storage: phase and seq share one word, phase in the top byte (`order`), so that the heap compares two words and
-/// an event takes 32 bytes instead of 40 (a phase byte between the time and the counter padded it to a word); the
-/// heap grows to tens of thousands of lazily cancelled completions under GPU sharing, where its sift was a tenth of
-/// the run.
+/// an event takes 32 bytes instead of 40 (a phase byte between the time and the counter padded it to a word): the
+/// heap holds a completion for every running job, and its sift showed in the profiles of runs with many of them.
 public struct ScheduledEvent<Payload>: Sendable where Payload: Sendable {
     /// When the event fires.
     public var time: SimTime
@@ -15,9 +14,15 @@ public struct ScheduledEvent<Payload>: Sendable where Payload: Sendable {
     @usableFromInline var order: UInt64
     /// What happens.
     public var payload: Payload
+    /// The key this event is the pending event of in its `EventQueue` (`schedule(_:at:phase:key:)`), or -1. Four
+    /// bytes in the padding after a small payload: the engine's events stay 32 bytes.
+    @usableFromInline var key: Int32
 
     /// Largest insertion counter an event can carry (2⁵⁶ − 1).
     @inlinable public static var maxSeq: UInt64 { (1 << 56) - 1 }
+
+    /// The key this event is pending under in its queue (`EventQueue.schedule(_:at:phase:key:)`), or nil.
+    @inlinable public var queueKey: Int? { key >= 0 ? Int(key) : nil }
 
     /// Same-instant order between event kinds; lower fires first.
     @inlinable public var phase: UInt8 {
@@ -38,6 +43,13 @@ public struct ScheduledEvent<Payload>: Sendable where Payload: Sendable {
         self.time = time
         self.order = UInt64(phase) << 56 | seq
         self.payload = payload
+        self.key = -1
+    }
+
+    @inlinable init(time: SimTime, phase: UInt8, seq: UInt64, payload: Payload, key: Int32) {
+        self.init(time: time, phase: phase, seq: seq, payload: payload)
+        precondition(key >= 0, "negative event key \(key)")
+        self.key = key
     }
 
     /// Whether `self` fires strictly before `other`.

@@ -125,8 +125,8 @@ final class MicroScenarioTests: XCTestCase {
             XCTAssertEqual(r.eventsProcessed, 6, policy.name)
             XCTAssertEqual(log.events.map(\.time), [0, 0, 10, 10, 10, 15], policy.name)
             XCTAssertEqual(log.events.map(\.event), [
-                .arrival(JobID(0)), .schedulingRound, .completion(JobID(0), epoch: 1), .arrival(JobID(1)),
-                .schedulingRound, .completion(JobID(1), epoch: 1),
+                .arrival(JobID(0)), .schedulingRound, .completion(JobID(0)), .arrival(JobID(1)),
+                .schedulingRound, .completion(JobID(1)),
             ], policy.name)
             XCTAssertEqual(log.events.map(\.phase), [1, 2, 0, 1, 2, 0], policy.name)
             // Occupancy never drops to 0 at t=10 (same-instant states collapse into the last one).

@@ -6,12 +6,12 @@ import SimTestSupport
 import Workload
 import XCTest
 
-/// Preemption through a test policy (`PriorityPreemptPolicy`): progress is kept, stale completions are
+/// Preemption through a test policy (`PriorityPreemptPolicy`): progress is kept, superseded completions are
 /// ignored, states stay legal.
 final class PreemptionTests: XCTestCase {
     // 4 GPUs. J0 (p0, 4 GPUs, 10 s) 0→3, preempted by J1 (p1, 4 GPUs, 2 s) 3→5; J0 resumes 5→12 with 7 s left.
-    // J0's original completion at 10 is stale and ignored. JCT: J0 12, J1 2. Events: arrival J0, round@0,
-    // arrival J1, round@3, completion J1@5, round@5, stale completion J0@10, completion J0@12 = 8.
+    // J0's original completion at 10 was cancelled by the preemption: it never fires. JCT: J0 12, J1 2. Events:
+    // arrival J0, round@0, arrival J1, round@3, completion J1@5, round@5, completion J0@12 = 7.
     func testPreemptedJobResumesWithProgress() throws {
         let jobs = [job(0, submit: 0, gpus: 4, duration: 10), job(1, submit: 3, gpus: 4, duration: 2, priority: 1)]
         let check = InvariantObserver()
@@ -24,9 +24,11 @@ final class PreemptionTests: XCTestCase {
         XCTAssertEqual(r.starts, [0, 3])
         XCTAssertEqual(r.jobs.map(\.preemptions), [1, 0])
         XCTAssertEqual(r.jobs.map(\.runSeconds), [10, 2])
-        XCTAssertEqual(r.eventsProcessed, 8)
-        XCTAssertTrue(log.events.contains { $0.time == 10 && $0.event == .completion(JobID(0), epoch: 1) })
-        XCTAssertEqual(log.events.last?.event, .completion(JobID(0), epoch: 3))
+        XCTAssertEqual(r.eventsProcessed, 7)
+        XCTAssertEqual(log.events.map(\.time), [0, 0, 3, 3, 5, 5, 12])
+        XCTAssertFalse(log.events.contains { $0.time == 10 })
+        XCTAssertEqual(log.events.filter { $0.event == .completion(JobID(0)) }.map(\.time), [12])
+        XCTAssertEqual(log.events.last?.event, .completion(JobID(0)))
         XCTAssertEqual(r.allocations.map { [$0.job.index, Int($0.start.seconds), Int($0.end.seconds)] },
                        [[0, 0, 3], [1, 3, 5], [0, 5, 12]])
         XCTAssertEqual(r.metric("gpu_hours") * 3600, 48, accuracy: 1e-9)  // 4 × 12 s: the cluster never idles

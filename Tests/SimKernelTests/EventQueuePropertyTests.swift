@@ -1,19 +1,6 @@
 import SimKernel
 import XCTest
 
-/// Minimal SplitMix64 (SimKernelTests depends on SimKernel only).
-private struct Mix {
-    var s: UInt64
-    mutating func next() -> UInt64 {
-        s &+= 0x9E37_79B9_7F4A_7C15
-        var z = s
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
-
 final class EventQueuePropertyTests: XCTestCase {
     // Random interleavings of pushes and pops (with many ties) pop exactly what a stable sort by
     // (time, phase, seq) of the pending events would give, for 200 seeds.
