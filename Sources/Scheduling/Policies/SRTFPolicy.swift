@@ -30,17 +30,23 @@ import Workload
 ///   and completions), never in a loop.
 /// - Rigid: jobs run on exactly their requested GPU count (elastic ranges are not used).
 /// - **Incremental order**: a waiting job's key does not change while it waits, so the waiting jobs are kept sorted
-///   across rounds (inserted when they arrive or are preempted, removed when started); running jobs are in
+///   across rounds (inserted when they arrive or are preempted, removed when started); new arrivals are found at the
+///   queue's end, and the whole queue is read only when a job may have come back in its middle. Running jobs are in
 ///   `ClusterSnapshot.running`, whose expected-end order is their remaining-time order (keyed here by expected end −
 ///   now, exact to the nanosecond). A round merges the two, instead of sorting every job (which dominated long
 ///   queues); the running jobs that go before each waiting one are found by galloping search on their keys, so a
-///   round reads the status of O(Q log R) running jobs, not all of them. A round with nobody waiting decides nothing
-///   and returns at once. On a cluster of one GPU type the admission runs during the merge and the merge stops where
-///   it would (every running job placed, no GPU left), so waiting jobs behind a full cluster are not visited. Debug
-///   builds check the kept order against a fresh sort, the merge against a one-by-one merge and the admission against
-///   `PriorityRunningSet.admitOneType` on the whole order, after every round.
-/// - Complexity: O(Q + R × 2^k + insertions) per round for Q waiting and R running jobs and k GPU types (R log R with
-///   `gpu_weighted`, whose running order is sorted), plus placements.
+///   round reads the keys of O(Q log R) running jobs, not all of them. A round with nobody waiting decides nothing
+///   and returns at once.
+/// - **One GPU type**: the admission (`PriorityRunningSet.admitOneType`'s answers) runs during the merge through
+///   `RunningSuffixAdmission`, which keeps runs of running jobs without reading them and reads only the running jobs
+///   at the end of the order whose GPUs the round's admissions can reach (see its comment for the proof); the merge
+///   stops where the admission is done (every running job placed, no GPU left), so waiting jobs behind a full cluster
+///   are not visited, and only the jobs it preempts or starts reach the decisions. Debug builds check the kept order
+///   against a fresh sort, the merge against a one-by-one merge and the admission against `admitOneType` on the whole
+///   order, after every round.
+/// - Complexity: on one GPU type, O(W log R + T + placements) per round for the W waiting jobs met and the T running
+///   jobs whose suffix of the order holds fewer GPUs than the round admits or turns down (plus R log R with
+///   `gpu_weighted`, whose running order is sorted); on k > 1 types, O(Q + R × 2^k) plus placements.
 public struct SRTFPolicy: SchedulingPolicy {
     public static let name = "srtf"
 
@@ -76,13 +82,20 @@ public struct SRTFPolicy: SchedulingPolicy {
     private var waitKey: [Double] = []
     /// Whether each job is in `waiting`, by index.
     private var listed: [Bool] = []
+    /// GPUs each job in `waiting` requests, by index, or −1 when it may not use GPU type 0 (on a cluster of one type
+    /// it never fits): what the one-type admission reads of a waiting job, without reading its status.
+    private var waitRequest: [Int32] = []
     /// GPUs of the last start of each job, by index (0 when not started by this policy): a running job's entry
     /// without reading its status. 32-bit: it is read for every running job of most rounds, at random job indices,
     /// and a denser array misses the cache less.
     private var startedOn: [Int32] = []
-    /// Whether a job this policy listed may be outside the queue (preempted under a checkpoint cost: it checkpoints
-    /// first). Until then every listed job waits, which lets `listNewWaiting` skip reading the whole queue.
-    private var listedMayNotWait = false
+    /// Listed jobs preempted under a checkpoint cost that were still checkpointing at the last round. They are the only
+    /// listed jobs outside the queue, and the only ones whose key can change while listed: a failure during the
+    /// checkpoint kills the job, which loses its work since its last periodic checkpoint (`refreshCheckpointed`).
+    private var checkpointing: [JobID] = []
+    /// Whether a listed job may be outside the queue. When not, every listed job waits, which lets `listNewWaiting`
+    /// skip reading the whole queue and the one-type round skip reading waiting jobs' status.
+    private var listedMayNotWait: Bool { !checkpointing.isEmpty }
     /// Storage of `RunningSuffixAdmission`'s suffix sums, kept across rounds so that a round allocates none.
     private var suffixBuffer: [Int] = []
 
@@ -114,9 +127,10 @@ public struct SRTFPolicy: SchedulingPolicy {
         return lo
     }
 
-    private mutating func insert(_ id: JobID, key k: Double) {
+    private mutating func insert(_ id: JobID, key k: Double, in s: ClusterSnapshot) {
         waitKey[id.index] = k
         listed[id.index] = true
+        waitRequest[id.index] = s.jobs[id.index].eligibleTypes.bits & 1 != 0 ? Int32(s.jobs[id.index].spec.gpuCount) : -1
         let at = Self.position(k, id, in: waiting, keys: waitKey)
         waiting.insert(id, at: at)
     }
@@ -132,6 +146,7 @@ public struct SRTFPolicy: SchedulingPolicy {
         if listed.count < s.jobs.count {
             listed += Array(repeating: false, count: s.jobs.count - listed.count)
             waitKey += Array(repeating: 0, count: s.jobs.count - waitKey.count)
+            waitRequest += Array(repeating: 0, count: s.jobs.count - waitRequest.count)
             startedOn += Array(repeating: 0, count: s.jobs.count - startedOn.count)
         }
         let gpuWeighted = parameters.gpuWeighted
@@ -139,6 +154,7 @@ public struct SRTFPolicy: SchedulingPolicy {
         // decides nothing (most rounds of a run that is not overloaded; the merge below would still visit every
         // running job). Listed jobs that do not wait (checkpointing) neither start nor stop.
         if s.queue.isEmpty { return [] }
+        refreshCheckpointed(s)
         listNewWaiting(s)
         // Running jobs in key order: the engine's expected-end order, or sorted when weighted by GPUs. Their keys are
         // computed only as the merge below needs them (once the waiting jobs are all placed, no more comparisons).
@@ -175,24 +191,45 @@ public struct SRTFPolicy: SchedulingPolicy {
         // A preempted job waits with its work left at its reference speed, the key a fresh look would give it.
         for id in preempted {
             let left = s.progress.remaining(id.index, at: s.now) / s.progress.entries[id.index].referenceRate
-            insert(id, key: parameters.gpuWeighted ? left * Double(s.jobs[id.index].spec.gpuCount) : left)
+            insert(id, key: parameters.gpuWeighted ? left * Double(s.jobs[id.index].spec.gpuCount) : left, in: s)
             // Preempted under a checkpoint cost: it stays listed while it checkpoints, outside the queue.
-            if !s.preemptionFreesGPUsAtOnce(id) { listedMayNotWait = true }
+            if !s.preemptionFreesGPUsAtOnce(id) { checkpointing.append(id) }
         }
         #if SIM_INTERNAL_CHECKS
         assert(!decidesNothing || decisions.isEmpty, "SRTF's full-cluster shortcut would have skipped \(decisions)")
         // The kept order is the order a fresh sort of the waiting jobs gives.
         let fresh = s.queue.filter { id in !decisions.contains { if case .start(id, _) = $0 { return true } else { return false } } }
             .sorted { Self.before(key(of: $0, in: s), $0, key(of: $1, in: s), $1) }
-        assert(fresh == waiting.filter { s.jobs[$0.index].state.isWaiting }, "SRTF's kept waiting order is stale")
+        assert(fresh == waiting.filter { s.jobs[$0.index].state.isWaiting }, "SRTF's kept waiting order is stale at \(s.now)")
         #endif
         return decisions
+    }
+
+    /// Re-keys the listed jobs whose checkpoint has ended since the last round: one killed by a failure while it
+    /// checkpointed lost work, and waits with more left than when it was preempted (its kept key would be stale).
+    private mutating func refreshCheckpointed(_ s: ClusterSnapshot) {
+        if checkpointing.isEmpty { return }
+        let gpuWeighted = parameters.gpuWeighted
+        var still: [JobID] = []
+        for id in checkpointing {
+            let state = s.jobs[id.index].state
+            if state == .checkpointing {
+                still.append(id)
+            } else if state.isWaiting && listed[id.index] {
+                let k = Self.key(of: id, in: s, gpuWeighted: gpuWeighted)
+                if k != waitKey[id.index] {
+                    remove(id)
+                    insert(id, key: k, in: s)
+                }
+            }
+        }
+        checkpointing = still
     }
 
     /// Lists the jobs that began waiting since the last round: arrivals, and any the engine put back in the queue
     /// (killed by a failure). Arrivals are the newest submissions, at the end of the queue (kept in submission order),
     /// so it reads the queue backwards up to the first listed job; then, when every listed job is known to wait (none
-    /// preempted under a checkpoint cost so far), the listed jobs are a subset of the queue, and equal counts mean the
+    /// still checkpointing), the listed jobs are a subset of the queue, and equal counts mean the
     /// queue holds no other unlisted job. Otherwise (a job put back in the middle, or listed jobs checkpointing) the
     /// whole queue is read, as every round did before.
     private mutating func listNewWaiting(_ s: ClusterSnapshot) {
@@ -200,10 +237,10 @@ public struct SRTFPolicy: SchedulingPolicy {
         var i = s.queue.count
         while i > 0 && !listed[s.queue[i - 1].index] {
             i -= 1
-            insert(s.queue[i], key: Self.key(of: s.queue[i], in: s, gpuWeighted: gpuWeighted))
+            insert(s.queue[i], key: Self.key(of: s.queue[i], in: s, gpuWeighted: gpuWeighted), in: s)
         }
         if !listedMayNotWait && waiting.count == s.queue.count { return }
-        for id in s.queue where !listed[id.index] { insert(id, key: Self.key(of: id, in: s, gpuWeighted: gpuWeighted)) }
+        for id in s.queue where !listed[id.index] { insert(id, key: Self.key(of: id, in: s, gpuWeighted: gpuWeighted), in: s) }
     }
 
     /// The round on a cluster of one GPU type: `PriorityRunningSet.admitOneType`'s answers over the merge of the running
@@ -234,10 +271,11 @@ public struct SRTFPolicy: SchedulingPolicy {
             admission.decideRunning(upTo: lo, gpus: gpus) { refused.append(ids[$0]) }
             // Checked again: the running jobs just decided may have used the last GPU.
             if admission.isDone { break }
-            // Listed jobs that do not wait (checkpointing after a preemption) are neither admitted nor refused.
-            guard s.jobs[wid.index].state.isWaiting else { continue }
-            if admission.admitWaiting(
-                gpus: s.jobs[wid.index].spec.gpuCount, usesType: s.jobs[wid.index].eligibleTypes.bits & 1 != 0, runningGPUs: gpus) {
+            // Listed jobs that do not wait (checkpointing after a preemption) are neither admitted nor refused; until
+            // one may exist, every listed job waits and its status is not read.
+            if listedMayNotWait && !s.jobs[wid.index].state.isWaiting { continue }
+            let request = Int(waitRequest[wid.index])
+            if admission.admitWaiting(gpus: max(0, request), usesType: request >= 0, runningGPUs: gpus) {
                 admitted.append(wid)
             }
         }
@@ -253,6 +291,11 @@ public struct SRTFPolicy: SchedulingPolicy {
         assert(refused == refusedPlain, "SRTF's suffix admission refuses \(refused), admitOneType \(refusedPlain)")
         assert(admitted == admittedPlain, "SRTF's suffix admission admits \(admitted), admitOneType \(admittedPlain)")
         for j in ids.indices { assert(gpus(j) == s.jobs[ids[j].index].allocation.gpus.count, "stale GPU count of \(ids[j])") }
+        for wid in waiting {
+            let e = PriorityRunningSet.Entry(wid, in: s)
+            assert(listedMayNotWait || e.kind == .waiting, "listed \(wid) does not wait")
+            assert(e.kind != .waiting || Int(waitRequest[wid.index]) == (e.usesTypeZero ? Int(e.gpus) : -1), "stale request of \(wid)")
+        }
         #endif
         return PriorityRunningSet.decisions(refusing: refused, admitting: admitted, s, planner: &planner, preempted: &preempted)
     }
