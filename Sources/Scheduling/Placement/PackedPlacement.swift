@@ -30,7 +30,12 @@ public struct PackedPlacement: PlacementStrategy {
         var total = 0
         if anyType {
             if let node = cluster.freeIndex.bestFit(count) { return take(count, from: [node], in: cluster) }
-            total = cluster.freeIndex.totalFree
+            // Every GPU type allowed: the free GPUs of the whole cluster, which `ClusterState` keeps per type in step
+            // with the nodes' counts (a sum over the free-count index read every word of it at every such placement).
+            for t in cluster.freeOfType { total += Int(t) }
+            assert(total == cluster.freeIndex.totalFree, "free GPUs per type and per node disagree")
+            guard total >= count else { return nil }
+            return takeAcrossNodes(count, in: cluster)
         } else {
             var bestFree = Int.max
             freeOnNode.withUnsafeBufferPointer { freeOnNode in
@@ -52,25 +57,18 @@ public struct PackedPlacement: PlacementStrategy {
         if best >= 0 { return take(count, from: [best], in: cluster) }
         guard total >= count else { return nil }
 
-        // Several nodes: fullest-free first (ties by lowest index), inside the rack that needs the fewest nodes. Any
-        // type allowed, the index lists the nodes in that order (most preemptive restarts of jobs larger than the
-        // free room on any one node come here, and sorting every node's count cost more than the rest of the choice);
-        // otherwise the eligible nodes' counts are read once and sorted.
-        var freeCount: [Int] = []
+        // Several nodes: fullest-free first (ties by lowest index), inside the rack that needs the fewest nodes (any
+        // type allowed: `takeAcrossNodes`). The eligible nodes' counts are read once and sorted.
+        var freeCount = [Int](repeating: 0, count: topo.nodeCount)
         var byFree: [Int] = []
         byFree.reserveCapacity(topo.nodeCount)
-        if anyType {
-            cluster.freeIndex.forEachNodeByMostFree { node, _ in byFree.append(node) }
-        } else {
-            freeCount = [Int](repeating: 0, count: topo.nodeCount)
-            for node in 0..<topo.nodeCount {
-                let f = free(node)
-                freeCount[node] = f
-                if f > 0 { byFree.append(node) }
-            }
-            byFree.sort { (freeCount[$0], -$0) > (freeCount[$1], -$1) }
+        for node in 0..<topo.nodeCount {
+            let f = free(node)
+            freeCount[node] = f
+            if f > 0 { byFree.append(node) }
         }
-        func freeOf(_ node: Int) -> Int { anyType ? Int(freeOnNode[node]) : freeCount[node] }
+        byFree.sort { (freeCount[$0], -$0) > (freeCount[$1], -$1) }
+        func freeOf(_ node: Int) -> Int { freeCount[node] }
         // Each rack's pick is the prefix of `byFree` within that rack that reaches `count`: one pass over `byFree`
         // counts every rack's at once (a pass per rack was O(racks × nodes), most of a placement on 64 racks), and the
         // winner's nodes are listed afterwards (a list per rack was an allocation per rack at every placement).
@@ -101,6 +99,49 @@ public struct PackedPlacement: PlacementStrategy {
             got += freeOf(node)
         }
         return take(count, from: picked, in: cluster)
+    }
+
+    /// `choose`'s several-node placement with every GPU type allowed: the same picks as the sorted list, read from the
+    /// cluster's free-count index, which lists the nodes fullest-free first, ties by lowest index (most preemptive
+    /// restarts of jobs larger than the free room on any one node come here). One pass counts every rack's pick, a
+    /// second lists the winner's nodes (or the whole cluster's prefix): no list of nodes and no per-rack arrays are
+    /// allocated (they were most of such a placement's cost).
+    private func takeAcrossNodes(_ count: Int, in cluster: ClusterState) -> [GPUID] {
+        let topo = cluster.topology
+        let racks = topo.rackCount
+        let index = cluster.freeIndex
+        let nodes: [Int] = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * racks) { counters in
+            counters.initialize(repeating: 0)
+            // counters[rack]: nodes picked in the rack; counters[racks + rack]: free GPUs they hold.
+            index.forEachNodeByMostFree { node, free in
+                let rack = topo.nodeRack[node].index
+                guard counters[racks + rack] < count else { return }
+                counters[rack] += 1
+                counters[racks + rack] += free
+            }
+            var bestRack = -1
+            for rack in 0..<racks where counters[racks + rack] >= count {
+                if bestRack < 0 || counters[rack] < counters[bestRack] { bestRack = rack }
+            }
+            var nodes: [Int] = []
+            if bestRack >= 0 {
+                let want = counters[bestRack]
+                nodes.reserveCapacity(want)
+                index.forEachNodeByMostFree { node, _ in
+                    if nodes.count < want && topo.nodeRack[node].index == bestRack { nodes.append(node) }
+                }
+            } else {
+                var got = 0
+                index.forEachNodeByMostFree { node, free in
+                    if got < count {
+                        nodes.append(node)
+                        got += free
+                    }
+                }
+            }
+            return nodes
+        }
+        return take(count, from: nodes, in: cluster)
     }
 
     /// The lowest-numbered free GPUs of `nodes`, in the given node order, until `count` are taken.
