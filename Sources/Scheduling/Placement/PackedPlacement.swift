@@ -103,40 +103,55 @@ public struct PackedPlacement: PlacementStrategy {
 
     /// `choose`'s several-node placement with every GPU type allowed: the same picks as the sorted list, read from the
     /// cluster's free-count index, which lists the nodes fullest-free first, ties by lowest index (most preemptive
-    /// restarts of jobs larger than the free room on any one node come here). One pass counts every rack's pick, a
-    /// second lists the winner's nodes (or the whole cluster's prefix): no list of nodes and no per-rack arrays are
-    /// allocated (they were most of such a placement's cost).
+    /// restarts of jobs larger than the free room on any one node come here). One pass counts every rack's pick and
+    /// stops once no rack can beat the best one found: nodes come in non-increasing free count, so a rack still short
+    /// of `count` by m GPUs after p picks ends with at least p + ⌈m / f⌉ picks when the node just read had f free; once
+    /// that exceeds the best complete rack's picks for every rack still short, the best cannot change (complete racks
+    /// stop picking; a tie would go to the lower rack, hence "exceeds"). The nodes read are kept, so the winner's (or,
+    /// when no rack holds the job, the whole cluster's prefix) are listed without a second pass. Nothing is allocated on
+    /// the heap but the result (a node list and two per-rack arrays were most of such a placement's cost).
     private func takeAcrossNodes(_ count: Int, in cluster: ClusterState) -> [GPUID] {
         let topo = cluster.topology
         let racks = topo.rackCount
-        let index = cluster.freeIndex
-        let nodes: [Int] = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * racks) { counters in
-            counters.initialize(repeating: 0)
-            // counters[rack]: nodes picked in the rack; counters[racks + rack]: free GPUs they hold.
-            index.forEachNodeByMostFree { node, free in
-                let rack = topo.nodeRack[node].index
-                guard counters[racks + rack] < count else { return }
-                counters[rack] += 1
-                counters[racks + rack] += free
-            }
+        let nodeRack = topo.nodeRack
+        let nodes: [Int] = withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * racks + topo.nodeCount) { buf in
+            buf.initialize(repeating: 0)
+            // buf[rack]: nodes picked in the rack; buf[racks + rack]: free GPUs they hold; from 2 × racks: nodes read.
+            let seenAt = 2 * racks
+            var seen = 0
             var bestRack = -1
-            for rack in 0..<racks where counters[racks + rack] >= count {
-                if bestRack < 0 || counters[rack] < counters[bestRack] { bestRack = rack }
+            cluster.freeIndex.visitNodesByMostFree { node, free in
+                buf[seenAt + seen] = node
+                seen += 1
+                let rack = nodeRack[node].index
+                if buf[racks + rack] < count {
+                    buf[rack] += 1
+                    buf[racks + rack] += free
+                    // The fewest picks among complete racks, ties to the lowest rack.
+                    if buf[racks + rack] >= count
+                        && (bestRack < 0 || buf[rack] < buf[bestRack] || (buf[rack] == buf[bestRack] && rack < bestRack)) {
+                        bestRack = rack
+                    }
+                }
+                guard bestRack >= 0 else { return true }
+                for r in 0..<racks where buf[racks + r] < count {
+                    if buf[r] + (count - buf[racks + r] + free - 1) / free <= buf[bestRack] { return true }
+                }
+                return false
             }
             var nodes: [Int] = []
             if bestRack >= 0 {
-                let want = counters[bestRack]
+                let want = buf[bestRack]
                 nodes.reserveCapacity(want)
-                index.forEachNodeByMostFree { node, _ in
-                    if nodes.count < want && topo.nodeRack[node].index == bestRack { nodes.append(node) }
+                for k in 0..<seen where nodes.count < want && nodeRack[buf[seenAt + k]].index == bestRack {
+                    nodes.append(buf[seenAt + k])
                 }
             } else {
+                // No rack holds the job: every node was read; the fullest-free ones of the whole cluster.
                 var got = 0
-                index.forEachNodeByMostFree { node, free in
-                    if got < count {
-                        nodes.append(node)
-                        got += free
-                    }
+                for k in 0..<seen where got < count {
+                    nodes.append(buf[seenAt + k])
+                    got += Int(cluster.freeOnNode[buf[seenAt + k]])
                 }
             }
             return nodes
