@@ -21,9 +21,9 @@
 /// 5. `OneTypeAdmission.isDone` (left = 0 and every running job seen) is `next == count && excess == 0`.
 /// So the suffix sums are needed only below a threshold: they are built from the end (S_R = 0, one running job read per
 /// step) down to the first t with S_t at least the largest need met so far, which is at most the larger of d (≤ the GPUs
-/// of the waiting jobs admitted) and max(1, g_w) − E for the waiting jobs met. The running jobs read are those whose
-/// suffix holds fewer GPUs than that, plus none else: on a full cluster with a long queue, a round that admits nothing
-/// reads only the running jobs whose suffix is smaller than the requests it turns down.
+/// of the waiting jobs admitted) and max(1, g_w) − E for the waiting jobs met. The running jobs read are exactly those
+/// built into the suffix (the ones decided one by one among them): on a full cluster with a long queue, a round that
+/// admits nothing reads only the last running jobs, back to the first whose suffix covers the largest request it meets.
 /// - Complexity: O(T + W) per round for W waiting jobs met and T running jobs in the suffix below the threshold,
 ///   against O(R + W) for the entry-by-entry admission.
 struct RunningSuffixAdmission {
