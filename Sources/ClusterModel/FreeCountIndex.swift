@@ -57,6 +57,21 @@ public struct FreeCountIndex: Sendable, Equatable {
         }
     }
 
+    /// `forEachNodeByMostFree` that stops as soon as `body` returns false (a caller that needs only a prefix of the
+    /// order, e.g. packed placement once no rack can do better than the one it found).
+    public func visitNodesByMostFree(_ body: (_ node: Int, _ free: Int) -> Bool) {
+        guard maxFree >= 1 else { return }
+        for f in stride(from: maxFree, through: 1, by: -1) {
+            for w in 0..<words {
+                var b = bits[f * words + w]
+                while b != 0 {
+                    if !body(w * 64 + b.trailingZeroBitCount, f) { return }
+                    b &= b - 1
+                }
+            }
+        }
+    }
+
     /// The best fit for `count` GPUs: among the nodes with at least `count` free GPUs, the lowest-indexed of those
     /// with the fewest; nil when no node has `count` free.
     /// - Complexity: O((maxFree − count + 1) × ⌈nodes / 64⌉).

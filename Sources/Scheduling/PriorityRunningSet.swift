@@ -110,6 +110,29 @@ struct PriorityRunningSet {
         return out
     }
 
+    /// The decisions on a cluster of one GPU type for an admission already made: preempt the running jobs in `refusing`
+    /// and start the waiting jobs in `admitting`, each list in priority order. The same decisions as
+    /// `decisions(order:keep:...)` with the order that admission was made on: there, on one type, every admitted job has
+    /// the same number of eligible types present, so starts go in priority order.
+    static func decisions(
+        refusing: [JobID], admitting: [JobID], _ s: ClusterSnapshot, planner: inout PlacementPlanner, preempted: inout [JobID]
+    ) -> [SchedulingDecision] {
+        var out: [SchedulingDecision] = []
+        out.reserveCapacity(refusing.count + admitting.count)
+        for id in refusing {
+            // As in `decisions(order:keep:...)`: a job that checkpoints keeps its GPUs until the checkpoint ends.
+            if s.preemptionFreesGPUsAtOnce(id) { planner.releaseAllocation(s.jobs[id.index].allocation.gpus, of: id) }
+            out.append(.preempt(id))
+            preempted.append(id)
+        }
+        for id in admitting {
+            if let gpus = planner.place(id, count: s.jobs[id.index].spec.gpuCount, types: s.jobs[id.index].eligibleTypes) {
+                out.append(.start(id, gpus: gpus))
+            }
+        }
+        return out
+    }
+
     /// Which jobs of `order` the greedy admits, by position, on a cluster of several GPU types.
     private static func admit(order: [JobID], _ s: ClusterSnapshot, planner: PlacementPlanner) -> [Bool] {
         let topo = s.topology

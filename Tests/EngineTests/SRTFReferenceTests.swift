@@ -42,4 +42,38 @@ final class SRTFReferenceTests: XCTestCase {
         // Jobs that ran alone on the cluster at some point: their rounds found nobody waiting.
         XCTAssertGreaterThan(runs.reduce(0) { $0 + $1.samples.filter { $0.queuedJobs == 0 && $0.runningJobs > 0 }.count }, 0)
     }
+
+    /// A cluster of one GPU type (1–3 nodes of 2, 4 or 8 a100-80s) under 25–60 duration jobs of 1–8 GPUs (mostly small,
+    /// some as large as a node) and 1–60 s arriving over 0–40 s: queues longer than the cluster and many running jobs,
+    /// the rounds `RunningSuffixAdmission` serves (SRTF's one-type path).
+    static func oneTypeScenario(seed: Int) -> (Topology, [JobSpec]) {
+        var rng = SeededGenerator(seed: UInt64(seed) &* 104_729 &+ 17)
+        let node = ClusterFixtures.micro(gpus: [2, 4, 8][rng.int(0...2)], gpuType: "a100-80")
+        let topo = ClusterFixtures.topology(nodesPerRack: [Array(repeating: node, count: rng.int(1...3))])
+        let largest = min(8, topo.gpuCount)
+        var jobs: [JobSpec] = []
+        for i in 0..<rng.int(25...60) {
+            let gpus = rng.int(0...3) == 0 ? rng.int(1...largest) : [1, 1, 2][rng.int(0...2)]
+            // A few are pinned to the cluster's only type: the same eligibility, through the other path of the test.
+            jobs.append(job(i, submit: Double(rng.int(0...40)), gpus: gpus, duration: Double(rng.int(1...60)),
+                            gpuType: rng.int(0...4) == 0 ? "a100-80" : nil))
+        }
+        return (topo, inSubmissionOrder(jobs))
+    }
+
+    // SRTF's one-type round (suffix admission, runs of kept running jobs skipped unread, arrivals listed from the queue's
+    // end) against the fresh sort on one-type clusters with long queues: 25 seeds × every placement × plain and
+    // GPU-weighted keys, free and with checkpoint costs plus node failures (a failure during a preemption's checkpoint
+    // loses work, which the kept order must see). The rounds must really refuse running jobs (preemptions) and find a
+    // queue longer than the running list.
+    func testOneTypeSuffixAdmissionMatchesFreshSort() {
+        var check = SameRunsCheck<Bool>(
+            settings: [("plain", false), ("gpu-weighted", true)], failureHours: (between: 60, repair: 5), checkpointIntervalSeconds: 7)
+        check.scenario = Self.oneTypeScenario(seed:)
+        let runs = check.run(
+            self, "one-type scenario, SRTF suffix admission vs fresh sort", seeds: 0..<25,
+            fast: { SRTFPolicy(.init(gpuWeighted: $0)) }, reference: { FreshSortSRTF(gpuWeighted: $0) })
+        XCTAssertGreaterThan(runs.reduce(0) { $0 + $1.jobs.reduce(0) { $0 + $1.preemptions } }, 100)
+        XCTAssertGreaterThan(runs.reduce(0) { $0 + $1.samples.filter { $0.queuedJobs > $0.runningJobs && $0.runningJobs > 2 }.count }, 100)
+    }
 }

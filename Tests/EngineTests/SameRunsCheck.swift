@@ -8,7 +8,7 @@ import XCTest
 
 /// The check behind the policies' fast-path tests (`SRTFReferenceTests`, `ThemisKeptWaitingJobsTests`,
 /// `ThemisStepOneOrderTests`): a policy with kept state or a shortcut against the policy it must behave exactly like, on
-/// `RandomPropertyTests`' seeded scenarios, every placement strategy, each setting with free transitions and with timed
+/// `RandomPropertyTests`' seeded scenarios (or the caller's), every placement strategy, each setting with free transitions and with timed
 /// checkpoints and restores plus node failures (jobs between the queue and the running list, jobs leaving the running
 /// list unannounced). Both runs must give the same job records and allocation rows (and event counts when asked); the
 /// fast run's invariants are checked after every event.
@@ -21,6 +21,8 @@ struct SameRunsCheck<Setting> {
     var checkpointIntervalSeconds: Double
     /// Whether the two runs must also process the same number of events.
     var comparesEvents = false
+    /// The cluster and jobs of a seed: `RandomPropertyTests`' unless a test needs others (e.g. longer queues).
+    var scenario: (Int) -> (Topology, [JobSpec]) = RandomPropertyTests.scenario(seed:)
 
     /// Runs every seed of `seeds` and returns the fast runs, for the caller's own totals (e.g. that preemptions happened).
     func run(
@@ -30,7 +32,7 @@ struct SameRunsCheck<Setting> {
         let costs = FixedTransitionCosts(restore: 0.5, checkpoint: 1.5)
         var runs: [RunResult] = []
         test.withEvery(name, in: seeds) { seed in
-            let (topo, jobs) = RandomPropertyTests.scenario(seed: seed)
+            let (topo, jobs) = scenario(seed)
             let failures = FailureModel(
                 node: FailureProcess(
                     timeBetweenFailuresHours: .constant(failureHours.between / 3600), repairHours: .constant(failureHours.repair / 3600)),

@@ -4,8 +4,9 @@ import SimTestSupport
 import XCTest
 
 /// Packed placement's single-node best fit reads the cluster's nodes-by-free-count index (`FreeCountIndex`) instead
-/// of scanning every node: under seeded churn (claims, releases, failures, repairs) it must pick what the scan picks,
-/// on clusters of more than 64 nodes (several index words) and of mixed node sizes.
+/// of scanning every node, and its several-node placement reads the nodes fullest-free first from the same index: under
+/// seeded churn (claims, releases, failures, repairs) both must pick what a scan and a sort of every node pick, on
+/// clusters of more than 64 nodes (several index words) and of mixed node sizes.
 final class PackedBestFitTests: XCTestCase {
     /// A deterministic pseudo-random sequence (an LCG), so the test is the same on every run.
     private struct Steps {
@@ -30,6 +31,31 @@ final class PackedBestFitTests: XCTestCase {
         guard let node = scanBestFit(count, c) else { return nil }
         let gpus = c.topology.gpus(of: NodeID(node)).filter { c.owner[$0] < 0 }.prefix(count)
         return gpus.map { GPUID($0) }
+    }
+
+    /// The several-node placement as `PackedPlacement` documents it, from a sort of every node: fullest-free first (ties
+    /// by lowest index), within the rack that needs the fewest of them (ties by lowest rack), else the whole cluster's.
+    private func sortedSeveralNodes(_ count: Int, _ c: ClusterState) -> [GPUID]? {
+        let t = c.topology
+        let total = (0..<t.nodeCount).reduce(0) { $0 + Int(c.freeOnNode[$1]) }
+        guard total >= count else { return nil }
+        let order = (0..<t.nodeCount).filter { c.freeOnNode[$0] > 0 }
+            .sorted { (c.freeOnNode[$0], -$0) > (c.freeOnNode[$1], -$1) }
+        func prefix(_ nodes: [Int]) -> [Int] {
+            var picked: [Int] = [], got = 0
+            for n in nodes where got < count {
+                picked.append(n)
+                got += Int(c.freeOnNode[n])
+            }
+            return got >= count ? picked : []
+        }
+        var best: [Int] = []
+        for rack in 0..<t.rackCount {
+            let picked = prefix(order.filter { t.nodeRack[$0].index == rack })
+            if !picked.isEmpty && (best.isEmpty || picked.count < best.count) { best = picked }
+        }
+        if best.isEmpty { best = prefix(order) }
+        return best.flatMap { n in t.gpus(of: NodeID(n)).filter { c.owner[$0] < 0 } }.prefix(count).map { GPUID($0) }
     }
 
     private func check(_ topology: Topology, seed: UInt64, steps count: Int) throws {
@@ -64,6 +90,11 @@ final class PackedBestFitTests: XCTestCase {
                 if want >= 1, let expected = scanPlacement(want, c) {
                     XCTAssertEqual(PackedPlacement().choose(count: want, types: all, in: c), expected, "step \(k): \(want) GPUs")
                 }
+            }
+            // Jobs no single node holds (up to three nodes' worth), placed across nodes, or refused when too few are free.
+            for want in 1...(3 * most) where scanBestFit(want, c) == nil {
+                XCTAssertEqual(
+                    PackedPlacement().choose(count: want, types: all, in: c), sortedSeveralNodes(want, c), "step \(k): \(want) GPUs, several nodes")
             }
         }
     }
