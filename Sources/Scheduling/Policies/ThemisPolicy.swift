@@ -118,13 +118,16 @@ public struct ThemisPolicy: SchedulingPolicy {
     private var expired: [JobID] = []
     /// More round scratch, moved out for the round and back after it (an allocation per array per round showed in
     /// profiles of the ITP replay: a round runs at every lease expiry).
-    private var scratchReleasable: [Candidate] = []
+    private var scratchReleasable: [Victim] = []
     private var scratchLeases: [Candidate] = []
     private var scratchHits: [StepOneOrder.Hit] = []
     private var scratchOffered: [Candidate] = []
     private var scratchRanked: [Candidate] = []
     private var scratchStarted: [JobID] = []
     private var preemptedIn: [UInt32] = []
+    /// Per JobID index, the round in which an expired lease won its GPUs back (it stays in the victims' heap, skipped
+    /// when it reaches the top: removing it from the middle cost a pass over every expired lease per winner).
+    private var keptIn: [UInt32] = []
     private var startedIn: [UInt32] = []
     private var round: UInt32 = 0
     /// The waiting jobs and what ρ reads of them (fixed while they wait), kept across rounds.
@@ -188,11 +191,21 @@ public struct ThemisPolicy: SchedulingPolicy {
         @inline(__always) static func precedes(_ a: Candidate, _ b: Candidate) -> Bool { before(a, b) }
     }
 
+    /// An expired lease that may be taken back, in the order victims are taken: lowest ρ first, ties to the later
+    /// submission (the reverse of the round's order). A heap: a round on the lease grid has every lease that ended
+    /// together, hundreds on a large cluster, and takes back few of them (sorting them all showed in profiles).
+    private struct Victim: HeapOrdered {
+        var candidate: Candidate
+
+        @inline(__always) static func precedes(_ a: Victim, _ b: Victim) -> Bool { Candidate.before(b.candidate, a.candidate) }
+    }
+
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
         if leaseEnd.count < s.jobs.count {
             let extra = s.jobs.count - leaseEnd.count
             leaseEnd += repeatElement(.never, count: extra)
             preemptedIn += repeatElement(0, count: extra)
+            keptIn += repeatElement(0, count: extra)
             startedIn += repeatElement(0, count: extra)
         }
         let now = s.now
@@ -233,7 +246,7 @@ public struct ThemisPolicy: SchedulingPolicy {
         if planner.cluster.freeGPUs == 0 && expired.isEmpty { return [] }
         round &+= 1
         if round == 0 {  // wrapped: clear the marks so an old round cannot look current
-            for i in preemptedIn.indices { preemptedIn[i] = 0; startedIn[i] = 0 }
+            for i in preemptedIn.indices { preemptedIn[i] = 0; startedIn[i] = 0; keptIn[i] = 0 }
             round = 1
         }
         let stamp = round
@@ -261,15 +274,23 @@ public struct ThemisPolicy: SchedulingPolicy {
             assert(!w.boundable || (c.lo <= c.rho && c.rho <= c.hi), "ρ \(c.rho) of \(w.id) outside its bounds \(c.lo)...\(c.hi)")
             #endif
         }
-        // Expired-lease jobs that may lose their GPUs, lowest ρ first (ties: the later submission first).
-        var releasable = Self.reuse(&scratchReleasable)
+        // The expired leases, as step 1's candidates (in expiry order), and as the heap of the jobs that may lose their
+        // GPUs, lowest ρ first (ties: the later submission first).
+        var leasesAtStart = Self.reuse(&scratchLeases)
         for id in expired {
             let rho = Self.rho(of: id, in: s, share: share)
-            releasable.append(Candidate(
+            leasesAtStart.append(Candidate(
                 rho: rho, lo: rho, hi: rho, exact: true, id: id, running: true,
                 gpuCount: Int32(s.jobs[id.index].spec.gpuCount), types: s.jobs[id.index].eligibleTypes, slot: -1))
         }
-        releasable.sort { Candidate.before($1, $0) }
+        var releasable = Self.reuse(&scratchReleasable)
+        for c in leasesAtStart { releasable.append(Victim(candidate: c)) }
+        MinHeap<Victim>.heapify(&releasable)
+        /// The releasable lease with the lowest ρ, dropping from the heap those that won their GPUs back.
+        func firstVictim() -> Candidate? {
+            while let top = releasable.first, keptIn[top.candidate.id.index] == stamp { _ = MinHeap<Victim>.popFirst(&releasable) }
+            return releasable.first?.candidate
+        }
         let candidateCount = s.queue.count + expired.count
         let participants = Int((parameters.fairnessKnob * Double(candidateCount)).rounded(.up))
         var decisions: [SchedulingDecision] = []
@@ -306,32 +327,34 @@ public struct ThemisPolicy: SchedulingPolicy {
         var taken = 0
         var exhausted = false
         let stepOne = !releasable.isEmpty
-        // The expired leases at the start of step 1, in a copy of their own (sharing `releasable`'s storage would copy
-        // it at the first removal from it).
-        var leasesAtStart = Self.reuse(&scratchLeases)
-        leasesAtStart += releasable
+        // Waiting candidates not taken yet in step 1: once none is left, the rest are expired leases, which would only
+        // win their own GPUs back (renewed below anyway), and step 2 has no waiting job to rank: its second attempts
+        // are the same whether or not they were taken (on the lease grid, most of a round's candidates are such
+        // leases).
+        var waitingLeft = jobs.count
         var order = StepOneOrder(
             waiting: jobs, nowSeconds: nowSeconds, share: share, leases: leasesAtStart,
             spillAt: buildsCandidates ? 0 : LazyOrder.scans)
         if stepOne {
-            while taken < participants && !releasable.isEmpty,
+            while taken < participants && waitingLeft > 0 && firstVictim() != nil,
                   let c = order.popFirst(spillingInto: &candidates, scratch: &scratchHits, resolve) {
                 taken += 1
                 // With no GPU free and no releasable lease worse off than this candidate, no later one (ρ no larger)
                 // can take or free GPUs: the rest of the round, work conservation included, would change nothing.
-                if planner.cluster.freeGPUs == 0 && !(releasable.first.map { $0.rho < c.rho } ?? false) {
+                if planner.cluster.freeGPUs == 0 && !(firstVictim().map { $0.rho < c.rho } ?? false) {
                     exhausted = true
                     break
                 }
                 if c.running {
-                    releasable.removeAll { $0.id == c.id }  // it won its GPUs back
+                    keptIn[c.id.index] = stamp  // it won its GPUs back
                     continue
                 }
+                waitingLeft -= 1
                 offered.append(c)
                 let i = c.id.index
                 var gpus = planner.place(c.id, count: Int(c.gpuCount), types: c.types)
-                while gpus == nil, let victim = releasable.first, victim.rho < c.rho {
-                    releasable.removeFirst()
+                while gpus == nil, let victim = firstVictim(), victim.rho < c.rho {
+                    _ = MinHeap<Victim>.popFirst(&releasable)
                     decisions.append(.preempt(victim.id))
                     preemptedIn[victim.id.index] = stamp
                     // A job that checkpoints keeps its GPUs until the checkpoint ends: this job waits for that round.
