@@ -81,6 +81,18 @@ final class GavelAllocationTests: XCTestCase {
         }
     }
 
+    // More classes than the solve compares by scanning (16): 18 sizes (1 to 18 GPUs), each twice, 36 jobs on one type
+    // of 36 GPUs. n = 36, so each job's equal share is 1/g of the time (36 / (36·g)) and max-min gives every job
+    // exactly that (z = 1 uses every GPU): X = 1/g. A job put in another size's class, or a class losing a job, when the
+    // lookup switches to the dictionary would get another share.
+    func testManyClassesKeepTheirMembers() throws {
+        let sizes = (0..<36).map { 1 + $0 % 18 }
+        let p = GavelPolicy.Problem(throughput: Array(repeating: [1], count: 36), gpus: sizes, capacity: [36])
+        let s = try GavelPolicy.solve(p, objective: .maxMin)
+        XCTAssertEqual(s.value, 1, accuracy: 1e-6)
+        for (j, row) in s.x.enumerated() { XCTAssertEqual(row[0], 1 / Double(sizes[j]), accuracy: 1e-6, "job \(j)") }
+    }
+
     // A job that can run nowhere (no type, NaN or zero speed) gets an empty row and does not count in n.
     func testJobThatCannotRunGetsNothing() throws {
         let p = GavelPolicy.Problem(throughput: [[1, nil], [nil, .nan], [0, nil]], gpus: [1, 1, 1], capacity: [1, 1])

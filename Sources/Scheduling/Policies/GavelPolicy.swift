@@ -206,6 +206,11 @@ public struct GavelPolicy: SchedulingPolicy {
         // Max-min over identical jobs (same GPU count, same speed on every type) has an optimum that gives them the
         // same row (the LP is convex and symmetric in them), so it is solved with one row per class of identical
         // jobs, weighted by the class size: exact, and small for traces of model-free jobs.
+        // Classes are found by comparing keys while there are few of them (a trace's jobs fall into a handful: hashing
+        // every job's key at every solve showed in profiles), by a dictionary once there are more than `scanned`.
+        // Either way a job joins the first class with its key, so the classes and their order are the same.
+        let scanned = 16
+        var keys: [ClassKey] = []
         var classOf: [ClassKey: Int] = [:]  // looked up only, never iterated
         var representative: [Int] = []
         var multiplicity: [Int] = []
@@ -213,12 +218,19 @@ public struct GavelPolicy: SchedulingPolicy {
         for j in 0..<m {
             var key = ClassKey(gpus: p.gpus[j], types: k)
             for t in 0..<k where p.usable(j, t) { key.setSpeed(p.throughput[j][t]!.bitPattern, of: t) }
-            if let c = classOf[key] {
+            let found = keys.count <= scanned ? keys.firstIndex(of: key) : classOf[key]
+            if let c = found {
                 multiplicity[c] += 1
                 jobClass[j] = c
             } else {
-                classOf[key] = representative.count
-                jobClass[j] = representative.count
+                let c = representative.count
+                keys.append(key)
+                if keys.count == scanned + 1 {
+                    for (i, known) in keys.enumerated() { classOf[known] = i }
+                } else if keys.count > scanned + 1 {
+                    classOf[key] = c
+                }
+                jobClass[j] = c
                 representative.append(j)
                 multiplicity.append(1)
             }
