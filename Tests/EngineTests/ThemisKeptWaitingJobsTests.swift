@@ -8,12 +8,12 @@ final class ThemisKeptWaitingJobsTests: XCTestCase {
     // Short leases make Themis preempt on these short jobs; timed checkpoints and restores put jobs between the queue
     // and the running list (a preempted job re-queues when its checkpoint ends, unannounced), and node failures
     // re-queue killed jobs unannounced: both reach the kept set through its full pass. For 60 seeds × every placement ×
-    // three parameter sets (`SameRunsCheck`), the kept and rebuilt runs are identical. Debug builds also check the kept
+    // three parameter sets (grid leases, and one with per-job leases; `SameRunsCheck`), the kept and rebuilt runs are identical. Debug builds also check the kept
     // set and its values against the queue after every round.
     func testKeptWaitingJobsMatchRebuiltSet() {
         let check = SameRunsCheck<ThemisPolicy.Parameters>(
             settings: [
-                ("lease 2", .init(leaseSeconds: 2, fairnessKnob: 0.8)), ("lease 3.5", .init(leaseSeconds: 3.5, fairnessKnob: 0.3)),
+                ("lease 2", .init(leaseSeconds: 2, fairnessKnob: 0.8)), ("lease 3.5 per job", .init(leaseSeconds: 3.5, fairnessKnob: 0.3, leaseAlignment: .job)),
                 ("lease 1", .init(leaseSeconds: 1, fairnessKnob: 1)),
             ],
             failureHours: (between: 37, repair: 3), checkpointIntervalSeconds: 4)

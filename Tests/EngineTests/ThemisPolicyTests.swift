@@ -1,6 +1,6 @@
 import ClusterModel
 import Engine
-import Scheduling
+@testable import Scheduling
 import SimKernel
 import SimTestSupport
 import Workload
@@ -43,6 +43,54 @@ final class ThemisPolicyTests: XCTestCase {
         XCTAssertEqual(r.starts, [0, 10])
         XCTAssertEqual(r.finishes, [100, 20])
         XCTAssertEqual(r.jobs[0].preemptions, 0)
+    }
+
+    // Grid leases (the default): J0 (2 GPUs, 100 s) starts at 0, its lease ends at 30 and is renewed to 60; J1 (2 GPUs,
+    // 100 s) starts at 10 on the other two GPUs, its lease ends at the first multiple of 30 at or after 10 + 30: 60.
+    // J2 (4 GPUs, 20 s) arrives at 35 and waits. At 60 both leases expire in the same round: N = 3, share 4/3 GPUs, so
+    // J0 and J1 (ideal 100 · 2/(4/3) = 150 s) have ρ = (60 + 40) / 150 and (50 + 50) / 150 = 2/3, J2 (ideal
+    // 20 · 4/(4/3) = 60 s) has ρ = (25 + 20) / 60 = 0.75. J2 takes both jobs' GPUs (J1 first: ties in ρ give up the
+    // later submission's) and runs 60 → 80; J0 and J1 restart at 80 and finish at 80 + 40 and 80 + 50.
+    func testLeasesExpiringInOneGridRoundAreOfferedTogether() throws {
+        let jobs = [job(0, submit: 0, gpus: 2, duration: 100), job(1, submit: 10, gpus: 2, duration: 100),
+                    job(2, submit: 35, gpus: 4, duration: 20)]
+        let r = try run(jobs, .init(leaseSeconds: 30, fairnessKnob: 1))
+        XCTAssertEqual(r.starts, [0, 10, 60])
+        XCTAssertEqual(r.finishes, [120, 130, 80])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [1, 1, 0])
+        // One lease at a time (J0's at 30, 60, ..., J1's at 40, 70, ...), no round ever offers four GPUs at once: J2
+        // preempts one 2-GPU job, cannot start on two GPUs, and has to wait for more to come free.
+        let staggered = try run(jobs, .init(leaseSeconds: 30, fairnessKnob: 1, leaseAlignment: .job))
+        XCTAssertGreaterThan(try XCTUnwrap(staggered.starts[2]), 60)
+    }
+
+    // A job started mid-interval keeps its GPUs until the grid point at or after its start + lease_s: J0 (4 GPUs, 100 s)
+    // arrives at 10, its lease ends at 60 (not at 30, the next grid point, nor at 40). J1 (4 GPUs, 20 s) arrives at 20.
+    // At 60: N = 2, share 2 GPUs, ideal times double: J0 ρ = (50 + 50) / 200 = 0.5, J1 ρ = (40 + 20) / 40 = 1.5, so J1
+    // runs 60 → 80 and J0 resumes 80 → 130. With per-job leases J1 takes the GPUs at 40 (J0 ρ 0.5, J1 1) instead.
+    func testMidIntervalStartKeepsItsGPUsUntilTheGridPoint() throws {
+        let jobs = [job(0, submit: 10, gpus: 4, duration: 100), job(1, submit: 20, gpus: 4, duration: 20)]
+        let r = try run(jobs, .init(leaseSeconds: 30, fairnessKnob: 1))
+        XCTAssertEqual(r.starts, [10, 60])
+        XCTAssertEqual(r.finishes, [130, 80])
+        let perJob = try run(jobs, .init(leaseSeconds: 30, fairnessKnob: 1, leaseAlignment: .job))
+        XCTAssertEqual(perJob.starts, [10, 40])
+        XCTAssertEqual(perJob.finishes, [130, 60])
+    }
+
+    // Lease ends on the grid, in exact nanoseconds: at least lease_s, at most 2 · lease_s, on a multiple of lease_s.
+    func testEndOfLease() {
+        func end(_ t: Double, _ alignment: ThemisPolicy.LeaseAlignment = .grid) -> SimTime {
+            ThemisPolicy.endOfLease(grantedAt: .seconds(t), length: .seconds(30.0), alignment: alignment)
+        }
+        XCTAssertEqual(end(0), .seconds(30.0))
+        XCTAssertEqual(end(10), .seconds(60.0))
+        XCTAssertEqual(end(30), .seconds(60.0))
+        XCTAssertEqual(end(29.999_999_999), .seconds(60.0))
+        XCTAssertEqual(end(30.000_000_001), .seconds(90.0))
+        XCTAssertEqual(end(10, .job), .seconds(40.0))
+        XCTAssertEqual(ThemisPolicy.endOfLease(grantedAt: .seconds(7.0), length: .seconds(0.001), alignment: .grid),
+                       .seconds(7.001))
     }
 
     // ρ by hand: J0 (2 of 4 GPUs, isolated 100 s) at t = 40, N = 3 jobs: share 4/3 GPUs < 2, so the ideal time

@@ -7,13 +7,13 @@ import XCTest
 final class ThemisStepOneOrderTests: XCTestCase {
     // Short leases and a busy cluster make many rounds take several candidates in step 1 (a knob of 1 lets every
     // candidate take leases back, so rounds go past the first scans into the heap). For 40 seeds × every placement ×
-    // three parameter sets, with and without costs and failures (`SameRunsCheck`), both runs are identical, event counts
+    // three parameter sets (grid leases, one per-job), with and without costs and failures (`SameRunsCheck`), both runs are identical, event counts
     // included. Debug builds also check every scan against the array's order and arrangement.
     func testScansWithoutArrayMatchBuiltArray() {
         let check = SameRunsCheck<ThemisPolicy.Parameters>(
             settings: [
                 ("lease 1", .init(leaseSeconds: 1, fairnessKnob: 1)), ("lease 2", .init(leaseSeconds: 2, fairnessKnob: 0.8)),
-                ("lease 3.5", .init(leaseSeconds: 3.5, fairnessKnob: 0.3)),
+                ("lease 3.5 per job", .init(leaseSeconds: 3.5, fairnessKnob: 0.3, leaseAlignment: .job)),
             ],
             failureHours: (between: 41, repair: 2), checkpointIntervalSeconds: 3, comparesEvents: true)
         let runs = check.run(

@@ -5,7 +5,7 @@ import Scheduling
 import Workload
 import XCTest
 
-/// `srtf` and `tiresias` from scenarios: their parameters decode from `policy.params` with located errors, and on
+/// `srtf`, `tiresias` and `themis` from scenarios: their parameters decode from `policy.params` with located errors, and on
 /// the quickstart workload (heavy-tailed lognormal durations, a queue builds) least-attained-service beats FIFO on
 /// mean JCT, as the Tiresias paper reports.
 final class PreemptivePolicyScenarioTests: XCTestCase {
@@ -78,6 +78,18 @@ final class PreemptivePolicyScenarioTests: XCTestCase {
         let s = try load(scenario("srtf", params: ["gpu_weighted: true"]))
         XCTAssertEqual(try XCTUnwrap(s.policy as? SRTFPolicy).parameters, SRTFPolicy.Parameters(gpuWeighted: true))
         XCTAssertEqual(try XCTUnwrap(try PolicyCatalog.entry("srtf")!.make(nil) as? SRTFPolicy).parameters.gpuWeighted, false)
+    }
+
+    // Themis' lease alignment: grid by default (leases auctioned together on multiples of lease_s), job on request; an
+    // unknown value is named with the choices.
+    func testThemisLeaseAlignmentDecodes() throws {
+        let s = try load(scenario("themis", params: ["lease_s: 300", "fairness_knob: 0.5", "lease_alignment: job"]))
+        XCTAssertEqual(try XCTUnwrap(s.policy as? ThemisPolicy).parameters,
+                       ThemisPolicy.Parameters(leaseSeconds: 300, fairnessKnob: 0.5, leaseAlignment: .job))
+        let defaults = try XCTUnwrap(try PolicyCatalog.entry("themis")!.make(nil) as? ThemisPolicy).parameters
+        XCTAssertEqual(defaults, ThemisPolicy.Parameters(leaseSeconds: 600, fairnessKnob: 0.8, leaseAlignment: .grid))
+        assertError(scenario("themis", params: ["lease_alignment: round"]), line: 17,
+                    field: "policy.params.lease_alignment", contains: ["grid, job", "'round'"])
     }
 
     func testTiresiasThresholdsMustIncrease() {

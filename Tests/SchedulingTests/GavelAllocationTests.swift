@@ -67,6 +67,32 @@ final class GavelAllocationTests: XCTestCase {
         XCTAssertEqual(m.x.reduce(0) { $0 + $1[0] }, 10, accuracy: 1e-6)
     }
 
+    // Jobs alike on the first four types but not on the fifth (whose speed the class key holds apart from the first
+    // four) are not merged. Types 1-3 have no GPUs; A runs at 1 on types 0 and 4, B at 1 and 3. n = 2 and each job's
+    // types hold 2 GPUs, so X_eq = 1/2 per type: tput_eq(A) = 1, tput_eq(B) = 2. A's normalized throughput is at most
+    // a0 + a4 ≤ 1, so z = 1 (A on the whole of type 0, B on type 4 at 3/2); the second phase keeps a0 + a4 = 1 and
+    // gives B (b0 + 3·b4)/2 at most 3/2, only with a0 = 1, b4 = 1. Merged as one class, both would share both types.
+    func testJobsDifferingOnlyBeyondFourTypesAreNotMerged() throws {
+        let p = GavelPolicy.Problem(throughput: [[1, 1, 1, 1, 1], [1, 1, 1, 1, 3]], gpus: [1, 1], capacity: [1, 0, 0, 0, 1])
+        let s = try GavelPolicy.solve(p, objective: .maxMin)
+        XCTAssertEqual(s.value, 1, accuracy: 1e-6)
+        for (j, expected) in [(0, [1.0, 0, 0, 0, 0]), (1, [0.0, 0, 0, 0, 1])] {
+            for t in 0..<5 { XCTAssertEqual(s.x[j][t], expected[t], accuracy: 1e-6, "job \(j) type \(t)") }
+        }
+    }
+
+    // More classes than the solve compares by scanning (16): 18 sizes (1 to 18 GPUs), each twice, 36 jobs on one type
+    // of 36 GPUs. n = 36, so each job's equal share is 1/g of the time (36 / (36·g)) and max-min gives every job
+    // exactly that (z = 1 uses every GPU): X = 1/g. A job put in another size's class, or a class losing a job, when the
+    // lookup switches to the dictionary would get another share.
+    func testManyClassesKeepTheirMembers() throws {
+        let sizes = (0..<36).map { 1 + $0 % 18 }
+        let p = GavelPolicy.Problem(throughput: Array(repeating: [1], count: 36), gpus: sizes, capacity: [36])
+        let s = try GavelPolicy.solve(p, objective: .maxMin)
+        XCTAssertEqual(s.value, 1, accuracy: 1e-6)
+        for (j, row) in s.x.enumerated() { XCTAssertEqual(row[0], 1 / Double(sizes[j]), accuracy: 1e-6, "job \(j)") }
+    }
+
     // A job that can run nowhere (no type, NaN or zero speed) gets an empty row and does not count in n.
     func testJobThatCannotRunGetsNothing() throws {
         let p = GavelPolicy.Problem(throughput: [[1, nil], [nil, .nan], [0, nil]], gpus: [1, 1, 1], capacity: [1, 1])

@@ -206,18 +206,31 @@ public struct GavelPolicy: SchedulingPolicy {
         // Max-min over identical jobs (same GPU count, same speed on every type) has an optimum that gives them the
         // same row (the LP is convex and symmetric in them), so it is solved with one row per class of identical
         // jobs, weighted by the class size: exact, and small for traces of model-free jobs.
+        // Classes are found by comparing keys while there are few of them (a trace's jobs fall into a handful: hashing
+        // every job's key at every solve showed in profiles), by a dictionary once there are more than `scanned`.
+        // Either way a job joins the first class with its key, so the classes and their order are the same.
+        let scanned = 16
+        var keys: [ClassKey] = []
         var classOf: [ClassKey: Int] = [:]  // looked up only, never iterated
         var representative: [Int] = []
         var multiplicity: [Int] = []
         var jobClass = [Int](repeating: 0, count: m)
         for j in 0..<m {
-            let key = ClassKey(gpus: p.gpus[j], speeds: (0..<k).map { p.usable(j, $0) ? p.throughput[j][$0]!.bitPattern : .max })
-            if let c = classOf[key] {
+            var key = ClassKey(gpus: p.gpus[j], types: k)
+            for t in 0..<k where p.usable(j, t) { key.setSpeed(p.throughput[j][t]!.bitPattern, of: t) }
+            let found = keys.count <= scanned ? keys.firstIndex(of: key) : classOf[key]
+            if let c = found {
                 multiplicity[c] += 1
                 jobClass[j] = c
             } else {
-                classOf[key] = representative.count
-                jobClass[j] = representative.count
+                let c = representative.count
+                keys.append(key)
+                if keys.count == scanned + 1 {
+                    for (i, known) in keys.enumerated() { classOf[known] = i }
+                } else if keys.count > scanned + 1 {
+                    classOf[key] = c
+                }
+                jobClass[j] = c
                 representative.append(j)
                 multiplicity.append(1)
             }
@@ -230,10 +243,33 @@ public struct GavelPolicy: SchedulingPolicy {
                         solves: r.solves)
     }
 
-    /// Identical jobs for max-min: GPU count and the bit patterns of their speeds (`.max` where unusable).
+    /// Identical jobs for max-min: GPU count and the bit patterns of their speeds (`.max` where unusable). The first
+    /// four types' speeds are held inline, the others in `more`: an array per job per solve (allocated, then hashed
+    /// through its buffer) was most of a max-min solve's own time on the ITP replay, where the LP itself is small.
     private struct ClassKey: Hashable {
         var gpus: Int
-        var speeds: [UInt64]
+        var speed0: UInt64 = .max
+        var speed1: UInt64 = .max
+        var speed2: UInt64 = .max
+        var speed3: UInt64 = .max
+        var more: [UInt64] = []
+
+        /// A key with every one of `types` types unusable.
+        init(gpus: Int, types: Int) {
+            self.gpus = gpus
+            if types > 4 { more = Array(repeating: .max, count: types - 4) }
+        }
+
+        /// Sets the speed's bit pattern on type `t`.
+        mutating func setSpeed(_ bits: UInt64, of t: Int) {
+            switch t {
+            case 0: speed0 = bits
+            case 1: speed1 = bits
+            case 2: speed2 = bits
+            case 3: speed3 = bits
+            default: more[t - 4] = bits
+            }
+        }
     }
 
     /// The LPs for `objective`, where row j stands for `multiplicity[j]` identical jobs with equal-share
@@ -453,9 +489,18 @@ public struct GavelPolicy: SchedulingPolicy {
         if s.now >= nextBoundary {
             // Active jobs (waiting or holding GPUs), ascending, as the allocation's rows. Sorting them is needed only
             // here; between boundaries the rounds never look at them all.
-            var active = Array(s.queue) + holders
+            var active: [JobID] = []
+            active.reserveCapacity(s.queue.count + holders.count)
+            active += s.queue
+            active += holders
             active.sort()
-            active = active.enumerated().filter { $0.offset == 0 || active[$0.offset - 1] != $0.element }.map(\.element)
+            // Drop repeats in place (the queue and the holders may both list a job), keeping the first of each.
+            var kept = 0
+            for i in active.indices where i == 0 || active[i] != active[kept - 1] {
+                active[kept] = active[i]
+                kept += 1
+            }
+            active.removeLast(active.count - kept)
             decisions = boundaryRound(s, active: active, planner: &planner)
         } else {
             decisions = []
@@ -748,8 +793,17 @@ public struct GavelPolicy: SchedulingPolicy {
     private func fill(_ s: ClusterSnapshot, skipping started: [JobID], planner: inout PlacementPlanner) -> [SchedulingDecision] {
         guard planner.cluster.freeGPUs > 0, !s.queue.isEmpty else { return [] }
         var order: [(JobID, Double)] = []
-        for j in s.queue where s.jobs[j.index].spec.gpuCount <= planner.freeGPUs(in: s.jobs[j.index].eligibleTypes)
-            && !started.contains(j) {
+        // The planner does not change in this pass: the free GPUs of the last mask seen are asked once (jobs of one
+        // trace mostly share their eligible types).
+        var mask: UInt64? = nil
+        var free = 0
+        for j in s.queue {
+            let types = s.jobs[j.index].eligibleTypes
+            if types.bits != mask {
+                mask = types.bits
+                free = planner.freeGPUs(in: types)
+            }
+            guard s.jobs[j.index].spec.gpuCount <= free && !started.contains(j) else { continue }
             order.append((j, Self.receivedFraction(s, j, type: nil, received: received)))
         }
         order.sort { ($0.1, $0.0) < ($1.1, $1.0) }

@@ -13,16 +13,29 @@ import Workload
 /// more than it asks for, so a larger share does not speed it up). ρ > 1 means the job fares worse than under an
 /// equal split.
 ///
-/// GPUs are leased: a job keeps what it is given for `lease_s`. At every round the candidates are the waiting jobs
-/// and the running jobs whose lease has expired; the `fairness_knob` fraction f of them with the worst ρ (at least
-/// one) take part, as in Themis' filter. In order of decreasing ρ, a waiting participant starts on free GPUs, or on
-/// GPUs taken back from expired-lease jobs with a lower ρ (lowest first); expired-lease jobs that keep their GPUs
-/// renew their lease. Then, so that no GPU idles while a job could use it, the other waiting jobs start in order of
-/// decreasing ρ where they fit, without preempting anyone. The policy wakes up at the next lease expiry.
+/// GPUs are leased, and leases are auctioned in rounds: in Themis the arbiter pools the resources whose leases have
+/// expired and offers them together in one auction round (the paper's §3.3 multi-round auctions and §4's arbiter),
+/// rather than one job's GPUs at a time. With `lease_alignment: grid` (the default) every lease ends on a grid of
+/// multiples of `lease_s` counted from the simulation's start: a lease granted at t ends at the first grid point at or
+/// after t + `lease_s`, so it lasts between `lease_s` and 2·`lease_s` (a job started mid-interval keeps its GPUs until
+/// that grid point, and is never preempted moments after it started, which ending at the next grid point after t
+/// would allow), and a lease granted or renewed on a grid point lasts exactly `lease_s`. All leases that end together
+/// are offered in one round. `lease_alignment: job` ends each lease `lease_s` after its grant instead (a round per
+/// expiry, SchedLab's behaviour before grid rounds). Arrivals and completions run rounds too, so free GPUs never idle
+/// while a job waits.
+///
+/// At every round the candidates are the waiting jobs and the running jobs whose lease has expired; the
+/// `fairness_knob` fraction f of them with the worst ρ (at least one) take part, as in Themis' filter. In order of
+/// decreasing ρ, a waiting participant starts on free GPUs, or on GPUs taken back from expired-lease jobs with a lower
+/// ρ (lowest first); expired-lease jobs that keep their GPUs renew their lease. Then, so that no GPU idles while a job
+/// could use it, the other waiting jobs start in order of decreasing ρ where they fit, without preempting anyone. The
+/// policy wakes up at the next lease expiry (with grid leases, the next grid point at which a lease ends).
 ///
 /// Choices the paper leaves open here: no auction (the worst-ρ participants simply take GPUs, which is Themis with
-/// every bid at its full-allocation value); N counts waiting and running jobs (jobs in a timed transition are not
-/// counted); ties in ρ go to the earlier submission; a job's isolated time is its `estimatedDuration`.
+/// every bid at its full-allocation value); the grid's origin is the simulation's start and its spacing `lease_s`; a
+/// job holding GPUs without running (restoring from a checkpoint) when its lease ends is offered at the first round
+/// after it runs again; N counts waiting and running jobs (jobs in a timed transition are not counted); ties in ρ go
+/// to the earlier submission; a job's isolated time is its `estimatedDuration`.
 /// The waiting jobs and what ρ reads of them are kept across rounds (`ThemisWaitingJobs`), and a round computes ρ only
 /// for the candidates whose cheap bounds reach the top of its order (`bounds(_:nowSeconds:share:)`); both give the
 /// decisions of a round that reads every job's status and computes every ρ, which a test checks.
@@ -33,28 +46,50 @@ import Workload
 public struct ThemisPolicy: SchedulingPolicy {
     public static let name = "themis"
 
+    /// When a lease granted at time t ends.
+    public enum LeaseAlignment: String, Sendable, Equatable, CaseIterable {
+        /// At the first multiple of `lease_s` (counted from the simulation's start) at or after t + `lease_s`: leases
+        /// that end together are auctioned together in one round, as Themis' rounds do (the default).
+        case grid
+        /// At t + `lease_s`: each job's lease ends on its own, a round per expiry (SchedLab's earlier behaviour).
+        case job
+    }
+
     /// Scenario parameters of `themis`.
     public struct Parameters: Decodable, Sendable, Equatable {
         /// Seconds a job keeps GPUs it was given before they can be offered to others.
         public var leaseSeconds: Double = 600
         /// Share of the candidates, worst ρ first, that may take GPUs (Themis' fairness knob f).
         public var fairnessKnob: Double = 0.8
+        /// Whether leases end on the round grid (multiples of `lease_s`) or `lease_s` after each grant.
+        public var leaseAlignment: LeaseAlignment = .grid
 
         static let documentation = [
             "lease_s: seconds a job keeps its GPUs before they are offered again (600)",
             "fairness_knob: share of candidates, worst finish-time fairness first, that may take GPUs, in (0, 1] (0.8)",
+            "lease_alignment: grid (a lease ends at the first multiple of lease_s at or after its grant + lease_s, so "
+                + "expiries are auctioned together) or job (lease_s after its grant) (grid)",
         ]
 
         /// Default parameters.
-        public init(leaseSeconds: Double = 600, fairnessKnob: Double = 0.8) {
+        public init(leaseSeconds: Double = 600, fairnessKnob: Double = 0.8, leaseAlignment: LeaseAlignment = .grid) {
             self.leaseSeconds = leaseSeconds
             self.fairnessKnob = fairnessKnob
+            self.leaseAlignment = leaseAlignment
         }
 
-        private enum CodingKeys: String, CodingKey { case lease_s, fairness_knob }
+        private enum CodingKeys: String, CodingKey { case lease_s, fairness_knob, lease_alignment }
         public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(allowed: ["lease_s", "fairness_knob"])
+            try decoder.rejectUnknownKeys(allowed: ["lease_s", "fairness_knob", "lease_alignment"])
             let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let name = try c.decodeIfPresent(String.self, forKey: .lease_alignment) {
+                guard let a = LeaseAlignment(rawValue: name) else {
+                    throw c.invalid(
+                        .lease_alignment,
+                        "expected one of: \(LeaseAlignment.allCases.map(\.rawValue).joined(separator: ", ")); got '\(name)'")
+                }
+                leaseAlignment = a
+            }
             leaseSeconds = try c.decodeIfPresent(Double.self, forKey: .lease_s) ?? 600
             // A lease shorter than a millisecond would wake the engine up at every step of the clock; longer than a
             // year is no lease at all.
@@ -83,13 +118,16 @@ public struct ThemisPolicy: SchedulingPolicy {
     private var expired: [JobID] = []
     /// More round scratch, moved out for the round and back after it (an allocation per array per round showed in
     /// profiles of the ITP replay: a round runs at every lease expiry).
-    private var scratchReleasable: [Candidate] = []
+    private var scratchReleasable: [Victim] = []
     private var scratchLeases: [Candidate] = []
     private var scratchHits: [StepOneOrder.Hit] = []
     private var scratchOffered: [Candidate] = []
     private var scratchRanked: [Candidate] = []
     private var scratchStarted: [JobID] = []
     private var preemptedIn: [UInt32] = []
+    /// Per JobID index, the round in which an expired lease won its GPUs back (it stays in the victims' heap, skipped
+    /// when it reaches the top: removing it from the middle cost a pass over every expired lease per winner).
+    private var keptIn: [UInt32] = []
     private var startedIn: [UInt32] = []
     private var round: UInt32 = 0
     /// The waiting jobs and what ρ reads of them (fixed while they wait), kept across rounds.
@@ -153,15 +191,27 @@ public struct ThemisPolicy: SchedulingPolicy {
         @inline(__always) static func precedes(_ a: Candidate, _ b: Candidate) -> Bool { before(a, b) }
     }
 
+    /// An expired lease that may be taken back, in the order victims are taken: lowest ρ first, ties to the later
+    /// submission (the reverse of the round's order). A heap: a round on the lease grid has every lease that ended
+    /// together, hundreds on a large cluster, and takes back few of them (sorting them all showed in profiles).
+    private struct Victim: HeapOrdered {
+        var candidate: Candidate
+
+        @inline(__always) static func precedes(_ a: Victim, _ b: Victim) -> Bool { Candidate.before(b.candidate, a.candidate) }
+    }
+
     public mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
         if leaseEnd.count < s.jobs.count {
             let extra = s.jobs.count - leaseEnd.count
             leaseEnd += repeatElement(.never, count: extra)
             preemptedIn += repeatElement(0, count: extra)
+            keptIn += repeatElement(0, count: extra)
             startedIn += repeatElement(0, count: extra)
         }
         let now = s.now
-        let lease = SimTime.seconds(parameters.leaseSeconds)
+        // Every lease granted or renewed in this round ends at the same time (see `endOfLease`).
+        let granted = Self.endOfLease(
+            grantedAt: now, length: SimTime.seconds(parameters.leaseSeconds), alignment: parameters.leaseAlignment)
         // Running jobs whose lease expired, and the earliest lease end among the other running jobs. Jobs holding
         // GPUs without running (restoring) keep their entry for when they run, but take no part now.
         expired.removeAll(keepingCapacity: true)
@@ -196,7 +246,7 @@ public struct ThemisPolicy: SchedulingPolicy {
         if planner.cluster.freeGPUs == 0 && expired.isEmpty { return [] }
         round &+= 1
         if round == 0 {  // wrapped: clear the marks so an old round cannot look current
-            for i in preemptedIn.indices { preemptedIn[i] = 0; startedIn[i] = 0 }
+            for i in preemptedIn.indices { preemptedIn[i] = 0; startedIn[i] = 0; keptIn[i] = 0 }
             round = 1
         }
         let stamp = round
@@ -224,15 +274,23 @@ public struct ThemisPolicy: SchedulingPolicy {
             assert(!w.boundable || (c.lo <= c.rho && c.rho <= c.hi), "ρ \(c.rho) of \(w.id) outside its bounds \(c.lo)...\(c.hi)")
             #endif
         }
-        // Expired-lease jobs that may lose their GPUs, lowest ρ first (ties: the later submission first).
-        var releasable = Self.reuse(&scratchReleasable)
+        // The expired leases, as step 1's candidates (in expiry order), and as the heap of the jobs that may lose their
+        // GPUs, lowest ρ first (ties: the later submission first).
+        var leasesAtStart = Self.reuse(&scratchLeases)
         for id in expired {
             let rho = Self.rho(of: id, in: s, share: share)
-            releasable.append(Candidate(
+            leasesAtStart.append(Candidate(
                 rho: rho, lo: rho, hi: rho, exact: true, id: id, running: true,
                 gpuCount: Int32(s.jobs[id.index].spec.gpuCount), types: s.jobs[id.index].eligibleTypes, slot: -1))
         }
-        releasable.sort { Candidate.before($1, $0) }
+        var releasable = Self.reuse(&scratchReleasable)
+        for c in leasesAtStart { releasable.append(Victim(candidate: c)) }
+        MinHeap<Victim>.heapify(&releasable)
+        /// The releasable lease with the lowest ρ, dropping from the heap those that won their GPUs back.
+        func firstVictim() -> Candidate? {
+            while let top = releasable.first, keptIn[top.candidate.id.index] == stamp { _ = MinHeap<Victim>.popFirst(&releasable) }
+            return releasable.first?.candidate
+        }
         let candidateCount = s.queue.count + expired.count
         let participants = Int((parameters.fairnessKnob * Double(candidateCount)).rounded(.up))
         var decisions: [SchedulingDecision] = []
@@ -244,7 +302,7 @@ public struct ThemisPolicy: SchedulingPolicy {
                 decisions.append(.start(c.id, gpus: gpus))
                 startedIn[i] = stamp
                 started.append(c.id)
-                leaseEnd[i] = now + lease
+                leaseEnd[i] = granted
             }
         }
         /// Whether waiting candidate `c` could pass the planner's first check (enough free GPUs of its types) now.
@@ -269,32 +327,34 @@ public struct ThemisPolicy: SchedulingPolicy {
         var taken = 0
         var exhausted = false
         let stepOne = !releasable.isEmpty
-        // The expired leases at the start of step 1, in a copy of their own (sharing `releasable`'s storage would copy
-        // it at the first removal from it).
-        var leasesAtStart = Self.reuse(&scratchLeases)
-        leasesAtStart += releasable
+        // Waiting candidates not taken yet in step 1: once none is left, the rest are expired leases, which would only
+        // win their own GPUs back (renewed below anyway), and step 2 has no waiting job to rank: its second attempts
+        // are the same whether or not they were taken (on the lease grid, most of a round's candidates are such
+        // leases).
+        var waitingLeft = jobs.count
         var order = StepOneOrder(
             waiting: jobs, nowSeconds: nowSeconds, share: share, leases: leasesAtStart,
             spillAt: buildsCandidates ? 0 : LazyOrder.scans)
         if stepOne {
-            while taken < participants && !releasable.isEmpty,
+            while taken < participants && waitingLeft > 0 && firstVictim() != nil,
                   let c = order.popFirst(spillingInto: &candidates, scratch: &scratchHits, resolve) {
                 taken += 1
                 // With no GPU free and no releasable lease worse off than this candidate, no later one (ρ no larger)
                 // can take or free GPUs: the rest of the round, work conservation included, would change nothing.
-                if planner.cluster.freeGPUs == 0 && !(releasable.first.map { $0.rho < c.rho } ?? false) {
+                if planner.cluster.freeGPUs == 0 && !(firstVictim().map { $0.rho < c.rho } ?? false) {
                     exhausted = true
                     break
                 }
                 if c.running {
-                    releasable.removeAll { $0.id == c.id }  // it won its GPUs back
+                    keptIn[c.id.index] = stamp  // it won its GPUs back
                     continue
                 }
+                waitingLeft -= 1
                 offered.append(c)
                 let i = c.id.index
                 var gpus = planner.place(c.id, count: Int(c.gpuCount), types: c.types)
-                while gpus == nil, let victim = releasable.first, victim.rho < c.rho {
-                    releasable.removeFirst()
+                while gpus == nil, let victim = firstVictim(), victim.rho < c.rho {
+                    _ = MinHeap<Victim>.popFirst(&releasable)
                     decisions.append(.preempt(victim.id))
                     preemptedIn[victim.id.index] = stamp
                     // A job that checkpoints keeps its GPUs until the checkpoint ends: this job waits for that round.
@@ -306,7 +366,7 @@ public struct ThemisPolicy: SchedulingPolicy {
                     decisions.append(.start(c.id, gpus: gpus))
                     startedIn[i] = stamp
                     started.append(c.id)
-                    leaseEnd[i] = now + lease
+                    leaseEnd[i] = granted
                 }
             }
         }
@@ -397,7 +457,7 @@ public struct ThemisPolicy: SchedulingPolicy {
                         decisions.append(.start(c.id, gpus: gpus))
                         startedIn[i] = stamp
                         started.append(c.id)
-                        leaseEnd[i] = now + lease
+                        leaseEnd[i] = granted
                         smallest = smallestRequest()
                     } else if !pastParticipants && participates(c) {
                         retry.append(c)
@@ -415,9 +475,9 @@ public struct ThemisPolicy: SchedulingPolicy {
                 waiting.preempted(id)
                 continue
             }
-            leaseEnd[id.index] = now + lease
-            leases.insert(LeaseEnd(end: now + lease, job: id.raw))
-            next = min(next, now + lease)
+            leaseEnd[id.index] = granted
+            leases.insert(LeaseEnd(end: granted, job: id.raw))
+            next = min(next, granted)
         }
         for id in started {
             waiting.started(id)
@@ -430,6 +490,20 @@ public struct ThemisPolicy: SchedulingPolicy {
         scratchOffered = offered
         scratchStarted = started
         return decisions
+    }
+
+    /// When a lease of `length` granted at `now` ends: `now` + `length` (`job`), or the first multiple of `length` at
+    /// or after that (`grid`), so that a lease lasts at least `length` (what a lease promises: a job is not preempted
+    /// right after it started, which a lease ending at the next grid point would do to a job started just before it),
+    /// and a lease granted or renewed on a grid point lasts exactly `length`.
+    static func endOfLease(grantedAt now: SimTime, length: SimTime, alignment: LeaseAlignment) -> SimTime {
+        let end = now + length
+        guard alignment == .grid else { return end }
+        // Integer nanoseconds: no rounding, and every job's lease that ends in the same grid interval ends at the same
+        // instant. `now` is never negative (the clock starts at zero).
+        let l = length.nanoseconds
+        let (q, r) = end.nanoseconds.quotientAndRemainder(dividingBy: l)
+        return r == 0 ? end : SimTime(nanoseconds: (q + 1) * l)
     }
 
     /// `array`'s storage, emptied, leaving `array` empty: a round's scratch array without an allocation.
