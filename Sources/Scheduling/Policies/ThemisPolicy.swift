@@ -13,9 +13,10 @@ import Workload
 /// more than it asks for, so a larger share does not speed it up). ρ > 1 means the job fares worse than under an
 /// equal split.
 ///
-/// GPUs are leased, and leases are auctioned in rounds: in Themis the arbiter pools the resources whose leases have
-/// expired and offers them together in one auction round (the paper's §3.3 multi-round auctions and §4's arbiter),
-/// rather than one job's GPUs at a time. With `lease_alignment: grid` (the default) every lease ends on a grid of
+/// GPUs are leased, and leases are auctioned in rounds: in Themis the arbiter runs its auctions in rounds, offering the
+/// resources whose leases have expired to the jobs that pass its fairness filter (Mahajan et al., NSDI 2020, the
+/// arbiter's multi-round auctions), rather than one job's GPUs at a time. Aligning the rounds on a grid is SchedLab's
+/// choice: the paper gives the lease duration, not when a lease granted between rounds ends. With `lease_alignment: grid` (the default) every lease ends on a grid of
 /// multiples of `lease_s` counted from the simulation's start: a lease granted at t ends at the first grid point at or
 /// after t + `lease_s`, so it lasts between `lease_s` and 2·`lease_s` (a job started mid-interval keeps its GPUs until
 /// that grid point, and is never preempted moments after it started, which ending at the next grid point after t
