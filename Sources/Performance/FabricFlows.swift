@@ -350,11 +350,11 @@ struct FabricFlows {
             net.pointee.loads(into: &loads)
             return net.pointee.capacities
         }
-        // Isolated jobs' flows, each alone on its links: the network would sum 0 + its rate there, which is what this
-        // adds to the network's 0.
-        for l in 0..<linkIsolatedJob.count where linkIsolatedJob[l] >= 0 { loads[l] += linkIsolatedLoad[l] }
         all.removeAll(keepingCapacity: true)
         for l in 0..<capacities.count where capacities[l] > 0 {
+            // An isolated job's flow is alone on its links: the network would sum 0 + its rate there, which is what
+            // this adds to the network's 0.
+            if linkIsolatedJob[l] >= 0 { loads[l] += linkIsolatedLoad[l] }
             let u = loads[l] / capacities[l]
             if u > 0 { all.append((LinkID(l), u)) }
         }
