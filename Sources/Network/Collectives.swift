@@ -366,6 +366,29 @@ public struct FlatAllReducePlan: Sendable {
     private static func oneNode(
         gpus: [GPUID], bytes: Double, graph: borrowing LinkGraph, options: CollectiveOptions
     ) -> FlatAllReducePlan? {
+        var links: [LinkID] = []
+        links.reserveCapacity(2 * gpus.count)
+        guard let phase = oneNodeRing(gpus: gpus, bytes: bytes, graph: graph, options: options, appendingPathsTo: &links)
+        else { return nil }
+        // Every path inside a node is two links (the sender's up link, the receiver's down link).
+        let start = (0...gpus.count).map { Int32(2 * $0) }
+        return FlatAllReducePlan(
+            algorithm: phase.kind == .ring ? .ring : .halvingDoubling, pathLinks: links, pathStart: start, rateCaps: [],
+            phases: [phase])
+    }
+
+    /// The one phase of the plan of two or more GPUs on one node (what `init(gpus:bytes:graph:options:)` builds for
+    /// such a placement), with the links of flow i (rank i → rank i + 1, two links: the sender's up link, the
+    /// receiver's down link) appended to `links` at `2i` and `2i + 1` past its former end; nil, with nothing appended,
+    /// when the GPUs are fewer than two or on more than one node.
+    ///
+    /// For a caller that needs the phase and the links but not the plan's arrays (the flow model's isolated jobs,
+    /// `FabricFlows`): it is the code the plan itself is built with, so the phase is the plan's, bit for bit.
+    /// - Complexity: O(n²) duplicate checks for n GPUs (n is at most a node's GPU count), O(n) otherwise.
+    public static func oneNodeRing(
+        gpus: [GPUID], bytes: Double, graph: borrowing LinkGraph, options: CollectiveOptions,
+        appendingPathsTo links: inout [LinkID]
+    ) -> FlatCollectivePhase? {
         let n = gpus.count
         guard n > 1 else { return nil }
         let node = graph.topology.gpuNode[gpus[0].index]
@@ -374,22 +397,16 @@ public struct FlatAllReducePlan: Sendable {
         for i in 1..<n {
             for j in 0..<i { precondition(gpus[i] != gpus[j], "a GPU appears twice in the job") }
         }
-        var links: [LinkID] = []
-        links.reserveCapacity(2 * n)
-        var start: [Int32] = [0]
-        start.reserveCapacity(n + 1)
+        let base = links.count
         var latency = 0.0
         for i in 0..<n {
             graph.appendPath(fromGPU: gpus[i], toGPU: gpus[(i + 1) % n], to: &links)
-            start.append(Int32(links.count))
-            latency = max(latency, graph.stepLatency(of: links[Int(start[i])..<Int(start[i + 1])]))
+            latency = max(latency, graph.stepLatency(of: links[(base + 2 * i)..<(base + 2 * i + 2)]))
         }
         let small = bytes < options.smallMessageBytes
-        let phase = FlatCollectivePhase(
+        return FlatCollectivePhase(
             kind: small ? .halvingDoubling : .ring, flows: 0..<n, bytesPerFlow: 2 * Double(n - 1) / Double(n) * bytes,
             steps: small ? 2 * AllReducePlan.ceilLog2(n) : 2 * (n - 1), stepLatency: latency)
-        return FlatAllReducePlan(
-            algorithm: small ? .halvingDoubling : .ring, pathLinks: links, pathStart: start, rateCaps: [], phases: [phase])
     }
 
     /// Number of flows.
@@ -434,10 +451,16 @@ public struct FlatAllReducePlan: Sendable {
     /// The total of `time(rate:bottleneck:)` without building the phases or asking for bottlenecks: the flow model's
     /// hot path (every re-rate of a job) needs only this sum, and finding a bottleneck walks every flow on every link
     /// of the slowest flow's path. Same arithmetic in the same order, so the same bits as `time(…).total`.
-    public func totalSeconds(rate: (Int) -> Double) -> Double {
+    public func totalSeconds(rate: (Int) -> Double) -> Double { Self.totalSeconds(of: phases, rate: rate) }
+
+    /// `totalSeconds(rate:)` of a plan with these phases: the one arithmetic both share, so that a caller holding
+    /// only a plan's phase (`oneNodeRing`) gets the plan's total bit for bit.
+    @inline(__always) public static func totalSeconds<Phases: Sequence<FlatCollectivePhase>>(
+        of phases: Phases, rate: (Int) -> Double
+    ) -> Double {
         var total = 0.0
         for phase in phases {
-            total = total + (phase.latency + Self.transfer(of: phase, at: Self.slowestFlow(of: phase, rate: rate).rate))
+            total = total + (phase.latency + transfer(of: phase, at: slowestFlow(of: phase, rate: rate).rate))
         }
         return total
     }

@@ -106,6 +106,8 @@ public struct FlowNetwork: Sendable {
     public private(set) var isActive: [Bool] = []
     // Whether each active flow slot is lone (see the type's notes): its bound is in no link's kept sum.
     private var lone: [Bool] = []
+    // Whether each flow slot is reserved (see `reserve(_:into:)`): neither free nor active.
+    private var reserved: [Bool] = []
     // Paths, flat: slot f's links are pathLinks[f·pathStride ..< f·pathStride + pathLength[f]] (0 for free slots).
     private var pathStride = 0
     private var pathLinks: [Int32] = []
@@ -184,6 +186,13 @@ public struct FlowNetwork: Sendable {
     /// The active flows crossing `link`, ascending.
     /// - Complexity: O(k) for k flows on the link.
     public func flows(on link: LinkID) -> [FlowID] { linkFlows.list(link.index).map { FlowID(Int($0)) } }
+
+    /// How many active flows cross `link` (once per appearance in a path): `flows(on:).count` without the list.
+    /// - Complexity: O(1).
+    @inlinable public func flowCount(on link: LinkID) -> Int { linkFlowCount(link.index) }
+
+    /// `flowCount(on:)` by link index (the link lists are not visible to inlinable code).
+    @usableFromInline func linkFlowCount(_ link: Int) -> Int { linkFlows.count(link) }
 
     /// The bytes per second in use on `link`: Σ rate of the flows crossing it (once per appearance in a path).
     /// - Complexity: O(k) for k flows on the link.
@@ -273,36 +282,28 @@ public struct FlowNetwork: Sendable {
         return finishAdding(added, touched: touched, deferResolve: deferResolve)
     }
 
-    /// Stores one new flow in a free slot (its rate NaN until re-solved) and lists it on its links, which are
-    /// appended to `touched`.
+    /// Stores one new flow in a free slot, or in the reserved slot `slot` (its rate NaN until re-solved), and lists
+    /// it on its links, which are appended to `touched`.
     private mutating func insert<Path: Collection<LinkID>>(
-        path: Path, weight: Double, cap: Double, touched: inout [Int32]
+        path: Path, weight: Double, cap: Double, touched: inout [Int32], slot: Int32? = nil
     ) -> FlowID {
         precondition(weight > 0, "a flow's weight must be positive")
         precondition(cap >= 0, "a rate cap must be non-negative")
         for l in path { precondition(l.index >= 0 && l.index < capacities.count, "unknown link \(l)") }
         if path.count > pathStride { widenPaths(to: path.count) }
         let f: Int32
-        if let slot = freeSlots.popLast() {
+        if let slot {
+            precondition(slot >= 0 && Int(slot) < reserved.count && reserved[Int(slot)], "flow\(slot) is not reserved")
+            reserved[Int(slot)] = false
             f = slot
-            weights[Int(f)] = weight
-            caps[Int(f)] = cap
-            rates[Int(f)] = .nan
-            isActive[Int(f)] = true
-            lone[Int(f)] = false
         } else {
-            f = Int32(weights.count)
-            weights.append(weight)
-            caps.append(cap)
-            rates.append(.nan)
-            isActive.append(true)
-            lone.append(false)
-            bounds.append(0)
-            flowStamp.append(0)
-            flowLocal.append(0)
-            pathLength.append(0)
-            pathLinks.append(contentsOf: repeatElement(0, count: pathStride))
+            f = takeSlot()
         }
+        weights[Int(f)] = weight
+        caps[Int(f)] = cap
+        rates[Int(f)] = .nan
+        isActive[Int(f)] = true
+        lone[Int(f)] = false
         var j = Int(f) * pathStride
         for l in path {
             pathLinks[j] = l.raw
@@ -334,6 +335,24 @@ public struct FlowNetwork: Sendable {
         return FlowID(Int(f))
     }
 
+    /// The slot the next new flow gets: the last freed one, else a new one (in the free state: inactive, on no link).
+    private mutating func takeSlot() -> Int32 {
+        if let slot = freeSlots.popLast() { return slot }
+        let f = Int32(weights.count)
+        weights.append(1)
+        caps.append(.infinity)
+        rates.append(0)
+        isActive.append(false)
+        lone.append(false)
+        reserved.append(false)
+        bounds.append(0)
+        flowStamp.append(0)
+        flowLocal.append(0)
+        pathLength.append(0)
+        pathLinks.append(contentsOf: repeatElement(0, count: pathStride))
+        return f
+    }
+
     /// Makes lone flow `f` an ordinary one: its bound enters its links' kept sums, as if it had been there since it
     /// was added. Its links need no re-classification: each stays slack with `f` alone on it, and the link a joining
     /// flow shares with it is touched by that flow.
@@ -358,6 +377,68 @@ public struct FlowNetwork: Sendable {
 
     /// Adds one flow; see `add(_:)`.
     public mutating func add(_ demand: FlowDemand) -> FlowUpdate { add([demand]) }
+
+    // MARK: Reserved slots
+
+    /// Takes the slots the next `count` new flows would get, in the order `add` would hand them out, and appends their
+    /// IDs to `ids`; no flow is added: the slots stay inactive and on no link until `addLone(into:…)` fills them or
+    /// `release(_:)` frees them.
+    ///
+    /// For a caller that keeps a group of lone flows out of the network (a lone flow's rate is its bound whatever the
+    /// rest of the network does, see the type's notes) and must still give every other flow the ID it would have had:
+    /// rates do not depend on IDs, but sums over a link's flows run in ID order, so equal IDs keep every later result
+    /// bit for bit. Reserved slots count as neither free nor active (`activeFlowCount`).
+    /// - Complexity: O(count).
+    public mutating func reserve(_ count: Int, into ids: inout [FlowID]) {
+        for _ in 0..<count {
+            let f = takeSlot()
+            reserved[Int(f)] = true
+            ids.append(FlowID(Int(f)))
+        }
+    }
+
+    /// Frees reserved slots that were never filled, in the given order, as `remove(_:)` frees the slots of removed
+    /// flows (so the IDs handed out next are those a removal of the same flows would have left).
+    /// - Complexity: O(ids).
+    public mutating func release(_ ids: [FlowID]) {
+        for id in ids {
+            precondition(id.index >= 0 && id.index < reserved.count && reserved[id.index], "\(id) is not reserved")
+            reserved[id.index] = false
+            freeSlots.append(id.raw)
+        }
+    }
+
+    /// Adds flows into the reserved slots `ids` (flow i in `ids[i]`, crossing `pathLinks[pathStart[i] ..<
+    /// pathStart[i + 1]]`, of weight `weight` and capped at `caps[i]` when given, as `add(pathLinks:pathStart:weight:
+    /// caps:deferResolve:)`); every flow must be lone when added (alone on each of its links, crossing none twice) and
+    /// the network must track lone flows.
+    ///
+    /// With `settled`, each flow takes its rate at once: its bound, the rate the re-solve after its addition gives a
+    /// lone flow (no tight link on its path), and the rate it keeps while it stays lone. Without, it waits for
+    /// `resolvePending()` as a deferred addition does. Either way the network ends in the state it would be in had the
+    /// flows been added (and, when `settled`, re-solved) when their slots were reserved, the rest of the network having
+    /// changed as it did: lone flows leave no trace in the kept sums or link classes, and are reported by no later
+    /// re-solve until a flow joins one of their links.
+    /// - Complexity: O(Σ|P| of the flows).
+    public mutating func addLone(
+        into ids: [FlowID], pathLinks links: [LinkID], pathStart: [Int32], weight: Double, caps: [Double]?, settled: Bool
+    ) {
+        precondition(tracksLoneFlows, "a network that does not track lone flows has none to add")
+        precondition(ids.count == max(0, pathStart.count - 1), "one reserved slot per flow")
+        precondition(caps == nil || caps!.count == ids.count, "one cap per flow")
+        var touched: [Int32] = []
+        for (i, id) in ids.enumerated() {
+            let f = insert(path: links[Int(pathStart[i])..<Int(pathStart[i + 1])], weight: weight,
+                           cap: caps?[i] ?? .infinity, touched: &touched, slot: id.raw)
+            precondition(lone[f.index], "\(f) is not alone on its links")
+            #if SIM_INTERNAL_CHECKS
+            // An empty link is slack once the removals that emptied it are re-solved; `settled` flows were added
+            // before the last re-solve, and their links have carried nothing else since.
+            if settled { for l in path(of: f) { assert(!tight[l.index], "\(f) would cross tight link \(l)") } }
+            #endif
+            if settled { rates[f.index] = bounds[f.index] } else { pendingFlows.append(f.raw) }
+        }
+    }
 
     /// Re-lays the flat path storage out with a stride of `stride` links per slot.
     private mutating func widenPaths(to stride: Int) {

@@ -4,6 +4,18 @@ import SimKernel
 
 /// The shared fabric's flows: which belong to which attached job, and their current rates.
 ///
+/// **Isolated jobs** (with `isolatesJobs`, the default) skip the network. A job is isolated when every link of its
+/// all-reduce is private to one of its own GPUs (`LinkGraph.privateLinkGPUs`: the GPU↔switch links of a job on one
+/// node; also the NIC links where each GPU has its own NIC, so a job over several nodes of one rack) and no flow,
+/// network or isolated, crosses any of them: then each of its flows would be lone in the network, at a rate fixed by
+/// capacities alone (`IsolatedCollective`). Its time is computed once at its start, without the network and, on one
+/// node, without building its plan; it reserves the flow IDs it would have had (`FlowNetwork.reserve`), so every other
+/// flow keeps its ID and every sum over a link its order. When a later start puts a flow on one of its links (a job
+/// sharing one of its GPUs: that is the only way, the links being private), its flows first enter the network as
+/// they would be there (`FlowNetwork.addLone`), and the newcomer joins them as it would have: from then on the job is
+/// an ordinary one, and stays one until it stops. Results are the same, bit for bit, with or without isolation; a
+/// seeded test compares both on random starts, stops and shared GPUs.
+///
 /// NOTE: `FlowThroughput`, a class, holds this struct; calling a non-mutating method on a class's stored struct
 /// copies the struct first (a retain and a release of every array of the network, at every job's re-rating). So
 /// the methods it calls per event are `mutating` even where they only read.
@@ -13,9 +25,18 @@ struct FabricFlows {
     private final class Fabric: Sendable {
         let graph: LinkGraph
         let collectives: CollectiveOptions
+        /// Whether each link is private to one GPU (`LinkGraph.privateLinkGPUs`), by `LinkID`.
+        let isPrivate: [Bool]
         init(_ model: Interconnect) {
             graph = model.graph
             collectives = model.collectives
+            isPrivate = model.graph.privateLinkGPUs().map { $0 >= 0 }
+        }
+
+        /// The one phase of `gpus`' all-reduce when they are two or more on one node, their flows' links appended to
+        /// `links` (`FlatAllReducePlan.oneNodeRing`); nil otherwise.
+        func oneNodeRing(_ gpus: [GPUID], bytes: Double, links: inout [LinkID]) -> FlatCollectivePhase? {
+            FlatAllReducePlan.oneNodeRing(gpus: gpus, bytes: bytes, graph: graph, options: collectives, appendingPathsTo: &links)
         }
 
         /// The all-reduce plan of `bytes` per rank over `gpus`.
@@ -37,13 +58,37 @@ struct FabricFlows {
     private var sampleLoads: [Double] = []
     private var sampleLinks: [(link: LinkID, utilization: Double)] = []
 
-    init(model: Interconnect, jobCount: Int) {
+    /// Whether isolated jobs skip the network (see the type's notes); false: every job's flows go through it.
+    let isolatesJobs: Bool
+    /// Each isolated job's collective, by JobID (nil: not started, started in the network, or stopped).
+    private var isolated: [IsolatedCollective?]
+    /// Each isolated job's collective seconds, by JobID (NaN: not isolated): the re-rate hot path reads only this.
+    private var isolatedSeconds: [Double]
+    /// By `LinkID`: the isolated job whose flow crosses the link (−1: none), and that flow's rate (its load).
+    private var linkIsolatedJob: [Int32]
+    private var linkIsolatedLoad: [Double]
+    /// Jobs isolated since the last re-solve (some may have stopped or joined the network since).
+    private var isolatedSinceSolve: [Int32] = []
+    /// Buffer for a one-node ring's links.
+    private var ringLinks: [LinkID] = []
+
+    init(model: Interconnect, jobCount: Int, isolatesJobs: Bool = true) {
         self.fabric = Fabric(model)
         self.flows = FlowNetwork(graph: model.graph)
         self.plans = Array(repeating: nil, count: jobCount)
         self.jobFlows = Array(repeating: [], count: jobCount)
         self.duty = Array(repeating: 1, count: jobCount)
+        // The network's lone flows are what isolation stands in for: without them (never, for a graph's network)
+        // there is nothing to stand in for.
+        self.isolatesJobs = isolatesJobs && flows.tracksLoneFlows
+        self.isolated = Array(repeating: nil, count: jobCount)
+        self.isolatedSeconds = Array(repeating: .nan, count: jobCount)
+        self.linkIsolatedJob = Array(repeating: -1, count: model.graph.linkCount)
+        self.linkIsolatedLoad = Array(repeating: 0, count: model.graph.linkCount)
     }
+
+    /// Whether `job` is isolated now: started, its flows out of the network (see the type's notes).
+    func isIsolated(_ job: JobID) -> Bool { !isolatedSeconds[job.index].isNaN }
 
     /// Registers `job`'s all-reduce on `gpus`; returns the other running jobs whose rates changed (none when
     /// `deferResolve`: the re-solve waits for `resolvePending()`).
@@ -56,28 +101,144 @@ struct FabricFlows {
         // One rank has nothing to all-reduce: no plan (its time is that of an empty one), which spares most jobs of a
         // trace building and freeing one at every start.
         guard gpus.count > 1 else { return [] }
-        let plan = fabric.plan(gpus, bytes: bytes)
-        plans[job.index] = plan
+        precondition(isolatedSeconds[job.index].isNaN && jobFlows[job.index].isEmpty, "\(job) is already started")
         duty[job.index] = 1
-        guard plan.flowCount > 0 else { return [] }
-        let update: FlowUpdate
+        // An always-active ring on one node: isolated without building its plan when its links are free.
+        if isolatesJobs && burst == nil {
+            var links = ringLinks
+            ringLinks = []
+            defer { ringLinks = links }
+            links.removeAll(keepingCapacity: true)
+            if let phase = fabric.oneNodeRing(gpus, bytes: bytes, links: &links), claimIfIsolated(links, for: job) {
+                let capacities = fabric.graph.capacities
+                // Flow i crosses links 2i and 2i + 1; its rate in the network would be its bound (then / d, d = 1).
+                let d = duty[job.index]
+                let seconds = FlatAllReducePlan.totalSeconds(of: CollectionOfOne(phase)) { i in
+                    IsolatedCollective.loneRate(cap: .infinity, path: links[(2 * i)..<(2 * i + 2)], capacities: capacities) / d
+                }
+                for i in 0..<(links.count / 2) {
+                    let rate = IsolatedCollective.loneRate(cap: .infinity, path: links[(2 * i)..<(2 * i + 2)], capacities: capacities)
+                    linkIsolatedLoad[links[2 * i].index] = rate
+                    linkIsolatedLoad[links[2 * i + 1].index] = rate
+                }
+                isolate(job, IsolatedCollective(gpus: gpus, bytes: bytes, plan: nil, weight: 1, caps: nil, awaitingSolve: deferResolve),
+                        flowCount: gpus.count, seconds: seconds)
+                #if SIM_INTERNAL_CHECKS
+                // The plan the network path builds has these links, and gives these seconds.
+                let plan = fabric.plan(gpus, bytes: bytes)
+                assert(plan.pathLinks == links, "\(job): one-node ring links differ from its plan's")
+                let planned = plan.totalSeconds { i in
+                    IsolatedCollective.loneRate(cap: .infinity, path: plan.path(i), capacities: capacities) / d
+                }
+                assert(planned.bitPattern == seconds.bitPattern, "\(job): isolated time \(seconds) ≠ \(planned) from its plan")
+                #endif
+                return []
+            }
+        }
+        let plan = fabric.plan(gpus, bytes: bytes)
+        guard plan.flowCount > 0 else {
+            plans[job.index] = plan
+            return []
+        }
+        var weight = 1.0
+        var caps: [Double]? = plan.rateCaps.isEmpty ? nil : plan.rateCaps
         if let burst {
             let solo = DutyCycle.soloRates(of: plan, capacities: fabric.graph.capacities, rateCaps: plan.rateCaps)
             let alone = plan.time(rate: { solo[$0] }, bottleneck: { _ in nil }).total
             let d = DutyCycle.share(compute: burst.compute, communication: alone, gamma: burst.gamma)
             duty[job.index] = d
-            update = flows.add(pathLinks: plan.pathLinks, pathStart: plan.pathStart, weight: d, caps: solo.map { $0 * d },
-                               deferResolve: deferResolve)
-        } else {
-            update = flows.add(
-                pathLinks: plan.pathLinks, pathStart: plan.pathStart, rateCaps: plan.rateCaps, deferResolve: deferResolve)
+            weight = d
+            caps = solo.map { $0 * d }
         }
+        if isolatesJobs {
+            if claimIfIsolated(plan.pathLinks, for: job) {
+                let capacities = fabric.graph.capacities
+                let d = duty[job.index]
+                var rates: [Double] = []
+                rates.reserveCapacity(plan.flowCount)
+                for i in 0..<plan.flowCount {
+                    let rate = IsolatedCollective.loneRate(cap: caps?[i] ?? .infinity, path: plan.path(i), capacities: capacities)
+                    rates.append(rate)
+                    for l in plan.path(i) { linkIsolatedLoad[l.index] = rate }
+                }
+                // The network's time-averaged rate / d, as `collectiveSeconds` reads it.
+                let seconds = plan.totalSeconds { rates[$0] / d }
+                isolate(job, IsolatedCollective(gpus: gpus, bytes: bytes, plan: plan, weight: weight, caps: caps, awaitingSolve: deferResolve),
+                        flowCount: plan.flowCount, seconds: seconds)
+                return []
+            }
+            // Isolated jobs on these links enter the network first, as they would be there, for these flows to join.
+            for l in plan.pathLinks where linkIsolatedJob[l.index] >= 0 { join(JobID(Int(linkIsolatedJob[l.index]))) }
+        }
+        plans[job.index] = plan
+        let update = flows.add(pathLinks: plan.pathLinks, pathStart: plan.pathStart, weight: weight, caps: caps,
+                               deferResolve: deferResolve)
         jobFlows[job.index] = update.added
         for f in update.added {
             if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
             flowOwner[f.index] = job.raw
         }
         return Self.owners(of: update.changed, except: job, flowOwner: flowOwner)
+    }
+
+    /// Whether a job whose flows cross `links` (flow after flow) is isolated: every link private to a GPU, crossed
+    /// by no network flow, no isolated job's flow and no other of its own flows (each would then be lone). If so, the
+    /// links are marked as `job`'s; if not, nothing changes.
+    private mutating func claimIfIsolated(_ links: [LinkID], for job: JobID) -> Bool {
+        let isPrivate = fabric.isPrivate
+        for l in links where !isPrivate[l.index] { return false }
+        // NOTE: the network is read through a pointer: a non-mutating call on `flows` from this mutating method copied
+        // the whole network (see `collectiveTime`).
+        let empty = withUnsafeMutablePointer(to: &flows) { net in links.allSatisfy { net.pointee.flowCount(on: $0) == 0 } }
+        guard empty else { return false }
+        var claimed = 0
+        for l in links {
+            guard linkIsolatedJob[l.index] < 0 else { break }
+            linkIsolatedJob[l.index] = job.raw
+            claimed += 1
+        }
+        guard claimed < links.count else { return true }
+        // A link taken twice by the job itself was marked on its first appearance: only the links before the one that
+        // failed are unmarked, and those are all this job's marks.
+        for l in links[..<claimed] { linkIsolatedJob[l.index] = -1 }
+        return false
+    }
+
+    /// Records `job` as isolated (its links already claimed): reserves the flow IDs its flows would have had.
+    private mutating func isolate(_ job: JobID, _ collective: IsolatedCollective, flowCount: Int, seconds: Double) {
+        var ids: [FlowID] = []
+        ids.reserveCapacity(flowCount)
+        flows.reserve(flowCount, into: &ids)
+        for f in ids {
+            if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
+            flowOwner[f.index] = job.raw
+        }
+        jobFlows[job.index] = ids
+        isolated[job.index] = collective
+        isolatedSeconds[job.index] = seconds
+        if collective.awaitingSolve { isolatedSinceSolve.append(job.raw) }
+    }
+
+    /// Moves isolated `job`'s flows into the network, into the IDs reserved for them, in the state they would have
+    /// there (`FlowNetwork.addLone`): a flow is about to join one of its links.
+    private mutating func join(_ job: JobID) {
+        guard let collective = isolated[job.index] else { return }
+        isolated[job.index] = nil
+        isolatedSeconds[job.index] = .nan
+        let plan = collective.plan ?? fabric.plan(collective.gpus, bytes: collective.bytes)
+        for l in plan.pathLinks { linkIsolatedJob[l.index] = -1 }
+        flows.addLone(into: jobFlows[job.index], pathLinks: plan.pathLinks, pathStart: plan.pathStart,
+                      weight: collective.weight, caps: collective.caps, settled: !collective.awaitingSolve)
+        plans[job.index] = plan
+        #if SIM_INTERNAL_CHECKS
+        if !collective.awaitingSolve {
+            for (i, f) in jobFlows[job.index].enumerated() {
+                for l in plan.path(i) {
+                    assert(flows.rate(of: f).bitPattern == linkIsolatedLoad[l.index].bitPattern, "\(job): \(f) joined at another rate")
+                }
+            }
+        }
+        #endif
     }
 
     /// Removes `job`'s flows; returns the running jobs whose rates changed (none when `deferResolve`).
@@ -87,6 +248,22 @@ struct FabricFlows {
         jobFlows[job.index] = []
         guard !ids.isEmpty else { return [] }
         for f in ids { flowOwner[f.index] = -1 }
+        if let collective = isolated[job.index] {
+            // Its flows were lone: in the network their removal would change no other rate.
+            isolated[job.index] = nil
+            isolatedSeconds[job.index] = .nan
+            if let plan = collective.plan {
+                for l in plan.pathLinks { linkIsolatedJob[l.index] = -1 }
+            } else {
+                // The one-node ring crosses each of its GPUs' up and down links.
+                for g in collective.gpus {
+                    linkIsolatedJob[fabric.graph.gpuUpLink[g.index].index] = -1
+                    linkIsolatedJob[fabric.graph.gpuDownLink[g.index].index] = -1
+                }
+            }
+            flows.release(ids)
+            return []
+        }
         // NOTE: the removal is its own statement: as an argument of `owners` (a method on self) it would run while
         // a copy of self is held, and copy every flow array of the fabric.
         let update = flows.remove(ids, deferResolve: deferResolve)
@@ -96,11 +273,20 @@ struct FabricFlows {
     /// Re-solves what deferred starts and stops touched; returns the attached jobs whose rates changed, ascending.
     mutating func resolvePending() -> [JobID] {
         let update = flows.resolvePending()
-        return Self.owners(of: update.changed, except: JobID(-1), flowOwner: flowOwner)
+        // Jobs isolated since the last re-solve are reported as their new flows would be; those that joined the
+        // network since are among the network's changes, those that stopped are not reported.
+        var isolatedNow: [Int32] = []
+        for j in isolatedSinceSolve where isolated[Int(j)]?.awaitingSolve == true {
+            isolated[Int(j)]!.awaitingSolve = false
+            isolatedNow.append(j)
+        }
+        isolatedSinceSolve.removeAll(keepingCapacity: true)
+        return Self.owners(of: update.changed, except: JobID(-1), flowOwner: flowOwner, and: isolatedNow)
     }
 
     /// The all-reduce time of a running job at the current rates.
     mutating func collectiveTime(of job: JobID) -> CollectiveTime {
+        if let collective = isolated[job.index] { return isolatedTime(collective, d: duty[job.index]) }
         guard let plan = plans[job.index] else { return CollectiveTime(phases: []) }
         let ids = jobFlows[job.index]
         // The network holds time-averaged rates (d × the rate while active, see `DutyCycle`); d is 1 without bursts.
@@ -112,8 +298,24 @@ struct FabricFlows {
         }
     }
 
+    /// The `collectiveTime(of:)` of an isolated job: rates and bottlenecks as the network would give its lone flows.
+    private func isolatedTime(_ collective: IsolatedCollective, d: Double) -> CollectiveTime {
+        let plan = collective.plan ?? fabric.plan(collective.gpus, bytes: collective.bytes)
+        let capacities = fabric.graph.capacities
+        func rate(_ i: Int) -> Double {
+            IsolatedCollective.loneRate(cap: collective.caps?[i] ?? .infinity, path: plan.path(i), capacities: capacities)
+        }
+        // `FlowNetwork.bottleneck`: the lowest link of the path that the flow, alone on it, fills (to within 1e-9).
+        return plan.time(rate: { rate($0) / d }, bottleneck: { i in
+            let r = rate(i)
+            return plan.path(i).sorted().first { r >= capacities[$0.index] * (1 - 1e-9) }
+        })
+    }
+
     /// `collectiveTime(of:).total` without the per-phase breakdown (the re-rate hot path).
     mutating func collectiveSeconds(of job: JobID) -> Double {
+        let isolatedSeconds = isolatedSeconds[job.index]
+        if !isolatedSeconds.isNaN { return isolatedSeconds }
         guard let plan = plans[job.index] else { return 0 }
         let ids = jobFlows[job.index]
         // Time-averaged rates / d = the rate while active (see `collectiveTime`); d is 1 without bursts.
@@ -150,6 +352,9 @@ struct FabricFlows {
         }
         all.removeAll(keepingCapacity: true)
         for l in 0..<capacities.count where capacities[l] > 0 {
+            // An isolated job's flow is alone on its links: the network would sum 0 + its rate there, which is what
+            // this adds to the network's 0.
+            if linkIsolatedJob[l] >= 0 { loads[l] += linkIsolatedLoad[l] }
             let u = loads[l] / capacities[l]
             if u > 0 { all.append((LinkID(l), u)) }
         }
@@ -159,8 +364,8 @@ struct FabricFlows {
 
     // NOTE: static, given the owner table: as a method, called from the mutating ones, it got a bitwise copy of the
     // whole struct (384 bytes) at every start, stop and re-solve.
-    private static func owners(of changed: [FlowID], except job: JobID, flowOwner: [Int32]) -> [JobID] {
-        var owners: [Int32] = []
+    private static func owners(of changed: [FlowID], except job: JobID, flowOwner: [Int32], and more: [Int32] = []) -> [JobID] {
+        var owners = more
         // A job's flows take neighbouring IDs, so runs of one owner are common: each run enters once (the sort and the
         // de-duplication below give the same list with or without the repeats, on a third of the entries).
         for f in changed where flowOwner[f.index] >= 0 && flowOwner[f.index] != job.raw && owners.last != flowOwner[f.index] {

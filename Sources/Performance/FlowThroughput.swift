@@ -11,7 +11,10 @@ import Workload
 /// (`DutyCycle`).
 ///
 /// Attaching or detaching a job re-solves only the connected component its flows touch, and returns the
-/// jobs whose flows' rates changed, so the engine re-rates exactly those.
+/// jobs whose flows' rates changed, so the engine re-rates exactly those. A job whose all-reduce crosses only links
+/// private to its own GPUs, with no other flow on them (a job alone on its GPUs of one node, on any template), is
+/// *isolated*: its flows stay out of the network and its communication time, fixed while it stays isolated, is
+/// computed once at its start, bit for bit what the network would give (see `FabricFlows`).
 public final class FlowThroughput: ThroughputModel {
     public let name = "flow"
     /// The fabric and its tunables.
@@ -32,13 +35,19 @@ public final class FlowThroughput: ThroughputModel {
     }
 
     /// Prepares the model for `jobs` (in JobID order) with reference placements on nodes like `referenceNodes[i]`.
-    public init(interconnect: Interconnect, jobs: [JobSpec], referenceNodes: [Int32]) {
+    /// With `isolatesJobs` false, isolated jobs' flows go through the network like any other's (the reference the
+    /// isolated path must agree with, bit for bit; for tests and measurements).
+    public init(interconnect: Interconnect, jobs: [JobSpec], referenceNodes: [Int32], isolatesJobs: Bool = true) {
         self.interconnect = interconnect
         self.topology = interconnect.graph.topology
         self.compute = ComputeTable(topology: topology)
-        self.fabric = FabricFlows(model: interconnect, jobCount: jobs.count)
+        self.fabric = FabricFlows(model: interconnect, jobCount: jobs.count, isolatesJobs: isolatesJobs)
         self.referenceNodes = referenceNodes
     }
+
+    /// Whether attached `job` is isolated now: its flows out of the network, its communication time fixed (see the
+    /// type's notes); false for jobs that are not attached, on one GPU, or in the network.
+    public func isIsolated(_ job: JobID) -> Bool { fabric.isIsolated(job) }
 
     private func gamma(_ model: Int) -> Double { ModelZoo.all[model].overlapGamma ?? interconnect.gamma }
 
