@@ -91,6 +91,12 @@ final class ThemisPolicyTests: XCTestCase {
         XCTAssertEqual(end(10, .job), .seconds(40.0))
         XCTAssertEqual(ThemisPolicy.endOfLease(grantedAt: .seconds(7.0), length: .seconds(0.001), alignment: .grid),
                        .seconds(7.001))
+        // Near the end of the clock's range a lease saturates at `.never` instead of trapping on overflow.
+        let late = SimTime(nanoseconds: Int64.max - 10)
+        XCTAssertEqual(ThemisPolicy.endOfLease(grantedAt: late, length: .seconds(30.0), alignment: .grid), .never)
+        XCTAssertEqual(ThemisPolicy.endOfLease(grantedAt: late, length: .seconds(30.0), alignment: .job), .never)
+        let nearGrid = SimTime(nanoseconds: Int64.max - 40_000_000_000)
+        XCTAssertEqual(ThemisPolicy.endOfLease(grantedAt: nearGrid, length: .seconds(30.0), alignment: .grid), .never)
     }
 
     // ρ by hand: J0 (2 of 4 GPUs, isolated 100 s) at t = 40, N = 3 jobs: share 4/3 GPUs < 2, so the ideal time

@@ -498,13 +498,18 @@ public struct ThemisPolicy: SchedulingPolicy {
     /// right after it started, which a lease ending at the next grid point would do to a job started just before it),
     /// and a lease granted or renewed on a grid point lasts exactly `length`.
     static func endOfLease(grantedAt now: SimTime, length: SimTime, alignment: LeaseAlignment) -> SimTime {
-        let end = now + length
+        // Saturating at `.never`: a lease that would end beyond the clock's range never ends (no trap on overflow).
+        let (sum, over) = now.nanoseconds.addingReportingOverflow(length.nanoseconds)
+        guard !over else { return .never }
+        let end = SimTime(nanoseconds: sum)
         guard alignment == .grid else { return end }
         // Integer nanoseconds: no rounding, and every job's lease that ends in the same grid interval ends at the same
         // instant. `now` is never negative (the clock starts at zero).
         let l = length.nanoseconds
         let (q, r) = end.nanoseconds.quotientAndRemainder(dividingBy: l)
-        return r == 0 ? end : SimTime(nanoseconds: (q + 1) * l)
+        guard r != 0 else { return end }
+        let (next, overNext) = (q + 1).multipliedReportingOverflow(by: l)
+        return overNext ? .never : SimTime(nanoseconds: next)
     }
 
     /// `array`'s storage, emptied, leaving `array` empty: a round's scratch array without an allocation.
