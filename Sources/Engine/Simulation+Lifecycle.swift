@@ -44,7 +44,12 @@ extension Simulation {
     func beginRunning(_ id: JobID) {
         let i = id.index
         transition(id, to: .running)
-        let others = throughput.attach(jobs[i].spec, on: jobs[i].gpus)
+        let others: [JobID]
+        if let slicing = sliceMates(of: id) {
+            others = throughput.attach(jobs[i].spec, on: jobs[i].gpus, timeSlicingWith: slicing)
+        } else {
+            others = throughput.attach(jobs[i].spec, on: jobs[i].gpus)
+        }
         if deferredUpdates {
             progress.entries[i].since = clock.now
             awaitingSpeed[i] = true
@@ -53,6 +58,14 @@ extension Simulation {
         }
         scheduleRunning(id)
         for other in others { rerate(other) }
+    }
+
+    /// The other holders of the job's GPUs, ascending, when it time-slices them (checked on its first GPU: a GPU is
+    /// shared in one mode); nil when it holds them alone or packed.
+    private func sliceMates(of id: JobID) -> [JobID]? {
+        guard cluster.totalGuests > 0, let first = jobs[id.index].gpus.first, cluster.holderCount(of: first) > 1,
+              cluster.sharing(of: first) == .timeSliced else { return nil }
+        return cluster.holders(of: first).filter { $0 != id }.sorted()
     }
 
     /// Sets a running job's speed and schedules its completion (the second half of `beginRunning`).

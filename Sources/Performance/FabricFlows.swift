@@ -16,6 +16,18 @@ import SimKernel
 /// an ordinary one, and stays one until it stops. Results are the same, bit for bit, with or without isolation; a
 /// seeded test compares both on random starts, stops and shared GPUs.
 ///
+/// **Time-sliced groups** share one flow set. Jobs that time-slice the same GPUs (`SharingMode.timeSliced`) take turns:
+/// in each slice one of them computes and all-reduces, the others are suspended (Gandiva, Xiao et al., OSDI'18, §4), so
+/// at any moment the group puts one job's traffic on its links, not one per member. A job that starts time-slicing
+/// exactly the GPUs (same list, same order) of an attached job whose flows are always active (no duty cycle), with
+/// the same all-reduce flows (paths and caps; only the bytes differ), is a *rider* of that job, its *carrier*: it adds
+/// no flows, and its collective time is its own plan's (its own bytes and latency terms) at the carrier's flow rates.
+/// The fluid slice model (`GPUSharingModel`) already gives each member 1/k of the time; adding k sets of flows as
+/// well would charge the group's communication twice, once in time and once in bandwidth. When the carrier stops, its
+/// flows (IDs, rates, isolation) pass unchanged to its lowest-ID rider, which carries the others: nothing in the network
+/// changes. A job that time-slices GPUs it does not share exactly (a partial overlap), or whose flows have a duty
+/// cycle, keeps flows of its own (an upper bound on the group's contention).
+///
 /// NOTE: `FlowThroughput`, a class, holds this struct; calling a non-mutating method on a class's stored struct
 /// copies the struct first (a retain and a release of every array of the network, at every job's re-rating). So
 /// the methods it calls per event are `mutating` even where they only read.
@@ -71,6 +83,15 @@ struct FabricFlows {
     private var isolatedSinceSolve: [Int32] = []
     /// Buffer for a one-node ring's links.
     private var ringLinks: [LinkID] = []
+    /// Each started job's placement, by JobID (empty: not started, or on one GPU): a time-sliced newcomer rides a job
+    /// only on exactly its GPUs.
+    private var placement: [[GPUID]]
+    /// Each started job's bytes per all-reduce, by JobID (a carrier's heir takes over its isolation with its own).
+    private var startedBytes: [Double]
+    /// Each rider's carrier, by JobID (−1: not a rider; see the type's notes).
+    private var carrierOf: [Int32]
+    /// Each carrier's riders, ascending, by JobID (empty for every job that carries none).
+    private var riders: [[Int32]]
 
     init(model: Interconnect, jobCount: Int, isolatesJobs: Bool = true) {
         self.fabric = Fabric(model)
@@ -85,7 +106,14 @@ struct FabricFlows {
         self.isolatedSeconds = Array(repeating: .nan, count: jobCount)
         self.linkIsolatedJob = Array(repeating: -1, count: model.graph.linkCount)
         self.linkIsolatedLoad = Array(repeating: 0, count: model.graph.linkCount)
+        self.placement = Array(repeating: [], count: jobCount)
+        self.startedBytes = Array(repeating: 0, count: jobCount)
+        self.carrierOf = Array(repeating: -1, count: jobCount)
+        self.riders = Array(repeating: [], count: jobCount)
     }
+
+    /// The carrier whose flows `job` rides (see the type's notes), or nil.
+    func carrier(of job: JobID) -> JobID? { carrierOf[job.index] >= 0 ? JobID(Int(carrierOf[job.index])) : nil }
 
     /// Whether `job` is isolated now: started, its flows out of the network (see the type's notes).
     func isIsolated(_ job: JobID) -> Bool { !isolatedSeconds[job.index].isNaN }
@@ -95,14 +123,21 @@ struct FabricFlows {
     /// - Complexity: the size of the connected components the new flows join.
     /// With `burst` (the job's compute seconds per iteration and its overlap γ), its flows are active only for its
     /// duty cycle (`DutyCycle`): they enter the network with weight d, each capped at d × its solo rate.
+    /// `sliceMates`: the other jobs holding `gpus` when the job time-slices them (ascending); the first started one on
+    /// exactly these GPUs with matching flows becomes its carrier (see the type's notes).
     mutating func start(
-        _ job: JobID, on gpus: [GPUID], bytes: Double, burst: (compute: Double, gamma: Double)? = nil, deferResolve: Bool = false
+        _ job: JobID, on gpus: [GPUID], bytes: Double, burst: (compute: Double, gamma: Double)? = nil, deferResolve: Bool = false,
+        sliceMates: [JobID] = []
     ) -> [JobID] {
         // One rank has nothing to all-reduce: no plan (its time is that of an empty one), which spares most jobs of a
         // trace building and freeing one at every start.
         guard gpus.count > 1 else { return [] }
-        precondition(isolatedSeconds[job.index].isNaN && jobFlows[job.index].isEmpty, "\(job) is already started")
+        precondition(isolatedSeconds[job.index].isNaN && jobFlows[job.index].isEmpty && carrierOf[job.index] < 0,
+                     "\(job) is already started")
         duty[job.index] = 1
+        placement[job.index] = gpus
+        startedBytes[job.index] = bytes
+        if burst == nil && !sliceMates.isEmpty && ride(job, on: gpus, bytes: bytes, sliceMates: sliceMates) { return [] }
         // An always-active ring on one node: isolated without building its plan when its links are free.
         if isolatesJobs && burst == nil {
             var links = ringLinks
@@ -178,7 +213,68 @@ struct FabricFlows {
             if f.index >= flowOwner.count { flowOwner += Array(repeating: -1, count: f.index - flowOwner.count + 1) }
             flowOwner[f.index] = job.raw
         }
-        return Self.owners(of: update.changed, except: job, flowOwner: flowOwner)
+        return Self.owners(of: update.changed, except: job, flowOwner: flowOwner, riders: riders)
+    }
+
+    /// Makes `job` a rider of the first of `sliceMates` that can carry it: started on exactly `gpus`, not itself a
+    /// rider, flows always active, and an all-reduce with the same flows as `job`'s (paths and caps). Returns false,
+    /// changing nothing, when none can.
+    private mutating func ride(_ job: JobID, on gpus: [GPUID], bytes: Double, sliceMates: [JobID]) -> Bool {
+        for mate in sliceMates {
+            let m = mate.index
+            guard carrierOf[m] < 0, duty[m] == 1, placement[m] == gpus else { continue }
+            let carried: FlatAllReducePlan
+            if let collective = isolated[m] {
+                carried = collective.plan ?? fabric.plan(gpus, bytes: collective.bytes)
+            } else if let plan = plans[m], !jobFlows[m].isEmpty {
+                carried = plan
+            } else {
+                continue
+            }
+            let plan = fabric.plan(gpus, bytes: bytes)
+            guard plan.flowCount > 0, plan.pathLinks == carried.pathLinks, plan.pathStart == carried.pathStart,
+                  plan.rateCaps == carried.rateCaps else { continue }
+            plans[job.index] = plan
+            carrierOf[job.index] = mate.raw
+            riders[m].append(job.raw)
+            riders[m].sort()
+            return true
+        }
+        return false
+    }
+
+    /// Hands carrier `job`'s flows, unchanged, to its lowest-ID rider, which carries the others from now on (the
+    /// carrier is stopping). Rates do not change: the flows stay where they are.
+    private mutating func passFlows(of job: JobID) {
+        let group = riders[job.index]
+        riders[job.index] = []
+        let heir = Int(group[0])
+        carrierOf[heir] = -1
+        riders[heir] = Array(group.dropFirst())
+        for r in riders[heir] { carrierOf[Int(r)] = Int32(heir) }
+        let ids = jobFlows[job.index]
+        jobFlows[job.index] = []
+        jobFlows[heir] = ids
+        for f in ids { flowOwner[f.index] = Int32(heir) }
+        plans[job.index] = nil
+        if let collective = isolated[job.index] {
+            // Still isolated, on the same links, at the same lone rates; only the bytes (so the seconds) are the heir's.
+            let plan = plans[heir]!
+            isolated[job.index] = nil
+            isolatedSeconds[job.index] = .nan
+            for l in plan.pathLinks { linkIsolatedJob[l.index] = Int32(heir) }
+            isolated[heir] = IsolatedCollective(gpus: collective.gpus, bytes: startedBytes[heir], plan: plan,
+                                                weight: collective.weight, caps: collective.caps, awaitingSolve: collective.awaitingSolve)
+            isolatedSeconds[heir] = loneSeconds(plan, caps: collective.caps)
+            if collective.awaitingSolve { isolatedSinceSolve.append(Int32(heir)) }
+        }
+    }
+
+    /// The collective seconds of `plan` with every flow alone at its lone rate (caps `caps`), always active: as
+    /// `start` computes an isolated job's time, and as the network would give it.
+    private func loneSeconds(_ plan: FlatAllReducePlan, caps: [Double]?) -> Double {
+        let capacities = fabric.graph.capacities
+        return plan.totalSeconds { i in IsolatedCollective.loneRate(cap: caps?[i] ?? .infinity, path: plan.path(i), capacities: capacities) }
     }
 
     /// Whether a job whose flows cross `links` (flow after flow) is isolated: every link private to a GPU, crossed
@@ -243,6 +339,19 @@ struct FabricFlows {
 
     /// Removes `job`'s flows; returns the running jobs whose rates changed (none when `deferResolve`).
     mutating func stop(_ job: JobID, deferResolve: Bool = false) -> [JobID] {
+        placement[job.index] = []
+        if carrierOf[job.index] >= 0 {
+            // A rider has no flows: leaving its group changes no rate.
+            let c = Int(carrierOf[job.index])
+            carrierOf[job.index] = -1
+            riders[c].removeAll { $0 == job.raw }
+            plans[job.index] = nil
+            return []
+        }
+        if !riders[job.index].isEmpty {
+            passFlows(of: job)
+            return []
+        }
         plans[job.index] = nil
         let ids = jobFlows[job.index]
         jobFlows[job.index] = []
@@ -267,7 +376,7 @@ struct FabricFlows {
         // NOTE: the removal is its own statement: as an argument of `owners` (a method on self) it would run while
         // a copy of self is held, and copy every flow array of the fabric.
         let update = flows.remove(ids, deferResolve: deferResolve)
-        return Self.owners(of: update.changed, except: job, flowOwner: flowOwner)
+        return Self.owners(of: update.changed, except: job, flowOwner: flowOwner, riders: riders)
     }
 
     /// Re-solves what deferred starts and stops touched; returns the attached jobs whose rates changed, ascending.
@@ -281,11 +390,12 @@ struct FabricFlows {
             isolatedNow.append(j)
         }
         isolatedSinceSolve.removeAll(keepingCapacity: true)
-        return Self.owners(of: update.changed, except: JobID(-1), flowOwner: flowOwner, and: isolatedNow)
+        return Self.owners(of: update.changed, except: JobID(-1), flowOwner: flowOwner, riders: riders, and: isolatedNow)
     }
 
     /// The all-reduce time of a running job at the current rates.
     mutating func collectiveTime(of job: JobID) -> CollectiveTime {
+        if carrierOf[job.index] >= 0 { return riderTime(job) }
         if let collective = isolated[job.index] { return isolatedTime(collective, d: duty[job.index]) }
         guard let plan = plans[job.index] else { return CollectiveTime(phases: []) }
         let ids = jobFlows[job.index]
@@ -312,10 +422,33 @@ struct FabricFlows {
         })
     }
 
+    /// `collectiveTime(of:)` of a rider: its own plan (its bytes) at its carrier's rates (see the type's notes).
+    private mutating func riderTime(_ job: JobID) -> CollectiveTime {
+        let c = Int(carrierOf[job.index])
+        let plan = plans[job.index]!
+        if let collective = isolated[c] {
+            // The carrier's flows are lone, on the rider's paths: the rider's own plan with the carrier's caps.
+            return isolatedTime(IsolatedCollective(gpus: collective.gpus, bytes: startedBytes[job.index], plan: plan,
+                                                   weight: collective.weight, caps: collective.caps, awaitingSolve: false), d: 1)
+        }
+        let ids = jobFlows[c]
+        return withUnsafeMutablePointer(to: &flows) { net in
+            plan.time(rate: { net.pointee.rate(of: ids[$0]) }, bottleneck: { net.pointee.bottleneck(of: ids[$0]) })
+        }
+    }
+
     /// `collectiveTime(of:).total` without the per-phase breakdown (the re-rate hot path).
     mutating func collectiveSeconds(of job: JobID) -> Double {
         let isolatedSeconds = isolatedSeconds[job.index]
         if !isolatedSeconds.isNaN { return isolatedSeconds }
+        if carrierOf[job.index] >= 0 {
+            // A rider: its own plan at its carrier's rates (the carrier's flows are always active, d = 1).
+            let c = Int(carrierOf[job.index])
+            let plan = plans[job.index]!
+            if let collective = isolated[c] { return loneSeconds(plan, caps: collective.caps) }
+            let ids = jobFlows[c]
+            return withUnsafeMutablePointer(to: &flows) { net in plan.totalSeconds(rate: { net.pointee.rate(of: ids[$0]) }) }
+        }
         guard let plan = plans[job.index] else { return 0 }
         let ids = jobFlows[job.index]
         // Time-averaged rates / d = the rate while active (see `collectiveTime`); d is 1 without bursts.
@@ -364,12 +497,18 @@ struct FabricFlows {
 
     // NOTE: static, given the owner table: as a method, called from the mutating ones, it got a bitwise copy of the
     // whole struct (384 bytes) at every start, stop and re-solve.
-    private static func owners(of changed: [FlowID], except job: JobID, flowOwner: [Int32], and more: [Int32] = []) -> [JobID] {
+    // Riders of a listed job are listed too: their time follows their carrier's rates.
+    private static func owners(
+        of changed: [FlowID], except job: JobID, flowOwner: [Int32], riders: [[Int32]], and more: [Int32] = []
+    ) -> [JobID] {
         var owners = more
         // A job's flows take neighbouring IDs, so runs of one owner are common: each run enters once (the sort and the
         // de-duplication below give the same list with or without the repeats, on a third of the entries).
         for f in changed where flowOwner[f.index] >= 0 && flowOwner[f.index] != job.raw && owners.last != flowOwner[f.index] {
             owners.append(flowOwner[f.index])
+        }
+        for o in owners.indices where !riders[Int(owners[o])].isEmpty {
+            for r in riders[Int(owners[o])] where r != job.raw { owners.append(r) }
         }
         owners.sort()
         var out: [JobID] = []

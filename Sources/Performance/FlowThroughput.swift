@@ -49,6 +49,9 @@ public final class FlowThroughput: ThroughputModel {
     /// type's notes); false for jobs that are not attached, on one GPU, or in the network.
     public func isIsolated(_ job: JobID) -> Bool { fabric.isIsolated(job) }
 
+    /// The slice mate whose flows attached `job` rides (it time-slices that job's GPUs), or nil.
+    public func carrier(of job: JobID) -> JobID? { fabric.carrier(of: job) }
+
     private func gamma(_ model: Int) -> Double { ModelZoo.all[model].overlapGamma ?? interconnect.gamma }
 
     /// The uncontended step of a job's model at its requested size, packed on the first nodes built like its
@@ -83,14 +86,19 @@ public final class FlowThroughput: ThroughputModel {
     // Starts and stops are deferred: the engine flushes once per event (see `ThroughputModel.defersUpdates`).
     public var defersUpdates: Bool { true }
 
-    public func attach(_ job: JobSpec, on gpus: [GPUID]) -> [JobID] {
+    public func attach(_ job: JobSpec, on gpus: [GPUID]) -> [JobID] { attach(job, on: gpus, timeSlicingWith: []) }
+
+    /// Registers `job` on `gpus`; a job time-slicing them rides the flows of a slice mate on exactly these GPUs where
+    /// one can carry it (`FabricFlows`: a time-sliced group puts one member's traffic on the links at a time).
+    public func attach(_ job: JobSpec, on gpus: [GPUID], timeSlicingWith sliceMates: [JobID]) -> [JobID] {
         guard let m = job.model else { return [] }
         var burst: (compute: Double, gamma: Double)?
         if interconnect.dutyCycle {
             let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
             burst = (c, gamma(m))
         }
-        return fabric.start(job.id, on: gpus, bytes: ModelZoo.all[m].gradientBytes, burst: burst, deferResolve: true)
+        return fabric.start(job.id, on: gpus, bytes: ModelZoo.all[m].gradientBytes, burst: burst, deferResolve: true,
+                            sliceMates: sliceMates)
     }
 
     public func detach(_ job: JobID) -> [JobID] { fabric.stop(job, deferResolve: true) }

@@ -26,6 +26,9 @@ public protocol ThroughputModel: AnyObject {
     /// Registers that `job` now holds `gpus` and communicates over them; returns the other attached jobs
     /// whose speed changed, in ascending ID order.
     func attach(_ job: JobSpec, on gpus: [GPUID]) -> [JobID]
+    /// `attach(_:on:)` for a job that time-slices `gpus` with `sliceMates`, the other jobs holding them (ascending):
+    /// it computes and communicates only in its own slices, so a model may let it share their traffic's footprint.
+    func attach(_ job: JobSpec, on gpus: [GPUID], timeSlicingWith sliceMates: [JobID]) -> [JobID]
     /// Unregisters `job`; returns the attached jobs whose speed changed, in ascending ID order.
     func detach(_ job: JobID) -> [JobID]
     /// The current iteration of an attached `job` on `gpus`, given every other attached job.
@@ -65,6 +68,8 @@ extension ThroughputModel {
     public var defersUpdates: Bool { false }
     /// Nothing is ever deferred.
     public func flush() -> [JobID] { [] }
+    /// Models without shared links treat a time-slicing job like any other (its slices are the engine's sharing factor).
+    public func attach(_ job: JobSpec, on gpus: [GPUID], timeSlicingWith sliceMates: [JobID]) -> [JobID] { attach(job, on: gpus) }
 
     /// The estimate whose work rate follows from `step` for `job` on `gpuCount` GPUs.
     @inlinable public func estimate(

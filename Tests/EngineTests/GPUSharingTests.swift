@@ -1,6 +1,7 @@
 import ClusterModel
 import Engine
 import Models
+import Network
 import Performance
 import Scheduling
 import SimKernel
@@ -87,6 +88,29 @@ final class GPUSharingTests: XCTestCase {
         XCTAssertEqual(r.jobs[1].finish!.seconds, t1, accuracy: 1e-6)
         XCTAssertEqual(r.jobs[0].finish!.seconds, t0, accuracy: 1e-6)
         XCTAssertEqual(r.metric("shared_gpu_hours"), t1 / 3600, accuracy: 1e-9)
+    }
+
+    // Two identical jobs time-slicing GPUs on two nodes under the flow model. Only the slice holder communicates, so
+    // the pair's traffic is one job's: each runs at the time-sliced factor of its speed alone on those GPUs, and both
+    // finish at T / f, T being one job's time alone there (measured by the same engine), f = 0.99 / 2. (Both jobs'
+    // flows on the links at once would also halve each one's bandwidth, on top of the slices.)
+    func testTimeSlicedJobsCommunicateOneAtATime() throws {
+        let topo = ClusterFixtures.microCluster(nodesPerRack: 2)
+        let interconnect = Interconnect(graph: LinkGraph(topology: topo))
+        let gpus = [GPUID(0), GPUID(4)]
+        let sharing = GPUSharingModel(maxJobsPerGPU: 2, timeSliceSeconds: 60, switchOverheadSeconds: 0.6)
+        let scripted = ScriptedPolicy { s, _ in
+            s.queue.map { $0 == JobID(0) ? .start($0, gpus: gpus) : .share($0, gpus: gpus, mode: .timeSliced) }
+        }
+        let one = [zooJob(0, "bert-base", seconds: 1000, gpus: 2)]
+        let alone = try simulate(jobs: one, topology: topo, policy: scripted, interconnect: interconnect, sharing: sharing)
+        let t = alone.jobs[0].finish!.seconds
+        XCTAssertGreaterThan(t, 1000, "two nodes are slower than the one-node reference placement")
+        let pair = one + [zooJob(1, "bert-base", seconds: 1000, gpus: 2)]
+        let check = InvariantObserver()
+        let r = try simulate(jobs: pair, topology: topo, policy: scripted, observers: [check], interconnect: interconnect, sharing: sharing)
+        XCTAssertNil(check.firstViolation)
+        for j in 0..<2 { XCTAssertEqual(r.jobs[j].finish!.seconds, t / (0.99 / 2), accuracy: 1e-6 * t) }
     }
 
     /// Runs a one-round script on `topology` and returns the run's error (nil if none).
