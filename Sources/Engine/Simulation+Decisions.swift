@@ -61,12 +61,14 @@ extension Simulation {
         // into the planner so that it stays uniquely referenced (its arrays change in place). The mirror comes before
         // the snapshot shares `cluster`: it clears the cluster's change list, which must not be shared then.
         var scratch = plannerCluster.take() ?? Self.freshPlanningCopy(of: cluster)
+        // What changed since the last round (the mirror below clears the list), for policies that keep an index.
+        let changedGPUs = cluster.changesOverflowed ? nil : cluster.changedGPUs
         cluster.mirror(into: &scratch)
         var planner = PlacementPlanner(cluster: consume scratch, strategy: placement)
         defer { plannerCluster = planner.cluster }
         let snapshot = ClusterSnapshot(
             now: clock.now, jobs: jobs, queue: queue, runningByExpectedEnd: running, cluster: cluster,
-            progress: progress, oracle: oracle, transitionCosts: costs, sharing: sharing)
+            progress: progress, oracle: oracle, transitionCosts: costs, sharing: sharing, changedGPUs: changedGPUs)
         do {
             return try policy.decide(snapshot, planner: &planner)
         } catch {

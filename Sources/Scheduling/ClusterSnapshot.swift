@@ -28,6 +28,10 @@ public struct ClusterSnapshot {
     public let transitionCosts: any TransitionCostModel
     /// How jobs sharing a GPU slow each other and how many may share one (`cluster.maxJobsPerGPU` agrees).
     public let sharing: GPUSharingModel
+    /// The GPUs whose holders (or up/down state) changed since the engine last asked this run's policy, with
+    /// repeats, in no particular order; nil when unknown (a snapshot built outside the engine, or too many changes).
+    /// A policy that keeps an index over the cluster between rounds updates it from these instead of rescanning.
+    public let changedGPUs: [Int32]?
 
     /// Creates a snapshot; `running` may be in any order (it is sorted here). Without `progress`, every job's
     /// remaining work is read as its whole work at one unit per second (for tests of policies that ignore it).
@@ -49,7 +53,7 @@ public struct ClusterSnapshot {
     public init(
         now: SimTime, jobs: [JobStatus], queue: Deque<JobID>, runningByExpectedEnd: [JobID], cluster: ClusterState,
         progress: JobProgress, oracle: ThroughputOracle?, transitionCosts: any TransitionCostModel,
-        sharing: GPUSharingModel
+        sharing: GPUSharingModel, changedGPUs: [Int32]? = nil
     ) {
         self.now = now
         self.jobs = jobs
@@ -61,6 +65,7 @@ public struct ClusterSnapshot {
         self.transitionCosts = transitionCosts
         self.costsAreFree = transitionCosts is FreeTransitions
         self.sharing = sharing
+        self.changedGPUs = changedGPUs
     }
 
     /// Whether `transitionCosts` is `FreeTransitions` (every answer 0), so that asking it can be skipped.

@@ -91,6 +91,16 @@ public struct GandivaPolicy: SchedulingPolicy {
     /// Creates the policy.
     public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
 
+    // The host search's index, kept between rounds (see `buildHosts`).
+    /// The hosts the last search found, as its keys (JobID << 32 | GPU count << 8 | holders), ascending.
+    private var lastHostKeys: [UInt64] = []
+    /// Jobs that held GPUs in a timed transition at the last search: they may become hosts without a GPU changing.
+    private var inTransition: [Int32] = []
+    /// Holders of the GPUs changed since the last search (repeats allowed).
+    private var touched: [Int32] = []
+    /// Whether `lastHostKeys`, `inTransition` and `touched` cover every change since the last search (false: search all).
+    private var indexed = false
+
     /// A running job that waiting jobs of its size may join (its GPUs are `s.jobs[id.index].gpus`).
     private struct Host {
         var id: JobID
@@ -109,18 +119,21 @@ public struct GandivaPolicy: SchedulingPolicy {
         var hosts: [[Host]] = []
         var hostCount = 0
         var hostsBuilt = !sharing
+        // Keep the host index current: the holders of every GPU changed since the last round may have become, or
+        // stopped being, hosts.
+        if sharing { noteChanges(s) }
         func buildHosts() {
             hostsBuilt = true
-            // Hosts found in running order, sorted by JobID as plain integers (a closure sort of records showed in
-            // profiles: this runs at nearly every round of an overloaded cluster). Each is packed as JobID << 32 |
-            // GPU count << 8 | holders, so the sort orders by JobID (unique) and the lists are built without reading
-            // the jobs again.
+            // Hosts found sorted by JobID as plain integers (a closure sort of records showed in profiles: this runs at
+            // nearly every round of an overloaded cluster). Each is packed as JobID << 32 | GPU count << 8 | holders,
+            // so the sort orders by JobID (unique) and the lists are built without reading the jobs again.
             var found: [UInt64] = []
             var largest = 0
             // NOTE: the per-GPU arrays are read through buffers taken once (`holderCount(of:)` and `sharing(of:)` per
             // GPU of every running job re-checked bounds at each read); a GPU counts as `holderCount(of:)` does (up:
             // 1 + guests, with sharing on, as it is here) and as not packed as `sharing(of:) != .packed` does.
             let packed = SharingMode.packed.rawValue
+            s.jobs.withUnsafeBufferPointer { jobs in
             s.cluster.owner.withUnsafeBufferPointer { owner in
             s.cluster.guestCount.withUnsafeBufferPointer { guests in
             s.cluster.sharingMode.withUnsafeBufferPointer { mode in
@@ -128,22 +141,69 @@ public struct GandivaPolicy: SchedulingPolicy {
                     let o = owner[g.index]
                     return o >= 0 && o != ClusterState.downOwner ? 1 + Int(guests[g.index]) : 0
                 }
-                for id in s.running {
-                    let gpus = s.jobs[id.index].gpus
-                    guard let first = gpus.first else { continue }
+                /// Adds running job `id` to `found` if it is a host.
+                @inline(__always) func consider(_ id: JobID) {
+                    let gpus = jobs[id.index].gpus
+                    guard let first = gpus.first else { return }
                     let n = holders(first)
-                    guard n < limit else { continue }
-                    var aligned = true
-                    for g in gpus where holders(g) != n || mode[g.index] == packed {
-                        aligned = false
-                        break
-                    }
-                    guard aligned, Self.sameHolders(gpus, s.cluster) else { continue }
+                    guard n < limit else { return }
+                    for g in gpus where holders(g) != n || mode[g.index] == packed { return }
+                    guard Self.sameHolders(gpus, s.cluster) else { return }
                     found.append(UInt64(UInt32(bitPattern: id.raw)) << 32 | UInt64(gpus.count) << 8 | UInt64(n))
                     largest = max(largest, gpus.count)
                 }
-            }}}
+                if indexed {
+                    // Only jobs that can have changed: a job becomes a host, or stops being one, only when an entry of
+                    // one of its GPUs changes (it is then a holder of a changed GPU, or was a host) or when it leaves
+                    // a timed transition without any GPU changing (watched in `inTransition`).
+                    var redo = touched
+                    redo += inTransition
+                    redo.sort()
+                    inTransition.removeAll(keepingCapacity: true)
+                    // A host none of whose GPUs changed keeps its key (GPU count, holders) while it runs: only its
+                    // state is read. (Its state can change alone only into a transition, by a preemption with a
+                    // checkpoint.)
+                    var r = 0
+                    for key in lastHostKeys {
+                        let j = Int32(truncatingIfNeeded: key >> 32)
+                        while r < redo.count && redo[r] < j { r += 1 }
+                        if r < redo.count && redo[r] == j { continue }  // looked at again below
+                        let state = jobs[Int(j)].state
+                        if state == .running {
+                            found.append(key)
+                            largest = max(largest, Int((key >> 8) & 0xFF_FFFF))
+                        } else if state.isTransition {
+                            inTransition.append(j)
+                        }
+                    }
+                    var previous: Int32 = -1
+                    for j in redo where j != previous {
+                        previous = j
+                        let state = jobs[Int(j)].state
+                        if state == .running {
+                            consider(JobID(Int(j)))
+                        } else if state.isTransition {
+                            inTransition.append(j)
+                        }
+                    }
+                } else {
+                    for id in s.running { consider(id) }
+                    // Transitions are watched from here on: the jobs holding GPUs that are not running.
+                    inTransition.removeAll(keepingCapacity: true)
+                    for g in 0..<owner.count where holders(GPUID(g)) > 0 {
+                        for h in s.cluster.holders(of: GPUID(g)) where jobs[h.index].state.isTransition && !inTransition.contains(h.raw) {
+                            inTransition.append(h.raw)
+                        }
+                    }
+                }
+            }}}}
             found.sort()
+            #if SIM_INTERNAL_CHECKS
+            assert(found == Self.hostKeys(s, limit: limit), "the host index lost track of the cluster")
+            #endif
+            lastHostKeys = found
+            touched.removeAll(keepingCapacity: true)
+            indexed = true
             hosts = Array(repeating: [], count: largest + 1)
             for key in found {
                 let id = JobID(Int(UInt32(truncatingIfNeeded: key >> 32)))
@@ -152,10 +212,15 @@ public struct GandivaPolicy: SchedulingPolicy {
             hostCount = found.count
         }
         // Steps 1–3: start, pack or time-slice each waiting job, in submission order.
+        // NOTE: job fields are read through a buffer pointer: `s.jobs[i].field` copied the whole status (a memmove
+        // and a retain of each of its arrays) per read, for every waiting job of every round under overload.
         for id in s.queue {
             if planner.cluster.freeGPUs == 0 && hostsBuilt && hostCount == 0 { break }
-            guard s.jobs[id.index].state.isWaiting else { continue }
-            if let gpus = planner.place(s.jobs[id.index]) {
+            let (waiting, size, types) = s.jobs.withUnsafeBufferPointer { jobs in
+                (jobs[id.index].state.isWaiting, jobs[id.index].gpuCount, jobs[id.index].eligibleTypes)
+            }
+            guard waiting else { continue }
+            if let gpus = planner.place(id, count: size, types: types) {
                 decisions.append(.start(id, gpus: gpus))
                 continue
             }
@@ -163,7 +228,6 @@ public struct GandivaPolicy: SchedulingPolicy {
             if !hostsBuilt { buildHosts() }
             // The size first: most waiting jobs of an overloaded cluster find no host of their size, and need no copy of
             // their status.
-            let size = s.jobs[id.index].gpuCount
             guard size < hosts.count, !hosts[size].isEmpty else { continue }
             let job = s[id]
             if let (k, mode) = chooseHost(for: job, in: hosts[size], s) {
@@ -184,6 +248,36 @@ public struct GandivaPolicy: SchedulingPolicy {
         }
         return decisions
     }
+
+    /// Notes the holders of the GPUs changed since the last round for the next host search; without a change list
+    /// (or with more changes than are worth tracking) the next search looks at every running job.
+    private mutating func noteChanges(_ s: ClusterSnapshot) {
+        guard indexed else { return }
+        guard let changed = s.changedGPUs, touched.count + changed.count <= 4 * s.topology.gpuCount else {
+            indexed = false
+            touched.removeAll()
+            return
+        }
+        for g in changed {
+            for h in s.cluster.holders(of: GPUID(Int(g))) { touched.append(h.raw) }
+        }
+    }
+
+    #if SIM_INTERNAL_CHECKS
+    /// The hosts' keys found the plain way, running job by running job (what the index must agree with).
+    private static func hostKeys(_ s: ClusterSnapshot, limit: Int) -> [UInt64] {
+        var keys: [UInt64] = []
+        for id in s.running {
+            let gpus = s.jobs[id.index].gpus
+            guard let first = gpus.first else { continue }
+            let n = s.cluster.holderCount(of: first)
+            guard n < limit, gpus.allSatisfy({ s.cluster.holderCount(of: $0) == n && s.cluster.sharing(of: $0) != .packed }),
+                  sameHolders(gpus, s.cluster) else { continue }
+            keys.append(UInt64(UInt32(bitPattern: id.raw)) << 32 | UInt64(gpus.count) << 8 | UInt64(n))
+        }
+        return keys.sorted()
+    }
+    #endif
 
     /// Whether every GPU of `gpus` is held by the same jobs (so a job joining all of them keeps the group aligned).
     private static func sameHolders(_ gpus: [GPUID], _ cluster: ClusterState) -> Bool {
