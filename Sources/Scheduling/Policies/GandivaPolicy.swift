@@ -100,6 +100,10 @@ public struct GandivaPolicy: SchedulingPolicy {
     private var touched: [Int32] = []
     /// Whether `lastHostKeys`, `inTransition` and `touched` cover every change since the last search (false: search all).
     private var indexed = false
+    /// This round's hosts by GPU count, then JobID: those of n GPUs are `hostList[hostStart[n] ..< hostStart[n + 1]]`.
+    /// Kept between rounds only for their storage (a round builds them afresh before reading them).
+    private var hostList: [Host] = []
+    private var hostStart: [Int] = []
 
     /// A running job that waiting jobs of its size may join (its GPUs are `s.jobs[id.index].gpus`).
     private struct Host {
@@ -112,11 +116,11 @@ public struct GandivaPolicy: SchedulingPolicy {
         var decisions: [SchedulingDecision] = []
         let limit = s.cluster.maxJobsPerGPU
         let sharing = (parameters.packing || parameters.timeSlicing) && limit > 1
-        // Hosts by GPU count (`hosts[n]`: the hosts of n GPUs), in JobID order: running jobs whose GPUs all hold the
-        // same jobs and have room. Built only once a waiting job fails to start exclusively (most rounds of an idle
-        // or a saturated cluster end before). An array by count, not a dictionary: it is rebuilt every such round,
-        // and hashing a count per waiting job showed in profiles of the ITP replay.
-        var hosts: [[Host]] = []
+        // Hosts by GPU count, in JobID order (`hostList`, `hostStart`): running jobs whose GPUs all hold the same jobs
+        // and have room. Built only once a waiting job fails to start exclusively (most rounds of an idle or a
+        // saturated cluster end before). One flat list over buckets by count, not a dictionary or an array per count:
+        // it is rebuilt every such round, and hashing a count per waiting job, then allocating a list per count,
+        // showed in profiles of the ITP replay.
         var hostCount = 0
         var hostsBuilt = !sharing
         // Keep the host index current: the holders of every GPU changed since the last round may have become, or
@@ -204,10 +208,18 @@ public struct GandivaPolicy: SchedulingPolicy {
             lastHostKeys = found
             touched.removeAll(keepingCapacity: true)
             indexed = true
-            hosts = Array(repeating: [], count: largest + 1)
+            // A counting sort by GPU count, stable, so each bucket stays in JobID order.
+            @inline(__always) func count(_ key: UInt64) -> Int { Int((key >> 8) & 0xFF_FFFF) }
+            hostStart.removeAll(keepingCapacity: true)
+            hostStart.append(contentsOf: repeatElement(0, count: largest + 2))
+            for key in found { hostStart[count(key) + 1] += 1 }
+            for n in 1..<hostStart.count { hostStart[n] += hostStart[n - 1] }
+            hostList.removeAll(keepingCapacity: true)
+            hostList.append(contentsOf: repeatElement(Host(id: JobID(0), holders: 0), count: found.count))
+            var next = hostStart
             for key in found {
-                let id = JobID(Int(UInt32(truncatingIfNeeded: key >> 32)))
-                hosts[Int((key >> 8) & 0xFF_FFFF)].append(Host(id: id, holders: Int(key & 0xFF)))
+                hostList[next[count(key)]] = Host(id: JobID(Int(UInt32(truncatingIfNeeded: key >> 32))), holders: Int(key & 0xFF))
+                next[count(key)] += 1
             }
             hostCount = found.count
         }
@@ -228,16 +240,17 @@ public struct GandivaPolicy: SchedulingPolicy {
             if !hostsBuilt { buildHosts() }
             // The size first: most waiting jobs of an overloaded cluster find no host of their size, and need no copy of
             // their status.
-            guard size < hosts.count, !hosts[size].isEmpty else { continue }
+            guard size + 1 < hostStart.count, hostStart[size] < hostStart[size + 1] else { continue }
             let job = s[id]
-            if let (k, mode) = chooseHost(for: job, in: hosts[size], s) {
-                let gpus = s.jobs[hosts[size][k].id.index].gpus
+            if let (k, mode) = chooseHost(for: job, in: hostList[hostStart[size] ..< hostStart[size + 1]], s) {
+                let gpus = s.jobs[hostList[k].id.index].gpus
                 planner.share(gpus, for: id, mode: mode)
                 decisions.append(.share(id, gpus: gpus, mode: mode))
                 // In place: a copy of the group per share was most of this loop's time under overload.
-                hosts[size][k].holders += 1
-                if hosts[size][k].holders >= limit || mode == .packed {
-                    hosts[size].remove(at: k)
+                hostList[k].holders += 1
+                if hostList[k].holders >= limit || mode == .packed {
+                    hostList.remove(at: k)
+                    for n in (size + 1)..<hostStart.count { hostStart[n] -= 1 }
                     hostCount -= 1
                 }
             }
@@ -285,16 +298,17 @@ public struct GandivaPolicy: SchedulingPolicy {
         return gpus.dropFirst().allSatisfy { cluster.sameHolders($0, first) }
     }
 
-    /// The host `job` should join and how: the best-gaining packable single-tenant host, else the host with the
-    /// fewest jobs for time-slicing; nil when neither applies.
-    private func chooseHost(for job: JobStatus, in group: [Host], _ s: ClusterSnapshot) -> (Int, SharingMode)? {
+    /// The host `job` should join and how (its index in `group`'s base list): the best-gaining packable single-tenant
+    /// host, else the host with the fewest jobs for time-slicing; nil when neither applies.
+    private func chooseHost(for job: JobStatus, in group: ArraySlice<Host>, _ s: ClusterSnapshot) -> (Int, SharingMode)? {
         let topology = s.topology
         func usable(_ host: Host) -> Bool {
             s.jobs[host.id.index].gpus.allSatisfy { job.eligibleTypes.contains(Int(topology.gpuTypeIndex[$0.index])) }
         }
         if parameters.packing, let mine = GPUSharingModel.memoryGB(of: job.spec.model) {
             var best: (k: Int, gain: Double)?
-            for (k, host) in group.enumerated() where host.holders == 1 && usable(host) {
+            for k in group.indices where group[k].holders == 1 && usable(group[k]) {
+                let host = group[k]
                 let other = s[host.id].spec.model
                 guard let theirs = GPUSharingModel.memoryGB(of: other),
                       s.jobs[host.id.index].gpus.allSatisfy({ mine + theirs <= topology.gpuTypes[Int(topology.gpuTypeIndex[$0.index])].memoryGB })
@@ -306,8 +320,8 @@ public struct GandivaPolicy: SchedulingPolicy {
         }
         guard parameters.timeSlicing else { return nil }
         var best: Int?
-        for (k, host) in group.enumerated() where usable(host) && host.holders < s.cluster.maxJobsPerGPU {
-            if best == nil || host.holders < group[best!].holders { best = k }
+        for k in group.indices where usable(group[k]) && group[k].holders < s.cluster.maxJobsPerGPU {
+            if best == nil || group[k].holders < group[best!].holders { best = k }
         }
         return best.map { ($0, .timeSliced) }
     }
