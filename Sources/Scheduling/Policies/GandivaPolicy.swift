@@ -100,6 +100,18 @@ public struct GandivaPolicy: SchedulingPolicy {
     private var touched: [Int32] = []
     /// Whether `lastHostKeys`, `inTransition` and `touched` cover every change since the last search (false: search all).
     private var indexed = false
+    // The migration step's index, kept between rounds the same way (see `refreshMigrationIndex`).
+    /// Running jobs that are guests on their first GPU (not its owner), ascending.
+    private var guestJobs: [Int32] = []
+    /// Running jobs on two or more GPUs over more than one node, ascending.
+    private var spreadJobs: [Int32] = []
+    /// Jobs that held GPUs in a timed transition when the migration index was last refreshed.
+    private var migrationInTransition: [Int32] = []
+    /// Holders of the GPUs changed since the migration index was last refreshed (repeats allowed).
+    private var migrationTouched: [Int32] = []
+    /// Whether the migration index covers every change since its last refresh (false: rebuild from the running jobs).
+    private var migrationIndexed = false
+
     /// This round's hosts by GPU count, then JobID: those of n GPUs are `hostList[hostStart[n] ..< hostStart[n + 1]]`.
     /// Kept between rounds only for their storage (a round builds them afresh before reading them).
     private var hostList: [Host] = []
@@ -125,7 +137,7 @@ public struct GandivaPolicy: SchedulingPolicy {
         var hostsBuilt = !sharing
         // Keep the host index current: the holders of every GPU changed since the last round may have become, or
         // stopped being, hosts.
-        if sharing { noteChanges(s) }
+        noteChanges(s)
         func buildHosts() {
             hostsBuilt = true
             // Hosts found sorted by JobID as plain integers (a closure sort of records showed in profiles: this runs at
@@ -265,15 +277,94 @@ public struct GandivaPolicy: SchedulingPolicy {
     /// Notes the holders of the GPUs changed since the last round for the next host search; without a change list
     /// (or with more changes than are worth tracking) the next search looks at every running job.
     private mutating func noteChanges(_ s: ClusterSnapshot) {
-        guard indexed else { return }
-        guard let changed = s.changedGPUs, touched.count + changed.count <= 4 * s.topology.gpuCount else {
+        guard indexed || migrationIndexed else { return }
+        let bound = 4 * s.topology.gpuCount
+        guard let changed = s.changedGPUs else {
             indexed = false
-            touched.removeAll()
+            migrationIndexed = false
             return
         }
-        for g in changed {
-            for h in s.cluster.holders(of: GPUID(Int(g))) { touched.append(h.raw) }
+        if indexed && touched.count + changed.count > bound {
+            indexed = false
+            touched.removeAll()
         }
+        if migrationIndexed && migrationTouched.count + changed.count > bound {
+            migrationIndexed = false
+            migrationTouched.removeAll()
+        }
+        for g in changed {
+            for h in s.cluster.holders(of: GPUID(Int(g))) {
+                if indexed { touched.append(h.raw) }
+                if migrationIndexed { migrationTouched.append(h.raw) }
+            }
+        }
+    }
+
+    /// Brings `guestJobs` and `spreadJobs` up to date: only the holders of GPUs changed since the last refresh, and the
+    /// jobs then in a transition, are looked at again (as for the hosts, `buildHosts`); the rest keep their place
+    /// while they run. Without a change list, every running job is looked at.
+    private mutating func refreshMigrationIndex(_ s: ClusterSnapshot) {
+        let topology = s.topology
+        s.jobs.withUnsafeBufferPointer { jobs in
+            /// Files running job j under the lists it belongs to.
+            func file(_ j: Int32, guests: inout [Int32], spread: inout [Int32]) {
+                let gpus = jobs[Int(j)].gpus
+                guard let first = gpus.first else { return }
+                if s.cluster.owner[first.index] != j { guests.append(j) }
+                let node = topology.gpuNode[first.index]
+                if gpus.count > 1 && gpus.contains(where: { topology.gpuNode[$0.index] != node }) { spread.append(j) }
+            }
+            var guests: [Int32] = []
+            var spread: [Int32] = []
+            if migrationIndexed {
+                var redo = migrationTouched
+                redo += migrationInTransition
+                redo.sort()
+                migrationInTransition.removeAll(keepingCapacity: true)
+                /// Keeps the members of `list` not in `redo` that still run (their GPUs did not change).
+                func keep(_ list: [Int32], into out: inout [Int32]) {
+                    var r = 0
+                    for j in list {
+                        while r < redo.count && redo[r] < j { r += 1 }
+                        if r < redo.count && redo[r] == j { continue }
+                        let state = jobs[Int(j)].state
+                        if state == .running {
+                            out.append(j)
+                        } else if state.isTransition {
+                            migrationInTransition.append(j)
+                        }
+                    }
+                }
+                keep(guestJobs, into: &guests)
+                keep(spreadJobs, into: &spread)
+                var previous: Int32 = -1
+                for j in redo where j != previous {
+                    previous = j
+                    let state = jobs[Int(j)].state
+                    if state == .running {
+                        file(j, guests: &guests, spread: &spread)
+                    } else if state.isTransition {
+                        migrationInTransition.append(j)
+                    }
+                }
+                guests.sort()
+                spread.sort()
+            } else {
+                for id in s.running { file(id.raw, guests: &guests, spread: &spread) }
+                guests.sort()
+                spread.sort()
+                migrationInTransition.removeAll(keepingCapacity: true)
+                for g in 0..<topology.gpuCount where s.cluster.holderCount(of: GPUID(g)) > 0 {
+                    for h in s.cluster.holders(of: GPUID(g)) where jobs[h.index].state.isTransition {
+                        migrationInTransition.append(h.raw)
+                    }
+                }
+            }
+            guestJobs = guests
+            spreadJobs = spread
+        }
+        migrationTouched.removeAll(keepingCapacity: true)
+        migrationIndexed = true
     }
 
     #if SIM_INTERNAL_CHECKS
@@ -327,18 +418,22 @@ public struct GandivaPolicy: SchedulingPolicy {
     }
 
     /// Step 4: de-share guests onto free GPUs, then consolidate spread jobs onto one node.
-    private func migrate(_ s: ClusterSnapshot, planner: inout PlacementPlanner, into decisions: inout [SchedulingDecision]) {
+    private mutating func migrate(_ s: ClusterSnapshot, planner: inout PlacementPlanner, into decisions: inout [SchedulingDecision]) {
+        refreshMigrationIndex(s)
         var budget = parameters.maxMigrationsPerRound
         var moved: [JobID] = []
-        // (a) Guests of shared GPUs (not their first holder) move to GPUs of their own, lowest JobID first.
+        // (a) Guests of shared GPUs (not their first holder) move to GPUs of their own, lowest JobID first. A running
+        // job's first GPU has the same owner in the plan as in the snapshot (this round's starts take free GPUs, its
+        // shares add guests), so the index's guests are the plan's.
         if s.cluster.sharedGPUs > 0 {
-            var guests: [JobID] = []
-            for id in s.running {
-                guard let first = s.jobs[id.index].gpus.first, planner.cluster.holderCount(of: first) > 1,
-                      planner.cluster.holder(of: first) != id else { continue }
-                guests.append(id)
-            }
-            guests.sort()
+            let guests = guestJobs.map { JobID(Int($0)) }
+            #if SIM_INTERNAL_CHECKS
+            let reference = s.running.filter { id in
+                guard let first = s.jobs[id.index].gpus.first else { return false }
+                return planner.cluster.holderCount(of: first) > 1 && planner.cluster.holder(of: first) != id
+            }.sorted()
+            assert(guests == reference, "the migration index lost track of the guests")
+            #endif
             for id in guests where budget > 0 && planner.cluster.freeGPUs > 0 {
                 let gpus = s.jobs[id.index].gpus
                 guard !decisions.contains(where: { Self.touches($0, gpus) }) else { continue }
@@ -355,14 +450,23 @@ public struct GandivaPolicy: SchedulingPolicy {
         if budget > 0 {
             // The planner does not change in this scan: the most free GPUs on a node, once (not per running job).
             let mostFreeOnANode = Int(planner.cluster.freeOnNode.max() ?? 0)
-            for id in s.running where !moved.contains(id) {
+            // The index's jobs over several nodes, alone on their first GPU in the plan (a guest that moved in (a)
+            // may have left one alone).
+            for j in spreadJobs {
+                let id = JobID(Int(j))
                 let gpus = s.jobs[id.index].gpus
-                guard gpus.count > 1, gpus.count <= mostFreeOnANode, let first = gpus.first,
-                      planner.cluster.holderCount(of: first) == 1 else { continue }
-                let node = topology.gpuNode[first.index]
-                if gpus.contains(where: { topology.gpuNode[$0.index] != node }) { spread.append(id) }
+                guard gpus.count <= mostFreeOnANode, planner.cluster.holderCount(of: gpus[0]) == 1, !moved.contains(id) else { continue }
+                spread.append(id)
             }
-            spread.sort()
+            #if SIM_INTERNAL_CHECKS
+            let reference = s.running.filter { id in
+                let gpus = s.jobs[id.index].gpus
+                guard !moved.contains(id), gpus.count > 1, gpus.count <= mostFreeOnANode, let first = gpus.first,
+                      planner.cluster.holderCount(of: first) == 1 else { return false }
+                return gpus.contains { topology.gpuNode[$0.index] != topology.gpuNode[first.index] }
+            }.sorted()
+            assert(spread == reference, "the migration index lost track of the jobs spread over nodes")
+            #endif
         }
         for id in spread where budget > 0 {
             let gpus = s.jobs[id.index].gpus
