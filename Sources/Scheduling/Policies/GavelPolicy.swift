@@ -33,9 +33,10 @@ import Workload
 /// **Rounds.** Every `round_s` (360 s, Gavel's round length) from the first call, the policy re-solves the LP if the
 /// set of active jobs (waiting or holding GPUs) changed since its last solve, else it keeps X (a cheap round), and
 /// turns X into placements with Gavel's priorities: priority[j,t] = X[j,t] / (f[j,t] + `priority_epsilon`), where
-/// f[j,t] is the fraction of its time since submission that j has received on type t (tracked by the policy from
-/// what it sees each call). Pairs (j,t) are taken in decreasing priority (then JobID, then type index); a job is
-/// assigned to the first pair whose type still has enough GPUs. Pairs with X[j,t] = 0 follow, jobs with the least
+/// f[j,t] is the fraction of its time since submission that j has received on type t (tracked by the policy, in whole
+/// nanoseconds: from each call that starts or moves j to the last call that sees it holding those GPUs). Pairs (j,t)
+/// are taken in decreasing priority (then JobID, then type index); a job is assigned to the first pair whose type still
+/// has enough GPUs. Pairs with X[j,t] = 0 follow, jobs with the least
 /// received time first, so GPUs are not left idle when a job could use them. A running job assigned its current
 /// type keeps its GPUs; one assigned another type migrates; one not assigned is preempted. A free preemption's GPUs
 /// are reused in the same call; a preemption that checkpoints keeps them held until it ends
@@ -428,15 +429,14 @@ public struct GavelPolicy: SchedulingPolicy {
     private var solvedJobs: [JobID] = []
     private var allocation: [[Double]] = []
     private var hasSolved = false
-    /// Seconds each job (by JobID index) has held GPUs of each type, as seen at the policy's calls.
-    /// Flat, job-major (`index × types + type`): an array per job cost a retain and a uniqueness check per holder
-    /// per call, which dominated Gavel's calls between boundaries.
-    private var received: [Double] = []
-    /// Each job's speed on each type (nil entries where it cannot run), by JobID index, once asked.
+    /// Time each job has held GPUs of each type (typed once the cluster is known, at the first call).
+    private var received = GavelReceivedTime(types: 0)
+    /// Each type's throughput for each job (nil entries where it cannot run), by JobID index, once asked.
     private var throughputCache: [[Double?]?] = []
-    /// The previous call's holders and the jobs it started or moved: where this call's jobs in timed transitions
-    /// (which the snapshot lists nowhere) are found.
-    private var known: [JobID] = []
+    /// Jobs that may be in a timed transition (restoring, checkpointing, resizing), which hold GPUs but which the
+    /// snapshot lists nowhere: only this policy's starts, moves and preemptions put a job in one, so these are the
+    /// last call's such jobs and the jobs it decided about.
+    private var mayTransition: [JobID] = []
     /// Calls so far (wrapping), and the call that last listed each job in transition among the holders, by index.
     private var calls: UInt32 = 0
     private var listedIn: [UInt32] = []
@@ -456,33 +456,33 @@ public struct GavelPolicy: SchedulingPolicy {
             capacity = Array(repeating: 0, count: k)
             for t in topo.gpuTypeIndex { capacity[Int(t)] += 1 }
         }
-        if received.count < s.jobs.count * k {
-            received.append(contentsOf: repeatElement(0, count: s.jobs.count * k - received.count))
+        if received.types != k { received = GavelReceivedTime(types: k) }
+        received.reserve(jobs: s.jobs.count)
+        // A stint ends without a decision of this policy only when the job stops holding GPUs (a preemption takes
+        // effect, its checkpoint ends, a failure kills it), and it then waits in the queue (or has finished, and is
+        // never read again): the first call after finds it there. It was last seen holding GPUs by the previous call.
+        if let last = lastCall {
+            for j in s.queue where received.isOpen(j) { received.close(j, at: last) }
         }
-        // Jobs holding GPUs: the running ones, and those in a timed transition, which the snapshot lists nowhere but
-        // which can only be among the previous call's holders and starts (`known`).
-        var holders = s.running
+        // Jobs in a timed transition: among the previous call's and those it decided about (`mayTransition`).
         calls &+= 1
         if calls == 0 {  // wrapped: clear the marks so an old call cannot look current
             for i in listedIn.indices { listedIn[i] = 0 }
             calls = 1
         }
-        for j in known where s.jobs[j.index].state.isTransition && firstListing(of: j) { holders.append(j) }
+        var transitioning: [JobID] = []
+        for j in mayTransition where s.jobs[j.index].state.isTransition && firstListing(of: j) { transitioning.append(j) }
         #if SIM_INTERNAL_CHECKS
+        let holders = s.running + transitioning
         assert(s.jobs.filter { $0.state.holdsGPUs }.map(\.id).sorted() == holders.sorted(), "Gavel lost a job holding GPUs")
-        #endif
-
-        // Time on each type since the last call: allocations change only at calls (by this policy's decisions).
-        if let last = lastCall {
-            for j in holders {
-                guard let g = s.jobs[j.index].allocation.gpus.first else { continue }
-                let since = max(last, s.jobs[j.index].heldSince ?? last)
-                received[j.index * k + Int(topo.gpuTypeIndex[g.index])] += (s.now - since).seconds
-            }
+        for j in holders {
+            let first = s.jobs[j.index].allocation.gpus.first.map { Int(topo.gpuTypeIndex[$0.index]) }
+            assert(received.openType(of: j) == first, "Gavel's stint of \(j) is not on its GPUs' type")
         }
+        #endif
         lastCall = s.now
-        guard !holders.isEmpty || !s.queue.isEmpty else {
-            known = []
+        guard !s.running.isEmpty || !transitioning.isEmpty || !s.queue.isEmpty else {
+            mayTransition = []
             return []
         }
         var decisions: [SchedulingDecision]
@@ -490,9 +490,10 @@ public struct GavelPolicy: SchedulingPolicy {
             // Active jobs (waiting or holding GPUs), ascending, as the allocation's rows. Sorting them is needed only
             // here; between boundaries the rounds never look at them all.
             var active: [JobID] = []
-            active.reserveCapacity(s.queue.count + holders.count)
+            active.reserveCapacity(s.queue.count + s.running.count + transitioning.count)
             active += s.queue
-            active += holders
+            active += s.running
+            active += transitioning
             active.sort()
             // Drop repeats in place (the queue and the holders may both list a job), keeping the first of each.
             var kept = 0
@@ -518,18 +519,24 @@ public struct GavelPolicy: SchedulingPolicy {
             // queue is longer than the starts (a search of the queue for each call was O(queue × starts)).
             if s.queue.count > startedNow.count { decisions.append(.wakeUp(at: nextBoundary)) }
         }
-        // The next call's transitions can only be among this call's holders and the jobs it starts or moves.
-        known = holders
+        // Starts and moves open a stint on the new GPUs' type (closing the one open, if any, at the same time: a job
+        // preempted and started again, or moved, by this call held its old GPUs up to now).
+        // The next call's transitions can only be among this call's and the jobs it starts, moves or preempts.
+        mayTransition = transitioning
         for d in decisions {
             switch d {
-            case .start(let j, _), .migrate(let j, _), .resize(let j, _): known.append(j)
+            case .start(let j, let gpus), .migrate(let j, let gpus), .resize(let j, let gpus):
+                received.open(j, type: Int(topo.gpuTypeIndex[gpus[0].index]), at: s.now)
+                mayTransition.append(j)
+            case .preempt(let j):
+                mayTransition.append(j)
             default: break
             }
         }
         return decisions
     }
 
-    /// Whether this call lists `j` among the holders for the first time (`known` may list a job twice).
+    /// Whether this call lists `j` among the holders for the first time (`mayTransition` may list a job twice).
     private mutating func firstListing(of j: JobID) -> Bool {
         if listedIn.count <= j.index { listedIn.append(contentsOf: repeatElement(0, count: j.index + 1 - listedIn.count)) }
         guard listedIn[j.index] != calls else { return false }
@@ -569,20 +576,11 @@ public struct GavelPolicy: SchedulingPolicy {
 
     private static func mask(_ t: Int) -> GPUTypeMask { GPUTypeMask(bits: UInt64(1) << UInt64(t)) }
 
-    /// Fraction of `job`'s time since submission spent on `t` (all types when nil), given each job's seconds per type.
-    private static func receivedFraction(_ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: [Double]) -> Double {
+    /// Fraction of `job`'s time since submission spent on `t` (all types when nil).
+    private static func receivedFraction(_ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: GavelReceivedTime) -> Double {
         let elapsed = (s.now - s.jobs[job.index].spec.submitTime).seconds
         guard elapsed > 0 else { return 0 }
-        let k = s.topology.gpuTypes.count
-        let base = job.index * k
-        var got: Double
-        if let t {
-            got = received[base + t]
-        } else {
-            got = 0  // summed in type order from zero, as a reduce over the job's row was
-            for u in 0..<k { got += received[base + u] }
-        }
-        return got / elapsed
+        return received.seconds(job, type: t, now: s.now) / elapsed
     }
 
     /// A round boundary: re-solve if the active set changed, assign jobs to types by priority, realize it.
