@@ -429,8 +429,8 @@ public struct GavelPolicy: SchedulingPolicy {
     private var solvedJobs: [JobID] = []
     private var allocation: [[Double]] = []
     private var hasSolved = false
-    /// Time each job has held GPUs of each type (typed once the cluster is known, at the first call).
-    private var received = GavelReceivedTime(types: 0)
+    /// Time each job has held GPUs of each type (typed once the cluster is known, at the first call); read by tests.
+    private(set) var received = GavelReceivedTime(types: 0)
     /// Each type's throughput for each job (nil entries where it cannot run), by JobID index, once asked.
     private var throughputCache: [[Double?]?] = []
     /// Jobs that may be in a timed transition (restoring, checkpointing, resizing), which hold GPUs but which the
