@@ -603,12 +603,15 @@ public struct GavelPolicy: SchedulingPolicy {
             #endif
             tput.append(throughputCache[j.index]!)
         }
+        // GPUs per row, read once in JobID order: the assignment below visits rows in priority order, and reading each
+        // job's status there missed the cache.
+        let gpuCounts = active.map { s.jobs[$0.index].spec.gpuCount }
         if !hasSolved || active != solvedJobs {
             // Elapsed, remaining and total work enter only the finish-time objective: max-min leaves them zero
             // (reading every active job's progress at every solve showed in profiles).
             let timed = parameters.objective == .finishTime
             let problem = Problem(
-                throughput: tput, gpus: active.map { s.jobs[$0.index].spec.gpuCount }, capacity: capacity,
+                throughput: tput, gpus: gpuCounts, capacity: capacity,
                 elapsed: timed ? active.map { max(0, (s.now - s.jobs[$0.index].spec.submitTime).seconds) } : nil,
                 remaining: timed ? active.map { s.remainingWork(of: $0) } : nil,
                 totalWork: timed ? active.map { WorkRate.units(of: s.jobs[$0.index].spec) } : nil)
@@ -625,8 +628,19 @@ public struct GavelPolicy: SchedulingPolicy {
         let n = active.count
 
         // Candidate (job row, type) pairs; type −1 means "across its eligible types" (a job no single type fits).
-        struct Pair { var row: Int; var type: Int; var tier: Int; var key: Double; var speed: Double }
+        // Kept small (24 bytes): sorting them moves every one several times, and the sort showed in profiles.
+        struct Pair {
+            var key: Double
+            var speed: Double
+            var row: Int32
+            var type: Int16
+            var tier: Int16
+            init(row: Int, type: Int, tier: Int16, key: Double, speed: Double) {
+                (self.row, self.type, self.tier, self.key, self.speed) = (Int32(row), Int16(type), tier, key, speed)
+            }
+        }
         var pairs: [Pair] = []
+        pairs.reserveCapacity(active.count)
         var remaining = capacity
         var assigned = [Int?](repeating: nil, count: n)
         var spanning = [Bool](repeating: false, count: n)
@@ -664,12 +678,13 @@ public struct GavelPolicy: SchedulingPolicy {
             if a.speed != b.speed { return a.speed > b.speed }
             return a.type < b.type
         }
-        for pair in pairs where assigned[pair.row] == nil {
-            let j = active[pair.row]
-            if pair.type >= 0 {
-                guard remaining[pair.type] >= s.jobs[j.index].spec.gpuCount else { continue }
-                remaining[pair.type] -= s.jobs[j.index].spec.gpuCount
-                assigned[pair.row] = pair.type
+        for pair in pairs where assigned[Int(pair.row)] == nil {
+            let row = Int(pair.row), type = Int(pair.type)
+            let j = active[row]
+            if type >= 0 {
+                guard remaining[type] >= gpuCounts[row] else { continue }
+                remaining[type] -= gpuCounts[row]
+                assigned[row] = type
             } else {
                 let types = (0..<k).filter { s.jobs[j.index].eligibleTypes.contains($0) }
                 guard types.reduce(0, { $0 + remaining[$1] }) >= s.jobs[j.index].spec.gpuCount else { continue }
@@ -685,7 +700,7 @@ public struct GavelPolicy: SchedulingPolicy {
                         need -= take
                     }
                 }
-                assigned[pair.row] = -1
+                assigned[row] = -1
             }
         }
 
@@ -788,7 +803,7 @@ public struct GavelPolicy: SchedulingPolicy {
     /// Nothing is released here, so free GPUs only decrease: a job needing more than its types have free now can
     /// never start in this call, and only the others are ranked (sorting the whole queue at every arrival and
     /// completion dominated).
-    private func fill(_ s: ClusterSnapshot, skipping started: [JobID], planner: inout PlacementPlanner) -> [SchedulingDecision] {
+    private mutating func fill(_ s: ClusterSnapshot, skipping started: [JobID], planner: inout PlacementPlanner) -> [SchedulingDecision] {
         guard planner.cluster.freeGPUs > 0, !s.queue.isEmpty else { return [] }
         var order: [(JobID, Double)] = []
         // The planner does not change in this pass: the free GPUs of the last mask seen are asked once (jobs of one
@@ -806,31 +821,37 @@ public struct GavelPolicy: SchedulingPolicy {
         }
         order.sort { ($0.1, $0.0) < ($1.1, $1.0) }
         var decisions: [SchedulingDecision] = []
+        if throughputCache.count < s.jobs.count {
+            throughputCache.append(contentsOf: repeatElement(nil, count: s.jobs.count - throughputCache.count))
+        }
         for (j, _) in order {
             if planner.cluster.freeGPUs == 0 { break }
             let count = s.jobs[j.index].spec.gpuCount
-            // Speeds from the cache when a boundary round filled it (they depend only on the job and the types), else
-            // asked of the oracle (a job that arrived since): one oracle question per type per start showed in profiles.
-            let tput = j.index < throughputCache.count ? throughputCache[j.index] ?? Self.throughputs(s, j, capacity: capacity)
-                : Self.throughputs(s, j, capacity: capacity)
+            // Speeds depend only on the job and the types: asked of the oracle once per job, here or at a boundary
+            // (one oracle question per type per start showed in profiles).
+            if throughputCache[j.index] == nil { throughputCache[j.index] = Self.throughputs(s, j, capacity: capacity) }
+            let tput = throughputCache[j.index]!
             #if SIM_INTERNAL_CHECKS
             assert(tput == Self.throughputs(s, j, capacity: capacity), "stale speeds of \(j)")
             #endif
-            let usable = (0..<capacity.count).filter { tput[$0] != nil }
-            if usable.isEmpty {
+            guard tput.contains(where: { $0 != nil }) else {
                 if let gpus = planner.place(j, count: count, types: s.jobs[j.index].eligibleTypes) { decisions.append(.start(j, gpus: gpus)) }
                 continue
             }
+            // Its usable types by preference (highest X, then fastest, then index), the best untried one at a time:
+            // a sorted array of them per start showed in profiles, and the first type with room usually places it.
             let row = solvedJobs.binarySearch(j)
-            let allocationRow = row.map { allocation[$0] }  // captured alone: capturing `self` copied the policy
-            let byPreference = usable.sorted { a, b in
-                let xa = allocationRow?[a] ?? 0, xb = allocationRow?[b] ?? 0
-                if xa != xb { return xa > xb }
-                if tput[a]! != tput[b]! { return tput[a]! > tput[b]! }
-                return a < b
-            }
-            for t in byPreference where planner.freeGPUs(in: Self.mask(t)) >= count {
-                if let gpus = planner.place(j, count: count, types: Self.mask(t)) {
+            var tried: UInt64 = 0
+            while true {
+                var best = -1
+                for t in 0..<tput.count where tput[t] != nil && tried & (1 << UInt64(t)) == 0 {
+                    if best < 0 { best = t; continue }
+                    let xt = row.map { allocation[$0][t] } ?? 0, xb = row.map { allocation[$0][best] } ?? 0
+                    if xt > xb || (xt == xb && tput[t]! > tput[best]!) { best = t }
+                }
+                if best < 0 { break }
+                tried |= 1 << UInt64(best)
+                if planner.freeGPUs(in: Self.mask(best)) >= count, let gpus = planner.place(j, count: count, types: Self.mask(best)) {
                     decisions.append(.start(j, gpus: gpus))
                     break
                 }
