@@ -189,6 +189,16 @@ public struct GavelPolicy: SchedulingPolicy {
     public static func solve(
         _ p: Problem, objective: Objective, rhoTolerance: Double = 1e-4, rhoIterations: Int = 50
     ) throws(LPError) -> Solution {
+        let (r, rowOf) = try solveByRows(p, objective: objective, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+        return Solution(x: rowOf.map { r.x[$0] }, equalShareThroughput: r.equalShareThroughput, value: r.value, solves: r.solves)
+    }
+
+    /// `solve`, with X as distinct rows (one per class of identical jobs for max-min, one per job for finish-time)
+    /// and each job's row: a policy round reads X from these rather than from a row per job (a retain and a release
+    /// per job per solve showed in profiles). `equalShareThroughput` is per job.
+    static func solveByRows(
+        _ p: Problem, objective: Objective, rhoTolerance: Double, rhoIterations: Int
+    ) throws(LPError) -> (solution: Solution, rowOf: [Int]) {
         let m = p.gpus.count
         let k = p.capacity.count
         guard p.throughput.count == m, p.throughput.allSatisfy({ $0.count == k }), p.elapsed.count == m,
@@ -201,8 +211,9 @@ public struct GavelPolicy: SchedulingPolicy {
         // Only the equal-share throughputs are needed here: the matrix X_eq (a row per job) is not built.
         let eqThroughput = equalShareThroughput(p)
         guard objective == .maxMin else {
-            return try solve(p, equalShare: eqThroughput, multiplicity: Array(repeating: 1, count: m), objective: objective,
-                             rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+            let r = try solve(p, equalShare: eqThroughput, multiplicity: Array(repeating: 1, count: m), objective: objective,
+                              rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+            return (r, Array(0..<m))
         }
         // Max-min over identical jobs (same GPU count, same speed on every type) has an optimum that gives them the
         // same row (the LP is convex and symmetric in them), so it is solved with one row per class of identical
@@ -240,8 +251,7 @@ public struct GavelPolicy: SchedulingPolicy {
                               capacity: p.capacity)
         let r = try solve(reduced, equalShare: representative.map { eqThroughput[$0] }, multiplicity: multiplicity,
                           objective: .maxMin, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
-        return Solution(x: (0..<m).map { r.x[jobClass[$0]] }, equalShareThroughput: eqThroughput, value: r.value,
-                        solves: r.solves)
+        return (Solution(x: r.x, equalShareThroughput: eqThroughput, value: r.value, solves: r.solves), jobClass)
     }
 
     /// Identical jobs for max-min: GPU count and the bit patterns of their speeds (`.max` where unusable). The first
@@ -425,9 +435,11 @@ public struct GavelPolicy: SchedulingPolicy {
     public let parameters: Parameters
     /// GPUs per type (filled on the first call).
     private var capacity: [Int] = []
-    /// Active jobs of the last solve, ascending, and their allocation rows.
+    /// Active jobs of the last solve, ascending, and their allocation: distinct rows, and each job's row (by its index
+    /// in `solvedJobs`).
     private var solvedJobs: [JobID] = []
-    private var allocation: [[Double]] = []
+    private var allocationRows: [[Double]] = []
+    private var allocationRowOf: [Int] = []
     private var hasSolved = false
     /// Time each job has held GPUs of each type (typed once the cluster is known, at the first call); read by tests.
     private(set) var received = GavelReceivedTime(types: 0)
@@ -615,12 +627,12 @@ public struct GavelPolicy: SchedulingPolicy {
                 elapsed: timed ? active.map { max(0, (s.now - s.jobs[$0.index].spec.submitTime).seconds) } : nil,
                 remaining: timed ? active.map { s.remainingWork(of: $0) } : nil,
                 totalWork: timed ? active.map { WorkRate.units(of: s.jobs[$0.index].spec) } : nil)
-            if let solution = try? Self.solve(
+            if let solution = try? Self.solveByRows(
                 problem, objective: parameters.objective, rhoTolerance: parameters.rhoTolerance,
                 rhoIterations: parameters.rhoIterations) {
-                allocation = solution.x
+                (allocationRows, allocationRowOf) = (solution.solution.x, solution.rowOf)
             } else {
-                allocation = Self.equalShare(problem).x
+                (allocationRows, allocationRowOf) = (Self.equalShare(problem).x, Array(active.indices))
             }
             solvedJobs = active
             hasSolved = true
@@ -662,7 +674,7 @@ public struct GavelPolicy: SchedulingPolicy {
             }
             for t in 0..<k {
                 guard let speed = speeds[t] else { continue }
-                let x = allocation[row][t]
+                let x = allocationRows[allocationRowOf[row]][t]
                 if x > 1e-9 {
                     let p = x / (Self.receivedFraction(s, j, type: t, received: received) + parameters.priorityEpsilon)
                     pairs.append(Pair(row: row, type: t, tier: 0, key: -p, speed: speed))
@@ -777,7 +789,7 @@ public struct GavelPolicy: SchedulingPolicy {
                     guard s.jobs[j.index].state.holdsGPUs || s.jobs[j.index].state.isWaiting else { continue }  // pending, finished
                 let waits = s.jobs[j.index].state.isWaiting && !startedNow.contains(j)
                 if waits || s.jobs[j.index].state.isTransition || assigned[row] == nil { stable = false; break }
-                if let t = assigned[row], t >= 0, allocation[row][t] < 1 - 1e-9 { stable = false; break }
+                if let t = assigned[row], t >= 0, allocationRows[allocationRowOf[row]][t] < 1 - 1e-9 { stable = false; break }
             }
             if !stable { decisions.append(.wakeUp(at: nextBoundary)) }
         }
@@ -840,13 +852,13 @@ public struct GavelPolicy: SchedulingPolicy {
             }
             // Its usable types by preference (highest X, then fastest, then index), the best untried one at a time:
             // a sorted array of them per start showed in profiles, and the first type with room usually places it.
-            let row = solvedJobs.binarySearch(j)
+            let row = solvedJobs.binarySearch(j).map { allocationRowOf[$0] }
             var tried: UInt64 = 0
             while true {
                 var best = -1
                 for t in 0..<tput.count where tput[t] != nil && tried & (1 << UInt64(t)) == 0 {
                     if best < 0 { best = t; continue }
-                    let xt = row.map { allocation[$0][t] } ?? 0, xb = row.map { allocation[$0][best] } ?? 0
+                    let xt = row.map { allocationRows[$0][t] } ?? 0, xb = row.map { allocationRows[$0][best] } ?? 0
                     if xt > xb || (xt == xb && tput[t]! > tput[best]!) { best = t }
                 }
                 if best < 0 { break }
