@@ -51,7 +51,9 @@ import Workload
 /// on any of its types. If an LP ever fails (it should not: the max-min LP is always feasible and bounded), the
 /// round uses the equal-share allocation X_eq instead.
 /// - Complexity: per boundary that re-solves, one or two LPs of (jobs × types) variables (finish-time: about
-///   log2(range / tolerance) of them); every other call O(active jobs × types) plus placement.
+///   log2(range / tolerance) of them); every boundary O(active jobs × types) plus placement; a call between
+///   boundaries O(waiting jobs + jobs in transition) plus placement (received time is kept per allocation, not per
+///   call).
 public struct GavelPolicy: SchedulingPolicy {
     public static let name = "gavel"
 
