@@ -3,6 +3,7 @@ import Engine
 import Models
 import Scheduling
 import SimKernel
+import SimRandom
 import SimTestSupport
 import Workload
 import XCTest
@@ -143,6 +144,26 @@ final class GavelPolicyTests: XCTestCase {
                              observers: [check], costs: costs)
         XCTAssertNil(check.firstViolation)
         XCTAssertEqual(r.unfinishedJobs, [])
+        XCTAssertGreaterThan(r.jobs.map(\.preemptions).reduce(0, +), 0)
+    }
+
+    // Failures kill jobs while they run, restore or checkpoint, and checkpoints end between calls: such a job stops
+    // holding GPUs without a decision of the policy, and its received time stops at the last call that saw it hold
+    // them (debug builds check, at every call, that each holder's open stint is on its GPUs' type). Runs with kills,
+    // preemptions and checkpoints, keeps the invariants and finishes everything.
+    func testKillsAndCheckpointsEndReceivedTimeStints() throws {
+        let models = ["resnet50", "bert-base", "transformer"]
+        let jobs = (0..<8).map { zooJob($0, models[$0 % 3], iterations: 20000, submit: Double($0 * 20)) }
+        let costs = FixedTransitionCosts(firstStart: 5, restore: 20, checkpoint: 30, resize: 10, migrate: 40)
+        let failures = FailureModel(
+            gpu: FailureProcess(timeBetweenFailuresHours: .constant(0.25), repairHours: .constant(0.05)), seed: 2,
+            checkpointIntervalSeconds: 60)
+        let check = InvariantObserver()
+        let r = try simulate(jobs: jobs, topology: twoTypes, policy: GavelPolicy(.init(roundSeconds: 100)),
+                             observers: [check], costs: costs, failures: failures)
+        XCTAssertNil(check.firstViolation)
+        XCTAssertEqual(r.unfinishedJobs, [])
+        XCTAssertGreaterThan(r.jobs.map(\.failures).reduce(0, +), 0)
         XCTAssertGreaterThan(r.jobs.map(\.preemptions).reduce(0, +), 0)
     }
 }

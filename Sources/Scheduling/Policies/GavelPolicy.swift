@@ -33,9 +33,10 @@ import Workload
 /// **Rounds.** Every `round_s` (360 s, Gavel's round length) from the first call, the policy re-solves the LP if the
 /// set of active jobs (waiting or holding GPUs) changed since its last solve, else it keeps X (a cheap round), and
 /// turns X into placements with Gavel's priorities: priority[j,t] = X[j,t] / (f[j,t] + `priority_epsilon`), where
-/// f[j,t] is the fraction of its time since submission that j has received on type t (tracked by the policy from
-/// what it sees each call). Pairs (j,t) are taken in decreasing priority (then JobID, then type index); a job is
-/// assigned to the first pair whose type still has enough GPUs. Pairs with X[j,t] = 0 follow, jobs with the least
+/// f[j,t] is the fraction of its time since submission that j has received on type t (tracked by the policy, in whole
+/// nanoseconds: from each call that starts or moves j to the last call that sees it holding those GPUs). Pairs (j,t)
+/// are taken in decreasing priority (then JobID, then type index); a job is assigned to the first pair whose type still
+/// has enough GPUs. Pairs with X[j,t] = 0 follow, jobs with the least
 /// received time first, so GPUs are not left idle when a job could use them. A running job assigned its current
 /// type keeps its GPUs; one assigned another type migrates; one not assigned is preempted. A free preemption's GPUs
 /// are reused in the same call; a preemption that checkpoints keeps them held until it ends
@@ -50,7 +51,9 @@ import Workload
 /// on any of its types. If an LP ever fails (it should not: the max-min LP is always feasible and bounded), the
 /// round uses the equal-share allocation X_eq instead.
 /// - Complexity: per boundary that re-solves, one or two LPs of (jobs × types) variables (finish-time: about
-///   log2(range / tolerance) of them); every other call O(active jobs × types) plus placement.
+///   log2(range / tolerance) of them); every boundary O(active jobs × types) plus placement; a call between
+///   boundaries O(waiting jobs + jobs in transition) plus placement (received time is kept per allocation, not per
+///   call).
 public struct GavelPolicy: SchedulingPolicy {
     public static let name = "gavel"
 
@@ -188,6 +191,16 @@ public struct GavelPolicy: SchedulingPolicy {
     public static func solve(
         _ p: Problem, objective: Objective, rhoTolerance: Double = 1e-4, rhoIterations: Int = 50
     ) throws(LPError) -> Solution {
+        let (r, rowOf) = try solveByRows(p, objective: objective, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+        return Solution(x: rowOf.map { r.x[$0] }, equalShareThroughput: r.equalShareThroughput, value: r.value, solves: r.solves)
+    }
+
+    /// `solve`, with X as distinct rows (one per class of identical jobs for max-min, one per job for finish-time)
+    /// and each job's row: a policy round reads X from these rather than from a row per job (a retain and a release
+    /// per job per solve showed in profiles). `equalShareThroughput` is per job.
+    static func solveByRows(
+        _ p: Problem, objective: Objective, rhoTolerance: Double, rhoIterations: Int
+    ) throws(LPError) -> (solution: Solution, rowOf: [Int]) {
         let m = p.gpus.count
         let k = p.capacity.count
         guard p.throughput.count == m, p.throughput.allSatisfy({ $0.count == k }), p.elapsed.count == m,
@@ -200,8 +213,9 @@ public struct GavelPolicy: SchedulingPolicy {
         // Only the equal-share throughputs are needed here: the matrix X_eq (a row per job) is not built.
         let eqThroughput = equalShareThroughput(p)
         guard objective == .maxMin else {
-            return try solve(p, equalShare: eqThroughput, multiplicity: Array(repeating: 1, count: m), objective: objective,
-                             rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+            let r = try solve(p, equalShare: eqThroughput, multiplicity: Array(repeating: 1, count: m), objective: objective,
+                              rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+            return (r, Array(0..<m))
         }
         // Max-min over identical jobs (same GPU count, same speed on every type) has an optimum that gives them the
         // same row (the LP is convex and symmetric in them), so it is solved with one row per class of identical
@@ -239,8 +253,7 @@ public struct GavelPolicy: SchedulingPolicy {
                               capacity: p.capacity)
         let r = try solve(reduced, equalShare: representative.map { eqThroughput[$0] }, multiplicity: multiplicity,
                           objective: .maxMin, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
-        return Solution(x: (0..<m).map { r.x[jobClass[$0]] }, equalShareThroughput: eqThroughput, value: r.value,
-                        solves: r.solves)
+        return (Solution(x: r.x, equalShareThroughput: eqThroughput, value: r.value, solves: r.solves), jobClass)
     }
 
     /// Identical jobs for max-min: GPU count and the bit patterns of their speeds (`.max` where unusable). The first
@@ -424,19 +437,20 @@ public struct GavelPolicy: SchedulingPolicy {
     public let parameters: Parameters
     /// GPUs per type (filled on the first call).
     private var capacity: [Int] = []
-    /// Active jobs of the last solve, ascending, and their allocation rows.
+    /// Active jobs of the last solve, ascending, and their allocation: distinct rows, and each job's row (by its index
+    /// in `solvedJobs`).
     private var solvedJobs: [JobID] = []
-    private var allocation: [[Double]] = []
+    private var allocationRows: [[Double]] = []
+    private var allocationRowOf: [Int] = []
     private var hasSolved = false
-    /// Seconds each job (by JobID index) has held GPUs of each type, as seen at the policy's calls.
-    /// Flat, job-major (`index × types + type`): an array per job cost a retain and a uniqueness check per holder
-    /// per call, which dominated Gavel's calls between boundaries.
-    private var received: [Double] = []
-    /// Each job's speed on each type (nil entries where it cannot run), by JobID index, once asked.
+    /// Time each job has held GPUs of each type (typed once the cluster is known, at the first call); read by tests.
+    private(set) var received = GavelReceivedTime(types: 0)
+    /// Each type's throughput for each job (nil entries where it cannot run), by JobID index, once asked.
     private var throughputCache: [[Double?]?] = []
-    /// The previous call's holders and the jobs it started or moved: where this call's jobs in timed transitions
-    /// (which the snapshot lists nowhere) are found.
-    private var known: [JobID] = []
+    /// Jobs that may be in a timed transition (restoring, checkpointing, resizing), which hold GPUs but which the
+    /// snapshot lists nowhere: only this policy's starts, moves and preemptions put a job in one, so these are the
+    /// last call's such jobs and the jobs it decided about.
+    private var mayTransition: [JobID] = []
     /// Calls so far (wrapping), and the call that last listed each job in transition among the holders, by index.
     private var calls: UInt32 = 0
     private var listedIn: [UInt32] = []
@@ -456,33 +470,33 @@ public struct GavelPolicy: SchedulingPolicy {
             capacity = Array(repeating: 0, count: k)
             for t in topo.gpuTypeIndex { capacity[Int(t)] += 1 }
         }
-        if received.count < s.jobs.count * k {
-            received.append(contentsOf: repeatElement(0, count: s.jobs.count * k - received.count))
+        if received.types != k { received = GavelReceivedTime(types: k) }
+        received.reserve(jobs: s.jobs.count)
+        // A stint ends without a decision of this policy only when the job stops holding GPUs (a preemption takes
+        // effect, its checkpoint ends, a failure kills it), and it then waits in the queue (or has finished, and is
+        // never read again): the first call after finds it there. It was last seen holding GPUs by the previous call.
+        if let last = lastCall {
+            for j in s.queue where received.isOpen(j) { received.close(j, at: last) }
         }
-        // Jobs holding GPUs: the running ones, and those in a timed transition, which the snapshot lists nowhere but
-        // which can only be among the previous call's holders and starts (`known`).
-        var holders = s.running
+        // Jobs in a timed transition: among the previous call's and those it decided about (`mayTransition`).
         calls &+= 1
         if calls == 0 {  // wrapped: clear the marks so an old call cannot look current
             for i in listedIn.indices { listedIn[i] = 0 }
             calls = 1
         }
-        for j in known where s.jobs[j.index].state.isTransition && firstListing(of: j) { holders.append(j) }
+        var transitioning: [JobID] = []
+        for j in mayTransition where s.jobs[j.index].state.isTransition && firstListing(of: j) { transitioning.append(j) }
         #if SIM_INTERNAL_CHECKS
+        let holders = s.running + transitioning
         assert(s.jobs.filter { $0.state.holdsGPUs }.map(\.id).sorted() == holders.sorted(), "Gavel lost a job holding GPUs")
-        #endif
-
-        // Time on each type since the last call: allocations change only at calls (by this policy's decisions).
-        if let last = lastCall {
-            for j in holders {
-                guard let g = s.jobs[j.index].allocation.gpus.first else { continue }
-                let since = max(last, s.jobs[j.index].heldSince ?? last)
-                received[j.index * k + Int(topo.gpuTypeIndex[g.index])] += (s.now - since).seconds
-            }
+        for j in holders {
+            let first = s.jobs[j.index].allocation.gpus.first.map { Int(topo.gpuTypeIndex[$0.index]) }
+            assert(received.openType(of: j) == first, "Gavel's stint of \(j) is not on its GPUs' type")
         }
+        #endif
         lastCall = s.now
-        guard !holders.isEmpty || !s.queue.isEmpty else {
-            known = []
+        guard !s.running.isEmpty || !transitioning.isEmpty || !s.queue.isEmpty else {
+            mayTransition = []
             return []
         }
         var decisions: [SchedulingDecision]
@@ -490,9 +504,10 @@ public struct GavelPolicy: SchedulingPolicy {
             // Active jobs (waiting or holding GPUs), ascending, as the allocation's rows. Sorting them is needed only
             // here; between boundaries the rounds never look at them all.
             var active: [JobID] = []
-            active.reserveCapacity(s.queue.count + holders.count)
+            active.reserveCapacity(s.queue.count + s.running.count + transitioning.count)
             active += s.queue
-            active += holders
+            active += s.running
+            active += transitioning
             active.sort()
             // Drop repeats in place (the queue and the holders may both list a job), keeping the first of each.
             var kept = 0
@@ -518,18 +533,24 @@ public struct GavelPolicy: SchedulingPolicy {
             // queue is longer than the starts (a search of the queue for each call was O(queue × starts)).
             if s.queue.count > startedNow.count { decisions.append(.wakeUp(at: nextBoundary)) }
         }
-        // The next call's transitions can only be among this call's holders and the jobs it starts or moves.
-        known = holders
+        // Starts and moves open a stint on the new GPUs' type (closing the one open, if any, at the same time: a job
+        // preempted and started again, or moved, by this call held its old GPUs up to now).
+        // The next call's transitions can only be among this call's and the jobs it starts, moves or preempts.
+        mayTransition = transitioning
         for d in decisions {
             switch d {
-            case .start(let j, _), .migrate(let j, _), .resize(let j, _): known.append(j)
+            case .start(let j, let gpus), .migrate(let j, let gpus), .resize(let j, let gpus):
+                received.open(j, type: Int(topo.gpuTypeIndex[gpus[0].index]), at: s.now)
+                mayTransition.append(j)
+            case .preempt(let j):
+                mayTransition.append(j)
             default: break
             }
         }
         return decisions
     }
 
-    /// Whether this call lists `j` among the holders for the first time (`known` may list a job twice).
+    /// Whether this call lists `j` among the holders for the first time (`mayTransition` may list a job twice).
     private mutating func firstListing(of j: JobID) -> Bool {
         if listedIn.count <= j.index { listedIn.append(contentsOf: repeatElement(0, count: j.index + 1 - listedIn.count)) }
         guard listedIn[j.index] != calls else { return false }
@@ -569,20 +590,11 @@ public struct GavelPolicy: SchedulingPolicy {
 
     private static func mask(_ t: Int) -> GPUTypeMask { GPUTypeMask(bits: UInt64(1) << UInt64(t)) }
 
-    /// Fraction of `job`'s time since submission spent on `t` (all types when nil), given each job's seconds per type.
-    private static func receivedFraction(_ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: [Double]) -> Double {
+    /// Fraction of `job`'s time since submission spent on `t` (all types when nil).
+    private static func receivedFraction(_ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: GavelReceivedTime) -> Double {
         let elapsed = (s.now - s.jobs[job.index].spec.submitTime).seconds
         guard elapsed > 0 else { return 0 }
-        let k = s.topology.gpuTypes.count
-        let base = job.index * k
-        var got: Double
-        if let t {
-            got = received[base + t]
-        } else {
-            got = 0  // summed in type order from zero, as a reduce over the job's row was
-            for u in 0..<k { got += received[base + u] }
-        }
-        return got / elapsed
+        return received.seconds(job, type: t, now: s.now) / elapsed
     }
 
     /// A round boundary: re-solve if the active set changed, assign jobs to types by priority, realize it.
@@ -605,21 +617,24 @@ public struct GavelPolicy: SchedulingPolicy {
             #endif
             tput.append(throughputCache[j.index]!)
         }
+        // GPUs per row, read once in JobID order: the assignment below visits rows in priority order, and reading each
+        // job's status there missed the cache.
+        let gpuCounts = active.map { s.jobs[$0.index].spec.gpuCount }
         if !hasSolved || active != solvedJobs {
             // Elapsed, remaining and total work enter only the finish-time objective: max-min leaves them zero
             // (reading every active job's progress at every solve showed in profiles).
             let timed = parameters.objective == .finishTime
             let problem = Problem(
-                throughput: tput, gpus: active.map { s.jobs[$0.index].spec.gpuCount }, capacity: capacity,
+                throughput: tput, gpus: gpuCounts, capacity: capacity,
                 elapsed: timed ? active.map { max(0, (s.now - s.jobs[$0.index].spec.submitTime).seconds) } : nil,
                 remaining: timed ? active.map { s.remainingWork(of: $0) } : nil,
                 totalWork: timed ? active.map { WorkRate.units(of: s.jobs[$0.index].spec) } : nil)
-            if let solution = try? Self.solve(
+            if let solution = try? Self.solveByRows(
                 problem, objective: parameters.objective, rhoTolerance: parameters.rhoTolerance,
                 rhoIterations: parameters.rhoIterations) {
-                allocation = solution.x
+                (allocationRows, allocationRowOf) = (solution.solution.x, solution.rowOf)
             } else {
-                allocation = Self.equalShare(problem).x
+                (allocationRows, allocationRowOf) = (Self.equalShare(problem).x, Array(active.indices))
             }
             solvedJobs = active
             hasSolved = true
@@ -627,8 +642,19 @@ public struct GavelPolicy: SchedulingPolicy {
         let n = active.count
 
         // Candidate (job row, type) pairs; type −1 means "across its eligible types" (a job no single type fits).
-        struct Pair { var row: Int; var type: Int; var tier: Int; var key: Double; var speed: Double }
+        // Kept small (24 bytes): sorting them moves every one several times, and the sort showed in profiles.
+        struct Pair {
+            var key: Double
+            var speed: Double
+            var row: Int32
+            var type: Int16
+            var tier: Int16
+            init(row: Int, type: Int, tier: Int16, key: Double, speed: Double) {
+                (self.row, self.type, self.tier, self.key, self.speed) = (Int32(row), Int16(type), tier, key, speed)
+            }
+        }
         var pairs: [Pair] = []
+        pairs.reserveCapacity(active.count)
         var remaining = capacity
         var assigned = [Int?](repeating: nil, count: n)
         var spanning = [Bool](repeating: false, count: n)
@@ -650,7 +676,7 @@ public struct GavelPolicy: SchedulingPolicy {
             }
             for t in 0..<k {
                 guard let speed = speeds[t] else { continue }
-                let x = allocation[row][t]
+                let x = allocationRows[allocationRowOf[row]][t]
                 if x > 1e-9 {
                     let p = x / (Self.receivedFraction(s, j, type: t, received: received) + parameters.priorityEpsilon)
                     pairs.append(Pair(row: row, type: t, tier: 0, key: -p, speed: speed))
@@ -666,12 +692,13 @@ public struct GavelPolicy: SchedulingPolicy {
             if a.speed != b.speed { return a.speed > b.speed }
             return a.type < b.type
         }
-        for pair in pairs where assigned[pair.row] == nil {
-            let j = active[pair.row]
-            if pair.type >= 0 {
-                guard remaining[pair.type] >= s.jobs[j.index].spec.gpuCount else { continue }
-                remaining[pair.type] -= s.jobs[j.index].spec.gpuCount
-                assigned[pair.row] = pair.type
+        for pair in pairs where assigned[Int(pair.row)] == nil {
+            let row = Int(pair.row), type = Int(pair.type)
+            let j = active[row]
+            if type >= 0 {
+                guard remaining[type] >= gpuCounts[row] else { continue }
+                remaining[type] -= gpuCounts[row]
+                assigned[row] = type
             } else {
                 let types = (0..<k).filter { s.jobs[j.index].eligibleTypes.contains($0) }
                 guard types.reduce(0, { $0 + remaining[$1] }) >= s.jobs[j.index].spec.gpuCount else { continue }
@@ -687,7 +714,7 @@ public struct GavelPolicy: SchedulingPolicy {
                         need -= take
                     }
                 }
-                assigned[pair.row] = -1
+                assigned[row] = -1
             }
         }
 
@@ -764,7 +791,7 @@ public struct GavelPolicy: SchedulingPolicy {
                     guard s.jobs[j.index].state.holdsGPUs || s.jobs[j.index].state.isWaiting else { continue }  // pending, finished
                 let waits = s.jobs[j.index].state.isWaiting && !startedNow.contains(j)
                 if waits || s.jobs[j.index].state.isTransition || assigned[row] == nil { stable = false; break }
-                if let t = assigned[row], t >= 0, allocation[row][t] < 1 - 1e-9 { stable = false; break }
+                if let t = assigned[row], t >= 0, allocationRows[allocationRowOf[row]][t] < 1 - 1e-9 { stable = false; break }
             }
             if !stable { decisions.append(.wakeUp(at: nextBoundary)) }
         }
@@ -790,7 +817,7 @@ public struct GavelPolicy: SchedulingPolicy {
     /// Nothing is released here, so free GPUs only decrease: a job needing more than its types have free now can
     /// never start in this call, and only the others are ranked (sorting the whole queue at every arrival and
     /// completion dominated).
-    private func fill(_ s: ClusterSnapshot, skipping started: [JobID], planner: inout PlacementPlanner) -> [SchedulingDecision] {
+    private mutating func fill(_ s: ClusterSnapshot, skipping started: [JobID], planner: inout PlacementPlanner) -> [SchedulingDecision] {
         guard planner.cluster.freeGPUs > 0, !s.queue.isEmpty else { return [] }
         var order: [(JobID, Double)] = []
         // The planner does not change in this pass: the free GPUs of the last mask seen are asked once (jobs of one
@@ -808,31 +835,37 @@ public struct GavelPolicy: SchedulingPolicy {
         }
         order.sort { ($0.1, $0.0) < ($1.1, $1.0) }
         var decisions: [SchedulingDecision] = []
+        if throughputCache.count < s.jobs.count {
+            throughputCache.append(contentsOf: repeatElement(nil, count: s.jobs.count - throughputCache.count))
+        }
         for (j, _) in order {
             if planner.cluster.freeGPUs == 0 { break }
             let count = s.jobs[j.index].spec.gpuCount
-            // Speeds from the cache when a boundary round filled it (they depend only on the job and the types), else
-            // asked of the oracle (a job that arrived since): one oracle question per type per start showed in profiles.
-            let tput = j.index < throughputCache.count ? throughputCache[j.index] ?? Self.throughputs(s, j, capacity: capacity)
-                : Self.throughputs(s, j, capacity: capacity)
+            // Speeds depend only on the job and the types: asked of the oracle once per job, here or at a boundary
+            // (one oracle question per type per start showed in profiles).
+            if throughputCache[j.index] == nil { throughputCache[j.index] = Self.throughputs(s, j, capacity: capacity) }
+            let tput = throughputCache[j.index]!
             #if SIM_INTERNAL_CHECKS
             assert(tput == Self.throughputs(s, j, capacity: capacity), "stale speeds of \(j)")
             #endif
-            let usable = (0..<capacity.count).filter { tput[$0] != nil }
-            if usable.isEmpty {
+            guard tput.contains(where: { $0 != nil }) else {
                 if let gpus = planner.place(j, count: count, types: s.jobs[j.index].eligibleTypes) { decisions.append(.start(j, gpus: gpus)) }
                 continue
             }
-            let row = solvedJobs.binarySearch(j)
-            let allocationRow = row.map { allocation[$0] }  // captured alone: capturing `self` copied the policy
-            let byPreference = usable.sorted { a, b in
-                let xa = allocationRow?[a] ?? 0, xb = allocationRow?[b] ?? 0
-                if xa != xb { return xa > xb }
-                if tput[a]! != tput[b]! { return tput[a]! > tput[b]! }
-                return a < b
-            }
-            for t in byPreference where planner.freeGPUs(in: Self.mask(t)) >= count {
-                if let gpus = planner.place(j, count: count, types: Self.mask(t)) {
+            // Its usable types by preference (highest X, then fastest, then index), the best untried one at a time:
+            // a sorted array of them per start showed in profiles, and the first type with room usually places it.
+            let row = solvedJobs.binarySearch(j).map { allocationRowOf[$0] }
+            var tried: UInt64 = 0
+            while true {
+                var best = -1
+                for t in 0..<tput.count where tput[t] != nil && tried & (1 << UInt64(t)) == 0 {
+                    if best < 0 { best = t; continue }
+                    let xt = row.map { allocationRows[$0][t] } ?? 0, xb = row.map { allocationRows[$0][best] } ?? 0
+                    if xt > xb || (xt == xb && tput[t]! > tput[best]!) { best = t }
+                }
+                if best < 0 { break }
+                tried |= 1 << UInt64(best)
+                if planner.freeGPUs(in: Self.mask(best)) >= count, let gpus = planner.place(j, count: count, types: Self.mask(best)) {
                     decisions.append(.start(j, gpus: gpus))
                     break
                 }
