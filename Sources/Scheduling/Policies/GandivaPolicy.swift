@@ -91,26 +91,17 @@ public struct GandivaPolicy: SchedulingPolicy {
     /// Creates the policy.
     public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
 
-    // The host search's index, kept between rounds (see `buildHosts`).
+    // Lists of running jobs kept between rounds, each refreshed from what changed since (`RunningJobChanges`).
     /// The hosts the last search found, as its keys (JobID << 32 | GPU count << 8 | holders), ascending.
     private var lastHostKeys: [UInt64] = []
-    /// Jobs that held GPUs in a timed transition at the last search: they may become hosts without a GPU changing.
-    private var inTransition: [Int32] = []
-    /// Holders of the GPUs changed since the last search (repeats allowed).
-    private var touched: [Int32] = []
-    /// Whether `lastHostKeys`, `inTransition` and `touched` cover every change since the last search (false: search all).
-    private var indexed = false
-    // The migration step's index, kept between rounds the same way (see `refreshMigrationIndex`).
+    /// What changed since the last host search.
+    private var hostChanges = RunningJobChanges()
     /// Running jobs that are guests on their first GPU (not its owner), ascending.
     private var guestJobs: [Int32] = []
     /// Running jobs on two or more GPUs over more than one node, ascending.
     private var spreadJobs: [Int32] = []
-    /// Jobs that held GPUs in a timed transition when the migration index was last refreshed.
-    private var migrationInTransition: [Int32] = []
-    /// Holders of the GPUs changed since the migration index was last refreshed (repeats allowed).
-    private var migrationTouched: [Int32] = []
-    /// Whether the migration index covers every change since its last refresh (false: rebuild from the running jobs).
-    private var migrationIndexed = false
+    /// What changed since the migration step's lists were last refreshed.
+    private var migrationChanges = RunningJobChanges()
 
     /// This round's hosts by GPU count, then JobID: those of n GPUs are `hostList[hostStart[n] ..< hostStart[n + 1]]`.
     /// Kept between rounds only for their storage (a round builds them afresh before reading them).
@@ -135,9 +126,10 @@ public struct GandivaPolicy: SchedulingPolicy {
         // showed in profiles of the ITP replay.
         var hostCount = 0
         var hostsBuilt = !sharing
-        // Keep the host index current: the holders of every GPU changed since the last round may have become, or
-        // stopped being, hosts.
-        noteChanges(s)
+        // The holders of every GPU changed since the last round may have become, or stopped being, hosts, guests or
+        // jobs spread over nodes.
+        hostChanges.note(s)
+        migrationChanges.note(s)
         func buildHosts() {
             hostsBuilt = true
             // Hosts found sorted by JobID as plain integers (a closure sort of records showed in profiles: this runs at
@@ -145,6 +137,7 @@ public struct GandivaPolicy: SchedulingPolicy {
             // so the sort orders by JobID (unique) and the lists are built without reading the jobs again.
             var found: [UInt64] = []
             var largest = 0
+            var fullScan = false
             // NOTE: the per-GPU arrays are read through buffers taken once (`holderCount(of:)` and `sharing(of:)` per
             // GPU of every running job re-checked bounds at each read); a GPU counts as `holderCount(of:)` does (up:
             // 1 + guests, with sharing on, as it is here) and as not packed as `sharing(of:) != .packed` does.
@@ -168,58 +161,26 @@ public struct GandivaPolicy: SchedulingPolicy {
                     found.append(UInt64(UInt32(bitPattern: id.raw)) << 32 | UInt64(gpus.count) << 8 | UInt64(n))
                     largest = max(largest, gpus.count)
                 }
-                if indexed {
-                    // Only jobs that can have changed: a job becomes a host, or stops being one, only when an entry of
-                    // one of its GPUs changes (it is then a holder of a changed GPU, or was a host) or when it leaves
-                    // a timed transition without any GPU changing (watched in `inTransition`).
-                    var redo = touched
-                    redo += inTransition
-                    redo.sort()
-                    inTransition.removeAll(keepingCapacity: true)
-                    // A host none of whose GPUs changed keeps its key (GPU count, holders) while it runs: only its
-                    // state is read. (Its state can change alone only into a transition, by a preemption with a
-                    // checkpoint.)
-                    var r = 0
-                    for key in lastHostKeys {
-                        let j = Int32(truncatingIfNeeded: key >> 32)
-                        while r < redo.count && redo[r] < j { r += 1 }
-                        if r < redo.count && redo[r] == j { continue }  // looked at again below
-                        let state = jobs[Int(j)].state
-                        if state == .running {
-                            found.append(key)
-                            largest = max(largest, Int((key >> 8) & 0xFF_FFFF))
-                        } else if state.isTransition {
-                            inTransition.append(j)
-                        }
+                let tracking = hostChanges.isTracking
+                let recheck = hostChanges.beginRefresh()
+                if tracking {
+                    // A host none of whose GPUs changed keeps its key (GPU count, holders) while it runs.
+                    hostChanges.carryOver(lastHostKeys, job: { Int32(truncatingIfNeeded: $0 >> 32) }, recheck: recheck, jobs: jobs) { key in
+                        found.append(key)
+                        largest = max(largest, Int((key >> 8) & 0xFF_FFFF))
                     }
-                    var previous: Int32 = -1
-                    for j in redo where j != previous {
-                        previous = j
-                        let state = jobs[Int(j)].state
-                        if state == .running {
-                            consider(JobID(Int(j)))
-                        } else if state.isTransition {
-                            inTransition.append(j)
-                        }
-                    }
+                    for j in recheck where hostChanges.observe(j, jobs[Int(j)].state) { consider(JobID(Int(j))) }
                 } else {
                     for id in s.running { consider(id) }
-                    // Transitions are watched from here on: the jobs holding GPUs that are not running.
-                    inTransition.removeAll(keepingCapacity: true)
-                    for g in 0..<owner.count where holders(GPUID(g)) > 0 {
-                        for h in s.cluster.holders(of: GPUID(g)) where jobs[h.index].state.isTransition && !inTransition.contains(h.raw) {
-                            inTransition.append(h.raw)
-                        }
-                    }
                 }
+                fullScan = !tracking
             }}}}
             found.sort()
             #if SIM_INTERNAL_CHECKS
             assert(found == Self.hostKeys(s, limit: limit), "the host index lost track of the cluster")
             #endif
             lastHostKeys = found
-            touched.removeAll(keepingCapacity: true)
-            indexed = true
+            hostChanges.finishRefresh(s, fullScan: fullScan)
             // A counting sort by GPU count, stable, so each bucket stays in JobID order.
             @inline(__always) func count(_ key: UInt64) -> Int { Int((key >> 8) & 0xFF_FFFF) }
             hostStart.removeAll(keepingCapacity: true)
@@ -274,37 +235,12 @@ public struct GandivaPolicy: SchedulingPolicy {
         return decisions
     }
 
-    /// Notes the holders of the GPUs changed since the last round for the next host search; without a change list
-    /// (or with more changes than are worth tracking) the next search looks at every running job.
-    private mutating func noteChanges(_ s: ClusterSnapshot) {
-        guard indexed || migrationIndexed else { return }
-        let bound = 4 * s.topology.gpuCount
-        guard let changed = s.changedGPUs else {
-            indexed = false
-            migrationIndexed = false
-            return
-        }
-        if indexed && touched.count + changed.count > bound {
-            indexed = false
-            touched.removeAll()
-        }
-        if migrationIndexed && migrationTouched.count + changed.count > bound {
-            migrationIndexed = false
-            migrationTouched.removeAll()
-        }
-        for g in changed {
-            for h in s.cluster.holders(of: GPUID(Int(g))) {
-                if indexed { touched.append(h.raw) }
-                if migrationIndexed { migrationTouched.append(h.raw) }
-            }
-        }
-    }
-
     /// Brings `guestJobs` and `spreadJobs` up to date: only the holders of GPUs changed since the last refresh, and the
     /// jobs then in a transition, are looked at again (as for the hosts, `buildHosts`); the rest keep their place
     /// while they run. Without a change list, every running job is looked at.
     private mutating func refreshMigrationIndex(_ s: ClusterSnapshot) {
         let topology = s.topology
+        var fullScan = false
         s.jobs.withUnsafeBufferPointer { jobs in
             /// Files running job j under the lists it belongs to.
             func file(_ j: Int32, guests: inout [Int32], spread: inout [Int32]) {
@@ -316,55 +252,22 @@ public struct GandivaPolicy: SchedulingPolicy {
             }
             var guests: [Int32] = []
             var spread: [Int32] = []
-            if migrationIndexed {
-                var redo = migrationTouched
-                redo += migrationInTransition
-                redo.sort()
-                migrationInTransition.removeAll(keepingCapacity: true)
-                /// Keeps the members of `list` not in `redo` that still run (their GPUs did not change).
-                func keep(_ list: [Int32], into out: inout [Int32]) {
-                    var r = 0
-                    for j in list {
-                        while r < redo.count && redo[r] < j { r += 1 }
-                        if r < redo.count && redo[r] == j { continue }
-                        let state = jobs[Int(j)].state
-                        if state == .running {
-                            out.append(j)
-                        } else if state.isTransition {
-                            migrationInTransition.append(j)
-                        }
-                    }
-                }
-                keep(guestJobs, into: &guests)
-                keep(spreadJobs, into: &spread)
-                var previous: Int32 = -1
-                for j in redo where j != previous {
-                    previous = j
-                    let state = jobs[Int(j)].state
-                    if state == .running {
-                        file(j, guests: &guests, spread: &spread)
-                    } else if state.isTransition {
-                        migrationInTransition.append(j)
-                    }
-                }
-                guests.sort()
-                spread.sort()
+            let tracking = migrationChanges.isTracking
+            let recheck = migrationChanges.beginRefresh()
+            if tracking {
+                migrationChanges.carryOver(guestJobs, job: { $0 }, recheck: recheck, jobs: jobs) { guests.append($0) }
+                migrationChanges.carryOver(spreadJobs, job: { $0 }, recheck: recheck, jobs: jobs) { spread.append($0) }
+                for j in recheck where migrationChanges.observe(j, jobs[Int(j)].state) { file(j, guests: &guests, spread: &spread) }
             } else {
                 for id in s.running { file(id.raw, guests: &guests, spread: &spread) }
-                guests.sort()
-                spread.sort()
-                migrationInTransition.removeAll(keepingCapacity: true)
-                for g in 0..<topology.gpuCount where s.cluster.holderCount(of: GPUID(g)) > 0 {
-                    for h in s.cluster.holders(of: GPUID(g)) where jobs[h.index].state.isTransition {
-                        migrationInTransition.append(h.raw)
-                    }
-                }
             }
+            guests.sort()
+            spread.sort()
+            fullScan = !tracking
             guestJobs = guests
             spreadJobs = spread
         }
-        migrationTouched.removeAll(keepingCapacity: true)
-        migrationIndexed = true
+        migrationChanges.finishRefresh(s, fullScan: fullScan)
     }
 
     #if SIM_INTERNAL_CHECKS
