@@ -1,4 +1,5 @@
 import ClusterModel
+import SimKernel
 
 /// What a policy must look at again to keep a list of running jobs current between rounds, instead of rescanning every
 /// running job: the holders of the GPUs changed since it last refreshed (`ClusterSnapshot.changedGPUs`), and the jobs
@@ -37,13 +38,7 @@ struct RunningJobChanges {
     mutating func beginRefresh() -> [Int32] {
         var recheck = touched
         recheck += inTransition
-        recheck.sort()
-        var kept = 0
-        for i in recheck.indices where i == 0 || recheck[i] != recheck[kept - 1] {
-            recheck[kept] = recheck[i]
-            kept += 1
-        }
-        recheck.removeLast(recheck.count - kept)
+        recheck.sortAndRemoveDuplicates()
         touched.removeAll(keepingCapacity: true)
         inTransition.removeAll(keepingCapacity: true)
         return isTracking ? recheck : []

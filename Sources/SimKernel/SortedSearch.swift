@@ -27,3 +27,17 @@ extension RandomAccessCollection where Index == Int, Element: Comparable {
     @inlinable
     public func upperBound(of value: Element) -> Int { partitionPoint { $0 <= value } }
 }
+
+extension Array where Element: Comparable {
+    /// Sorts the array and removes repeats in place, keeping one of each (a sorted set as a plain array, without hashing).
+    @inlinable
+    public mutating func sortAndRemoveDuplicates() {
+        sort()
+        var kept = 0
+        for i in indices where i == 0 || self[i] != self[kept - 1] {
+            self[kept] = self[i]
+            kept += 1
+        }
+        removeLast(count - kept)
+    }
+}

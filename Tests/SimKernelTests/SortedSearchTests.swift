@@ -41,4 +41,13 @@ final class SortedSearchTests: XCTestCase {
             }
         }
     }
+
+    func testSortAndRemoveDuplicates() {
+        var a = [5, 1, 3, 1, 5, 5, 2]
+        a.sortAndRemoveDuplicates()
+        XCTAssertEqual(a, [1, 2, 3, 5])
+        var empty: [Int] = []
+        empty.sortAndRemoveDuplicates()
+        XCTAssertEqual(empty, [])
+    }
 }

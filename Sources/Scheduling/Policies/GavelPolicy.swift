@@ -508,14 +508,8 @@ public struct GavelPolicy: SchedulingPolicy {
             active += s.queue
             active += s.running
             active += transitioning
-            active.sort()
-            // Drop repeats in place (the queue and the holders may both list a job), keeping the first of each.
-            var kept = 0
-            for i in active.indices where i == 0 || active[i] != active[kept - 1] {
-                active[kept] = active[i]
-                kept += 1
-            }
-            active.removeLast(active.count - kept)
+            // The queue and the holders may both list a job: each once.
+            active.sortAndRemoveDuplicates()
             decisions = boundaryRound(s, active: active, planner: &planner)
         } else {
             decisions = []
