@@ -1,5 +1,6 @@
 import ClusterModel
 import Engine
+import Models
 import Scheduling
 import SimKernel
 import SimTestSupport
@@ -89,6 +90,86 @@ final class PreemptivePolicyTests: XCTestCase {
         XCTAssertEqual(j1.count, 1)
         XCTAssertEqual(j1.map(\.localGPUs), [[0, 1]])
         XCTAssertEqual(r.allocations.filter { $0.job == JobID(2) }.map(\.localGPUs), [[2, 3]])
+    }
+
+    // A preempted job waits keyed at the speed its placement allowed, not at its reference (packed) speed, so the job
+    // that displaced it is not displaced back at the next round. Two nodes of two t4s with a slow NIC (0.1 GB/s),
+    // spread placement (one GPU per node, so every 2-GPU ring crosses the network). A (ResNet-50, 2 GPUs) needs F s
+    // packed on one node and S ≫ F spread over both (both measured by running A alone). b = (F + S) / 2, rounded.
+    // 0: D0 and D1 (1 GPU, b + 100 s) take one GPU of each node. 1: A arrives and runs spread on the other two. 10: B
+    // (2 GPUs, b s) arrives: D0, D1 (b + 90 left) and B rank before A (S − 9 s left at its speed), so A is displaced
+    // and B takes its GPUs. 20: C (2 GPUs, 200,000 s) arrives and waits; its round ranks A, waiting with S − 9 s left
+    // at the speed its placement allowed, after B, D0 and D1: nothing changes. (Keyed at its packed speed, A would
+    // have (S − 9)·F/S s left, rank first, and D0 and D1 would be preempted for it.) 10 + b: B ends, A resumes on
+    // the same two GPUs and ends S − 9 s later; b + 100: D0 and D1 end, C starts.
+    func testSRTFPreemptedJobWaitsKeyedAtTheSpeedItsPlacementAllowed() throws {
+        let node = NodeTemplate(
+            name: "slow-nic-2-t4", summary: "test node", gpuType: GPUCatalog.named("t4")!, gpuCount: 2, intraNodeClass: .pcie,
+            intraNode: LinkParameters(bandwidthBytesPerSecond: 10e9, latencySeconds: 5e-6),
+            nicCount: 1, nic: LinkParameters(bandwidthBytesPerSecond: 0.1e9, latencySeconds: 10e-6), source: "test")
+        let two = ClusterFixtures.topology(nodesPerRack: [[node, node]])
+        let resnet = ModelZoo.index(named: "resnet50")!
+        let a = JobSpec(id: JobID(0), name: "a", submitTime: .zero, gpuCount: 2, model: resnet, work: .iterations(2000))
+        func alone(_ placement: any PlacementStrategy) throws -> Double {
+            try XCTUnwrap(simulate(jobs: [a], topology: two, placement: placement).jobs[0].runSeconds)
+        }
+        let f = try alone(FirstFitPlacement())
+        let slow = try alone(SpreadPlacement())
+        let b = ((f + slow) / 2).rounded()
+        // What the timeline needs: at 10, D0 and D1 rank before A; at 20, keyed at its packed speed A would rank first.
+        XCTAssertLessThan(b + 90, slow - 9)
+        XCTAssertLessThan((slow - 9) * f / slow, b - 10)
+        var timedA = a
+        timedA.id = JobID(2)
+        timedA.submitTime = SimTime.seconds(1.0)
+        let jobs = [job(0, submit: 0, gpus: 1, duration: b + 100), job(1, submit: 0, gpus: 1, duration: b + 100), timedA,
+                    job(3, submit: 10, gpus: 2, duration: b), job(4, submit: 20, gpus: 2, duration: 200_000)]
+        let check = InvariantObserver()
+        let r = try simulate(jobs: jobs, topology: two, policy: SRTFPolicy(), placement: SpreadPlacement(), observers: [check])
+        XCTAssertNil(check.firstViolation)
+        XCTAssertEqual(r.unfinishedJobs, [])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [0, 0, 1, 0, 0])
+        // One allocation row per node held: A's two stints, each on both nodes.
+        let spans = r.allocations.filter { $0.job == JobID(2) }.map { [$0.start.seconds, $0.end.seconds] }
+        XCTAssertEqual(spans.count, 4)
+        XCTAssertEqual(spans.first ?? [], [1, 10])
+        XCTAssertEqual(spans.last?[0] ?? 0, 10 + b, accuracy: 1e-6)
+        XCTAssertEqual(r.finishes[2] ?? 0, 10 + b + (slow - 9), accuracy: 1e-3)
+        XCTAssertEqual(r.starts[3], 10)
+        XCTAssertEqual(r.finishes[3] ?? 0, 10 + b, accuracy: 1e-6)
+        XCTAssertEqual(r.starts[4] ?? 0, b + 100, accuracy: 1e-6)
+    }
+
+    // On another GPU type the type's own speed does not count against a preempted job: only its placement's slowdown
+    // does. Node 0: two a100-80s, held from 0 by D0 and D1 (pinned); node 1: one t4. A (ResNet-50, 1 GPU, any type;
+    // reference on the a100s, F s; S s on the t4, alone there: no placement slowdown) arrives at 1 and runs on the t4.
+    // 10: B (pinned t4, b = (F + S) / 2 s) displaces it. 20: C (pinned a100) arrives; A waits keyed at its reference
+    // speed, (S − 9)·F/S s, the shortest: it is admitted and D1, the later of the two longest, is preempted for it.
+    func testSRTFPreemptedJobOnAnotherTypeWaitsKeyedAtItsReferenceSpeed() throws {
+        let mixed = ClusterFixtures.topology(nodesPerRack: [[
+            ClusterFixtures.micro(gpus: 2, gpuType: "a100-80"), ClusterFixtures.micro(gpus: 1, gpuType: "t4"),
+        ]])
+        let resnet = ModelZoo.index(named: "resnet50")!
+        var a = JobSpec(id: JobID(2), name: "a", submitTime: .zero, gpuCount: 1, model: resnet, work: .iterations(1))
+        let perIteration = JobSetup.estimatedDuration(for: a, template: mixed.nodeTemplates[0]).seconds
+        a.work = .iterations((1000 / perIteration).rounded())
+        a.submitTime = SimTime.seconds(1.0)
+        let f = JobSetup.estimatedDuration(for: a, template: mixed.nodeTemplates[0]).seconds
+        let slow = JobSetup.estimatedDuration(for: a, template: mixed.nodeTemplates[1]).seconds
+        XCTAssertGreaterThan(slow, 2 * f, "the t4 must be much slower than the a100 for this timeline")
+        let b = ((f + slow) / 2).rounded()
+        let jobs = [job(0, submit: 0, gpus: 1, duration: b + 100, gpuType: "a100-80"),
+                    job(1, submit: 0, gpus: 1, duration: b + 100, gpuType: "a100-80"), a,
+                    job(3, submit: 10, gpus: 1, duration: b, gpuType: "t4"),
+                    job(4, submit: 20, gpus: 1, duration: 200_000, gpuType: "a100-80")]
+        let check = InvariantObserver()
+        let r = try simulate(jobs: jobs, topology: mixed, policy: SRTFPolicy(), observers: [check])
+        XCTAssertNil(check.firstViolation)
+        XCTAssertEqual(r.unfinishedJobs, [])
+        XCTAssertEqual(r.jobs.map(\.preemptions), [0, 1, 1, 0, 0])
+        XCTAssertEqual(r.allocations.filter { $0.job == JobID(2) }.map { [$0.start.seconds, $0.end.seconds] }.first ?? [], [1, 10])
+        XCTAssertEqual(r.allocations.filter { $0.job == JobID(2) }.dropFirst().first?.start.seconds, 20)
+        XCTAssertEqual(r.allocations.filter { $0.job == JobID(1) }.first?.end.seconds, 20)
     }
 
     // MARK: - Tiresias

@@ -9,23 +9,31 @@ import XCTest
 
 /// SRTF keeps its waiting jobs sorted across rounds, merges them with the running jobs by galloping search, and returns
 /// at once from rounds where nobody waits (see `SRTFPolicy`). `FreshSortSRTF` recomputes the same ordering from scratch
-/// every round: every running and waiting job keyed afresh (`SRTFPolicy.key(of:in:)`) and sorted by (key, JobID), then
-/// the same greedy running-set builder. Both must run every job the same way.
+/// every round: every running and waiting job keyed afresh (`SRTFPolicy.key`, with the rates at preemption kept as
+/// SRTF keeps them) and sorted by (key, JobID), then the same greedy running-set builder. Both must run every job the same way.
 final class SRTFReferenceTests: XCTestCase {
 
     /// SRTF without any kept state: a full sort of every job at every round.
     struct FreshSortSRTF: SchedulingPolicy {
         static let name = "srtf-fresh-sort"
-        let keys: SRTFPolicy
+        let gpuWeighted: Bool
+        /// The rate each job was preempted at (0: not preempted since its last start), kept as SRTF keeps it.
+        var preemptedRate: [Double] = []
 
-        init(gpuWeighted: Bool) { keys = SRTFPolicy(.init(gpuWeighted: gpuWeighted)) }
+        init(gpuWeighted: Bool) { self.gpuWeighted = gpuWeighted }
 
         mutating func schedule(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
-            let keyed = (s.running + Array(s.queue)).map { (key: keys.key(of: $0, in: s), id: $0) }
+            if preemptedRate.count < s.jobs.count { preemptedRate += Array(repeating: 0, count: s.jobs.count - preemptedRate.count) }
+            let rates = preemptedRate
+            let keyed = (s.running + Array(s.queue))
+                .map { (key: SRTFPolicy.key(of: $0, in: s, gpuWeighted: gpuWeighted, preemptedRate: rates), id: $0) }
                 .sorted { $0.key != $1.key ? $0.key < $1.key : $0.id < $1.id }
             var preempted: [JobID] = []
-            return PriorityRunningSet.decisions(
+            let decisions = PriorityRunningSet.decisions(
                 order: keyed.map { PriorityRunningSet.Entry($0.id, in: s) }, s, planner: &planner, preempted: &preempted)
+            for d in decisions { if case .start(let id, _) = d { preemptedRate[id.index] = 0 } }
+            for id in preempted { preemptedRate[id.index] = SRTFPolicy.rateAtPreemption(of: id, in: s) }
+            return decisions
         }
     }
 
