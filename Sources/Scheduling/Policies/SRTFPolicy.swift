@@ -9,9 +9,9 @@ import Workload
 /// Variant implemented, and the choices Schrage's single-server discipline leaves open on a GPU cluster:
 /// - **Key**: a job's remaining run time, `ClusterSnapshot.estimatedRemainingTime`: at its current speed while it
 ///   runs (so placement matters), at its reference speed (requested size, packed) while it waits (slowed by its
-///   last placement after a preemption, below), plus what is left of a timed transition. With `gpu_weighted: true` the key is remaining GPU-time: that time × the GPUs
-///   the job requests, i.e. shortest remaining *service* first (SRSF, the clairvoyant two-dimensional ordering
-///   Tiresias contrasts its 2D-LAS with), favouring small jobs.
+///   last placement after a preemption, below), plus what is left of a timed transition. With `gpu_weighted: true`
+///   the key is remaining GPU-time: that time × the GPUs the job requests, i.e. shortest remaining *service* first
+///   (SRSF, the clairvoyant two-dimensional ordering Tiresias contrasts its 2D-LAS with), favouring small jobs.
 ///   Estimates are clairvoyant: duration jobs are exact; iteration jobs use the throughput model.
 /// - **Order**: ascending key, ties by submission time, then JobID.
 /// - **Multi-server packing**: every round (after every arrival and completion; there is no timer, since keys
@@ -233,7 +233,7 @@ public struct SRTFPolicy: SchedulingPolicy {
                 preemptedRate[id.index] = 0
             }
         }
-        // A preempted job waits with its work left at the speed it ran at (see the type's notes).
+        // A preempted job waits with its work left at its reference speed slowed by its placement (see the type's notes).
         for id in preempted {
             let rate = Self.rateAtPreemption(of: id, in: s)
             preemptedRate[id.index] = rate
