@@ -110,9 +110,9 @@ public struct ClusterSnapshot {
     /// Work units `job` has left now (iterations, or reference seconds).
     @inlinable public func remainingWork(of job: JobID) -> Double { progress.remaining(job.index, at: now) }
 
-    /// Seconds `job` needs to finish: at its current speed while it runs; otherwise at its reference speed
-    /// (its requested size, packed), plus what is left of a timed transition it is in.
-    public func estimatedRemainingTime(of job: JobID) -> Double {
+    /// Seconds `job` needs to finish: at its current speed while it runs; otherwise at `waitingRate` work units per
+    /// second (its reference speed, requested size packed, when nil), plus what is left of a timed transition it is in.
+    public func estimatedRemainingTime(of job: JobID, waitingRate: Double? = nil) -> Double {
         // NOTE: fields are read one by one; binding `jobs[i]` to a local would copy the whole status (and retain
         // its strings), which preemptive policies pay for every job of every round.
         let i = job.index
@@ -120,7 +120,7 @@ public struct ClusterSnapshot {
         let rate = progress.entries[i].workRate
         if jobs[i].state == .running && rate > 0 { return left / rate }
         let transition = jobs[i].transitionEnd.map { max(0, ($0 - now).seconds) } ?? 0
-        return transition + left / progress.entries[i].referenceRate
+        return transition + left / (waitingRate ?? progress.entries[i].referenceRate)
     }
 
     /// Service `job` has received so far: time and GPU-time holding GPUs, including the open interval.

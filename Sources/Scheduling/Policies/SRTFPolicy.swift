@@ -127,12 +127,9 @@ public struct SRTFPolicy: SchedulingPolicy {
         let t: Double
         if s.jobs[i].state == .running {
             t = (s.jobs[i].expectedEnd! - s.now).seconds
-        } else if i < preemptedRate.count && preemptedRate[i] > 0 {
-            // As `estimatedRemainingTime`, at the rate it was preempted at instead of its reference rate.
-            let transition = s.jobs[i].transitionEnd.map { max(0, ($0 - s.now).seconds) } ?? 0
-            t = transition + s.progress.remaining(i, at: s.now) / preemptedRate[i]
         } else {
-            t = s.estimatedRemainingTime(of: id)
+            let preempted = i < preemptedRate.count && preemptedRate[i] > 0 ? preemptedRate[i] : nil
+            t = s.estimatedRemainingTime(of: id, waitingRate: preempted)
         }
         return gpuWeighted ? t * Double(s.jobs[i].spec.gpuCount) : t
     }
