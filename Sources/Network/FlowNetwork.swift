@@ -45,8 +45,9 @@ public struct FlowUpdate: Sendable, Equatable {
 ///
 /// **Slack links** (`prunesSlackLinks`, on by default) are left out of the graph. Each flow has an upper bound
 /// bᶠ = min(its cap, min over its path of Cₗ / (times it crosses l)): no feasible rate exceeds it. A link whose
-/// capacity is at least Σ bᶠ over its flows (once per appearance) can never be over capacity, whatever the rates;
-/// such a link is *slack*, the others *tight*. The components are those of the flows and the tight links only, and
+/// capacity is at least Σ bᶠ over its flows (once per appearance), or at least that sum with the flows that share a
+/// smaller feeder link counted at most that link's capacity (`computeTight`), can never be over capacity, whatever
+/// the rates; such a link is *slack*, the others *tight*. The components are those of the flows and the tight links only, and
 /// each flow's slack links enter its solve as a cap, min(cap, min over its slack links of Cₗ / multiplicity).
 /// Why the rates do not change: let r be the max-min fair allocation of the reduced problem (tight links, those
 /// caps). It is feasible for the full problem: rᶠ ≤ bᶠ for every flow (its tight links are respected, its slack
@@ -117,6 +118,15 @@ public struct FlowNetwork: Sendable {
     private var bounds: [Double] = []
     private var boundSum: [Double]
     private var inexactBounds: [Int32]
+    // Each flow slot's feeder (see `computeTight`): the link of least capacity on its path, ties to the lowest ID.
+    private var feeder: [Int32] = []
+    // Scratch of the feeder-grouped bound, by feeder `LinkID`: a stamp per use (so nothing needs clearing), the sum of
+    // the group's bounds, and the most times one of its flows crosses the link being classified; plus the groups met.
+    private var groupStamp: [UInt32]
+    private var groupSum: [Double]
+    private var groupMultiplicity: [Int32]
+    private var groupsMet: [Int32] = []
+    private var groupGeneration: UInt32 = 0
     // The active flows on each link, ascending (a flow appears once per appearance of the link in its path).
     private var linkFlows: LinkFlowLists
     // Whether each link is tight (can saturate); slack links are in no component. Always tight with flows, unpruned.
@@ -152,6 +162,9 @@ public struct FlowNetwork: Sendable {
         self.tight = Array(repeating: false, count: capacities.count)
         self.boundSum = Array(repeating: 0, count: capacities.count)
         self.inexactBounds = Array(repeating: 0, count: capacities.count)
+        self.groupStamp = Array(repeating: 0, count: capacities.count)
+        self.groupSum = Array(repeating: 0, count: capacities.count)
+        self.groupMultiplicity = Array(repeating: 0, count: capacities.count)
         self.linkStamp = Array(repeating: 0, count: capacities.count)
         self.linkLocal = Array(repeating: 0, count: capacities.count)
         self.solver = MaxMinSolver(linkCount: capacities.count)
@@ -312,6 +325,7 @@ public struct FlowNetwork: Sendable {
         pathLength[Int(f)] = Int32(path.count)
         let b = bound(of: Int(f))
         bounds[Int(f)] = b
+        feeder[Int(f)] = feederLink(of: Int(f))
         // Lone when every link is empty before it (a repeated link is not: its second appearance finds the first). A
         // lone flow met on a link becomes an ordinary one before this flow joins it.
         var isLone = tracksLoneFlows
@@ -346,6 +360,7 @@ public struct FlowNetwork: Sendable {
         lone.append(false)
         reserved.append(false)
         bounds.append(0)
+        feeder.append(-1)
         flowStamp.append(0)
         flowLocal.append(0)
         pathLength.append(0)
@@ -471,27 +486,93 @@ public struct FlowNetwork: Sendable {
         return b
     }
 
-    /// Whether `link` can saturate with its current flows: Σ bᶠ over them (ascending, once per appearance) above its
-    /// capacity; with pruning off, whether it carries any flow.
+    /// The link of least capacity on flow slot `f`'s path (ties to the lowest `LinkID`), or −1 for an empty path.
+    @inline(__always) private func feederLink(of f: Int) -> Int32 {
+        var g: Int32 = -1
+        let base = f * pathStride
+        for j in 0..<Int(pathLength[f]) {
+            let l = pathLinks[base + j]
+            if g < 0 || capacities[Int(l)] < capacities[Int(g)] || (capacities[Int(l)] == capacities[Int(g)] && l < g) { g = l }
+        }
+        return g
+    }
+
+    /// Whether `link` can saturate with its current flows; with pruning off, whether it carries any flow.
     ///
-    /// The sum is kept per link as flows come and go while every bound on the link is a whole number of at most 2⁴⁰
-    /// and the link has fewer than 2¹³ entries (as on fabrics given in bytes per second): such sums stay below 2⁵³, so
-    /// every partial sum is exact in any order and the kept sum is the ascending one bit for bit. Otherwise it is
-    /// summed afresh. (Re-summing the long flow lists of oversubscribed uplinks at every start and stop was a
-    /// visible share of a run.)
-    @inline(__always) private func computeTight(_ link: Int) -> Bool {
+    /// Two upper bounds on the link's load are tried; the link is slack when either is at most its capacity.
+    /// 1. Σ bᶠ over its flows (ascending, once per appearance). The sum is kept per link as flows come and go while
+    ///    every bound on the link is a whole number of at most 2⁴⁰ and the link has fewer than 2¹³ entries (as on
+    ///    fabrics given in bytes per second): such sums stay below 2⁵³, so every partial sum is exact in any order
+    ///    and the kept sum is the ascending one bit for bit. Otherwise it is summed afresh. (Re-summing the long flow
+    ///    lists of oversubscribed uplinks at every start and stop was a visible share of a run.)
+    /// 2. Only when the first fails: the flows grouped by their *feeder* g (the least-capacity link of the path),
+    ///    where C_g < C_link. Every flow of a group crosses g, so together they carry at most C_g, and a group adds
+    ///    min(Σ over its entries of bᶠ, M·C_g) (M: the most times one of its flows crosses `link`); the other flows add
+    ///    their bᶠ as in 1. On an oversubscribed ToR uplink many flows come out of few NICs (several jobs, or packed
+    ///    jobs, per NIC): Σ bᶠ counts each NIC many times over, the grouped bound once. (With Gandiva on the ITP
+    ///    replay, 70% of the uplink re-classifications that found Σ bᶠ above capacity find this bound below it, and
+    ///    the flows re-solved fell from 3.6 M to 1.3 M.)
+    /// Why the rates stay those of an unpruned solve (see the type's notes): the reduced solution must still respect
+    /// a slack link. A group's feeder g is either tight, and then in the flows' component, where the solve enforces
+    /// C_g; or slack by bound 1 (its flows are within their bᶠ); or slack by bound 2 through feeders of capacity
+    /// smaller still, and so on down to one of the first two cases (capacities strictly decrease along the chain).
+    /// Either way the group's flows carry at most C_g, so the link carries at most the bound. The rest of the
+    /// argument (every flow keeps a bottleneck) does not depend on how slackness was shown.
+    /// Both bounds are functions of the link's flows (their bounds, paths and capacities), summed in ascending flow
+    /// order, so a link's class is a function of the current flows and capacities, not of the history.
+    @inline(__always) private mutating func computeTight(_ link: Int) -> Bool {
         guard prunesSlackLinks else { return linkFlows.count(link) > 0 }
+        let capacity = capacities[link]
         if inexactBounds[link] == 0 && linkFlows.count(link) < 1 << 13 {
             #if SIM_INTERNAL_CHECKS
             var check = 0.0
             linkFlows.forEach(link) { if !lone[Int($0)] { check += bounds[Int($0)] } }
             assert(check == boundSum[link], "link \(link): kept bound sum \(boundSum[link]) ≠ \(check)")
             #endif
-            return boundSum[link] > capacities[link]
+            if boundSum[link] <= capacity { return false }
+        } else {
+            var sum = 0.0
+            linkFlows.forEach(link) { sum += bounds[Int($0)] }
+            if sum <= capacity { return false }
         }
-        var sum = 0.0
-        linkFlows.forEach(link) { sum += bounds[Int($0)] }
-        return sum > capacities[link]
+        return feederGroupedBound(link) > capacity
+    }
+
+    /// Bound 2 of `computeTight`: the load `link` can carry at most, its flows grouped by feeder.
+    @inline(__always) private mutating func feederGroupedBound(_ link: Int) -> Double {
+        groupGeneration &+= 1
+        if groupGeneration == 0 {  // wrapped: clear the stamps so an old use cannot look current
+            for i in groupStamp.indices { groupStamp[i] = 0 }
+            groupGeneration = 1
+        }
+        let stamp = groupGeneration
+        let capacity = capacities[link]
+        groupsMet.removeAll(keepingCapacity: true)
+        var ungrouped = 0.0
+        var previous: Int32 = -1
+        var run: Int32 = 0
+        // Entries are in ascending flow order, a flow's repeated appearances next to each other.
+        linkFlows.forEach(link) { f in
+            run = f == previous ? run + 1 : 1
+            previous = f
+            let fi = Int(f)
+            let g = Int(feeder[fi])
+            guard g >= 0 && capacities[g] < capacity else {
+                ungrouped += bounds[fi]
+                return
+            }
+            if groupStamp[g] != stamp {
+                groupStamp[g] = stamp
+                groupSum[g] = 0
+                groupMultiplicity[g] = 0
+                groupsMet.append(Int32(g))
+            }
+            groupSum[g] += bounds[fi]
+            groupMultiplicity[g] = max(groupMultiplicity[g], run)
+        }
+        var total = ungrouped
+        for g in groupsMet { total += min(groupSum[Int(g)], Double(groupMultiplicity[Int(g)]) * capacities[Int(g)]) }
+        return total
     }
 
     /// Adds (`sign` 1) or takes back (−1) bound `b` in link `l`'s kept sum, or counts it as inexact.
@@ -567,6 +648,7 @@ public struct FlowNetwork: Sendable {
             let old = bounds[Int(f)]
             let new = bound(of: Int(f))
             bounds[Int(f)] = new
+            feeder[Int(f)] = feederLink(of: Int(f))
             let base = Int(f) * pathStride
             for j in 0..<Int(pathLength[Int(f)]) {
                 let l = pathLinks[base + j]

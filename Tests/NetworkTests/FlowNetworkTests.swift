@@ -188,6 +188,49 @@ final class FlowNetworkTests: XCTestCase {
         for i in interA { XCTAssertEqual(net.rate(of: a.added[i]), 24e9) }
     }
 
+    /// An uplink that the sum of its flows' bounds calls tight, but that the flows' feeders cannot fill: links
+    /// nicA = nicB = nicC = 10, uplink = 25. Three flows nicA → uplink and three nicB → uplink: Σ bᶠ = 6 · 10 = 60 > 25,
+    /// but each NIC carries at most 10, so the uplink carries at most 10 + 10 = 20 ≤ 25: slack. The two NICs are then
+    /// two components of three flows, each flow at 10/3, instead of one of six. A flow nicC → uplink lifts the grouped
+    /// bound to 30 > 25: the uplink turns tight and joins all seven flows; by water-filling the NIC-A and NIC-B flows
+    /// freeze at 10/3 when their NICs fill, and the nicC flow rises until the uplink is full: 25 − 20 = 5. When it
+    /// leaves, the uplink is slack again and the six flows are back at 10/3. Every step equals the unpruned network.
+    func testUplinkFedByFewNICsStaysSlack() {
+        let (nicA, nicB, nicC, up) = (LinkID(0), LinkID(1), LinkID(2), LinkID(3))
+        var net = FlowNetwork(capacities: [10, 10, 10, 25])
+        var plain = FlowNetwork(capacities: [10, 10, 10, 25], pruneSlackLinks: false)
+        func assertSame(_ step: String) {
+            for f in 0..<net.rates.count where net.isActive[f] {
+                XCTAssertEqual(net.rate(of: FlowID(f)), plain.rate(of: FlowID(f)), accuracy: 1e-12, "\(step): flow \(f)")
+            }
+        }
+        let six = Array(repeating: FlowDemand(path: [nicA, up]), count: 3) + Array(repeating: FlowDemand(path: [nicB, up]), count: 3)
+        let first = net.add(six)
+        _ = plain.add(six)
+        assertSame("six flows")
+        XCTAssertFalse(net.isTight(up))
+        XCTAssertTrue(net.isTight(nicA))
+        XCTAssertEqual(first.resolvedComponents, 2)
+        XCTAssertEqual(first.resolvedFlows, 6)
+        for f in first.added { XCTAssertEqual(net.rate(of: f), 10.0 / 3, accuracy: 1e-12) }
+
+        let c = net.add(FlowDemand(path: [nicC, up]))
+        _ = plain.add(FlowDemand(path: [nicC, up]))
+        assertSame("seven flows")
+        XCTAssertTrue(net.isTight(up))
+        XCTAssertEqual(c.resolvedComponents, 1)
+        XCTAssertEqual(c.resolvedFlows, 7)
+        XCTAssertEqual(net.rate(of: c.added[0]), 5, accuracy: 1e-12)
+        for f in first.added { XCTAssertEqual(net.rate(of: f), 10.0 / 3, accuracy: 1e-12) }
+
+        let gone = net.remove(c.added)
+        _ = plain.remove(c.added)
+        assertSame("six again")
+        XCTAssertFalse(net.isTight(up))
+        XCTAssertEqual(gone.resolvedFlows, 6)
+        XCTAssertEqual(net.resolveAll().changed, [], "the classes are those of the current flows")
+    }
+
     /// Random sequences of additions, removals (some deferred, some batched and flushed at once) and capacity
     /// changes, with weights, caps and links crossed twice: after every step the pruned network's rates equal those of
     /// an unpruned network given the same changes and an independent naive water-filling (1e-9 relative), satisfy the
