@@ -68,7 +68,8 @@ extension Simulation {
         defer { plannerCluster = planner.cluster }
         let snapshot = ClusterSnapshot(
             now: clock.now, jobs: jobs, queue: queue, runningByExpectedEnd: running, cluster: cluster,
-            progress: progress, oracle: oracle, transitionCosts: costs, sharing: sharing, changedGPUs: changedGPUs)
+            progress: progress, oracle: oracle, transitionCosts: costs, sharing: sharing, changedGPUs: changedGPUs,
+            states: jobStates, shapes: jobShapes)
         do {
             return try policy.decide(snapshot, planner: &planner)
         } catch {

@@ -16,7 +16,7 @@ extension Simulation {
     /// - every job is accounted for, in exactly one state: the queue holds exactly the waiting jobs in
     ///   submission order, `running` exactly the running ones by expected end, the transition count the jobs in
     ///   timed transitions, and the finished count the finished ones; running jobs have an expected end and
-    ///   transitioning ones a transition end, and nobody else has either;
+    ///   transitioning ones a transition end, and nobody else has either; the compact states the policy reads agree;
     /// - no stale event is pending: see `eventInvariantViolation`.
     /// - Complexity: O(GPUs + jobs); called after every event in checked builds only.
     public func invariantViolation() -> String? {
@@ -28,6 +28,7 @@ extension Simulation {
         var gpuSeconds = 0.0
         var counts = Array(repeating: 0, count: JobState.allCases.count)
         for job in jobs {
+            if jobStates[job.id.index] != job.state { return "\(job.id) is \(job.state) but listed as \(jobStates[job.id.index])" }
             counts[Int(job.state.rawValue)] += 1
             gpuSeconds += job.gpuSeconds
             if (job.expectedEnd != nil) != (job.state == .running) {

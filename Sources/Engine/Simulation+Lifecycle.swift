@@ -8,6 +8,7 @@ extension Simulation {
         let current = jobs[id.index].state
         precondition(current.canMove(to: next), "illegal job transition \(current) → \(next) for \(id)")
         jobs[id.index].state = next
+        jobStates[id.index] = next
     }
 
     /// Gives a waiting job its GPUs (joining their holders in `sharing` mode, if given); it runs at once, or after

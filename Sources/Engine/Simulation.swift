@@ -89,6 +89,10 @@ public final class Simulation {
     public internal(set) var cluster: ClusterState
     /// Every job, by JobID.
     public internal(set) var jobs: [JobStatus]
+    /// Each job's state and shape, compact copies of `jobs[i].state` and its GPU count and types, handed to the policy
+    /// (`ClusterSnapshot.states`, `.shapes`); `transition` keeps the states in step.
+    var jobStates: [JobState]
+    let jobShapes: [JobShape]
     /// Waiting jobs in submission (JobID) order. A deque: FIFO-like policies start jobs at its front.
     public internal(set) var queue: Deque<JobID> = []
     /// Running jobs by (expected end, JobID), the order policies such as backfilling need.
@@ -272,6 +276,8 @@ public final class Simulation {
             referenceRates.append(WorkRate.of(spec, gpuCount: spec.gpuCount, step: refStep, referenceStep: refStep))
         }
         self.jobs = statuses
+        self.jobStates = statuses.map(\.state)
+        self.jobShapes = statuses.map(JobShape.init)
         self.progress = JobProgress(work: specs.map(WorkRate.units(of:)), referenceRate: referenceRates)
         self.events = EventQueue(keys: EventKey.count(jobs: specs.count))
         self.transitionSince = Array(repeating: .zero, count: specs.count)

@@ -32,6 +32,12 @@ public struct ClusterSnapshot {
     /// repeats, in no particular order; nil when unknown (a snapshot built outside the engine, or too many changes).
     /// A policy that keeps an index over the cluster between rounds updates it from these instead of rescanning.
     public let changedGPUs: [Int32]?
+    /// Each job's state by `JobID`, the same as `jobs[i].state`, one byte a job: for scans of many jobs that read little
+    /// else (a `JobStatus` is over 400 bytes, and reading one per job per round missed the cache in the ITP replays).
+    public let states: [JobState]
+    /// Each job's GPU count and eligible types by `JobID`, the same as `jobs[i].gpuCount` and `jobs[i].eligibleTypes`
+    /// (fixed when the run is set up), for the same scans.
+    public let shapes: [JobShape]
 
     /// Creates a snapshot; `running` may be in any order (it is sorted here). Without `progress`, every job's
     /// remaining work is read as its whole work at one unit per second (for tests of policies that ignore it).
@@ -53,8 +59,16 @@ public struct ClusterSnapshot {
     public init(
         now: SimTime, jobs: [JobStatus], queue: Deque<JobID>, runningByExpectedEnd: [JobID], cluster: ClusterState,
         progress: JobProgress, oracle: ThroughputOracle?, transitionCosts: any TransitionCostModel,
-        sharing: GPUSharingModel, changedGPUs: [Int32]? = nil
+        sharing: GPUSharingModel, changedGPUs: [Int32]? = nil, states: [JobState]? = nil, shapes: [JobShape]? = nil
     ) {
+        precondition(states.map { $0.count == jobs.count } ?? true, "one state per job")
+        precondition(shapes.map { $0.count == jobs.count } ?? true, "one shape per job")
+        #if SIM_INTERNAL_CHECKS
+        assert(states.map { $0 == jobs.map(\.state) } ?? true, "the compact states disagree with the jobs")
+        assert(shapes.map { $0 == jobs.map(JobShape.init) } ?? true, "the compact shapes disagree with the jobs")
+        #endif
+        self.states = states ?? jobs.map(\.state)
+        self.shapes = shapes ?? jobs.map(JobShape.init)
         self.now = now
         self.jobs = jobs
         self.queue = queue

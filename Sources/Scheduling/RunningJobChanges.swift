@@ -33,6 +33,12 @@ struct RunningJobChanges {
         }
     }
 
+    /// Calls `body` with each job the next refresh will look at again (repeats allowed), without starting it.
+    func forEachPending(_ body: (Int32) -> Void) {
+        for j in touched { body(j) }
+        for j in inTransition { body(j) }
+    }
+
     /// Starts a refresh: the jobs to look at again, ascending and distinct (empty when not tracking), and forgets them.
     /// Finish it with `finishRefresh`, having passed every job read on the way to `observe`.
     mutating func beginRefresh() -> [Int32] {
@@ -53,14 +59,14 @@ struct RunningJobChanges {
     /// Calls `keep` for each of `members` (ascending by `job`) that is not in `recheck` and still runs: the members
     /// whose GPUs did not change.
     mutating func carryOver<Member>(
-        _ members: [Member], job: (Member) -> Int32, recheck: [Int32], jobs: UnsafeBufferPointer<JobStatus>, keep: (Member) -> Void
+        _ members: [Member], job: (Member) -> Int32, recheck: [Int32], states: UnsafeBufferPointer<JobState>, keep: (Member) -> Void
     ) {
         var r = 0
         for m in members {
             let j = job(m)
             while r < recheck.count && recheck[r] < j { r += 1 }
             if r < recheck.count && recheck[r] == j { continue }
-            if observe(j, jobs[Int(j)].state) { keep(m) }
+            if observe(j, states[Int(j)]) { keep(m) }
         }
     }
 

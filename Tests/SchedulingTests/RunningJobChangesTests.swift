@@ -44,13 +44,13 @@ final class RunningJobChangesTests: XCTestCase {
         let recheck = changes.beginRefresh()
         XCTAssertEqual(recheck, [0, 1])
         let s = snapshot(changed: [])
-        s.jobs.withUnsafeBufferPointer { jobs in
+        s.states.withUnsafeBufferPointer { states in
             var kept: [Int32] = []
             // Members 0 and 2: job 0 is rechecked, job 2 is kept as it still runs.
-            changes.carryOver([Int32(0), 2], job: { $0 }, recheck: recheck, jobs: jobs) { kept.append($0) }
+            changes.carryOver([Int32(0), 2], job: { $0 }, recheck: recheck, states: states) { kept.append($0) }
             XCTAssertEqual(kept, [2])
-            XCTAssertTrue(changes.observe(0, jobs[0].state))
-            XCTAssertFalse(changes.observe(1, jobs[1].state), "restoring: watched again")
+            XCTAssertTrue(changes.observe(0, states[0]))
+            XCTAssertFalse(changes.observe(1, states[1]), "restoring: watched again")
         }
         changes.finishRefresh(s, fullScan: false)
         XCTAssertEqual(changes.beginRefresh(), [1], "only the watched transition, nothing changed since")

@@ -87,6 +87,10 @@ public struct GandivaPolicy: SchedulingPolicy {
 
     /// The parameters in force.
     public let parameters: Parameters
+    /// Tries every waiting job and guest in full, without the shortcuts that pass over those out of reach (unreachable
+    /// shapes, sizes no host can have, guests bigger than the free GPUs): the plain reading of the rules, which tests
+    /// run against the default to check that the shortcuts change no decision.
+    var triesEveryJob = false
 
     /// Creates the policy.
     public init(_ parameters: Parameters = Parameters()) { self.parameters = parameters }
@@ -102,6 +106,42 @@ public struct GandivaPolicy: SchedulingPolicy {
     private var spreadJobs: [Int32] = []
     /// What changed since the migration step's lists were last refreshed.
     private var migrationChanges = RunningJobChanges()
+
+    /// The distinct shapes (GPU count, types) of the run's jobs, ascending, and each job's index among them (by
+    /// JobID), filled at the first call; a run with more than 255 shapes shares index 255 among the rest.
+    private var shapeTable: [JobShape] = []
+    private var shapeOf: [UInt8] = []
+    /// Each job's zoo model index (−1: none), by JobID, filled with `shapeOf`.
+    private var modelOf: [Int32] = []
+
+    /// A set of shape indices (0...255).
+    private struct ShapeSet {
+        private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+        func contains(_ k: Int) -> Bool {
+            let bit = UInt64(1) << UInt64(k & 63)
+            switch k >> 6 {
+            case 0: return words.0 & bit != 0
+            case 1: return words.1 & bit != 0
+            case 2: return words.2 & bit != 0
+            default: return words.3 & bit != 0
+            }
+        }
+
+        mutating func insert(_ k: Int) {
+            let bit = UInt64(1) << UInt64(k & 63)
+            switch k >> 6 {
+            case 0: words.0 |= bit
+            case 1: words.1 |= bit
+            case 2: words.2 |= bit
+            default: words.3 |= bit
+            }
+        }
+    }
+
+    /// Hosts per GPU count found by the last host search (by count; past the end: none), and whether there was one.
+    private var hostsAtLastSearch: [Int32] = []
+    private var searchedHosts = false
 
     /// This round's hosts by GPU count, then JobID: those of n GPUs are `hostList[hostStart[n] ..< hostStart[n + 1]]`.
     /// Kept between rounds only for their storage (a round builds them afresh before reading them).
@@ -120,7 +160,7 @@ public struct GandivaPolicy: SchedulingPolicy {
         let limit = s.cluster.maxJobsPerGPU
         let sharing = (parameters.packing || parameters.timeSlicing) && limit > 1
         // Hosts by GPU count, in JobID order (`hostList`, `hostStart`): running jobs whose GPUs all hold the same jobs
-        // and have room. Built only once a waiting job fails to start exclusively (most rounds of an idle or a
+        // and have room, one per such group (the owner of its first GPU). Built only once a waiting job fails to start exclusively (most rounds of an idle or a
         // saturated cluster end before). One flat list over buckets by count, not a dictionary or an array per count:
         // it is rebuilt every such round, and hashing a count per waiting job, then allocating a list per count,
         // showed in profiles of the ITP replay.
@@ -143,6 +183,7 @@ public struct GandivaPolicy: SchedulingPolicy {
             // 1 + guests, with sharing on, as it is here) and as not packed as `sharing(of:) != .packed` does.
             let packed = SharingMode.packed.rawValue
             s.jobs.withUnsafeBufferPointer { jobs in
+            s.states.withUnsafeBufferPointer { states in
             s.cluster.owner.withUnsafeBufferPointer { owner in
             s.cluster.guestCount.withUnsafeBufferPointer { guests in
             s.cluster.sharingMode.withUnsafeBufferPointer { mode in
@@ -155,7 +196,9 @@ public struct GandivaPolicy: SchedulingPolicy {
                     let gpus = jobs[id.index].gpus
                     guard let first = gpus.first else { return }
                     let n = holders(first)
-                    guard n < limit else { return }
+                    // One host per group of GPUs: its first GPU's owner. Listing every member of a time-sliced group let
+                    // two of them take a newcomer each in one round past the per-GPU limit.
+                    guard n < limit, owner[first.index] == id.raw else { return }
                     for g in gpus where holders(g) != n || mode[g.index] == packed { return }
                     guard Self.sameHolders(gpus, s.cluster) else { return }
                     found.append(UInt64(UInt32(bitPattern: id.raw)) << 32 | UInt64(gpus.count) << 8 | UInt64(n))
@@ -165,16 +208,16 @@ public struct GandivaPolicy: SchedulingPolicy {
                 let recheck = hostChanges.beginRefresh()
                 if tracking {
                     // A host none of whose GPUs changed keeps its key (GPU count, holders) while it runs.
-                    hostChanges.carryOver(lastHostKeys, job: { Int32(truncatingIfNeeded: $0 >> 32) }, recheck: recheck, jobs: jobs) { key in
+                    hostChanges.carryOver(lastHostKeys, job: { Int32(truncatingIfNeeded: $0 >> 32) }, recheck: recheck, states: states) { key in
                         found.append(key)
                         largest = max(largest, Int((key >> 8) & 0xFF_FFFF))
                     }
-                    for j in recheck where hostChanges.observe(j, jobs[Int(j)].state) { consider(JobID(Int(j))) }
+                    for j in recheck where hostChanges.observe(j, states[Int(j)]) { consider(JobID(Int(j))) }
                 } else {
                     for id in s.running { consider(id) }
                 }
                 fullScan = !tracking
-            }}}}
+            }}}}}
             found.sort()
             #if SIM_INTERNAL_CHECKS
             assert(found == Self.hostKeys(s, limit: limit), "the host index lost track of the cluster")
@@ -195,25 +238,75 @@ public struct GandivaPolicy: SchedulingPolicy {
                 next[count(key)] += 1
             }
             hostCount = found.count
+            hostsAtLastSearch.removeAll(keepingCapacity: true)
+            for n in 0..<(hostStart.count - 1) { hostsAtLastSearch.append(Int32(hostStart[n + 1] - hostStart[n])) }
+            searchedHosts = true
+        }
+        // Whether a search could find a host of `size` GPUs. None can when the last search found none of that size and
+        // no job of that size is among those to look at again (`hostChanges`): a job becomes a host, or stays one, only
+        // through a change of its GPUs' holders, which lists it there (see `RunningJobChanges`). Under overload most
+        // rounds end with big jobs waiting that no running job matches, and a search per round only to learn that
+        // was most of the policy's time on the ITP replay.
+        var pendingSizes: [Int32]? = nil
+        func mayFindHost(of size: Int) -> Bool {
+            guard searchedHosts && hostChanges.isTracking && !triesEveryJob else { return true }
+            if size < hostsAtLastSearch.count && hostsAtLastSearch[size] > 0 { return true }
+            if pendingSizes == nil {
+                var sizes: [Int32] = []
+                hostChanges.forEachPending { sizes.append(s.shapes[Int($0)].gpuCount) }
+                sizes.sortAndRemoveDuplicates()
+                pendingSizes = sizes
+            }
+            let sizes = pendingSizes!
+            let i = sizes.lowerBound(of: Int32(clamping: size))
+            return i < sizes.count && sizes[i] == Int32(clamping: size)
         }
         // Steps 1–3: start, pack or time-slice each waiting job, in submission order.
-        // NOTE: job fields are read through a buffer pointer: `s.jobs[i].field` copied the whole status (a memmove
-        // and a retain of each of its arrays) per read, for every waiting job of every round under overload.
+        // NOTE: a waiting job's size and types come from the compact shapes, not its status: most waiting jobs of an
+        // overloaded cluster are passed over, and a status read per waiting job per round missed the cache.
+        // Shapes (GPU count, types) no later waiting job can start, pack or time-slice with in this round: exclusive
+        // starts need more GPUs of its types than are free, and no host can take it. Within a round free GPUs and the
+        // hosts' room only shrink (migrations come after), so such a shape stays out of reach, and the jobs of that
+        // shape behind it are passed over at the cost of reading their shape. Under overload most of the queue is such
+        // jobs, and trying each one's placement and hosts was most of the policy's time on the ITP replay.
+        // Shapes are told apart by their index in `shapeTable` (`shapeOf`, one byte a job: the queue is scanned at every
+        // round, and the 16-byte shapes of its jobs missed the cache), and the unreachable ones are a bit set over them.
+        if shapeOf.count != s.shapes.count {
+            indexShapes(s.shapes)
+            modelOf = s.jobs.map { Int32(clamping: $0.spec.model ?? -1) }
+        }
+        var unreachable = ShapeSet()
         for id in s.queue {
             if planner.cluster.freeGPUs == 0 && hostsBuilt && hostCount == 0 { break }
-            let (waiting, size, types) = s.jobs.withUnsafeBufferPointer { jobs in
-                (jobs[id.index].state.isWaiting, jobs[id.index].gpuCount, jobs[id.index].eligibleTypes)
-            }
-            guard waiting else { continue }
+            assert(s.states[id.index].isWaiting, "\(id) is in the queue but \(s.states[id.index])")
+            let k = Int(shapeOf[id.index])
+            if unreachable.contains(k) { continue }
+            let markable = (k < 255 || shapeTable.count <= 256) && !triesEveryJob
+            let shape = s.shapes[id.index]
+            let size = Int(shape.gpuCount), types = shape.eligibleTypes
             if let gpus = planner.place(id, count: size, types: types) {
                 decisions.append(.start(id, gpus: gpus))
                 continue
             }
-            guard sharing else { continue }
-            if !hostsBuilt { buildHosts() }
+            // Only a shortage of free GPUs is taken as lasting: the check placement itself makes first.
+            let cannotStart = planner.freeGPUs(in: types) < size
+            guard sharing else {
+                if cannotStart && markable { unreachable.insert(k) }
+                continue
+            }
+            if !hostsBuilt {
+                guard mayFindHost(of: size) else {
+                    if cannotStart && markable { unreachable.insert(k) }
+                    continue
+                }
+                buildHosts()
+            }
             // The size first: most waiting jobs of an overloaded cluster find no host of their size, and need no copy of
             // their status.
-            guard size + 1 < hostStart.count, hostStart[size] < hostStart[size + 1] else { continue }
+            guard size + 1 < hostStart.count, hostStart[size] < hostStart[size + 1] else {
+                if cannotStart && markable { unreachable.insert(k) }
+                continue
+            }
             let job = s[id]
             if let (k, mode) = chooseHost(for: job, in: hostList[hostStart[size] ..< hostStart[size + 1]], s) {
                 let gpus = s.jobs[hostList[k].id.index].gpus
@@ -226,6 +319,10 @@ public struct GandivaPolicy: SchedulingPolicy {
                     for n in (size + 1)..<hostStart.count { hostStart[n] -= 1 }
                     hostCount -= 1
                 }
+            } else if cannotStart && markable && parameters.timeSlicing {
+                // With time-slicing on, no host means none of its size on its types has room (packing depends on the
+                // job's model too, time-slicing only on the types).
+                unreachable.insert(k)
             }
         }
         // Step 4: migrations onto GPUs still free.
@@ -235,6 +332,22 @@ public struct GandivaPolicy: SchedulingPolicy {
         return decisions
     }
 
+    /// Fills `shapeTable` and `shapeOf` from the run's shapes. Index 255 is never marked unreachable when it stands
+    /// for several shapes (a run with more than 255), so those jobs are always tried.
+    private mutating func indexShapes(_ shapes: [JobShape]) {
+        func key(_ x: JobShape) -> (UInt64, UInt64) { (UInt64(UInt32(bitPattern: x.gpuCount)), x.eligibleTypes.bits) }
+        var keys = shapes.map(key)
+        keys.sort { $0 < $1 }
+        shapeTable = []
+        for (i, k) in keys.enumerated() where i == 0 || k != keys[i - 1] {
+            shapeTable.append(JobShape(gpuCount: Int32(truncatingIfNeeded: k.0), eligibleTypes: GPUTypeMask(bits: k.1)))
+        }
+        shapeOf = shapes.map { x in
+            let i = shapeTable.partitionPoint { key($0) < key(x) }
+            return UInt8(min(i, 255))
+        }
+    }
+
     /// Brings `guestJobs` and `spreadJobs` up to date: only the holders of GPUs changed since the last refresh, and the
     /// jobs then in a transition, are looked at again (as for the hosts, `buildHosts`); the rest keep their place
     /// while they run. Without a change list, every running job is looked at.
@@ -242,6 +355,7 @@ public struct GandivaPolicy: SchedulingPolicy {
         let topology = s.topology
         var fullScan = false
         s.jobs.withUnsafeBufferPointer { jobs in
+        s.states.withUnsafeBufferPointer { states in
             /// Files running job j under the lists it belongs to.
             func file(_ j: Int32, guests: inout [Int32], spread: inout [Int32]) {
                 let gpus = jobs[Int(j)].gpus
@@ -255,9 +369,9 @@ public struct GandivaPolicy: SchedulingPolicy {
             let tracking = migrationChanges.isTracking
             let recheck = migrationChanges.beginRefresh()
             if tracking {
-                migrationChanges.carryOver(guestJobs, job: { $0 }, recheck: recheck, jobs: jobs) { guests.append($0) }
-                migrationChanges.carryOver(spreadJobs, job: { $0 }, recheck: recheck, jobs: jobs) { spread.append($0) }
-                for j in recheck where migrationChanges.observe(j, jobs[Int(j)].state) { file(j, guests: &guests, spread: &spread) }
+                migrationChanges.carryOver(guestJobs, job: { $0 }, recheck: recheck, states: states) { guests.append($0) }
+                migrationChanges.carryOver(spreadJobs, job: { $0 }, recheck: recheck, states: states) { spread.append($0) }
+                for j in recheck where migrationChanges.observe(j, states[Int(j)]) { file(j, guests: &guests, spread: &spread) }
             } else {
                 for id in s.running { file(id.raw, guests: &guests, spread: &spread) }
             }
@@ -266,7 +380,7 @@ public struct GandivaPolicy: SchedulingPolicy {
             fullScan = !tracking
             guestJobs = guests
             spreadJobs = spread
-        }
+        }}
         migrationChanges.finishRefresh(s, fullScan: fullScan)
     }
 
@@ -278,7 +392,7 @@ public struct GandivaPolicy: SchedulingPolicy {
             let gpus = s.jobs[id.index].gpus
             guard let first = gpus.first else { continue }
             let n = s.cluster.holderCount(of: first)
-            guard n < limit, gpus.allSatisfy({ s.cluster.holderCount(of: $0) == n && s.cluster.sharing(of: $0) != .packed }),
+            guard n < limit, s.cluster.holder(of: first) == id, gpus.allSatisfy({ s.cluster.holderCount(of: $0) == n && s.cluster.sharing(of: $0) != .packed }),
                   sameHolders(gpus, s.cluster) else { continue }
             keys.append(UInt64(UInt32(bitPattern: id.raw)) << 32 | UInt64(gpus.count) << 8 | UInt64(n))
         }
@@ -296,16 +410,24 @@ public struct GandivaPolicy: SchedulingPolicy {
     /// host, else the host with the fewest jobs for time-slicing; nil when neither applies.
     private func chooseHost(for job: JobStatus, in group: ArraySlice<Host>, _ s: ClusterSnapshot) -> (Int, SharingMode)? {
         let topology = s.topology
+        // NOTE: hosts are told apart without reading their statuses where that decides nothing (a status read per host
+        // per waiting job missed the cache under overload): a job that may use every type can use any host, a host's
+        // model comes from `modelOf`, and a pair that fits the smallest GPU memory of the cluster fits any host's GPUs.
+        let anyType = (0..<topology.gpuTypes.count).allSatisfy { job.eligibleTypes.contains($0) }
         func usable(_ host: Host) -> Bool {
-            s.jobs[host.id.index].gpus.allSatisfy { job.eligibleTypes.contains(Int(topology.gpuTypeIndex[$0.index])) }
+            anyType || s.jobs[host.id.index].gpus.allSatisfy { job.eligibleTypes.contains(Int(topology.gpuTypeIndex[$0.index])) }
         }
         if parameters.packing, let mine = GPUSharingModel.memoryGB(of: job.spec.model) {
+            let smallestMemory = topology.gpuTypes.lazy.map(\.memoryGB).min() ?? 0
             var best: (k: Int, gain: Double)?
             for k in group.indices where group[k].holders == 1 && usable(group[k]) {
                 let host = group[k]
-                let other = s[host.id].spec.model
+                let other = modelOf[host.id.index] < 0 ? nil : Int(modelOf[host.id.index])
+                assert(other == s[host.id].spec.model, "stale model of \(host.id)")
                 guard let theirs = GPUSharingModel.memoryGB(of: other),
-                      s.jobs[host.id.index].gpus.allSatisfy({ mine + theirs <= topology.gpuTypes[Int(topology.gpuTypeIndex[$0.index])].memoryGB })
+                      mine + theirs <= smallestMemory || s.jobs[host.id.index].gpus.allSatisfy({
+                          mine + theirs <= topology.gpuTypes[Int(topology.gpuTypeIndex[$0.index])].memoryGB
+                      })
                 else { continue }
                 let gain = s.sharing.packedFactor(job.spec.model, with: other) + s.sharing.packedFactor(other, with: job.spec.model)
                 if gain >= 1 + parameters.minPackingGain && gain > (best?.gain ?? -1) { best = (k, gain) }
@@ -338,7 +460,13 @@ public struct GandivaPolicy: SchedulingPolicy {
             assert(guests == reference, "the migration index lost track of the guests")
             #endif
             for id in guests where budget > 0 && planner.cluster.freeGPUs > 0 {
+                // Its shape first (a running job holds as many GPUs as its shape says: this policy never resizes): most
+                // guests of an overloaded cluster need more GPUs than are free, and reading each one's status per round
+                // missed the cache.
+                let shape = s.shapes[id.index]
+                guard triesEveryJob || planner.freeGPUs(in: shape.eligibleTypes) >= Int(shape.gpuCount) else { continue }
                 let gpus = s.jobs[id.index].gpus
+                assert(gpus.count == Int(shape.gpuCount), "\(id) holds \(gpus.count) GPUs, not its \(shape.gpuCount)")
                 guard !decisions.contains(where: { Self.touches($0, gpus) }) else { continue }
                 guard let target = planner.place(id, count: gpus.count, types: s.jobs[id.index].eligibleTypes) else { continue }
                 planner.release(gpus, of: id)
