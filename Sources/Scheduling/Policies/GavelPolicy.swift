@@ -485,7 +485,7 @@ public struct GavelPolicy: SchedulingPolicy {
             calls = 1
         }
         var transitioning: [JobID] = []
-        for j in mayTransition where s.jobs[j.index].state.isTransition && firstListing(of: j) { transitioning.append(j) }
+        for j in mayTransition where s.states[j.index].isTransition && firstListing(of: j) { transitioning.append(j) }
         #if SIM_INTERNAL_CHECKS
         let holders = s.running + transitioning
         assert(s.jobs.filter { $0.state.holdsGPUs }.map(\.id).sorted() == holders.sorted(), "Gavel lost a job holding GPUs")
@@ -558,9 +558,9 @@ public struct GavelPolicy: SchedulingPolicy {
     /// Each type's throughput for `job` (nil where it cannot run alone on that type), on clusters with `capacity`
     /// GPUs per type.
     private static func throughputs(_ s: ClusterSnapshot, _ job: JobID, capacity: [Int]) -> [Double?] {
-        let count = s.jobs[job.index].spec.gpuCount
+        let count = Int(s.shapes[job.index].gpuCount)
         return (0..<capacity.count).map { t -> Double? in
-            guard s.jobs[job.index].eligibleTypes.contains(t), count <= capacity[t] else { return nil }
+            guard s.shapes[job.index].eligibleTypes.contains(t), count <= capacity[t] else { return nil }
             let r: Double?
             if let o = s.oracle { r = o.rate(of: s.jobs[job.index].spec, gpuType: t, count: count) } else {
                 r = s.progress.entries[job.index].referenceRate
@@ -572,7 +572,7 @@ public struct GavelPolicy: SchedulingPolicy {
 
     /// GPUs of `job`'s eligible types.
     private static func eligibleCapacity(_ s: ClusterSnapshot, _ job: JobID, capacity: [Int]) -> Int {
-        (0..<capacity.count).reduce(0) { $0 + (s.jobs[job.index].eligibleTypes.contains($1) ? capacity[$1] : 0) }
+        (0..<capacity.count).reduce(0) { $0 + (s.shapes[job.index].eligibleTypes.contains($1) ? capacity[$1] : 0) }
     }
 
     /// The single type of `gpus`, or nil when they span types.
@@ -613,7 +613,7 @@ public struct GavelPolicy: SchedulingPolicy {
         }
         // GPUs per row, read once in JobID order: the assignment below visits rows in priority order, and reading each
         // job's status there missed the cache.
-        let gpuCounts = active.map { s.jobs[$0.index].spec.gpuCount }
+        let gpuCounts = active.map { Int(s.shapes[$0.index].gpuCount) }
         if !hasSolved || active != solvedJobs {
             // Elapsed, remaining and total work enter only the finish-time objective: max-min leaves them zero
             // (reading every active job's progress at every solve showed in profiles).
@@ -653,7 +653,7 @@ public struct GavelPolicy: SchedulingPolicy {
         var assigned = [Int?](repeating: nil, count: n)
         var spanning = [Bool](repeating: false, count: n)
         for (row, j) in active.enumerated() {
-            if s.jobs[j.index].state.isTransition {
+            if s.states[j.index].isTransition {
                 // Mid-transition: its GPUs stay where they are this round.
                 for g in s.jobs[j.index].allocation.gpus { remaining[Int(topo.gpuTypeIndex[g.index])] -= 1 }
                 continue
@@ -661,9 +661,9 @@ public struct GavelPolicy: SchedulingPolicy {
             // The usable types are those with a speed, visited in type order (no array of them per job per round).
             let speeds = tput[row]
             if !speeds.contains(where: { $0 != nil }) {
-                guard Self.eligibleCapacity(s, j, capacity: capacity) >= s.jobs[j.index].spec.gpuCount else { continue }
+                guard Self.eligibleCapacity(s, j, capacity: capacity) >= Int(s.shapes[j.index].gpuCount) else { continue }
                 spanning[row] = true
-                let share = min(1, Double(Self.eligibleCapacity(s, j, capacity: capacity)) / (Double(n) * Double(s.jobs[j.index].spec.gpuCount)))
+                let share = min(1, Double(Self.eligibleCapacity(s, j, capacity: capacity)) / (Double(n) * Double(Int(s.shapes[j.index].gpuCount))))
                 let p = share / (Self.receivedFraction(s, j, type: nil, received: received) + parameters.priorityEpsilon)
                 pairs.append(Pair(row: row, type: -1, tier: 0, key: -p, speed: 0))
                 continue
@@ -694,14 +694,14 @@ public struct GavelPolicy: SchedulingPolicy {
                 remaining[type] -= gpuCounts[row]
                 assigned[row] = type
             } else {
-                let types = (0..<k).filter { s.jobs[j.index].eligibleTypes.contains($0) }
-                guard types.reduce(0, { $0 + remaining[$1] }) >= s.jobs[j.index].spec.gpuCount else { continue }
-                if s.jobs[j.index].state == .running {
+                let types = (0..<k).filter { s.shapes[j.index].eligibleTypes.contains($0) }
+                guard types.reduce(0, { $0 + remaining[$1] }) >= Int(s.shapes[j.index].gpuCount) else { continue }
+                if s.states[j.index] == .running {
                     for g in s.jobs[j.index].allocation.gpus { remaining[Int(topo.gpuTypeIndex[g.index])] -= 1 }
                 } else {
                     // Take from the types with the most GPUs left (then by index); placement may split differently,
                     // which only ever leaves single-type jobs placed later without GPUs, never an invalid decision.
-                    var need = s.jobs[j.index].spec.gpuCount
+                    var need = Int(s.shapes[j.index].gpuCount)
                     for t in types.sorted(by: { (remaining[$0], -$0) > (remaining[$1], -$1) }) where need > 0 {
                         let take = min(need, remaining[t])
                         remaining[t] -= take
@@ -721,7 +721,7 @@ public struct GavelPolicy: SchedulingPolicy {
         var starts: [(JobID, Int)] = []
         var preempted = false
         for (row, j) in active.enumerated() {
-            if s.jobs[j.index].state == .running {
+            if s.states[j.index] == .running {
                 let current = Self.typeOf(s.jobs[j.index].allocation.gpus, topo)
                 if let a = assigned[row] {
                     let stays = spanning[row] || a == current
@@ -730,7 +730,7 @@ public struct GavelPolicy: SchedulingPolicy {
                     decisions.append(.preempt(j))
                     if s.preemptionFreesGPUsAtOnce(j) { planner.release(s.jobs[j.index].allocation.gpus, of: j) } else { preempted = true }
                 }
-            } else if s.jobs[j.index].state.isWaiting, let a = assigned[row] {
+            } else if s.states[j.index].isWaiting, let a = assigned[row] {
                 starts.append((j, a))
             }
         }
@@ -738,7 +738,7 @@ public struct GavelPolicy: SchedulingPolicy {
         while !pending.isEmpty {
             var rest: [(JobID, Int)] = []
             for (j, t) in pending {
-                if let gpus = planner.place(j, count: s.jobs[j.index].spec.gpuCount, types: Self.mask(t)) {
+                if let gpus = planner.place(j, count: Int(s.shapes[j.index].gpuCount), types: Self.mask(t)) {
                     decisions.append(.migrate(j, gpus: gpus))
                     planner.release(s.jobs[j.index].allocation.gpus, of: j)
                 } else {
@@ -757,14 +757,14 @@ public struct GavelPolicy: SchedulingPolicy {
         deferred = []
         // Single-type starts first, in priority order; jobs across types last (their GPU count is guaranteed then).
         for (j, t) in starts where t >= 0 {
-            if let gpus = planner.place(j, count: s.jobs[j.index].spec.gpuCount, types: Self.mask(t)) {
+            if let gpus = planner.place(j, count: Int(s.shapes[j.index].gpuCount), types: Self.mask(t)) {
                 decisions.append(.start(j, gpus: gpus))
             } else {
                 deferred.append((j, t))
             }
         }
         for (j, t) in starts where t < 0 {
-            if let gpus = planner.place(j, count: s.jobs[j.index].spec.gpuCount, types: s.jobs[j.index].eligibleTypes) {
+            if let gpus = planner.place(j, count: Int(s.shapes[j.index].gpuCount), types: s.shapes[j.index].eligibleTypes) {
                 decisions.append(.start(j, gpus: gpus))
             } else {
                 deferred.append((j, t))
@@ -782,9 +782,9 @@ public struct GavelPolicy: SchedulingPolicy {
             for case .start(let j, _) in decisions { startedNow.append(j) }
             var stable = true
             for (row, j) in active.enumerated() {
-                    guard s.jobs[j.index].state.holdsGPUs || s.jobs[j.index].state.isWaiting else { continue }  // pending, finished
-                let waits = s.jobs[j.index].state.isWaiting && !startedNow.contains(j)
-                if waits || s.jobs[j.index].state.isTransition || assigned[row] == nil { stable = false; break }
+                    guard s.states[j.index].holdsGPUs || s.states[j.index].isWaiting else { continue }  // pending, finished
+                let waits = s.states[j.index].isWaiting && !startedNow.contains(j)
+                if waits || s.states[j.index].isTransition || assigned[row] == nil { stable = false; break }
                 if let t = assigned[row], t >= 0, allocationRows[allocationRowOf[row]][t] < 1 - 1e-9 { stable = false; break }
             }
             if !stable { decisions.append(.wakeUp(at: nextBoundary)) }
@@ -796,8 +796,8 @@ public struct GavelPolicy: SchedulingPolicy {
     /// for the next boundary again (the follow-up's wake-up replaced it).
     private mutating func startDeferred(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
         var decisions: [SchedulingDecision] = []
-        for (j, t) in deferred where s.jobs[j.index].state.isWaiting {
-            if let gpus = planner.place(j, count: s.jobs[j.index].spec.gpuCount, types: t >= 0 ? Self.mask(t) : s.jobs[j.index].eligibleTypes) {
+        for (j, t) in deferred where s.states[j.index].isWaiting {
+            if let gpus = planner.place(j, count: Int(s.shapes[j.index].gpuCount), types: t >= 0 ? Self.mask(t) : s.shapes[j.index].eligibleTypes) {
                 decisions.append(.start(j, gpus: gpus))
             }
         }
@@ -819,12 +819,12 @@ public struct GavelPolicy: SchedulingPolicy {
         var mask: UInt64? = nil
         var free = 0
         for j in s.queue {
-            let types = s.jobs[j.index].eligibleTypes
+            let types = s.shapes[j.index].eligibleTypes
             if types.bits != mask {
                 mask = types.bits
                 free = planner.freeGPUs(in: types)
             }
-            guard s.jobs[j.index].spec.gpuCount <= free && !started.contains(j) else { continue }
+            guard Int(s.shapes[j.index].gpuCount) <= free && !started.contains(j) else { continue }
             order.append((j, Self.receivedFraction(s, j, type: nil, received: received)))
         }
         order.sort { ($0.1, $0.0) < ($1.1, $1.0) }
@@ -834,7 +834,7 @@ public struct GavelPolicy: SchedulingPolicy {
         }
         for (j, _) in order {
             if planner.cluster.freeGPUs == 0 { break }
-            let count = s.jobs[j.index].spec.gpuCount
+            let count = Int(s.shapes[j.index].gpuCount)
             // Speeds depend only on the job and the types: asked of the oracle once per job, here or at a boundary
             // (one oracle question per type per start showed in profiles).
             if throughputCache[j.index] == nil { throughputCache[j.index] = Self.throughputs(s, j, capacity: capacity) }
@@ -843,7 +843,7 @@ public struct GavelPolicy: SchedulingPolicy {
             assert(tput == Self.throughputs(s, j, capacity: capacity), "stale speeds of \(j)")
             #endif
             guard tput.contains(where: { $0 != nil }) else {
-                if let gpus = planner.place(j, count: count, types: s.jobs[j.index].eligibleTypes) { decisions.append(.start(j, gpus: gpus)) }
+                if let gpus = planner.place(j, count: count, types: s.shapes[j.index].eligibleTypes) { decisions.append(.start(j, gpus: gpus)) }
                 continue
             }
             // Its usable types by preference (highest X, then fastest, then index), the best untried one at a time:
