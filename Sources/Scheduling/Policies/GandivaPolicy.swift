@@ -30,7 +30,9 @@ import Workload
 ///   it finishes or migrates (Gandiva's grow-shrink is elasticity, left to the elastic policies).
 /// - No timer: the fluid slice model needs no wake-ups; rounds run at arrivals, completions and transition ends.
 /// - Complexity: O(Q + R) per round for Q waiting and R running jobs plus placements; the scan stops as soon as no
-///   GPU is free and no host can take another job.
+///   GPU is free and no host can take another job, and passes over the jobs of a shape (GPU count, types) that
+///   already failed in the round (free GPUs and hosts' room only shrink within it). Hosts, guests and jobs spread over
+///   nodes are indexes kept between rounds (`RunningJobChanges`), searched only when they could serve a waiting job.
 public struct GandivaPolicy: SchedulingPolicy {
     public static let name = "gandiva"
 
