@@ -28,7 +28,9 @@ extension Simulation {
         var gpuSeconds = 0.0
         var counts = Array(repeating: 0, count: JobState.allCases.count)
         for job in jobs {
-            if jobStates[job.id.index] != job.state { return "\(job.id) is \(job.state) but listed as \(jobStates[job.id.index])" }
+            if jobStates[job.id.index] != job.state {
+                return "\(job.id) is \(job.state) but listed as \(jobStates[job.id.index])"
+            }
             counts[Int(job.state.rawValue)] += 1
             gpuSeconds += job.gpuSeconds
             if (job.expectedEnd != nil) != (job.state == .running) {

@@ -47,8 +47,8 @@ public struct FlowUpdate: Sendable, Equatable {
 /// bᶠ = min(its cap, min over its path of Cₗ / (times it crosses l)): no feasible rate exceeds it. A link whose
 /// capacity is at least Σ bᶠ over its flows (once per appearance), or at least that sum with the flows that share a
 /// smaller feeder link counted at most that link's capacity (`computeTight`), can never be over capacity, whatever
-/// the rates; such a link is *slack*, the others *tight*. The components are those of the flows and the tight links only, and
-/// each flow's slack links enter its solve as a cap, min(cap, min over its slack links of Cₗ / multiplicity).
+/// the rates; such a link is *slack*, the others *tight*. The components are those of the flows and the tight links
+/// only, and each flow's slack links enter its solve as a cap, min(cap, min over its slack links of Cₗ / multiplicity).
 /// Why the rates do not change: let r be the max-min fair allocation of the reduced problem (tight links, those
 /// caps). It is feasible for the full problem: rᶠ ≤ bᶠ for every flow (its tight links are respected, its slack
 /// ones are in its cap), so every slack link carries at most Σ bᶠ ≤ Cₗ. Every flow has a bottleneck in the full

@@ -162,8 +162,8 @@ public struct GandivaPolicy: SchedulingPolicy {
         let limit = s.cluster.maxJobsPerGPU
         let sharing = (parameters.packing || parameters.timeSlicing) && limit > 1
         // Hosts by GPU count, in JobID order (`hostList`, `hostStart`): running jobs whose GPUs all hold the same jobs
-        // and have room, one per such group (the owner of its first GPU). Built only once a waiting job fails to start exclusively (most rounds of an idle or a
-        // saturated cluster end before). One flat list over buckets by count, not a dictionary or an array per count:
+        // and have room, one per such group (the owner of its first GPU). Built only once a waiting job fails to start
+        // exclusively (most rounds of an idle or a saturated cluster end before). One flat list over buckets by count, not a dictionary or an array per count:
         // it is rebuilt every such round, and hashing a count per waiting job, then allocating a list per count,
         // showed in profiles of the ITP replay.
         var hostCount = 0
@@ -394,7 +394,8 @@ public struct GandivaPolicy: SchedulingPolicy {
             let gpus = s.jobs[id.index].gpus
             guard let first = gpus.first else { continue }
             let n = s.cluster.holderCount(of: first)
-            guard n < limit, s.cluster.holder(of: first) == id, gpus.allSatisfy({ s.cluster.holderCount(of: $0) == n && s.cluster.sharing(of: $0) != .packed }),
+            guard n < limit, s.cluster.holder(of: first) == id,
+                  gpus.allSatisfy({ s.cluster.holderCount(of: $0) == n && s.cluster.sharing(of: $0) != .packed }),
                   sameHolders(gpus, s.cluster) else { continue }
             keys.append(UInt64(UInt32(bitPattern: id.raw)) << 32 | UInt64(gpus.count) << 8 | UInt64(n))
         }

@@ -663,7 +663,7 @@ public struct GavelPolicy: SchedulingPolicy {
             if !speeds.contains(where: { $0 != nil }) {
                 guard Self.eligibleCapacity(s, j, capacity: capacity) >= Int(s.shapes[j.index].gpuCount) else { continue }
                 spanning[row] = true
-                let share = min(1, Double(Self.eligibleCapacity(s, j, capacity: capacity)) / (Double(n) * Double(Int(s.shapes[j.index].gpuCount))))
+                let share = min(1, Double(Self.eligibleCapacity(s, j, capacity: capacity)) / (Double(n) * Double(s.shapes[j.index].gpuCount)))
                 let p = share / (Self.receivedFraction(s, j, type: nil, received: received) + parameters.priorityEpsilon)
                 pairs.append(Pair(row: row, type: -1, tier: 0, key: -p, speed: 0))
                 continue
@@ -797,7 +797,8 @@ public struct GavelPolicy: SchedulingPolicy {
     private mutating func startDeferred(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
         var decisions: [SchedulingDecision] = []
         for (j, t) in deferred where s.states[j.index].isWaiting {
-            if let gpus = planner.place(j, count: Int(s.shapes[j.index].gpuCount), types: t >= 0 ? Self.mask(t) : s.shapes[j.index].eligibleTypes) {
+            let types = t >= 0 ? Self.mask(t) : s.shapes[j.index].eligibleTypes
+            if let gpus = planner.place(j, count: Int(s.shapes[j.index].gpuCount), types: types) {
                 decisions.append(.start(j, gpus: gpus))
             }
         }
