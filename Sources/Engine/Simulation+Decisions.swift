@@ -69,7 +69,7 @@ extension Simulation {
         let snapshot = ClusterSnapshot(
             now: clock.now, jobs: jobs, queue: queue, runningByExpectedEnd: running, cluster: cluster,
             progress: progress, oracle: oracle, transitionCosts: costs, sharing: sharing, changedGPUs: changedGPUs,
-            states: jobStates, shapes: jobShapes)
+            states: jobStates, shapes: jobShapes, queuedShapes: queuedShapes)
         do {
             return try policy.decide(snapshot, planner: &planner)
         } catch {

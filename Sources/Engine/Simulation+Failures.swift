@@ -141,7 +141,7 @@ extension Simulation {
         progress.entries[i].remainingWork = checkpointRemaining[i]
         releaseAll(id)
         transition(id, to: .preempted)
-        queue.insert(id, at: queuePosition(of: id))  // back at its submission position
+        requeue(id)
     }
 
     // MARK: - Periodic checkpoints

@@ -32,6 +32,7 @@ extension Simulation {
         jobs[i].heldSince = clock.now
         resetCheckpoints(i)
         queue.remove(at: queuePosition(of: id))
+        queuedShapes.dequeue(id)
         if restoreSeconds > 0 {
             beginTransition(id, to: .restoring, seconds: restoreSeconds)
         } else {
@@ -155,7 +156,7 @@ extension Simulation {
         case .checkpointing:
             releaseAll(id)
             transition(id, to: .preempted)
-            queue.insert(id, at: queuePosition(of: id))  // back at its submission position
+            requeue(id)
         default:
             preconditionFailure("\(id) ended a transition while \(jobs[i].state)")
         }
@@ -202,7 +203,7 @@ extension Simulation {
         } else {
             releaseAll(id)
             transition(id, to: .preempted)
-            queue.insert(id, at: queuePosition(of: id))  // back at its submission position
+            requeue(id)
         }
     }
 
@@ -235,6 +236,12 @@ extension Simulation {
     }
 
     // MARK: - Ordered lists
+
+    /// Puts a job that held GPUs back in the queue, at its submission position.
+    func requeue(_ id: JobID) {
+        queue.insert(id, at: queuePosition(of: id))
+        queuedShapes.enqueue(id)
+    }
 
     /// Where `id` is, or belongs, in the queue (sorted by JobID). O(log Q).
     func queuePosition(of id: JobID) -> Int {

@@ -93,6 +93,9 @@ public final class Simulation {
     /// (`ClusterSnapshot.states`, `.shapes`); `transition` keeps the states in step.
     var jobStates: [JobState]
     let jobShapes: [JobShape]
+    /// The jobs' distinct shapes and how many of each wait in `queue` (`ClusterSnapshot.queuedShapes`), kept in step
+    /// with the queue.
+    var queuedShapes: QueuedShapes
     /// Waiting jobs in submission (JobID) order. A deque: FIFO-like policies start jobs at its front.
     public internal(set) var queue: Deque<JobID> = []
     /// Running jobs by (expected end, JobID), the order policies such as backfilling need.
@@ -278,6 +281,7 @@ public final class Simulation {
         self.jobs = statuses
         self.jobStates = statuses.map(\.state)
         self.jobShapes = statuses.map(JobShape.init)
+        self.queuedShapes = QueuedShapes(shapes: jobShapes, queue: [])
         self.progress = JobProgress(work: specs.map(WorkRate.units(of:)), referenceRate: referenceRates)
         self.events = EventQueue(keys: EventKey.count(jobs: specs.count))
         self.transitionSince = Array(repeating: .zero, count: specs.count)
@@ -347,6 +351,7 @@ public final class Simulation {
             pushNextArrival()
             transition(id, to: .queued)
             queue.append(id)  // arrivals pop in JobID order, so the queue stays sorted
+            queuedShapes.enqueue(id)
             requestRound()
         case .completion(let id):
             // Superseded completions were re-timed or cancelled in the queue (`EventKey`): this one is current.

@@ -38,6 +38,8 @@ public struct ClusterSnapshot {
     /// Each job's GPU count and eligible types by `JobID`, the same as `jobs[i].gpuCount` and `jobs[i].eligibleTypes`
     /// (fixed when the run is set up), for the same scans.
     public let shapes: [JobShape]
+    /// The run's distinct shapes, each job's among them, and how many jobs of each wait in `queue`.
+    public let queuedShapes: QueuedShapes
 
     /// Creates a snapshot; `running` may be in any order (it is sorted here). Without `progress`, every job's
     /// remaining work is read as its whole work at one unit per second (for tests of policies that ignore it).
@@ -59,7 +61,8 @@ public struct ClusterSnapshot {
     public init(
         now: SimTime, jobs: [JobStatus], queue: Deque<JobID>, runningByExpectedEnd: [JobID], cluster: ClusterState,
         progress: JobProgress, oracle: ThroughputOracle?, transitionCosts: any TransitionCostModel,
-        sharing: GPUSharingModel, changedGPUs: [Int32]? = nil, states: [JobState]? = nil, shapes: [JobShape]? = nil
+        sharing: GPUSharingModel, changedGPUs: [Int32]? = nil, states: [JobState]? = nil, shapes: [JobShape]? = nil,
+        queuedShapes: QueuedShapes? = nil
     ) {
         precondition(states.map { $0.count == jobs.count } ?? true, "one state per job")
         precondition(shapes.map { $0.count == jobs.count } ?? true, "one shape per job")
@@ -67,6 +70,8 @@ public struct ClusterSnapshot {
         // every event (`Simulation.invariantViolation`) and derives its shapes once from the same statuses.
         self.states = states ?? jobs.map(\.state)
         self.shapes = shapes ?? jobs.map(JobShape.init)
+        self.queuedShapes = queuedShapes ?? QueuedShapes(shapes: self.shapes, queue: queue)
+        precondition(self.queuedShapes.shapeOf.count == jobs.count, "one queued shape per job")
         self.now = now
         self.jobs = jobs
         self.queue = queue

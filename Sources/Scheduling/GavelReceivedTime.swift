@@ -10,9 +10,11 @@ import SimKernel
 /// Time is kept in whole nanoseconds (the clock's unit), so a sum is exact and does not depend on how it was split;
 /// it is turned into seconds once, when read.
 struct GavelReceivedTime {
-    /// A job's open stint: the GPU type it holds (−1: none open) and the call its time counts from.
+    /// A job's open stint: the GPU type it holds (−1: none open; its first GPU's type), whether its GPUs span
+    /// types, and the call its time counts from.
     private struct Stint {
         var type: Int32 = -1
+        var spansTypes = false
         var from: SimTime = .zero
     }
 
@@ -42,11 +44,20 @@ struct GavelReceivedTime {
         return t >= 0 ? Int(t) : nil
     }
 
-    /// Starts a stint of `job` on `type` at `time`, ending the one it has open, if any, at the same time (a job
-    /// preempted and started again, or moved, by one call).
-    mutating func open(_ job: JobID, type: Int, at time: SimTime) {
+    /// The type of `job`'s open stint when its GPUs are all of that type; nil when none is open or they span types.
+    /// (Gavel reads it for every job holding GPUs at every boundary: it is kept here so that the round need not read
+    /// each job's GPU list, a cache miss per job.)
+    func singleType(of job: JobID) -> Int? {
+        let s = stints[job.index]
+        return s.type >= 0 && !s.spansTypes ? Int(s.type) : nil
+    }
+
+    /// Starts a stint of `job` on `type` (its first GPU's; `spansTypes` when its other GPUs are not all of it) at
+    /// `time`, ending the one it has open, if any, at the same time (a job preempted and started again, or moved, by
+    /// one call).
+    mutating func open(_ job: JobID, type: Int, spansTypes: Bool = false, at time: SimTime) {
         close(job, at: time)
-        stints[job.index] = Stint(type: Int32(type), from: time)
+        stints[job.index] = Stint(type: Int32(type), spansTypes: spansTypes, from: time)
     }
 
     /// Ends `job`'s open stint at `time` (the last call that saw it hold its GPUs); nothing when none is open.

@@ -30,8 +30,9 @@ import Workload
 ///   it finishes or migrates (Gandiva's grow-shrink is elasticity, left to the elastic policies).
 /// - No timer: the fluid slice model needs no wake-ups; rounds run at arrivals, completions and transition ends.
 /// - Complexity: O(Q + R) per round for Q waiting and R running jobs plus placements; the scan stops as soon as no
-///   GPU is free and no host can take another job, and passes over the jobs of a shape (GPU count, types) that
-///   already failed in the round (free GPUs and hosts' room only shrink within it). Hosts, guests and jobs spread over
+///   GPU is free and no host can take another job, or every job left in the queue is of a shape (GPU count, types)
+///   that already failed in the round (free GPUs and hosts' room only shrink within it; the engine counts the waiting
+///   jobs per shape, `ClusterSnapshot.queuedShapes`), and passes over the jobs of such shapes before that. Hosts, guests and jobs spread over
 ///   nodes are indexes kept between rounds (`RunningJobChanges`), searched only when they could serve a waiting job.
 public struct GandivaPolicy: SchedulingPolicy {
     public static let name = "gandiva"
@@ -109,12 +110,15 @@ public struct GandivaPolicy: SchedulingPolicy {
     /// What changed since the migration step's lists were last refreshed.
     private var migrationChanges = RunningJobChanges()
 
-    /// The distinct shapes (GPU count, types) of the run's jobs, ascending, and each job's index among them (by
-    /// JobID), filled at the first call; a run with more than 255 shapes shares index 255 among the rest.
-    private var shapeTable: [JobShape] = []
+    /// Each job's index among the run's distinct shapes (`ClusterSnapshot.queuedShapes`), by JobID, in one byte,
+    /// filled at the first call; a run with more than 255 shapes shares index 255 among the rest.
     private var shapeOf: [UInt8] = []
+    /// Distinct shapes of the run.
+    private var shapeCount = 0
     /// Each job's zoo model index (−1: none), by JobID, filled with `shapeOf`.
     private var modelOf: [Int32] = []
+    /// Waiting jobs of each shape index the round's scan has not reached yet (storage kept between rounds).
+    private var ahead: [Int32] = []
 
     /// A set of shape indices (0...255).
     private struct ShapeSet {
@@ -271,19 +275,38 @@ public struct GandivaPolicy: SchedulingPolicy {
         // hosts' room only shrink (migrations come after), so such a shape stays out of reach, and the jobs of that
         // shape behind it are passed over at the cost of reading their shape. Under overload most of the queue is such
         // jobs, and trying each one's placement and hosts was most of the policy's time on the ITP replay.
-        // Shapes are told apart by their index in `shapeTable` (`shapeOf`, one byte a job: the queue is scanned at every
-        // round, and the 16-byte shapes of its jobs missed the cache), and the unreachable ones are a bit set over them.
+        // Shapes are told apart by their index among the run's shapes (`shapeOf`, one byte a job: the queue is scanned at
+        // every round, and the 16-byte shapes of its jobs missed the cache), and the unreachable ones are a bit set over
+        // them.
         if shapeOf.count != s.shapes.count {
-            indexShapes(s.shapes)
+            shapeOf = s.queuedShapes.shapeOf.map { UInt8(min($0, 255)) }
+            shapeCount = s.queuedShapes.table.count
             modelOf = s.jobs.map { Int32(clamping: $0.spec.model ?? -1) }
         }
+        // The scan stops once every job left in the queue is of an unreachable shape: `ahead` counts, per shape index,
+        // the waiting jobs not yet reached (from the engine's per-shape counts of the queue), and `live` the shapes with
+        // some left that are not unreachable. Under overload the queue's tail is all such jobs, and reading each one's
+        // shape, only to pass over it, was most of what was left of the policy's time on the ITP replay.
+        ahead.removeAll(keepingCapacity: true)
+        ahead.append(contentsOf: repeatElement(0, count: min(shapeCount, 256)))
+        for (k, n) in s.queuedShapes.waiting.enumerated() { ahead[min(k, 255)] += n }
+        var live = 0
+        for n in ahead where n > 0 { live += 1 }
         var unreachable = ShapeSet()
+        /// Marks shape index `k` out of reach for the rest of the round.
+        func markUnreachable(_ k: Int) {
+            unreachable.insert(k)
+            if ahead[k] > 0 { live -= 1 }
+        }
         for id in s.queue {
+            if live == 0 { break }
             if planner.cluster.freeGPUs == 0 && hostsBuilt && hostCount == 0 { break }
             assert(s.states[id.index].isWaiting, "\(id) is in the queue but \(s.states[id.index])")
             let k = Int(shapeOf[id.index])
+            ahead[k] -= 1
             if unreachable.contains(k) { continue }
-            let markable = (k < 255 || shapeTable.count <= 256) && !triesEveryJob
+            if ahead[k] == 0 { live -= 1 }
+            let markable = (k < 255 || shapeCount <= 256) && !triesEveryJob
             let shape = s.shapes[id.index]
             let size = Int(shape.gpuCount), types = shape.eligibleTypes
             if let gpus = planner.place(id, count: size, types: types) {
@@ -293,12 +316,12 @@ public struct GandivaPolicy: SchedulingPolicy {
             // Only a shortage of free GPUs is taken as lasting: the check placement itself makes first.
             let cannotStart = planner.freeGPUs(in: types) < size
             guard sharing else {
-                if cannotStart && markable { unreachable.insert(k) }
+                if cannotStart && markable { markUnreachable(k) }
                 continue
             }
             if !hostsBuilt {
                 guard mayFindHost(of: size) else {
-                    if cannotStart && markable { unreachable.insert(k) }
+                    if cannotStart && markable { markUnreachable(k) }
                     continue
                 }
                 buildHosts()
@@ -306,7 +329,7 @@ public struct GandivaPolicy: SchedulingPolicy {
             // The size first: most waiting jobs of an overloaded cluster find no host of their size, and need no copy of
             // their status.
             guard size + 1 < hostStart.count, hostStart[size] < hostStart[size + 1] else {
-                if cannotStart && markable { unreachable.insert(k) }
+                if cannotStart && markable { markUnreachable(k) }
                 continue
             }
             let job = s[id]
@@ -324,7 +347,7 @@ public struct GandivaPolicy: SchedulingPolicy {
             } else if cannotStart && markable && parameters.timeSlicing {
                 // With time-slicing on, no host means none of its size on its types has room (packing depends on the
                 // job's model too, time-slicing only on the types).
-                unreachable.insert(k)
+                markUnreachable(k)
             }
         }
         // Step 4: migrations onto GPUs still free.
@@ -332,22 +355,6 @@ public struct GandivaPolicy: SchedulingPolicy {
             migrate(s, planner: &planner, into: &decisions)
         }
         return decisions
-    }
-
-    /// Fills `shapeTable` and `shapeOf` from the run's shapes. Index 255 is never marked unreachable when it stands
-    /// for several shapes (a run with more than 255), so those jobs are always tried.
-    private mutating func indexShapes(_ shapes: [JobShape]) {
-        func key(_ x: JobShape) -> (UInt64, UInt64) { (UInt64(UInt32(bitPattern: x.gpuCount)), x.eligibleTypes.bits) }
-        var keys = shapes.map(key)
-        keys.sort { $0 < $1 }
-        shapeTable = []
-        for (i, k) in keys.enumerated() where i == 0 || k != keys[i - 1] {
-            shapeTable.append(JobShape(gpuCount: Int32(truncatingIfNeeded: k.0), eligibleTypes: GPUTypeMask(bits: k.1)))
-        }
-        shapeOf = shapes.map { x in
-            let i = shapeTable.partitionPoint { key($0) < key(x) }
-            return UInt8(min(i, 255))
-        }
     }
 
     /// Brings `guestJobs` and `spreadJobs` up to date: only the holders of GPUs changed since the last refresh, and the

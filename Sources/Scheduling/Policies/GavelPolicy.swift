@@ -169,9 +169,12 @@ public struct GavelPolicy: SchedulingPolicy {
         }
 
         /// Whether job j can run on type t.
-        func usable(_ j: Int, _ t: Int) -> Bool {
-            guard let r = throughput[j][t], r.isFinite, r > 0 else { return false }
-            return gpus[j] >= 1 && gpus[j] <= capacity[t]
+        func usable(_ j: Int, _ t: Int) -> Bool { Self.usable(rate: throughput[j][t], gpus: gpus[j], capacity: capacity[t]) }
+
+        /// Whether a job of `gpus` GPUs with `rate` on a type of `capacity` GPUs can run there.
+        static func usable(rate: Double?, gpus: Int, capacity: Int) -> Bool {
+            guard let r = rate, r.isFinite, r > 0 else { return false }
+            return gpus >= 1 && gpus <= capacity
         }
     }
 
@@ -199,12 +202,12 @@ public struct GavelPolicy: SchedulingPolicy {
     /// and each job's row: a policy round reads X from these rather than from a row per job (a retain and a release
     /// per job per solve showed in profiles). `equalShareThroughput` is per job.
     static func solveByRows(
-        _ p: Problem, objective: Objective, rhoTolerance: Double, rhoIterations: Int
+        _ p: Problem, objective: Objective, rhoTolerance: Double, rhoIterations: Int, classes known: [Int32]? = nil
     ) throws(LPError) -> (solution: Solution, rowOf: [Int]) {
         let m = p.gpus.count
         let k = p.capacity.count
         guard p.throughput.count == m, p.throughput.allSatisfy({ $0.count == k }), p.elapsed.count == m,
-              p.remaining.count == m, p.totalWork.count == m else {
+              p.remaining.count == m, p.totalWork.count == m, known.map({ $0.count == m }) ?? true else {
             throw .invalidInput("allocation problem sizes disagree: \(m) jobs, \(k) types, \(p.throughput.count) throughput rows")
         }
         guard p.capacity.allSatisfy({ $0 >= 0 }), p.gpus.allSatisfy({ $0 >= 1 }) else {
@@ -219,7 +222,19 @@ public struct GavelPolicy: SchedulingPolicy {
         }
         // Max-min over identical jobs (same GPU count, same speed on every type) has an optimum that gives them the
         // same row (the LP is convex and symmetric in them), so it is solved with one row per class of identical
-        // jobs, weighted by the class size: exact, and small for traces of model-free jobs.
+        // jobs, weighted by the class size: exact, and small for traces of model-free jobs. A job joins the first
+        // class with its key, so classes come in the order of their first job.
+        let (representative, multiplicity, jobClass) = known.map { Self.classes(numbered: $0) } ?? Self.classes(of: p)
+        let reduced = Problem(throughput: representative.map { p.throughput[$0] }, gpus: representative.map { p.gpus[$0] },
+                              capacity: p.capacity)
+        let r = try solve(reduced, equalShare: representative.map { eqThroughput[$0] }, multiplicity: multiplicity,
+                          objective: .maxMin, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+        return (Solution(x: r.x, equalShareThroughput: eqThroughput, value: r.value, solves: r.solves), jobClass)
+    }
+
+    /// The classes of identical jobs of `p`: each class's first job, its size, and each job's class, classes in the
+    /// order of their first job.
+    private static func classes(of p: Problem) -> (representative: [Int], multiplicity: [Int], jobClass: [Int]) {
         // Classes are found by comparing keys while there are few of them (a trace's jobs fall into a handful: hashing
         // every job's key at every solve showed in profiles), by a dictionary once there are more than `scanned`.
         // Either way a job joins the first class with its key, so the classes and their order are the same.
@@ -228,10 +243,9 @@ public struct GavelPolicy: SchedulingPolicy {
         var classOf: [ClassKey: Int] = [:]  // looked up only, never iterated
         var representative: [Int] = []
         var multiplicity: [Int] = []
-        var jobClass = [Int](repeating: 0, count: m)
-        for j in 0..<m {
-            var key = ClassKey(gpus: p.gpus[j], types: k)
-            for t in 0..<k where p.usable(j, t) { key.setSpeed(p.throughput[j][t]!.bitPattern, of: t) }
+        var jobClass = [Int](repeating: 0, count: p.gpus.count)
+        for j in 0..<p.gpus.count {
+            let key = ClassKey(p, row: j)
             let found = keys.count <= scanned ? keys.firstIndex(of: key) : classOf[key]
             if let c = found {
                 multiplicity[c] += 1
@@ -249,11 +263,29 @@ public struct GavelPolicy: SchedulingPolicy {
                 multiplicity.append(1)
             }
         }
-        let reduced = Problem(throughput: representative.map { p.throughput[$0] }, gpus: representative.map { p.gpus[$0] },
-                              capacity: p.capacity)
-        let r = try solve(reduced, equalShare: representative.map { eqThroughput[$0] }, multiplicity: multiplicity,
-                          objective: .maxMin, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
-        return (Solution(x: r.x, equalShareThroughput: eqThroughput, value: r.value, solves: r.solves), jobClass)
+        return (representative, multiplicity, jobClass)
+    }
+
+    /// `classes(of:)` for jobs whose classes are already numbered (equal numbers exactly for equal `ClassKey`s, in any
+    /// order): renumbered in the order of their first job, so the same classes in the same order.
+    private static func classes(numbered ids: [Int32]) -> (representative: [Int], multiplicity: [Int], jobClass: [Int]) {
+        var local = [Int](repeating: -1, count: Int(ids.max() ?? -1) + 1)
+        var representative: [Int] = []
+        var multiplicity: [Int] = []
+        var jobClass = [Int](repeating: 0, count: ids.count)
+        for (j, id) in ids.enumerated() {
+            let c = local[Int(id)]
+            if c >= 0 {
+                multiplicity[c] += 1
+                jobClass[j] = c
+            } else {
+                local[Int(id)] = representative.count
+                jobClass[j] = representative.count
+                representative.append(j)
+                multiplicity.append(1)
+            }
+        }
+        return (representative, multiplicity, jobClass)
     }
 
     /// Identical jobs for max-min: GPU count and the bit patterns of their speeds (`.max` where unusable). The first
@@ -271,6 +303,17 @@ public struct GavelPolicy: SchedulingPolicy {
         init(gpus: Int, types: Int) {
             self.gpus = gpus
             if types > 4 { more = Array(repeating: .max, count: types - 4) }
+        }
+
+        /// The key of row `j` of `p`.
+        init(_ p: Problem, row j: Int) { self.init(gpus: p.gpus[j], speeds: p.throughput[j], capacity: p.capacity) }
+
+        /// The key of a job of `gpus` GPUs with `speeds` per type on types of `capacity` GPUs (a problem's row).
+        init(gpus: Int, speeds: [Double?], capacity: [Int]) {
+            self.init(gpus: gpus, types: capacity.count)
+            for t in 0..<capacity.count where Problem.usable(rate: speeds[t], gpus: gpus, capacity: capacity[t]) {
+                setSpeed(speeds[t]!.bitPattern, of: t)
+            }
         }
 
         /// Sets the speed's bit pattern on type `t`.
@@ -445,8 +488,15 @@ public struct GavelPolicy: SchedulingPolicy {
     private var hasSolved = false
     /// Time each job has held GPUs of each type (typed once the cluster is known, at the first call); read by tests.
     private(set) var received = GavelReceivedTime(types: 0)
+    /// Each job's submission time, by JobID index (the priorities read it for every active job at every boundary, and
+    /// reading it from each job's status missed the cache).
+    private var submitTimes: [SimTime] = []
     /// Each type's throughput for each job (nil entries where it cannot run), by JobID index, once asked.
     private var throughputCache: [[Double?]?] = []
+    /// Each job's class of identical jobs for max-min (`ClassKey`), numbered in the order first met, by JobID index
+    /// (−1: not yet met), and the numbers by key: a job's key never changes, so it is made once per job, not per solve.
+    private var classNumber: [Int32] = []
+    private var classNumbers: [ClassKey: Int32] = [:]  // looked up only, never iterated
     /// Jobs that may be in a timed transition (restoring, checkpointing, resizing), which hold GPUs but which the
     /// snapshot lists nowhere: only this policy's starts, moves and preemptions put a job in one, so these are the
     /// last call's such jobs and the jobs it decided about.
@@ -472,6 +522,9 @@ public struct GavelPolicy: SchedulingPolicy {
         }
         if received.types != k { received = GavelReceivedTime(types: k) }
         received.reserve(jobs: s.jobs.count)
+        if submitTimes.count < s.jobs.count {
+            submitTimes.append(contentsOf: s.jobs[submitTimes.count...].lazy.map(\.spec.submitTime))
+        }
         // A stint ends without a decision of this policy only when the job stops holding GPUs (a preemption takes
         // effect, its checkpoint ends, a failure kills it), and it then waits in the queue (or has finished, and is
         // never read again): the first call after finds it there. It was last seen holding GPUs by the previous call.
@@ -534,7 +587,8 @@ public struct GavelPolicy: SchedulingPolicy {
         for d in decisions {
             switch d {
             case .start(let j, let gpus), .migrate(let j, let gpus), .resize(let j, let gpus):
-                received.open(j, type: Int(topo.gpuTypeIndex[gpus[0].index]), at: s.now)
+                let first = Int(topo.gpuTypeIndex[gpus[0].index])
+                received.open(j, type: first, spansTypes: Self.typeOf(gpus, topo) == nil, at: s.now)
                 mayTransition.append(j)
             case .preempt(let j):
                 mayTransition.append(j)
@@ -584,9 +638,11 @@ public struct GavelPolicy: SchedulingPolicy {
 
     private static func mask(_ t: Int) -> GPUTypeMask { GPUTypeMask(bits: UInt64(1) << UInt64(t)) }
 
-    /// Fraction of `job`'s time since submission spent on `t` (all types when nil).
-    private static func receivedFraction(_ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: GavelReceivedTime) -> Double {
-        let elapsed = (s.now - s.jobs[job.index].spec.submitTime).seconds
+    /// Fraction of `job`'s time since submission (`submitTimes`, by JobID index) spent on `t` (all types when nil).
+    private static func receivedFraction(
+        _ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: GavelReceivedTime, submitTimes: [SimTime]
+    ) -> Double {
+        let elapsed = (s.now - submitTimes[job.index]).seconds
         guard elapsed > 0 else { return 0 }
         return received.seconds(job, type: t, now: s.now) / elapsed
     }
@@ -618,6 +674,27 @@ public struct GavelPolicy: SchedulingPolicy {
             // Elapsed, remaining and total work enter only the finish-time objective: max-min leaves them zero
             // (reading every active job's progress at every solve showed in profiles).
             let timed = parameters.objective == .finishTime
+            var known: [Int32]? = nil
+            if !timed {
+                if classNumber.count < s.jobs.count {
+                    classNumber.append(contentsOf: repeatElement(-1, count: s.jobs.count - classNumber.count))
+                }
+                var ids: [Int32] = []
+                ids.reserveCapacity(active.count)
+                for (row, j) in active.enumerated() {
+                    if classNumber[j.index] < 0 {
+                        let key = ClassKey(gpus: gpuCounts[row], speeds: tput[row], capacity: capacity)
+                        if let c = classNumbers[key] {
+                            classNumber[j.index] = c
+                        } else {
+                            classNumber[j.index] = Int32(classNumbers.count)
+                            classNumbers[key] = Int32(classNumbers.count)
+                        }
+                    }
+                    ids.append(classNumber[j.index])
+                }
+                known = ids
+            }
             let problem = Problem(
                 throughput: tput, gpus: gpuCounts, capacity: capacity,
                 elapsed: timed ? active.map { max(0, (s.now - s.jobs[$0.index].spec.submitTime).seconds) } : nil,
@@ -625,7 +702,7 @@ public struct GavelPolicy: SchedulingPolicy {
                 totalWork: timed ? active.map { WorkRate.units(of: s.jobs[$0.index].spec) } : nil)
             if let solution = try? Self.solveByRows(
                 problem, objective: parameters.objective, rhoTolerance: parameters.rhoTolerance,
-                rhoIterations: parameters.rhoIterations) {
+                rhoIterations: parameters.rhoIterations, classes: known) {
                 (allocationRows, allocationRowOf) = (solution.solution.x, solution.rowOf)
             } else {
                 (allocationRows, allocationRowOf) = (Self.equalShare(problem).x, Array(active.indices))
@@ -664,7 +741,7 @@ public struct GavelPolicy: SchedulingPolicy {
                 guard Self.eligibleCapacity(s, j, capacity: capacity) >= Int(s.shapes[j.index].gpuCount) else { continue }
                 spanning[row] = true
                 let share = min(1, Double(Self.eligibleCapacity(s, j, capacity: capacity)) / (Double(n) * Double(s.shapes[j.index].gpuCount)))
-                let p = share / (Self.receivedFraction(s, j, type: nil, received: received) + parameters.priorityEpsilon)
+                let p = share / (Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes) + parameters.priorityEpsilon)
                 pairs.append(Pair(row: row, type: -1, tier: 0, key: -p, speed: 0))
                 continue
             }
@@ -672,10 +749,10 @@ public struct GavelPolicy: SchedulingPolicy {
                 guard let speed = speeds[t] else { continue }
                 let x = allocationRows[allocationRowOf[row]][t]
                 if x > 1e-9 {
-                    let p = x / (Self.receivedFraction(s, j, type: t, received: received) + parameters.priorityEpsilon)
+                    let p = x / (Self.receivedFraction(s, j, type: t, received: received, submitTimes: submitTimes) + parameters.priorityEpsilon)
                     pairs.append(Pair(row: row, type: t, tier: 0, key: -p, speed: speed))
                 } else {
-                    pairs.append(Pair(row: row, type: t, tier: 1, key: Self.receivedFraction(s, j, type: nil, received: received), speed: speed))
+                    pairs.append(Pair(row: row, type: t, tier: 1, key: Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes), speed: speed))
                 }
             }
         }
@@ -722,7 +799,7 @@ public struct GavelPolicy: SchedulingPolicy {
         var preempted = false
         for (row, j) in active.enumerated() {
             if s.states[j.index] == .running {
-                let current = Self.typeOf(s.jobs[j.index].allocation.gpus, topo)
+                let current = received.singleType(of: j)
                 if let a = assigned[row] {
                     let stays = spanning[row] || a == current
                     if !stays { migrants.append((j, a)) }
@@ -826,7 +903,7 @@ public struct GavelPolicy: SchedulingPolicy {
                 free = planner.freeGPUs(in: types)
             }
             guard Int(s.shapes[j.index].gpuCount) <= free && !started.contains(j) else { continue }
-            order.append((j, Self.receivedFraction(s, j, type: nil, received: received)))
+            order.append((j, Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes)))
         }
         order.sort { ($0.1, $0.0) < ($1.1, $1.0) }
         var decisions: [SchedulingDecision] = []
