@@ -17,7 +17,7 @@ extension Simulation {
     ///   submission order, `running` exactly the running ones by expected end, the transition count the jobs in
     ///   timed transitions, and the finished count the finished ones; running jobs have an expected end and
     ///   transitioning ones a transition end, and nobody else has either; the compact states and the per-shape
-    ///   counts of waiting jobs the policy reads agree;
+    ///   lists of waiting jobs the policy reads agree;
     /// - no stale event is pending: see `eventInvariantViolation`.
     /// - Complexity: O(GPUs + jobs); called after every event in checked builds only.
     public func invariantViolation() -> String? {
@@ -73,10 +73,10 @@ extension Simulation {
         for k in queue.indices.dropFirst() where !(queue[k - 1] < queue[k]) {
             return "queue is not in submission order at position \(k)"
         }
-        var perShape = Array(repeating: Int32(0), count: queuedShapes.table.count)
-        for id in queue { perShape[Int(queuedShapes.shapeOf[id.index])] += 1 }
-        if perShape != queuedShapes.waiting {
-            return "waiting jobs per shape counted \(queuedShapes.waiting), but the queue holds \(perShape)"
+        var perShape = Array(repeating: [JobID](), count: queuedShapes.table.count)
+        for id in queue { perShape[Int(queuedShapes.shapeOf[id.index])].append(id) }
+        if perShape != queuedShapes.members {
+            return "waiting jobs per shape listed as \(queuedShapes.members), but the queue holds \(perShape)"
         }
         for k in running.indices.dropFirst() where !ClusterSnapshot.endsBefore(running[k - 1], running[k], jobs) {
             return "running list is not sorted by expected end at position \(k)"

@@ -93,8 +93,8 @@ public final class Simulation {
     /// (`ClusterSnapshot.states`, `.shapes`); `transition` keeps the states in step.
     var jobStates: [JobState]
     let jobShapes: [JobShape]
-    /// The jobs' distinct shapes and how many of each wait in `queue` (`ClusterSnapshot.queuedShapes`), kept in step
-    /// with the queue.
+    /// The jobs' distinct shapes and the waiting jobs of each (`ClusterSnapshot.queuedShapes`), kept in step with
+    /// `queue`.
     var queuedShapes: QueuedShapes
     /// Waiting jobs in submission (JobID) order. A deque: FIFO-like policies start jobs at its front.
     public internal(set) var queue: Deque<JobID> = []

@@ -38,7 +38,7 @@ public struct ClusterSnapshot {
     /// Each job's GPU count and eligible types by `JobID`, the same as `jobs[i].gpuCount` and `jobs[i].eligibleTypes`
     /// (fixed when the run is set up), for the same scans.
     public let shapes: [JobShape]
-    /// The run's distinct shapes, each job's among them, and how many jobs of each wait in `queue`.
+    /// The run's distinct shapes, each job's among them, and the jobs of `queue` by shape.
     public let queuedShapes: QueuedShapes
 
     /// Creates a snapshot; `running` may be in any order (it is sorted here). Without `progress`, every job's

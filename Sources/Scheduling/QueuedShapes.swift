@@ -1,21 +1,22 @@
 import ClusterModel
 import SimKernel
 
-/// The run's distinct job shapes (GPU count, eligible types), each job's shape among them, and how many jobs of each
-/// shape wait in the queue; the engine keeps the counts in step with its queue (`ClusterSnapshot.queuedShapes`).
+/// The run's distinct job shapes (GPU count, eligible types), each job's shape among them, and the waiting jobs of each
+/// shape in queue (JobID) order; the engine keeps the lists in step with its queue (`ClusterSnapshot.queuedShapes`).
 ///
 /// A policy that passes over waiting jobs whose shape cannot start in a round (Gandiva: free GPUs and hosts' room only
-/// shrink within a round) can stop its scan of the queue once every shape still ahead of it is out of reach, instead of
-/// reading the shape of every job left in an overloaded cluster's queue.
+/// shrink within a round) can walk the queue shape by shape, merging the lists of the shapes still within reach,
+/// instead of reading the shape of every job in an overloaded cluster's queue only to pass over most of them.
 public struct QueuedShapes: Sendable, Equatable {
     /// The distinct shapes, ascending by GPU count, then by the types' bit mask.
     public let table: [JobShape]
     /// Each job's index in `table`, by JobID.
     public let shapeOf: [Int32]
-    /// Jobs of each shape (by index in `table`) in the queue.
-    public private(set) var waiting: [Int32]
+    /// The waiting jobs of each shape (by index in `table`), ascending.
+    public private(set) var members: [[JobID]]
 
-    /// The shapes of `shapes` (one per job, by JobID), with the jobs of `queue` waiting.
+    /// The shapes of `shapes` (one per job, by JobID), with the jobs of `queue` waiting; `queue` must be ascending (a
+    /// queue in submission order, as the engine keeps it).
     public init<Q: Sequence>(shapes: [JobShape], queue: Q) where Q.Element == JobID {
         func key(_ x: JobShape) -> (UInt64, UInt64) { (UInt64(UInt32(bitPattern: x.gpuCount)), x.eligibleTypes.bits) }
         var keys = shapes.map(key)
@@ -26,17 +27,37 @@ public struct QueuedShapes: Sendable, Equatable {
         }
         self.table = table
         self.shapeOf = shapes.map { x in Int32(table.partitionPoint { key($0) < key(x) }) }
-        self.waiting = Array(repeating: 0, count: table.count)
-        for id in queue { waiting[Int(shapeOf[id.index])] += 1 }
+        var members = Array(repeating: [JobID](), count: table.count)
+        var last: JobID?
+        for id in queue {
+            precondition(last.map { $0 < id } ?? true, "the queue must be in JobID order: \(id) follows \(last!)")
+            members[Int(shapeOf[id.index])].append(id)
+            last = id
+        }
+        self.members = members
     }
 
-    /// Counts `id` as having joined the queue.
-    public mutating func enqueue(_ id: JobID) { waiting[Int(shapeOf[id.index])] += 1 }
+    /// Jobs of shape `k` waiting.
+    public func waiting(_ k: Int) -> Int { members[k].count }
 
-    /// Counts `id` as having left the queue.
+    /// Lists `id` as having joined the queue.
+    public mutating func enqueue(_ id: JobID) {
+        let k = Int(shapeOf[id.index])
+        // Arrivals come in JobID order, so this is usually an append.
+        if let last = members[k].last, !(last < id) {
+            let at = members[k].lowerBound(of: id)
+            precondition(at == members[k].count || members[k][at] != id, "\(id) is already listed as waiting")
+            members[k].insert(id, at: at)
+        } else {
+            members[k].append(id)
+        }
+    }
+
+    /// Lists `id` as having left the queue.
     public mutating func dequeue(_ id: JobID) {
         let k = Int(shapeOf[id.index])
-        precondition(waiting[k] > 0, "\(id) left the queue, but no job of its shape was counted in it")
-        waiting[k] -= 1
+        let at = members[k].lowerBound(of: id)
+        precondition(at < members[k].count && members[k][at] == id, "\(id) left the queue, but was not listed as waiting")
+        members[k].remove(at: at)
     }
 }

@@ -29,10 +29,10 @@ import Workload
 /// - Jobs in a timed transition are neither hosts nor migrated. No preemption: a shared job keeps its share until
 ///   it finishes or migrates (Gandiva's grow-shrink is elasticity, left to the elastic policies).
 /// - No timer: the fluid slice model needs no wake-ups; rounds run at arrivals, completions and transition ends.
-/// - Complexity: O(Q + R) per round for Q waiting and R running jobs plus placements; the scan stops as soon as no
-///   GPU is free and no host can take another job, or every job left in the queue is of a shape (GPU count, types)
-///   that already failed in the round (free GPUs and hosts' room only shrink within it; the engine counts the waiting
-///   jobs per shape, `ClusterSnapshot.queuedShapes`), and passes over the jobs of such shapes before that. Hosts, guests and jobs spread over
+/// - Complexity: O(Q + R) per round for Q waiting and R running jobs plus placements; the walk of the queue stops as
+///   soon as no GPU is free and no host can take another job, and never reaches the jobs of a shape (GPU count, types)
+///   that already failed in the round (free GPUs and hosts' room only shrink within it): it merges the engine's
+///   per-shape lists of waiting jobs (`ClusterSnapshot.queuedShapes`) of the shapes still within reach. Hosts, guests and jobs spread over
 ///   nodes are indexes kept between rounds (`RunningJobChanges`), searched only when they could serve a waiting job.
 public struct GandivaPolicy: SchedulingPolicy {
     public static let name = "gandiva"
@@ -110,40 +110,11 @@ public struct GandivaPolicy: SchedulingPolicy {
     /// What changed since the migration step's lists were last refreshed.
     private var migrationChanges = RunningJobChanges()
 
-    /// Each job's index among the run's distinct shapes (`ClusterSnapshot.queuedShapes`), by JobID, in one byte,
-    /// filled at the first call; a run with more than 255 shapes shares index 255 among the rest.
-    private var shapeOf: [UInt8] = []
-    /// Distinct shapes of the run.
-    private var shapeCount = 0
-    /// Each job's zoo model index (−1: none), by JobID, filled with `shapeOf`.
+    /// Each job's zoo model index (−1: none), by JobID, filled at the first call.
     private var modelOf: [Int32] = []
-    /// Waiting jobs of each shape index the round's scan has not reached yet (storage kept between rounds).
-    private var ahead: [Int32] = []
-
-    /// A set of shape indices (0...255).
-    private struct ShapeSet {
-        private var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-
-        func contains(_ k: Int) -> Bool {
-            let bit = UInt64(1) << UInt64(k & 63)
-            switch k >> 6 {
-            case 0: return words.0 & bit != 0
-            case 1: return words.1 & bit != 0
-            case 2: return words.2 & bit != 0
-            default: return words.3 & bit != 0
-            }
-        }
-
-        mutating func insert(_ k: Int) {
-            let bit = UInt64(1) << UInt64(k & 63)
-            switch k >> 6 {
-            case 0: words.0 |= bit
-            case 1: words.1 |= bit
-            case 2: words.2 |= bit
-            default: words.3 |= bit
-            }
-        }
-    }
+    /// The next job of each shape's waiting list the round's walk of the queue has not taken (storage kept between
+    /// rounds).
+    private var nextOfShape: [Int] = []
 
     /// Hosts per GPU count found by the last host search (by count; past the end: none), and whether there was one.
     private var hostsAtLastSearch: [Int32] = []
@@ -268,45 +239,38 @@ public struct GandivaPolicy: SchedulingPolicy {
             return i < sizes.count && sizes[i] == Int32(clamping: size)
         }
         // Steps 1–3: start, pack or time-slice each waiting job, in submission order.
-        // NOTE: a waiting job's size and types come from the compact shapes, not its status: most waiting jobs of an
-        // overloaded cluster are passed over, and a status read per waiting job per round missed the cache.
         // Shapes (GPU count, types) no later waiting job can start, pack or time-slice with in this round: exclusive
         // starts need more GPUs of its types than are free, and no host can take it. Within a round free GPUs and the
         // hosts' room only shrink (migrations come after), so such a shape stays out of reach, and the jobs of that
-        // shape behind it are passed over at the cost of reading their shape. Under overload most of the queue is such
-        // jobs, and trying each one's placement and hosts was most of the policy's time on the ITP replay.
-        // Shapes are told apart by their index among the run's shapes (`shapeOf`, one byte a job: the queue is scanned at
-        // every round, and the 16-byte shapes of its jobs missed the cache), and the unreachable ones are a bit set over
-        // them.
-        if shapeOf.count != s.shapes.count {
-            shapeOf = s.queuedShapes.shapeOf.map { UInt8(min($0, 255)) }
-            shapeCount = s.queuedShapes.table.count
-            modelOf = s.jobs.map { Int32(clamping: $0.spec.model ?? -1) }
-        }
-        // The scan stops once every job left in the queue is of an unreachable shape: `ahead` counts, per shape index,
-        // the waiting jobs not yet reached (from the engine's per-shape counts of the queue), and `live` the shapes with
-        // some left that are not unreachable. Under overload the queue's tail is all such jobs, and reading each one's
-        // shape, only to pass over it, was most of what was left of the policy's time on the ITP replay.
-        ahead.removeAll(keepingCapacity: true)
-        ahead.append(contentsOf: repeatElement(0, count: min(shapeCount, 256)))
-        for (k, n) in s.queuedShapes.waiting.enumerated() { ahead[min(k, 255)] += n }
-        var live = 0
-        for n in ahead where n > 0 { live += 1 }
-        var unreachable = ShapeSet()
-        /// Marks shape index `k` out of reach for the rest of the round.
+        // shape behind it cannot do better. The queue is therefore walked shape by shape: the engine lists the waiting
+        // jobs of each shape in queue order (`ClusterSnapshot.queuedShapes`), and the walk merges the lists of the shapes
+        // still within reach (`live`), taking the one whose next job comes first; a shape out of reach leaves the merge.
+        // Under overload most of the queue is of such shapes, and trying each of their jobs' placement and hosts, then
+        // reading each one's shape only to pass over it, was most of the policy's time on the ITP replay.
+        if modelOf.count != s.jobs.count { modelOf = s.jobs.map { Int32(clamping: $0.spec.model ?? -1) } }
+        // The plain reading (`triesEveryJob`) walks the queue itself, as one list, and marks no shape.
+        let lists = triesEveryJob ? [Array(s.queue)] : s.queuedShapes.members
+        nextOfShape.removeAll(keepingCapacity: true)
+        nextOfShape.append(contentsOf: repeatElement(0, count: lists.count))
+        var live: [Int] = []
+        for k in lists.indices where !lists[k].isEmpty { live.append(k) }
+        /// Takes shape `k` out of the walk for the rest of the round.
         func markUnreachable(_ k: Int) {
-            unreachable.insert(k)
-            if ahead[k] > 0 { live -= 1 }
+            if let i = live.firstIndex(of: k) { live.remove(at: i) }
         }
-        for id in s.queue {
-            if live == 0 { break }
+        let markable = !triesEveryJob
+        while !live.isEmpty {
             if planner.cluster.freeGPUs == 0 && hostsBuilt && hostCount == 0 { break }
+            // The live shape whose next job is first in the queue (which is in JobID order).
+            var pick = 0
+            for i in live.indices.dropFirst() where lists[live[i]][nextOfShape[live[i]]] < lists[live[pick]][nextOfShape[live[pick]]] {
+                pick = i
+            }
+            let k = live[pick]
+            let id = lists[k][nextOfShape[k]]
+            nextOfShape[k] += 1
+            if nextOfShape[k] == lists[k].count { live.remove(at: pick) }
             assert(s.states[id.index].isWaiting, "\(id) is in the queue but \(s.states[id.index])")
-            let k = Int(shapeOf[id.index])
-            ahead[k] -= 1
-            if unreachable.contains(k) { continue }
-            if ahead[k] == 0 { live -= 1 }
-            let markable = (k < 255 || shapeCount <= 256) && !triesEveryJob
             let shape = s.shapes[id.index]
             let size = Int(shape.gpuCount), types = shape.eligibleTypes
             if let gpus = planner.place(id, count: size, types: types) {
