@@ -1,4 +1,5 @@
 import ClusterModel
+import DequeModule
 import Scheduling
 import SimKernel
 
@@ -73,7 +74,7 @@ extension Simulation {
         for k in queue.indices.dropFirst() where !(queue[k - 1] < queue[k]) {
             return "queue is not in submission order at position \(k)"
         }
-        var perShape = Array(repeating: [JobID](), count: queuedShapes.table.count)
+        var perShape = Array(repeating: Deque<JobID>(), count: queuedShapes.table.count)
         for id in queue { perShape[Int(queuedShapes.shapeOf[id.index])].append(id) }
         if perShape != queuedShapes.members {
             return "waiting jobs per shape listed as \(queuedShapes.members), but the queue holds \(perShape)"

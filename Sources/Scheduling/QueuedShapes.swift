@@ -1,4 +1,5 @@
 import ClusterModel
+import DequeModule
 import SimKernel
 
 /// The run's distinct job shapes (GPU count, eligible types), each job's shape among them, and the waiting jobs of each
@@ -12,8 +13,9 @@ public struct QueuedShapes: Sendable, Equatable {
     public let table: [JobShape]
     /// Each job's index in `table`, by JobID.
     public let shapeOf: [Int32]
-    /// The waiting jobs of each shape (by index in `table`), ascending.
-    public private(set) var members: [[JobID]]
+    /// The waiting jobs of each shape (by index in `table`), ascending. Deques: a FIFO-like policy starts the jobs at
+    /// their fronts, and removing the first of an array moved all the rest.
+    public private(set) var members: [Deque<JobID>]
 
     /// The shapes of `shapes` (one per job, by JobID), with the jobs of `queue` waiting; `queue` must be ascending (a
     /// queue in submission order, as the engine keeps it).
@@ -27,7 +29,7 @@ public struct QueuedShapes: Sendable, Equatable {
         }
         self.table = table
         self.shapeOf = shapes.map { x in Int32(table.partitionPoint { key($0) < key(x) }) }
-        var members = Array(repeating: [JobID](), count: table.count)
+        var members = Array(repeating: Deque<JobID>(), count: table.count)
         var last: JobID?
         for id in queue {
             precondition(last.map { $0 < id } ?? true, "the queue must be in JobID order: \(id) follows \(last!)")

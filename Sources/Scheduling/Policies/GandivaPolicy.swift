@@ -249,7 +249,7 @@ public struct GandivaPolicy: SchedulingPolicy {
         // reading each one's shape only to pass over it, was most of the policy's time on the ITP replay.
         if modelOf.count != s.jobs.count { modelOf = s.jobs.map { Int32(clamping: $0.spec.model ?? -1) } }
         // The plain reading (`triesEveryJob`) walks the queue itself, as one list, and marks no shape.
-        let lists = triesEveryJob ? [Array(s.queue)] : s.queuedShapes.members
+        let lists = triesEveryJob ? [s.queue] : s.queuedShapes.members
         nextOfShape.removeAll(keepingCapacity: true)
         nextOfShape.append(contentsOf: repeatElement(0, count: lists.count))
         var live: [Int] = []

@@ -52,8 +52,8 @@ import Workload
 /// round uses the equal-share allocation X_eq instead.
 /// - Complexity: per boundary that re-solves, one or two LPs of (jobs × types) variables (finish-time: about
 ///   log2(range / tolerance) of them); every boundary O(active jobs × types) plus placement; a call between
-///   boundaries O(waiting jobs + jobs in transition) plus placement (received time is kept per allocation, not per
-///   call).
+///   boundaries O(job shapes + waiting jobs whose shape fits the free GPUs + jobs in transition) plus placement
+///   (received time is kept per allocation, not per call).
 public struct GavelPolicy: SchedulingPolicy {
     public static let name = "gavel"
 
@@ -888,22 +888,19 @@ public struct GavelPolicy: SchedulingPolicy {
     ///
     /// Nothing is released here, so free GPUs only decrease: a job needing more than its types have free now can
     /// never start in this call, and only the others are ranked (sorting the whole queue at every arrival and
-    /// completion dominated).
+    /// completion dominated), gathered shape by shape.
     private mutating func fill(_ s: ClusterSnapshot, skipping started: [JobID], planner: inout PlacementPlanner) -> [SchedulingDecision] {
         guard planner.cluster.freeGPUs > 0, !s.queue.isEmpty else { return [] }
         var order: [(JobID, Double)] = []
-        // The planner does not change in this pass: the free GPUs of the last mask seen are asked once (jobs of one
-        // trace mostly share their eligible types).
-        var mask: UInt64? = nil
-        var free = 0
-        for j in s.queue {
-            let types = s.shapes[j.index].eligibleTypes
-            if types.bits != mask {
-                mask = types.bits
-                free = planner.freeGPUs(in: types)
+        // Only the waiting jobs of the shapes that fit the free GPUs now (the engine lists them by shape,
+        // `ClusterSnapshot.queuedShapes`): the order below is by received time, then JobID, whatever order they are
+        // gathered in, and a pass over the whole queue at every arrival and completion showed in profiles.
+        let queued = s.queuedShapes
+        for k in queued.table.indices where !queued.members[k].isEmpty
+            && Int(queued.table[k].gpuCount) <= planner.freeGPUs(in: queued.table[k].eligibleTypes) {
+            for j in queued.members[k] where !started.contains(j) {
+                order.append((j, Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes)))
             }
-            guard Int(s.shapes[j.index].gpuCount) <= free && !started.contains(j) else { continue }
-            order.append((j, Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes)))
         }
         order.sort { ($0.1, $0.0) < ($1.1, $1.0) }
         var decisions: [SchedulingDecision] = []
