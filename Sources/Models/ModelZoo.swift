@@ -118,7 +118,10 @@ public enum ModelZoo {
             ], app: "imagenet"),
         // NeuMF on MovieLens-1M: 32-factor GMF and a 3-layer MLP over 6040 users and 3706 items ≈ 1.6 M parameters
         // [derived; factor count unverified] → 6.4 MB. Pollux pins it to one GPU at batch 32768 (simulator.py).
-        pollux(
+        // Its embeddings are the first layer, so their gradients come out at the end of the backward pass: with 9,746
+        // users and items, 32 GMF and 128 MLP factors each, 1,559,360 of ≈ 1,602,657 parameters (MLP 256→128→64→32
+        // and the 64→1 output: 43,297) [derived from the same unverified factor count], a late share of 0.973.
+        late(0.973, pollux(
             "neumf", local: 32...32768, alpha: 0.00735266, atMax: 0.0214993, gradientBytes: 1.6e6 * 4, memoryGB: 2,
             batches: 256...32768, iterationsPerEpoch: 19418, epochs: 10,
             noise: [
@@ -131,7 +134,7 @@ public enum ModelZoo {
                 16384: [119760, 1.15843e+06, 1.23383e+06, 978064, 5.5109e+06, 7.91853e+06, 5.04183e+06, 2.46766e+07, 5.3365e+07, 3.47264e+07],
                 32768: [207153, 1.86692e+06, 1.69731e+06, 1.68411e+06, 4.19304e+06, 8.12421e+06, 7.09518e+06, 5.7014e+07, 6.502e+07, 6.36909e+07],
             ],
-            app: "ncf", pinned: 32768),
+            app: "ncf", pinned: 32768)),
         // YOLOv3 (Darknet-53) on PASCAL VOC: 61.9 M parameters → 248 MB; local batch at most 8 (applications.py).
         pollux(
             "yolov3", local: 4...8, alpha: 0.216391, atMax: 0.410789, gradientBytes: 61.9e6 * 4, memoryGB: 12,
@@ -148,6 +151,13 @@ public enum ModelZoo {
     ]
 
     /// A model of the Pollux artifact on T4: reference batch = the largest local batch, compute α + β·local.
+    /// `model` with `lateGradientShare` = `share`.
+    private static func late(_ share: Double, _ model: ZooModel) -> ZooModel {
+        var m = model
+        m.lateGradientShare = share
+        return m
+    }
+
     private static func pollux(
         _ name: String, local: ClosedRange<Int>, alpha: Double, atMax: Double, gradientBytes: Double, memoryGB: Double,
         batches: ClosedRange<Int>, iterationsPerEpoch: Double, epochs: Int, noise: KeyValuePairs<Int, [Double]>, app: String,

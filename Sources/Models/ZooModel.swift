@@ -20,6 +20,10 @@ public struct ZooModel: Sendable, Equatable {
     /// Seconds of an iteration's compute on the first measured GPU that do not depend on the batch (kernel launches,
     /// the optimizer step): compute(local) = α + (T − α) × local / reference. 0: proportional to the local batch.
     public var computeInterceptSeconds: Double = 0
+    /// Share of the gradient bytes (0...1) produced only at the end of the backward pass, whatever their place in the
+    /// network (e.g. the embeddings of the first layer), for the `ddp-buckets` overlap (`GradientBuckets`); the rest is
+    /// taken as produced in proportion to the backward pass's progress. 0: no such share.
+    public var lateGradientShare: Double = 0
     /// Statistical-efficiency profile for goodput accounting (`EfficiencyProfile`), or nil for a model trained by
     /// iteration count.
     public var efficiency: EfficiencyProfile?
@@ -64,5 +68,6 @@ public struct ZooModel: Sendable, Equatable {
             && a.measuredComputeSeconds.map(\.seconds) == b.measuredComputeSeconds.map(\.seconds)
             && a.gradientBytes == b.gradientBytes && a.memoryGB == b.memoryGB && a.overlapGamma == b.overlapGamma
             && a.computeInterceptSeconds == b.computeInterceptSeconds && a.efficiency == b.efficiency
+            && a.lateGradientShare == b.lateGradientShare
     }
 }

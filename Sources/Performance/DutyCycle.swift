@@ -33,7 +33,12 @@ public enum DutyCycle {
 
     /// d = T_n / T_iter with T_iter = (T_c^γ + T_n^γ)^(1/γ), clamped to [`minimum`, 1]; 1 when nothing is timed.
     public static func share(compute: Double, communication: Double, gamma: Double) -> Double {
-        let total = StepTimeModel.overlap(compute: compute, communication: communication, gamma: gamma)
+        share(compute: compute, communication: communication, overlap: .exponent(gamma))
+    }
+
+    /// d = T_n / T_iter with T_iter from `overlap` (`OverlapModel`), clamped to [`minimum`, 1]; 1 when nothing is timed.
+    public static func share(compute: Double, communication: Double, overlap: OverlapModel) -> Double {
+        let total = overlap.stepSeconds(compute: compute, communication: communication)
         guard total > 0, communication > 0 else { return 1 }
         return min(1, max(minimum, communication / total))
     }

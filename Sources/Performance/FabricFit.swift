@@ -136,43 +136,47 @@ public enum FabricFit {
     }
 
     /// Fits `parameters` (default: `defaultParameters(for:)`) starting from `base`; with `crossValidate`, also refits
-    /// without each model in turn and predicts its rows.
+    /// without each model in turn and predicts its rows. Predictions combine compute and communication by `overlap`.
     public static func fit(
-        _ rows: [StepMeasurement], base: FabricSpec = FabricSpec(), parameters: [FabricParameter]? = nil, crossValidate: Bool = true
+        _ rows: [StepMeasurement], base: FabricSpec = FabricSpec(), parameters: [FabricParameter]? = nil, crossValidate: Bool = true,
+        overlap: OverlapKind = .exponent
     ) throws(Failure) -> Result {
         guard !rows.isEmpty else { throw .noRows }
         for row in rows {
-            do throws(InputError) { _ = try MeasurementPrediction.predict(row, fabric: base) } catch { throw .badRow(error) }
+            do throws(InputError) { _ = try MeasurementPrediction.predict(row, fabric: base, overlap: overlap) } catch { throw .badRow(error) }
         }
         let candidates = Array(Set(parameters ?? defaultParameters(for: rows))).sorted()
-        let core = try solve(rows, base: base, candidates: candidates)
+        let core = try solve(rows, base: base, candidates: candidates, overlap: overlap)
         var heldOut: [HeldOutModel] = []
         let models = Set(rows.map(\.model)).sorted()
         if crossValidate && models.count > 1 {
             for m in models {
                 let training = rows.filter { $0.model != m }
                 do throws(Failure) {
-                    let fit = try solve(training, base: base, candidates: candidates)
-                    heldOut.append(HeldOutModel(model: m, rows: predictions(rows.filter { $0.model == m }, fit.fabric), note: nil))
+                    let fit = try solve(training, base: base, candidates: candidates, overlap: overlap)
+                    heldOut.append(HeldOutModel(
+                        model: m, rows: predictions(rows.filter { $0.model == m }, fit.fabric, overlap: overlap), note: nil))
                 } catch {
                     heldOut.append(HeldOutModel(model: m, rows: [], note: error.description))
                 }
             }
         }
         return Result(
-            fabric: core.fabric, parameters: core.estimates, rows: predictions(rows, core.fabric),
-            initialRows: predictions(rows, base), iterations: core.iterations, convergence: core.convergence, heldOut: heldOut)
+            fabric: core.fabric, parameters: core.estimates, rows: predictions(rows, core.fabric, overlap: overlap),
+            initialRows: predictions(rows, base, overlap: overlap), iterations: core.iterations, convergence: core.convergence, heldOut: heldOut)
     }
 
     /// The predicted seconds per iteration of `row` under `fabric` (`MeasurementPrediction.predict`); NaN for a row
     /// the predictor rejects (`fit` checks every row first, so it never sees one).
-    public static func predictedSeconds(of row: StepMeasurement, fabric: FabricSpec = FabricSpec()) -> Double {
-        (try? MeasurementPrediction.predict(row, fabric: fabric))?.stepSeconds ?? .nan
+    public static func predictedSeconds(
+        of row: StepMeasurement, fabric: FabricSpec = FabricSpec(), overlap: OverlapKind = .exponent
+    ) -> Double {
+        (try? MeasurementPrediction.predict(row, fabric: fabric, overlap: overlap))?.stepSeconds ?? .nan
     }
 
     /// Every row's prediction under `fabric`.
-    public static func predictions(_ rows: [StepMeasurement], _ fabric: FabricSpec) -> [RowResult] {
-        rows.map { RowResult(measurement: $0, predicted: FabricFit.predictedSeconds(of: $0, fabric: fabric)) }
+    public static func predictions(_ rows: [StepMeasurement], _ fabric: FabricSpec, overlap: OverlapKind = .exponent) -> [RowResult] {
+        rows.map { RowResult(measurement: $0, predicted: FabricFit.predictedSeconds(of: $0, fabric: fabric, overlap: overlap)) }
     }
 
     /// The median of `values` (mean of the middle two for an even count; 0 when empty).
@@ -189,10 +193,12 @@ public enum FabricFit {
         let rows: [StepMeasurement]
         let base: FabricSpec
         let free: [FabricParameter]
-        init(rows: [StepMeasurement], base: FabricSpec, free: [FabricParameter]) {
+        let overlap: OverlapKind
+        init(rows: [StepMeasurement], base: FabricSpec, free: [FabricParameter], overlap: OverlapKind) {
             self.rows = rows
             self.base = base
             self.free = free
+            self.overlap = overlap
         }
 
         func fabric(at u: [Double]) -> FabricSpec {
@@ -203,16 +209,16 @@ public enum FabricFit {
 
         func residuals(at u: [Double]) -> [Double] {
             let s = fabric(at: u)
-            return rows.map { FabricFit.predictedSeconds(of: $0, fabric: s) / $0.stepSeconds - 1 }
+            return rows.map { FabricFit.predictedSeconds(of: $0, fabric: s, overlap: overlap) / $0.stepSeconds - 1 }
         }
     }
 
     private static func solve(
-        _ rows: [StepMeasurement], base: FabricSpec, candidates: [FabricParameter]
+        _ rows: [StepMeasurement], base: FabricSpec, candidates: [FabricParameter], overlap: OverlapKind
     ) throws(Failure) -> (fabric: FabricSpec, estimates: [Estimate], iterations: Int, convergence: Int) {
         // A parameter is free when moving its coordinate moves some row's prediction: a zero Jacobian column would
         // make J^T J singular and its estimate arbitrary.
-        let everything = Problem(rows: rows, base: base, free: candidates)
+        let everything = Problem(rows: rows, base: base, free: candidates, overlap: overlap)
         let u0 = candidates.map { $0.coordinate(of: $0.value(in: base)) }
         let r0 = everything.residuals(at: u0)
         var free: [FabricParameter] = []
@@ -229,7 +235,7 @@ public enum FabricFit {
         guard !free.isEmpty else { return (base, candidates.map(held), 0, 0) }
         guard free.count <= rows.count else { throw .tooFewRows(rows: rows.count, free: free) }
 
-        let problem = Problem(rows: rows, base: base, free: free)
+        let problem = Problem(rows: rows, base: base, free: free, overlap: overlap)
         let n = rows.count, p = free.count
         schedlab_gsl_disable_abort()
         var params = gsl_multifit_nlinear_default_parameters()

@@ -121,12 +121,12 @@ struct FabricFlows {
     /// Registers `job`'s all-reduce on `gpus`; returns the other running jobs whose rates changed (none when
     /// `deferResolve`: the re-solve waits for `resolvePending()`).
     /// - Complexity: the size of the connected components the new flows join.
-    /// With `burst` (the job's compute seconds per iteration and its overlap γ), its flows are active only for its
+    /// With `burst` (the job's compute seconds per iteration and its overlap), its flows are active only for its
     /// duty cycle (`DutyCycle`): they enter the network with weight d, each capped at d × its solo rate.
     /// `sliceMates`: the other jobs holding `gpus` when the job time-slices them (ascending); the first started one on
     /// exactly these GPUs with matching flows becomes its carrier (see the type's notes).
     mutating func start(
-        _ job: JobID, on gpus: [GPUID], bytes: Double, burst: (compute: Double, gamma: Double)? = nil, deferResolve: Bool = false,
+        _ job: JobID, on gpus: [GPUID], bytes: Double, burst: (compute: Double, overlap: OverlapModel)? = nil, deferResolve: Bool = false,
         sliceMates: [JobID] = []
     ) -> [JobID] {
         // One rank has nothing to all-reduce: no plan (its time is that of an empty one), which spares most jobs of a
@@ -180,7 +180,7 @@ struct FabricFlows {
         if let burst {
             let solo = DutyCycle.soloRates(of: plan, capacities: fabric.graph.capacities, rateCaps: plan.rateCaps)
             let alone = plan.time(rate: { solo[$0] }, bottleneck: { _ in nil }).total
-            let d = DutyCycle.share(compute: burst.compute, communication: alone, gamma: burst.gamma)
+            let d = DutyCycle.share(compute: burst.compute, communication: alone, overlap: burst.overlap)
             duty[job.index] = d
             weight = d
             caps = solo.map { $0 * d }

@@ -23,11 +23,12 @@ public struct FidelityReport: Sendable {
     /// Creates a report from predictions.
     public init(predictions: [MeasurementPrediction]) { self.predictions = predictions }
 
-    /// Predicts every row under the default fabric; the first row that cannot be predicted fails.
-    public init(rows: [StepMeasurement]) throws(InputError) {
+    /// Predicts every row under the default fabric, compute and communication combined by `overlap`; the first row
+    /// that cannot be predicted fails.
+    public init(rows: [StepMeasurement], overlap: OverlapKind = .exponent) throws(InputError) {
         var out: [MeasurementPrediction] = []
         out.reserveCapacity(rows.count)
-        for r in rows { out.append(try MeasurementPrediction.predict(r)) }
+        for r in rows { out.append(try MeasurementPrediction.predict(r, overlap: overlap)) }
         predictions = out
     }
 

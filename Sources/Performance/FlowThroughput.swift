@@ -6,7 +6,8 @@ import Workload
 
 /// The flow-level speed model: every attached multi-GPU job with a zoo model keeps its all-reduce flows in
 /// one shared max-min fair `FlowNetwork`; its communication time follows from its flows' current rates, and
-/// its iteration is Pollux's overlap of compute and communication, (T_c^γ + T_n^γ)^(1/γ). With
+/// its iteration is the interconnect's overlap of compute and communication (`OverlapModel`: Pollux's
+/// (T_c^γ + T_n^γ)^(1/γ) by default, or DDP's gradient buckets). With
 /// `Interconnect.dutyCycle`, a job's flows load the links only for the share of its iteration they are active
 /// (`DutyCycle`).
 ///
@@ -43,6 +44,7 @@ public final class FlowThroughput: ThroughputModel {
         self.compute = ComputeTable(topology: topology)
         self.fabric = FabricFlows(model: interconnect, jobCount: jobs.count, isolatesJobs: isolatesJobs)
         self.referenceNodes = referenceNodes
+        self.overlaps = ModelZoo.all.map { OverlapModel(model: $0, kind: interconnect.overlap, gamma: interconnect.gamma) }
     }
 
     /// Whether attached `job` is isolated now: its flows out of the network, its communication time fixed (see the
@@ -52,7 +54,8 @@ public final class FlowThroughput: ThroughputModel {
     /// The slice mate whose flows attached `job` rides (it time-slices that job's GPUs), or nil.
     public func carrier(of job: JobID) -> JobID? { fabric.carrier(of: job) }
 
-    private func gamma(_ model: Int) -> Double { ModelZoo.all[model].overlapGamma ?? interconnect.gamma }
+    /// Each zoo model's overlap under the interconnect's, by zoo index (read per re-rate: no model copied out of `all`).
+    private let overlaps: [OverlapModel]
 
     /// The uncontended step of a job's model at its requested size, packed on the first nodes built like its
     /// reference node: the placement at which a duration job runs exactly its recorded duration.
@@ -70,7 +73,7 @@ public final class FlowThroughput: ThroughputModel {
         }
         let comm = fabric.uncontendedTime(on: gpus, bytes: ModelZoo.all[m].gradientBytes).total
         let refCompute = compute.seconds(model: m, type: topology.typeIndex(of: NodeID(Int(node)))) * scale
-        let step = StepTimeModel.overlap(compute: refCompute, communication: comm, gamma: gamma(m))
+        let step = overlaps[m].stepSeconds(compute: refCompute, communication: comm)
         referenceMemo[key] = step
         return step
     }
@@ -80,7 +83,7 @@ public final class FlowThroughput: ThroughputModel {
         let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
         let comm = fabric.uncontendedTime(on: gpus, bytes: ModelZoo.all[m].gradientBytes).total
         return estimate(of: job, gpuCount: gpus.count, compute: c, communication: comm,
-                        step: StepTimeModel.overlap(compute: c, communication: comm, gamma: gamma(m)))
+                        step: overlaps[m].stepSeconds(compute: c, communication: comm))
     }
 
     // Starts and stops are deferred: the engine flushes once per event (see `ThroughputModel.defersUpdates`).
@@ -92,10 +95,10 @@ public final class FlowThroughput: ThroughputModel {
     /// one can carry it (`FabricFlows`: a time-sliced group puts one member's traffic on the links at a time).
     public func attach(_ job: JobSpec, on gpus: [GPUID], timeSlicingWith sliceMates: [JobID]) -> [JobID] {
         guard let m = job.model else { return [] }
-        var burst: (compute: Double, gamma: Double)?
+        var burst: (compute: Double, overlap: OverlapModel)?
         if interconnect.dutyCycle {
             let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
-            burst = (c, gamma(m))
+            burst = (c, overlaps[m])
         }
         return fabric.start(job.id, on: gpus, bytes: ModelZoo.all[m].gradientBytes, burst: burst, deferResolve: true,
                             sliceMates: sliceMates)
@@ -110,7 +113,7 @@ public final class FlowThroughput: ThroughputModel {
         let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
         let comm = fabric.collectiveSeconds(of: job.id)
         return estimate(of: job, gpuCount: gpus.count, compute: c, communication: comm,
-                        step: StepTimeModel.overlap(compute: c, communication: comm, gamma: gamma(m)))
+                        step: overlaps[m].stepSeconds(compute: c, communication: comm))
     }
 
     public var linkSampleInterval: SimTime? {

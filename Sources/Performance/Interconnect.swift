@@ -4,12 +4,14 @@ import Network
 ///
 /// With it, every running multi-GPU job with a zoo model keeps its all-reduce flows (`AllReducePlan`) in a
 /// shared `FlowNetwork`; max-min fair rates set each job's communication time, and a job's iteration time is
-/// Pollux's overlap of compute and communication. Jobs are re-rated only when the flows on their links change.
+/// the overlap of compute and communication (`OverlapKind`: Pollux's exponent, or DDP's gradient buckets). Jobs are re-rated only when the flows on their links change.
 public struct Interconnect: Sendable {
     /// The cluster's link graph.
     public var graph: LinkGraph
-    /// Overlap exponent γ of (T_c^γ + T_n^γ)^(1/γ).
+    /// Overlap exponent γ of (T_c^γ + T_n^γ)^(1/γ), for zoo models without their own, under `overlap` `.exponent`.
     public var gamma: Double
+    /// How compute and communication combine (`OverlapKind`; default Pollux's exponent).
+    public var overlap: OverlapKind
     /// Collective algorithm tunables.
     public var collectives: CollectiveOptions
     /// Simulated seconds between link-utilization samples (the busiest links are recorded at each).
@@ -23,8 +25,9 @@ public struct Interconnect: Sendable {
     /// Creates an interconnect model.
     public init(
         graph: LinkGraph, gamma: Double = StepTimeModel.defaultGamma, collectives: CollectiveOptions = CollectiveOptions(),
-        linkSampleInterval: Double = 3600, linksPerSample: Int = 16, dutyCycle: Bool = false
+        linkSampleInterval: Double = 3600, linksPerSample: Int = 16, dutyCycle: Bool = false, overlap: OverlapKind = .exponent
     ) {
+        self.overlap = overlap
         self.dutyCycle = dutyCycle
         self.graph = graph
         self.gamma = gamma

@@ -7,8 +7,8 @@ import Workload
 ///
 /// The prediction is the uncontended single-job path of `schedlab steptime`: the row's nodes built from its template
 /// (with its GPU type fitted), all under one ToR, the job alone on them with the flow-level interconnect under the
-/// given `FabricSpec`, the GPUs of each node taken in order, compute at the row's local batch and Pollux's overlap
-/// with the model's γ. `schedlab fidelity` prints it for every row; `schedlab fit` varies the `FabricSpec`.
+/// given `FabricSpec`, the GPUs of each node taken in order, compute at the row's local batch and the given overlap
+/// (default Pollux's, with the model's γ). `schedlab fidelity` prints it for every row; `schedlab fit` varies the `FabricSpec`.
 public struct MeasurementPrediction: Sendable, Equatable {
     /// The row predicted.
     public var row: StepMeasurement
@@ -34,12 +34,13 @@ public struct MeasurementPrediction: Sendable, Equatable {
     ///   - row: the measured configuration (model, node template, GPU type, placement, local batch).
     ///   - fabric: link parameters and per-template overrides (what `schedlab fit` varies).
     ///   - collectives: collective algorithm tunables.
-    ///   - gamma: overlap exponent for models without their own γ.
+    ///   - gamma: overlap exponent for models without their own γ (with `overlap` `.exponent`).
+    ///   - overlap: how compute and communication combine (`OverlapKind`).
     /// - Throws: `InputError` located at the row when its model, template or GPU type is unknown or the placement
     ///   does not fit the template (rows read by `MeasurementFile.parse` are already checked).
     public static func predict(
         _ row: StepMeasurement, fabric: FabricSpec = FabricSpec(), collectives: CollectiveOptions = CollectiveOptions(),
-        gamma: Double = StepTimeModel.defaultGamma
+        gamma: Double = StepTimeModel.defaultGamma, overlap: OverlapKind = .exponent
     ) throws(InputError) -> MeasurementPrediction {
         func fail(_ column: String, _ message: String) -> InputError {
             InputError(file: row.file, line: row.line == 0 ? nil : row.line, field: column, message: message)
@@ -62,7 +63,8 @@ public struct MeasurementPrediction: Sendable, Equatable {
         let plan = AllReducePlan(gpus: gpus, bytes: model.gradientBytes, graph: graph, options: collectives)
         let compute = computeSeconds(model: model, gpu: template.gpuType, localBatch: row.localBatch)
         let breakdown = StepTimeModel.breakdown(
-            compute: compute, collective: plan.uncontendedTime(on: graph), graph: graph, gamma: model.overlapGamma ?? gamma)
+            compute: compute, collective: plan.uncontendedTime(on: graph), graph: graph,
+            overlap: OverlapModel(model: model, kind: overlap, gamma: gamma))
         return MeasurementPrediction(row: row, breakdown: breakdown)
     }
 

@@ -18,14 +18,17 @@ public struct StepBreakdown: Sendable, Equatable {
     public var phases: [PhaseTime]
     /// Σ phase times: the all-reduce alone, seconds.
     public var communication: Double
-    /// The overlap exponent γ used.
-    public var gamma: Double
-    /// Seconds per iteration: (compute^γ + communication^γ)^(1/γ).
+    /// How compute and communication were combined.
+    public var overlap: OverlapModel
+    /// Seconds per iteration: `overlap` of compute and communication.
     public var total: Double
     /// The link limiting the slowest phase's transfer, nil for one GPU.
     public var bottleneck: LinkID?
     /// The kind of `bottleneck`.
     public var bottleneckKind: LinkKind?
+
+    /// The overlap exponent γ used, or nil when the overlap is DDP's bucket queue.
+    public var gamma: Double? { overlap.gamma }
 
     /// Communication time not hidden behind compute: total − compute, seconds.
     public var exposedCommunication: Double { total - compute }
@@ -34,13 +37,13 @@ public struct StepBreakdown: Sendable, Equatable {
 
     /// Creates a breakdown.
     public init(
-        compute: Double, phases: [PhaseTime], communication: Double, gamma: Double, total: Double,
+        compute: Double, phases: [PhaseTime], communication: Double, overlap: OverlapModel, total: Double,
         bottleneck: LinkID?, bottleneckKind: LinkKind?
     ) {
         self.compute = compute
         self.phases = phases
         self.communication = communication
-        self.gamma = gamma
+        self.overlap = overlap
         self.total = total
         self.bottleneck = bottleneck
         self.bottleneckKind = bottleneckKind
@@ -58,7 +61,8 @@ public struct StepBreakdown: Sendable, Equatable {
 /// overlaps nothing and the last bucket's all-reduce and the optimizer step run after backward. Perfect overlap
 /// (large γ) is therefore too optimistic and no overlap (γ = 1) too pessimistic; γ = 2, the low end of the
 /// notes' 2–3, gives √2·T at T_c = T_n (a 29% saving over serial against the 50% of perfect overlap). Pollux fits
-/// γ per job from measurements; a zoo model's own γ (to be added to `ZooModel`) should override this default.
+/// γ per job from measurements; a zoo model's own γ (`ZooModel.overlapGamma`) overrides this default. The
+/// alternative mechanism, DDP's bucket queue, is `GradientBuckets` (`OverlapKind.ddpBuckets`).
 public enum StepTimeModel {
     /// Default overlap exponent γ (see the type's documentation).
     public static let defaultGamma = 2.0
@@ -78,11 +82,18 @@ public enum StepTimeModel {
     public static func breakdown(
         compute: Double, collective: CollectiveTime, graph: LinkGraph, gamma: Double = defaultGamma
     ) -> StepBreakdown {
+        breakdown(compute: compute, collective: collective, graph: graph, overlap: .exponent(gamma))
+    }
+
+    /// The breakdown of an iteration of `compute` seconds and the collective `collective`, combined by `overlap`.
+    public static func breakdown(
+        compute: Double, collective: CollectiveTime, graph: LinkGraph, overlap: OverlapModel
+    ) -> StepBreakdown {
         let comm = collective.total
         let bottleneck = collective.slowestPhase?.bottleneck
         return StepBreakdown(
-            compute: compute, phases: collective.phases, communication: comm, gamma: gamma,
-            total: overlap(compute: compute, communication: comm, gamma: gamma), bottleneck: bottleneck,
+            compute: compute, phases: collective.phases, communication: comm, overlap: overlap,
+            total: overlap.stepSeconds(compute: compute, communication: comm), bottleneck: bottleneck,
             bottleneckKind: bottleneck.map { graph[$0].kind })
     }
 

@@ -287,6 +287,9 @@ struct NetworkConfig: DecodableMapping {
     var fabricProfile: String?
     @Field("duty_cycle", default: false, meaning: "flows load links only for the share of the iteration they are active")
     var dutyCycle: Bool
+    @Field("overlap", default: OverlapKind.exponent.rawValue, .oneOf(OverlapKind.allCases.map(\.rawValue)),
+           meaning: "how compute and communication combine: Pollux's exponent γ, or DDP's gradient-bucket queue")
+    var overlap: String
 
     /// Whether the flow-level model is chosen.
     var flow: Bool { model == "flow" }

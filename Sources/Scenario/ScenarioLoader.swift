@@ -327,7 +327,8 @@ public enum ScenarioLoader {
             interconnect = Interconnect(
                 graph: LinkGraph(topology: topology, spec: fabric), gamma: net.gamma,
                 collectives: CollectiveOptions(smallMessageBytes: net.smallMessageBytes),
-                linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks, dutyCycle: net.dutyCycle)
+                linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks, dutyCycle: net.dutyCycle,
+                overlap: OverlapKind(rawValue: net.overlap) ?? .exponent)
         }
 
         // Every job's run time at its reference placement under the speed model the run will use (slow links stretch

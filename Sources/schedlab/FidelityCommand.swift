@@ -13,7 +13,9 @@ struct FidelityCommand: ParsableCommand {
             under the current directory, in name order. The prediction is 'schedlab steptime''s uncontended path with \
             the catalog's templates. --markdown prints the summary and the full table as Markdown; --write PATH \
             writes that Markdown to a file (the README's fidelity section is generated this way). --max-median FRACTION \
-            exits 1 when the overall median |error| exceeds it. Exit status: 0, 1 (over --max-median), 2 (bad input).
+            exits 1 when the overall median |error| exceeds it. --overlap ddp-buckets combines compute and \
+            communication by DDP's gradient-bucket queue instead of Pollux's exponent (README, "Network model \
+            fidelity"). Exit status: 0, 1 (over --max-median), 2 (bad input).
             """
     )
 
@@ -31,6 +33,9 @@ struct FidelityCommand: ParsableCommand {
 
     @Option(help: "Fail (exit 1) when the overall median |error| exceeds this fraction, e.g. 0.15.")
     var maxMedian: Double?
+
+    @Option(help: "How compute and communication combine: exponent (Pollux's, the default) or ddp-buckets.")
+    var overlap: OverlapKind = .exponent
 
     func run() throws {
         var paths = files
@@ -57,7 +62,7 @@ struct FidelityCommand: ParsableCommand {
             rows += parsed
         }
         let report: FidelityReport
-        do throws(InputError) { report = try FidelityReport(rows: rows) } catch { throw reportInputError(error) }
+        do throws(InputError) { report = try FidelityReport(rows: rows, overlap: overlap) } catch { throw reportInputError(error) }
         let md = "## Default model (unfitted): |error| of the predicted step time\n\n" + report.summaryMarkdown
             + "\n\n## Every row\n\n" + report.rowsMarkdown + "\n"
         if let write {
@@ -79,3 +84,5 @@ struct FidelityCommand: ParsableCommand {
         }
     }
 }
+
+extension OverlapKind: ExpressibleByArgument {}

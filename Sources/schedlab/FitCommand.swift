@@ -35,6 +35,9 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Skip the leave-one-model-out cross-validation.")
     var noCrossValidation = false
 
+    @Option(help: "How compute and communication combine: exponent (Pollux's, the default) or ddp-buckets.")
+    var overlap: OverlapKind = .exponent
+
     @Flag(help: "Print JSON (the profile with every row) instead of text.")
     var json = false
 
@@ -74,7 +77,7 @@ struct FitCommand: ParsableCommand {
             }
         }
         let result: FabricFit.Result
-        do { result = try FabricFit.fit(rows, parameters: chosen, crossValidate: !noCrossValidation) } catch {
+        do { result = try FabricFit.fit(rows, parameters: chosen, crossValidate: !noCrossValidation, overlap: overlap) } catch {
             printError("error: \(file): \(error)")
             throw CLIExit.badInput
         }

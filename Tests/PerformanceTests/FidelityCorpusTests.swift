@@ -23,6 +23,27 @@ final class FidelityCorpusTests: XCTestCase {
         XCTAssertLessThanOrEqual(report.overall.medianAbsError, 0.15, "default model median |error| over the measurement corpus")
     }
 
+    /// DDP's gradient-bucket overlap (`network.overlap: ddp-buckets`) on the same rows and fabric: the README's figures
+    /// (median 9.3%, 191 rows worse than 35%, against 12.7% and 241 with Pollux's γ = 2). Fails when a change moves
+    /// them, so the README is updated with it.
+    func testBucketOverlapOnTheCorpus() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).filter { $0.hasSuffix(".csv") }.sorted()
+        var rows: [StepMeasurement] = []
+        for name in names {
+            let url = Self.directory.appendingPathComponent(name)
+            rows += try MeasurementFile.parse(String(contentsOf: url, encoding: .utf8), file: url.path)
+        }
+        let buckets = try FidelityReport(rows: rows, overlap: .ddpBuckets)
+        let exponent = try FidelityReport(rows: rows)
+        print(buckets.summaryMarkdown)
+        XCTAssertEqual(buckets.overall.medianAbsError, 0.093, accuracy: 0.0005)
+        XCTAssertEqual(buckets.overall.rowsOver35, 191)
+        XCTAssertLessThan(buckets.overall.medianAbsError, exponent.overall.medianAbsError)
+        // NeuMF, whose embeddings come out last, gains most; ResNet-18 loses (README, "Network model fidelity").
+        let neumf = try XCTUnwrap(buckets.perModel.first { $0.name == "neumf" })
+        XCTAssertLessThan(neumf.medianAbsError, try XCTUnwrap(exponent.perModel.first { $0.name == "neumf" }).medianAbsError)
+    }
+
     /// The Pollux scenarios' fabric (Scenarios/pollux-osdi21/pollux-g4dn-fabric.json, written by `schedlab fit` over the
     /// whole corpus) still describes this code: it names the corpus files, counts their rows, and its recorded median and
     /// max |error| are what the current model gives under it. A change to the speed model that moves any prediction

@@ -33,6 +33,8 @@ final class NetworkConfigTests: XCTestCase {
         XCTAssertNil(try load("").interconnect)
         XCTAssertNil(try load("network: {model: alpha-beta}").interconnect)
         XCTAssertEqual(try load("network: {gamma: 3}").interconnect?.gamma, 3)
+        XCTAssertEqual(try load("network: {gamma: 3}").interconnect?.overlap, .exponent, "Pollux's exponent by default")
+        XCTAssertEqual(try load("network: {overlap: ddp-buckets}").interconnect?.overlap, .ddpBuckets)
     }
 
     // Per-template overrides reach the link graph: 4 NICs of 10 GB/s, so the rack uplink at 2:1 is
@@ -89,6 +91,10 @@ final class NetworkConfigTests: XCTestCase {
         }
         XCTAssertThrowsError(try load("network: {gamma: 0.5}")) { e in
             XCTAssertEqual((e as? InputError)?.field, "network.gamma")
+        }
+        XCTAssertThrowsError(try load("network: {overlap: buckets}")) { e in
+            XCTAssertEqual((e as? InputError)?.field, "network.overlap")
+            XCTAssertTrue("\(e)".contains("ddp-buckets"), "the error names the accepted values: \(e)")
         }
     }
 }
