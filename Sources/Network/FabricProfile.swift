@@ -44,12 +44,17 @@ public struct FabricProfile: Codable, Equatable, Sendable {
     public var crossValidatedMedianAbsoluteError: Double?
     /// Leave-one-model-out largest |error|.
     public var crossValidatedMaxAbsoluteError: Double?
+    /// The overlap of compute and communication the parameters were fitted under (a `network.overlap` value, e.g.
+    /// "ddp-buckets"); nil for the default, Pollux's exponent, and in every profile written before the field existed.
+    /// A scenario must use the same overlap: the fitted values compensate for it.
+    public var overlap: String?
 
     /// Creates a profile.
     public init(
         measurements: String, rows: Int, parameters: [Entry], medianAbsoluteError: Double, maxAbsoluteError: Double,
-        crossValidatedMedianAbsoluteError: Double?, crossValidatedMaxAbsoluteError: Double?
+        crossValidatedMedianAbsoluteError: Double?, crossValidatedMaxAbsoluteError: Double?, overlap: String? = nil
     ) {
+        self.overlap = overlap
         self.schema = Self.currentSchema
         self.measurements = measurements
         self.rows = rows

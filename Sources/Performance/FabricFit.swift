@@ -85,14 +85,16 @@ public enum FabricFit {
         public var crossValidatedMaxAbsoluteError: Double? { crossValidatedErrors.max() }
 
         /// The fabric profile a scenario can reference (`network.fabric_profile`): the fitted parameters only, so a
-        /// held one never replaces a scenario's own value with the fit's starting point.
-        public func profile(measurements: String) -> FabricProfile {
+        /// held one never replaces a scenario's own value with the fit's starting point. `overlap`: the overlap the fit
+        /// used, recorded unless it is the default exponent (so profiles fitted under it stay as they were).
+        public func profile(measurements: String, overlap: OverlapKind = .exponent) -> FabricProfile {
             FabricProfile(
                 measurements: measurements, rows: rows.count,
                 parameters: parameters.filter(\.fitted).map { .init(name: $0.parameter.name, value: $0.value, standardError: $0.standardError, fitted: $0.fitted) },
                 medianAbsoluteError: medianAbsoluteError, maxAbsoluteError: maxAbsoluteError,
                 crossValidatedMedianAbsoluteError: crossValidatedMedianAbsoluteError,
-                crossValidatedMaxAbsoluteError: crossValidatedMaxAbsoluteError)
+                crossValidatedMaxAbsoluteError: crossValidatedMaxAbsoluteError,
+                overlap: overlap == .exponent ? nil : overlap.rawValue)
         }
     }
 

@@ -1,13 +1,15 @@
 import Crypto
 import Foundation
 import Network
+import Performance
 import Workload
 
 extension ScenarioLoader {
     /// `fabric` with the parameters of the fabric profile at `file` (relative to the scenario) applied; the profile's
-    /// bytes join the scenario hash. A missing, unreadable or invalid profile is an error at `network.fabric_profile`.
+    /// bytes join the scenario hash. A missing, unreadable or invalid profile is an error at `network.fabric_profile`;
+    /// one fitted under another overlap than the scenario's `overlap` (`FabricProfile.overlap`) at `network.overlap`.
     static func fittedFabric(
-        _ file: String, over fabric: FabricSpec, scenarioPath: String, hasher: inout SHA256,
+        _ file: String, over fabric: FabricSpec, overlap: OverlapKind, scenarioPath: String, hasher: inout SHA256,
         fail: (String, String) -> InputError
     ) throws(InputError) -> FabricSpec {
         let field = "network.fabric_profile"
@@ -26,6 +28,16 @@ extension ScenarioLoader {
             throw fail(field, "cannot read the fabric profile \(url.path) (\(error)); expected the JSON written by `schedlab fit -o`")
         }
         hasher.update(data: data)
+        // The fitted values compensate for the overlap they were fitted under: another one would mis-time every job.
+        let fitted = profile.overlap ?? OverlapKind.exponent.rawValue
+        guard let kind = OverlapKind(rawValue: fitted) else {
+            let accepted = OverlapKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw fail(field, "\(url.path): overlap: expected one of \(accepted), got '\(fitted)'")
+        }
+        guard kind == overlap else {
+            throw fail("network.overlap", "the fabric profile \(url.path) was fitted with overlap '\(fitted)', the scenario uses "
+                + "'\(overlap.rawValue)'; expected the same (set network.overlap: \(fitted), or refit with --overlap \(overlap.rawValue))")
+        }
         do throws(FabricProfile.Problem) {
             return try profile.applied(to: fabric)
         } catch {

@@ -322,7 +322,8 @@ public enum ScenarioLoader {
         if let net = config.network, net.flow {
             var fabric = net.fabric
             if let file = net.fabricProfile {
-                fabric = try fittedFabric(file, over: fabric, scenarioPath: path, hasher: &hasher, fail: fail)
+                fabric = try fittedFabric(
+                    file, over: fabric, overlap: OverlapKind(rawValue: net.overlap) ?? .exponent, scenarioPath: path, hasher: &hasher, fail: fail)
             }
             interconnect = Interconnect(
                 graph: LinkGraph(topology: topology, spec: fabric), gamma: net.gamma,

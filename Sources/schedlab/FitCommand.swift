@@ -81,7 +81,7 @@ struct FitCommand: ParsableCommand {
             printError("error: \(file): \(error)")
             throw CLIExit.badInput
         }
-        let profile = result.profile(measurements: file)
+        let profile = result.profile(measurements: file, overlap: overlap)
         if let output {
             do { try profile.jsonData().write(to: URL(fileURLWithPath: output)) } catch {
                 printError("error: -o: cannot write \(output): \(error.localizedDescription)")

@@ -34,6 +34,9 @@ struct StepTimeCommand: ParsableCommand {
     @Option(help: "Overlap exponent γ (1 = no overlap; default: the zoo model's, else \(StepTimeModel.defaultGamma)).")
     var gamma: Double?
 
+    @Option(help: "How compute and communication combine: exponent (Pollux's γ, the default) or ddp-buckets.")
+    var overlap: OverlapKind = .exponent
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
@@ -72,8 +75,15 @@ struct StepTimeCommand: ParsableCommand {
         var gpus: [GPUID] = []
         for (node, k) in counts.enumerated() { gpus += topology.gpus(of: NodeID(node)).prefix(k).map(GPUID.init) }
         let graph = LinkGraph(topology: topology)
-        let step = StepTimeModel.uncontended(model: zoo, gpus: gpus, graph: graph, gamma: gamma)
+        if overlap != .exponent && self.gamma != nil {
+            printError("error: --gamma: an overlap exponent applies only with --overlap exponent, got --overlap \(overlap.rawValue)")
+            throw CLIExit.badInput
+        }
         let plan = AllReducePlan(gpus: gpus, bytes: zoo.gradientBytes, graph: graph)
+        let compute = StepTimeModel.computeSeconds(model: zoo, gpus: gpus, topology: topology)
+        let combined = overlap == .exponent ? OverlapModel.exponent(gamma) : OverlapModel(model: zoo, kind: overlap, gamma: gamma)
+        let step = StepTimeModel.breakdown(compute: compute, collective: plan.uncontendedTime(on: graph), graph: graph, overlap: combined)
+        let buckets: Int? = if case .buckets(let b) = combined { b.shares.count } else { nil }
         let report = Report(
             model: zoo.name, gpuType: template.gpuType.name, nodeTemplate: template.name, placement: counts,
             algorithm: plan.algorithm.rawValue, gradientBytes: zoo.gradientBytes, computeSeconds: step.compute,
@@ -81,7 +91,7 @@ struct StepTimeCommand: ParsableCommand {
                 Report.Phase(kind: $0.kind.rawValue, latencySeconds: $0.latency, transferSeconds: $0.transfer,
                              rateBytesPerSecond: $0.rate, bottleneck: $0.bottleneck.map(graph.name(of:)))
             },
-            communicationSeconds: step.communication, gamma: gamma, iterationSeconds: step.total,
+            communicationSeconds: step.communication, gamma: step.gamma, buckets: buckets, iterationSeconds: step.total,
             communicationFraction: step.communicationFraction, bottleneck: step.bottleneck.map(graph.name(of:)))
         if json {
             let encoder = JSONEncoder()
@@ -110,7 +120,9 @@ struct StepTimeCommand: ParsableCommand {
         var computeSeconds: Double
         var phases: [Phase]
         var communicationSeconds: Double
-        var gamma: Double
+        /// The overlap exponent, or nil with DDP's bucket queue (then `buckets` is its bucket count).
+        var gamma: Double?
+        var buckets: Int?
         var iterationSeconds: Double
         var communicationFraction: Double
         var bottleneck: String?
@@ -129,7 +141,8 @@ struct StepTimeCommand: ParsableCommand {
                     + String(format: "%.2f GB/s", p.rateBytesPerSecond / 1e9) + (p.bottleneck.map { ", bottleneck \($0)" } ?? "") + ")")
             }
             lines.append("communication \(ms(communicationSeconds))")
-            lines.append("iteration    \(ms(iterationSeconds))  (γ = \(gamma); exposed communication \(String(format: "%.1f%%", communicationFraction * 100)))")
+            let overlap = gamma.map { "γ = \($0)" } ?? "DDP's queue of \(buckets ?? 0) gradient buckets"
+            lines.append("iteration    \(ms(iterationSeconds))  (\(overlap); exposed communication \(String(format: "%.1f%%", communicationFraction * 100)))")
             if let bottleneck { lines.append("bottleneck   \(bottleneck)") }
             return lines.joined(separator: "\n")
         }

@@ -127,5 +127,23 @@ final class FabricProfileScenarioTests: XCTestCase {
         XCTAssertEqual(range.field, "network.fabric_profile")
         XCTAssertTrue(range.message.hasSuffix("range.json: parameters[0].value: expected a share in 0.01...1.0, got 2.0"), range.message)
         XCTAssertEqual(error("{fabric_profile: /dev/null}")?.message.contains("not a regular file"), true)
+        // A profile fitted under DDP's bucket overlap serves only a scenario that uses it; an unknown overlap is bad input.
+        func profile(overlap: String?) -> FabricProfile {
+            FabricProfile(
+                measurements: "m.csv", rows: 1, parameters: [.init(name: "nic_efficiency", value: 0.5, standardError: nil, fitted: true)],
+                medianAbsoluteError: 0, maxAbsoluteError: 0, crossValidatedMedianAbsoluteError: nil, crossValidatedMaxAbsoluteError: nil,
+                overlap: overlap)
+        }
+        try profile(overlap: "ddp-buckets").jsonData().write(to: directory.appendingPathComponent("buckets.json"))
+        let mismatch = try XCTUnwrap(error("{fabric_profile: buckets.json}"))
+        XCTAssertEqual(mismatch.field, "network.overlap")
+        XCTAssertTrue(mismatch.message.contains("fitted with overlap 'ddp-buckets', the scenario uses 'exponent'"), mismatch.message)
+        XCTAssertEqual(try scenario(network: "{fabric_profile: buckets.json, overlap: ddp-buckets}").interconnect?.graph.spec.nicEfficiency, 0.5)
+        try profile(overlap: "smooth").jsonData().write(to: directory.appendingPathComponent("unknown.json"))
+        let unknown = try XCTUnwrap(error("{fabric_profile: unknown.json, overlap: ddp-buckets}"))
+        XCTAssertEqual(unknown.field, "network.fabric_profile")
+        XCTAssertTrue(unknown.message.contains("overlap: expected one of exponent, ddp-buckets, got 'smooth'"), unknown.message)
+        // Written without the field when fitted under the default: profiles written before it decode and apply as before.
+        XCTAssertFalse(String(decoding: try profile(overlap: nil).jsonData(), as: UTF8.self).contains("overlap"))
     }
 }
