@@ -30,6 +30,23 @@ final class StepTimeCommandTests: SchedLabProcessTestCase {
         }
     }
 
+    // DDP's bucket queue: NeuMF's one late bucket gives compute + communication (no γ in the JSON, the bucket count
+    // instead); an exponent with it is bad input.
+    func testBucketOverlap() throws {
+        let r = try schedlab(["steptime", "--model", "neumf", "--node-template", "pollux-g4dn", "--placement", "2", "--overlap", "ddp-buckets", "--json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        XCTAssertNil(json["gamma"])
+        XCTAssertEqual(json["buckets"] as? Int, 2, "1 MiB, then the other 5.4 MiB")
+        let compute = try XCTUnwrap(json["computeSeconds"] as? Double), comm = try XCTUnwrap(json["communicationSeconds"] as? Double)
+        XCTAssertEqual(try XCTUnwrap(json["iterationSeconds"] as? Double), compute + comm, accuracy: 1e-12)
+        let text = try schedlab(["steptime", "--model", "neumf", "--node-template", "pollux-g4dn", "--placement", "2", "--overlap", "ddp-buckets"])
+        XCTAssertTrue(text.stdout.contains("DDP's queue of 2 gradient buckets"), text.stdout)
+        let both = try schedlab(["steptime", "--model", "neumf", "--placement", "2", "--overlap", "ddp-buckets", "--gamma", "2"])
+        XCTAssertEqual(both.status, 2)
+        XCTAssertTrue(both.stderr.hasPrefix("error: --gamma: an overlap exponent applies only with --overlap exponent"), both.stderr)
+    }
+
     func testBadPlacementIsExit2() throws {
         let r = try schedlab(["steptime", "--model", "resnet50", "--placement", "9"])
         XCTAssertEqual(r.status, 2)
