@@ -1,4 +1,5 @@
 import Foundation
+import Network
 import Workload
 
 /// Every measurement row's prediction by the default model, with error summaries: what `schedlab fidelity` prints.
@@ -23,12 +24,12 @@ public struct FidelityReport: Sendable {
     /// Creates a report from predictions.
     public init(predictions: [MeasurementPrediction]) { self.predictions = predictions }
 
-    /// Predicts every row under the default fabric, compute and communication combined by `overlap`; the first row
-    /// that cannot be predicted fails.
-    public init(rows: [StepMeasurement], overlap: OverlapKind = .exponent) throws(InputError) {
+    /// Predicts every row under `fabric` (default: the catalog's templates), compute and communication combined by
+    /// `overlap`; the first row that cannot be predicted fails.
+    public init(rows: [StepMeasurement], fabric: FabricSpec = FabricSpec(), overlap: OverlapKind = .exponent) throws(InputError) {
         var out: [MeasurementPrediction] = []
         out.reserveCapacity(rows.count)
-        for r in rows { out.append(try MeasurementPrediction.predict(r, overlap: overlap)) }
+        for r in rows { out.append(try MeasurementPrediction.predict(r, fabric: fabric, overlap: overlap)) }
         predictions = out
     }
 

@@ -26,6 +26,38 @@ final class FidelityCommandTests: SchedLabProcessTestCase {
         XCTAssertTrue(gate.stderr.contains("exceeds 1.0%"), gate.stderr)
     }
 
+    // --fabric-profile predicts under a fitted profile, with the overlap it was fitted under; another --overlap is bad input.
+    func testFabricProfile() throws {
+        let header = "model,node_template,gpu_type,placement,local_batch,step_s,sync_s,source\n"
+        try write(header + "bert-squad,pollux-g4dn,,1|1,12,1.4,,s\nneumf,pollux-g4dn,,1|1,32768,0.05,,s\n", to: "m.csv")
+        func profile(_ overlap: String?) -> String {
+            "{\"schema\": 1, \"measurements\": \"m.csv\", \"rows\": 2, \"medianAbsoluteError\": 0, \"maxAbsoluteError\": 0, "
+                + "\"parameters\": [{\"name\": \"node_pair_cap@pollux-g4dn\", \"value\": 300000000, \"fitted\": true}]"
+                + (overlap.map { ", \"overlap\": \"\($0)\"" } ?? "") + "}"
+        }
+        try write(profile("ddp-buckets"), to: "buckets.json")
+        try write(profile(nil), to: "exponent.json")
+        let plain = try schedlab("fidelity", "m.csv", "--markdown")
+        let slow = try schedlab("fidelity", "m.csv", "--markdown", "--fabric-profile", "exponent.json")
+        let buckets = try schedlab("fidelity", "m.csv", "--markdown", "--fabric-profile", "buckets.json")
+        let explicit = try schedlab("fidelity", "m.csv", "--markdown", "--overlap", "ddp-buckets", "--fabric-profile", "buckets.json")
+        for r in [plain, slow, buckets, explicit] { XCTAssertEqual(r.status, 0, r.stderr) }
+        XCTAssertTrue(plain.stdout.contains("## Default model (unfitted)"), plain.stdout)
+        XCTAssertTrue(slow.stdout.contains("## Model under the fabric profile exponent.json"), slow.stdout)
+        XCTAssertNotEqual(plain.stdout.components(separatedBy: "## Every row").last, slow.stdout.components(separatedBy: "## Every row").last,
+                          "a slower node pair moves the two-node rows")
+        XCTAssertNotEqual(slow.stdout.components(separatedBy: "## Every row").last, buckets.stdout.components(separatedBy: "## Every row").last,
+                          "the profile's overlap applies")
+        XCTAssertEqual(buckets.stdout, explicit.stdout)
+        let mismatch = try schedlab("fidelity", "m.csv", "--overlap", "exponent", "--fabric-profile", "buckets.json")
+        XCTAssertEqual(mismatch.status, 2)
+        XCTAssertTrue(mismatch.stderr.contains("buckets.json: overlap: the profile was fitted with overlap 'ddp-buckets', --overlap asks for 'exponent'"),
+                      mismatch.stderr)
+        let missing = try schedlab("fidelity", "m.csv", "--fabric-profile", "none.json")
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.hasPrefix("error: none.json: cannot read the fabric profile"), missing.stderr)
+    }
+
     func testBadInputIsExit2() throws {
         try write("model,node_template,gpu_type,placement,local_batch,step_s,sync_s,source\nbert-squad,pollux-g4dn,,9,12,1,,s\n", to: "bad.csv")
         let r = try schedlab("fidelity", "bad.csv")
