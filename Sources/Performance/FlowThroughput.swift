@@ -44,7 +44,8 @@ public final class FlowThroughput: ThroughputModel {
         self.compute = ComputeTable(topology: topology)
         self.fabric = FabricFlows(model: interconnect, jobCount: jobs.count, isolatesJobs: isolatesJobs)
         self.referenceNodes = referenceNodes
-        self.overlaps = ModelZoo.all.map { OverlapModel(model: $0, kind: interconnect.overlap, gamma: interconnect.gamma) }
+        self.gammas = ModelZoo.all.map { $0.overlapGamma ?? interconnect.gamma }
+        self.bucketQueues = interconnect.overlap == .ddpBuckets ? ModelZoo.all.map { GradientBuckets(model: $0) } : []
     }
 
     /// Whether attached `job` is isolated now: its flows out of the network, its communication time fixed (see the
@@ -54,8 +55,19 @@ public final class FlowThroughput: ThroughputModel {
     /// The slice mate whose flows attached `job` rides (it time-slices that job's GPUs), or nil.
     public func carrier(of job: JobID) -> JobID? { fabric.carrier(of: job) }
 
-    /// Each zoo model's overlap under the interconnect's, by zoo index (read per re-rate: no model copied out of `all`).
-    private let overlaps: [OverlapModel]
+    /// Each zoo model's overlap exponent γ (its own, else the interconnect's), by zoo index: read per re-rate, so no
+    /// model is copied out of `all`.
+    private let gammas: [Double]
+    /// Each zoo model's gradient buckets, by zoo index, with the `ddp-buckets` overlap; empty with the exponent.
+    // NOTE: two plain arrays rather than one of `OverlapModel`: copying an enum element whose payload holds arrays
+    // retained and released it at every re-rate, a few percent of a preemptive policy's run.
+    private let bucketQueues: [GradientBuckets]
+
+    /// Seconds per iteration of zoo model `m` from its compute and communication seconds, by the interconnect's overlap.
+    private func stepSeconds(_ m: Int, compute c: Double, communication n: Double) -> Double {
+        bucketQueues.isEmpty ? StepTimeModel.overlap(compute: c, communication: n, gamma: gammas[m])
+            : bucketQueues[m].stepSeconds(compute: c, communication: n)
+    }
 
     /// The uncontended step of a job's model at its requested size, packed on the first nodes built like its
     /// reference node: the placement at which a duration job runs exactly its recorded duration.
@@ -73,7 +85,7 @@ public final class FlowThroughput: ThroughputModel {
         }
         let comm = fabric.uncontendedTime(on: gpus, bytes: ModelZoo.all[m].gradientBytes).total
         let refCompute = compute.seconds(model: m, type: topology.typeIndex(of: NodeID(Int(node)))) * scale
-        let step = overlaps[m].stepSeconds(compute: refCompute, communication: comm)
+        let step = stepSeconds(m, compute: refCompute, communication: comm)
         referenceMemo[key] = step
         return step
     }
@@ -83,7 +95,7 @@ public final class FlowThroughput: ThroughputModel {
         let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
         let comm = fabric.uncontendedTime(on: gpus, bytes: ModelZoo.all[m].gradientBytes).total
         return estimate(of: job, gpuCount: gpus.count, compute: c, communication: comm,
-                        step: overlaps[m].stepSeconds(compute: c, communication: comm))
+                        step: stepSeconds(m, compute: c, communication: comm))
     }
 
     // Starts and stops are deferred: the engine flushes once per event (see `ThroughputModel.defersUpdates`).
@@ -98,7 +110,7 @@ public final class FlowThroughput: ThroughputModel {
         var burst: (compute: Double, overlap: OverlapModel)?
         if interconnect.dutyCycle {
             let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
-            burst = (c, overlaps[m])
+            burst = (c, bucketQueues.isEmpty ? .exponent(gammas[m]) : .buckets(bucketQueues[m]))
         }
         return fabric.start(job.id, on: gpus, bytes: ModelZoo.all[m].gradientBytes, burst: burst, deferResolve: true,
                             sliceMates: sliceMates)
@@ -113,7 +125,7 @@ public final class FlowThroughput: ThroughputModel {
         let c = compute.seconds(model: m, on: gpus, topology: topology) * BatchSharding.computeScale(of: job, gpuCount: gpus.count)
         let comm = fabric.collectiveSeconds(of: job.id)
         return estimate(of: job, gpuCount: gpus.count, compute: c, communication: comm,
-                        step: overlaps[m].stepSeconds(compute: c, communication: comm))
+                        step: stepSeconds(m, compute: c, communication: comm))
     }
 
     public var linkSampleInterval: SimTime? {
