@@ -73,6 +73,11 @@ public struct FabricProfile: Codable, Equatable, Sendable {
         public var message: String
         /// The problem in words, for error messages.
         public var description: String { "\(field): \(message)" }
+
+        /// A problem at `field`.
+        public init(field: String, message: String) {
+            (self.field, self.message) = (field, message)
+        }
     }
 
     /// The typed parameters with their values, in file order; throws on an unknown name, a duplicate or a value

@@ -28,15 +28,11 @@ extension ScenarioLoader {
             throw fail(field, "cannot read the fabric profile \(url.path) (\(error)); expected the JSON written by `schedlab fit -o`")
         }
         hasher.update(data: data)
-        // The fitted values compensate for the overlap they were fitted under: another one would mis-time every job.
-        let fitted = profile.overlap ?? OverlapKind.exponent.rawValue
-        guard let kind = OverlapKind(rawValue: fitted) else {
-            let accepted = OverlapKind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw fail(field, "\(url.path): overlap: expected one of \(accepted), got '\(fitted)'")
-        }
-        guard kind == overlap else {
-            throw fail("network.overlap", "the fabric profile \(url.path) was fitted with overlap '\(fitted)', the scenario uses "
-                + "'\(overlap.rawValue)'; expected the same (set network.overlap: \(fitted), or refit with --overlap \(overlap.rawValue))")
+        let fitted: OverlapKind
+        do throws(FabricProfile.Problem) { fitted = try profile.fittedOverlap() } catch { throw fail(field, "\(url.path): \(error)") }
+        guard fitted == overlap else {
+            throw fail("network.overlap", "the fabric profile \(url.path) was fitted with overlap '\(fitted.rawValue)', the scenario uses "
+                + "'\(overlap.rawValue)'; expected the same (set network.overlap: \(fitted.rawValue), or refit with --overlap \(overlap.rawValue))")
         }
         do throws(FabricProfile.Problem) {
             return try profile.applied(to: fabric)

@@ -294,6 +294,9 @@ struct NetworkConfig: DecodableMapping {
     /// Whether the flow-level model is chosen.
     var flow: Bool { model == "flow" }
 
+    /// `overlap` as its kind (the field accepts only the kinds' names).
+    var overlapKind: OverlapKind { OverlapKind(rawValue: overlap) ?? .exponent }
+
     /// The fabric these fields describe.
     var fabric: FabricSpec {
         FabricSpec(

@@ -323,13 +323,13 @@ public enum ScenarioLoader {
             var fabric = net.fabric
             if let file = net.fabricProfile {
                 fabric = try fittedFabric(
-                    file, over: fabric, overlap: OverlapKind(rawValue: net.overlap) ?? .exponent, scenarioPath: path, hasher: &hasher, fail: fail)
+                    file, over: fabric, overlap: net.overlapKind, scenarioPath: path, hasher: &hasher, fail: fail)
             }
             interconnect = Interconnect(
                 graph: LinkGraph(topology: topology, spec: fabric), gamma: net.gamma,
                 collectives: CollectiveOptions(smallMessageBytes: net.smallMessageBytes),
                 linkSampleInterval: net.linkSampleSeconds, linksPerSample: net.busiestLinks, dutyCycle: net.dutyCycle,
-                overlap: OverlapKind(rawValue: net.overlap) ?? .exponent)
+                overlap: net.overlapKind)
         }
 
         // Every job's run time at its reference placement under the speed model the run will use (slow links stretch

@@ -104,10 +104,9 @@ extension FidelityCommand {
         do { profile = try FabricProfile.decode(Data(contentsOf: URL(fileURLWithPath: path))) } catch {
             throw reportInputError(InputError(file: path, message: "cannot read the fabric profile (\(error)); expected the JSON written by `schedlab fit -o`"))
         }
-        let fittedName = profile.overlap ?? OverlapKind.exponent.rawValue
-        guard let fitted = OverlapKind(rawValue: fittedName) else {
-            let accepted = OverlapKind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw reportInputError(InputError(file: path, field: "overlap", message: "expected one of \(accepted), got '\(fittedName)'"))
+        let fitted: OverlapKind
+        do throws(FabricProfile.Problem) { fitted = try profile.fittedOverlap() } catch {
+            throw reportInputError(InputError(file: path, field: error.field, message: error.message))
         }
         if let overlap, overlap != fitted {
             throw reportInputError(InputError(
