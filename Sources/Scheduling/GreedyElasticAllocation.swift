@@ -165,15 +165,11 @@ public struct GreedyElasticAllocation {
         return decisions
     }
 
-    /// Decodes a policy's `interval_s` (seconds between rounds, 0.001...1e9; `fallback` when absent).
+    /// Decodes a policy's `interval_s` (seconds between rounds, in `PolicyPeriod`'s range; `fallback` when absent).
     public static func decodeInterval<Key: CodingKey>(
         _ c: KeyedDecodingContainer<Key>, _ key: Key, default fallback: Double
     ) throws -> Double {
-        let seconds = try c.decodeIfPresent(Double.self, forKey: key) ?? fallback
-        guard seconds.isFinite && (0.001...1e9).contains(seconds) else {
-            throw c.invalid(key, "expected seconds in 0.001...1e9, got \(seconds)")
-        }
-        return seconds
+        try PolicyPeriod.decode(c, key, default: fallback)
     }
 
     /// GPUs the allocation may hand out: free ones plus those of running elastic jobs.

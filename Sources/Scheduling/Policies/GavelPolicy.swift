@@ -82,7 +82,7 @@ public struct GavelPolicy: SchedulingPolicy {
 
         static let documentation = [
             "objective: max-min (maximize the least throughput relative to an equal share) or finish-time (minimize the largest finish-time fairness ratio rho) (max-min)",
-            "round_s: round length in seconds, > 0; the allocation is re-solved at a boundary only when the set of active jobs changed (360)",
+            "round_s: round length in seconds, 1 to 1e9; the allocation is re-solved at a boundary only when the set of active jobs changed (360)",
             "priority_epsilon: epsilon in priority = X / (fraction of time received + epsilon), in (0, 1] (0.001)",
             "fill_idle: between round boundaries, start waiting jobs on idle GPUs (never preempting) (true)",
             "rho_tolerance: finish-time bisection stops when the bracket is within this fraction of its upper end, in (0, 0.5] (0.0001)",
@@ -116,11 +116,7 @@ public struct GavelPolicy: SchedulingPolicy {
                 }
                 objective = o
             }
-            roundSeconds = try c.decodeIfPresent(Double.self, forKey: .roundSeconds) ?? 360
-            // Below a millisecond a round is shorter than the clock's useful resolution for wake-ups.
-            guard roundSeconds.isFinite && roundSeconds >= 0.001 && roundSeconds <= 1e9 else {
-                throw c.invalid(.roundSeconds, "expected a number of seconds in [0.001, 1e9], got \(roundSeconds)")
-            }
+            roundSeconds = try PolicyPeriod.decode(c, .roundSeconds, default: 360)
             priorityEpsilon = try c.decodeIfPresent(Double.self, forKey: .priorityEpsilon) ?? 1e-3
             guard priorityEpsilon > 0 && priorityEpsilon <= 1 else {
                 throw c.invalid(.priorityEpsilon, "expected a number in (0, 1], got \(priorityEpsilon)")

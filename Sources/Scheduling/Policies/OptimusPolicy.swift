@@ -22,7 +22,7 @@ public struct OptimusPolicy: SchedulingPolicy {
         /// Seconds between reallocations.
         public var intervalSeconds = 600.0
 
-        static let documentation = ["interval_s: seconds between reallocations, 0.001 to 1e9 (600)"]
+        static let documentation = ["interval_s: seconds between reallocations, 1 to 1e9 (600)"]
 
         /// Default parameters.
         public init(intervalSeconds: Double = 600) { self.intervalSeconds = intervalSeconds }

@@ -33,7 +33,7 @@ public struct PolluxPolicy: SchedulingPolicy {
         public var fairness = -1.0
 
         static let documentation = [
-            "interval_s: seconds between reallocations, 0.001 to 1e9 (60)",
+            "interval_s: seconds between reallocations, 1 to 1e9 (60)",
             "fairness: exponent p of the generalized mean of speed-ups, -10 to 10 and not 0 (-1)",
         ]
 

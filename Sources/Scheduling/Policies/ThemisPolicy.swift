@@ -66,7 +66,7 @@ public struct ThemisPolicy: SchedulingPolicy {
         public var leaseAlignment: LeaseAlignment = .grid
 
         static let documentation = [
-            "lease_s: seconds a job keeps its GPUs before they are offered again (600)",
+            "lease_s: seconds a job keeps its GPUs before they are offered again, 1 to 3.2e7 (600)",
             "fairness_knob: share of candidates, worst finish-time fairness first, that may take GPUs, in (0, 1] (0.8)",
             "lease_alignment: grid (a lease ends at the first multiple of lease_s at or after its grant + lease_s, so "
                 + "expiries are auctioned together) or job (lease_s after its grant) (grid)",
@@ -91,12 +91,8 @@ public struct ThemisPolicy: SchedulingPolicy {
                 }
                 leaseAlignment = a
             }
-            leaseSeconds = try c.decodeIfPresent(Double.self, forKey: .lease_s) ?? 600
-            // A lease shorter than a millisecond would wake the engine up at every step of the clock; longer than a
-            // year is no lease at all.
-            guard leaseSeconds.isFinite && leaseSeconds >= 0.001 && leaseSeconds <= 3.2e7 else {
-                throw c.invalid(.lease_s, "expected seconds in 0.001...3.2e7, got \(leaseSeconds)")
-            }
+            // Longer than a year is no lease at all.
+            leaseSeconds = try PolicyPeriod.decode(c, .lease_s, default: 600, maximum: 3.2e7)
             fairnessKnob = try c.decodeIfPresent(Double.self, forKey: .fairness_knob) ?? 0.8
             guard fairnessKnob.isFinite && fairnessKnob > 0 && fairnessKnob <= 1 else {
                 throw c.invalid(.fairness_knob, "expected a share in (0, 1], got \(fairnessKnob)")

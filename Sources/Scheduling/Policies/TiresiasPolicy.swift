@@ -97,7 +97,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
             "service: gpu-time (GPU-seconds held, 2D-LAS) or time (seconds held) (gpu-time)",
             "queue_thresholds_gpu_s: increasing thresholds > 0 between the queues, in GPU-s (s with service: time) ([3250, 7200])",
             "promote_after: S > 0: a waiting job returns to the top queue after waiting S × its executed time (off)",
-            "interval_s: decide only every interval_s seconds, 0.001 to 1e9 (off: at every event)",
+            "interval_s: decide only every interval_s seconds, 1 to 1e9 (off: at every event)",
             "order: inside a queue, running-first (running jobs, then JobID) or arrival (the order jobs entered the "
                 + "queue, running or not, as the Pollux artifact's Tiresias) (running-first)",
         ]

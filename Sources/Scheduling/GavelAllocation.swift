@@ -1,8 +1,8 @@
 import Optimization
 
 // Gavel's allocation problem and its LP (the policy's rounds, which turn an allocation into placements, are in
-// GavelPolicy.swift): the problem's rows and columns, the max-min and finish-time objectives, the equal share they
-// normalize by, and the classes of identical jobs that keep the max-min LP small.
+// Policies/GavelPolicy.swift): the problem's rows and columns, the max-min and finish-time objectives, the equal
+// share they normalize by, and the classes of identical jobs that keep the max-min LP small.
 extension GavelPolicy {
     /// One allocation problem: jobs (rows) × GPU types (columns).
     public struct Problem: Sendable {
