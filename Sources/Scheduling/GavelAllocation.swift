@@ -92,9 +92,29 @@ extension GavelPolicy {
         let (representative, multiplicity, jobClass) = known.map { Self.classes(numbered: $0) } ?? Self.classes(of: p)
         let reduced = Problem(throughput: representative.map { p.throughput[$0] }, gpus: representative.map { p.gpus[$0] },
                               capacity: p.capacity)
-        let r = try solve(reduced, equalShare: representative.map { eqThroughput[$0] }, multiplicity: multiplicity,
-                          objective: .maxMin, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
+        let r = try solveMaxMin(classes: reduced, multiplicity: multiplicity, rhoTolerance: rhoTolerance, rhoIterations: rhoIterations)
         return (Solution(x: r.x, equalShareThroughput: eqThroughput, value: r.value, solves: r.solves), jobClass)
+    }
+
+    /// Max-min over jobs already grouped into classes of identical jobs: `classes` has one row per class (its jobs'
+    /// speeds and GPU count), `multiplicity` the jobs in each. The LP and the rows of X that `solveByRows` gives the
+    /// jobs themselves (it calls this); the equal share counts every job (n = Σ multiplicity of the classes that can
+    /// run somewhere), so it is the same number for each class's jobs. `equalShareThroughput` is per class.
+    static func solveMaxMin(
+        classes p: Problem, multiplicity: [Int], rhoTolerance: Double, rhoIterations: Int
+    ) throws(LPError) -> Solution {
+        let m = p.gpus.count
+        let k = p.capacity.count
+        guard p.throughput.count == m, p.throughput.allSatisfy({ $0.count == k }), multiplicity.count == m,
+              multiplicity.allSatisfy({ $0 >= 1 }) else {
+            throw .invalidInput("allocation classes disagree: \(m) classes, \(k) types, \(p.throughput.count) throughput rows, \(multiplicity.count) sizes")
+        }
+        guard p.capacity.allSatisfy({ $0 >= 0 }), p.gpus.allSatisfy({ $0 >= 1 }) else {
+            throw .invalidInput("GPU counts must be >= 1 per job and capacities >= 0")
+        }
+        let eq = equalShare(p, multiplicity: multiplicity) { _, _, _ in }
+        return try solve(p, equalShare: eq, multiplicity: multiplicity, objective: .maxMin, rhoTolerance: rhoTolerance,
+                         rhoIterations: rhoIterations)
     }
 
     /// The classes of identical jobs of `p`: each class's first job, its size, and each job's class, classes in the
@@ -133,7 +153,7 @@ extension GavelPolicy {
 
     /// `classes(of:)` for jobs whose classes are already numbered (equal numbers exactly for equal `ClassKey`s, in any
     /// order): renumbered in the order of their first job, so the same classes in the same order.
-    private static func classes(numbered ids: [Int32]) -> (representative: [Int], multiplicity: [Int], jobClass: [Int]) {
+    static func classes(numbered ids: [Int32]) -> (representative: [Int], multiplicity: [Int], jobClass: [Int]) {
         var local = [Int](repeating: -1, count: Int(ids.max() ?? -1) + 1)
         var representative: [Int] = []
         var multiplicity: [Int] = []
@@ -319,11 +339,12 @@ extension GavelPolicy {
     static func equalShareThroughput(_ p: Problem) -> [Double] { equalShare(p) { _, _, _ in } }
 
     /// The equal share: each job's throughput under it; `entry(j, t, X_eq[j,t])` for every usable pair, in order.
-    private static func equalShare(_ p: Problem, _ entry: (Int, Int, Double) -> Void) -> [Double] {
+    /// With `multiplicity`, row j stands for that many identical jobs (n counts them all).
+    private static func equalShare(_ p: Problem, multiplicity: [Int]? = nil, _ entry: (Int, Int, Double) -> Void) -> [Double] {
         let m = p.gpus.count
         let k = p.capacity.count
         var n = 0
-        for j in 0..<m where (0..<k).contains(where: { p.usable(j, $0) }) { n += 1 }
+        for j in 0..<m where (0..<k).contains(where: { p.usable(j, $0) }) { n += multiplicity?[j] ?? 1 }
         var tput = Array(repeating: 0.0, count: m)
         for j in 0..<m {
             var c = 0

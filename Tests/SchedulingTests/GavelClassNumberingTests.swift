@@ -5,7 +5,7 @@ import XCTest
 
 /// Gavel's max-min solve with the classes of identical jobs numbered by the policy (once per job for the whole run)
 /// against the solve that finds them itself (once per solve): the same classes in the same order, so the same LP rows
-/// and the same answer, bit for bit.
+/// and the same answer, bit for bit; and the policy's solve over the classes' rows alone (`solveMaxMin`) the same.
 final class GavelClassNumberingTests: XCTestCase {
     func testPrenumberedClassesGiveTheSameSolution() throws {
         for seed in 1...80 {
@@ -33,6 +33,19 @@ final class GavelClassNumberingTests: XCTestCase {
             XCTAssertEqual(given.solution.x.map { $0.map(\.bitPattern) }, found.solution.x.map { $0.map(\.bitPattern) },
                            "seed \(seed): the allocation")
             XCTAssertEqual(given.solution.value.bitPattern, found.solution.value.bitPattern, "seed \(seed): the minimum")
+
+            // The policy's own path: only the classes' rows, each weighted by its size (`solveMaxMin`). Its equal
+            // share counts every job, so each class gets its jobs' equal-share throughput, bit for bit, and the LP
+            // the same rows of X.
+            let (representative, multiplicity, _) = GavelPolicy.classes(numbered: known)
+            let classes = GavelPolicy.Problem(
+                throughput: representative.map { throughput[$0] }, gpus: representative.map { gpus[$0] }, capacity: capacity)
+            let byClass = try GavelPolicy.solveMaxMin(classes: classes, multiplicity: multiplicity, rhoTolerance: 1e-4, rhoIterations: 50)
+            let perJob = GavelPolicy.equalShare(p).throughput
+            XCTAssertEqual(byClass.equalShareThroughput.map(\.bitPattern), representative.map { perJob[$0].bitPattern },
+                           "seed \(seed): equal share per class")
+            XCTAssertEqual(byClass.x.map { $0.map(\.bitPattern) }, given.solution.x.map { $0.map(\.bitPattern) },
+                           "seed \(seed): the classes' rows")
         }
     }
 

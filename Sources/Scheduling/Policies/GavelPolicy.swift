@@ -150,8 +150,8 @@ public struct GavelPolicy: SchedulingPolicy {
     /// Each job's submission time, by JobID index (the priorities read it for every active job at every boundary, and
     /// reading it from each job's status missed the cache).
     private var submitTimes: [SimTime] = []
-    /// Each type's throughput for each job (nil entries where it cannot run), by JobID index, once asked.
-    private var throughputCache: [[Double?]?] = []
+    /// Each job's speed on each type, asked of the oracle once per job.
+    private var speeds = SpeedTable(types: 0)
     /// Each job's class of identical jobs for max-min (`ClassKey`), numbered in the order first met, by JobID index
     /// (−1: not yet met), and the numbers by key: a job's key never changes, so it is made once per job, not per solve.
     private var classNumber: [Int32] = []
@@ -177,6 +177,7 @@ public struct GavelPolicy: SchedulingPolicy {
         let k = topo.gpuTypes.count
         if capacity.isEmpty {
             capacity = Array(repeating: 0, count: k)
+            speeds = SpeedTable(types: k)
             for t in topo.gpuTypeIndex { capacity[Int(t)] += 1 }
         }
         if received.types != k { received = GavelReceivedTime(types: k) }
@@ -314,18 +315,7 @@ public struct GavelPolicy: SchedulingPolicy {
         let k = capacity.count
         nextBoundary = s.now + .seconds(parameters.roundSeconds)
         // A job's speeds depend only on the job (its model and size) and the types: asked of the oracle once per job.
-        if throughputCache.count < s.jobs.count {
-            throughputCache.append(contentsOf: repeatElement(nil, count: s.jobs.count - throughputCache.count))
-        }
-        var tput: [[Double?]] = []
-        tput.reserveCapacity(active.count)
-        for j in active {
-            if throughputCache[j.index] == nil { throughputCache[j.index] = Self.throughputs(s, j, capacity: capacity) }
-            #if SIM_INTERNAL_CHECKS
-            assert(throughputCache[j.index]! == Self.throughputs(s, j, capacity: capacity), "stale speeds of \(j)")
-            #endif
-            tput.append(throughputCache[j.index]!)
-        }
+        for j in active { speeds.fill(j) { Self.throughputs(s, j, capacity: capacity) } }
         // GPUs per row, read once in JobID order: the assignment below visits rows in priority order, and reading each
         // job's status there missed the cache.
         let gpuCounts = active.map { Int(s.shapes[$0.index].gpuCount) }
@@ -333,8 +323,22 @@ public struct GavelPolicy: SchedulingPolicy {
             // Elapsed, remaining and total work enter only the finish-time objective: max-min leaves them zero
             // (reading every active job's progress at every solve showed in profiles).
             let timed = parameters.objective == .finishTime
-            var known: [Int32]? = nil
-            if !timed {
+            if timed {
+                let problem = Problem(
+                    throughput: active.map { speeds.row($0) }, gpus: gpuCounts, capacity: capacity,
+                    elapsed: active.map { max(0, (s.now - s.jobs[$0.index].spec.submitTime).seconds) },
+                    remaining: active.map { s.remainingWork(of: $0) },
+                    totalWork: active.map { WorkRate.units(of: s.jobs[$0.index].spec) })
+                if let solution = try? Self.solveByRows(
+                    problem, objective: .finishTime, rhoTolerance: parameters.rhoTolerance,
+                    rhoIterations: parameters.rhoIterations) {
+                    (allocationRows, allocationRowOf) = (solution.solution.x, solution.rowOf)
+                } else {
+                    (allocationRows, allocationRowOf) = (Self.equalShare(problem).x, Array(active.indices))
+                }
+            } else {
+                // Max-min is solved over classes of identical jobs (`solveMaxMin`), built here from each job's class
+                // number without a problem row per job: only the classes' rows are made.
                 if classNumber.count < s.jobs.count {
                     classNumber.append(contentsOf: repeatElement(-1, count: s.jobs.count - classNumber.count))
                 }
@@ -342,7 +346,7 @@ public struct GavelPolicy: SchedulingPolicy {
                 ids.reserveCapacity(active.count)
                 for (row, j) in active.enumerated() {
                     if classNumber[j.index] < 0 {
-                        let key = ClassKey(gpus: gpuCounts[row], speeds: tput[row], capacity: capacity)
+                        let key = ClassKey(gpus: gpuCounts[row], speeds: speeds.row(j), capacity: capacity)
                         if let c = classNumbers[key] {
                             classNumber[j.index] = c
                         } else {
@@ -352,19 +356,18 @@ public struct GavelPolicy: SchedulingPolicy {
                     }
                     ids.append(classNumber[j.index])
                 }
-                known = ids
-            }
-            let problem = Problem(
-                throughput: tput, gpus: gpuCounts, capacity: capacity,
-                elapsed: timed ? active.map { max(0, (s.now - s.jobs[$0.index].spec.submitTime).seconds) } : nil,
-                remaining: timed ? active.map { s.remainingWork(of: $0) } : nil,
-                totalWork: timed ? active.map { WorkRate.units(of: s.jobs[$0.index].spec) } : nil)
-            if let solution = try? Self.solveByRows(
-                problem, objective: parameters.objective, rhoTolerance: parameters.rhoTolerance,
-                rhoIterations: parameters.rhoIterations, classes: known) {
-                (allocationRows, allocationRowOf) = (solution.solution.x, solution.rowOf)
-            } else {
-                (allocationRows, allocationRowOf) = (Self.equalShare(problem).x, Array(active.indices))
+                let (representative, multiplicity, jobClass) = Self.classes(numbered: ids)
+                let classes = Problem(
+                    throughput: representative.map { speeds.row(active[$0]) }, gpus: representative.map { gpuCounts[$0] },
+                    capacity: capacity)
+                if let solution = try? Self.solveMaxMin(
+                    classes: classes, multiplicity: multiplicity, rhoTolerance: parameters.rhoTolerance,
+                    rhoIterations: parameters.rhoIterations) {
+                    (allocationRows, allocationRowOf) = (solution.x, jobClass)
+                } else {
+                    let problem = Problem(throughput: active.map { speeds.row($0) }, gpus: gpuCounts, capacity: capacity)
+                    (allocationRows, allocationRowOf) = (Self.equalShare(problem).x, Array(active.indices))
+                }
             }
             solvedJobs = active
             hasSolved = true
@@ -395,8 +398,7 @@ public struct GavelPolicy: SchedulingPolicy {
                 continue
             }
             // The usable types are those with a speed, visited in type order (no array of them per job per round).
-            let speeds = tput[row]
-            if !speeds.contains(where: { $0 != nil }) {
+            if !speeds.runsOnOneType(j) {
                 guard Self.eligibleCapacity(s, j, capacity: capacity) >= Int(s.shapes[j.index].gpuCount) else { continue }
                 spanning[row] = true
                 let share = min(1, Double(Self.eligibleCapacity(s, j, capacity: capacity)) / (Double(n) * Double(s.shapes[j.index].gpuCount)))
@@ -405,7 +407,7 @@ public struct GavelPolicy: SchedulingPolicy {
                 continue
             }
             for t in 0..<k {
-                guard let speed = speeds[t] else { continue }
+                guard let speed = speeds.rate(of: j, on: t) else { continue }
                 let x = allocationRows[allocationRowOf[row]][t]
                 if x > 1e-9 {
                     let p = x / (Self.receivedFraction(s, j, type: t, received: received, submitTimes: submitTimes) + parameters.priorityEpsilon)
@@ -563,20 +565,13 @@ public struct GavelPolicy: SchedulingPolicy {
         }
         order.sort { ($0.1, $0.0) < ($1.1, $1.0) }
         var decisions: [SchedulingDecision] = []
-        if throughputCache.count < s.jobs.count {
-            throughputCache.append(contentsOf: repeatElement(nil, count: s.jobs.count - throughputCache.count))
-        }
         for (j, _) in order {
             if planner.cluster.freeGPUs == 0 { break }
             let count = Int(s.shapes[j.index].gpuCount)
             // Speeds depend only on the job and the types: asked of the oracle once per job, here or at a boundary
             // (one oracle question per type per start showed in profiles).
-            if throughputCache[j.index] == nil { throughputCache[j.index] = Self.throughputs(s, j, capacity: capacity) }
-            let tput = throughputCache[j.index]!
-            #if SIM_INTERNAL_CHECKS
-            assert(tput == Self.throughputs(s, j, capacity: capacity), "stale speeds of \(j)")
-            #endif
-            guard tput.contains(where: { $0 != nil }) else {
+            speeds.fill(j) { Self.throughputs(s, j, capacity: capacity) }
+            guard speeds.runsOnOneType(j) else {
                 if let gpus = planner.place(j, count: count, types: s.shapes[j.index].eligibleTypes) { decisions.append(.start(j, gpus: gpus)) }
                 continue
             }
@@ -586,10 +581,11 @@ public struct GavelPolicy: SchedulingPolicy {
             var tried: UInt64 = 0
             while true {
                 var best = -1
-                for t in 0..<tput.count where tput[t] != nil && tried & (1 << UInt64(t)) == 0 {
+                for t in 0..<speeds.types {
+                    guard let rate = speeds.rate(of: j, on: t), tried & (1 << UInt64(t)) == 0 else { continue }
                     if best < 0 { best = t; continue }
                     let xt = row.map { allocationRows[$0][t] } ?? 0, xb = row.map { allocationRows[$0][best] } ?? 0
-                    if xt > xb || (xt == xb && tput[t]! > tput[best]!) { best = t }
+                    if xt > xb || (xt == xb && rate > speeds.rate(of: j, on: best)!) { best = t }
                 }
                 if best < 0 { break }
                 tried |= 1 << UInt64(best)
@@ -601,6 +597,47 @@ public struct GavelPolicy: SchedulingPolicy {
         }
         return decisions
     }
+}
+
+/// Each job's isolated speed on each GPU type, by JobID index, job-major and flat (NaN where it cannot run there),
+/// filled once per job: a boundary used to gather a heap-allocated row per active job (a retain and a release each)
+/// from a cache of optional arrays, which showed in profiles of the ITP replay.
+private struct SpeedTable {
+    let types: Int
+    private var rates: [Double] = []
+    private var filled: [Bool] = []
+
+    init(types: Int) { self.types = types }
+
+    /// Fills `job`'s speeds from `row` (nil where it cannot run) the first time it is asked; checked builds compare
+    /// every later call with `row` again.
+    mutating func fill(_ job: JobID, _ row: () -> [Double?]) {
+        if filled.count <= job.index {
+            let jobs = job.index + 1
+            filled.append(contentsOf: repeatElement(false, count: jobs - filled.count))
+            rates.append(contentsOf: repeatElement(.nan, count: jobs * types - rates.count))
+        }
+        guard !filled[job.index] else {
+            #if SIM_INTERNAL_CHECKS
+            assert(self.row(job) == row(), "stale speeds of \(job)")
+            #endif
+            return
+        }
+        for (t, r) in row().enumerated() { rates[job.index * types + t] = r ?? .nan }
+        filled[job.index] = true
+    }
+
+    /// `job`'s speed on type `t`, nil where it cannot run there.
+    func rate(of job: JobID, on t: Int) -> Double? {
+        let r = rates[job.index * types + t]
+        return r.isNaN ? nil : r
+    }
+
+    /// Whether `job` can run on some single type.
+    func runsOnOneType(_ job: JobID) -> Bool { (0..<types).contains { !rates[job.index * types + $0].isNaN } }
+
+    /// `job`'s speeds as an allocation problem's row.
+    func row(_ job: JobID) -> [Double?] { (0..<types).map { rate(of: job, on: $0) } }
 }
 
 extension Array where Element == JobID {
