@@ -1,5 +1,6 @@
 import Network
 
+/// A fabric profile's overlap as a kind this module predicts with.
 extension FabricProfile {
     /// The overlap the profile's parameters were fitted under (`exponent` when it names none).
     ///
