@@ -55,9 +55,7 @@ struct FidelityCommand: ParsableCommand {
         var rows: [StepMeasurement] = []
         for path in paths {
             let text: String
-            do { text = try String(contentsOf: URL(fileURLWithPath: path), encoding: .utf8) } catch {
-                throw reportInputError(InputError(file: path, message: "cannot read the file (\(error.localizedDescription))"))
-            }
+            do throws(InputError) { text = try FitCommand.readText(path) } catch { throw reportInputError(error) }
             let parsed: [StepMeasurement]
             do throws(InputError) { parsed = try MeasurementFile.parse(text, file: path) } catch { throw reportInputError(error) }
             // A file without rows would report a 0% median and pass any gate: bad input, as for `schedlab fit`.
@@ -100,9 +98,14 @@ extension FidelityCommand {
     /// The fabric of the profile at `path` and the overlap to predict with: `overlap` when given (it must be the one
     /// the profile was fitted under), else the profile's.
     static func profile(at path: String, overlap: OverlapKind?) throws -> (FabricSpec, OverlapKind) {
+        let expected = "the JSON written by `schedlab fit -o`"
+        let text: String
+        do throws(InputError) { text = try FitCommand.readText(path, kind: "fabric profile", expected: expected) } catch {
+            throw reportInputError(error)
+        }
         let profile: FabricProfile
-        do { profile = try FabricProfile.decode(Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw reportInputError(InputError(file: path, message: "cannot read the fabric profile (\(error)); expected the JSON written by `schedlab fit -o`"))
+        do { profile = try FabricProfile.decode(Data(text.utf8)) } catch {
+            throw reportInputError(InputError(file: path, message: "cannot read the fabric profile (\(error)); expected \(expected)"))
         }
         let fitted: OverlapKind
         do throws(FabricProfile.Problem) { fitted = try profile.fittedOverlap() } catch {

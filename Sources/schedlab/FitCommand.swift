@@ -104,14 +104,17 @@ struct FitCommand: ParsableCommand {
         }
     }
 
-    /// The text of the measurement file at `path`; a device, FIFO or unreadable file is a bad-input error.
-    static func readText(_ path: String) throws(InputError) -> String {
-        // A device or pipe would be read forever: only regular files are measurement files.
+    /// The text of the `kind` file at `path` (a measurement file unless said otherwise); a device, FIFO or unreadable
+    /// file is a bad-input error that says what was `expected` there.
+    static func readText(
+        _ path: String, kind: String = "measurement file", expected: String = "a UTF-8 CSV"
+    ) throws(InputError) -> String {
+        // A device or pipe would be read forever: only regular files are read.
         if let type = (try? FileManager.default.attributesOfItem(atPath: path))?[.type] as? FileAttributeType, type != .typeRegular {
-            throw InputError(file: path, message: "cannot read the measurement file (not a regular file)")
+            throw InputError(file: path, message: "cannot read the \(kind) (not a regular file); expected \(expected)")
         }
         do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw InputError(file: path, message: "cannot read the measurement file (\(error.localizedDescription)); expected a UTF-8 CSV")
+            throw InputError(file: path, message: "cannot read the \(kind) (\(error.localizedDescription)); expected \(expected)")
         }
     }
 

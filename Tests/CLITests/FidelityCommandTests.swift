@@ -78,5 +78,15 @@ final class FidelityCommandTests: SchedLabProcessTestCase {
         let empty = try schedlab("fidelity", "empty.csv", "--max-median", "0.15")
         XCTAssertEqual(empty.status, 2)
         XCTAssertEqual(empty.stderr, "error: empty.csv: the file has no measurement rows; expected at least one\n")
+        // A FIFO (or device) as a measurement file or a fabric profile is refused from its type, before it is opened.
+        XCTAssertEqual(mkfifo(dir.appendingPathComponent("pipe").path, 0o600), 0)
+        let pipeRows = try schedlab("fidelity", "pipe")
+        XCTAssertEqual(pipeRows.status, 2)
+        XCTAssertEqual(pipeRows.stderr, "error: pipe: cannot read the measurement file (not a regular file); expected a UTF-8 CSV\n")
+        try write("model,node_template,gpu_type,placement,local_batch,step_s,sync_s,source\nbert-squad,pollux-g4dn,,2,12,1,,s\n", to: "ok.csv")
+        let pipeProfile = try schedlab("fidelity", "ok.csv", "--fabric-profile", "pipe")
+        XCTAssertEqual(pipeProfile.status, 2)
+        XCTAssertEqual(pipeProfile.stderr,
+                       "error: pipe: cannot read the fabric profile (not a regular file); expected the JSON written by `schedlab fit -o`\n")
     }
 }
