@@ -47,23 +47,29 @@ def main():
     a = p.parse_args()
     if os.path.exists(a.db):
         sys.exit(f"error: {a.db} exists; remove it or pass another --db")
+    # The runs of each variant by ID: a variant may run a policy another variant runs with other parameters
+    # (tiresias-gittins is tiresias), so the policy column alone does not tell them apart.
     rows = []
     for variant in [None] + variants(a.scenario):
+        ids = []
         for seed in range(1, a.seeds + 1):
             cmd = [a.schedlab, "run", a.scenario, "--seed", str(seed), "--db", a.db, "--quiet"]
             if variant:
                 cmd += ["--variant", variant]
             subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-        rows.append(variant or "fifo")
+            with sqlite3.connect(a.db) as db:
+                ids.append(db.execute("SELECT max(id) FROM runs").fetchone()[0])
+        rows.append((variant or "fifo", ids))
     db = sqlite3.connect(a.db)
     print("| policy | " + " | ".join(label for _, label, _ in METRICS) + " |")
     print("|---|" + "---|" * len(METRICS))
-    for policy in rows:
+    for policy, ids in rows:
         cells = []
         for metric, _, digits in METRICS:
+            marks = ",".join("?" * len(ids))
             values = [v for (v,) in db.execute(
-                "SELECT s.value FROM summary s JOIN runs r ON r.id = s.run WHERE r.policy = ? AND s.metric = ? "
-                "AND r.status = 'complete' ORDER BY r.seed", (policy, metric))]
+                f"SELECT s.value FROM summary s JOIN runs r ON r.id = s.run WHERE r.id IN ({marks}) AND s.metric = ? "
+                "AND r.status = 'complete' ORDER BY r.seed", (*ids, metric))]
             n = len(values)
             mean = statistics.fmean(values)
             half = T95.get(n - 1, 1.96) * statistics.stdev(values) / math.sqrt(n) if n > 1 else float("nan")

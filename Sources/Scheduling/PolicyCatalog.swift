@@ -28,7 +28,7 @@ public enum PolicyCatalog {
               parameters: SRTFPolicy.Parameters.documentation,
               make: { d in SRTFPolicy(try d.map(SRTFPolicy.Parameters.init(from:)) ?? .init()) }),
         Entry(name: TiresiasPolicy.name,
-              summary: "Tiresias discretized 2D-LAS: preemptive, queues by attained GPU-time, FIFO within a queue",
+              summary: "Tiresias discretized 2D-LAS (2D-Gittins with order: gittins): preemptive, queues by attained GPU-time",
               parameters: TiresiasPolicy.Parameters.documentation,
               make: { d in TiresiasPolicy(try d.map(TiresiasPolicy.Parameters.init(from:)) ?? .init()) }),
         Entry(name: ThemisPolicy.name,

@@ -286,6 +286,41 @@ final class PreemptivePolicyTests: XCTestCase {
         XCTAssertEqual(first.jobs.map(\.preemptions), [0, 1, 0])
     }
 
+    // `order: gittins` (Discretized 2D-Gittins): inside a queue, by the Gittins index of each job's service. J0 (4 GPUs,
+    // 2500 s) from 0; 50: J1 (4 GPUs, 20 s) arrives. Both are in the top queue (J0 has 200 GPU·s < 3250). Samples 100,
+    // 100, 10,000, 10,000 GPU·s, Δ = the first threshold, 3250: J0's index at 200 is 0 (it has outlived the short mass
+    // and no sample lies in (200, 3450]); J1's at 0 is 2 / (200 + 2 · 3250) > 0. So J1 preempts J0 at 50 and runs
+    // 50 → 70; J0 resumes 70 → 2520 (demoted at 832.5, alone). The workload's own distribution (10,000 and 80 GPU·s)
+    // ranks them alike (J1: 1 / (80 + 3250)). Under LAS (running-first) J1 waits for J0's demotion at 812.5.
+    func testTiresiasGittinsPreemptsInsideAQueue() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 2500), job(1, submit: 50, gpus: 4, duration: 20)]
+        let samples = try run(jobs, TiresiasPolicy(.init(order: .gittins, gittinsSamples: [100, 100, 10_000, 10_000])))
+        XCTAssertEqual(intervals(samples), [[0, 0, 50], [1, 50, 70], [0, 70, 2520]])
+        XCTAssertEqual(samples.jcts, [2520, 20])
+        XCTAssertEqual(samples.jobs.map(\.preemptions), [1, 0])
+        let workload = try run(jobs, TiresiasPolicy(.init(order: .gittins)))
+        XCTAssertEqual(intervals(workload), [[0, 0, 50], [1, 50, 70], [0, 70, 2520]])
+        let las = try run(jobs, TiresiasPolicy())
+        XCTAssertEqual(intervals(las), [[0, 0, 812.5], [1, 812.5, 832.5], [0, 832.5, 2520]])
+    }
+
+    // The quantum decides how far ahead the index looks. One queue (threshold 1e6 GPU·s); J0 (4 GPUs, 1000 s) from 0,
+    // J1 (4 GPUs, 1 s) at 500, when J0 has 2000 GPU·s; samples 4, 4000, 4000, 4000 GPU·s.
+    // - Δ = 40: J1's index is 1 / (4 + 3 · 40) = 1/124 (the 4 GPU·s sample lies within its quantum), J0's is 0 (no
+    //   sample in (2000, 2040]): J1 preempts J0 at 500 and runs 500 → 501; J0 resumes 501 → 1001.
+    // - Δ = 8000: both look a whole job ahead: J1 4 / 12,004 ≈ 1/3001, J0 3 / (12,000 − 3 · 2000) = 1/2000 (it is
+    //   nearer its likely end): J0 keeps its GPUs; J1 runs 1000 → 1001.
+    // - Δ = 40 over long samples only (4000): both indices are 0; the tie goes to the lower JobID, J0, which stays.
+    func testTiresiasGittinsQuantumAndSamplesDecide() throws {
+        let jobs = [job(0, submit: 0, gpus: 4, duration: 1000), job(1, submit: 500, gpus: 4, duration: 1)]
+        func gittins(_ delta: Double, _ samples: [Double]) -> TiresiasPolicy {
+            TiresiasPolicy(.init(queueThresholds: [1e6], order: .gittins, gittinsDelta: delta, gittinsSamples: samples))
+        }
+        XCTAssertEqual(intervals(try run(jobs, gittins(40, [4, 4000, 4000, 4000]))), [[0, 0, 500], [1, 500, 501], [0, 501, 1001]])
+        XCTAssertEqual(intervals(try run(jobs, gittins(8000, [4, 4000, 4000, 4000]))), [[0, 0, 1000], [1, 1000, 1001]])
+        XCTAssertEqual(intervals(try run(jobs, gittins(40, [4000]))), [[0, 0, 1000], [1, 1000, 1001]])
+    }
+
     // A threshold so high that reaching it lies past the clock's range (1e300 GPU·s): every job stays in the top queue
     // and no wake-up is asked for, so it is FIFO inside one queue with running jobs ahead. J0 (4 GPUs, 100 s) runs
     // 0 → 100; J1 (4 GPUs, 10 s) arrives at 20 and waits behind it, 100 → 110. The same with promotion on.

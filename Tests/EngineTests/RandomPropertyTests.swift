@@ -93,7 +93,8 @@ final class RandomPropertyTests: XCTestCase {
     }
 
     // The preemptive policies with parameters that make them preempt on these short jobs (Tiresias thresholds of a
-    // few GPU-seconds, with and without starvation promotion, on both service measures; GPU-weighted SRTF): for 100
+    // few GPU-seconds, with and without starvation promotion, on both service measures, LAS and 2D-Gittins inside a
+    // queue; GPU-weighted SRTF): for 100
     // seeds × every placement, the same invariants and conservation as above, each job runs exactly its duration in
     // all, a second run is identical, and preemptions really happen.
     func testPreemptivePolicyVariantsOnRandomScenarios() {
@@ -101,6 +102,11 @@ final class RandomPropertyTests: XCTestCase {
             ("tiresias [5, 20]", { TiresiasPolicy(.init(queueThresholds: [5, 20])) }),
             ("tiresias time [3, 8] promote 1", { TiresiasPolicy(.init(service: .time, queueThresholds: [3, 8], promoteAfter: 1)) }),
             ("tiresias [10] promote 0.5", { TiresiasPolicy(.init(queueThresholds: [10], promoteAfter: 0.5)) }),
+            ("tiresias gittins [5, 20]", { TiresiasPolicy(.init(queueThresholds: [5, 20], order: .gittins)) }),
+            ("tiresias gittins time [3] promote 1 samples", {
+                TiresiasPolicy(.init(service: .time, queueThresholds: [3], promoteAfter: 1, order: .gittins,
+                                     gittinsDelta: 2, gittinsSamples: [1, 1, 2, 4, 8, 16]))
+            }),
             ("srtf gpu_weighted", { SRTFPolicy(.init(gpuWeighted: true)) }),
         ]
         var preemptions = Array(repeating: 0, count: variants.count)

@@ -74,6 +74,31 @@ final class PreemptivePolicyScenarioTests: XCTestCase {
         }
     }
 
+    // `order: gittins` with its quantum and samples; both default when omitted; each is rejected, with its path, unless
+    // the order is gittins, and out of range.
+    func testTiresiasGittinsParametersDecode() throws {
+        let s = try load(scenario("tiresias", params: [
+            "order: gittins", "gittins_delta_gpu_s: 1800", "gittins_samples_gpu_s: [10, 0, 86400]",
+        ]))
+        XCTAssertEqual(try XCTUnwrap(s.policy as? TiresiasPolicy).parameters,
+                       TiresiasPolicy.Parameters(order: .gittins, gittinsDelta: 1800, gittinsSamples: [10, 0, 86400]))
+        let plain = try XCTUnwrap(try load(scenario("tiresias", params: ["order: gittins"])).policy as? TiresiasPolicy)
+        XCTAssertNil(plain.parameters.gittinsDelta)
+        XCTAssertNil(plain.parameters.gittinsSamples)
+        assertError(scenario("tiresias", params: ["gittins_delta_gpu_s: 100"]), line: 17,
+                    field: "policy.params.gittins_delta_gpu_s", contains: ["only with order: gittins", "running-first"])
+        assertError(scenario("tiresias", params: ["order: arrival", "gittins_samples_gpu_s: [1]"]), line: 18,
+                    field: "policy.params.gittins_samples_gpu_s", contains: ["only with order: gittins", "arrival"])
+        assertError(scenario("tiresias", params: ["order: gittins", "gittins_delta_gpu_s: 0"]), line: 18,
+                    field: "policy.params.gittins_delta_gpu_s", contains: ["(0, ", "got 0"])
+        assertError(scenario("tiresias", params: ["order: gittins", "gittins_delta_gpu_s: .inf"]), line: 18,
+                    field: "policy.params.gittins_delta_gpu_s", contains: ["got inf"])
+        assertError(scenario("tiresias", params: ["order: gittins", "gittins_samples_gpu_s: []"]), line: 18,
+                    field: "policy.params.gittins_samples_gpu_s", contains: ["1 to 1000000 samples", "got 0"])
+        assertError(scenario("tiresias", params: ["order: gittins", "gittins_samples_gpu_s: [5, -1]"]), line: 18,
+                    field: "policy.params.gittins_samples_gpu_s[1]", contains: ["[0, ", "got -1"])
+    }
+
     func testSRTFParametersDecode() throws {
         let s = try load(scenario("srtf", params: ["gpu_weighted: true"]))
         XCTAssertEqual(try XCTUnwrap(s.policy as? SRTFPolicy).parameters, SRTFPolicy.Parameters(gpuWeighted: true))

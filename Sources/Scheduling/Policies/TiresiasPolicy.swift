@@ -4,9 +4,10 @@ import Workload
 
 /// Tiresias' discretized two-dimensional least-attained-service scheduler, 2D-LAS (Gu, Chowdhury, Shin, Zhu,
 /// Jeon, Qian, Liu, Guo, "Tiresias: A GPU Cluster Manager for Distributed Deep Learning", NSDI 2019: the
-/// "Discretized 2D-LAS" scheduler of its design section), the information-agnostic variant (no 2D-Gittins index,
-/// no profile-based placement), cross-checked against the authors' simulator (`dlas_sim_jobs` in
-/// `simulator/run_sim.py`).
+/// "Discretized 2D-LAS" scheduler of its design section), the information-agnostic variant by default, and with
+/// `order: gittins` the paper's Discretized 2D-Gittins scheduler for when the distribution of job service is known
+/// (no profile-based placement in either), cross-checked against the authors' simulator (`dlas_sim_jobs` in
+/// `simulator/run_sim.py`, schedules `dlas-gpu` and `dlas-gpu-gittins`).
 ///
 /// Variant implemented, with every detail the paper leaves open and the choice made here:
 /// - **Service** (`service`): attained GPU-time, the paper's two dimensions (seconds × GPUs held, summed over
@@ -37,6 +38,16 @@ import Workload
 ///   waiting job that entered its queue before a running one then outranks it, and preempts it once it fits: the
 ///   backfilled jobs of a queue are preempted for the older jobs they overtook. Rounds with `arrival` rebuild the
 ///   queues every round, as with promotion.
+/// - **2D-Gittins** (`order: gittins`): inside a queue, jobs by their Gittins index (`GittinsIndex`) at their
+///   effective service, highest first, running or not, then JobID; queues and demotion are as above. The index needs
+///   a service distribution: `gittins_samples_gpu_s` (samples of job service, in the service's unit, e.g. from a
+///   cluster's history), or by default every job of the run's workload, each at its estimated duration (the run time
+///   at its requested size on a packed placement) × its GPUs (× 1 with `service: time`): the distribution is known,
+///   each job's own size is not (the paper's premise). The quantum Δ (`gittins_delta_gpu_s`) defaults to the first
+///   queue threshold (the simulator's static `gittins_delta` 3250 equals its first `queue_limit`). Indices are
+///   evaluated at each round (arrivals, completions, demotions), as the simulator re-ranks at its events, so a running
+///   job whose index falls below a waiting one's in the same queue is preempted at the next round. The simulator breaks
+///   ties by later submission first (its sort is reversed on both keys); JobID (earlier first) is used here.
 /// - **Packing**: the desired running set is built greedily in that order over all running and waiting jobs;
 ///   jobs that do not fit in the capacity left are skipped (the simulator's fit-first inside FIFO), GPUs counted
 ///   per eligible type (`PriorityRunningSet`). A running job that no longer fits is preempted; one that stays
@@ -76,6 +87,8 @@ public struct TiresiasPolicy: SchedulingPolicy {
         case runningFirst = "running-first"
         /// The order jobs entered the queue, running or not, then JobID (the Pollux artifact's Tiresias).
         case arrival
+        /// The Gittins index at each job's service, highest first, running or not, then JobID (Discretized 2D-Gittins).
+        case gittins
     }
 
     /// Scenario parameters of `tiresias`.
@@ -92,23 +105,40 @@ public struct TiresiasPolicy: SchedulingPolicy {
         public var intervalSeconds: Double?
         /// The order inside a queue.
         public var order: Order = .runningFirst
+        /// With `Order.gittins`: the index's quantum Δ in the service's unit; nil = the first queue threshold.
+        public var gittinsDelta: Double?
+        /// With `Order.gittins`: samples of job service (the service's unit) the index is computed over; nil = every
+        /// job of the run at its estimated duration × GPUs (× 1 with `time`).
+        public var gittinsSamples: [Double]?
+
+        /// Most samples `gittins_samples_gpu_s` may list.
+        public static let maxGittinsSamples = 1_000_000
+        /// Largest quantum or sample accepted, in the service's unit (about 3 × 10^7 GPU-years).
+        public static let maxGittinsService = 1e15
 
         static let documentation = [
             "service: gpu-time (GPU-seconds held, 2D-LAS) or time (seconds held) (gpu-time)",
             "queue_thresholds_gpu_s: increasing thresholds > 0 between the queues, in GPU-s (s with service: time) ([3250, 7200])",
             "promote_after: S > 0: a waiting job returns to the top queue after waiting S × its executed time (off)",
             "interval_s: decide only every interval_s seconds, 1 to 1e9 (off: at every event)",
-            "order: inside a queue, running-first (running jobs, then JobID) or arrival (the order jobs entered the "
-                + "queue, running or not, as the Pollux artifact's Tiresias) (running-first)",
+            "order: inside a queue, running-first (running jobs, then JobID), arrival (the order jobs entered the "
+                + "queue, running or not, as the Pollux artifact's Tiresias) or gittins (Gittins index of each job's service, "
+                + "highest first: Discretized 2D-Gittins) (running-first)",
+            "gittins_delta_gpu_s: with order: gittins, the index's service quantum, > 0 (the first queue threshold)",
+            "gittins_samples_gpu_s: with order: gittins, samples of job service the index is computed over, each >= 0 "
+                + "(every job of the workload at its estimated duration x GPUs)",
         ]
 
         /// Default parameters.
         public init(
             service: Service = .gpuTime, queueThresholds: [Double] = [3250, 7200], promoteAfter: Double? = nil,
-            intervalSeconds: Double? = nil, order: Order = .runningFirst
+            intervalSeconds: Double? = nil, order: Order = .runningFirst, gittinsDelta: Double? = nil,
+            gittinsSamples: [Double]? = nil
         ) {
             self.intervalSeconds = intervalSeconds
             self.order = order
+            self.gittinsDelta = gittinsDelta
+            self.gittinsSamples = gittinsSamples
             self.service = service
             self.queueThresholds = queueThresholds
             self.promoteAfter = promoteAfter
@@ -116,10 +146,13 @@ public struct TiresiasPolicy: SchedulingPolicy {
 
         private enum CodingKeys: String, CodingKey {
             case service, queueThresholds = "queue_thresholds_gpu_s", promoteAfter = "promote_after", intervalSeconds = "interval_s"
-            case order
+            case order, gittinsDelta = "gittins_delta_gpu_s", gittinsSamples = "gittins_samples_gpu_s"
         }
         public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(allowed: ["service", "queue_thresholds_gpu_s", "promote_after", "interval_s", "order"])
+            try decoder.rejectUnknownKeys(allowed: [
+                "service", "queue_thresholds_gpu_s", "promote_after", "interval_s", "order", "gittins_delta_gpu_s",
+                "gittins_samples_gpu_s",
+            ])
             let c = try decoder.container(keyedBy: CodingKeys.self)
             if let name = try c.decodeIfPresent(String.self, forKey: .service) {
                 guard let s = Service(rawValue: name) else {
@@ -159,6 +192,26 @@ public struct TiresiasPolicy: SchedulingPolicy {
             if c.contains(.intervalSeconds) {
                 intervalSeconds = try GreedyElasticAllocation.decodeInterval(c, .intervalSeconds, default: 60)
             }
+            for key in [CodingKeys.gittinsDelta, .gittinsSamples] where c.contains(key) && order != .gittins {
+                throw c.invalid(key, "applies only with order: gittins (order is \(order.rawValue))")
+            }
+            if let d = try c.decodeIfPresent(Double.self, forKey: .gittinsDelta) {
+                guard d.isFinite && d > 0 && d <= Self.maxGittinsService else {
+                    throw c.invalid(.gittinsDelta, "expected a number in (0, \(Self.maxGittinsService)], got \(d)")
+                }
+                gittinsDelta = d
+            }
+            if let samples = try c.decodeIfPresent([Double].self, forKey: .gittinsSamples) {
+                guard (1...Self.maxGittinsSamples).contains(samples.count) else {
+                    throw c.invalid(.gittinsSamples, "expected 1 to \(Self.maxGittinsSamples) samples, got \(samples.count)")
+                }
+                for (i, x) in samples.enumerated() where !(x.isFinite && x >= 0 && x <= Self.maxGittinsService) {
+                    throw DecodingError.dataCorrupted(DecodingError.Context(
+                        codingPath: c.codingPath + [CodingKeys.gittinsSamples, AnyCodingKey(intValue: i)!],
+                        debugDescription: "expected a number in [0, \(Self.maxGittinsService)], got \(x)"))
+                }
+                gittinsSamples = samples
+            }
         }
     }
 
@@ -193,6 +246,12 @@ public struct TiresiasPolicy: SchedulingPolicy {
     /// there, by index.
     private var seenLevel: [Int] = []
     private var enteredIn: [UInt32] = []
+    /// With `Order.gittins`: the index, built at the first round (from the run's jobs unless samples were given), and
+    /// each waiting job's index, fixed for its wait as its queue is (NaN until computed), by index.
+    private var gittins: GittinsIndex?
+    private var waitingIndex: [Double] = []
+    /// With `Order.gittins`: where each job's service last stood among the index's samples, by index.
+    private var gittinsCursor: [GittinsIndex.Cursor] = []
     /// The round's order by queue, kept to reuse their storage.
     private var runningByQueue: [[PriorityRunningSet.Entry]] = []
     private var waitingByQueue: [[PriorityRunningSet.Entry]] = []
@@ -273,7 +332,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
 
     /// One 2D-LAS round: the desired running set, its preemptions and starts, and the next wake-up it needs.
     private mutating func round(_ s: ClusterSnapshot, planner: inout PlacementPlanner) -> [SchedulingDecision] {
-        guard parameters.promoteAfter != nil || parameters.order == .arrival else {
+        guard parameters.promoteAfter != nil || parameters.order != .runningFirst else {
             // Without promotion, a job's queue changes only as it runs: the queues are kept across rounds.
             var (decisions, next) = levels.round(s, planner: &planner)
             if next != .never && next != requestedWake {
@@ -305,7 +364,10 @@ public struct TiresiasPolicy: SchedulingPolicy {
             serviceNow.append(contentsOf: repeatElement(0, count: extra))
             seenLevel.append(contentsOf: repeatElement(-1, count: extra))
             enteredIn.append(contentsOf: repeatElement(0, count: extra))
+            waitingIndex.append(contentsOf: repeatElement(.nan, count: extra))
+            gittinsCursor.append(contentsOf: repeatElement(GittinsIndex.Cursor(), count: extra))
         }
+        if parameters.order == .gittins && gittins == nil { gittins = Self.makeGittinsIndex(parameters, s) }
         // Marks by JobID index rather than sets: no hashing per job per round.
         round &+= 1
         if round == 0 {  // wrapped: clear the marks so an old round cannot look current
@@ -318,6 +380,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
         for id in s.running {
             waitingSince[id.index] = -1
             waitingQueue[id.index] = -1
+            waitingIndex[id.index] = .nan
             seenIn[id.index] = stamp
         }
         for id in s.queue {
@@ -332,6 +395,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
             if Self.promotionDue(since: waitingSince[i], executed: executed, knob: knob) <= now {
                 baseline[i] = attained
                 waitingQueue[i] = level(of: id, baseline: baseline)
+                waitingIndex[i] = .nan
                 promotions += 1
             }
         }
@@ -408,6 +472,64 @@ public struct TiresiasPolicy: SchedulingPolicy {
                     (entered[$0.id.index], $0.id) < (entered[$1.id.index], $1.id)
                 }
             }
+        } else if let gittins {
+            // Each job's index at its effective service: a running job's from this round's service, a waiting job's
+            // once per wait (its service does not change while it waits). The running jobs that come before every
+            // waiting one (those above the highest queue with a waiting job, and those of that queue ranked above all
+            // of its waiting jobs) all fit, since they hold their GPUs: their order decides nothing, so they keep
+            // JobID order, unsorted, and the first group needs no index at all (most running jobs of a long trace).
+            let contested = (0..<levels).first { !waitingByQueue[$0].isEmpty } ?? levels
+            for q in 0..<contested { order += runningByQueue[q] }
+            var ranked: [(index: Double, entry: PriorityRunningSet.Entry)] = []
+            for q in contested..<levels {
+                ranked.removeAll(keepingCapacity: true)
+                var highestWaiting = -Double.infinity
+                for e in waitingByQueue[q] {
+                    let i = e.id.index
+                    if waitingIndex[i].isNaN {
+                        waitingIndex[i] = gittins.index(
+                            atService: Self.effectiveService(of: e.id, s, baseline: baseline, service: service),
+                            cursor: &gittinsCursor[i])
+                    }
+                    #if SIM_INTERNAL_CHECKS
+                    let fresh = gittins.index(atService: Self.effectiveService(of: e.id, s, baseline: baseline, service: service))
+                    assert(waitingIndex[i].bitPattern == fresh.bitPattern, "stale Gittins index of waiting \(e.id)")
+                    #endif
+                    ranked.append((waitingIndex[i], e))
+                    highestWaiting = max(highestWaiting, waitingIndex[i])
+                }
+                for e in runningByQueue[q] {
+                    let i = e.id.index
+                    let index = gittins.index(atService: serviceNow[i], cursor: &gittinsCursor[i])
+                    // In the contested queue, a running job ranked above every waiting one of it extends the
+                    // running-only prefix: no place to sort it into.
+                    if q == contested && index > highestWaiting { order.append(e) } else { ranked.append((index, e)) }
+                }
+                ranked.sort { $0.index != $1.index ? $0.index > $1.index : $0.entry.id < $1.entry.id }
+                for r in ranked { order.append(r.entry) }
+            }
+            #if SIM_INTERNAL_CHECKS
+            // Every queue in index order (the running-only prefix sorted too) decides the same. `order` holds each
+            // queue's jobs together, queue after queue.
+            var full: [PriorityRunningSet.Entry] = []
+            var k = 0
+            for q in 0..<levels {
+                let count = runningByQueue[q].count + waitingByQueue[q].count
+                full += order[k..<(k + count)].sorted {
+                    let i = $0.kind == .waiting ? waitingIndex[$0.id.index] : gittins.index(atService: serviceNow[$0.id.index])
+                    let j = $1.kind == .waiting ? waitingIndex[$1.id.index] : gittins.index(atService: serviceNow[$1.id.index])
+                    return i != j ? i > j : $0.id < $1.id
+                }
+                k += count
+            }
+            var plannerCopy = planner
+            var preemptedCopy: [JobID] = []
+            let fullDecisions = PriorityRunningSet.decisions(order: full, s, planner: &plannerCopy, preempted: &preemptedCopy)
+            var orderCopy = planner
+            var preemptedOrder: [JobID] = []
+            let orderDecisions = PriorityRunningSet.decisions(order: order, s, planner: &orderCopy, preempted: &preemptedOrder)
+            assert(fullDecisions == orderDecisions, "Gittins: the uncontested prefix's order changed the decisions")
+            #endif
         } else {
             for q in 0..<levels {
                 order += runningByQueue[q]
@@ -429,6 +551,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
         for d in decisions {
             if case .start(let id, let gpus) = d {
                 startedIn[id.index] = stamp
+                waitingIndex[id.index] = .nan  // its next wait follows new service
                 held[id.index].known = false  // a new allocation interval begins
                 crossing(service: Self.effectiveService(of: id, s, baseline: baseline, service: service), gpus: gpus.count)
             }
@@ -452,6 +575,22 @@ public struct TiresiasPolicy: SchedulingPolicy {
             requestedWake = next
         }
         return decisions
+    }
+
+    /// The Gittins index `parameters` ask for: over their samples, or over every job of the run at its estimated
+    /// duration × GPUs (× 1 with `time`); quantum `gittins_delta_gpu_s`, or the first threshold.
+    private static func makeGittinsIndex(_ parameters: Parameters, _ s: ClusterSnapshot) -> GittinsIndex {
+        let quantum = parameters.gittinsDelta ?? parameters.queueThresholds[0]
+        if let samples = parameters.gittinsSamples { return GittinsIndex(samples: samples, quantum: quantum) }
+        var samples: [Double] = []
+        samples.reserveCapacity(s.jobs.count)
+        for j in s.jobs {
+            let seconds = j.estimatedDuration.seconds
+            let x = parameters.service == .gpuTime ? seconds * Double(j.spec.gpuCount) : seconds
+            if x.isFinite && x >= 0 && x <= Parameters.maxGittinsService { samples.append(x) }
+        }
+        // A run with no job of estimable size has nothing to learn from: one sample at 0 ranks every job alike (G = 0).
+        return GittinsIndex(samples: samples.isEmpty ? [0] : samples, quantum: quantum)
     }
 
     /// Two ascending lists merged into one.
