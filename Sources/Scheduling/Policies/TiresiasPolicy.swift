@@ -114,7 +114,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
         /// Most samples `gittins_samples_gpu_s` may list.
         public static let maxGittinsSamples = 1_000_000
         /// Largest quantum or sample accepted, in the service's unit (about 3 × 10^7 GPU-years).
-        public static let maxGittinsService = 1e15
+        public static let maxGittinsService = 1e15  // the error messages write it as 1e15
 
         static let documentation = [
             "service: gpu-time (GPU-seconds held, 2D-LAS) or time (seconds held) (gpu-time)",
@@ -197,7 +197,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
             }
             if let d = try c.decodeIfPresent(Double.self, forKey: .gittinsDelta) {
                 guard d.isFinite && d > 0 && d <= Self.maxGittinsService else {
-                    throw c.invalid(.gittinsDelta, "expected a number in (0, \(Self.maxGittinsService)], got \(d)")
+                    throw c.invalid(.gittinsDelta, "expected a number in (0, 1e15], got \(d)")
                 }
                 gittinsDelta = d
             }
@@ -208,7 +208,7 @@ public struct TiresiasPolicy: SchedulingPolicy {
                 for (i, x) in samples.enumerated() where !(x.isFinite && x >= 0 && x <= Self.maxGittinsService) {
                     throw DecodingError.dataCorrupted(DecodingError.Context(
                         codingPath: c.codingPath + [CodingKeys.gittinsSamples, AnyCodingKey(intValue: i)!],
-                        debugDescription: "expected a number in [0, \(Self.maxGittinsService)], got \(x)"))
+                        debugDescription: "expected a number in [0, 1e15], got \(x)"))
                 }
                 gittinsSamples = samples
             }
