@@ -60,9 +60,25 @@ public enum ScenarioLoader {
             policyOverride = nil
         }
         var fileTree: Node?
+        // `--policy NAME` swaps the policy after the file's (overridden) parameters were read for the file's policy,
+        // and runs NAME with its defaults: a `--set` of policy.params meant for NAME would be read for the wrong
+        // policy, or dropped. Said in every error it causes, and refused when it would be dropped.
+        let paramsOverride = policyOverride == nil ? nil
+            : overrides.last { $0.covers(field: "policy.params") || $0.isInside(field: "policy.params") }
+        func attributed(_ e: InputError) -> InputError {
+            var e = attributedToOverride(e)
+            // (Unless the file, as overridden, already names that policy: then its parameters are read for it.)
+            let named = overrides.last { $0.path == "policy.name" }.map { $0.value.trimmingCharacters(in: .whitespaces) }
+                ?? fileTree?["policy"]?["name"]?.string
+            if let o = paramsOverride, let policyOverride, named != policyOverride, e.field?.hasPrefix("policy.params") == true {
+                e.message += " (\(o.text) was read for the file's policy: --policy runs \(policyOverride) with its default "
+                    + "parameters; use --set policy.name=\(policyOverride) instead of --policy to give it parameters)"
+            }
+            return e
+        }
         /// An error at a field an override set, or created on its way, is the override's, not the file's; one at
         /// a field of the file above an override is still the file's, but the override may be why.
-        func attributed(_ e: InputError) -> InputError {
+        func attributedToOverride(_ e: InputError) -> InputError {
             guard e.file == path, let field = e.field else { return e }
             if let o = overrides.last(where: { $0.covers(field: field) }) {
                 return InputError(file: "--set \(o.text)", field: field, message: e.message)
@@ -289,6 +305,10 @@ public enum ScenarioLoader {
         var policy = config.policy.policy
         var policyName = config.policy.name
         if let override = policyOverride, override != policyName {
+            if let o = paramsOverride {
+                throw InputError(file: "--policy", message: "--policy runs \(override) with its default parameters, so --set \(o.text) "
+                    + "would be ignored; use --set policy.name=\(override) instead of --policy to give it parameters")
+            }
             guard let entry = PolicyCatalog.entry(override) else {
                 throw InputError(file: "--policy", message: "unknown policy '\(override)'; expected one of: \(PolicyCatalog.names.joined(separator: ", "))")
             }

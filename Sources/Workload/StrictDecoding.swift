@@ -20,7 +20,9 @@ extension Decoder {
         for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) where !allowed.contains(key.stringValue) {
             throw DecodingError.dataCorrupted(DecodingError.Context(
                 codingPath: codingPath + [key],
-                debugDescription: "unknown field '\(key.stringValue)'; expected one of: \(allowed.joined(separator: ", "))"))
+                debugDescription: allowed.isEmpty
+                    ? "unknown field '\(key.stringValue)'; this mapping takes no fields"
+                    : "unknown field '\(key.stringValue)'; expected one of: \(allowed.joined(separator: ", "))"))
         }
     }
 }

@@ -360,6 +360,46 @@ final class ScenarioLoaderTests: XCTestCase {
         XCTAssertTrue(e.message.contains("backfill"), "\(e)")
     }
 
+    // `--policy NAME` runs NAME with its defaults, after the file's parameters (with their --set) were read for the
+    // file's policy: a --set of policy.params meant for NAME is named in the error it causes, and refused where it
+    // would be dropped; with --set policy.name instead, or when the file already names NAME, the parameters apply.
+    // A policy without parameters says so.
+    func testPolicyOverrideWithParameters() throws {
+        let path = try write(Self.good)  // policy fifo
+        func load(_ sets: [String], policy: String?) throws(InputError) -> Scenario {
+            var overrides: [ScenarioOverride] = []
+            for text in sets { overrides.append(try ScenarioOverride(text)) }
+            return try ScenarioLoader.load(path: path, overrides: overrides, policy: policy)
+        }
+        do throws(InputError) {
+            _ = try load(["policy.params={order: gittins}"], policy: "tiresias")
+            XCTFail("expected an error")
+        } catch {
+            XCTAssertEqual(error.field, "policy.params.order")
+            for phrase in ["this mapping takes no fields", "--policy runs tiresias with its default parameters",
+                           "use --set policy.name=tiresias instead of --policy"] {
+                XCTAssertTrue(error.message.contains(phrase), "\(error)")
+            }
+        }
+        do throws(InputError) {
+            _ = try load(["policy.name=tiresias", "policy.params={service: time}"], policy: "srtf")
+            XCTFail("expected an error")
+        } catch {
+            XCTAssertEqual(error.file, "--policy")
+            XCTAssertTrue(error.message.contains("--set policy.params={service: time} would be ignored"), "\(error)")
+        }
+        let named = try load(["policy.name=tiresias", "policy.params={order: gittins}"], policy: nil)
+        XCTAssertEqual(try XCTUnwrap(named.policy as? TiresiasPolicy).parameters.order, .gittins)
+        let same = try load(["policy.name=tiresias", "policy.params={order: gittins}"], policy: "tiresias")
+        XCTAssertEqual(try XCTUnwrap(same.policy as? TiresiasPolicy).parameters.order, .gittins)
+        do throws(InputError) {
+            _ = try load(["policy.params={order: gittins}"], policy: nil)
+            XCTFail("expected an error")
+        } catch {
+            XCTAssertEqual(error.message, "unknown field 'order'; this mapping takes no fields")
+        }
+    }
+
     // MARK: - Bad values
 
     func testNegativeRate() throws {
