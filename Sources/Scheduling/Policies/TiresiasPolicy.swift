@@ -124,9 +124,9 @@ public struct TiresiasPolicy: SchedulingPolicy {
             "order: inside a queue, running-first (running jobs, then JobID), arrival (the order jobs entered the "
                 + "queue, running or not, as the Pollux artifact's Tiresias) or gittins (Gittins index of each job's service, "
                 + "highest first: Discretized 2D-Gittins) (running-first)",
-            "gittins_delta_gpu_s: with order: gittins, the index's service quantum, > 0 (the first queue threshold)",
-            "gittins_samples_gpu_s: with order: gittins, samples of job service the index is computed over, each >= 0 "
-                + "(every job of the workload at its estimated duration x GPUs)",
+            "gittins_delta_gpu_s: with order: gittins, the index's service quantum, in (0, 1e15] (the first queue threshold)",
+            "gittins_samples_gpu_s: with order: gittins, 1 to 1000000 samples of job service the index is computed over, "
+                + "each in [0, 1e15] (every job of the workload at its estimated duration x GPUs)",
         ]
 
         /// Default parameters.
@@ -365,7 +365,10 @@ public struct TiresiasPolicy: SchedulingPolicy {
             seenLevel.append(contentsOf: repeatElement(-1, count: extra))
             enteredIn.append(contentsOf: repeatElement(0, count: extra))
             waitingIndex.append(contentsOf: repeatElement(.nan, count: extra))
-            gittinsCursor.append(contentsOf: repeatElement(GittinsIndex.Cursor(), count: extra))
+            // 48 bytes a job: only for the order that reads it.
+            if parameters.order == .gittins {
+                gittinsCursor.append(contentsOf: repeatElement(GittinsIndex.Cursor(), count: extra))
+            }
         }
         if parameters.order == .gittins && gittins == nil { gittins = Self.makeGittinsIndex(parameters, s) }
         // Marks by JobID index rather than sets: no hashing per job per round.
