@@ -14,10 +14,11 @@ import Workload
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time the engine: 100,000 jobs on 1,024 GPUs with FIFO and backfill, with and without SQLite writes and the network model; the Python FIFO through the external-policy protocol; with --scale, a million jobs on 16,384 GPUs.",
+        abstract: "Time the engine: 100,000 jobs on 1,024 GPUs with FIFO and backfill, with and without SQLite writes and the network model; the Python FIFO through the external-policy protocol; with --scale, a million jobs on 16,384 GPUs; with --scenario, a scenario against its variants.",
         discussion: """
             Targets (README): FIFO at least 2 M events/s; the 100k-job run's rows written in at most 0.25 s; \
-            --scale (1,000,000 jobs, 16,384 GPUs, flow-level network, writes) in under 60 s and 4 GB peak RSS.
+            --scale (1,000,000 jobs, 16,384 GPUs, flow-level network, writes) in under 60 s and 4 GB peak RSS; \
+            --scenario Scenarios/itp-full-2x.yaml --repeat 5: each preemptive policy within 3x of FIFO's wall time.
             """
     )
 
@@ -48,6 +49,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Instead of the rows: read and validate this canonical trace CSV --repeat times (after a warm-up read) and print the median and best milliseconds (Tests/Benchmarks/trace-read.sh compares Python's csv module).", valueName: "file"))
     var trace: String?
 
+    @Option(help: ArgumentHelp("Instead of the rows: time `schedlab run FILE --no-db --quiet` against the same with `--variant NAME` for each variant, each a process of its own, in --repeat alternating rounds; print each one's fastest and median run and their ratios to the file's.", valueName: "file"))
+    var scenario: String?
+
+    @Option(help: ArgumentHelp("With --scenario: the variants to time (comma-separated; default: every variant of the file).", valueName: "names"))
+    var variants: String?
+
     @Option(help: ArgumentHelp("The external-policy rows' policy process (run from the repository root).", valueName: "command"))
     var pythonPolicy = "python3 python/examples/fifo.py"
 
@@ -58,6 +65,12 @@ struct BenchCommand: ParsableCommand {
         }
         if `repeat` < 1 { return "--repeat: expected a number of runs >= 1, got \(`repeat`)" }
         if let jobs, jobs < 1 { return "--jobs: expected a number of jobs >= 1, got \(jobs)" }
+        if let variants {
+            guard scenario != nil else { return "--variants: applies only with --scenario" }
+            if variants.split(separator: ",", omittingEmptySubsequences: false).contains(where: { $0.isEmpty }) {
+                return "--variants: expected comma-separated variant names, got '\(variants)'"
+            }
+        }
         return nil
     }
 
@@ -67,6 +80,10 @@ struct BenchCommand: ParsableCommand {
             throw CLIExit.badInput
         }
         if let trace { return try TraceReadBench(path: trace, runs: `repeat`).run() }
+        if let scenario {
+            return try ScenarioBench(path: scenario, variants: variants.map { $0.split(separator: ",").map(String.init) },
+                                     rounds: `repeat`).run()
+        }
         if scale { return try ScaleBench(jobs: jobs ?? 1_000_000, load: load, seed: seed).run() }
         let external = ExternalPolicyBench(command: pythonPolicy.split(separator: " ").map(String.init), seed: seed)
         if only == "external" { return try external.run() }

@@ -32,10 +32,76 @@ final class BenchCommandTests: SchedLabProcessTestCase {
         XCTAssertTrue(r.stdout.contains("0 unfinished"), r.stdout)
     }
 
+    /// `--scenario`: the file as it is and each variant asked for, every round; events and preemptions as `run` gives
+    /// them (the runs are the scenario's own), and the reference's ratio 1.0x.
+    func testScenarioRowsTheFileAndItsVariants() throws {
+        let scenario = try write("""
+            name: bench-variants
+            seed: 7
+            cluster:
+              racks: [{name: r0, nodes: [{template: dgx-a100, count: 2}]}]
+            workload:
+              synthetic:
+                jobs: 40
+                arrivals: {process: poisson, rate_per_hour: 60}
+                gpus: {categorical: {values: [1, 2, 4], weights: [2, 1, 1]}}
+                duration_s: {lognormal: {mu: 7, sigma: 1}}
+                models: {resnet50: 1}
+            policy: {name: fifo, placement: packed}
+            variants:
+              sjf: [policy.name=sjf]
+              tiresias: [policy.name=tiresias]
+              broken: [policy.name=nope]
+            """, to: "bench-variants.yaml")
+        let r = try schedlab("bench", "--scenario", scenario, "--variants", "tiresias", "--repeat", "2")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = r.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        let file = try XCTUnwrap(rows.first { $0.first == "(file)" }, r.stdout)
+        let tiresias = try XCTUnwrap(rows.first { $0.first == "tiresias" }, r.stdout)
+        XCTAssertFalse(rows.contains { $0.first == "sjf" }, "a variant not asked for ran:\n\(r.stdout)")
+        XCTAssertEqual(file[1], "fifo")
+        XCTAssertEqual(file.last, "1.0x")
+        XCTAssertEqual(tiresias[1], "tiresias")
+        // Both rounds ran both entries, in order (the progress lines).
+        XCTAssertEqual(r.stderr.split(separator: "\n").filter { $0.hasPrefix("round ") }.map { $0.split(separator: " ").prefix(3).joined(separator: " ") },
+                       ["round 1/2 (file)", "round 1/2 tiresias", "round 2/2 (file)", "round 2/2 tiresias"])
+        // Events, preemptions and unfinished jobs are those of `schedlab run` on the same variant.
+        let run = try schedlab("run", scenario, "--variant", "tiresias", "--no-db", "--quiet")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let events = try XCTUnwrap(run.stdout.split(separator: "\n").first { $0.hasPrefix("simulated") })
+        XCTAssertTrue(events.contains("\(tiresias[2]) events"), "bench: \(tiresias[2]) events; run: \(events)")
+        let preemptions = try XCTUnwrap(run.stdout.split(separator: "\n").first { $0.hasPrefix("preemptions") })
+        XCTAssertEqual(preemptions.split(separator: " ").last.map(String.init), String(tiresias[3]))
+        XCTAssertEqual(tiresias[4], "0")
+
+        // Several variants.
+        let some = try schedlab("bench", "--scenario", scenario, "--variants", "sjf,tiresias")
+        XCTAssertEqual(some.status, 0, some.stderr)
+        for name in ["(file)", "sjf", "tiresias"] {
+            XCTAssertTrue(some.stdout.split(separator: "\n").contains { $0.hasPrefix(name + " ") }, "no \(name) row in:\n\(some.stdout)")
+        }
+
+        // An unknown variant: exit 2, naming the file's variants, nothing timed.
+        let bad = try schedlab("bench", "--scenario", scenario, "--variants", "gavel")
+        XCTAssertEqual(bad.status, 2, bad.stdout)
+        XCTAssertTrue(bad.stderr.contains("no variant 'gavel'; expected one of: broken, sjf, tiresias"), bad.stderr)
+        XCTAssertEqual(bad.stdout, "")
+
+        // A variant whose run rejects its input: exit 2 with the run's own message, and no table.
+        let broken = try schedlab("bench", "--scenario", scenario, "--variants", "broken")
+        XCTAssertEqual(broken.status, 2, broken.stdout)
+        XCTAssertTrue(broken.stderr.contains("--variant broken failed (exit status 2)"), broken.stderr)
+        XCTAssertTrue(broken.stderr.contains("policy.name"), broken.stderr)
+        XCTAssertEqual(broken.stdout, "")
+    }
+
     func testBadOptionsExitTwo() throws {
         for (args, message) in [(["--skip", "disk"], "error: --skip: expected sqlite or network, got 'disk'\n"),
                                 (["--repeat", "0"], "error: --repeat: expected a number of runs >= 1, got 0\n"),
-                                (["--scale", "--jobs", "0"], "error: --jobs: expected a number of jobs >= 1, got 0\n")] {
+                                (["--scale", "--jobs", "0"], "error: --jobs: expected a number of jobs >= 1, got 0\n"),
+                                (["--variants", "gavel"], "error: --variants: applies only with --scenario\n"),
+                                (["--scenario", "x.yaml", "--variants", "a,,b"],
+                                 "error: --variants: expected comma-separated variant names, got 'a,,b'\n")] {
             let r = try schedlab(["bench"] + args)
             XCTAssertEqual(r.status, 2, "\(args): \(r.stdout) \(r.stderr)")
             XCTAssertEqual(r.stderr, message)
