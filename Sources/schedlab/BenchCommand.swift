@@ -65,6 +65,13 @@ struct BenchCommand: ParsableCommand {
         }
         if `repeat` < 1 { return "--repeat: expected a number of runs >= 1, got \(`repeat`)" }
         if let jobs, jobs < 1 { return "--jobs: expected a number of jobs >= 1, got \(jobs)" }
+        if scenario != nil {
+            // What the rows and the other modes take means nothing to a scenario's runs: refused, not ignored.
+            for (given, name) in [(scale, "--scale"), (trace != nil, "--trace"), (jobs != nil, "--jobs"), (!only.isEmpty, "--only"),
+                                  (!skip.isEmpty, "--skip")] where given {
+                return "--scenario: cannot be combined with \(name) (the scenario file sets its jobs and policies)"
+            }
+        }
         if let variants {
             guard scenario != nil else { return "--variants: applies only with --scenario" }
             if variants.split(separator: ",", omittingEmptySubsequences: false).contains(where: { $0.isEmpty }) {

@@ -82,7 +82,8 @@ struct ScenarioBench {
 
     /// This executable (to run `schedlab run` as a child).
     static func executable() -> String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? Bundle.main.executablePath
+            ?? CommandLine.arguments[0]
     }
 
     /// Runs `schedlab run` for `entry` once in a child process and times it.

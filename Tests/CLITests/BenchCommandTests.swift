@@ -100,6 +100,10 @@ final class BenchCommandTests: SchedLabProcessTestCase {
                                 (["--repeat", "0"], "error: --repeat: expected a number of runs >= 1, got 0\n"),
                                 (["--scale", "--jobs", "0"], "error: --jobs: expected a number of jobs >= 1, got 0\n"),
                                 (["--variants", "gavel"], "error: --variants: applies only with --scenario\n"),
+                                (["--scenario", "x.yaml", "--only", "fifo"],
+                                 "error: --scenario: cannot be combined with --only (the scenario file sets its jobs and policies)\n"),
+                                (["--scenario", "x.yaml", "--scale"],
+                                 "error: --scenario: cannot be combined with --scale (the scenario file sets its jobs and policies)\n"),
                                 (["--scenario", "x.yaml", "--variants", "a,,b"],
                                  "error: --variants: expected comma-separated variant names, got 'a,,b'\n")] {
             let r = try schedlab(["bench"] + args)
