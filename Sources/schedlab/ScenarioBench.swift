@@ -86,9 +86,11 @@ struct ScenarioBench {
             ?? CommandLine.arguments[0]
     }
 
-    /// Runs `schedlab run` for `entry` once in a child process and times it.
-    func time(_ entry: Entry, in dir: URL) throws -> Run {
-        let out = dir.appendingPathComponent("stdout"), err = dir.appendingPathComponent("stderr")
+    /// Runs `schedlab run` for `entry` once in a child process and times it; its output goes to files in `dir`.
+    func time(_ entry: Entry, in dir: URL, tag: String) throws -> Run {
+        // Fresh files for every run (`tag`: round and entry): nothing a previous run printed can be read as this one's.
+        let out = dir.appendingPathComponent("stdout-\(tag)"), err = dir.appendingPathComponent("stderr-\(tag)")
+        defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let p = Process()
@@ -135,7 +137,7 @@ struct ScenarioBench {
         var runs = Array(repeating: [Run](), count: list.count)
         for round in 1...rounds {
             for (k, entry) in list.enumerated() {
-                let run = try time(entry, in: dir)
+                let run = try time(entry, in: dir, tag: "\(round)-\(k)")
                 runs[k].append(run)
                 printError(String(format: "round %d/%d  %@  %.2f s", round, rounds, entry.name, run.wall))
             }
