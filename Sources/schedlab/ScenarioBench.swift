@@ -109,9 +109,10 @@ struct ScenarioBench {
         let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
         guard p.terminationReason == .exit, p.terminationStatus == 0 else {
             let message = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
-            printError("error: schedlab run \(p.arguments!.dropFirst().joined(separator: " ")) failed (exit status "
-                       + "\(p.terminationStatus)):\n\(message)")
-            throw p.terminationStatus == CLIExit.badInput.rawValue ? CLIExit.badInput : CLIExit.simulationFailed
+            let how = p.terminationReason == .exit ? "exit status \(p.terminationStatus)" : "killed by signal \(p.terminationStatus)"
+            printError("error: schedlab run \(p.arguments!.dropFirst().joined(separator: " ")) failed (\(how)):\n\(message)")
+            let badInput = p.terminationReason == .exit && p.terminationStatus == CLIExit.badInput.rawValue
+            throw badInput ? CLIExit.badInput : CLIExit.simulationFailed
         }
         guard let summary = Summary(parsing: text) else {
             printError("error: schedlab run \(p.arguments!.dropFirst().joined(separator: " ")) printed no summary:\n\(text)")
