@@ -49,7 +49,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Instead of the rows: read and validate this canonical trace CSV --repeat times (after a warm-up read) and print the median and best milliseconds (Tests/Benchmarks/trace-read.sh compares Python's csv module).", valueName: "file"))
     var trace: String?
 
-    @Option(help: ArgumentHelp("Instead of the rows: time `schedlab run FILE --no-db --quiet` against the same with `--variant NAME` for each variant, each a process of its own, in --repeat alternating rounds; print each one's fastest and median run and their ratios to the file's.", valueName: "file"))
+    @Option(help: ArgumentHelp("Instead of the rows: time `schedlab run FILE --no-db --quiet` against the same with `--variant NAME` for each variant, each a process of its own, in --repeat alternating rounds; print each one's fastest and median run and their ratios to the file's (a file without a seed: every run with --seed 1).", valueName: "file"))
     var scenario: String?
 
     @Option(help: ArgumentHelp("With --scenario: the variants to time (comma-separated; default: every variant of the file).", valueName: "names"))

@@ -80,6 +80,14 @@ struct ScenarioBench {
         return out
     }
 
+    /// `--seed 1` for every run when the file sets no seed (each `schedlab run` would draw its own, and the runs would
+    /// not compare); nothing otherwise (a `--seed` would override the file's).
+    func seedArguments() throws(InputError) -> [String] {
+        var drawn = false
+        _ = try ScenarioLoader.load(path: path, fallbackSeed: { drawn = true; return 1 })
+        return drawn ? ["--seed", "1"] : []
+    }
+
     /// This executable (to run `schedlab run` as a child).
     static func executable() -> String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? Bundle.main.executablePath
@@ -87,7 +95,7 @@ struct ScenarioBench {
     }
 
     /// Runs `schedlab run` for `entry` once in a child process and times it; its output goes to files in `dir`.
-    func time(_ entry: Entry, in dir: URL, tag: String) throws -> Run {
+    func time(_ entry: Entry, in dir: URL, tag: String, extra: [String] = []) throws -> Run {
         // Fresh files for every run (`tag`: round and entry): nothing a previous run printed can be read as this one's.
         let out = dir.appendingPathComponent("stdout-\(tag)"), err = dir.appendingPathComponent("stderr-\(tag)")
         defer { try? FileManager.default.removeItem(at: out); try? FileManager.default.removeItem(at: err) }
@@ -95,7 +103,7 @@ struct ScenarioBench {
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Self.executable())
-        p.arguments = ["run", path, "--no-db", "--quiet"] + (entry.variant.map { ["--variant", $0] } ?? [])
+        p.arguments = ["run", path, "--no-db", "--quiet"] + (entry.variant.map { ["--variant", $0] } ?? []) + extra
         let stdout = try FileHandle(forWritingTo: out), stderr = try FileHandle(forWritingTo: err)
         defer { try? stdout.close(); try? stderr.close() }
         p.standardOutput = stdout
@@ -130,15 +138,22 @@ struct ScenarioBench {
     }
 
     func run() throws {
-        let list: [Entry]
-        do { list = try entries() } catch { throw reportInputError(error) }
+        let list: [Entry], extra: [String]
+        do {
+            // The file is loaded whole first: a bad one stops here, before any run.
+            extra = try seedArguments()
+            list = try entries()
+        } catch {
+            throw reportInputError(error)
+        }
+        if !extra.isEmpty { printError("note: \(path) sets no seed; every run uses --seed 1") }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("schedlab-bench-scenario-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var runs = Array(repeating: [Run](), count: list.count)
         for round in 1...rounds {
             for (k, entry) in list.enumerated() {
-                let run = try time(entry, in: dir, tag: "\(round)-\(k)")
+                let run = try time(entry, in: dir, tag: "\(round)-\(k)", extra: extra)
                 runs[k].append(run)
                 printError(String(format: "round %d/%d  %@  %.2f s", round, rounds, entry.name, run.wall))
             }

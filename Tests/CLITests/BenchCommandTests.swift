@@ -74,6 +74,18 @@ final class BenchCommandTests: SchedLabProcessTestCase {
         XCTAssertEqual(preemptions.split(separator: " ").last.map(String.init), String(tiresias[3]))
         XCTAssertEqual(tiresias[4], "0")
 
+        // A file without a seed: every run gets --seed 1 (each would draw its own), and the runs agree.
+        let unseeded = try write(try String(contentsOfFile: scenario, encoding: .utf8).replacingOccurrences(of: "seed: 7\n", with: ""),
+                                 to: "bench-unseeded.yaml")
+        let u = try schedlab("bench", "--scenario", unseeded, "--variants", "tiresias", "--repeat", "2")
+        XCTAssertEqual(u.status, 0, u.stderr)
+        XCTAssertTrue(u.stderr.contains("sets no seed; every run uses --seed 1"), u.stderr)
+        let seeded = try schedlab("run", unseeded, "--variant", "tiresias", "--no-db", "--quiet", "--seed", "1")
+        let seededEvents = try XCTUnwrap(seeded.stdout.split(separator: "\n").first { $0.hasPrefix("simulated") })
+        let benchRow = try XCTUnwrap(u.stdout.split(separator: "\n").first { $0.hasPrefix("tiresias ") })
+        let benchEvents = benchRow.split(separator: " ", omittingEmptySubsequences: true)[2]
+        XCTAssertTrue(seededEvents.contains("\(benchEvents) events"), "bench: \(benchEvents) events; run --seed 1: \(seededEvents)")
+
         // Several variants.
         let some = try schedlab("bench", "--scenario", scenario, "--variants", "sjf,tiresias")
         XCTAssertEqual(some.status, 0, some.stderr)
