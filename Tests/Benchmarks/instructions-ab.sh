@@ -53,6 +53,10 @@ if [ "$status" -ne 0 ]; then
 fi
 refs() { grep -E '== I +refs:' "$work/$1.log" | awk '{gsub(",", "", $4); print $4}'; }
 o=$(refs old) n=$(refs new)
+if [ -z "$o" ] || [ -z "$n" ]; then
+    echo "error: cachegrind printed no instruction total (see its output in a rerun with: valgrind --tool=cachegrind ...)" >&2
+    exit 1
+fi
 python3 - "$o" "$n" <<'PY'
 import sys
 o, n = int(sys.argv[1]), int(sys.argv[2])
@@ -66,7 +70,7 @@ import re, sys
 rows = []
 for line in sys.stdin:
     m = re.match(r"^\s*(-?[0-9,]+)\s+(?:\([^)]*\)\s+)?(\S.*)$", line)
-    if m and "???:" in m.group(2) or (m and ":" in m.group(2) and not line.lstrip().startswith("I")):
+    if m and ":" in m.group(2):  # a function row ("file:function"); the totals row has no colon
         rows.append((int(m.group(1).replace(",", "")), m.group(2)))
 for delta, name in sorted(rows, key=lambda r: -abs(r[0]))[:15]:
     print(f"{delta:>+16,}  {name[:150]}")
