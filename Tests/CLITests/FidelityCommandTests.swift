@@ -20,6 +20,15 @@ final class FidelityCommandTests: SchedLabProcessTestCase {
         XCTAssertTrue(md.stdout.hasPrefix("| model | rows |"), md.stdout)
         let written = try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8)
         XCTAssertTrue(written.contains("## Every row"), written)
+        XCTAssertTrue(written.contains("## Rows worse than 35%: where they miss"), written)
+        XCTAssertTrue(written.contains("| **all** | | | | 0 | | | |"), written)
+        // One-node rows only: no shortfall table, a sentence instead.
+        let shortfall = try schedlab("fidelity", "m.csv", "--sync-shortfall")
+        XCTAssertEqual(shortfall.status, 0, shortfall.stderr)
+        XCTAssertEqual(shortfall.stdout, "No row with a measured sync on 3 or more nodes.\n")
+        let misses = try schedlab("fidelity", "m.csv", "--misses")
+        XCTAssertEqual(misses.status, 0, misses.stderr)
+        XCTAssertTrue(misses.stdout.hasPrefix("| model | misses most on |"), misses.stdout)
         // The gate: a median above the threshold exits 1.
         let gate = try schedlab("fidelity", "m.csv", "--max-median", "0.01")
         XCTAssertEqual(gate.status, 1)
