@@ -41,11 +41,19 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Print JSON (the profile with every row) instead of text.")
     var json = false
 
+    @Option(help: "Stop when a step moves every parameter by less than this fraction, in (0, 0.01] (default 1e-8; the Pollux scenarios' fabric profile was written with 1e-10).")
+    var stepTolerance: Double = FabricFit.defaultStepTolerance
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one measurement CSV") }
+
     }
 
     func run() throws {
+        guard stepTolerance > 0 && stepTolerance <= 1e-2 else {
+            printError("error: --step-tolerance: expected a number in (0, 0.01], got \(stepTolerance)")
+            throw CLIExit.badInput
+        }
         var rows: [StepMeasurement] = []
         for file in files {
             let parsed: [StepMeasurement]
@@ -77,7 +85,9 @@ struct FitCommand: ParsableCommand {
             }
         }
         let result: FabricFit.Result
-        do { result = try FabricFit.fit(rows, parameters: chosen, crossValidate: !noCrossValidation, overlap: overlap) } catch {
+        do {
+            result = try FabricFit.fit(rows, parameters: chosen, crossValidate: !noCrossValidation, overlap: overlap, stepTolerance: stepTolerance)
+        } catch {
             printError("error: \(file): \(error)")
             throw CLIExit.badInput
         }
@@ -135,6 +145,17 @@ struct FitCommand: ParsableCommand {
         var rows: [Row]
     }
 
+    /// Why the fit stopped, in words: GSL's convergence test, or the iteration limit.
+    static func stopReason(_ r: FabricFit.Result) -> String {
+        switch r.convergence {
+        case 1: return "converged: small step"
+        case 2: return "converged: small gradient"
+        default:
+            if r.iterations == 0 { return "nothing to fit" }
+            return r.iterations >= FabricFit.maxIterations ? "stopped at the \(FabricFit.maxIterations)-iteration limit" : "stopped: no further progress"
+        }
+    }
+
     /// Whether a fitted value sits at an end of its range (for latencies, the fit's smallest, 1 ns), where its
     /// coordinate's gradient vanishes and no standard error is meaningful.
     static func atBound(_ e: FabricFit.Estimate) -> Bool {
@@ -175,7 +196,7 @@ struct FitCommand: ParsableCommand {
         var lines = [rows.render(), "", params.render(), ""]
         lines.append("default model: median |error| \(apct(FabricFit.median(initialErrors))), max \(apct(initialErrors.max() ?? 0))")
         lines.append("fitted:        median |error| \(apct(r.medianAbsoluteError)), max \(apct(r.maxAbsoluteError))"
-            + " (\(r.rows.count) rows, \(r.parameters.filter(\.fitted).count) parameters, \(r.iterations) iterations)")
+            + " (\(r.rows.count) rows, \(r.parameters.filter(\.fitted).count) parameters, \(r.iterations) iterations, \(Self.stopReason(r)))")
         if let med = r.crossValidatedMedianAbsoluteError, let max = r.crossValidatedMaxAbsoluteError {
             lines.append("leave-one-model-out: median |error| \(apct(med)), max \(apct(max))")
         } else {

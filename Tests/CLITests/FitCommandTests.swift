@@ -30,7 +30,7 @@ final class FitCommandTests: SchedLabProcessTestCase {
         let r = try schedlab(["fit", "m.csv", "--parameters", "nic_efficiency,nic_latency@pcie-4gpu", "-o", "fabric.json"])
         XCTAssertEqual(r.status, 0, r.stderr)
         for phrase in ["nic_efficiency", "nic_latency@pcie-4gpu", "default model: median |error|", "fitted:        median |error| 0.0%",
-                       "leave-one-model-out: median |error| 0.0%"] {
+                       "leave-one-model-out: median |error| 0.0%", "iterations, converged: small"] {
             XCTAssertTrue(r.stdout.contains(phrase), "missing '\(phrase)' in:\n\(r.stdout)")
         }
         let profile = try FabricProfile.decode(Data(contentsOf: dir.appendingPathComponent("fabric.json")))
@@ -73,6 +73,9 @@ final class FitCommandTests: SchedLabProcessTestCase {
         let empty = try schedlab(["fit", "empty.csv"])
         XCTAssertEqual(empty.status, 2)
         XCTAssertTrue(empty.stderr.hasPrefix("error: empty.csv: the file has a header but no rows"), empty.stderr)
+        let tolerance = try schedlab(["fit", "one.csv", "--step-tolerance", "0"])
+        XCTAssertEqual(tolerance.status, 2)
+        XCTAssertTrue(tolerance.stderr.hasPrefix("error: --step-tolerance: expected a number in (0, 0.01], got 0.0"), tolerance.stderr)
         let missing = try schedlab(["fit", "absent.csv"])
         XCTAssertEqual(missing.status, 2)
         XCTAssertTrue(missing.stderr.contains("absent.csv: cannot read the measurement file"), missing.stderr)
