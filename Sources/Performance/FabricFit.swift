@@ -57,6 +57,10 @@ public enum FabricFit {
         public var rows: [RowResult]
         /// Why the model could not be validated, if it could not.
         public var note: String?
+        /// Trust-region iterations of the fit without it (0 when that fit was impossible).
+        public var iterations = 0
+        /// Why the fit without it stopped, as `Result.convergence` (0 when that fit was impossible).
+        public var convergence = 0
     }
 
     /// What a fit found.
@@ -167,7 +171,8 @@ public enum FabricFit {
                 do throws(Failure) {
                     let fit = try solve(training, base: base, candidates: candidates, overlap: overlap, stepTolerance: stepTolerance)
                     heldOut.append(HeldOutModel(
-                        model: m, rows: predictions(rows.filter { $0.model == m }, fit.fabric, overlap: overlap), note: nil))
+                        model: m, rows: predictions(rows.filter { $0.model == m }, fit.fabric, overlap: overlap), note: nil,
+                        iterations: fit.iterations, convergence: fit.convergence))
                 } catch {
                     heldOut.append(HeldOutModel(model: m, rows: [], note: error.description))
                 }

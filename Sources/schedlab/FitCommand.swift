@@ -145,14 +145,14 @@ struct FitCommand: ParsableCommand {
         var rows: [Row]
     }
 
-    /// Why the fit stopped, in words: GSL's convergence test, or the iteration limit.
-    static func stopReason(_ r: FabricFit.Result) -> String {
-        switch r.convergence {
+    /// Why a fit of `iterations` iterations stopped, in words: GSL's convergence test (`convergence`), or the limit.
+    static func stopReason(iterations: Int, convergence: Int) -> String {
+        switch convergence {
         case 1: return "converged: small step"
         case 2: return "converged: small gradient"
         default:
-            if r.iterations == 0 { return "nothing to fit" }
-            return r.iterations >= FabricFit.maxIterations ? "stopped at the \(FabricFit.maxIterations)-iteration limit" : "stopped: no further progress"
+            if iterations == 0 { return "nothing to fit" }
+            return iterations >= FabricFit.maxIterations ? "stopped at the \(FabricFit.maxIterations)-iteration limit" : "stopped: no further progress"
         }
     }
 
@@ -196,7 +196,7 @@ struct FitCommand: ParsableCommand {
         var lines = [rows.render(), "", params.render(), ""]
         lines.append("default model: median |error| \(apct(FabricFit.median(initialErrors))), max \(apct(initialErrors.max() ?? 0))")
         lines.append("fitted:        median |error| \(apct(r.medianAbsoluteError)), max \(apct(r.maxAbsoluteError))"
-            + " (\(r.rows.count) rows, \(r.parameters.filter(\.fitted).count) parameters, \(r.iterations) iterations, \(Self.stopReason(r)))")
+            + " (\(r.rows.count) rows, \(r.parameters.filter(\.fitted).count) parameters, \(r.iterations) iterations, \(Self.stopReason(iterations: r.iterations, convergence: r.convergence)))")
         if let med = r.crossValidatedMedianAbsoluteError, let max = r.crossValidatedMaxAbsoluteError {
             lines.append("leave-one-model-out: median |error| \(apct(med)), max \(apct(max))")
         } else {
@@ -204,7 +204,13 @@ struct FitCommand: ParsableCommand {
                 : "no model could be held out"
             lines.append("leave-one-model-out: not available (\(why))")
         }
-        for h in r.heldOut where h.note != nil { lines.append("  \(h.model) not validated: \(h.note!)") }
+        for h in r.heldOut {
+            if let note = h.note {
+                lines.append("  \(h.model) not validated: \(note)")
+            } else {
+                lines.append("  without \(h.model): \(h.iterations) iterations, \(Self.stopReason(iterations: h.iterations, convergence: h.convergence))")
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }
