@@ -148,13 +148,31 @@ public enum FabricFit {
     /// The default relative step tolerance of a fit (`fit(stepTolerance:)`): the GSL reference manual's examples use 1e-8.
     public static let defaultStepTolerance = 1e-8
 
+    /// One of the solves a `fit` makes, announced to its `progress` callback before it starts.
+    public struct Stage: Sendable, Equatable {
+        /// 1 for the fit of every row, then one per model held out.
+        public var number: Int
+        /// Solves in all (1 without cross-validation).
+        public var count: Int
+        /// The model this solve leaves out (nil: every row).
+        public var heldOut: String?
+        /// Rows this solve fits.
+        public var rows: Int
+
+        /// A stage: solve `number` of `count`, leaving out `heldOut` (nil: none), over `rows` rows.
+        public init(number: Int, count: Int, heldOut: String?, rows: Int) {
+            (self.number, self.count, self.heldOut, self.rows) = (number, count, heldOut, rows)
+        }
+    }
+
     /// Fits `parameters` (default: `defaultParameters(for:)`) starting from `base`; with `crossValidate`, also refits
     /// without each model in turn and predicts its rows. Predictions combine compute and communication by `overlap`.
     /// A fit ends when a step moves every coordinate by less than `stepTolerance` (relative; in (0, 1e-2]), when the
-    /// gradient vanishes, or after `maxIterations`.
+    /// gradient vanishes, or after `maxIterations`. `progress` hears of each solve before it starts (a fit of the
+    /// whole public corpus with cross-validation takes minutes).
     public static func fit(
         _ rows: [StepMeasurement], base: FabricSpec = FabricSpec(), parameters: [FabricParameter]? = nil, crossValidate: Bool = true,
-        overlap: OverlapKind = .exponent, stepTolerance: Double = defaultStepTolerance
+        overlap: OverlapKind = .exponent, stepTolerance: Double = defaultStepTolerance, progress: ((Stage) -> Void)? = nil
     ) throws(Failure) -> Result {
         precondition(stepTolerance > 0 && stepTolerance <= 1e-2, "a fit's step tolerance must be in (0, 1e-2], got \(stepTolerance)")
         guard !rows.isEmpty else { throw .noRows }
@@ -162,12 +180,15 @@ public enum FabricFit {
             do throws(InputError) { _ = try MeasurementPrediction.predict(row, fabric: base, overlap: overlap) } catch { throw .badRow(error) }
         }
         let candidates = Array(Set(parameters ?? defaultParameters(for: rows))).sorted()
+        let models = Set(rows.map(\.model)).sorted()
+        let solves = crossValidate && models.count > 1 ? 1 + models.count : 1
+        progress?(Stage(number: 1, count: solves, heldOut: nil, rows: rows.count))
         let core = try solve(rows, base: base, candidates: candidates, overlap: overlap, stepTolerance: stepTolerance)
         var heldOut: [HeldOutModel] = []
-        let models = Set(rows.map(\.model)).sorted()
-        if crossValidate && models.count > 1 {
-            for m in models {
+        if solves > 1 {
+            for (k, m) in models.enumerated() {
                 let training = rows.filter { $0.model != m }
+                progress?(Stage(number: k + 2, count: solves, heldOut: m, rows: training.count))
                 do throws(Failure) {
                     let fit = try solve(training, base: base, candidates: candidates, overlap: overlap, stepTolerance: stepTolerance)
                     heldOut.append(HeldOutModel(

@@ -41,6 +41,9 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Print JSON (the profile with every row) instead of text.")
     var json = false
 
+    @Flag(help: "Do not print each solve's start on stderr.")
+    var quiet = false
+
     @Option(help: "Stop when a step moves every parameter by less than this fraction, in (0, 0.01] (default 1e-8; the Pollux scenarios' fabric profile was written with 1e-10).")
     var stepTolerance: Double = FabricFit.defaultStepTolerance
 
@@ -86,7 +89,14 @@ struct FitCommand: ParsableCommand {
         }
         let result: FabricFit.Result
         do {
-            result = try FabricFit.fit(rows, parameters: chosen, crossValidate: !noCrossValidation, overlap: overlap, stepTolerance: stepTolerance)
+            let started = Date()
+            let progress: ((FabricFit.Stage) -> Void)? = quiet ? nil : { stage in
+                let what = stage.heldOut.map { "without \($0)" } ?? "every row"
+                let elapsed = String(format: "%.1f", Date().timeIntervalSince(started))
+                printError("[schedlab] fit \(stage.number)/\(stage.count): \(what) (\(stage.rows) rows), \(elapsed) s so far")
+            }
+            result = try FabricFit.fit(rows, parameters: chosen, crossValidate: !noCrossValidation, overlap: overlap,
+                                       stepTolerance: stepTolerance, progress: progress)
         } catch {
             printError("error: \(file): \(error)")
             throw CLIExit.badInput

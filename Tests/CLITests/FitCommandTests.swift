@@ -33,14 +33,18 @@ final class FitCommandTests: SchedLabProcessTestCase {
                        "leave-one-model-out: median |error| 0.0%", "iterations, converged: small", "  without bert-base: ", "  without neumf: "] {
             XCTAssertTrue(r.stdout.contains(phrase), "missing '\(phrase)' in:\n\(r.stdout)")
         }
+        // Each solve is announced on stderr: the fit of all ten rows, then one without each of the two models.
+        XCTAssertTrue(r.stderr.contains("[schedlab] fit 1/3: every row (10 rows), "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("[schedlab] fit 3/3: without neumf (5 rows), "), r.stderr)
         let profile = try FabricProfile.decode(Data(contentsOf: dir.appendingPathComponent("fabric.json")))
         XCTAssertEqual(profile.rows, 10)
         XCTAssertEqual(profile.parameters.map(\.name), ["nic_efficiency", "nic_latency@pcie-4gpu"])
         guard profile.parameters.count == 2 else { return }
         XCTAssertEqual(profile.parameters[0].value, 0.6, accuracy: 1e-6)
         XCTAssertEqual(profile.parameters[1].value, 200e-6, accuracy: 1e-9)
-        let json = try schedlab(["fit", "m.csv", "--parameters", "nic_efficiency", "--json", "--no-cross-validation"])
+        let json = try schedlab(["fit", "m.csv", "--parameters", "nic_efficiency", "--json", "--no-cross-validation", "--quiet"])
         XCTAssertEqual(json.status, 0, json.stderr)
+        XCTAssertEqual(json.stderr, "")
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         XCTAssertEqual((object?["rows"] as? [Any])?.count, 10)
         // The same rows split over two files fit together: all ten rows, the same parameters.

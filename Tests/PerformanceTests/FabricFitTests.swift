@@ -164,4 +164,19 @@ final class FabricFitTests: XCTestCase {
         XCTAssertEqual(FabricFit.median([3, 1, 2]), 2)
         XCTAssertEqual(FabricFit.median([4, 1, 3, 2]), 2.5)
     }
+
+    /// `progress` hears of every solve before it starts: the fit of all rows, then one per model held out (in model
+    /// order), each with the rows it fits; without cross-validation, only the first.
+    func testProgressAnnouncesEverySolve() throws {
+        let rows = Self.syntheticRows()
+        var stages: [FabricFit.Stage] = []
+        _ = try FabricFit.fit(rows, parameters: [.nicEfficiency]) { stages.append($0) }
+        XCTAssertEqual(stages.map(\.number), [1, 2, 3, 4, 5])
+        XCTAssertEqual(Set(stages.map(\.count)), [5])
+        XCTAssertEqual(stages.map(\.heldOut), [nil, "bert-squad", "neumf", "resnet18-cifar10", "yolov3"])
+        XCTAssertEqual(stages.map(\.rows), [32, 24, 24, 24, 24])
+        stages = []
+        _ = try FabricFit.fit(rows, parameters: [.nicEfficiency], crossValidate: false) { stages.append($0) }
+        XCTAssertEqual(stages, [FabricFit.Stage(number: 1, count: 1, heldOut: nil, rows: 32)])
+    }
 }
