@@ -24,6 +24,9 @@ struct GavelReceivedTime {
     private var closed: [Int64] = []
     /// Each job's open stint, by JobID index.
     private var stints: [Stint] = []
+    /// Nanoseconds held up to each job's last `rebase`, job-major as `closed` (0 for a job never rebased); empty until
+    /// the first `rebase`, so that runs which count from submission carry none of it.
+    private var base: [Int64] = []
 
     /// An empty ledger for a cluster of `types` GPU types.
     init(types: Int) { self.types = types }
@@ -33,6 +36,7 @@ struct GavelReceivedTime {
         guard stints.count < jobs else { return }
         stints.append(contentsOf: repeatElement(Stint(), count: jobs - stints.count))
         closed.append(contentsOf: repeatElement(0, count: jobs * types - closed.count))
+        if !base.isEmpty { base.append(contentsOf: repeatElement(0, count: jobs * types - base.count)) }
     }
 
     /// Whether `job` has an open stint.
@@ -70,6 +74,29 @@ struct GavelReceivedTime {
 
     /// Seconds `job` has held GPUs of `type` (of any type when nil) up to `now`, its open stint included.
     func seconds(_ job: JobID, type: Int?, now: SimTime) -> Double {
+        SimTime(nanoseconds: nanoseconds(job, type: type, now: now)).seconds
+    }
+
+    /// Seconds `job` has held GPUs of `type` (of any type when nil) between its last `rebase` (its submission when
+    /// it has none) and `now`.
+    func secondsSinceRebase(_ job: JobID, type: Int?, now: SimTime) -> Double {
+        var nanos = nanoseconds(job, type: type, now: now)
+        if !base.isEmpty {
+            let b = job.index * types
+            if let type { nanos -= base[b + type] } else { for u in 0..<types { nanos -= base[b + u] } }
+        }
+        return SimTime(nanoseconds: nanos).seconds
+    }
+
+    /// Makes `job`'s time count from `now` for `secondsSinceRebase` (Gavel's simulator resets every job's received
+    /// time when it recomputes the allocation).
+    mutating func rebase(_ job: JobID, at now: SimTime) {
+        if base.isEmpty { base = Array(repeating: 0, count: closed.count) }
+        for t in 0..<types { base[job.index * types + t] = nanoseconds(job, type: t, now: now) }
+    }
+
+    /// Nanoseconds `job` has held GPUs of `type` (of any type when nil) up to `now`, its open stint included.
+    private func nanoseconds(_ job: JobID, type: Int?, now: SimTime) -> Int64 {
         let base = job.index * types
         let s = stints[job.index]
         var nanos: Int64 = 0
@@ -80,6 +107,6 @@ struct GavelReceivedTime {
             for u in 0..<types { nanos += closed[base + u] }
             if s.type >= 0 { nanos += (now - s.from).nanoseconds }
         }
-        return SimTime(nanoseconds: nanos).seconds
+        return nanos
     }
 }

@@ -166,4 +166,50 @@ final class GavelPolicyTests: XCTestCase {
         XCTAssertGreaterThan(r.jobs.map(\.failures).reduce(0, +), 0)
         XCTAssertGreaterThan(r.jobs.map(\.preemptions).reduce(0, +), 0)
     }
+
+    /// The first time `id` was given GPUs in `r`.
+    private func firstStart(_ r: RunResult, _ id: Int) -> Double { r.jobs[id].firstStart!.seconds }
+
+    /// Who holds the GPU at `t` seconds (an allocation interval [start, end) covering it), on a one-GPU cluster.
+    private func holder(_ r: RunResult, at t: Double) -> JobID? {
+        r.allocations.first { $0.start.seconds <= t && t < $0.end.seconds }?.job
+    }
+
+    // `allocation_reset_s` (Gavel's simulator: the allocation is recomputed at most that often): one GPU, A from 0 and
+    // B from 100 s, 360 s rounds. By default the 360 s boundary re-solves (X = ½ each) and B, which has received
+    // nothing, takes the GPU. With a 3,600 s reset B has no allocation until the solve at 3,600 s; there both have
+    // received nothing since the solve (fractions 0, equal priorities), both deficits are 0 (A was promised all of
+    // 3,600 s and got it; B was promised nothing), so JobID order keeps A; at 3,960 s A has received all 360 s since
+    // the solve and B none, so B starts.
+    func testAllocationResetDelaysNewJobsToTheNextSolve() throws {
+        let topo = ClusterFixtures.topology(nodesPerRack: [[ClusterFixtures.micro(gpus: 1, gpuType: "a100-80")]])
+        let jobs = [job(0, submit: 0, gpus: 1, duration: 6000), job(1, submit: 100, gpus: 1, duration: 600)]
+        let byDefault = try run(jobs, GavelPolicy(), topology: topo)
+        XCTAssertEqual(firstStart(byDefault, 1), 360, accuracy: 1e-9)
+        let reset = try run(jobs, GavelPolicy(.init(allocationResetSeconds: 3600)), topology: topo)
+        XCTAssertEqual(firstStart(reset, 1), 3960, accuracy: 1e-9)
+        XCTAssertEqual(holder(reset, at: 3700), JobID(0))
+        // A reset period no longer than the round re-solves at every boundary whose active set changed, as the
+        // default does, but counts received time from each solve: at 360 s both fractions are 0 and A keeps the GPU
+        // (deficits 0 and 0: A got the 360 s it was promised); at 720 s A has had all of the 360 s since, B none.
+        let everyRound = try run(jobs, GavelPolicy(.init(allocationResetSeconds: 360)), topology: topo)
+        XCTAssertEqual(firstStart(everyRound, 1), 720, accuracy: 1e-9)
+    }
+
+    // Deficits break ties of priority, as in Gavel's simulator: one GPU, A and B from 0 (X = ½ each), C from 1,000 s,
+    // 360 s rounds, a 1,080 s reset. A runs 0–360 (JobID order on a tie), B 360–720, A 720–1,080. At the solve at
+    // 1,080 s, deficits (½ × 1,080 promised − received): A 540 − 720 = −180, B 540 − 360 = +180, C 0 − 0 = 0; every
+    // fraction is 0, so priorities tie (X = ⅓ each) and the deficit decides: B at 1,080 s, then C (0 > −180) at 1,440 s.
+    func testDeficitsOrderJobsOfEqualPriority() throws {
+        let topo = ClusterFixtures.topology(nodesPerRack: [[ClusterFixtures.micro(gpus: 1, gpuType: "a100-80")]])
+        let jobs = [job(0, submit: 0, gpus: 1, duration: 5000), job(1, submit: 0, gpus: 1, duration: 5000),
+                    job(2, submit: 1000, gpus: 1, duration: 5000)]
+        let r = try run(jobs, GavelPolicy(.init(allocationResetSeconds: 1080)), topology: topo)
+        XCTAssertEqual(holder(r, at: 100), JobID(0))
+        XCTAssertEqual(holder(r, at: 500), JobID(1))
+        XCTAssertEqual(holder(r, at: 900), JobID(0))
+        XCTAssertEqual(holder(r, at: 1200), JobID(1))
+        XCTAssertEqual(holder(r, at: 1500), JobID(2))
+        XCTAssertEqual(firstStart(r, 2), 1440, accuracy: 1e-9)
+    }
 }

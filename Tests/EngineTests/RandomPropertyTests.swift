@@ -94,7 +94,7 @@ final class RandomPropertyTests: XCTestCase {
 
     // The preemptive policies with parameters that make them preempt on these short jobs (Tiresias thresholds of a
     // few GPU-seconds, with and without starvation promotion, on both service measures, LAS and 2D-Gittins inside a
-    // queue; GPU-weighted SRTF): for 100
+    // queue; GPU-weighted SRTF; Gavel with short rounds and allocation resets): for 100
     // seeds × every placement, the same invariants and conservation as above, each job runs exactly its duration in
     // all, a second run is identical, and preemptions really happen.
     func testPreemptivePolicyVariantsOnRandomScenarios() {
@@ -108,6 +108,7 @@ final class RandomPropertyTests: XCTestCase {
                                      gittinsDelta: 2, gittinsSamples: [1, 1, 2, 4, 8, 16]))
             }),
             ("srtf gpu_weighted", { SRTFPolicy(.init(gpuWeighted: true)) }),
+            ("gavel round 5 reset 20", { GavelPolicy(.init(roundSeconds: 5, allocationResetSeconds: 20)) }),
         ]
         var preemptions = Array(repeating: 0, count: variants.count)
         withEvery("random scenario, preemptive variants", in: 0..<100) { seed in

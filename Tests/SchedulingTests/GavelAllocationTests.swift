@@ -169,9 +169,12 @@ final class GavelAllocationTests: XCTestCase {
         XCTAssertEqual(try decode("{}"), GavelPolicy.Parameters())
         XCTAssertEqual(GavelPolicy.Parameters().objective, .maxMin)
         XCTAssertEqual(GavelPolicy.Parameters().roundSeconds, 360)
-        let p = try decode(#"{"objective": "finish-time", "round_s": 60, "priority_epsilon": 0.01, "fill_idle": false, "rho_tolerance": 0.001, "rho_iterations": 20}"#)
+        XCTAssertEqual(GavelPolicy.Parameters().allocationResetSeconds, 0)
+        let p = try decode(#"{"objective": "finish-time", "round_s": 60, "priority_epsilon": 0.01, "fill_idle": false, "rho_tolerance": 0.001, "rho_iterations": 20, "allocation_reset_s": 1920}"#)
         XCTAssertEqual(p, GavelPolicy.Parameters(objective: .finishTime, roundSeconds: 60, priorityEpsilon: 0.01,
-                                                 fillIdle: false, rhoTolerance: 0.001, rhoIterations: 20))
+                                                 fillIdle: false, rhoTolerance: 0.001, rhoIterations: 20,
+                                                 allocationResetSeconds: 1920))
+        XCTAssertEqual(try decode(#"{"allocation_reset_s": 0}"#).allocationResetSeconds, 0)
     }
 
     func testParametersAreRangeCheckedWithLocatedErrors() {
@@ -182,13 +185,16 @@ final class GavelAllocationTests: XCTestCase {
         assertRejected(#"{"priority_epsilon": 0}"#, key: "priority_epsilon", "(0, 1]")
         assertRejected(#"{"rho_tolerance": 0.9}"#, key: "rho_tolerance", "(0, 0.5]")
         assertRejected(#"{"rho_iterations": 0}"#, key: "rho_iterations", "1 to 200")
+        assertRejected(#"{"allocation_reset_s": 0.5}"#, key: "allocation_reset_s", "expected 0 or seconds in 1...1e9, got 0.5")
+        assertRejected(#"{"allocation_reset_s": -1}"#, key: "allocation_reset_s", "got -1")
+        assertRejected(#"{"allocation_reset_s": 2e9}"#, key: "allocation_reset_s", "1...1e9")
     }
 
     // The catalog entry documents every parameter the decoder accepts.
     func testCatalogEntryDocumentsEveryParameter() throws {
         let entry = try XCTUnwrap(PolicyCatalog.entry("gavel"))
         let documented = entry.parameters.map { String($0.prefix { $0 != ":" }) }
-        XCTAssertEqual(documented, ["objective", "round_s", "priority_epsilon", "fill_idle", "rho_tolerance", "rho_iterations"])
+        XCTAssertEqual(documented, ["objective", "round_s", "priority_epsilon", "fill_idle", "rho_tolerance", "rho_iterations", "allocation_reset_s"])
         XCTAssertEqual(try entry.make(nil).name, "gavel")
     }
 }

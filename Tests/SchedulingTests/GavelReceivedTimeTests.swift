@@ -77,4 +77,25 @@ final class GavelReceivedTimeTests: XCTestCase {
         XCTAssertEqual(r.seconds(JobID(0), type: 1, now: .seconds(Int64(2))), 2)
         XCTAssertEqual(r.seconds(JobID(4), type: nil, now: .seconds(Int64(2))), 0)
     }
+
+    // A rebase (`allocation_reset_s`) makes a job's time count from then, through an open stint, per type and in
+    // total; a job never rebased counts from its start; jobs reserved after the first rebase start at zero.
+    func testRebaseCountsFromThenThroughAnOpenStint() {
+        var r = GavelReceivedTime(types: 2)
+        r.reserve(jobs: 2)
+        let a = JobID(0), b = JobID(1), c = JobID(2)
+        r.open(a, type: 0, at: .seconds(Int64(0)))
+        r.open(b, type: 1, at: .seconds(Int64(5)))
+        r.rebase(a, at: .seconds(Int64(30)))
+        XCTAssertEqual(r.secondsSinceRebase(a, type: 0, now: .seconds(Int64(30))), 0)
+        r.open(a, type: 1, at: .seconds(Int64(40)))  // 10 s more on type 0, then type 1
+        XCTAssertEqual(r.secondsSinceRebase(a, type: 0, now: .seconds(Int64(50))), 10)
+        XCTAssertEqual(r.secondsSinceRebase(a, type: 1, now: .seconds(Int64(50))), 10)
+        XCTAssertEqual(r.secondsSinceRebase(a, type: nil, now: .seconds(Int64(50))), 20)
+        XCTAssertEqual(r.seconds(a, type: nil, now: .seconds(Int64(50))), 50, "the total since the start is kept")
+        XCTAssertEqual(r.secondsSinceRebase(b, type: 1, now: .seconds(Int64(50))), 45, "never rebased: from its start")
+        r.reserve(jobs: 3)
+        r.open(c, type: 0, at: .seconds(Int64(60)))
+        XCTAssertEqual(r.secondsSinceRebase(c, type: nil, now: .seconds(Int64(70))), 10)
+    }
 }

@@ -46,6 +46,18 @@ import Workload
 /// allocation, X = 1): the next arrival or completion then starts a round if a boundary has passed. Between boundaries (arrivals, completions) it never preempts; with `fill_idle` it
 /// starts waiting jobs on free GPUs (least received time first, on their highest-X, then fastest, type).
 ///
+/// **Allocation resets** (`allocation_reset_s` > 0, off by default). Gavel's own simulator (stanford-futuredata/gavel
+/// `scheduler/scheduler.py`, `_update_priorities` and `_reset_time_run_so_far`; `minimum_time_between_allocation_resets`
+/// is 1920 s there) recomputes the allocation only when the active set changed *and* that long has passed since the
+/// last recomputation, and then starts every job's received time afresh. With it set: a changed active set waits for
+/// that; a job that arrived since the last solve has no X (as Gavel's priority 0) and runs only on GPUs the allocated
+/// jobs leave; f[j,t] counts from the last solve (or the job's submission, if later); at each solve every active job's
+/// deficit on each type grows by what its old X promised since the solve before (X × elapsed) less what it received;
+/// and pairs of equal priority go by deficit, then X, largest first, then as above, while pairs with X = 0 all have
+/// priority 0 (not ranked by received time). Not modeled: the simulator's half-round initial credit (each job starts a
+/// reset with half a round received, so no fraction is 0) and its fractions' denominator (all jobs' time on the type,
+/// not the time elapsed: on one type this orders jobs the same way).
+///
 /// A job larger than every single type it may use (it can only run across types) has no LP row; it takes part in
 /// the round with priority min(1, C_j/(n·gpus_j)) / (f_j + ε) on the total fraction f_j it received, and is placed
 /// on any of its types. If an LP ever fails (it should not: the max-min LP is always feasible and bounded), the
@@ -79,6 +91,10 @@ public struct GavelPolicy: SchedulingPolicy {
         public var rhoTolerance: Double = 1e-4
         /// Most bisection steps of the finish-time objective.
         public var rhoIterations: Int = 50
+        /// Least seconds between two solves of the allocation, with priorities counted from the last solve (Gavel's
+        /// simulator: `minimum_time_between_allocation_resets`); 0: a solve at every boundary whose active set changed,
+        /// priorities counted from each job's submission.
+        public var allocationResetSeconds: Double = 0
 
         static let documentation = [
             "objective: max-min (maximize the least throughput relative to an equal share) or finish-time (minimize the largest finish-time fairness ratio rho) (max-min)",
@@ -87,12 +103,14 @@ public struct GavelPolicy: SchedulingPolicy {
             "fill_idle: between round boundaries, start waiting jobs on idle GPUs (never preempting) (true)",
             "rho_tolerance: finish-time bisection stops when the bracket is within this fraction of its upper end, in (0, 0.5] (0.0001)",
             "rho_iterations: at most this many finish-time bisection steps, 1 to 200 (50)",
+            "allocation_reset_s: 0, or seconds in 1...1e9: the allocation is re-solved at most this often, jobs that arrived since wait for GPUs no allocated job uses, and received time counts from the last solve, as in Gavel's simulator (minimum_time_between_allocation_resets, 1920 there) (0: every boundary whose active set changed; received time since submission)",
         ]
 
         /// Parameters (defaults: Gavel's max-min policy with 6-minute rounds).
         public init(
             objective: Objective = .maxMin, roundSeconds: Double = 360, priorityEpsilon: Double = 1e-3,
-            fillIdle: Bool = true, rhoTolerance: Double = 1e-4, rhoIterations: Int = 50
+            fillIdle: Bool = true, rhoTolerance: Double = 1e-4, rhoIterations: Int = 50,
+            allocationResetSeconds: Double = 0
         ) {
             self.objective = objective
             self.roundSeconds = roundSeconds
@@ -100,15 +118,17 @@ public struct GavelPolicy: SchedulingPolicy {
             self.fillIdle = fillIdle
             self.rhoTolerance = rhoTolerance
             self.rhoIterations = rhoIterations
+            self.allocationResetSeconds = allocationResetSeconds
         }
 
         private enum CodingKeys: String, CodingKey {
             case objective, roundSeconds = "round_s", priorityEpsilon = "priority_epsilon", fillIdle = "fill_idle"
             case rhoTolerance = "rho_tolerance", rhoIterations = "rho_iterations"
+            case allocationResetSeconds = "allocation_reset_s"
         }
 
         public init(from decoder: Decoder) throws {
-            try decoder.rejectUnknownKeys(allowed: ["objective", "round_s", "priority_epsilon", "fill_idle", "rho_tolerance", "rho_iterations"])
+            try decoder.rejectUnknownKeys(allowed: ["objective", "round_s", "priority_epsilon", "fill_idle", "rho_tolerance", "rho_iterations", "allocation_reset_s"])
             let c = try decoder.container(keyedBy: CodingKeys.self)
             if let name = try c.decodeIfPresent(String.self, forKey: .objective) {
                 guard let o = Objective(rawValue: name) else {
@@ -130,6 +150,11 @@ public struct GavelPolicy: SchedulingPolicy {
             guard (1...200).contains(rhoIterations) else {
                 throw c.invalid(.rhoIterations, "expected an integer from 1 to 200, got \(rhoIterations)")
             }
+            let reset = try c.decodeIfPresent(Double.self, forKey: .allocationResetSeconds) ?? 0
+            guard reset == 0 || (reset.isFinite && (PolicyPeriod.minimumSeconds...1e9).contains(reset)) else {
+                throw c.invalid(.allocationResetSeconds, "expected 0 or seconds in \(PolicyPeriod.range()), got \(reset)")
+            }
+            allocationResetSeconds = reset == 0 ? 0 : reset
         }
     }
 
@@ -145,6 +170,12 @@ public struct GavelPolicy: SchedulingPolicy {
     private var allocationRows: [[Double]] = []
     private var allocationRowOf: [Int] = []
     private var hasSolved = false
+    /// When the allocation was last solved (with `allocation_reset_s`, the time received is counted from then).
+    private var lastSolve: SimTime?
+    /// With `allocation_reset_s`: each job's deficit on each type, job-major (`index × types + type`): at every solve,
+    /// the time its last allocation promised it since the solve before (X × elapsed) less the time it received, summed
+    /// over solves (Gavel's simulator, `_reset_time_run_so_far`); it orders pairs of equal priority, largest first.
+    private var deficits: [Double] = []
     /// Time each job has held GPUs of each type (typed once the cluster is known, at the first call); read by tests.
     private(set) var received = GavelReceivedTime(types: 0)
     /// Each job's submission time, by JobID index (the priorities read it for every active job at every boundary, and
@@ -298,13 +329,33 @@ public struct GavelPolicy: SchedulingPolicy {
 
     private static func mask(_ t: Int) -> GPUTypeMask { GPUTypeMask(bits: UInt64(1) << UInt64(t)) }
 
-    /// Fraction of `job`'s time since submission (`submitTimes`, by JobID index) spent on `t` (all types when nil).
+    /// Fraction of `job`'s time since submission (`submitTimes`, by JobID index) spent on `t` (all types when nil);
+    /// with `since`, of its time since then or since its submission, whichever is later (`allocation_reset_s`).
     private static func receivedFraction(
-        _ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: GavelReceivedTime, submitTimes: [SimTime]
+        _ s: ClusterSnapshot, _ job: JobID, type t: Int?, received: GavelReceivedTime, submitTimes: [SimTime],
+        since: SimTime?
     ) -> Double {
-        let elapsed = (s.now - submitTimes[job.index]).seconds
+        guard let since else {
+            let elapsed = (s.now - submitTimes[job.index]).seconds
+            guard elapsed > 0 else { return 0 }
+            return received.seconds(job, type: t, now: s.now) / elapsed
+        }
+        let elapsed = (s.now - max(since, submitTimes[job.index])).seconds
         guard elapsed > 0 else { return 0 }
-        return received.seconds(job, type: t, now: s.now) / elapsed
+        return received.secondsSinceRebase(job, type: t, now: s.now) / elapsed
+    }
+
+    /// The allocation row of each of `active` (ascending) in a solve over `solved` (ascending, with `rowOf` its rows),
+    /// −1 for a job the solve did not have.
+    private static func rows(of active: [JobID], in solved: [JobID], rowOf: [Int]) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(active.count)
+        var k = 0
+        for j in active {
+            while k < solved.count && solved[k] < j { k += 1 }
+            out.append(k < solved.count && solved[k] == j ? rowOf[k] : -1)
+        }
+        return out
     }
 
     /// A round boundary: re-solve if the active set changed, assign jobs to types by priority, realize it.
@@ -319,7 +370,25 @@ public struct GavelPolicy: SchedulingPolicy {
         // GPUs per row, read once in JobID order: the assignment below visits rows in priority order, and reading each
         // job's status there missed the cache.
         let gpuCounts = active.map { Int(s.shapes[$0.index].gpuCount) }
-        if !hasSolved || active != solvedJobs {
+        // With `allocation_reset_s`, a changed active set waits for the next solve until that long after the last one,
+        // as in Gavel's simulator (`_update_priorities`: `minimum_time_between_allocation_resets`).
+        let resetSeconds = parameters.allocationResetSeconds
+        let solveDue = resetSeconds == 0 || lastSolve.map { (s.now - $0).seconds >= resetSeconds } ?? true
+        if (!hasSolved || active != solvedJobs) && solveDue {
+            if resetSeconds > 0, let last = lastSolve {
+                // Deficits accrue over the allocation about to be replaced, before received time starts afresh.
+                if deficits.count < s.jobs.count * k {
+                    deficits.append(contentsOf: repeatElement(0, count: s.jobs.count * k - deficits.count))
+                }
+                let elapsed = (s.now - last).seconds
+                let oldRow = Self.rows(of: active, in: solvedJobs, rowOf: allocationRowOf)
+                for (row, j) in active.enumerated() {
+                    for t in 0..<k {
+                        let promised = oldRow[row] >= 0 ? allocationRows[oldRow[row]][t] * elapsed : 0
+                        deficits[j.index * k + t] += promised - received.secondsSinceRebase(j, type: t, now: s.now)
+                    }
+                }
+            }
             // Elapsed, remaining and total work enter only the finish-time objective: max-min leaves them zero
             // (reading every active job's progress at every solve showed in profiles).
             let timed = parameters.objective == .finishTime
@@ -371,8 +440,15 @@ public struct GavelPolicy: SchedulingPolicy {
             }
             solvedJobs = active
             hasSolved = true
+            lastSolve = s.now
+            // Gavel's simulator counts received time afresh with each new allocation (`_reset_time_run_so_far`).
+            if resetSeconds > 0 { for j in active { received.rebase(j, at: s.now) } }
         }
         let n = active.count
+        // Each active job's allocation row; −1 for a job that arrived after the last solve (with `allocation_reset_s`):
+        // it has no time share until the next one, as in Gavel's simulator (priority 0), and runs only on GPUs left.
+        let xRow = active == solvedJobs ? allocationRowOf : Self.rows(of: active, in: solvedJobs, rowOf: allocationRowOf)
+        let since = resetSeconds > 0 ? lastSolve : nil
 
         // Candidate (job row, type) pairs; type −1 means "across its eligible types" (a job no single type fits).
         // Kept small (24 bytes): sorting them moves every one several times, and the sort showed in profiles.
@@ -402,27 +478,54 @@ public struct GavelPolicy: SchedulingPolicy {
                 guard Self.eligibleCapacity(s, j, capacity: capacity) >= Int(s.shapes[j.index].gpuCount) else { continue }
                 spanning[row] = true
                 let share = min(1, Double(Self.eligibleCapacity(s, j, capacity: capacity)) / (Double(n) * Double(s.shapes[j.index].gpuCount)))
-                let p = share / (Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes) + parameters.priorityEpsilon)
+                let p = share / (Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes, since: since) + parameters.priorityEpsilon)
                 pairs.append(Pair(row: row, type: -1, tier: 0, key: -p, speed: 0))
                 continue
             }
             for t in 0..<k {
                 guard let speed = speeds.rate(of: j, on: t) else { continue }
-                let x = allocationRows[allocationRowOf[row]][t]
+                let x = xRow[row] >= 0 ? allocationRows[xRow[row]][t] : 0
                 if x > 1e-9 {
-                    let p = x / (Self.receivedFraction(s, j, type: t, received: received, submitTimes: submitTimes) + parameters.priorityEpsilon)
+                    let p = x / (Self.receivedFraction(s, j, type: t, received: received, submitTimes: submitTimes, since: since) + parameters.priorityEpsilon)
                     pairs.append(Pair(row: row, type: t, tier: 0, key: -p, speed: speed))
                 } else {
-                    pairs.append(Pair(row: row, type: t, tier: 1, key: Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes), speed: speed))
+                    // With `allocation_reset_s`, as Gavel's simulator: priority 0, so by deficit and then job, the same
+                    // order at every boundary (ranking them by time received rotated them round after round).
+                    let key = resetSeconds > 0 ? 0 : Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes, since: nil)
+                    pairs.append(Pair(row: row, type: t, tier: 1, key: key, speed: speed))
                 }
             }
         }
-        pairs.sort { a, b in
-            if a.tier != b.tier { return a.tier < b.tier }
-            if a.key != b.key { return a.key < b.key }
-            if a.row != b.row { return a.row < b.row }
-            if a.speed != b.speed { return a.speed > b.speed }
-            return a.type < b.type
+        if resetSeconds > 0 {
+            // Gavel's simulator breaks ties of priority by deficit, then by allocation, largest first.
+            let deficits = self.deficits, rows = allocationRows
+            func deficit(_ p: Pair) -> Double {
+                guard p.type >= 0 else { return 0 }  // a job across types has no per-type deficit
+                let i = active[Int(p.row)].index * k + Int(p.type)
+                return i < deficits.count ? deficits[i] : 0
+            }
+            func share(_ p: Pair) -> Double {
+                p.type >= 0 && xRow[Int(p.row)] >= 0 ? rows[xRow[Int(p.row)]][Int(p.type)] : 0
+            }
+            pairs.sort { a, b in
+                if a.tier != b.tier { return a.tier < b.tier }
+                if a.key != b.key { return a.key < b.key }
+                let (da, db) = (deficit(a), deficit(b))
+                if da != db { return da > db }
+                let (xa, xb) = (share(a), share(b))
+                if xa != xb { return xa > xb }
+                if a.row != b.row { return a.row < b.row }
+                if a.speed != b.speed { return a.speed > b.speed }
+                return a.type < b.type
+            }
+        } else {
+            pairs.sort { a, b in
+                if a.tier != b.tier { return a.tier < b.tier }
+                if a.key != b.key { return a.key < b.key }
+                if a.row != b.row { return a.row < b.row }
+                if a.speed != b.speed { return a.speed > b.speed }
+                return a.type < b.type
+            }
         }
         for pair in pairs where assigned[Int(pair.row)] == nil {
             let row = Int(pair.row), type = Int(pair.type)
@@ -523,7 +626,7 @@ public struct GavelPolicy: SchedulingPolicy {
                     guard s.states[j.index].holdsGPUs || s.states[j.index].isWaiting else { continue }  // pending, finished
                 let waits = s.states[j.index].isWaiting && !startedNow.contains(j)
                 if waits || s.states[j.index].isTransition || assigned[row] == nil { stable = false; break }
-                if let t = assigned[row], t >= 0, allocationRows[allocationRowOf[row]][t] < 1 - 1e-9 { stable = false; break }
+                if let t = assigned[row], t >= 0, xRow[row] < 0 || allocationRows[xRow[row]][t] < 1 - 1e-9 { stable = false; break }
             }
             if !stable { decisions.append(.wakeUp(at: nextBoundary)) }
         }
@@ -552,6 +655,7 @@ public struct GavelPolicy: SchedulingPolicy {
     /// completion dominated), gathered shape by shape.
     private mutating func fill(_ s: ClusterSnapshot, skipping started: [JobID], planner: inout PlacementPlanner) -> [SchedulingDecision] {
         guard planner.cluster.freeGPUs > 0, !s.queue.isEmpty else { return [] }
+        let since = parameters.allocationResetSeconds > 0 ? lastSolve : nil
         var order: [(JobID, Double)] = []
         // Only the waiting jobs of the shapes that fit the free GPUs now (the engine lists them by shape,
         // `ClusterSnapshot.queuedShapes`): the order below is by received time, then JobID, whatever order they are
@@ -560,7 +664,7 @@ public struct GavelPolicy: SchedulingPolicy {
         for k in queued.table.indices where !queued.members[k].isEmpty
             && Int(queued.table[k].gpuCount) <= planner.freeGPUs(in: queued.table[k].eligibleTypes) {
             for j in queued.members[k] where !started.contains(j) {
-                order.append((j, Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes)))
+                order.append((j, Self.receivedFraction(s, j, type: nil, received: received, submitTimes: submitTimes, since: since)))
             }
         }
         order.sort { ($0.1, $0.0) < ($1.1, $1.0) }
