@@ -74,6 +74,8 @@ let package = Package(
         // The model zoo and the closed-form speed formulas (α–β all-reduce), below the workloads that name models.
         .target(name: "Models", dependencies: ["ClusterModel"], swiftSettings: internalChecks),
         .target(name: "Workload", dependencies: ["SimKernel", "SimRandom", "ClusterModel", "Models"], swiftSettings: internalChecks),
+        // YAML text from outside made into nodes, with the checks that keep the YAML library in bounded time.
+        .target(name: "YAMLInput", dependencies: ["Workload", "Yams"], swiftSettings: internalChecks),
         // Interconnect: link graph, max-min fair sharing of links between flows, collectives as flows.
         .target(name: "Network", dependencies: ["SimKernel", "ClusterModel"], swiftSettings: internalChecks),
         // One throughput model (α–β or flow-level) that the engine and, through the oracle, policies ask.
@@ -116,6 +118,7 @@ let package = Package(
             name: "Scenario",
             dependencies: [
                 "SimKernel", "SimRandom", "ClusterModel", "Models", "Workload", "Network", "Performance", "Scheduling", "Engine", "Yams",
+                "YAMLInput",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: internalChecks
@@ -128,12 +131,12 @@ let package = Package(
         // Results for papers: statistics over recorded runs, and sweeps that record grids of runs.
         .target(
             name: "Analysis",
-            dependencies: ["CGSL", "Engine", "Recording", "Yams"],
+            dependencies: ["CGSL", "Engine", "Recording", "Yams", "YAMLInput"],
             swiftSettings: internalChecks
         ),
         .target(
             name: "Sweep",
-            dependencies: ["Engine", "Workload", "Recording", "Scenario", "Yams", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Engine", "Workload", "Recording", "Scenario", "Yams", "YAMLInput", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: internalChecks
         ),
         // Hardware backend: CUDA is loaded with dlopen at run time from our own minimal prototypes, so the package
@@ -174,6 +177,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "SimTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PerformanceTests", dependencies: ["Performance", "Network", "SimTestSupport"]),
         .testTarget(name: "WorkloadTests", dependencies: ["Workload", "SimRandom", "SimTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "YAMLInputTests", dependencies: ["YAMLInput", "Workload", "Yams"]),
         .testTarget(name: "OptimizationTests", dependencies: ["Optimization"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "SimTestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Network", "Performance", "Models", "SimTestSupport"]),

@@ -1,3 +1,4 @@
+import YAMLInput
 import Yams
 
 /// A scenario's YAML flattened to its leaves: dotted field paths (list positions as `[i]`, as `--set` writes them)
@@ -6,10 +7,11 @@ public struct ScenarioFields: Sendable, Equatable {
     /// (path, value) for every scalar, and for every empty mapping or list (`{}`, `[]`), in document order.
     public private(set) var leaves: [(path: String, value: String)]
 
-    /// Flattens the YAML `text`; throws what Yams throws for malformed YAML.
+    /// Flattens the YAML `text`; throws what Yams throws for malformed YAML, and an input error for a key that is a
+    /// collection (`YAMLInput`).
     public init(yaml text: String) throws {
         leaves = []
-        if let root = try Yams.compose(yaml: text) { Self.walk(root, path: "", into: &leaves) }
+        if let root = try YAMLInput.compose(yaml: text, file: "recorded scenario") { Self.walk(root, path: "", into: &leaves) }
     }
 
     /// Leaves as given (for tests and callers that build fields by hand).

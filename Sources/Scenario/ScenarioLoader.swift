@@ -8,6 +8,7 @@ import Performance
 import Scheduling
 import SimRandom
 import Workload
+import YAMLInput
 import Yams
 
 /// Reads a scenario file, validates everything in it, and builds the cluster and jobs.
@@ -103,7 +104,7 @@ public enum ScenarioLoader {
         var effectiveText = text
         let config: ScenarioConfig
         do {
-            root = try Yams.compose(yaml: text)
+            root = try YAMLInput.compose(yaml: text, file: path)
             fileTree = root
             guard var tree = root else { throw InputError(file: path, message: "the scenario file is empty") }
             if !overrides.isEmpty {
@@ -422,7 +423,7 @@ public enum ScenarioLoader {
     private static func decodedConfig(path: String) throws -> ScenarioConfig {
         try ScenarioFile.requireRegular(path)
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        guard let text = String(data: data, encoding: .utf8), let tree = try Yams.compose(yaml: text) else {
+        guard let text = String(data: data, encoding: .utf8), let tree = try YAMLInput.compose(yaml: text, file: path) else {
             throw InputError(file: path, message: "not a YAML scenario")
         }
         let (merged, _) = try WorkloadInclude.expand(tree, scenarioPath: path)

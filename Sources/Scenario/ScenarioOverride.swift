@@ -1,4 +1,5 @@
 import Workload
+import YAMLInput
 import Yams
 
 /// One `--set PATH=VALUE` option: a change to the scenario's YAML tree made before it is decoded, so the value
@@ -84,7 +85,10 @@ public struct ScenarioOverride: Sendable, Equatable {
         let source = "--set \(text)"
         let parsed: Node?
         do {
-            parsed = try Yams.compose(yaml: value)
+            parsed = try YAMLInput.compose(yaml: value, file: source)
+        } catch let e as InputError {
+            // Its line is the one-line value's, which says nothing here.
+            throw InputError(file: source, message: e.message)
         } catch let YamlError.scanner(_, problem, _, _), let YamlError.parser(_, problem, _, _),
                     let YamlError.composer(_, problem, _, _) {
             // libyaml's line and context refer to the one-line value, which says nothing here.

@@ -1,5 +1,6 @@
 import Foundation
 import Workload
+import YAMLInput
 import Yams
 
 /// `workload: {include: FILE, ...}`: the workload section of another YAML file (e.g. one written by `schedlab trace
@@ -44,7 +45,7 @@ struct WorkloadInclude {
         guard let text = String(data: data, encoding: .utf8) else { throw fail("the included file \(path) is not UTF-8 text") }
         var included: Node?
         do {
-            included = try Yams.compose(yaml: text)
+            included = try YAMLInput.compose(yaml: text, file: path)
         } catch {
             throw DecodingErrorMapping.inputError(error, file: path, root: nil)
         }

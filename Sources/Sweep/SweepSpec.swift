@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Scenario
 import Workload
+import YAMLInput
 import Yams
 
 /// A sweep file (`schedlab sweep`): a base scenario and a grid over any of its fields.
@@ -46,7 +47,9 @@ public struct SweepSpec: Sendable {
             InputError(file: path, line: node?.mark.map { $0.line }, field: field, message: message)
         }
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
+        do { root = try YAMLInput.compose(yaml: text, file: path) } catch let e as InputError {
+            throw e
+        } catch {
             throw InputError(file: path, message: "malformed YAML: \(error)")
         }
         guard let root, case .mapping(let top) = root else {

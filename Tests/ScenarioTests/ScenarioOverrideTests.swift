@@ -160,6 +160,12 @@ final class ScenarioOverrideTests: XCTestCase {
         XCTAssertEqual(error("seed=")?.description, "--set seed=: empty value; give a YAML value (write '' for an empty string)")
         XCTAssertEqual(error("policy.params={depth: 10")?.file, "--set policy.params={depth: 10")
         XCTAssertTrue(error("policy.params={depth: 10")?.message.hasPrefix("malformed YAML value: ") ?? false)
+        // A key that is a collection is refused before the YAML library reads the value (`YAMLInput`), without the
+        // one-line value's line number.
+        let key = error("policy.params={? [a]: 1}")
+        XCTAssertEqual(key?.file, "--set policy.params={? [a]: 1}")
+        XCTAssertNil(key?.line)
+        XCTAssertEqual(key?.message, "a mapping key must be a plain value, found a sequence as a key")
     }
 
     /// A misspelt field created by the override's path is the override's error, though reported at the new key.

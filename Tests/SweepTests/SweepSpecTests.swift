@@ -78,6 +78,9 @@ final class SweepSpecTests: XCTestCase {
         XCTAssertThrowsError(try spec("scenario: base.yaml\naxes:\n  - seed: [1]\n  - seed: [2]\n")) { e in
             XCTAssertTrue("\(e)".contains("axes[1]: field 'seed' is swept twice"), "\(e)")
         }
+        XCTAssertThrowsError(try spec("scenario: base.yaml\naxes:\n  ? [seed]\n  : [1, 2]\n")) { e in
+            XCTAssertTrue("\(e)".hasSuffix("s.yaml:3: a mapping key must be a plain value, found a sequence as a key"), "\(e)")
+        }
     }
 
     /// The committed default sweep covers every policy in the catalog, 5 seeds and 3 loads.
