@@ -7,8 +7,8 @@ public struct ScenarioFields: Sendable, Equatable {
     /// (path, value) for every scalar, and for every empty mapping or list (`{}`, `[]`), in document order.
     public private(set) var leaves: [(path: String, value: String)]
 
-    /// Flattens the YAML `text`; throws what Yams throws for malformed YAML, and an input error for a key that is a
-    /// collection (`YAMLInput`).
+    /// Flattens the YAML `text`; throws what Yams throws for malformed YAML, and an input error for what `YAMLInput`
+    /// refuses (a key that is a collection, aliases that multiply the document).
     public init(yaml text: String) throws {
         leaves = []
         if let root = try YAMLInput.compose(yaml: text, file: "recorded scenario") { Self.walk(root, path: "", into: &leaves) }
