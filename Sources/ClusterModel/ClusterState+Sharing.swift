@@ -41,6 +41,17 @@ extension ClusterState {
         return out
     }
 
+    /// Calls `body` with each job holding `gpu`, in `holders(of:)`'s order, without building the list (the engine and
+    /// policies ask this per changed GPU, and an array per GPU showed in profiles of sharing runs).
+    @inlinable public func forEachHolder(of gpu: GPUID, _ body: (JobID) -> Void) {
+        let o = owner[gpu.index]
+        guard o >= 0 && o != Self.downOwner else { return }
+        body(JobID(Int(o)))
+        guard maxJobsPerGPU > 1 else { return }
+        let base = gpu.index * (maxJobsPerGPU - 1)
+        for k in 0..<Int(guestCount[gpu.index]) { body(JobID(Int(guests[base + k]))) }
+    }
+
     /// Whether `a` and `b` are held by the same jobs in the same order (`holders(of: a) == holders(of: b)`, without
     /// building the two lists: policies ask this for every GPU of every running job).
     public func sameHolders(_ a: GPUID, _ b: GPUID) -> Bool {

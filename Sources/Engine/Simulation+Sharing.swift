@@ -38,8 +38,11 @@ extension Simulation {
     /// end-of-event flush under a deferred speed model (where the fabric's rates settle first).
     func rerateCoTenants(on gpus: [GPUID], except id: JobID) {
         var others: [JobID] = []
+        let cluster = self.cluster  // once, not a copy of the class's stored struct per GPU
         for g in gpus {
-            for h in cluster.holders(of: g) where h != id && !others.contains(h) { others.append(h) }
+            cluster.forEachHolder(of: g) { h in
+                if h != id && !others.contains(h) { others.append(h) }
+            }
         }
         others.sort()
         if deferredUpdates {

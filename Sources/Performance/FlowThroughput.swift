@@ -26,6 +26,9 @@ public final class FlowThroughput: ThroughputModel {
     /// Each job's reference node (a node built like its reference template), by JobID.
     private let referenceNodes: [Int32]
     private var referenceMemo: [ReferenceKey: Double] = [:]
+    /// Each job's last reference step with its key, by JobID index: every re-rate asks for it, and hashing the key per
+    /// re-rate was a fifth of a re-rate under policies that re-rate often (Gandiva's shared GPUs).
+    private var referenceByJob: [(key: ReferenceKey, step: Double)?]
 
     /// The memo key of a reference step: model, GPU count and reference template node.
     private struct ReferenceKey: Hashable {
@@ -44,6 +47,7 @@ public final class FlowThroughput: ThroughputModel {
         self.compute = ComputeTable(topology: topology)
         self.fabric = FabricFlows(model: interconnect, jobCount: jobs.count, isolatesJobs: isolatesJobs)
         self.referenceNodes = referenceNodes
+        self.referenceByJob = Array(repeating: nil, count: jobs.count)
         self.gammas = ModelZoo.all.map { $0.overlapGamma ?? interconnect.gamma }
         self.bucketQueues = interconnect.overlap == .ddpBuckets ? ModelZoo.all.map { GradientBuckets(model: $0) } : []
     }
@@ -76,7 +80,12 @@ public final class FlowThroughput: ThroughputModel {
         let node = referenceNodes[job.id.index]
         let scale = BatchSharding.computeScale(of: job, gpuCount: job.gpuCount)
         let key = ReferenceKey(model: m, gpus: job.gpuCount, node: node, batchScale: scale)
-        if let step = referenceMemo[key] { return step }
+        let j = job.id.index
+        if j < referenceByJob.count, let known = referenceByJob[j], known.key == key { return known.step }
+        if let step = referenceMemo[key] {
+            if j < referenceByJob.count { referenceByJob[j] = (key, step) }
+            return step
+        }
         let template = topology.nodeTemplates[Int(node)]
         var gpus: [GPUID] = []
         for n in 0..<topology.nodeCount where topology.nodeTemplates[n] == template {
@@ -87,6 +96,7 @@ public final class FlowThroughput: ThroughputModel {
         let refCompute = compute.seconds(model: m, type: topology.typeIndex(of: NodeID(Int(node)))) * scale
         let step = stepSeconds(m, compute: refCompute, communication: comm)
         referenceMemo[key] = step
+        if j < referenceByJob.count { referenceByJob[j] = (key, step) }
         return step
     }
 

@@ -68,8 +68,11 @@ public struct GPUSharingModel: Sendable, Equatable {
     public var timeSliceSeconds: Double
     /// Cost of suspending one job and resuming the next, seconds (less than a slice).
     public var switchOverheadSeconds: Double
-    /// Factors by zoo index pair: `table[a * zoo + b]` is a's factor packed with b; NaN where unknown.
-    private var table: [Double]
+    /// Factors by zoo index pair: `table[a * models + b]` is a's factor packed with b; NaN where unknown.
+    @usableFromInline private(set) var table: [Double]
+    /// Zoo models when the table was made (its row length). Stored, not read from `ModelZoo.all` per lookup: the
+    /// global's accessor was most of a lookup, and Gandiva looks up pairs for every host per waiting job.
+    @usableFromInline let models: Int
 
     /// The default model: up to two jobs per GPU, Gavel's measured pairs, Gandiva's slice and overhead.
     public init(
@@ -86,6 +89,7 @@ public struct GPUSharingModel: Sendable, Equatable {
         self.timeSliceSeconds = timeSliceSeconds
         self.switchOverheadSeconds = switchOverheadSeconds
         let n = ModelZoo.all.count
+        models = n
         table = Array(repeating: .nan, count: n * n)
         for m in Self.measured {
             setFactor(m.factor, model: ModelZoo.index(named: m.model)!, with: ModelZoo.index(named: m.with)!)
@@ -95,7 +99,7 @@ public struct GPUSharingModel: Sendable, Equatable {
     /// Sets the factor of zoo model `a` packed with zoo model `b` (in (0, 1]).
     public mutating func setFactor(_ factor: Double, model a: Int, with b: Int) {
         precondition(factor > 0 && factor <= 1, "a co-location factor must be in (0, 1]")
-        table[a * ModelZoo.all.count + b] = factor
+        table[a * models + b] = factor
     }
 
     /// The speed factor of a job of zoo model `a` packed with a job of zoo model `b` (nil: no zoo model).
@@ -106,7 +110,7 @@ public struct GPUSharingModel: Sendable, Equatable {
     }
 
     /// The table's entry for zoo models a and b, NaN when unknown.
-    @usableFromInline func measuredFactor(_ a: Int, _ b: Int) -> Double { table[a * ModelZoo.all.count + b] }
+    @inlinable func measuredFactor(_ a: Int, _ b: Int) -> Double { table[a * models + b] }
 
     /// Whether the table has a measured or configured factor for `a` packed with `b`.
     public func knows(_ a: Int, with b: Int) -> Bool { !measuredFactor(a, b).isNaN }

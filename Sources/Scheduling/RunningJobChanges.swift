@@ -29,7 +29,11 @@ struct RunningJobChanges {
             return
         }
         for g in changed {
-            for h in s.cluster.holders(of: GPUID(Int(g))) { touched.append(h.raw) }
+            // A job's GPUs change together and are listed in a row: noting it once per run of them, not per GPU, keeps
+            // the list (sorted at the refresh) short under jobs of many GPUs.
+            s.cluster.forEachHolder(of: GPUID(Int(g))) { h in
+                if touched.last != h.raw { touched.append(h.raw) }
+            }
         }
     }
 
@@ -76,7 +80,9 @@ struct RunningJobChanges {
             inTransition.removeAll(keepingCapacity: true)
             s.jobs.withUnsafeBufferPointer { jobs in
                 for g in 0..<s.topology.gpuCount where s.cluster.holderCount(of: GPUID(g)) > 0 {
-                    for h in s.cluster.holders(of: GPUID(g)) where jobs[h.index].state.isTransition { inTransition.append(h.raw) }
+                    s.cluster.forEachHolder(of: GPUID(g)) { h in
+                        if jobs[h.index].state.isTransition { inTransition.append(h.raw) }
+                    }
                 }
             }
         }

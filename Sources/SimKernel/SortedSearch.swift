@@ -41,3 +41,25 @@ extension Array where Element: Comparable {
         removeLast(count - kept)
     }
 }
+
+extension Array where Element: Comparable {
+    /// Sorts an array made of two ascending runs, `[0, split)` and `[split, count)`, by merging them: O(n), where a
+    /// general sort of the same array costs several times more (lists kept between rounds are rebuilt this way, as
+    /// the members carried over followed by those looked at again).
+    @inlinable
+    public mutating func mergeAscendingRuns(at split: Int) {
+        precondition(split >= 0 && split <= count, "split \(split) outside 0...\(count)")
+        guard split > 0 && split < count && self[split - 1] > self[split] else { return }
+        var merged: [Element] = []
+        merged.reserveCapacity(count)
+        withUnsafeBufferPointer { all in
+            var a = 0, b = split
+            while a < split && b < all.count {
+                if all[b] < all[a] { merged.append(all[b]); b += 1 } else { merged.append(all[a]); a += 1 }
+            }
+            merged.append(contentsOf: all[a..<split])
+            merged.append(contentsOf: all[b...])
+        }
+        self = merged
+    }
+}

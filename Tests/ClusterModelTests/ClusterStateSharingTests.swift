@@ -41,11 +41,16 @@ final class ClusterStateSharingTests: XCTestCase {
         XCTAssertNil(c.invariantViolation())
     }
 
-    /// `sameHolders` agrees with comparing the two `holders(of:)` lists, pair by pair, through joins, a promotion, a
-    /// free GPU and a down one.
+    /// `sameHolders` agrees with comparing the two `holders(of:)` lists, pair by pair, and `forEachHolder` visits each
+    /// list in its order, through joins, a promotion, a free GPU and a down one.
     func testSameHoldersAgreesWithTheHolderLists() throws {
         var c = ClusterState(topology: topo, maxJobsPerGPU: 3)
         func check(_ step: String) {
+            for a in 0..<4 {
+                var visited: [JobID] = []
+                c.forEachHolder(of: GPUID(a)) { visited.append($0) }
+                XCTAssertEqual(visited, c.holders(of: GPUID(a)), "\(step): gpu\(a)")
+            }
             for a in 0..<4 {
                 for b in 0..<4 {
                     XCTAssertEqual(c.sameHolders(GPUID(a), GPUID(b)), c.holders(of: GPUID(a)) == c.holders(of: GPUID(b)), "\(step): gpu\(a) gpu\(b)")

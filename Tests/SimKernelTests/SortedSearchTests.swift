@@ -50,4 +50,32 @@ final class SortedSearchTests: XCTestCase {
         empty.sortAndRemoveDuplicates()
         XCTAssertEqual(empty, [])
     }
+
+    /// Two ascending runs merged: hand cases (either run empty, already in order, interleaved with ties), then seeded
+    /// random runs against a sort of the whole.
+    func testMergeAscendingRuns() {
+        var a = [1, 4, 4, 9, 2, 4, 10]
+        a.mergeAscendingRuns(at: 4)
+        XCTAssertEqual(a, [1, 2, 4, 4, 4, 9, 10])
+        var inOrder = [1, 2, 3, 4]
+        inOrder.mergeAscendingRuns(at: 2)
+        XCTAssertEqual(inOrder, [1, 2, 3, 4])
+        var secondOnly = [3, 5]
+        secondOnly.mergeAscendingRuns(at: 0)
+        XCTAssertEqual(secondOnly, [3, 5])
+        var firstOnly = [3, 5]
+        firstOnly.mergeAscendingRuns(at: 2)
+        XCTAssertEqual(firstOnly, [3, 5])
+        var empty: [Int] = []
+        empty.mergeAscendingRuns(at: 0)
+        XCTAssertEqual(empty, [])
+        var mix = Mix(s: 0x5EED_0002)
+        for _ in 0..<500 {
+            let first = (0..<mix.below(30)).map { _ in mix.below(50) }.sorted()
+            let second = (0..<mix.below(30)).map { _ in mix.below(50) }.sorted()
+            var merged = first + second
+            merged.mergeAscendingRuns(at: first.count)
+            XCTAssertEqual(merged, (first + second).sorted(), "\(first) + \(second)")
+        }
+    }
 }

@@ -155,6 +155,7 @@ public struct GandivaPolicy: SchedulingPolicy {
             var found: [UInt64] = []
             var largest = 0
             var fullScan = false
+            var carried = 0  // with the change list: the keys carried over, ascending, followed by those rechecked, ascending
             // NOTE: the per-GPU arrays are read through buffers taken once (`holderCount(of:)` and `sharing(of:)` per
             // GPU of every running job re-checked bounds at each read); a GPU counts as `holderCount(of:)` does (up:
             // 1 + guests, with sharing on, as it is here) and as not packed as `sharing(of:) != .packed` does.
@@ -183,37 +184,47 @@ public struct GandivaPolicy: SchedulingPolicy {
                 }
                 let tracking = hostChanges.isTracking
                 let recheck = hostChanges.beginRefresh()
+                // One allocation, not a doubling series, for the list this runs at nearly every round to build.
+                found.reserveCapacity(tracking ? lastHostKeys.count + recheck.count : s.running.count)
                 if tracking {
                     // A host none of whose GPUs changed keeps its key (GPU count, holders) while it runs.
                     hostChanges.carryOver(lastHostKeys, job: { Int32(truncatingIfNeeded: $0 >> 32) }, recheck: recheck, states: states) { key in
                         found.append(key)
                         largest = max(largest, Int((key >> 8) & 0xFF_FFFF))
                     }
+                    carried = found.count
                     for j in recheck where hostChanges.observe(j, states[Int(j)]) { consider(JobID(Int(j))) }
                 } else {
                     for id in s.running { consider(id) }
                 }
                 fullScan = !tracking
             }}}}}
-            found.sort()
+            if fullScan { found.sort() } else { found.mergeAscendingRuns(at: carried) }
             #if SIM_INTERNAL_CHECKS
             assert(found == Self.hostKeys(s, limit: limit), "the host index lost track of the cluster")
             #endif
             lastHostKeys = found
             hostChanges.finishRefresh(s, fullScan: fullScan)
-            // A counting sort by GPU count, stable, so each bucket stays in JobID order.
+            // A counting sort by GPU count, stable, so each bucket stays in JobID order. Through buffers: element by
+            // element, each write checked the array's uniqueness.
             @inline(__always) func count(_ key: UInt64) -> Int { Int((key >> 8) & 0xFF_FFFF) }
             hostStart.removeAll(keepingCapacity: true)
             hostStart.append(contentsOf: repeatElement(0, count: largest + 2))
-            for key in found { hostStart[count(key) + 1] += 1 }
-            for n in 1..<hostStart.count { hostStart[n] += hostStart[n - 1] }
             hostList.removeAll(keepingCapacity: true)
             hostList.append(contentsOf: repeatElement(Host(id: JobID(0), holders: 0), count: found.count))
-            var next = hostStart
-            for key in found {
-                hostList[next[count(key)]] = Host(id: JobID(Int(UInt32(truncatingIfNeeded: key >> 32))), holders: Int(key & 0xFF))
-                next[count(key)] += 1
-            }
+            hostStart.withUnsafeMutableBufferPointer { start in
+            hostList.withUnsafeMutableBufferPointer { list in
+                for key in found { start[count(key) + 1] += 1 }
+                for n in 1..<start.count { start[n] += start[n - 1] }
+                // start[c] is now bucket c's first slot; used as its cursor, it ends at bucket c's end, which is
+                // bucket c + 1's first slot: shifted up by one afterwards, it is the bucket's start again.
+                for key in found {
+                    list[start[count(key)]] = Host(id: JobID(Int(UInt32(truncatingIfNeeded: key >> 32))), holders: Int(key & 0xFF))
+                    start[count(key)] += 1
+                }
+                for n in stride(from: start.count - 1, to: 0, by: -1) { start[n] = start[n - 1] }
+                start[0] = 0
+            }}
             hostCount = found.count
             hostsAtLastSearch.removeAll(keepingCapacity: true)
             for n in 0..<(hostStart.count - 1) { hostsAtLastSearch.append(Int32(hostStart[n + 1] - hostStart[n])) }
@@ -341,15 +352,22 @@ public struct GandivaPolicy: SchedulingPolicy {
             var spread: [Int32] = []
             let tracking = migrationChanges.isTracking
             let recheck = migrationChanges.beginRefresh()
+            // One allocation each, not a doubling series per round.
+            guests.reserveCapacity(tracking ? guestJobs.count + recheck.count : s.running.count)
+            spread.reserveCapacity(tracking ? spreadJobs.count + recheck.count : s.running.count)
             if tracking {
                 migrationChanges.carryOver(guestJobs, job: { $0 }, recheck: recheck, states: states) { guests.append($0) }
                 migrationChanges.carryOver(spreadJobs, job: { $0 }, recheck: recheck, states: states) { spread.append($0) }
+                let (carriedGuests, carriedSpread) = (guests.count, spread.count)
                 for j in recheck where migrationChanges.observe(j, states[Int(j)]) { file(j, guests: &guests, spread: &spread) }
+                // Both lists are their carried-over members, ascending, then the rechecked ones, ascending.
+                guests.mergeAscendingRuns(at: carriedGuests)
+                spread.mergeAscendingRuns(at: carriedSpread)
             } else {
                 for id in s.running { file(id.raw, guests: &guests, spread: &spread) }
+                guests.sort()
+                spread.sort()
             }
-            guests.sort()
-            spread.sort()
             fullScan = !tracking
             guestJobs = guests
             spreadJobs = spread
