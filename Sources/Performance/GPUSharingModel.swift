@@ -112,6 +112,9 @@ public struct GPUSharingModel: Sendable, Equatable {
     /// The table's entry for zoo models a and b, NaN when unknown.
     @inlinable func measuredFactor(_ a: Int, _ b: Int) -> Double { table[a * models + b] }
 
+    /// Zoo models the table covers: factors exist for model indexes `0..<modelCount`.
+    public var modelCount: Int { models }
+
     /// Whether the table has a measured or configured factor for `a` packed with `b`.
     public func knows(_ a: Int, with b: Int) -> Bool { !measuredFactor(a, b).isNaN }
 

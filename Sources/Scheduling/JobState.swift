@@ -54,7 +54,7 @@ public enum JobState: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     /// Whether the job is in a timed transition (holds GPUs, makes no progress).
-    @inlinable public var isTransition: Bool { self == .restoring || self == .checkpointing || self == .resizing }
+    @inlinable @inline(__always) public var isTransition: Bool { self == .restoring || self == .checkpointing || self == .resizing }
 
     public var description: String {
         switch self {

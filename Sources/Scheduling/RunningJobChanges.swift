@@ -55,7 +55,7 @@ struct RunningJobChanges {
     }
 
     /// Whether job `j`, in `state`, is running; a job in a timed transition is watched until the next refresh.
-    mutating func observe(_ j: Int32, _ state: JobState) -> Bool {
+    @inline(__always) mutating func observe(_ j: Int32, _ state: JobState) -> Bool {
         if state.isTransition { inTransition.append(j) }
         return state == .running
     }

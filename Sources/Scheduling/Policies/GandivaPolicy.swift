@@ -116,8 +116,10 @@ public struct GandivaPolicy: SchedulingPolicy {
     /// rounds).
     private var nextOfShape: [Int] = []
 
-    /// Hosts per GPU count found by the last host search (by count; past the end: none), and whether there was one.
-    private var hostsAtLastSearch: [Int32] = []
+    /// Where each GPU count's hosts began in the last host search's list (`hostStart` as that search left it: the hosts of
+    /// n GPUs it found are `hostsAtLastSearch[n + 1] - hostsAtLastSearch[n]`; past the end: none), and whether there was one.
+    /// A copy of `hostStart`, not a count per size: counts were an append per size up to the largest host, per search.
+    private var hostsAtLastSearch: [Int] = []
     private var searchedHosts = false
 
     /// This round's hosts by GPU count, then JobID: those of n GPUs are `hostList[hostStart[n] ..< hostStart[n + 1]]`.
@@ -226,8 +228,7 @@ public struct GandivaPolicy: SchedulingPolicy {
                 start[0] = 0
             }}
             hostCount = found.count
-            hostsAtLastSearch.removeAll(keepingCapacity: true)
-            for n in 0..<(hostStart.count - 1) { hostsAtLastSearch.append(Int32(hostStart[n + 1] - hostStart[n])) }
+            hostsAtLastSearch = hostStart
             searchedHosts = true
         }
         // Whether a search could find a host of `size` GPUs. None can when the last search found none of that size and
@@ -238,7 +239,7 @@ public struct GandivaPolicy: SchedulingPolicy {
         var pendingSizes: [Int32]? = nil
         func mayFindHost(of size: Int) -> Bool {
             guard searchedHosts && hostChanges.isTracking && !triesEveryJob else { return true }
-            if size < hostsAtLastSearch.count && hostsAtLastSearch[size] > 0 { return true }
+            if size + 1 < hostsAtLastSearch.count && hostsAtLastSearch[size + 1] > hostsAtLastSearch[size] { return true }
             if pendingSizes == nil {
                 var sizes: [Int32] = []
                 hostChanges.forEachPending { sizes.append(s.shapes[Int($0)].gpuCount) }
@@ -316,7 +317,9 @@ public struct GandivaPolicy: SchedulingPolicy {
                 hostList[k].holders += 1
                 if hostList[k].holders >= limit || mode == .packed {
                     hostList.remove(at: k)
-                    for n in (size + 1)..<hostStart.count { hostStart[n] -= 1 }
+                    hostStart.withUnsafeMutableBufferPointer { start in
+                        for n in (size + 1)..<start.count { start[n] -= 1 }
+                    }
                     hostCount -= 1
                 }
             } else if cannotStart && markable && parameters.timeSlicing {
@@ -411,18 +414,29 @@ public struct GandivaPolicy: SchedulingPolicy {
         }
         if parameters.packing, let mine = GPUSharingModel.memoryGB(of: job.spec.model) {
             let smallestMemory = topology.gpuTypes.lazy.map(\.memoryGB).min() ?? 0
+            // The pair's gain and whether it fits the smallest GPU depend only on the host's model: worked out once per
+            // zoo model here, not per host (this runs for every host of the size, per waiting job, under overload).
+            let models = s.sharing.modelCount
+            var gainWith = [Double](repeating: 0, count: models)
+            var fitsAnywhere = [Bool](repeating: false, count: models)
+            for other in 0..<models {
+                gainWith[other] = s.sharing.packedFactor(job.spec.model, with: other) + s.sharing.packedFactor(other, with: job.spec.model)
+                fitsAnywhere[other] = mine + GPUSharingModel.memoryGB(of: other)! <= smallestMemory
+            }
+            let least = 1 + parameters.minPackingGain
             var best: (k: Int, gain: Double)?
             for k in group.indices where group[k].holders == 1 && usable(group[k]) {
                 let host = group[k]
-                let other = modelOf[host.id.index] < 0 ? nil : Int(modelOf[host.id.index])
-                assert(other == s[host.id].spec.model, "stale model of \(host.id)")
-                guard let theirs = GPUSharingModel.memoryGB(of: other),
-                      mine + theirs <= smallestMemory || s.jobs[host.id.index].gpus.allSatisfy({
-                          mine + theirs <= topology.gpuTypes[Int(topology.gpuTypeIndex[$0.index])].memoryGB
-                      })
-                else { continue }
-                let gain = s.sharing.packedFactor(job.spec.model, with: other) + s.sharing.packedFactor(other, with: job.spec.model)
-                if gain >= 1 + parameters.minPackingGain && gain > (best?.gain ?? -1) { best = (k, gain) }
+                let other = Int(modelOf[host.id.index])
+                assert((other < 0 ? nil : other) == s[host.id].spec.model, "stale model of \(host.id)")
+                guard other >= 0 else { continue }  // no zoo model: its memory is unknown, it cannot be packed
+                let gain = gainWith[other]
+                guard gain >= least && gain > (best?.gain ?? -1) else { continue }
+                let theirs = GPUSharingModel.memoryGB(of: other)!
+                guard fitsAnywhere[other] || s.jobs[host.id.index].gpus.allSatisfy({
+                    mine + theirs <= topology.gpuTypes[Int(topology.gpuTypeIndex[$0.index])].memoryGB
+                }) else { continue }
+                best = (k, gain)
             }
             if let best { return (best.k, .packed) }
         }
