@@ -64,6 +64,8 @@ struct TiresiasLevels {
     private var order: [PriorityRunningSet.Entry] = []
     private var keep: [Bool] = []
     private var newlyRunning: [JobID] = []
+    /// The jobs `dropStopped` last found stopped (storage kept between rounds).
+    private var stopped: [JobID] = []
     private var rechecked: [Int32] = []
     private var candidates: [Crossing] = []
 
@@ -259,8 +261,15 @@ struct TiresiasLevels {
             }
         }
         startedNotRunning.removeLast(startedNotRunning.count - restoring)
+        if s.running.count != runningCount + newlyRunning.count {
+            // Some listed jobs stopped (a completion, a failure): dropped by reading their states, without the full
+            // scan below (which marks every running job and rewrites every list: a quarter of a run on the ITP trace,
+            // where completions come every few rounds).
+            dropStopped(s)
+        }
         var stillRunning = runningCount
         if s.running.count != runningCount + newlyRunning.count {
+            // Something else changed (a job running that this policy did not start, or one listed twice): the full scan.
             stillRunning = 0
             newlyRunning.removeAll(keepingCapacity: true)
             for id in s.running {
@@ -296,6 +305,34 @@ struct TiresiasLevels {
             queueGPUs[q] += held[i].gpus
             keepCrossing(i, now: s.now, service: x, level: q)
         }
+    }
+
+    /// Drops the listed jobs that no longer run from the running lists (a listed job is running exactly when its state
+    /// is: the policy lists a job once it runs and unlists it when it preempts it).
+    private mutating func dropStopped(_ s: ClusterSnapshot) {
+        stopped.removeAll(keepingCapacity: true)
+        var gone = stopped
+        stopped = []
+        s.states.withUnsafeBufferPointer { states in
+            for q in running.indices {
+                let kept = running[q].withUnsafeMutableBufferPointer { list -> Int in
+                    var kept = 0
+                    for k in 0..<list.count {
+                        let id = list[k]
+                        if states[id.index] == .running {
+                            list[kept] = id
+                            kept += 1
+                        } else {
+                            gone.append(id)
+                        }
+                    }
+                    return kept
+                }
+                running[q].removeLast(running[q].count - kept)
+            }
+        }
+        for id in gone { forgetRunning(id) }
+        stopped = gone
     }
 
     /// Forgets a running job's queue and GPUs (not its place in the lists).
