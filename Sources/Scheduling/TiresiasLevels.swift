@@ -305,6 +305,12 @@ struct TiresiasLevels {
             queueGPUs[q] += held[i].gpus
             keepCrossing(i, now: s.now, service: x, level: q)
         }
+        #if SIM_INTERNAL_CHECKS
+        // Whichever way the lists were brought level (dropping stopped jobs by state, or the full scan), they now hold
+        // exactly the running jobs, each once.
+        let listed = running.joined().sorted()
+        assert(listed == s.running.sorted() && runningCount == listed.count, "Tiresias' running lists lost track of the running jobs")
+        #endif
     }
 
     /// Drops the listed jobs that no longer run from the running lists (a listed job is running exactly when its state
