@@ -100,6 +100,21 @@ public struct FidelityReport: Sendable {
         return lines.joined(separator: "\n")
     }
 
+    /// Every row with its `source` instead of the communication columns (for rows whose source carries what the CSV
+    /// has no column for, e.g. the precision of a single-GPU step).
+    public var sourcedRowsMarkdown: String {
+        var lines = [
+            "| file:line | model | template | placement | local batch | measured step s | predicted step s | error | source |",
+            "|---|---|---|---|---:|---:|---:|---:|---|",
+        ]
+        for p in predictions {
+            let r = p.row
+            let source = r.source.replacingOccurrences(of: "|", with: "\\|")
+            lines.append("| \((r.file as NSString).lastPathComponent):\(r.line) | \(r.model) | \(r.nodeTemplate)\(r.gpuType.map { " (\($0))" } ?? "") | \(r.placementText) | \(r.localBatch.map(String.init) ?? "ref") | \(Self.sec(r.stepSeconds)) | \(Self.sec(p.stepSeconds)) | \(Self.pct(p.relativeError)) | \(source) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// Every row, then the summaries, as plain text.
     public var text: String {
         var lines: [String] = []

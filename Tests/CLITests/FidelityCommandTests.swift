@@ -99,3 +99,48 @@ final class FidelityCommandTests: SchedLabProcessTestCase {
                        "error: pipe: cannot read the fabric profile (not a regular file); expected the JSON written by `schedlab fit -o`\n")
     }
 }
+
+/// The report's sections beyond the network corpus: single-GPU rows off the zoo's measured GPUs, and the `schedlab hw`
+/// records.
+final class FidelityReportSectionsTests: SchedLabProcessTestCase {
+    static let committedRecord = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Results/validation/validate-lm-nvidia-h200-20261204T102936Z.json")
+
+    func testWriteHasTheOffAnchorAndHardwareSections() throws {
+        let header = "model,node_template,gpu_type,placement,local_batch,step_s,sync_s,source\n"
+        try write(header + "bert-squad,pollux-g4dn,,1,12,0.907026,,s\n", to: "Scenarios/measurements/net.csv")
+        // lm is measured on a V100 (0.01545 s at batch 20); an H200 is 989.4 / 125 faster by the FP16-peak rule:
+        // 0.001952 s predicted against 0.005 s, −61.0%.
+        try write(header + "lm,dgx-h100,h200,1,20,0.005,,bf16 on an H200\n", to: "Scenarios/measurements/compute/h200.csv")
+        let pending = try schedlab("fidelity", "--hardware")
+        XCTAssertEqual(pending.status, 0, pending.stderr)
+        XCTAssertTrue(pending.stdout.hasPrefix("*Pending*: no `schedlab hw calibrate` / `hw validate` records in `Results/validation`"), pending.stdout)
+        try write(String(contentsOf: Self.committedRecord, encoding: .utf8), to: "Results/validation/validate-lm-nvidia-h200-20261204T102936Z.json")
+        let r = try schedlab("fidelity", "--write", "report.md")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let md = try String(contentsOf: dir.appendingPathComponent("report.md"), encoding: .utf8)
+        XCTAssertTrue(md.contains("## Off the zoo's measured GPUs: the cross-GPU compute rule (`Scenarios/measurements/compute`)"), md)
+        XCTAssertTrue(md.contains("| h200.csv:2 | lm | dgx-h100 (h200) | 1 | 20 | 0.0050 | 0.0020 | -61.0% | bf16 on an H200 |"), md)
+        XCTAssertTrue(md.contains("## Hardware measurements (`schedlab hw`)"), md)
+        XCTAssertTrue(md.contains("| validate-lm-nvidia-h200-20261204T102936Z.json | lm | 7 × bf16 GEMM n=2048 | 0.0001716 | 0.0001642 | -4.3% | 1.870× | 2.0× | +7.0% |"), md)
+        // The network summary is the network corpus's alone.
+        XCTAssertTrue(md.contains("| **all** | 1 | 0.0% | 0.0% | 0 |"), md)
+        // Given files, the report is about them only.
+        let given = try schedlab("fidelity", "Scenarios/measurements/net.csv", "--write", "given.md")
+        XCTAssertEqual(given.status, 0, given.stderr)
+        XCTAssertFalse(try String(contentsOf: dir.appendingPathComponent("given.md"), encoding: .utf8).contains("cross-GPU compute rule"))
+    }
+
+    func testBadRecordIsExit2() throws {
+        try write("{\"schema\": 1}", to: "recs/validate-bad.json")
+        let r = try schedlab("fidelity", "--hardware", "--hardware-records", "recs")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertTrue(r.stderr.hasPrefix("error: recs/validate-bad.json: "), r.stderr)
+        XCTAssertTrue(r.stderr.contains("missing; expected the JSON `schedlab hw` writes"), r.stderr)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("recs/validate-bad.json"))
+        XCTAssertEqual(mkfifo(dir.appendingPathComponent("recs/profile-pipe.json").path, 0o600), 0)
+        let pipe = try schedlab("fidelity", "--hardware", "--hardware-records", "recs")
+        XCTAssertEqual(pipe.status, 2)
+        XCTAssertEqual(pipe.stderr, "error: recs/profile-pipe.json: not a regular file; expected the JSON `schedlab hw` writes\n")
+    }
+}
