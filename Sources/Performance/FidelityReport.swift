@@ -89,28 +89,26 @@ public struct FidelityReport: Sendable {
 
     /// Every row as a Markdown table: measured and predicted step and sync seconds, and the step error.
     public var rowsMarkdown: String {
-        var lines = [
-            "| file:line | model | template | placement | local batch | measured step s | predicted step s | error | measured sync s | predicted exposed s |",
-            "|---|---|---|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for p in predictions {
-            let r = p.row
-            lines.append("| \((r.file as NSString).lastPathComponent):\(r.line) | \(r.model) | \(r.nodeTemplate)\(r.gpuType.map { " (\($0))" } ?? "") | \(r.placementText) | \(r.localBatch.map(String.init) ?? "ref") | \(Self.sec(r.stepSeconds)) | \(Self.sec(p.stepSeconds)) | \(Self.pct(p.relativeError)) | \(r.syncSeconds.map(Self.sec) ?? "") | \(Self.sec(p.syncSeconds)) |")
+        rowsTable(extraHeader: "measured sync s | predicted exposed s", extraAlignment: "---:|---:") { p in
+            "\(p.row.syncSeconds.map(Self.sec) ?? "") | \(Self.sec(p.syncSeconds))"
         }
-        return lines.joined(separator: "\n")
     }
 
     /// Every row with its `source` instead of the communication columns (for rows whose source carries what the CSV
     /// has no column for, e.g. the precision of a single-GPU step).
     public var sourcedRowsMarkdown: String {
+        rowsTable(extraHeader: "source", extraAlignment: "---") { p in p.row.source.replacingOccurrences(of: "|", with: "\\|") }
+    }
+
+    /// The rows table: where each row is from, what it places, measured and predicted step and error, then `extra`.
+    private func rowsTable(extraHeader: String, extraAlignment: String, extra: (MeasurementPrediction) -> String) -> String {
         var lines = [
-            "| file:line | model | template | placement | local batch | measured step s | predicted step s | error | source |",
-            "|---|---|---|---|---:|---:|---:|---:|---|",
+            "| file:line | model | template | placement | local batch | measured step s | predicted step s | error | \(extraHeader) |",
+            "|---|---|---|---|---:|---:|---:|---:|\(extraAlignment)|",
         ]
         for p in predictions {
             let r = p.row
-            let source = r.source.replacingOccurrences(of: "|", with: "\\|")
-            lines.append("| \((r.file as NSString).lastPathComponent):\(r.line) | \(r.model) | \(r.nodeTemplate)\(r.gpuType.map { " (\($0))" } ?? "") | \(r.placementText) | \(r.localBatch.map(String.init) ?? "ref") | \(Self.sec(r.stepSeconds)) | \(Self.sec(p.stepSeconds)) | \(Self.pct(p.relativeError)) | \(source) |")
+            lines.append("| \((r.file as NSString).lastPathComponent):\(r.line) | \(r.model) | \(r.nodeTemplate)\(r.gpuType.map { " (\($0))" } ?? "") | \(r.placementText) | \(r.localBatch.map(String.init) ?? "ref") | \(Self.sec(r.stepSeconds)) | \(Self.sec(p.stepSeconds)) | \(Self.pct(p.relativeError)) | \(extra(p)) |")
         }
         return lines.joined(separator: "\n")
     }
