@@ -27,9 +27,11 @@ extension ValidationRecords {
             sharingMedianAbsError: Statistics.median(sharing)!, sharingMaxAbsError: sharing.max()!)
     }
 
-    /// The calibrations and validations as Markdown tables, with a line saying where they came from; `directory`
-    /// names the records' place in the text. With no record, a line saying the measurements are pending.
-    public func markdown(directory: String) -> String {
+    /// The calibrations, validations and packing measurements as Markdown tables, with a line saying where they came
+    /// from; `directory` names the records' place in the text. `packedFactor` gives the simulator's co-location factor
+    /// for a model packed with another (nil: none), set beside each measured one. With no record, a line saying the
+    /// measurements are pending.
+    public func markdown(directory: String, packedFactor: (_ model: String, _ with: String) -> Double? = { _, _ in nil }) -> String {
         guard !isEmpty else {
             return "*Pending*: no `schedlab hw calibrate` / `hw validate` records in `\(directory)` yet (they need a GPU machine; "
                 + "`.ci/hw-bundle` and `.ci/hw-validate` prepare and run them)."
@@ -55,6 +57,39 @@ extension ValidationRecords {
                                   s.count, s.iterationMedianAbsError * 100, s.iterationMaxAbsError * 100,
                                   s.sharingMedianAbsError * 100, s.sharingMaxAbsError * 100))
             }
+        }
+        if !packings.isEmpty {
+            if !out.isEmpty { out.append("") }
+            out.append(packingMarkdown(packedFactor: packedFactor))
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// The packing table: each model's speed packed with another over its speed alone, beside the simulator's factor.
+    func packingMarkdown(packedFactor: (String, String) -> Double?) -> String {
+        var out = [
+            "Packing (`.ci/hw-packing.py`): a model's training steps per second with another model training in a second process on the same GPU, over its steps per second alone, beside the simulator's co-location factor for the pair (`GPUSharingModel`).",
+            "",
+            "| record | precision | model | with | alone, steps/s | packed, steps/s | factor | simulator's factor | its error |",
+            "|---|---|---|---|---:|---:|---:|---:|---:|",
+        ]
+        var errors: [Double] = []
+        for p in packings {
+            let alone = Dictionary(p.record.solo.map { ($0.model, $0.stepsPerSecond) }, uniquingKeysWith: { a, _ in a })
+            for pair in p.record.pairs {
+                let reference = packedFactor(pair.model, pair.with)
+                let error = reference.map { ($0 - pair.factor) / pair.factor }
+                if let error { errors.append(abs(error)) }
+                out.append("| \(p.file) | \(p.record.precision) | \(pair.model) | \(pair.with) | "
+                    + "\(String(format: "%.2f", alone[pair.model] ?? .nan)) | \(String(format: "%.2f", pair.stepsPerSecond)) | "
+                    + "\(String(format: "%.3f", pair.factor)) | \(reference.map { String(format: "%.3f", $0) } ?? "–") | "
+                    + "\(error.map { String(format: "%+.1f%%", $0 * 100) } ?? "–") |")
+            }
+        }
+        if let median = Statistics.median(errors), let worst = errors.max() {
+            out.append("")
+            out.append(String(format: "%d packed measurements with a simulator factor: its median |error| %.1f%% (max %.1f%%).",
+                              errors.count, median * 100, worst * 100))
         }
         return out.joined(separator: "\n")
     }

@@ -5,7 +5,8 @@ import Foundation
 /// read back for the fidelity report.
 ///
 /// Files are taken in name order (their names end in the UTC time of the run, so that is also run order within a
-/// GPU): `profile-*.json` are `HardwareProfile`s, `validate-*.json` are `ValidationReport`s; other files are ignored.
+/// GPU): `profile-*.json` are `HardwareProfile`s, `validate-*.json` are `ValidationReport`s, `packing-*.json` are
+/// `PackingRecord`s (from `.ci/hw-packing.py`); other files are ignored.
 /// Every record is checked before it is reported: a timing that is not a positive finite number, a relative error
 /// that does not follow from its own measured and predicted times, or an unknown schema is an error naming the file
 /// and the field, because a report built on a hand-edited or truncated record would mislead.
@@ -26,6 +27,14 @@ public struct ValidationRecords: Sendable, Equatable {
         public var report: ValidationReport
     }
 
+    /// One packing measurement, with the file it came from.
+    public struct Packing: Sendable, Equatable {
+        /// File name inside the directory.
+        public var file: String
+        /// The measurement.
+        public var record: PackingRecord
+    }
+
     /// A record that cannot be used, with the file and field at fault.
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
         /// The file, as given (directory and name).
@@ -43,15 +52,18 @@ public struct ValidationRecords: Sendable, Equatable {
     public var profiles: [Profile]
     /// Validations in file-name order.
     public var validations: [Validation]
+    /// Packing measurements in file-name order.
+    public var packings: [Packing]
 
     /// Records built in code.
-    public init(profiles: [Profile], validations: [Validation]) {
+    public init(profiles: [Profile], validations: [Validation], packings: [Packing] = []) {
         self.profiles = profiles
         self.validations = validations
+        self.packings = packings
     }
 
     /// True when the directory held no record.
-    public var isEmpty: Bool { profiles.isEmpty && validations.isEmpty }
+    public var isEmpty: Bool { profiles.isEmpty && validations.isEmpty && packings.isEmpty }
 
     /// Reads every record in `directory`; a directory that does not exist holds none.
     public static func read(directory: String) throws(Problem) -> ValidationRecords {
@@ -75,6 +87,9 @@ public struct ValidationRecords: Sendable, Equatable {
             } else if name.hasPrefix("validate-") {
                 records.validations.append(Validation(file: name, report: try decode(ValidationReport.self, at: path)))
                 try check(records.validations[records.validations.count - 1].report, file: path)
+            } else if name.hasPrefix("packing-") {
+                records.packings.append(Packing(file: name, record: try decode(PackingRecord.self, at: path)))
+                try check(records.packings[records.packings.count - 1].record, file: path)
             }
         }
         return records
@@ -132,6 +147,33 @@ public struct ValidationRecords: Sendable, Equatable {
                 guard b.bytes > 0 else { throw Problem(file: file, field: "\(name)[\(i)].bytes", message: "expected a positive byte count, got \(b.bytes)") }
                 try positive(b.seconds, "\(name)[\(i)].seconds", file)
                 try positive(b.gbps, "\(name)[\(i)].gbps", file)
+            }
+        }
+    }
+
+    static func check(_ r: PackingRecord, file: String) throws(Problem) {
+        guard r.schema == PackingRecord.currentSchema else {
+            throw Problem(file: file, field: "schema", message: "expected \(PackingRecord.currentSchema), got \(r.schema)")
+        }
+        try positive(r.secondsPerRun, "secondsPerRun", file)
+        var alone: [String: Double] = [:]
+        for (i, s) in r.solo.enumerated() {
+            guard !s.model.isEmpty, alone[s.model] == nil else {
+                throw Problem(file: file, field: "solo[\(i)].model", message: "expected a model named once, got '\(s.model)'")
+            }
+            guard s.batch > 0 else { throw Problem(file: file, field: "solo[\(i)].batch", message: "expected a positive batch, got \(s.batch)") }
+            try positive(s.stepsPerSecond, "solo[\(i)].stepsPerSecond", file)
+            alone[s.model] = s.stepsPerSecond
+        }
+        for (i, p) in r.pairs.enumerated() {
+            for (field, model) in [("model", p.model), ("with", p.with)] where alone[model] == nil {
+                throw Problem(file: file, field: "pairs[\(i)].\(field)", message: "expected a model measured alone (in solo), got '\(model)'")
+            }
+            try positive(p.stepsPerSecond, "pairs[\(i)].stepsPerSecond", file)
+            // The factor must be the one the stored rates give, so the report can quote either.
+            let factor = p.stepsPerSecond / alone[p.model]!
+            guard abs(factor - p.factor) <= 1e-9 * factor else {
+                throw Problem(file: file, field: "pairs[\(i)].factor", message: "expected stepsPerSecond / the model's solo rate = \(factor), got \(p.factor)")
             }
         }
     }

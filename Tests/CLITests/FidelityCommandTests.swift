@@ -131,6 +131,17 @@ final class FidelityReportSectionsTests: SchedLabProcessTestCase {
         XCTAssertFalse(try String(contentsOf: dir.appendingPathComponent("given.md"), encoding: .utf8).contains("cross-GPU compute rule"))
     }
 
+    func testHardwareTablesOfTheCommittedRecords() throws {
+        let records = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Results/validation").path
+        let r = try schedlab("fidelity", "--hardware", "--hardware-records", records)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        // The simulator's factor is Gavel's V100 one (GPUSharingModel.measured: resnet50 with resnet18, 0.732) against
+        // 0.5354 measured on the H200: (0.732 − 0.5354) / 0.5354 = +36.7%.
+        XCTAssertTrue(r.stdout.contains("| fp32 | resnet50 | resnet18 | 40.92 | 21.91 | 0.535 | 0.732 | +36.7% |"), r.stdout)
+        XCTAssertTrue(r.stdout.hasSuffix("12 packed measurements with a simulator factor: its median |error| 36.2% (max 63.1%).\n"), r.stdout)
+    }
+
     func testBadRecordIsExit2() throws {
         try write("{\"schema\": 1}", to: "recs/validate-bad.json")
         let r = try schedlab("fidelity", "--hardware", "--hardware-records", "recs")

@@ -24,7 +24,62 @@ final class ValidationRecordsTests: XCTestCase {
         let md = records.markdown(directory: "Results/validation")
         XCTAssertTrue(md.contains("| profile-nvidia-h200-20261204T102929Z.json | NVIDIA H200 (catalog `h200`) ×1 | 886.3 / 865.3 / 51.2 | 0.896 | 4201.0 | 0.875 |"), md)
         XCTAssertTrue(md.contains("| validate-gpt-1.3b-nvidia-h200-20261204T102937Z.json | gpt-1.3b | 116 × bf16 GEMM n=8192 | 0.1629 | 0.1439 | -11.7% | 1.972× | 2.0× | +1.4% |"), md)
-        XCTAssertTrue(md.hasSuffix("12 validations: iteration median |error| 1.2% (max 11.7%); sharing slowdown median |error| 3.2% (max 8.2%)."), md)
+        XCTAssertTrue(md.contains("12 validations: iteration median |error| 1.2% (max 11.7%); sharing slowdown median |error| 3.2% (max 8.2%).\n"), md)
+        // One packing run, cut short by its time limit after six of the ten pairs (twelve entries, two per pair of
+        // different models).
+        XCTAssertEqual(records.packings.map(\.record.pairs.count), [12])
+        XCTAssertFalse(md.contains("simulator's factor for a pair"))
+    }
+
+    func testPackingTableSetsTheSimulatorFactorBeside() throws {
+        let records = try ValidationRecords.read(directory: Self.committed.path)
+        // With every simulator factor 0.5: resnet50 with resnet50 measured 0.4703 → (0.5 − 0.4703) / 0.4703 = +6.3%;
+        // lm with resnet18 measured 0.7139 → −30.0%.
+        let md = records.markdown(directory: "R", packedFactor: { _, _ in 0.5 })
+        XCTAssertTrue(md.contains("| packing-nvidia-h200-20261204T104630Z.json | fp32 | resnet50 | resnet50 | 40.92 | 19.25 | 0.470 | 0.500 | +6.3% |"), md)
+        XCTAssertTrue(md.contains("| packing-nvidia-h200-20261204T104630Z.json | fp32 | lm | resnet18 | 190.50 | 136.00 | 0.714 | 0.500 | -30.0% |"), md)
+        XCTAssertTrue(md.hasSuffix("12 packed measurements with a simulator factor: its median |error| 17.4% (max 30.0%)."), md)
+        // Without simulator factors: dashes, and no summary line.
+        let bare = records.markdown(directory: "R")
+        XCTAssertTrue(bare.contains("| 0.470 | – | – |"), bare)
+        XCTAssertFalse(bare.contains("packed measurements with a simulator factor"), bare)
+    }
+
+    /// A copy of the committed packing record with `edit` applied, alone in a fresh directory; the problem reading it.
+    func packingProblem(_ edit: (inout [String: Any]) -> Void) throws -> ValidationRecords.Problem? {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let source = Self.committed.appendingPathComponent("packing-nvidia-h200-20261204T104630Z.json")
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: source)) as? [String: Any])
+        edit(&json)
+        try JSONSerialization.data(withJSONObject: json).write(to: dir.appendingPathComponent("packing-x.json"))
+        do {
+            _ = try ValidationRecords.read(directory: dir.path)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    func testPackingRecordChecks() throws {
+        XCTAssertNil(try packingProblem { _ in })
+        func editPair(_ key: String, _ value: Any) -> (inout [String: Any]) -> Void {
+            { json in
+                var pairs = json["pairs"] as! [[String: Any]]
+                pairs[0][key] = value
+                json["pairs"] = pairs
+            }
+        }
+        XCTAssertEqual(try packingProblem(editPair("factor", 0.9))?.field, "pairs[0].factor")
+        XCTAssertEqual(try packingProblem(editPair("with", "gpt-9"))?.field, "pairs[0].with")
+        XCTAssertEqual(try packingProblem(editPair("stepsPerSecond", 0))?.field, "pairs[0].stepsPerSecond")
+        XCTAssertEqual(try packingProblem { json in
+            var solo = json["solo"] as! [[String: Any]]
+            solo[1]["model"] = solo[0]["model"]
+            json["solo"] = solo
+        }?.field, "solo[1].model")
+        XCTAssertEqual(try packingProblem { json in json["secondsPerRun"] = -3 }?.field, "secondsPerRun")
     }
 
     func testMissingDirectoryIsPending() throws {
