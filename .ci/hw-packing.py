@@ -110,7 +110,11 @@ def main():
     for m in models:
         if m not in GAVEL_BATCH:
             p.error(f"unknown model '{m}' (expected one of {', '.join(GAVEL_BATCH)})")
-    import torch
+    try:
+        import torch
+    except ImportError as e:
+        print(f"hw-packing: PyTorch not importable ({e})", file=sys.stderr)
+        return 3
     if not torch.cuda.is_available():
         print("hw-packing: no CUDA device visible to PyTorch", file=sys.stderr)
         return 3
