@@ -210,7 +210,9 @@ SKIPPED = {
 }
 
 
-def time_model(torch, name, batch, factory, precision, warmup, iterations):
+def make_step(torch, name, batch, factory, precision):
+    """One training step of zoo model `name` on the GPU at `batch` samples: (step function, parameter count).
+    Also used by hw-packing.py, so both scripts time the same step."""
     device = torch.device("cuda")
     model, make_batch, loss_fn = factory()
     model = model.to(device)
@@ -232,6 +234,11 @@ def time_model(torch, name, batch, factory, precision, warmup, iterations):
         opt.step()
         return loss
 
+    return step, params
+
+
+def time_model(torch, name, batch, factory, precision, warmup, iterations):
+    step, params = make_step(torch, name, batch, factory, precision)
     for _ in range(warmup):
         loss = step()
     torch.cuda.synchronize()
@@ -246,23 +253,31 @@ def time_model(torch, name, batch, factory, precision, warmup, iterations):
         end.synchronize()
         times.append(start.elapsed_time(end) / 1000.0)
     peak_gb = torch.cuda.max_memory_allocated() / 1e9
-    del model, opt, inputs, target
+    del step, loss  # the model, optimizer and batch the step holds
     torch.cuda.empty_cache()
     torch.cuda.reset_peak_memory_stats()
     return statistics.median(times), min(times), max(times), params, peak_gb
 
 
-def main():
-    args = parse_args()
+def import_torch(prog):
+    """PyTorch with a CUDA device, or None after saying on standard error (as `prog`) why not."""
     try:
         import torch
-        from torch import nn
     except ImportError as e:
-        print(f"hw-model-steps: PyTorch not importable ({e})", file=sys.stderr)
-        return 3
+        print(f"{prog}: PyTorch not importable ({e})", file=sys.stderr)
+        return None
     if not torch.cuda.is_available():
-        print("hw-model-steps: no CUDA device visible to PyTorch", file=sys.stderr)
+        print(f"{prog}: no CUDA device visible to PyTorch", file=sys.stderr)
+        return None
+    return torch
+
+
+def main():
+    args = parse_args()
+    torch = import_torch("hw-model-steps")
+    if torch is None:
         return 3
+    from torch import nn
     torch.backends.cudnn.benchmark = True
     torch.manual_seed(1)
     gpu = torch.cuda.get_device_name(0)

@@ -43,19 +43,7 @@ def worker(name, batch, precision, seconds, barrier, results):
         steps_module = load_steps_module()
         torch.backends.cudnn.benchmark = True
         _, factory, _ = steps_module.build_models(torch, nn)[name]
-        device = torch.device("cuda")
-        model, make_batch, loss_fn = factory()
-        model = model.to(device)
-        model.train()
-        opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
-        inputs, target = make_batch(batch, device)
-
-        def step():
-            opt.zero_grad(set_to_none=True)
-            with torch.autocast("cuda", dtype=torch.bfloat16, enabled=precision == "bf16"):
-                loss = loss_fn(model(*inputs), target)
-            loss.backward()
-            opt.step()
+        step, _ = steps_module.make_step(torch, name, batch, factory, precision)
 
         for _ in range(5):
             step()
@@ -110,13 +98,8 @@ def main():
     for m in models:
         if m not in GAVEL_BATCH:
             p.error(f"unknown model '{m}' (expected one of {', '.join(GAVEL_BATCH)})")
-    try:
-        import torch
-    except ImportError as e:
-        print(f"hw-packing: PyTorch not importable ({e})", file=sys.stderr)
-        return 3
-    if not torch.cuda.is_available():
-        print("hw-packing: no CUDA device visible to PyTorch", file=sys.stderr)
+    torch = load_steps_module().import_torch("hw-packing")
+    if torch is None:
         return 3
     gpu = torch.cuda.get_device_name(0)
     now = datetime.datetime.now(datetime.timezone.utc)

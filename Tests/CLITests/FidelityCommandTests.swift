@@ -153,5 +153,12 @@ final class FidelityReportSectionsTests: SchedLabProcessTestCase {
         let pipe = try schedlab("fidelity", "--hardware", "--hardware-records", "recs")
         XCTAssertEqual(pipe.status, 2)
         XCTAssertEqual(pipe.stderr, "error: recs/profile-pipe.json: not a regular file; expected the JSON `schedlab hw` writes\n")
+        // A bad record stops only the reports that show the records, not a run that prints rows.
+        let header = "model,node_template,gpu_type,placement,local_batch,step_s,sync_s,source\n"
+        try write(header + "bert-squad,pollux-g4dn,,1,12,0.907026,,s\n", to: "m.csv")
+        let rows = try schedlab("fidelity", "m.csv", "--hardware-records", "recs")
+        XCTAssertEqual(rows.status, 0, rows.stderr)
+        let report = try schedlab("fidelity", "m.csv", "--hardware-records", "recs", "--write", "r.md")
+        XCTAssertEqual(report.status, 2, report.stderr)
     }
 }

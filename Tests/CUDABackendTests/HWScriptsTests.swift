@@ -32,25 +32,26 @@ final class HWScriptsTests: XCTestCase {
         if probe.status != 0 { throw XCTSkip("python3 did not run: \(probe.stderr)") }
     }
 
-    func testModelStepsWithoutTorchExitsThree() throws {
+    /// `script` with `good` arguments exits 3 naming PyTorch; with `bad` ones, 2 with `badMessage`.
+    func checkWithoutTorch(_ script: String, prefix: String, good: [String], bad: [String], badMessage: String,
+                           file: StaticString = #filePath, line: UInt = #line) throws {
         try skipUnlessPythonWithoutTorch()
-        let script = Self.ci.appendingPathComponent("hw-model-steps.py").path
-        let r = try python([script, "--out", "unused.csv"])
-        XCTAssertEqual(r.status, 3, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("hw-model-steps: PyTorch not importable"), r.stderr)
-        let bad = try python([script, "--iterations", "1"])
-        XCTAssertEqual(bad.status, 2, bad.stderr)
-        XCTAssertTrue(bad.stderr.contains("--iterations must be in 3...1000"), bad.stderr)
+        let path = Self.ci.appendingPathComponent(script).path
+        let r = try python([path] + good)
+        XCTAssertEqual(r.status, 3, r.stderr, file: file, line: line)
+        XCTAssertTrue(r.stderr.hasPrefix("\(prefix): PyTorch not importable"), r.stderr, file: file, line: line)
+        let wrong = try python([path] + bad)
+        XCTAssertEqual(wrong.status, 2, wrong.stderr, file: file, line: line)
+        XCTAssertTrue(wrong.stderr.contains(badMessage), wrong.stderr, file: file, line: line)
+    }
+
+    func testModelStepsWithoutTorchExitsThree() throws {
+        try checkWithoutTorch("hw-model-steps.py", prefix: "hw-model-steps", good: ["--out", "unused.csv"],
+                              bad: ["--iterations", "1"], badMessage: "--iterations must be in 3...1000")
     }
 
     func testPackingWithoutTorchExitsThree() throws {
-        try skipUnlessPythonWithoutTorch()
-        let script = Self.ci.appendingPathComponent("hw-packing.py").path
-        let r = try python([script, "--seconds", "1"])
-        XCTAssertEqual(r.status, 3, r.stderr)
-        XCTAssertTrue(r.stderr.hasPrefix("hw-packing: PyTorch not importable"), r.stderr)
-        let bad = try python([script, "--models", "alexnet"])
-        XCTAssertEqual(bad.status, 2, bad.stderr)
-        XCTAssertTrue(bad.stderr.contains("unknown model 'alexnet'"), bad.stderr)
+        try checkWithoutTorch("hw-packing.py", prefix: "hw-packing", good: ["--seconds", "1"],
+                              bad: ["--models", "alexnet"], badMessage: "unknown model 'alexnet'")
     }
 }

@@ -45,21 +45,9 @@ final class ValidationRecordsTests: XCTestCase {
         XCTAssertFalse(bare.contains("packed measurements with a simulator factor"), bare)
     }
 
-    /// A copy of the committed packing record with `edit` applied, alone in a fresh directory; the problem reading it.
+    /// A copy of the committed packing record with `edit` applied; the problem reading it.
     func packingProblem(_ edit: (inout [String: Any]) -> Void) throws -> ValidationRecords.Problem? {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let source = Self.committed.appendingPathComponent("packing-nvidia-h200-20261204T104630Z.json")
-        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: source)) as? [String: Any])
-        edit(&json)
-        try JSONSerialization.data(withJSONObject: json).write(to: dir.appendingPathComponent("packing-x.json"))
-        do {
-            _ = try ValidationRecords.read(directory: dir.path)
-            return nil
-        } catch {
-            return error
-        }
+        try problem(copying: "packing-nvidia-h200-20261204T104630Z.json", as: "packing-x.json", editing: edit)
     }
 
     func testPackingRecordChecks() throws {
@@ -96,13 +84,14 @@ final class ValidationRecordsTests: XCTestCase {
         }
     }
 
-    /// A copy of one committed validation with `edit` applied, alone in a fresh directory; the problem reading it.
-    func problem(editing edit: (inout [String: Any]) -> Void, name: String = "validate-x.json", raw: String? = nil) throws -> ValidationRecords.Problem? {
+    /// A copy of the committed record `source` with `edit` applied (or `raw` text instead), alone in a fresh
+    /// directory as `name`; the problem reading it, nil when it reads.
+    func problem(copying source: String = "validate-resnet50-nvidia-h200-20261204T102934Z.json", as name: String = "validate-x.json",
+                 raw: String? = nil, editing edit: (inout [String: Any]) -> Void) throws -> ValidationRecords.Problem? {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("records-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let source = Self.committed.appendingPathComponent("validate-resnet50-nvidia-h200-20261204T102934Z.json")
-        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: source)) as? [String: Any])
+        var json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: Self.committed.appendingPathComponent(source))) as? [String: Any])
         edit(&json)
         let data = try raw.map { Data($0.utf8) } ?? JSONSerialization.data(withJSONObject: json)
         try data.write(to: dir.appendingPathComponent(name))
@@ -162,11 +151,11 @@ final class ValidationRecordsTests: XCTestCase {
     }
 
     func testTruncatedFileIsNotJSON() throws {
-        let p = try XCTUnwrap(problem(editing: { _ in }, raw: "{\"schema\": 1, \"iteration\": {"))
+        let p = try XCTUnwrap(problem(raw: "{\"schema\": 1, \"iteration\": {", editing: { _ in }))
         XCTAssertTrue(p.message.contains("not valid JSON"), p.message)
     }
 
     func testOtherFilesAreIgnored() throws {
-        XCTAssertNil(try problem(editing: { _ in }, name: "notes.json", raw: "not json at all"))
+        XCTAssertNil(try problem(as: "notes.json", raw: "not json at all", editing: { _ in }))
     }
 }
